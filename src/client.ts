@@ -1,0 +1,384 @@
+/**
+ * The typed client: one method per action (generated/client.ts), on openapi-fetch with the contract's types
+ * (generated/types.ts), signing with src/signing.ts and validating with src/validate.ts.
+ *
+ * ```ts
+ * import { createClient } from '@rd-contract/resourcemanager-rd';
+ * const rd = createClient({ accessKeyId, accessKeySecret });
+ * const { data, error } = await rd.EnableResourceDirectory({ EnableMode: 'CurrentAccount' });
+ * if (error) switch (error.Code) { ... } // exhaustive over the action's documented codes
+ * ```
+ *
+ * How a call goes:
+ * 1. openapi-fetch is called with the action's path key (`/#Action=X`) and the parameters as `params.query`.
+ * 2. The client's `onRequest` middleware reads the action from `schemaPath` and the parameters from `params.query`
+ *    (never from the URL openapi-fetch built, whose `#` would swallow the query), refuses unknown or transport
+ *    parameters, validates the rest with `checkAllParameters` (including the contract's request rules and, with
+ *    `site`, the site rules) and throws a `ResourceDirectoryValidationError` if anything is broken: nothing is sent.
+ * 3. It then builds the wire request from scratch and signs it:
+ *    - ACS3-HMAC-SHA256 (default): `POST /?<action parameters>` with `x-acs-action`, `x-acs-version`, `x-acs-date`,
+ *      `x-acs-signature-nonce`, `x-acs-content-sha256`, `accept: application/json`, `x-acs-security-token` (STS) and
+ *      `Authorization`; `host` is signed as the endpoint's host (fetch sends it).
+ *    - HMAC-SHA1: `POST /?Action&Format=JSON&Version&AccessKeyId&SignatureMethod&SignatureVersion&SignatureNonce&Timestamp
+ *      [&SecurityToken]&<action parameters>&Signature`, with `accept: application/json`.
+ *    Parameters go in the contract's declared order; an empty value counts as absent and is not sent; booleans are
+ *    `true`/`false`. The body is empty. Every attempt gets a new nonce and timestamp.
+ * 4. The answer: 2xx with a JSON body gives `{ data, response }`; an error body with a code the action documents gives
+ *    `{ error, response }` (string fields redacted of the secret and token); anything else throws a
+ *    `ResourceDirectoryResponseError`. With `retry`, Throttling* codes and 5xx are retried with backoff, honouring
+ *    `x-acs-retry-after` (milliseconds).
+ *
+ * Secrets: the AccessKey secret and the security token live only in this module's closure; they are never logged,
+ * never put in an error, and texts from outside (fetch errors, error bodies) are redacted before they reach the caller.
+ * With HMAC-SHA1 and STS the token is in the URL, so the response handed back then has an empty `url`.
+ */
+import createFetchClient, { type Client, type Middleware } from 'openapi-fetch';
+import type { paths } from '../generated/types.js';
+import { apiVersion, clientActions, type ActionTypes, type ClientActionName, type ResourceDirectoryActions } from '../generated/client.js';
+import { rules } from '../generated/rules.js';
+import type { ActionResult, CallOptions, RetryOptions, Site } from './client-types.js';
+import {
+  ResourceDirectoryAbortError,
+  ResourceDirectoryClientError,
+  ResourceDirectoryCredentialsError,
+  ResourceDirectoryNetworkError,
+  ResourceDirectoryResponseError,
+  ResourceDirectoryTimeoutError,
+  ResourceDirectoryValidationError,
+  type ClientViolation,
+} from './client-errors.js';
+import { EMPTY_BODY_SHA256, acs3Authorization, newNonce, percentEncodeAcs3, percentEncodeRpc, signRpc, utcTimestamp } from './signing.js';
+import { checkAllParameters } from './validate.js';
+
+export const DEFAULT_ENDPOINT = 'https://resourcemanager.aliyuncs.com';
+export type SignatureAlgorithm = 'ACS3-HMAC-SHA256' | 'HMAC-SHA1';
+
+export interface ClientOptions {
+  /** A full URL, `https://host[:port]` (a trailing `/` is fine; no path, query, fragment or user info). Default `https://resourcemanager.aliyuncs.com`. */
+  endpoint?: string;
+  /** Default: env `ALIBABA_CLOUD_ACCESS_KEY_ID`. */
+  accessKeyId?: string;
+  /** Default: env `ALIBABA_CLOUD_ACCESS_KEY_SECRET`. */
+  accessKeySecret?: string;
+  /** STS token. Default: env `ALIBABA_CLOUD_SECURITY_TOKEN`. */
+  securityToken?: string;
+  /** Default `ACS3-HMAC-SHA256` (what the official SDKs send). */
+  signatureAlgorithm?: SignatureAlgorithm;
+  /** A fetch to send with (default: the global fetch, looked up per request). */
+  fetch?: (input: Request) => Promise<Response>;
+  /** Retry Throttling* and 5xx answers: `true` for the defaults (3 attempts). Off by default. */
+  retry?: boolean | RetryOptions;
+  /** Time limit of each attempt, in milliseconds. None by default. */
+  timeoutMs?: number;
+  /**
+   * Also apply one site's own parameter rules (`x-acs-site-rules`): `intl` (alibabacloud.com) or `china` (aliyun.com).
+   * Default: neither, only the rules both sites share, so a request either site might accept is not refused locally.
+   */
+  site?: Site;
+}
+
+/** The client: one method per action, plus the underlying openapi-fetch client (same signing middleware). */
+export type ResourceDirectoryClient = ResourceDirectoryActions & {
+  /** openapi-fetch over the contract's paths; its requests go through the same validating, signing middleware. */
+  readonly raw: Client<paths>;
+  readonly endpoint: string;
+  readonly signatureAlgorithm: SignatureAlgorithm;
+  readonly site: Site | undefined;
+};
+
+const TRANSPORT_PARAMETERS = new Set(['Action', 'Version', 'Format', 'AccessKeyId', 'Signature', 'SignatureMethod', 'SignatureVersion', 'SignatureNonce', 'Timestamp', 'SecurityToken']);
+const RETRY_DEFAULTS: Required<RetryOptions> = { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 10_000 };
+const REDACTED = '[REDACTED]';
+
+type AnyParams = Readonly<Record<string, unknown>>;
+
+function optionError(message: string): ResourceDirectoryClientError {
+  return new ResourceDirectoryClientError('InvalidClientOptions', message);
+}
+
+function parseEndpoint(endpoint: string): URL {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw optionError('endpoint must be a full URL such as https://resourcemanager.aliyuncs.com');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw optionError('endpoint must be an http: or https: URL');
+  if (url.username || url.password) throw optionError('endpoint must not contain user info');
+  if (url.pathname !== '/' || url.search || url.hash) throw optionError('endpoint must not have a path, query or fragment: RPC actions are sent to /');
+  return url;
+}
+
+function checkMs(name: string, v: number | undefined, min: number): void {
+  if (v !== undefined && !(Number.isFinite(v) && v >= min)) throw optionError(`${name} must be a finite number >= ${min}`);
+}
+
+function resolveRetry(r: boolean | RetryOptions | undefined): Required<RetryOptions> {
+  if (!r) return { ...RETRY_DEFAULTS, maxAttempts: 1 };
+  const out = { ...RETRY_DEFAULTS, ...(r === true ? {} : r) };
+  if (!Number.isInteger(out.maxAttempts) || out.maxAttempts < 1) throw optionError('retry.maxAttempts must be an integer >= 1');
+  checkMs('retry.baseDelayMs', out.baseDelayMs, 0);
+  checkMs('retry.maxDelayMs', out.maxDelayMs, 0);
+  return out;
+}
+
+/** Replaces every occurrence of a secret (as is, percent-encoded once and twice) in a text. */
+function makeRedactor(secrets: readonly (string | undefined)[]): (s: string) => string {
+  const forms = new Set<string>();
+  for (const s of secrets) {
+    if (!s || s.length < 4) continue;
+    forms.add(s);
+    try {
+      const once = percentEncodeRpc(s);
+      forms.add(once);
+      forms.add(percentEncodeRpc(once));
+      forms.add(encodeURIComponent(s));
+    } catch {
+      /* a lone surrogate: only the raw form */
+    }
+  }
+  const list = [...forms].sort((a, b) => b.length - a.length);
+  return (text: string) => list.reduce((t, f) => t.split(f).join(REDACTED), text);
+}
+
+function serialise(value: unknown, schemaType: unknown): string {
+  if (schemaType === 'boolean') return value === true || value === 'true' || value === 1 || value === '1' ? 'true' : 'false';
+  return String(value);
+}
+
+const isPresent = (v: unknown): boolean => v !== undefined && v !== null && v !== '';
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function retryAfterMs(response: Response): number | undefined {
+  const h = response.headers.get('x-acs-retry-after');
+  if (h === null || !/^\s*\d+(\.\d+)?\s*$/.test(h)) return undefined;
+  return Math.ceil(Number(h));
+}
+
+function actionOf(schemaPath: string): ClientActionName {
+  const m = /^\/#Action=([A-Za-z0-9]+)$/.exec(schemaPath);
+  const name = m?.[1];
+  if (!name || !Object.prototype.hasOwnProperty.call(clientActions, name)) {
+    throw new ResourceDirectoryClientError('InvalidAction.NotFound', `${schemaPath} is not an action of this contract; nothing was sent`);
+  }
+  return name as ClientActionName;
+}
+
+function violation(action: ClientActionName, parameter: string, kind: 'unknown' | 'transport', detail: string): ClientViolation {
+  const entry = rules.actions[action].errors.InvalidParameter;
+  return { code: 'InvalidParameter', status: entry.status, message: entry.message, parameter, kind, detail };
+}
+
+/** Creates a client. Options are checked here (a bad endpoint throws); credentials are checked per call. */
+export function createClient(options: ClientOptions = {}): ResourceDirectoryClient {
+  const env = typeof process === 'object' && process?.env ? process.env : {};
+  const endpointUrl = parseEndpoint(options.endpoint ?? DEFAULT_ENDPOINT);
+  const origin = endpointUrl.origin;
+  const host = endpointUrl.host;
+  const accessKeyId = options.accessKeyId ?? env.ALIBABA_CLOUD_ACCESS_KEY_ID;
+  const accessKeySecret = options.accessKeySecret ?? env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
+  const securityToken = options.securityToken ?? env.ALIBABA_CLOUD_SECURITY_TOKEN;
+  const algorithm: SignatureAlgorithm = options.signatureAlgorithm ?? 'ACS3-HMAC-SHA256';
+  if (algorithm !== 'ACS3-HMAC-SHA256' && algorithm !== 'HMAC-SHA1') throw optionError('signatureAlgorithm must be ACS3-HMAC-SHA256 or HMAC-SHA1');
+  const site = options.site;
+  if (site !== undefined && site !== 'intl' && site !== 'china') throw optionError('site must be intl or china');
+  checkMs('timeoutMs', options.timeoutMs, 1);
+  const clientRetry = resolveRetry(options.retry);
+  const redact = makeRedactor([accessKeySecret, securityToken]);
+  const tokenInUrl = algorithm === 'HMAC-SHA1' && isPresent(securityToken);
+
+  /** Validates and signs: the only way a request leaves this client. */
+  const middleware: Middleware = {
+    onRequest({ request, schemaPath, params }) {
+      const action = actionOf(schemaPath);
+      const spec = clientActions[action];
+      const ruleParams = rules.actions[action].parameters;
+      const query: AnyParams = params.query ?? {};
+      const own = new Set<string>(spec.parameters);
+      const extra: ClientViolation[] = [];
+      const values: Record<string, unknown> = {};
+      for (const name of Object.keys(query)) {
+        const v = query[name];
+        if (own.has(name)) values[name] = v;
+        else if (name === 'Action' && v === action) continue;
+        else if (name === 'Version' && v === apiVersion) continue;
+        else if (TRANSPORT_PARAMETERS.has(name)) extra.push(violation(action, name, 'transport', `${name} is set by the client and cannot be given${name === 'Action' || name === 'Version' ? ' with another value' : ''}`));
+        else extra.push(violation(action, name, 'unknown', `${name} is not a parameter of ${action}`));
+      }
+      const violations: ClientViolation[] = [...extra, ...checkAllParameters(action, values, { site })];
+      if (violations.length) throw new ResourceDirectoryValidationError(action, violations);
+      if (!accessKeyId || !accessKeySecret) {
+        throw new ResourceDirectoryCredentialsError(
+          'MissingCredentials',
+          `${action}: no AccessKey ID or secret (options accessKeyId/accessKeySecret or env ALIBABA_CLOUD_ACCESS_KEY_ID/ALIBABA_CLOUD_ACCESS_KEY_SECRET); nothing was sent`,
+          { action },
+        );
+      }
+
+      const wire: [string, string][] = [];
+      for (const p of ruleParams) if (isPresent(values[p.name])) wire.push([p.name, serialise(values[p.name], p.schema.type)]);
+      const method = spec.method;
+      const nonce = newNonce();
+      const timestamp = utcTimestamp();
+      let pairs: [string, string][];
+      const headers: Record<string, string> = {};
+      let encode: (s: string) => string;
+      if (algorithm === 'ACS3-HMAC-SHA256') {
+        pairs = wire;
+        encode = percentEncodeAcs3;
+        const signed: Record<string, string> = {
+          host,
+          'x-acs-action': action,
+          'x-acs-version': apiVersion,
+          'x-acs-date': timestamp,
+          'x-acs-signature-nonce': nonce,
+          'x-acs-content-sha256': EMPTY_BODY_SHA256,
+          ...(isPresent(securityToken) ? { 'x-acs-security-token': securityToken as string } : {}),
+        };
+        const authorization = acs3Authorization(
+          { method, pathname: '/', query: Object.fromEntries(wire), headers: signed, payloadHash: EMPTY_BODY_SHA256 },
+          accessKeyId,
+          accessKeySecret,
+        );
+        const { host: _host, ...sent } = signed; // fetch sends host itself, from the URL
+        Object.assign(headers, sent, { accept: 'application/json', authorization });
+      } else {
+        encode = percentEncodeRpc;
+        pairs = [
+          ['Action', action],
+          ['Format', 'JSON'],
+          ['Version', apiVersion],
+          ['AccessKeyId', accessKeyId],
+          ['SignatureMethod', 'HMAC-SHA1'],
+          ['SignatureVersion', '1.0'],
+          ['SignatureNonce', nonce],
+          ['Timestamp', timestamp],
+          ...(isPresent(securityToken) ? [['SecurityToken', securityToken as string] as [string, string]] : []),
+          ...wire,
+        ];
+        pairs.push(['Signature', signRpc(method, Object.fromEntries(pairs), accessKeySecret)]);
+        headers.accept = 'application/json';
+      }
+      const search = pairs.map(([k, v]) => `${encode(k)}=${encode(v)}`).join('&');
+      return new Request(`${origin}/${search ? `?${search}` : ''}`, { method, headers, signal: request.signal, redirect: 'manual' });
+    },
+    onResponse({ response }) {
+      // The URL of an HMAC-SHA1 request holds the STS token: hand back a response without it.
+      if (tokenInUrl) return new Response(response.body, { status: response.status, statusText: response.statusText, headers: response.headers });
+      return undefined;
+    },
+  };
+
+  const raw = createFetchClient<paths>({
+    baseUrl: origin,
+    // The middleware builds the wire URL from params.query; openapi-fetch's own serialisation is not used.
+    querySerializer: () => '',
+    fetch: (input: Request) => (options.fetch ?? globalThis.fetch)(input),
+  });
+  raw.use(middleware);
+
+  function toThrown(action: string, e: unknown, timeout: AbortSignal | undefined, timeoutMs: number | undefined, user: AbortSignal | undefined, attempt: number): Error {
+    if (e instanceof ResourceDirectoryClientError) return e;
+    if (timeout?.aborted && timeoutMs !== undefined) return new ResourceDirectoryTimeoutError(action, timeoutMs, attempt);
+    if (user?.aborted) return new ResourceDirectoryAbortError('Aborted', `${action}: aborted by the caller`, { action });
+    const err = e instanceof Error ? e : new Error(String(e));
+    const causeOf = (err as { cause?: unknown }).cause;
+    const detail = causeOf instanceof Error ? `${causeOf.name}: ${causeOf.message}` : '';
+    const cause = new Error(redact(`${err.name}: ${err.message}${detail ? ` (${detail})` : ''}`));
+    const code = (causeOf as { code?: unknown } | undefined)?.code ?? (err as { code?: unknown }).code;
+    if (typeof code === 'string') Object.assign(cause, { code });
+    return new ResourceDirectoryNetworkError('NetworkError', `${action}: the request failed: ${cause.message}`, { action, cause });
+  }
+
+  async function call(action: ClientActionName, params: AnyParams | undefined, co: CallOptions = {}): Promise<ActionResult<unknown, unknown>> {
+    const retry = co.retry === undefined ? clientRetry : resolveRetry(co.retry);
+    const timeoutMs = co.timeoutMs ?? options.timeoutMs;
+    checkMs('timeoutMs', timeoutMs, 1);
+    const user = co.signal;
+    const spec = clientActions[action];
+    for (let attempt = 1; ; attempt++) {
+      if (user?.aborted) throw toThrown(action, user.reason, undefined, undefined, user, attempt);
+      const timeout = timeoutMs !== undefined ? AbortSignal.timeout(timeoutMs) : undefined;
+      const signals = [user, timeout].filter((s): s is AbortSignal => s !== undefined);
+      const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+      let result: { data?: unknown; error?: unknown; response: Response };
+      try {
+        // The path key and query are checked by the middleware at run time; the per-action types are on the methods.
+        result = await (raw.POST as unknown as (p: string, init: object) => Promise<typeof result>)(spec.pathKey, {
+          params: { query: { Action: action, Version: apiVersion, ...(params ?? {}) } },
+          parseAs: 'text',
+          ...(signal ? { signal } : {}),
+        });
+      } catch (e) {
+        throw toThrown(action, e, timeout, timeoutMs, user, attempt);
+      }
+      const { response } = result;
+      if (response.ok) {
+        const text = typeof result.data === 'string' ? result.data : '';
+        try {
+          const data: unknown = JSON.parse(text);
+          if (data && typeof data === 'object') return { data, response };
+        } catch {
+          /* below */
+        }
+        throw new ResourceDirectoryResponseError(action, undefined, response.status, response.headers.get('x-acs-request-id') ?? undefined, redact(text.slice(0, 2000)), 'a success without a JSON object body');
+      }
+      const body = result.error;
+      const obj = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+      const code = typeof obj?.Code === 'string' ? redact(obj.Code) : undefined;
+      if ((response.status >= 500 || code?.startsWith('Throttling')) && attempt < retry.maxAttempts) {
+        const told = retryAfterMs(response);
+        const backoff = Math.random() * Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
+        const delay = told ?? backoff;
+        if (delay <= retry.maxDelayMs) {
+          try {
+            await sleep(delay, user);
+          } catch (e) {
+            throw toThrown(action, e, undefined, undefined, user, attempt);
+          }
+          continue;
+        }
+      }
+      const requestId = typeof obj?.RequestId === 'string' ? redact(obj.RequestId) : response.headers.get('x-acs-request-id') ?? undefined;
+      const documented = code !== undefined && (spec.errorCodes as readonly string[]).includes(code) && typeof obj?.Message === 'string' && typeof obj?.RequestId === 'string';
+      if (!documented || !obj) {
+        const text = typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body);
+        const why = code === undefined ? 'an error without an Alibaba Cloud error body' : (spec.errorCodes as readonly string[]).includes(code) ? 'an error body without RequestId or Message' : `an error code ${action} does not document`;
+        throw new ResourceDirectoryResponseError(action, code, response.status, requestId, redact(text.slice(0, 2000)), why);
+      }
+      const error = Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, typeof v === 'string' ? redact(v) : v]));
+      return { error, response };
+    }
+  }
+
+  const client: Record<string, unknown> = {};
+  for (const name of Object.keys(clientActions) as ClientActionName[]) {
+    client[name] = (params?: AnyParams, co?: CallOptions) => call(name, params, co);
+  }
+  Object.defineProperties(client, {
+    raw: { value: raw, enumerable: false },
+    endpoint: { value: origin, enumerable: true },
+    signatureAlgorithm: { value: algorithm, enumerable: true },
+    site: { value: site, enumerable: true },
+  });
+  return Object.freeze(client) as unknown as ResourceDirectoryClient;
+}
+
+/** The params, data and error types of one action, for code that is generic over actions. */
+export type ParamsOf<A extends ClientActionName> = ActionTypes[A]['params'];
+export type DataOf<A extends ClientActionName> = ActionTypes[A]['data'];
+export type ErrorOf<A extends ClientActionName> = ActionTypes[A]['error'];
