@@ -1,0 +1,42 @@
+// scripts/gen-20-client.ts: generated/client.ts is what the generator makes of the bundled contract, deterministically,
+// and the generator refuses a contract whose parameter rules answer with a code the action does not document.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { renderClient } from '../scripts/gen-20-client.js';
+import { clientActions } from '../generated/client.js';
+import { rules } from '../generated/rules.js';
+import type { operations } from '../generated/types.js';
+
+const repo = join(import.meta.dirname, '..');
+const doc = JSON.parse(readFileSync(join(repo, 'generated', 'openapi.json'), 'utf8'));
+
+describe('gen-20-client', () => {
+  it('renders generated/client.ts byte for byte, twice the same', () => {
+    const first = renderClient(structuredClone(doc));
+    expect(renderClient(structuredClone(doc))).toBe(first);
+    expect(readFileSync(join(repo, 'generated', 'client.ts'), 'utf8')).toBe(first);
+  });
+
+  it('has one method per operation, named as the operationId, with its parameters minus the transport ones', () => {
+    const ops = Object.values<Record<string, { operationId: string; parameters: { name?: string; in?: string; $ref?: string }[] }>>(doc.paths).flatMap((p) => Object.values(p));
+    expect(Object.keys(clientActions)).toEqual(ops.map((o) => o.operationId));
+    for (const [name, spec] of Object.entries(clientActions)) {
+      expect(spec.parameters).toEqual(rules.actions[name as keyof typeof rules.actions].parameters.map((p) => p.name));
+      for (const t of ['Action', 'Version', 'Format', 'AccessKeyId', 'Signature', 'SignatureNonce', 'Timestamp', 'SecurityToken']) expect(spec.parameters).not.toContain(t);
+      expect(spec.errorCodes).toEqual(Object.keys(rules.actions[name as keyof typeof rules.actions].errors));
+    }
+    // the params type is a Pick of the openapi-typescript operation: a wire name the contract renames breaks the build
+    const check: operations['EnableResourceDirectory']['parameters']['query']['EnableMode'] = 'CurrentAccount';
+    expect(check).toBe('CurrentAccount');
+  });
+
+  it('refuses a parameter rule that answers with an undocumented code', () => {
+    const broken = structuredClone(doc);
+    const op = broken.paths['/#Action=EnableResourceDirectory'].post;
+    const deref = (p: { $ref?: string }) => (p.$ref ? p.$ref.slice(2).split('/').reduce((o: Record<string, unknown>, k: string) => o[k] as Record<string, unknown>, broken) : p);
+    const p = op.parameters.map(deref).find((x: { name: string }) => x.name === 'VerificationCode');
+    p['x-acs-errors'] = { ...p['x-acs-errors'], invalid: 'Invalid.NotDocumentedAnywhere' };
+    expect(() => renderClient(broken)).toThrow(/VerificationCode answers Invalid\.NotDocumentedAnywhere/);
+  });
+});
