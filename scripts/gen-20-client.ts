@@ -59,8 +59,15 @@ export function renderClient(doc: Json): string {
     const codes = Object.keys(a.errors);
     if (codes.length === 0) throw new Error(`gen-20-client: ${name} documents no error`);
     // Every code a parameter rule answers with must be a documented error of the action, or the union would lie.
+    // (src/validate.ts falls back to MissingParameter / InvalidParameter where x-acs-errors names no code.)
+    const requiredByRule = new Set<string>(a.requestRules.flatMap((r: Json) => r.then?.required ?? []));
     for (const p of a.parameters) {
-      const ruleCodes = [p.errors.missing, p.errors.invalid, ...Object.values<Json>(p.siteRules ?? {}).map((r) => r.error)].filter(Boolean);
+      const mayBeMissing = p.required || requiredByRule.has(p.name);
+      const ruleCodes = [
+        mayBeMissing ? (p.errors.missing ?? 'MissingParameter') : undefined,
+        p.errors.invalid ?? 'InvalidParameter',
+        ...Object.values<Json>(p.siteRules ?? {}).map((r) => r.error),
+      ].filter(Boolean);
       for (const c of ruleCodes) if (!codes.includes(c)) throw new Error(`gen-20-client: ${name}.${p.name} answers ${c}, which the action does not document`);
     }
     const ok = op.responses?.['200']?.content?.['application/json'];

@@ -39,4 +39,13 @@ describe('gen-20-client', () => {
     p['x-acs-errors'] = { ...p['x-acs-errors'], invalid: 'Invalid.NotDocumentedAnywhere' };
     expect(() => renderClient(broken)).toThrow(/VerificationCode answers Invalid\.NotDocumentedAnywhere/);
   });
+
+  it('refuses a required parameter whose missing code is not documented (the validator would answer MissingParameter)', () => {
+    const broken = structuredClone(doc);
+    const op = broken.paths['/#Action=EnableResourceDirectory'].post;
+    const deref = (p: { $ref?: string }) => (p.$ref ? p.$ref.slice(2).split('/').reduce((o: Record<string, unknown>, k: string) => o[k] as Record<string, unknown>, broken) : p);
+    const p = op.parameters.map(deref).find((x: { name: string }) => x.name === 'EnableMode');
+    delete p['x-acs-errors'].missing;
+    expect(() => renderClient(broken)).toThrow(/EnableMode answers MissingParameter/);
+  });
 });

@@ -195,9 +195,9 @@ describe('parameters the action does not have', () => {
 
 describe('credentials', () => {
   it('without an AccessKey pair nothing is sent', async () => {
-    const saved = { ...process.env };
-    delete process.env.ALIBABA_CLOUD_ACCESS_KEY_ID;
-    delete process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
+    const names = ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET'] as const;
+    const saved = names.map((n) => process.env[n]);
+    for (const n of names) delete process.env[n];
     try {
       for (const opts of [{}, { accessKeyId: 'id' }, { accessKeySecret: 'secret' }]) {
         const e = await createClient({ endpoint: server.origin, ...opts }).GetResourceDirectory().catch((x: unknown) => x);
@@ -205,7 +205,9 @@ describe('credentials', () => {
         expect(e).toMatchObject({ code: 'MissingCredentials' });
       }
     } finally {
-      process.env = saved;
+      names.forEach((n, i) => {
+        if (saved[i] !== undefined) process.env[n] = saved[i];
+      });
     }
     expect(server.requests).toHaveLength(0);
   });
