@@ -1,0 +1,13 @@
+/**
+ * The mock server as a library: `createMockServer(options)` → `{ listen(), close(), url, handle }`.
+ * See src/mock/server.ts for the request pipeline and src/mock/handlers.ts for the per-action seam.
+ */
+export { createMockServer, INVALID_PREFER } from './server.js';
+export type { MockServer, MockServerOptions, MockResponseEvent } from './server.js';
+export { exampleResponder } from './handlers.js';
+export type { ActionHandler, ActionHandlers, ActionRequest, ActionResult } from './handlers.js';
+export { NonceCache, parseAccessKeys, SIGNATURE_WINDOW_MS } from './auth.js';
+export { buildCatalogue, loadCatalogue } from './catalogue.js';
+export type { ActionCatalogue, Catalogue, ExampleEntry } from './catalogue.js';
+export { XML_CONTENT_TYPE, JSON_CONTENT_TYPE } from './render.js';
+export type { Format } from './render.js';

@@ -1,0 +1,472 @@
+/**
+ * The mock server: Alibaba Cloud's RPC gateway for Resource Manager 2020-03-31, answering from the contract.
+ *
+ * One request goes through the steps of the contract's `x-acs-error-precedence`, then the action's handler:
+ *
+ *   route      `/` only (plus `/openapi.yaml|json` and `/docs/`), GET or POST   -> 404 InvalidApi.NotFound
+ *   action     `x-acs-action` header or `Action` parameter                         -> 404 InvalidAction.NotFound
+ *   version    `x-acs-version` header or `Version` parameter                       -> 400 MissingVersion / InvalidVersion
+ *   signature  only with `verifySignatures` (src/mock/auth.ts, src/signing.ts)     -> IncompleteSignature ... SignatureDoesNotMatch
+ *   Prefer     `Prefer: code=, example=` / `__code`, `__example`: an error example is answered here;
+ *              an unknown name or status                                           -> 400 Mock.InvalidPrefer
+ *   parameters src/validate.ts over the action's parameters, plus `Format`        -> the documented code and status
+ *   handler    `handlers[action]` (default: the contract's example; Prefer's success example wins)
+ *
+ * Parameters come from the query string and, for POST, an `application/x-www-form-urlencoded` body; names are
+ * case-sensitive. Every answer has a fresh upper-case UUID as RequestId (also in `Recommend` and the
+ * `x-acs-request-id` header), as JSON or as XML (`text/xml;charset=utf-8`) per `Format` / `Accept`.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { rules, type ActionName } from '../../generated/rules.js';
+import type { ActionRules, Site } from '../rules-types.js';
+import { parseAcs3Authorization, type ParamList } from '../signing.js';
+import { checkParameters, type Violation } from '../validate.js';
+import { checkSignature, NonceCache, type SignatureCheck } from './auth.js';
+import { fill, loadCatalogue, type ActionCatalogue, type Catalogue, type ExampleEntry } from './catalogue.js';
+import { exampleResponder, type ActionHandlers, type ActionRequest, type ActionResult } from './handlers.js';
+import { parsePrefer, selectExample } from './prefer.js';
+import { contentType, errorBody, negotiate, successBody, type Format } from './render.js';
+
+export interface MockServerOptions {
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** Default 4010; 0 picks a free port. */
+  readonly port?: number;
+  /** Apply the site's rules (`x-acs-site-rules`) and messages (`x-acs-site-messages`). Default: neither site's. */
+  readonly site?: Site;
+  /** Verify both signing styles like the gateway. Default false: any credentials (or none) are accepted. */
+  readonly verifySignatures?: boolean;
+  /** AccessKeyId -> secret, for `verifySignatures`. */
+  readonly accessKeys?: ReadonlyMap<string, string> | Readonly<Record<string, string>>;
+  /** Per-action answers for requests that pass every check (the stateful emulator's seam). Default: examples. */
+  readonly handlers?: ActionHandlers;
+  /** The bundled contract. Default: generated/openapi.json. */
+  readonly contractFile?: string | URL;
+  /** The bundled description served at /openapi.yaml. Default: generated/openapi.yaml. */
+  readonly contractYamlFile?: string | URL;
+  /** The rendered docs served under /docs/. Default: generated/docs. */
+  readonly docsDir?: string | URL;
+  /** Largest request body accepted. Default 1 MiB. */
+  readonly maxBodyBytes?: number;
+  /** Nonces remembered at most (each for 15 minutes). Default 100 000. */
+  readonly nonceCapacity?: number;
+  /** Clock, in ms since the epoch (tests). Default Date.now. */
+  readonly now?: () => number;
+  /** Called after every API answer is written (tests, logging). */
+  readonly onResponse?: (event: MockResponseEvent) => void;
+  /** Called when a handler fails (the request is answered 500 InternalError). Default: console.error. */
+  readonly onError?: (error: unknown, action: string | undefined) => void;
+}
+
+export interface MockResponseEvent {
+  readonly method: string;
+  readonly url: string;
+  /** The action, once known. */
+  readonly action: string | undefined;
+  readonly status: number;
+  readonly format: Format;
+  readonly contentType: string;
+  readonly requestId: string;
+  readonly body: string;
+  readonly headers: Readonly<Record<string, string | number>>;
+}
+
+export interface MockServer {
+  readonly server: Server;
+  /** `http://host:port` once listening, '' before. */
+  readonly url: string;
+  /** Starts listening; resolves with the URL. */
+  listen(): Promise<string>;
+  /** Stops listening and closes every connection. */
+  close(): Promise<void>;
+  /** The request listener, to mount the mock in another server. */
+  readonly handle: (req: IncomingMessage, res: ServerResponse) => void;
+}
+
+/** A mock control error (not the service's): an unknown Prefer example or status. */
+export const INVALID_PREFER = 'Mock.InvalidPrefer';
+
+const EMPTY_PAIRS: ParamList = Object.freeze([]) as ParamList;
+const EMPTY_BODY = Buffer.alloc(0);
+const DEFAULT_MAX_BODY = 1024 * 1024;
+
+/** generated/<name>, from src/mock/ (tsx) or dist/src/mock/ (compiled). */
+function generatedFile(name: string): URL {
+  const candidates = [new URL(`../../generated/${name}`, import.meta.url), new URL(`../../../generated/${name}`, import.meta.url)];
+  return candidates.find((u) => existsSync(u)) ?? candidates[0]!;
+}
+
+/** A file path from a path or a file: URL. */
+const toPath = (f: string | URL): string => (f instanceof URL || f.startsWith('file:') ? fileURLToPath(f) : f);
+
+const header = (headers: IncomingHttpHeaders, name: string): string | undefined => {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+const present = (v: string | undefined): v is string => v !== undefined && v !== '';
+
+function parsePairs(text: string): ParamList {
+  if (text === '') return EMPTY_PAIRS;
+  const pairs: [string, string][] = [];
+  for (const pair of new URLSearchParams(text)) pairs.push(pair);
+  return pairs;
+}
+
+/** Query then form pairs into one record; the first occurrence of a name wins. */
+function toParams(query: ParamList, form: ParamList): Record<string, string> {
+  const params: Record<string, string> = Object.create(null);
+  for (const [k, v] of query) if (params[k] === undefined) params[k] = v;
+  for (const [k, v] of form) if (params[k] === undefined) params[k] = v;
+  return params;
+}
+
+const STATIC_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.yaml': 'application/yaml; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+};
+
+/** Per-request state the steps share. */
+interface Exchange {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly requestId: string;
+  format: Format;
+  action: ActionCatalogue | undefined;
+}
+
+export function createMockServer(options: MockServerOptions = {}): MockServer {
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? 4010;
+  const site = options.site;
+  const verify = options.verifySignatures === true;
+  const keys: ReadonlyMap<string, string> =
+    options.accessKeys instanceof Map ? options.accessKeys : new Map(Object.entries((options.accessKeys ?? {}) as Record<string, string>));
+  const now = options.now ?? Date.now;
+  const nonces = new NonceCache(options.nonceCapacity ?? 100_000);
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const onResponse = options.onResponse;
+  const onError = options.onError ?? ((err: unknown, action: string | undefined) => console.error(`mock: ${action ?? 'request'} failed:`, err));
+  const handlers: ActionHandlers = options.handlers ?? {};
+  const contractFile = options.contractFile ?? generatedFile('openapi.json');
+  const yamlFile = options.contractYamlFile ?? generatedFile('openapi.yaml');
+  const docsDir = toPath(options.docsDir ?? generatedFile('docs/')).replace(/[\\/]+$/, '');
+  const catalogue: Catalogue = loadCatalogue(contractFile);
+  const version = rules.version;
+  for (const name of Object.keys(rules.actions)) {
+    if (!catalogue.actions.has(name)) throw new Error(`The contract ${String(contractFile)} has no operation ${name}: rebuild (npm run build)`);
+  }
+
+  // ------------------------------------------------------------------------------------------- writing answers
+
+  function send(x: Exchange, status: number, body: string, extra?: Record<string, string>): void {
+    const headers: Record<string, string | number> = {
+      'content-type': contentType(x.format),
+      'content-length': Buffer.byteLength(body),
+      'x-acs-request-id': x.requestId,
+      ...extra,
+    };
+    x.res.writeHead(status, headers);
+    x.res.end(body);
+    onResponse?.({
+      method: x.req.method ?? '',
+      url: x.req.url ?? '',
+      action: x.action?.action,
+      status,
+      format: x.format,
+      contentType: headers['content-type'] as string,
+      requestId: x.requestId,
+      body,
+      headers,
+    });
+  }
+
+  const throttled = (code: string): Record<string, string> | undefined => (code.includes('Throttling') ? { 'x-acs-retry-after': '1000' } : undefined);
+
+  /** Serves a contract example (success or error), in the site's wording where the contract has one. */
+  function sendExample(x: Exchange, entry: ExampleEntry): void {
+    const variant = (site && entry.bySite?.[site]) || entry;
+    send(x, entry.status, fill(x.format === 'xml' ? variant.xml : variant.json, x.requestId), entry.code ? throttled(entry.code) : undefined);
+  }
+
+  /** Answers a documented error code: the action's (or the gateway's) example, or a body built from status and message. */
+  function sendError(x: Exchange, code: string, detail?: { status?: number; message?: string; suffix?: string }): void {
+    const entry = x.action?.errors.get(code) ?? catalogue.gatewayErrors.get(code);
+    if (entry && !detail?.message && !detail?.suffix && (detail?.status === undefined || detail.status === entry.status)) {
+      sendExample(x, entry);
+      return;
+    }
+    const status = detail?.status ?? entry?.status ?? 400;
+    const base = detail?.message ?? (site && entry?.siteMessages?.[site]) ?? entry?.message ?? code;
+    send(x, status, errorBody(x.format, x.requestId, catalogue.hostId, code, base + (detail?.suffix ?? '')), throttled(code));
+  }
+
+  function sendViolation(x: Exchange, v: Violation): void {
+    sendError(x, v.code, x.action?.errors.has(v.code) ? undefined : { status: v.status, message: v.message });
+  }
+
+  function internalError(x: Exchange, err: unknown): void {
+    onError(err, x.action?.action);
+    if (x.res.headersSent) {
+      x.res.destroy();
+      return;
+    }
+    sendError(x, 'InternalError', { status: 500, message: 'The request processing has failed due to some unknown error, exception or failure.' });
+  }
+
+  function sendResult(x: Exchange, result: ActionResult): void {
+    const action = x.action!;
+    switch (result.kind) {
+      case 'example': {
+        const entry = result.name === undefined ? action.success[0] : action.byName.get(result.name);
+        if (!entry) throw new Error(`handler asked for example "${result.name}", which ${action.action} does not document`);
+        sendExample(x, entry);
+        return;
+      }
+      case 'body':
+        send(x, 200, successBody(x.format, x.requestId, action.xmlRoot, result.body));
+        return;
+      case 'error': {
+        if (!action.errors.has(result.code) && result.status === undefined) {
+          throw new Error(`handler answered ${result.code}, which ${action.action} does not document (give a status)`);
+        }
+        sendError(x, result.code, result.status !== undefined || result.message !== undefined ? { ...(result.status !== undefined ? { status: result.status } : {}), ...(result.message !== undefined ? { message: result.message } : {}) } : undefined);
+        return;
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------- the steps
+
+  /** The parameters step: src/validate.ts over the action's parameters, plus the common `Format` parameter. */
+  function parameterViolation(action: ActionName, params: Record<string, string>, invalidFormat: boolean): Violation | undefined {
+    const v = checkParameters(action, params, site ? { site } : {});
+    if (!invalidFormat) return v;
+    // Format (declared after the action's own parameters) breaks its schema: a 400 InvalidParameter, which loses only
+    // to a lower status, or to a 400 that is missing or breaks the schema of a parameter declared before it.
+    if (v && (v.status < 400 || (v.status === 400 && (v.kind === 'missing' || v.kind === 'schema')))) return v;
+    const entry = (rules.actions[action] as ActionRules).errors.InvalidParameter;
+    return { code: 'InvalidParameter', status: entry?.status ?? 400, message: entry?.message ?? 'Specified parameter format is not valid.', parameter: 'Format', kind: 'schema', detail: 'Format must be JSON or XML' };
+  }
+
+  function processApi(req: IncomingMessage, res: ServerResponse, queryString: string, body: Buffer): void {
+    const requestId = randomUUID().toUpperCase();
+    const headers = req.headers;
+    const query = parsePairs(queryString);
+    const ctype = header(headers, 'content-type');
+    const form =
+      body.length > 0 && ctype !== undefined && ctype.toLowerCase().startsWith('application/x-www-form-urlencoded') ? parsePairs(body.toString('utf8')) : EMPTY_PAIRS;
+    const params = toParams(query, form);
+    const { format, invalidFormat } = negotiate(params.Format, header(headers, 'accept'));
+    const x: Exchange = { req, res, requestId, format, action: undefined };
+
+    // action
+    const headerAction = header(headers, 'x-acs-action');
+    const paramAction = params.Action;
+    const actionName = present(headerAction) ? (present(paramAction) && paramAction !== headerAction ? undefined : headerAction) : paramAction;
+    const action = present(actionName) && Object.hasOwn(rules.actions, actionName) ? catalogue.actions.get(actionName) : undefined;
+    if (!action) return sendError(x, 'InvalidAction.NotFound');
+    x.action = action;
+    const name = action.action as ActionName;
+
+    // version
+    const headerVersion = header(headers, 'x-acs-version');
+    const paramVersion = params.Version;
+    if (!present(headerVersion) && !present(paramVersion)) return sendError(x, 'MissingVersion');
+    if ((present(headerVersion) && headerVersion !== version) || (present(paramVersion) && paramVersion !== version)) return sendError(x, 'InvalidVersion');
+
+    // signature
+    let accessKeyId: string | undefined;
+    let verified = false;
+    if (verify) {
+      const check: SignatureCheck = checkSignature({ method: req.method ?? 'GET', pathname: '/', headers, query, form, body }, { keys, now, nonces });
+      if (!check.ok) return sendError(x, check.code, check.messageSuffix !== undefined ? { suffix: check.messageSuffix } : undefined);
+      accessKeyId = check.accessKeyId;
+      verified = true;
+    } else {
+      const authorization = header(headers, 'authorization');
+      accessKeyId = authorization !== undefined ? parseAcs3Authorization(authorization)?.accessKeyId : present(params.AccessKeyId) ? params.AccessKeyId : undefined;
+    }
+
+    // Prefer: an error example is answered as it is; a success example only for a valid request
+    const pref = parsePrefer(header(headers, 'prefer'), params.__code, params.__example);
+    let preferred: ExampleEntry | undefined;
+    if (pref) {
+      const selected = selectExample(action, pref);
+      if (!selected.ok) return sendError(x, INVALID_PREFER, { status: 400, message: selected.message });
+      if (selected.entry.status >= 400) return sendExample(x, selected.entry);
+      preferred = selected.entry;
+    }
+
+    // parameters
+    const violation = parameterViolation(name, params, invalidFormat);
+    if (violation) return sendViolation(x, violation);
+    if (preferred) return sendExample(x, preferred);
+
+    // the action
+    const handler = handlers[name] ?? exampleResponder;
+    const request: ActionRequest = { action: name, params, accessKeyId, verified, site, requestId, format, headers };
+    const result = handler(request);
+    if (result && typeof (result as Promise<ActionResult>).then === 'function') {
+      (result as Promise<ActionResult>).then(
+        (r) => {
+          try {
+            sendResult(x, r);
+          } catch (e) {
+            internalError(x, e);
+          }
+        },
+        (e: unknown) => internalError(x, e),
+      );
+      return;
+    }
+    sendResult(x, result as ActionResult);
+  }
+
+  // ------------------------------------------------------------------------------------------- static files
+
+  async function serveFile(res: ServerResponse, method: string, file: string, type?: string): Promise<void> {
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': type ?? STATIC_TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': body.length });
+      res.end(method === 'HEAD' ? undefined : body);
+    } catch {
+      notFound(res, method, 'not built yet (run `npm run build`)');
+    }
+  }
+
+  function notFound(res: ServerResponse, method: string, why: string): void {
+    const body = `Not found: ${why}\n`;
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+    res.end(method === 'HEAD' ? undefined : body);
+  }
+
+  async function serveDocs(res: ServerResponse, method: string, path: string): Promise<void> {
+    let rel: string;
+    try {
+      rel = decodeURIComponent(path.slice('/docs/'.length));
+    } catch {
+      return notFound(res, method, 'no such document');
+    }
+    if (rel === '' || rel.endsWith('/')) rel += 'index.html';
+    const file = normalize(join(docsDir, rel));
+    if (!file.startsWith(docsDir + sep) || rel.includes('\0')) return notFound(res, method, 'no such document');
+    try {
+      const s = await stat(file);
+      if (s.isDirectory()) {
+        res.writeHead(301, { location: `${path}/`, 'content-length': 0 });
+        res.end();
+        return;
+      }
+    } catch {
+      return notFound(res, method, `${path} (the docs are written by \`npm run build\`)`);
+    }
+    return serveFile(res, method, file);
+  }
+
+  /** `/openapi.yaml`, `/openapi.json`, `/docs/...`; anything else is not an API of this endpoint. */
+  function serveStatic(req: IncomingMessage, res: ServerResponse, path: string): void {
+    const method = req.method ?? '';
+    if (method === 'GET' || method === 'HEAD') {
+      const done = (p: Promise<void>) => void p.catch(() => res.destroy());
+      if (path === '/openapi.yaml') return done(serveFile(res, method, toPath(yamlFile), 'application/yaml; charset=utf-8'));
+      if (path === '/openapi.json') return done(serveFile(res, method, toPath(contractFile), 'application/json; charset=utf-8'));
+      if (path === '/docs') {
+        res.writeHead(301, { location: '/docs/', 'content-length': 0 });
+        res.end();
+        return;
+      }
+      if (path.startsWith('/docs/')) return done(serveDocs(res, method, path));
+    }
+    const x: Exchange = { req, res, requestId: randomUUID().toUpperCase(), format: negotiate(undefined, header(req.headers, 'accept')).format, action: undefined };
+    sendError(x, 'InvalidApi.NotFound');
+  }
+
+  // ------------------------------------------------------------------------------------------- the listener
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    req.on('error', () => res.destroy());
+    let url = req.url ?? '/';
+    if (!url.startsWith('/')) url = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?]*/i, '') || '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    const queryString = q < 0 ? '' : url.slice(q + 1);
+    if (path !== '/') return serveStatic(req, res, path);
+    const method = req.method;
+    if (method !== 'GET' && method !== 'POST') return serveStatic(req, res, '');
+
+    const length = header(req.headers, 'content-length');
+    const hasBody = req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+    const run = (body: Buffer) => {
+      try {
+        processApi(req, res, queryString, body);
+      } catch (e) {
+        internalError({ req, res, requestId: randomUUID().toUpperCase(), format: 'json', action: undefined }, e);
+      }
+    };
+    if (!hasBody) return run(EMPTY_BODY);
+
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let refused = false;
+    req.on('data', (chunk: Buffer) => {
+      if (refused) return;
+      size += chunk.length;
+      if (size > maxBody) {
+        refused = true;
+        const x: Exchange = { req, res, requestId: randomUUID().toUpperCase(), format: negotiate(undefined, header(req.headers, 'accept')).format, action: undefined };
+        res.setHeader('connection', 'close');
+        sendError(x, 'InvalidParameter', { status: 400, message: `Specified parameter format is not valid. The request body is larger than ${maxBody} bytes.` });
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!refused) run(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+    });
+  }
+
+  const server = createServer({ keepAliveTimeout: 5_000, headersTimeout: 10_000, requestTimeout: 30_000 }, handle);
+  let url = '';
+
+  return {
+    server,
+    get url() {
+      return url;
+    },
+    handle,
+    listen() {
+      return new Promise<string>((resolve, reject) => {
+        const onError = (e: Error) => reject(e);
+        server.once('error', onError);
+        server.listen(port, host, () => {
+          server.off('error', onError);
+          const address = server.address() as AddressInfo;
+          const h = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+          url = `http://${h}:${address.port}`;
+          resolve(url);
+        });
+      });
+    },
+    close() {
+      return new Promise<void>((resolve) => {
+        if (!server.listening) return resolve();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
