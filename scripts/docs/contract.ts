@@ -1,0 +1,216 @@
+/**
+ * A typed, read-only view of the bundled contract (generated/openapi.json) for the docs build and its tests:
+ * the operations, their resolved parameters, their documented error codes and their RAM actions.
+ * Only the parts the docs use are typed; everything else passes through untouched.
+ */
+import { readFileSync } from 'node:fs';
+import { bundledJson } from '../paths.js';
+
+export interface Ref { $ref: string }
+
+export interface Schema {
+  $ref?: string;
+  type?: string;
+  description?: string;
+  enum?: unknown[];
+  const?: unknown;
+  pattern?: string;
+  format?: string;
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  default?: unknown;
+  example?: unknown;
+  examples?: unknown[];
+  not?: Schema;
+  required?: string[];
+  properties?: Record<string, Schema>;
+}
+
+export interface Example {
+  summary?: string;
+  description?: string;
+  value?: unknown;
+  'x-acs-sources'?: string[];
+  'x-acs-site-messages'?: Record<string, string>;
+}
+
+export interface SiteRule { source: string; text: string; schema?: Schema; error?: string }
+
+export interface Parameter {
+  name: string;
+  in: 'query' | 'header' | 'path' | 'cookie';
+  required?: boolean;
+  description?: string;
+  schema?: Schema;
+  example?: unknown;
+  examples?: Record<string, Example | Ref>;
+  'x-acs-errors'?: { missing?: string; invalid?: string };
+  'x-acs-site-rules'?: Record<string, SiteRule>;
+  'x-acs-signing'?: string;
+}
+
+export interface MediaType { schema?: Schema; examples?: Record<string, Example | Ref> }
+export interface Response { description: string; content?: Record<string, MediaType> }
+
+export interface RequestRule {
+  id: string;
+  description?: string;
+  if: { required?: string[]; properties?: Record<string, Schema> };
+  then: { required?: string[] };
+}
+
+export interface RamInfo {
+  action: string;
+  disclosed: boolean;
+  note?: string;
+  accessLevel?: string;
+  resourceType?: string;
+  resource?: string;
+  resourceTypeRequired?: boolean;
+  conditionKeys?: string[];
+  associatedOperations?: string[];
+  source?: string;
+}
+
+export interface ChangeEntry { date: string; summary: string; source?: string; changes?: { item: string; content: string }[] }
+
+export interface SiteText { source: string; text: string }
+export interface SiteDifference { topic: string; intl: SiteText; china: SiteText; contract: string }
+
+export interface Quota { limit: number; period: string; scope: string; error: string; source: string; text: string }
+
+export interface CodeSample { lang: string; label: string; source: string }
+
+export interface Operation {
+  operationId: string;
+  summary?: string;
+  description?: string;
+  deprecated?: boolean;
+  tags?: string[];
+  parameters?: (Parameter | Ref)[];
+  responses: Record<string, Response | Ref>;
+  'x-acs-sources'?: string[];
+  'x-acs-request-rules'?: RequestRule[];
+  'x-acs-ram'?: RamInfo;
+  'x-acs-change-history'?: ChangeEntry[];
+  'x-acs-site-differences'?: SiteDifference[];
+  'x-acs-quota'?: Quota;
+  'x-codeSamples'?: CodeSample[];
+}
+
+export interface Document {
+  openapi: string;
+  info: { title: string; version: string; description?: string; 'x-acs-sources'?: Record<string, string> } & Record<string, unknown>;
+  servers?: { url: string; description?: string }[];
+  paths: Record<string, Record<string, Operation>>;
+  components?: Record<string, Record<string, unknown>>;
+  [key: string]: unknown;
+}
+
+export interface OperationEntry { path: string; method: string; operation: Operation }
+
+export interface ErrorRow {
+  status: string;
+  code: string;
+  message: string;
+  description?: string;
+  siteMessages: Record<string, string>;
+}
+
+export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+export function loadBundledContract(): Document {
+  return JSON.parse(readFileSync(bundledJson, 'utf8')) as Document;
+}
+
+function isRef(node: unknown): node is Ref {
+  return typeof node === 'object' && node !== null && typeof (node as Ref).$ref === 'string';
+}
+
+/** Follows local `#/...` references until a non-reference node is reached. */
+export function deref<T>(doc: Document, node: T | Ref): T {
+  let current: unknown = node;
+  while (isRef(current)) {
+    const ref = current.$ref;
+    if (!ref.startsWith('#/')) throw new Error(`docs: only local references are supported, got ${ref}`);
+    current = ref
+      .slice(2)
+      .split('/')
+      .map((key) => key.replace(/~1/g, '/').replace(/~0/g, '~'))
+      .reduce<unknown>((obj, key) => (obj as Record<string, unknown> | undefined)?.[key], doc);
+    if (current === undefined) throw new Error(`docs: unresolved reference ${ref}`);
+  }
+  return current as T;
+}
+
+export function listOperations(doc: Document): OperationEntry[] {
+  return Object.entries(doc.paths).flatMap(([path, item]) =>
+    HTTP_METHODS.filter((method) => item[method]).map((method) => ({ path, method, operation: item[method] as Operation })),
+  );
+}
+
+export function operationParameters(doc: Document, operation: Operation): Parameter[] {
+  return (operation.parameters ?? []).map((p) => deref<Parameter>(doc, p));
+}
+
+/** The schema of a parameter with a top-level `$ref` resolved (sub-schemas stay as they are). */
+export function parameterSchema(doc: Document, parameter: Parameter): Schema {
+  return parameter.schema ? deref<Schema>(doc, parameter.schema) : {};
+}
+
+/** The contract's example value for a parameter: its `example`, its first named example, then the schema's. */
+export function parameterExample(doc: Document, parameter: Parameter): unknown {
+  if (parameter.example !== undefined) return parameter.example;
+  const named = Object.values(parameter.examples ?? {})[0];
+  if (named !== undefined) return deref<Example>(doc, named).value;
+  const schema = parameterSchema(doc, parameter);
+  return schema.example ?? schema.examples?.[0] ?? schema.enum?.[0] ?? schema.default;
+}
+
+function isErrorStatus(status: string): boolean {
+  return /^[45]\d\d$/.test(status);
+}
+
+function jsonErrorValue(value: unknown): { Code: string; Message: string } | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { Code, Message } = value as Record<string, unknown>;
+  return typeof Code === 'string' && typeof Message === 'string' ? { Code, Message } : undefined;
+}
+
+/**
+ * Every documented error of an operation, in contract order: one row per named example of an error response
+ * (the example's name is the code). Code and message come from the example whose value is a JSON error body;
+ * the XML twins carry the same names and are not repeated.
+ */
+export function errorRows(doc: Document, operation: Operation): ErrorRow[] {
+  const rows = new Map<string, ErrorRow>();
+  for (const [status, rawResponse] of Object.entries(operation.responses)) {
+    if (!isErrorStatus(status)) continue;
+    for (const media of Object.values(deref<Response>(doc, rawResponse).content ?? {})) {
+      for (const [name, rawExample] of Object.entries(media.examples ?? {})) {
+        const example = deref<Example>(doc, rawExample);
+        const body = jsonErrorValue(example.value);
+        if (!body || rows.has(name)) continue;
+        if (body.Code !== name) {
+          throw new Error(`docs: ${operation.operationId} ${status} example "${name}" has Code ${body.Code}; the example name must be the code`);
+        }
+        rows.set(name, { status, code: name, message: body.Message, description: example.description, siteMessages: example['x-acs-site-messages'] ?? {} });
+      }
+    }
+  }
+  return [...rows.values()];
+}
+
+/** Everything the docs must show for each action, enumerated from the contract (used by the tests). */
+export interface ActionFacts { action: string; parameters: string[]; errorCodes: string[]; ramAction: string }
+
+export function actionFacts(doc: Document): ActionFacts[] {
+  return listOperations(doc).map(({ operation }) => ({
+    action: operation.operationId,
+    parameters: operationParameters(doc, operation).map((p) => p.name),
+    errorCodes: errorRows(doc, operation).map((row) => row.code),
+    ramAction: operation['x-acs-ram']?.action ?? '',
+  }));
+}
