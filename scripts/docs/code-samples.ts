@@ -1,0 +1,204 @@
+/**
+ * `x-codeSamples` for each operation, derived from the contract: the classic HMAC-SHA1 wire request, the
+ * ACS3-HMAC-SHA256 wire request, a call with this package's client and a call with Alibaba Cloud's official SDK.
+ *
+ * Samples send the operation's required parameters with the contract's example values. The wire samples are
+ * really signed, with the example credentials of Alibaba Cloud's signature documents and the contract's example
+ * timestamps and nonces, so they are reproducible byte for byte and every signature can be recomputed.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { acs3Authorization, percentEncodeAcs3, percentEncodeRpc, sha256Hex, signRpc } from '../../src/signing.js';
+import { repoRoot } from '../paths.js';
+import { operationParameters, parameterExample, type CodeSample, type Document, type OperationEntry, type Parameter } from './contract.js';
+import type { Translator } from './i18n.js';
+
+/** The secret that goes with the AccessKey ID `testid` in Alibaba Cloud's published signature examples. */
+export const EXAMPLE_ACCESS_KEY_SECRET = 'testsecret';
+
+/** Names the RPC protocol fixes: the action and version travel in these query parameters, or in the ACS3 headers. */
+const ACTION = 'Action';
+const VERSION = 'Version';
+const FORMAT = 'Format';
+const ACCESS_KEY_ID = 'AccessKeyId';
+const ACS3_HEADER_FOR: Record<string, string> = { [ACTION]: 'x-acs-action', [VERSION]: 'x-acs-version' };
+/** Parameters only sent with temporary STS credentials; the samples use a long-term AccessKey. */
+const STS_ONLY = new Set(['SecurityToken', 'x-acs-security-token']);
+
+const OFFICIAL_SDK = '@alicloud/resourcemanager20200331';
+const OFFICIAL_CORE = '@alicloud/openapi-core';
+
+/** The AccessKey ID the samples are signed with: the contract's example of the `AccessKeyId` parameter. */
+export function exampleAccessKeyId(doc: Document): string {
+  const parameter = Object.values(doc.components?.parameters ?? {}).find((p) => (p as Parameter).name === ACCESS_KEY_ID) as Parameter | undefined;
+  const value = parameter && parameterExample(doc, parameter);
+  if (typeof value !== 'string') throw new Error(`docs: the contract has no example ${ACCESS_KEY_ID}`);
+  return value;
+}
+
+interface SampleContext {
+  doc: Document;
+  entry: OperationEntry;
+  parameters: Parameter[];
+  /** The operation's required parameters (no signing parameters), in contract order, with example values. */
+  required: [string, unknown][];
+  /** The same without the routing parameters (Action, Version): what a client or SDK call takes. */
+  args: [string, unknown][];
+  method: string;
+  serverUrl: string;
+  host: string;
+}
+
+function exampleOf(ctx: Pick<SampleContext, 'doc' | 'parameters'>, name: string): unknown {
+  const parameter = ctx.parameters.find((p) => p.name === name);
+  if (!parameter) throw new Error(`docs: code samples need the parameter ${name}`);
+  const value = parameterExample(ctx.doc, parameter);
+  if (value === undefined) throw new Error(`docs: parameter ${name} has no example`);
+  return value;
+}
+
+function sampleContext(doc: Document, entry: OperationEntry): SampleContext {
+  const parameters = operationParameters(doc, entry.operation);
+  const serverUrl = doc.servers?.[0]?.url;
+  if (!serverUrl) throw new Error('docs: the contract has no server URL');
+  const ctx = { doc, parameters };
+  const required = parameters
+    .filter((p) => p.required && p.in === 'query' && !p['x-acs-signing'])
+    .map((p): [string, unknown] => [p.name, exampleOf(ctx, p.name)]);
+  const args = required.filter(([name]) => !(name in ACS3_HEADER_FOR));
+  return { ...ctx, entry, required, args, method: entry.method.toUpperCase(), serverUrl: serverUrl.replace(/\/$/, ''), host: new URL(serverUrl).host };
+}
+
+function signingParameters(ctx: SampleContext, style: string, exclude: Set<string>): Parameter[] {
+  return ctx.parameters.filter((p) => p['x-acs-signing'] === style && !STS_ONLY.has(p.name) && !exclude.has(p.name));
+}
+
+function schemeParameterName(doc: Document, scheme: string): string {
+  const found = (doc.components?.securitySchemes?.[scheme] as { name?: string } | undefined)?.name;
+  if (!found) throw new Error(`docs: security scheme ${scheme} has no name`);
+  return found;
+}
+
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The classic form: every parameter in the query, signed with signature version 1.0 (HMAC-SHA1). */
+function classicCurl(ctx: SampleContext): string {
+  const signatureName = schemeParameterName(ctx.doc, 'HMAC-SHA1');
+  const params: [string, string][] = [
+    ...ctx.required.map(([name, value]): [string, string] => [name, String(value)]),
+    [FORMAT, String(exampleOf(ctx, FORMAT))],
+    ...signingParameters(ctx, 'HMAC-SHA1', new Set([signatureName])).map((p): [string, string] => [p.name, String(exampleOf(ctx, p.name))]),
+  ];
+  const signature = signRpc(ctx.method, Object.fromEntries(params), EXAMPLE_ACCESS_KEY_SECRET);
+  const query = [...params, [signatureName, signature]].map(([k, v]) => `${percentEncodeRpc(k)}=${percentEncodeRpc(v)}`).join('&');
+  return `curl -X ${ctx.method} ${shellQuote(`${ctx.serverUrl}/?${query}`)}`;
+}
+
+/** The ACS3 form: action and version in `x-acs-*` headers, the other parameters in the query, an `Authorization` header. */
+function acs3Curl(ctx: SampleContext): string {
+  const query = Object.fromEntries(ctx.args.map(([name, value]) => [name, String(value)]));
+  const paramFor = new Map(Object.entries(ACS3_HEADER_FOR).map(([param, header]) => [header, param]));
+  const payloadHash = sha256Hex(''); // the body is empty
+  const headers: Record<string, string> = {};
+  for (const p of signingParameters(ctx, 'ACS3-HMAC-SHA256', new Set())) {
+    headers[p.name] = p.name === 'x-acs-content-sha256' ? payloadHash : String(exampleOf(ctx, paramFor.get(p.name) ?? p.name));
+  }
+  const authorization = acs3Authorization(
+    { method: ctx.method, pathname: '/', query, headers: { host: ctx.host, ...headers }, payloadHash },
+    String(exampleOf(ctx, ACCESS_KEY_ID)),
+    EXAMPLE_ACCESS_KEY_SECRET,
+  );
+  const queryString = Object.entries(query).map(([k, v]) => `${k}=${percentEncodeAcs3(v)}`).join('&');
+  const lines = [
+    `curl -X ${ctx.method} ${shellQuote(`${ctx.serverUrl}/${queryString ? `?${queryString}` : ''}`)}`,
+    ...Object.entries(headers).map(([name, value]) => `  -H ${shellQuote(`${name}: ${value}`)}`),
+    `  -H ${shellQuote(`Authorization: ${authorization}`)}`,
+  ];
+  return lines.join(' \\\n');
+}
+
+function tsLiteral(value: unknown): string {
+  return typeof value === 'string' ? `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : JSON.stringify(value);
+}
+
+function tsObject(fields: [string, unknown][]): string {
+  return fields.length ? `{ ${fields.map(([k, v]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : tsLiteral(k)}: ${tsLiteral(v)}`).join(', ')} }` : '';
+}
+
+function packageName(): string {
+  return (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { name: string }).name;
+}
+
+/** A call with this package's client: the method is the action, the arguments are the wire names. */
+function clientSample(ctx: SampleContext): string {
+  return [
+    `import { createClient } from '${packageName()}';`,
+    '',
+    'const client = createClient({',
+    '  accessKeyId: process.env.ALIBABA_CLOUD_ACCESS_KEY_ID!,',
+    '  accessKeySecret: process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET!,',
+    '});',
+    `const { data, error } = await client.${ctx.entry.operation.operationId}(${tsObject(ctx.args)});`,
+  ].join('\n');
+}
+
+type SdkModelClass = { names(): Record<string, string> };
+
+/** The official SDK's request model of an action (its field names are not always camelCase: `MAName`), if it takes one. */
+function officialRequestModel(action: string): { className: string; fieldFor: Map<string, string> } | undefined {
+  const sdk = createRequire(join(repoRoot, 'package.json'))(OFFICIAL_SDK) as Record<string, SdkModelClass | undefined>;
+  const className = `${action}Request`;
+  const model = sdk[className];
+  if (!model) return undefined;
+  return { className, fieldFor: new Map(Object.entries(model.names()).map(([field, wire]) => [wire, field])) };
+}
+
+function lowerFirst(name: string): string {
+  return name.charAt(0).toLowerCase() + name.slice(1);
+}
+
+/**
+ * A call with `@alicloud/resourcemanager20200331`: camelCase method, a `<Action>Request` model with the SDK's field
+ * names. The SDK is CommonJS, so the sample is written like Alibaba Cloud's own: TypeScript compiled to CommonJS,
+ * the call inside an async function.
+ */
+function officialSdkSample(ctx: SampleContext): string {
+  const action = ctx.entry.operation.operationId;
+  const model = officialRequestModel(action);
+  if (!model && ctx.args.length) throw new Error(`docs: ${OFFICIAL_SDK} has no ${action}Request for the required parameters`);
+  const fields = ctx.args.map(([name, value]): [string, unknown] => {
+    const field = model?.fieldFor.get(name);
+    if (!field) throw new Error(`docs: ${OFFICIAL_SDK} ${action}Request has no field for ${name}`);
+    return [field, value];
+  });
+  const call = model ? `new ${model.className}(${tsObject(fields)})` : '';
+  return [
+    `import Client${model ? `, { ${model.className} }` : ''} from '${OFFICIAL_SDK}';`,
+    `import { $OpenApiUtil as $OpenApi } from '${OFFICIAL_CORE}';`,
+    '',
+    'async function main(): Promise<void> {',
+    '  const client = new Client(new $OpenApi.Config({',
+    '    accessKeyId: process.env.ALIBABA_CLOUD_ACCESS_KEY_ID,',
+    '    accessKeySecret: process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET,',
+    `    endpoint: '${ctx.host}',`,
+    '  }));',
+    `  const { body } = await client.${lowerFirst(action)}(${call});`,
+    '  console.log(body);',
+    '}',
+    '',
+    'main();',
+  ].join('\n');
+}
+
+export function codeSamples(doc: Document, entry: OperationEntry, tr: Translator): CodeSample[] {
+  const ctx = sampleContext(doc, entry);
+  return [
+    { lang: 'bash', label: tr.t('curl (HMAC-SHA1)'), source: classicCurl(ctx) },
+    { lang: 'bash', label: tr.t('curl (ACS3-HMAC-SHA256)'), source: acs3Curl(ctx) },
+    { lang: 'TypeScript', label: tr.t('TypeScript (this package)'), source: clientSample(ctx) },
+    { lang: 'TypeScript', label: tr.t('TypeScript (official SDK)'), source: officialSdkSample(ctx) },
+  ];
+}
