@@ -12,6 +12,9 @@
  *   parameters src/validate.ts over the action's parameters, plus `Format`        -> the documented code and status
  *   handler    `handlers[action]` (default: the contract's example; Prefer's success example wins)
  *
+ * With `stateful` (src/mock/emulator/), a request without an AccessKeyId is refused after the signature step
+ * (400 IncompleteSignature), the handlers answer from per-account state, and `/_emulator/...` control routes are served.
+ *
  * Parameters come from the query string and, for POST, an `application/x-www-form-urlencoded` body; names are
  * case-sensitive. Every answer has a fresh upper-case UUID as RequestId (also in `Recommend` and the
  * `x-acs-request-id` header), as JSON or as XML (`text/xml;charset=utf-8`) per `Format` / `Accept`.
@@ -29,6 +32,7 @@ import { parseAcs3Authorization, type ParamList } from '../signing.js';
 import { checkParameters, type Violation } from '../validate.js';
 import { checkSignature, NonceCache, type SignatureCheck } from './auth.js';
 import { fill, loadCatalogue, type ActionCatalogue, type Catalogue, type ExampleEntry } from './catalogue.js';
+import { ANONYMOUS_SUFFIX, createEmulator, type Emulator, type EmulatorOptions } from './emulator/index.js';
 import { exampleResponder, type ActionHandlers, type ActionRequest, type ActionResult } from './handlers.js';
 import { parsePrefer, selectExample } from './prefer.js';
 import { contentType, errorBody, negotiate, successBody, type Format } from './render.js';
@@ -46,6 +50,14 @@ export interface MockServerOptions {
   readonly accessKeys?: ReadonlyMap<string, string> | Readonly<Record<string, string>>;
   /** Per-action answers for requests that pass every check (the stateful emulator's seam). Default: examples. */
   readonly handlers?: ActionHandlers;
+  /**
+   * The stateful emulator (src/mock/emulator/): answers from per-account state and serves `/_emulator/...`.
+   * `true` keeps the state in memory; options give a `stateFile` and more. `handlers` still win per action.
+   * Throws (StateFileError) when the state file cannot be used. Default: stateless.
+   */
+  readonly stateful?: boolean | EmulatorOptions;
+  /** Answers paths other than `/` before the static files (returns true when it did). Default: the emulator's, if any. */
+  readonly controlRoutes?: ControlRoutes;
   /** The bundled contract. Default: generated/openapi.json. */
   readonly contractFile?: string | URL;
   /** The bundled description served at /openapi.yaml. Default: generated/openapi.yaml. */
@@ -63,6 +75,9 @@ export interface MockServerOptions {
   /** Called when a handler fails (the request is answered 500 InternalError). Default: console.error. */
   readonly onError?: (error: unknown, action: string | undefined) => void;
 }
+
+/** A hook for routes outside the API: returns true when it answered the request. */
+export type ControlRoutes = (req: IncomingMessage, res: ServerResponse, path: string, query: string) => boolean;
 
 export interface MockResponseEvent {
   readonly method: string;
@@ -87,6 +102,8 @@ export interface MockServer {
   close(): Promise<void>;
   /** The request listener, to mount the mock in another server. */
   readonly handle: (req: IncomingMessage, res: ServerResponse) => void;
+  /** The stateful emulator, with `stateful`. */
+  readonly emulator: Emulator | undefined;
 }
 
 /** A mock control error (not the service's): an unknown Prefer example or status. */
@@ -160,7 +177,6 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const onResponse = options.onResponse;
   const onError = options.onError ?? ((err: unknown, action: string | undefined) => console.error(`mock: ${action ?? 'request'} failed:`, err));
-  const handlers: ActionHandlers = options.handlers ?? {};
   const contractFile = options.contractFile ?? generatedFile('openapi.json');
   const yamlFile = options.contractYamlFile ?? generatedFile('openapi.yaml');
   const docsDir = toPath(options.docsDir ?? generatedFile('docs/')).replace(/[\\/]+$/, '');
@@ -169,6 +185,9 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
   for (const name of Object.keys(rules.actions)) {
     if (!catalogue.actions.has(name)) throw new Error(`The contract ${String(contractFile)} has no operation ${name}: rebuild (npm run build)`);
   }
+  const emulator = options.stateful ? createEmulator(options.stateful === true ? {} : options.stateful, { site, contractFile, now }) : undefined;
+  const handlers: ActionHandlers = emulator ? { ...emulator.handlers, ...options.handlers } : (options.handlers ?? {});
+  const controlRoutes = options.controlRoutes ?? emulator?.controlRoutes;
 
   // ------------------------------------------------------------------------------------------- writing answers
 
@@ -300,6 +319,7 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
       const authorization = header(headers, 'authorization');
       accessKeyId = authorization !== undefined ? parseAcs3Authorization(authorization)?.accessKeyId : present(params.AccessKeyId) ? params.AccessKeyId : undefined;
     }
+    if (emulator && !present(accessKeyId)) return sendError(x, 'IncompleteSignature', { suffix: ANONYMOUS_SUFFIX });
 
     // Prefer: an error example is answered as it is; a success example only for a valid request
     const pref = parsePrefer(header(headers, 'prefer'), params.__code, params.__example);
@@ -404,7 +424,10 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
     const queryString = q < 0 ? '' : url.slice(q + 1);
-    if (path !== '/') return serveStatic(req, res, path);
+    if (path !== '/') {
+      if (controlRoutes?.(req, res, path, queryString)) return;
+      return serveStatic(req, res, path);
+    }
     const method = req.method;
     if (method !== 'GET' && method !== 'POST') return serveStatic(req, res, '');
 
@@ -448,6 +471,7 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
       return url;
     },
     handle,
+    emulator,
     listen() {
       return new Promise<string>((resolve, reject) => {
         const onError = (e: Error) => reject(e);
@@ -466,7 +490,7 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
         if (!server.listening) return resolve();
         server.close(() => resolve());
         server.closeAllConnections();
-      });
+      }).then(() => emulator?.flush());
     },
   };
 }

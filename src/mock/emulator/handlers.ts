@@ -1,0 +1,87 @@
+/**
+ * The emulator's answers to the four actions, for requests that passed the gateway's checks and the parameter
+ * validation (src/mock/server.ts): the state checks in the order of STATE_ERROR_PRECEDENCE, then the change, then
+ * (with a state file) the answer once the change is on disk.
+ */
+import { rules, type ActionName } from '../../../generated/rules.js';
+import type { ActionHandlers, ActionRequest, ActionResult } from '../handlers.js';
+import type { DirectoryRecord, EnableMode } from './model.js';
+import type { Attempt, Store } from './store.js';
+
+/** Appended to IncompleteSignature's message when a request names no AccessKeyId (the emulator keeps state per account). */
+export const ANONYMOUS_SUFFIX = ' The stateful emulator keeps state per account and takes the account from the AccessKeyId: sign the request (or send AccessKeyId).';
+
+/** IncompleteSignature's documented message for an action. */
+export const incompleteSignatureMessage = (action: ActionName): string =>
+  (rules.actions[action].errors as Readonly<Record<string, { message: string } | undefined>>).IncompleteSignature?.message ?? 'The request signature does not conform to Aliyun standards.';
+
+const present = (v: string | undefined): string | undefined => (v === undefined || v === '' ? undefined : v);
+
+/** Enable's and Init's result: the seeds' field order, RequestId last (filled in by the mock). */
+const enabledBody = (d: DirectoryRecord, init: boolean): Record<string, unknown> => ({
+  ResourceDirectory: init
+    ? { RootFolderId: d.RootFolderId, ResourceDirectoryId: d.ResourceDirectoryId, MasterAccountId: d.MasterAccountId, MasterAccountName: d.MasterAccountName, CreateTime: d.CreateTime }
+    : { ResourceDirectoryId: d.ResourceDirectoryId, MasterAccountId: d.MasterAccountId, MasterAccountName: d.MasterAccountName, RootFolderId: d.RootFolderId, CreateTime: d.CreateTime },
+  RequestId: '',
+});
+
+/** GetResourceDirectory's result, in seed 004's order (RequestId first). */
+const directoryBody = (d: DirectoryRecord): Record<string, unknown> => ({
+  ResourceDirectory: {
+    RootFolderId: d.RootFolderId,
+    ResourceDirectoryId: d.ResourceDirectoryId,
+    CreateTime: d.CreateTime,
+    MasterAccountId: d.MasterAccountId,
+    MasterAccountName: d.MasterAccountName,
+    ControlPolicyStatus: d.ControlPolicyStatus,
+    MemberDeletionStatus: d.MemberDeletionStatus,
+    ...(d.IdentityInformation !== undefined ? { IdentityInformation: d.IdentityInformation } : {}),
+  },
+});
+
+/**
+ * The stateful handlers. `commit` saves the state after a change (undefined: state in memory only); the answer waits
+ * for it, so a client that got a success knows the change is on disk.
+ */
+export function createStatefulHandlers(store: Store, commit: (() => Promise<void>) | undefined): ActionHandlers {
+  const anonymous = (r: ActionRequest): ActionResult | undefined =>
+    r.accessKeyId === undefined || r.accessKeyId === '' ? { kind: 'error', code: 'IncompleteSignature', message: `${incompleteSignatureMessage(r.action)}${ANONYMOUS_SUFFIX}` } : undefined;
+  const committed = (result: ActionResult): ActionResult | Promise<ActionResult> => (commit ? commit().then(() => result) : result);
+
+  function enable(r: ActionRequest, action: ActionName, mode: EnableMode, init: boolean): ActionResult | Promise<ActionResult> {
+    const refused = anonymous(r);
+    if (refused) return refused;
+    const attempt: Attempt & { enable: NonNullable<Attempt['enable']> } = {
+      action,
+      accessKeyId: r.accessKeyId!,
+      site: r.site,
+      enable: { mode, maName: present(r.params.MAName), phone: present(r.params.MASecureMobilePhone), code: present(r.params.VerificationCode) },
+    };
+    const error = store.stateError(attempt);
+    if (error) return { kind: 'error', code: error };
+    const dryRun = r.params.DryRun === 'true';
+    const directory = store.enable(attempt, dryRun);
+    const result: ActionResult = { kind: 'body', body: enabledBody(directory, init) };
+    return dryRun ? result : committed(result);
+  }
+
+  return {
+    EnableResourceDirectory: (r) => enable(r, 'EnableResourceDirectory', r.params.EnableMode as EnableMode, false),
+    InitResourceDirectory: (r) => enable(r, 'InitResourceDirectory', 'CurrentAccount', true),
+    SendVerificationCodeForEnableRD: (r) => {
+      const refused = anonymous(r);
+      if (refused) return refused;
+      const error = store.stateError({ action: 'SendVerificationCodeForEnableRD', accessKeyId: r.accessKeyId!, site: r.site });
+      if (error) return { kind: 'error', code: error };
+      store.sendCode(r.accessKeyId!, present(r.params.SecureMobilePhone));
+      return committed({ kind: 'body', body: {} });
+    },
+    GetResourceDirectory: (r) => {
+      const refused = anonymous(r);
+      if (refused) return refused;
+      const error = store.stateError({ action: 'GetResourceDirectory', accessKeyId: r.accessKeyId!, site: r.site });
+      if (error) return { kind: 'error', code: error };
+      return { kind: 'body', body: directoryBody(store.directoryOf(r.accessKeyId!)!) };
+    },
+  };
+}
