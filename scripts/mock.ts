@@ -1,9 +1,11 @@
 /**
- * `npm run mock [-- --port 4010 --host 127.0.0.1 --verify-signatures --site intl|china]`: serves the mock
- * (src/mock/) until SIGINT/SIGTERM. Prints its URL alone on one line on stdout; everything else goes to stderr.
+ * `npm run mock [-- --port 4010 --host 127.0.0.1 --verify-signatures --site intl|china --stateful --state-file PATH]`:
+ * serves the mock (src/mock/) until SIGINT/SIGTERM. Prints its URL alone on one line on stdout; everything else goes
+ * to stderr. Exit codes: 2 for bad flags, 1 when it cannot start (contract, state file, port).
  */
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createMockServer, parseAccessKeys } from '../src/mock/index.js';
+import { createMockServer, DEFAULT_CODE_TTL_MS, parseAccessKeys, StateFileError } from '../src/mock/index.js';
 import type { Site } from '../src/rules-types.js';
 
 const usage = `Usage: npm run mock -- [options]
@@ -17,9 +19,23 @@ Options:
   --verify-signatures    verify ACS3-HMAC-SHA256 and HMAC-SHA1 signatures like the gateway, with the keys of
                          env MOCK_ACCESS_KEYS="id:secret,id2:secret2" (without it any credentials are accepted)
   --site <intl|china>    apply that site's parameter rules and error messages (default: only the rules both share)
+  --stateful             emulate a resource directory that remembers, per account (= AccessKeyId; a request
+                         without one gets 400 IncompleteSignature); state in memory unless --state-file
+  --state-file <path>    keep the state in this JSON file (implies --stateful): read at start (a file that is not
+                         a state of this emulator is reported and left alone: exit 1), rewritten atomically after
+                         every change
   -h, --help             this text
 
-Select any documented answer with \`Prefer: code=409, example=<Code>\` (or ?__code=409&__example=<Code>).`;
+Select any documented answer with \`Prefer: code=409, example=<Code>\` (or ?__code=409&__example=<Code>).
+
+Stateful mode's control routes (plain JSON, unsigned):
+  GET  /_emulator/state                                  the whole state (what the state file holds)
+  POST /_emulator/reset                                  forget everything
+  GET  /_emulator/verification-codes[?account=&phone=]   codes "sent" (no SMS): [{phone, code, account, sentAt,
+                                                         expiresAt, status}]; a code lives ${DEFAULT_CODE_TTL_MS / 60_000} minutes
+  GET  /_emulator/accounts/<AccessKeyId>                 the account: accountId, phone, name, site, ...
+  POST /_emulator/accounts/<AccessKeyId>                 set {site, accountType, enterpriseVerified, enterpriseName,
+                                                         inAnotherResourceDirectory, phone, name} (null: default)`;
 
 function fail(message: string): never {
   console.error(`mock: ${message}\n\n${usage}`);
@@ -34,6 +50,8 @@ try {
       port: { type: 'string' },
       'verify-signatures': { type: 'boolean', default: false },
       site: { type: 'string' },
+      stateful: { type: 'boolean', default: false },
+      'state-file': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -62,11 +80,23 @@ try {
 const verifySignatures = values['verify-signatures'] === true;
 if (verifySignatures && accessKeys.size === 0) fail('--verify-signatures needs keys in MOCK_ACCESS_KEYS="id:secret,id2:secret2"');
 
+const stateFile = values['state-file'];
+if (stateFile !== undefined && stateFile.trim() === '') fail('--state-file needs a path');
+const stateful = values.stateful === true || stateFile !== undefined;
+
 let mock;
 try {
-  mock = createMockServer({ host, port: Number(portText), verifySignatures, accessKeys, ...(site ? { site: site as Site } : {}) });
+  mock = createMockServer({
+    host,
+    port: Number(portText),
+    verifySignatures,
+    accessKeys,
+    ...(site ? { site: site as Site } : {}),
+    ...(stateful ? { stateful: stateFile !== undefined ? { stateFile: resolve(stateFile) } : true } : {}),
+  });
 } catch (e) {
-  console.error(`mock: cannot load the contract: ${(e as Error).message}\nRun \`npm run build\` first.`);
+  if (e instanceof StateFileError) console.error(`mock: ${e.message}`);
+  else console.error(`mock: cannot load the contract: ${(e as Error).message}\nRun \`npm run build\` first.`);
   process.exit(1);
 }
 
@@ -76,11 +106,20 @@ try {
   console.error(
     `mock: serving Resource Manager 2020-03-31 on ${url}/ (docs ${url}/docs/, description ${url}/openapi.yaml); ` +
       `signatures ${verifySignatures ? `verified (${accessKeys.size} key${accessKeys.size === 1 ? '' : 's'})` : 'not verified'}; ` +
-      `site ${site ?? 'rules of both sites'}`,
+      `site ${site ?? 'rules of both sites'}; ` +
+      (mock.emulator
+        ? `stateful (${describeState(mock.emulator.state)}, ${mock.emulator.stateFile ? `file ${mock.emulator.stateFile}` : 'in memory'}; control routes on ${url}/_emulator/)`
+        : 'stateless (answers from the contract examples)'),
   );
 } catch (e) {
   console.error(`mock: cannot listen on ${host}:${portText}: ${(e as Error).message}`);
   process.exit(1);
+}
+
+function describeState(state: { accounts: object; directories: object }): string {
+  const a = Object.keys(state.accounts).length;
+  const d = Object.keys(state.directories).length;
+  return `${a} account${a === 1 ? '' : 's'}, ${d} director${d === 1 ? 'y' : 'ies'}`;
 }
 
 let stopping = false;

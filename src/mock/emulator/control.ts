@@ -90,13 +90,15 @@ export function createControlRoutes(store: Store, commit: (() => Promise<void>) 
     }
     const accountsPrefix = `${CONTROL_PREFIX}/accounts/`;
     if (path.startsWith(accountsPrefix) && path.length > accountsPrefix.length) {
+      const raw = path.slice(accountsPrefix.length);
+      if (raw.includes('/')) return problem(req, res, 404, `no control route ${path} (percent-encode a / in an AccessKeyId)`);
       let accessKeyId: string;
       try {
-        accessKeyId = decodeURIComponent(path.slice(accountsPrefix.length));
+        accessKeyId = decodeURIComponent(raw);
       } catch {
         return problem(req, res, 400, 'the AccessKeyId in the path is not valid percent-encoding');
       }
-      if (accessKeyId.includes('/') || accessKeyId.trim() === '') return problem(req, res, 404, `no control route ${path}`);
+      if (accessKeyId.trim() === '') return problem(req, res, 400, 'the AccessKeyId in the path is empty');
       return allow('GET, POST', async () => {
         if (method !== 'POST') return json(req, res, 200, store.accountView(accessKeyId));
         const body = await readBody(req);

@@ -30,8 +30,9 @@ export class StateFileError extends Error {
   constructor(
     readonly file: string,
     readonly reason: string,
+    advice = 'It was left as it is: fix it, move it away, or give another --state-file.',
   ) {
-    super(`The state file ${file} cannot be used: ${reason}. It was left as it is: fix it, move it away, or give another --state-file.`);
+    super(`The state file ${file} cannot be used: ${reason}. ${advice}`);
     this.name = 'StateFileError';
   }
 }
@@ -187,7 +188,7 @@ export class StateFile {
     } catch {
       dirOk = false;
     }
-    if (!dirOk) throw new StateFileError(this.path, `its directory ${dirname(this.path)} does not exist`);
+    if (!dirOk) throw new StateFileError(this.path, `its directory ${dirname(this.path)} does not exist`, 'Create the directory or give another --state-file.');
     let text: string;
     try {
       text = readFileSync(this.path, 'utf8');
