@@ -1,0 +1,193 @@
+/**
+ * `npm run bench` (`-- --quick` for a short run): measures, side by side in one run on free loopback ports,
+ *  - our mock, Prism's own CLI (`prism mock`) and a bare node:http server returning the same fixed body (the ceiling),
+ *    under the same autocannon load, for GetResourceDirectory and a validated EnableResourceDirectory;
+ *  - the client's per-call cost (build, validate, sign, send) against the official SDK's, on the same no-op server;
+ *  - `npm run build` (and, without --quick, `npm test`) wall time;
+ *  - the mock's resident memory after start, after warm-up and after a soak.
+ * Prints ratios; asserts nothing (targets are read off the ratios, see the README's Performance section).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { stringify } from 'yaml';
+import { bundledJson, repoRoot } from './paths.js';
+
+const quick = process.argv.includes('--quick');
+const duration = quick ? 5 : 15;
+const connections = 20;
+const soakSeconds = quick ? 10 : 60;
+const tsxCli = join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+
+const actions = {
+  GetResourceDirectory: { query: {} as Record<string, string> },
+  EnableResourceDirectory: {
+    query: { EnableMode: 'NewManagementAccount', MAName: 'user01', MASecureMobilePhone: '852-61234567', VerificationCode: '123456' } as Record<string, string>,
+  },
+} as const;
+type BenchAction = keyof typeof actions;
+
+const qs = (action: BenchAction) => new URLSearchParams({ Action: action, Version: '2020-03-31', Format: 'JSON', ...actions[action].query }).toString();
+
+// ---------------------------------------------------------------------------------------------- servers
+
+/** Starts a child process and resolves with its base URL once it prints `http://127.0.0.1:<port>`. */
+function startChild(command: string, args: string[], name: string): Promise<{ url: string; child: ChildProcess }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+    let out = '';
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`${name} did not start:\n${out}`)); }, 60_000);
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /https?:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+      if (m) { clearTimeout(timer); resolve({ url: `http://127.0.0.1:${m[1]}`, child }); }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`${name} exited with ${code}:\n${out}`)); });
+  });
+}
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+/** The ceiling: a bare node:http server answering every request with the same fixed body. */
+async function startCeiling(body: string): Promise<{ url: string; server: Server }> {
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json;charset=utf-8', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+/**
+ * Prism's CLI routes by path and method only, so it gets the smallest rendition of the contract it can route:
+ * the one action's operation under `/` (same parameters, so `Action` and `Version` are validated as required enums).
+ */
+function prismRendition(action: BenchAction, dir: string): string {
+  const doc = JSON.parse(readFileSync(bundledJson, 'utf8'));
+  const item = doc.paths[`/#Action=${action}`];
+  doc.paths = { '/': item };
+  const file = join(dir, `${action}.yaml`);
+  writeFileSync(file, stringify(doc));
+  return file;
+}
+
+function rssKb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+}
+
+// ---------------------------------------------------------------------------------------------- load
+
+/**
+ * The same headers for every server: an ACS3-style Authorization header satisfies Prism's check that a security
+ * scheme is present (it cannot verify it); our mock runs without --verify-signatures, so it reads only the key id.
+ */
+const loadHeaders = { accept: 'application/json', authorization: 'ACS3-HMAC-SHA256 Credential=bench,SignedHeaders=host,Signature=00' };
+
+interface LoadResult { name: string; rps: number; p50: number; p99: number; errors: number; non2xx: number; total: number }
+
+async function load(name: string, url: string, seconds = duration): Promise<LoadResult> {
+  const r = await autocannon({ url, method: 'POST', connections, duration: seconds, headers: loadHeaders });
+  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, total: r.requests.total };
+}
+
+const fmt = (r: LoadResult) =>
+  `  ${r.name.padEnd(12)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${String(r.p50).padStart(3)} ms   p99 ${String(r.p99).padStart(3)} ms   errors ${r.errors}   non-2xx ${r.non2xx}`;
+
+// ---------------------------------------------------------------------------------------------- client overhead
+
+async function clientOverhead(noopUrl: string): Promise<{ ours: number; sdk: number }> {
+  const calls = quick ? 300 : 2000;
+  const { createClient } = await import('../src/client.js');
+  const client = createClient({ endpoint: noopUrl, accessKeyId: 'bench', accessKeySecret: 'bench-secret' });
+  const sdkModule = (await import('@alicloud/resourcemanager20200331')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const OpenApi = (await import('@alicloud/openapi-core')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const Sdk = sdkModule.default?.default ?? sdkModule.default;
+  const $OpenApi = OpenApi.$OpenApiUtil ?? OpenApi.default?.$OpenApiUtil;
+  const port = new URL(noopUrl).port;
+  const sdk = new Sdk(new $OpenApi.Config({ accessKeyId: 'bench', accessKeySecret: 'bench-secret', endpoint: `127.0.0.1:${port}`, protocol: 'http' }));
+  const request = new sdkModule.EnableResourceDirectoryRequest({ enableMode: 'NewManagementAccount', MAName: 'user01', MASecureMobilePhone: '852-61234567', verificationCode: '123456' });
+  const time = async (fn: () => Promise<unknown>) => {
+    for (let i = 0; i < 50; i++) await fn();
+    const start = performance.now();
+    for (let i = 0; i < calls; i++) await fn();
+    return (performance.now() - start) / calls;
+  };
+  const ours = await time(() => client.EnableResourceDirectory(actions.EnableResourceDirectory.query as never));
+  const theirs = await time(() => sdk.enableResourceDirectory(request));
+  return { ours, sdk: theirs };
+}
+
+// ---------------------------------------------------------------------------------------------- main
+
+function wallTime(command: string, args: string[]): number {
+  const start = performance.now();
+  const r = spawnSync(command, args, { cwd: repoRoot, stdio: 'ignore', env: { ...process.env, CI: process.env.CI ?? '' } });
+  if (r.status !== 0) console.log(`  (${command} ${args.join(' ')} exited with ${r.status})`);
+  return (performance.now() - start) / 1000;
+}
+
+async function main() {
+  const scratch = mkdtempSync(join(tmpdir(), 'rd-bench-'));
+  const children: ChildProcess[] = [];
+  const servers: Server[] = [];
+  try {
+    console.log(`bench: ${connections} connections, ${duration} s per run${quick ? ' (quick)' : ''}, node ${process.version}`);
+    const mock = await startChild(process.execPath, [tsxCli, 'scripts/mock.ts', '--port', '0', '--host', '127.0.0.1'], 'mock');
+    children.push(mock.child);
+    const rssAfterStart = rssKb(mock.child.pid!);
+    const fixedBody = await (await fetch(`${mock.url}/?${qs('GetResourceDirectory')}`, { method: 'POST' })).text();
+    const ceiling = await startCeiling(fixedBody);
+    servers.push(ceiling.server);
+
+    const summary: string[] = [];
+    for (const action of Object.keys(actions) as BenchAction[]) {
+      const prismPort = await freePort();
+      const prism = await startChild(join(repoRoot, 'node_modules', '.bin', 'prism'), ['mock', prismRendition(action, scratch), '-h', '127.0.0.1', '-p', String(prismPort), '--errors'], 'prism');
+      children.push(prism.child);
+      const path = `/?${qs(action)}`;
+      const results = [await load('mock', mock.url + path), await load('prism-cli', prism.url + path), await load('ceiling', ceiling.url + path)];
+      prism.child.kill('SIGTERM');
+      console.log(`\n${action}`);
+      results.forEach((r) => console.log(fmt(r)));
+      const [ours, prismCli, ceil] = results as [LoadResult, LoadResult, LoadResult];
+      summary.push(`${action}: mock vs prism-cli: ${(ours.rps / prismCli.rps).toFixed(2)}x req/s`);
+      summary.push(`${action}: mock vs ceiling: ${(ours.rps / ceil.rps).toFixed(2)}x req/s`);
+      summary.push(`${action}: mock p99 ${ours.p99} ms at ${connections} connections`);
+    }
+
+    const overhead = await clientOverhead(ceiling.url);
+    summary.push(`client per call: ${(overhead.ours * 1000).toFixed(0)} µs, official SDK ${(overhead.sdk * 1000).toFixed(0)} µs: client vs sdk: ${(overhead.ours / overhead.sdk).toFixed(2)}x time per call`);
+
+    await load('warm-up', `${mock.url}/?${qs('EnableResourceDirectory')}`, 5);
+    const rssWarm = rssKb(mock.child.pid!);
+    const soak = await load('soak', `${mock.url}/?${qs('EnableResourceDirectory')}`, soakSeconds);
+    const rssSoak = rssKb(mock.child.pid!);
+    summary.push(`mock RSS: ${(rssAfterStart / 1024).toFixed(1)} MiB after start, ${(rssWarm / 1024).toFixed(1)} MiB after warm-up, ${(rssSoak / 1024).toFixed(1)} MiB after a ${soakSeconds} s soak (${soak.total} requests): soak vs warm-up: ${(rssSoak / rssWarm).toFixed(2)}x RSS`);
+
+    mock.child.kill('SIGTERM');
+    summary.push(`npm run build: ${wallTime('npm', ['run', 'build', '--silent']).toFixed(1)} s wall`);
+    if (!quick) summary.push(`npm test: ${wallTime('npm', ['test', '--silent']).toFixed(1)} s wall`);
+
+    console.log('\nsummary');
+    for (const line of summary) console.log(`  ${line}`);
+  } finally {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    for (const s of servers) s.close();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+await main();
