@@ -42,7 +42,7 @@ export type paths = {
         /**
          * Enables a resource directory (deprecated: use EnableResourceDirectory).
          * @deprecated
-         * @description **Deprecated.** Use [EnableResourceDirectory](#operation/EnableResourceDirectory) instead, which can also enable a resource directory with a newly created management account.
+         * @description Deprecated in favour of EnableResourceDirectory (`x-acs-replaced-by`), which can also enable a resource directory with a newly created management account. Seed 001 documents the action without saying it is deprecated.
          *
          *     Enables a resource directory. After you enable a resource directory, the system automatically creates a root folder and sets the current account as the master account. The master account has all administrative permissions on this resource directory.
          *     - An account can only be used to enable a resource directory after it passes enterprise real-name verification. An account that only passed individual real-name verification cannot be used to enable a resource directory.
@@ -389,7 +389,7 @@ export type components = {
         /**
          * @description The name of the newly created account.
          *
-         *     Specify the name in the <Prefix> format. The prefix can contain letters, digits, and special characters but cannot contain consecutive special characters. The prefix must start and end with a letter or digit. Valid special characters include underscores (_), periods (.), and hyphens (-). The prefix must be 2 to 50 characters in length.
+         *     Specify the name in the `<Prefix>` format. The prefix can contain letters, digits, and special characters but cannot contain consecutive special characters. The prefix must start and end with a letter or digit. Valid special characters include underscores (_), periods (.), and hyphens (-). The prefix must be 2 to 50 characters in length.
          *
          *     China site (seed 002): the format is `<prefix>@rdadmin.aliyunid.com`, for example `user01@rdadmin.aliyunid.com`, with the same rules for the prefix. The schema accepts both forms; see `x-acs-site-rules`.
          */
@@ -399,9 +399,9 @@ export type components = {
          *
          *     If you leave this parameter empty, the mobile phone number that is bound to the current account is used. The mobile phone number you specify must be the same as the mobile phone number that you specify when you call the SendVerificationCodeForEnableRD operation to obtain a verification code.
          *
-         *     Specify the mobile phone number in the <Country code>-<Mobile phone number> format.
+         *     Specify the mobile phone number in the `<Country code>-<Mobile phone number>` format.
          *
-         *     Note Mobile phone numbers in the 86-<Mobile phone number> format in the Chinese mainland are not supported.
+         *     Note Mobile phone numbers in the `86-<Mobile phone number>` format in the Chinese mainland are not supported.
          *
          *     China site (seed 002): only Chinese mainland numbers in the `86-<Mobile phone number>` format are supported. See `x-acs-site-rules`.
          *     The sources say both that this parameter may be left empty and that NewManagementAccount requires it; the contract follows the requirement (`x-acs-request-rules`).
@@ -470,11 +470,6 @@ export type components = {
          */
         SecurityToken: string;
         /**
-         * @description The action, in the ACS3-HMAC-SHA256 form (which sends no `Action` query parameter). Required there.
-         * @example EnableResourceDirectory
-         */
-        AcsAction: "EnableResourceDirectory" | "InitResourceDirectory" | "SendVerificationCodeForEnableRD" | "GetResourceDirectory";
-        /**
          * @description The version of the API, `2020-03-31`, in the ACS3-HMAC-SHA256 form. Required there.
          * @example 2020-03-31
          */
@@ -502,9 +497,9 @@ export type components = {
         /**
          * @description The mobile phone number that is bound to the newly created account. If you leave this parameter empty, the mobile phone number that is bound to the current account is used.
          *
-         *     Specify the mobile phone number in the <Country code>-<Mobile phone number> format.
+         *     Specify the mobile phone number in the `<Country code>-<Mobile phone number>` format.
          *
-         *     Note Mobile phone numbers in the 86-<Mobile phone number> format in the Chinese mainland are not supported.
+         *     Note Mobile phone numbers in the `86-<Mobile phone number>` format in the Chinese mainland are not supported.
          */
         SecureMobilePhone: components["schemas"]["MobilePhoneNumber"];
     };
@@ -550,7 +545,7 @@ export interface operations {
                 /**
                  * @description The name of the newly created account.
                  *
-                 *     Specify the name in the <Prefix> format. The prefix can contain letters, digits, and special characters but cannot contain consecutive special characters. The prefix must start and end with a letter or digit. Valid special characters include underscores (_), periods (.), and hyphens (-). The prefix must be 2 to 50 characters in length.
+                 *     Specify the name in the `<Prefix>` format. The prefix can contain letters, digits, and special characters but cannot contain consecutive special characters. The prefix must start and end with a letter or digit. Valid special characters include underscores (_), periods (.), and hyphens (-). The prefix must be 2 to 50 characters in length.
                  *
                  *     China site (seed 002): the format is `<prefix>@rdadmin.aliyunid.com`, for example `user01@rdadmin.aliyunid.com`, with the same rules for the prefix. The schema accepts both forms; see `x-acs-site-rules`.
                  */
@@ -560,9 +555,9 @@ export interface operations {
                  *
                  *     If you leave this parameter empty, the mobile phone number that is bound to the current account is used. The mobile phone number you specify must be the same as the mobile phone number that you specify when you call the SendVerificationCodeForEnableRD operation to obtain a verification code.
                  *
-                 *     Specify the mobile phone number in the <Country code>-<Mobile phone number> format.
+                 *     Specify the mobile phone number in the `<Country code>-<Mobile phone number>` format.
                  *
-                 *     Note Mobile phone numbers in the 86-<Mobile phone number> format in the Chinese mainland are not supported.
+                 *     Note Mobile phone numbers in the `86-<Mobile phone number>` format in the Chinese mainland are not supported.
                  *
                  *     China site (seed 002): only Chinese mainland numbers in the `86-<Mobile phone number>` format are supported. See `x-acs-site-rules`.
                  *     The sources say both that this parameter may be left empty and that NewManagementAccount requires it; the contract follows the requirement (`x-acs-request-rules`).
@@ -633,10 +628,10 @@ export interface operations {
             };
             header?: {
                 /**
-                 * @description The action, in the ACS3-HMAC-SHA256 form (which sends no `Action` query parameter). Required there.
+                 * @description The action, in the ACS3-HMAC-SHA256 form (which sends no `Action` query parameter). Required there; set the value to EnableResourceDirectory.
                  * @example EnableResourceDirectory
                  */
-                "x-acs-action"?: components["parameters"]["AcsAction"];
+                "x-acs-action"?: "EnableResourceDirectory";
                 /**
                  * @description The version of the API, `2020-03-31`, in the ACS3-HMAC-SHA256 form. Required there.
                  * @example 2020-03-31
@@ -768,10 +763,10 @@ export interface operations {
             };
             header?: {
                 /**
-                 * @description The action, in the ACS3-HMAC-SHA256 form (which sends no `Action` query parameter). Required there.
-                 * @example EnableResourceDirectory
+                 * @description The action, in the ACS3-HMAC-SHA256 form (which sends no `Action` query parameter). Required there; set the value to InitResourceDirectory.
+                 * @example InitResourceDirectory
                  */
-                "x-acs-action"?: components["parameters"]["AcsAction"];
+                "x-acs-action"?: "InitResourceDirectory";
                 /**
                  * @description The version of the API, `2020-03-31`, in the ACS3-HMAC-SHA256 form. Required there.
                  * @example 2020-03-31
@@ -860,9 +855,9 @@ export interface operations {
                 /**
                  * @description The mobile phone number that is bound to the newly created account. If you leave this parameter empty, the mobile phone number that is bound to the current account is used.
                  *
-                 *     Specify the mobile phone number in the <Country code>-<Mobile phone number> format.
+                 *     Specify the mobile phone number in the `<Country code>-<Mobile phone number>` format.
                  *
-                 *     Note Mobile phone numbers in the 86-<Mobile phone number> format in the Chinese mainland are not supported.
+                 *     Note Mobile phone numbers in the `86-<Mobile phone number>` format in the Chinese mainland are not supported.
                  */
                 SecureMobilePhone?: components["parameters"]["SecureMobilePhone"];
                 /**
@@ -911,10 +906,10 @@ export interface operations {
             };
             header?: {
                 /**
-                 * @description The action, in the ACS3-HMAC-SHA256 form (which sends no `Action` query parameter). Required there.
-                 * @example EnableResourceDirectory
+                 * @description The action, in the ACS3-HMAC-SHA256 form (which sends no `Action` query parameter). Required there; set the value to SendVerificationCodeForEnableRD.
+                 * @example SendVerificationCodeForEnableRD
                  */
-                "x-acs-action"?: components["parameters"]["AcsAction"];
+                "x-acs-action"?: "SendVerificationCodeForEnableRD";
                 /**
                  * @description The version of the API, `2020-03-31`, in the ACS3-HMAC-SHA256 form. Required there.
                  * @example 2020-03-31
@@ -1046,10 +1041,10 @@ export interface operations {
             };
             header?: {
                 /**
-                 * @description The action, in the ACS3-HMAC-SHA256 form (which sends no `Action` query parameter). Required there.
-                 * @example EnableResourceDirectory
+                 * @description The action, in the ACS3-HMAC-SHA256 form (which sends no `Action` query parameter). Required there; set the value to GetResourceDirectory.
+                 * @example GetResourceDirectory
                  */
-                "x-acs-action"?: components["parameters"]["AcsAction"];
+                "x-acs-action"?: "GetResourceDirectory";
                 /**
                  * @description The version of the API, `2020-03-31`, in the ACS3-HMAC-SHA256 form. Required there.
                  * @example 2020-03-31

@@ -106,7 +106,9 @@ describe('the English docs description', () => {
   });
 
   it('escapes the sources’ <placeholders> so that Markdown does not drop them as HTML', () => {
+    // The contract writes them as code spans (`<Prefix>`), which Markdown keeps; raw ones elsewhere are escaped.
     const maName = JSON.stringify(description.components?.parameters?.MAName);
-    expect(maName).toContain('Specify the name in the &lt;Prefix&gt; format.');
+    expect(maName).toContain('Specify the name in the `<Prefix>` format.');
+    expect(maName).not.toMatch(/[^`]<Prefix>[^`]/);
   });
 });

@@ -88,6 +88,7 @@ export interface Operation {
   summary?: string;
   description?: string;
   deprecated?: boolean;
+  'x-acs-replaced-by'?: string;
   tags?: string[];
   parameters?: (Parameter | Ref)[];
   responses: Record<string, Response | Ref>;

@@ -265,7 +265,10 @@ function sourcesSection({ doc, operation, tr }: SectionContext): string | undefi
 
 export function deprecationNotice({ operation, tr }: SectionContext): string | undefined {
   if (!operation.deprecated) return undefined;
-  return `> ${tr.t('**Deprecated.** The contract marks this action as deprecated: do not use it in new code.')}`;
+  const notice = tr.t('**Deprecated.** The contract marks this action as deprecated: do not use it in new code.');
+  const replacement = operation['x-acs-replaced-by'];
+  if (!replacement) return `> ${notice}`;
+  return `> ${notice} ${tr.t('Use {action} instead.', { action: `[${replacement}](#operation/${replacement})` })}`;
 }
 
 /** Everything appended below an operation's own description. */
