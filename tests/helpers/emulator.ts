@@ -3,8 +3,8 @@
  * signature verification unless a test says otherwise), the control routes, and a settable clock. The mock itself is
  * started with tests/helpers/mock.ts's startMock, so every API answer is checked against the contract.
  */
-import { createMockServer, type Emulator, type MockResponseEvent, type MockServerOptions } from '../../src/mock/index.js';
-import { bodyOf, contractProblem, VERSION, type TestMock } from './mock.js';
+import type { Emulator, MockServerOptions } from '../../src/mock/index.js';
+import { bodyOf, startMock, VERSION, type TestMock } from './mock.js';
 import type { Json } from './contract.js';
 
 export interface Answer {
@@ -40,33 +40,7 @@ export interface Emu extends TestMock {
 export async function startEmulator(options: MockServerOptions & { clock?: Clock } = {}): Promise<Emu> {
   const clock = options.clock ?? new Clock();
   const stateful = typeof options.stateful === 'object' ? options.stateful : {};
-  const events: MockResponseEvent[] = [];
-  const problems: string[] = [];
-  const server = createMockServer({
-    ...options,
-    stateful: { now: clock.now, ...stateful },
-    host: '127.0.0.1',
-    port: 0,
-    onResponse: (e) => {
-      events.push(e);
-      const p = contractProblem(e);
-      if (p) problems.push(p);
-      options.onResponse?.(e);
-    },
-  });
-  const url = await server.listen();
-  const mock: TestMock = {
-    url,
-    port: Number(new URL(url).port),
-    events,
-    problems,
-    last: () => {
-      const e = events.at(-1);
-      if (!e) throw new Error('the mock has not answered yet');
-      return e;
-    },
-    close: () => server.close(),
-  };
+  const mock = await startMock({ ...options, stateful: { now: clock.now, ...stateful } });
   const call: Emu['call'] = async (action, accessKeyId, params = {}, headers = {}) => {
     const q = new URLSearchParams({ Action: action, Version: VERSION, ...(accessKeyId !== undefined ? { AccessKeyId: accessKeyId } : {}), ...params });
     const res = await fetch(`${mock.url}/?${q}`, { method: 'POST', headers });
@@ -91,7 +65,7 @@ export async function startEmulator(options: MockServerOptions & { clock?: Clock
     if (r.status !== 200) throw new Error(`profile ${accessKeyId}: ${r.status} ${JSON.stringify(r.body)}`);
     return r.body;
   };
-  return { ...mock, clock, emulator: server.emulator!, call, control, sendCode, profile };
+  return { ...mock, clock, emulator: mock.server.emulator!, call, control, sendCode, profile };
 }
 
 /** EnableResourceDirectory parameters for a new management account. */

@@ -4,7 +4,7 @@
  * fast-xml-parser), the content type is exact, and RequestId = x-acs-request-id header = the id in Recommend.
  */
 import type { ValidateFunction } from 'ajv';
-import { createMockServer, type MockResponseEvent, type MockServerOptions } from '../../src/mock/index.js';
+import { createMockServer, type MockResponseEvent, type MockServer, type MockServerOptions } from '../../src/mock/index.js';
 import { compileSchema, deref, doc, operations, parseXml, type Json } from './contract.js';
 
 export const VERSION = '2020-03-31';
@@ -76,6 +76,8 @@ export interface TestMock {
   /** The last answer. */
   last(): MockResponseEvent;
   close(): Promise<void>;
+  /** The server itself (its emulator, in stateful mode). */
+  readonly server: MockServer;
 }
 
 export async function startMock(options: MockServerOptions = {}): Promise<TestMock> {
@@ -104,6 +106,7 @@ export async function startMock(options: MockServerOptions = {}): Promise<TestMo
       return e;
     },
     close: () => mock.close(),
+    server: mock,
   };
 }
 
