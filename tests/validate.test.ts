@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { checkAllParameters, checkParameters } from '../src/validate.js';
 import { rules } from '../generated/rules.js';
 import { errorCodes } from './helpers/contract.js';
+import type { ActionRules } from '../src/rules-types.js';
 
 const valid = { EnableMode: 'NewManagementAccount', MAName: 'user01', MASecureMobilePhone: '852-61234567', VerificationCode: '123456', DryRun: 'false' };
 
@@ -65,7 +66,7 @@ describe('checkParameters', () => {
   });
 
   it('every x-acs-errors code of the contract is documented on its action', () => {
-    for (const [action, a] of Object.entries(rules.actions)) {
+    for (const [action, a] of Object.entries<ActionRules>(rules.actions)) {
       const codes = new Set(errorCodes(action).map((e) => e.code));
       for (const p of a.parameters) {
         for (const code of Object.values(p.errors)) expect(codes.has(code as string), `${action} ${p.name} ${code}`).toBe(true);
