@@ -18,12 +18,26 @@
  * Parameters come from the query string and, for POST, an `application/x-www-form-urlencoded` body; names are
  * case-sensitive. Every answer has a fresh upper-case UUID as RequestId (also in `Recommend` and the
  * `x-acs-request-id` header), as JSON or as XML (`text/xml;charset=utf-8`) per `Format` / `Accept`.
+ *
+ * Limits (a contract-test mock runs in other teams' CI: it must never fall over, hang or answer a 5xx for bad input).
+ * Each is answered 400 InvalidParameter with an Alibaba JSON error body, and the connection is closed:
+ *
+ *   maxBodyBytes      1 MiB   a larger body (by Content-Length before reading, or while reading a chunked one);
+ *                             nothing past the limit is kept
+ *   maxHeaderBytes    16 KiB  request line plus headers (Node's `maxHeaderSize`); a longer query string counts too
+ *   headersTimeoutMs  10 s    to receive the request line and headers (slowloris); also an idle new connection
+ *   requestTimeoutMs  30 s    to receive the whole request, body included
+ *
+ * Requests Node's HTTP parser refuses (malformed request line, header or chunked body; `Content-Length` with
+ * `Transfer-Encoding`, ...) are answered the same way, and so is an HTTP/1.1 request without `Host`. CONNECT is
+ * 404 InvalidApi.NotFound like every other method but GET and POST; an `Expect` other than 100-continue is ignored.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rules, type ActionName } from '../../generated/rules.js';
@@ -64,8 +78,20 @@ export interface MockServerOptions {
   readonly contractYamlFile?: string | URL;
   /** The rendered docs served under /docs/. Default: generated/docs. */
   readonly docsDir?: string | URL;
-  /** Largest request body accepted. Default 1 MiB. */
+  /** Largest request body accepted; a larger one is 400 InvalidParameter and the connection is closed. Default 1 MiB. */
   readonly maxBodyBytes?: number;
+  /**
+   * Largest request line plus headers accepted (Node's `maxHeaderSize`); more is 400 InvalidParameter and the
+   * connection is closed. Default 16 KiB (Node's default).
+   */
+  readonly maxHeaderBytes?: number;
+  /**
+   * Time a client has to send the request line and headers, from its first byte (or from connecting); then it is
+   * answered 400 InvalidParameter and disconnected (Node's `headersTimeout`). At most `requestTimeoutMs`. Default 10 000.
+   */
+  readonly headersTimeoutMs?: number;
+  /** Time a client has to send a whole request, body included (Node's `requestTimeout`); as above. Default 30 000. */
+  readonly requestTimeoutMs?: number;
   /** Nonces remembered at most (each for 15 minutes). Default 100 000. */
   readonly nonceCapacity?: number;
   /** Clock, in ms since the epoch (tests). Default Date.now. */
@@ -112,6 +138,18 @@ export const INVALID_PREFER = 'Mock.InvalidPrefer';
 const EMPTY_PAIRS: ParamList = Object.freeze([]) as ParamList;
 const EMPTY_BODY = Buffer.alloc(0);
 const DEFAULT_MAX_BODY = 1024 * 1024;
+const DEFAULT_MAX_HEADER = 16 * 1024;
+const DEFAULT_HEADERS_TIMEOUT = 10_000;
+const DEFAULT_REQUEST_TIMEOUT = 30_000;
+/** How long a refused connection may take to read its answer before it is destroyed anyway. */
+const CLOSE_GRACE_MS = 2_000;
+
+/** A positive integer option, or its default; anything else throws a RangeError naming the option. */
+function positiveInteger(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`createMockServer: ${name} must be a positive integer, got ${String(value)}`);
+  return value;
+}
 
 /** generated/<name>, from src/mock/ (tsx) or dist/src/mock/ (compiled). */
 function generatedFile(name: string): URL {
@@ -174,7 +212,11 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
     options.accessKeys instanceof Map ? options.accessKeys : new Map(Object.entries((options.accessKeys ?? {}) as Record<string, string>));
   const now = options.now ?? Date.now;
   const nonces = new NonceCache(options.nonceCapacity ?? 100_000);
-  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const maxBody = positiveInteger('maxBodyBytes', options.maxBodyBytes, DEFAULT_MAX_BODY);
+  const maxHeader = positiveInteger('maxHeaderBytes', options.maxHeaderBytes, DEFAULT_MAX_HEADER);
+  const requestTimeout = positiveInteger('requestTimeoutMs', options.requestTimeoutMs, DEFAULT_REQUEST_TIMEOUT);
+  const headersTimeout = positiveInteger('headersTimeoutMs', options.headersTimeoutMs, Math.min(DEFAULT_HEADERS_TIMEOUT, requestTimeout));
+  if (headersTimeout > requestTimeout) throw new RangeError(`createMockServer: headersTimeoutMs (${headersTimeout}) must not exceed requestTimeoutMs (${requestTimeout})`);
   const onResponse = options.onResponse;
   const onError = options.onError ?? ((err: unknown, action: string | undefined) => console.error(`mock: ${action ?? 'request'} failed:`, err));
   const contractFile = options.contractFile ?? generatedFile('openapi.json');
@@ -419,6 +461,11 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
     req.on('error', () => res.destroy());
+    if (req.headers.host === undefined && req.httpVersionMajor === 1 && req.httpVersionMinor >= 1) {
+      const x: Exchange = { req, res, requestId: randomUUID().toUpperCase(), format: negotiate(undefined, header(req.headers, 'accept')).format, action: undefined };
+      res.setHeader('connection', 'close');
+      return sendError(x, 'InvalidParameter', { status: 400, message: 'Specified parameter format is not valid. An HTTP/1.1 request must have a Host header.' });
+    }
     let url = req.url ?? '/';
     if (!url.startsWith('/')) url = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?]*/i, '') || '/';
     const q = url.indexOf('?');
@@ -442,7 +489,15 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
     };
     if (!hasBody) return run(EMPTY_BODY);
 
-    const chunks: Buffer[] = [];
+    // Too large: answered at once, the connection closed after the answer (Node then stops reading); what was read
+    // so far is dropped. Node has checked Content-Length is digits only.
+    const tooLarge = () => {
+      const x: Exchange = { req, res, requestId: randomUUID().toUpperCase(), format: negotiate(undefined, header(req.headers, 'accept')).format, action: undefined };
+      res.setHeader('connection', 'close');
+      sendError(x, 'InvalidParameter', { status: 400, message: `Specified parameter format is not valid. The request body is larger than ${maxBody} bytes.` });
+    };
+    if (length !== undefined && Number(length) > maxBody) return tooLarge();
+    let chunks: Buffer[] = [];
     let size = 0;
     let refused = false;
     req.on('data', (chunk: Buffer) => {
@@ -450,9 +505,8 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
       size += chunk.length;
       if (size > maxBody) {
         refused = true;
-        const x: Exchange = { req, res, requestId: randomUUID().toUpperCase(), format: negotiate(undefined, header(req.headers, 'accept')).format, action: undefined };
-        res.setHeader('connection', 'close');
-        sendError(x, 'InvalidParameter', { status: 400, message: `Specified parameter format is not valid. The request body is larger than ${maxBody} bytes.` });
+        chunks = [];
+        tooLarge();
         return;
       }
       chunks.push(chunk);
@@ -462,7 +516,100 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
     });
   }
 
-  const server = createServer({ keepAliveTimeout: 5_000, headersTimeout: 10_000, requestTimeout: 30_000 }, handle);
+  // ------------------------------------------------------------------------------------------- below the request listener
+
+  /**
+   * An error answer written straight to a socket (no request object), then the connection is closed: ended once the
+   * answer is flushed, destroyed at the latest CLOSE_GRACE_MS later (a peer that never reads). The answer to a HEAD
+   * request has no body (or the client would read it as the start of a next response).
+   */
+  function rawError(socket: Duplex, method: string, url: string, code: string, status: number, message: string): void {
+    const requestId = randomUUID().toUpperCase();
+    const body = errorBody('json', requestId, catalogue.hostId, code, message);
+    const headers: Record<string, string | number> = { 'content-type': contentType('json'), 'content-length': Buffer.byteLength(body), 'x-acs-request-id': requestId, connection: 'close' };
+    const head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
+    const timer = setTimeout(() => socket.destroy(), CLOSE_GRACE_MS);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+    socket.end(method === 'HEAD' ? head : head + body, () => socket.destroy());
+    try {
+      onResponse?.({ method, url, action: undefined, status, format: 'json', contentType: headers['content-type'] as string, requestId, body, headers });
+    } catch (e) {
+      onError(e, undefined);
+    }
+  }
+
+  /** Sockets already answered by rawError (Node's parser reports every later chunk of a broken request again). */
+  const answered = new WeakSet<Duplex>();
+
+  /**
+   * What Node's parser refuses (see the header comment) would get Node's bare `400 Bad Request`, `431 Request Header
+   * Fields Too Large` or `408 Request Timeout`, without a body. The mock answers 400 InvalidParameter with an Alibaba
+   * body instead: the contract documents no 408 or 431 (every action declares 400 InvalidParameter, so clients and
+   * SDKs know the shape), and the message says what was wrong. A connection reset by the peer or that cannot be
+   * written to is only destroyed; so is one whose answer to the broken request has started already (writing now
+   * would corrupt it). When the broken bytes follow a complete request still being answered (pipelining), the error
+   * is written after that answer.
+   */
+  function onClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+    if (answered.has(socket)) return;
+    if (err.code === 'ECONNRESET' || err.code === 'EPIPE' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    answered.add(socket);
+    const reason =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? `The request line and headers are larger than ${maxHeader} bytes.`
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? `The request was not received in time (headers within ${headersTimeout} ms, the whole request within ${requestTimeout} ms).`
+          : err.code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW'
+            ? 'The chunk extensions of the request body are too large.'
+            : `The request is not valid HTTP/1.1 (${err.code ?? 'parse error'}).`;
+    // The method, when the request line is in the bytes Node's parser failed on (HEAD gets no body).
+    const rawPacket = (err as { rawPacket?: unknown }).rawPacket;
+    const sniffed = Buffer.isBuffer(rawPacket) ? /^([A-Z]{1,20}) /.exec(rawPacket.toString('latin1', 0, 21))?.[1] : undefined;
+    const answer = (): void => {
+      // Node's own check: the response of the request in progress on this socket, if any.
+      const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+      if (!socket.writable) {
+        socket.destroy();
+      } else if (inFlight && inFlight.req.complete) {
+        // a complete request before the broken bytes: its answer first ('close' follows 'finish' once detached)
+        inFlight.once('close', answer);
+      } else if (inFlight?.headersSent) {
+        socket.destroy();
+      } else {
+        rawError(socket, inFlight?.req.method ?? sniffed ?? '', inFlight?.req.url ?? '', 'InvalidParameter', 400, `Specified parameter format is not valid. ${reason}`);
+      }
+    };
+    answer();
+  }
+
+  /** CONNECT (a tunnel): not an API of this endpoint, like any method but GET and POST. */
+  function onConnect(req: IncomingMessage, socket: Duplex): void {
+    socket.on('error', () => socket.destroy());
+    const entry = catalogue.gatewayErrors.get('InvalidApi.NotFound');
+    rawError(socket, req.method ?? '', req.url ?? '', 'InvalidApi.NotFound', entry?.status ?? 404, entry?.message ?? 'Specified api is not found, please check your url and method.');
+  }
+
+  const server = createServer(
+    {
+      keepAliveTimeout: 5_000,
+      headersTimeout,
+      requestTimeout,
+      // Node checks the two timeouts every connectionsCheckingInterval (default 30 s): often enough to honour them.
+      connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(headersTimeout / 4))),
+      maxHeaderSize: maxHeader,
+      // A missing Host is answered by handle() (Node's own answer is a bare 400).
+      requireHostHeader: false,
+    },
+    handle,
+  );
+  server.on('clientError', onClientError);
+  server.on('connect', onConnect);
+  // An Expect other than 100-continue: Node would answer a bare 417; the request is served as if it had none.
+  server.on('checkExpectation', handle);
   let url = '';
 
   return {
