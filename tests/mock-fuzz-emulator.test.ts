@@ -1,0 +1,65 @@
+// What the fuzzing found in the stateful emulator, pinned with fixed inputs. The emulator keeps accounts in plain
+// objects keyed by AccessKeyId (src/mock/emulator/store.ts `state.accounts[accessKeyId]`), so an AccessKeyId that is
+// an Object.prototype name reads Object.prototype (or Object, Object.prototype.toString, ...) as the account: the
+// state checks of Init/EnableResourceDirectory and the control route POST /_emulator/accounts/<id> throw (500), and
+// `SendVerificationCodeForEnableRD` with `AccessKeyId=__proto__` answers 200 after *writing* `verificationCodesSent`
+// onto Object.prototype of the whole process: every object then has an enumerable inherited property, and each later
+// schema compilation (ajv's for...in traversal) overflows the stack ("Maximum call stack size exceeded", 500).
+// The mock runs in a child process here (`npm run mock -- --stateful`), so that the pollution cannot reach this one.
+//
+// KNOWN BUG, not fixed here (src/mock/emulator/ is not part of this change): `it.fails` passes while the bug is there.
+// Once the store keeps accounts by own keys only (null-prototype records or a Map, also for a loaded state file), this
+// test fails: turn `it.fails` into `it`, and drop `prototypeAccount` / `mentionsPrototypeAccount` from the fuzzers
+// (tests/helpers/fuzz.ts), which keep such AccessKeyIds away from the stateful servers until then.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { repoRoot } from './helpers/contract.js';
+import { VERSION } from './helpers/mock.js';
+import { PROTOTYPE_NAMES } from './helpers/fuzz.js';
+
+const tsxCli = join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
+
+function startChild(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [tsxCli, join(repoRoot, 'scripts', 'mock.ts'), '--stateful', '--port', '0'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d;
+      const nl = out.indexOf('\n');
+      if (nl >= 0) resolve(out.slice(0, nl));
+    });
+    child.stderr!.resume(); // the mock logs each InternalError there
+    child.on('exit', (code) => reject(new Error(`the mock exited (${code}) before printing its URL`)));
+  });
+}
+
+const call = async (url: string, query: string): Promise<number> => (await fetch(`${url}/?Version=${VERSION}&${query}`, { method: 'POST', signal: AbortSignal.timeout(5_000) })).status;
+
+describe('stateful emulator: AccessKeyIds that are Object.prototype names', () => {
+  it('the names the fuzzers keep away from the stateful servers', () => {
+    expect([...PROTOTYPE_NAMES]).toEqual(expect.arrayContaining(['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__']));
+  });
+
+  it.fails('KNOWN BUG: such an AccessKeyId is an account like any other (no 5xx, and the server stays healthy)', async () => {
+    const url = await startChild();
+    const problems: string[] = [];
+    for (const key of ['constructor', 'toString', 'hasOwnProperty', '__proto__']) {
+      for (const q of ['Action=GetResourceDirectory', 'Action=SendVerificationCodeForEnableRD', 'Action=InitResourceDirectory', 'Action=EnableResourceDirectory&EnableMode=CurrentAccount']) {
+        const status = await call(url, `${q}&AccessKeyId=${key}`);
+        if (status >= 500) problems.push(`${q} AccessKeyId=${key}: ${status}`);
+      }
+      const control = await fetch(`${url}/_emulator/accounts/${key}`, { method: 'POST', body: '{"site":"intl"}', signal: AbortSignal.timeout(5_000) });
+      if (control.status >= 500) problems.push(`POST /_emulator/accounts/${key}: ${control.status}`);
+    }
+    // an ordinary account afterwards
+    const status = await call(url, 'Action=InitResourceDirectory&AccessKeyId=an-ordinary-account');
+    if (status !== 200) problems.push(`InitResourceDirectory for an ordinary account afterwards: ${status}`);
+    expect(problems).toEqual([]);
+  });
+});
