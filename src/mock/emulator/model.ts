@@ -117,7 +117,15 @@ export interface EmulatorState {
   verificationCodes: CodeRecord[];
 }
 
-export const emptyState = (): EmulatorState => ({ format: STATE_FORMAT, version: STATE_VERSION, accounts: {}, directories: {}, verificationCodes: [] });
+/**
+ * A record keyed by caller-chosen strings (AccessKeyIds, directory ids): no prototype, so that `__proto__`,
+ * `constructor` or `toString` are keys like any other and can never reach Object.prototype.
+ */
+export function dictionary<T>(entries: Record<string, T> = {}): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, entries);
+}
+
+export const emptyState = (): EmulatorState => ({ format: STATE_FORMAT, version: STATE_VERSION, accounts: dictionary(), directories: dictionary(), verificationCodes: [] });
 
 /** A stable 16-digit account id for an AccessKeyId (first digit 1-9): the first 8 bytes of its SHA-256, mod 9e15, + 1e15. */
 export function accountIdOf(accessKeyId: string): string {

@@ -19,6 +19,7 @@ import {
   PROFILE_FIELDS,
   STATE_FORMAT,
   STATE_VERSION,
+  dictionary,
   type AccountRecord,
   type CodeRecord,
   type DirectoryRecord,
@@ -135,7 +136,7 @@ export function checkState(value: Json): EmulatorState {
       if (!Object.hasOwn(accounts, (d as DirectoryRecord).enabledBy)) fail(`directories[${JSON.stringify(id)}].enabledBy`, 'names no account in accounts');
     }
     verificationCodes.forEach((c, i) => checkCode(c, `verificationCodes[${i}]`));
-    return value as unknown as EmulatorState;
+    return { ...(value as unknown as EmulatorState), accounts: dictionary(accounts as Record<string, AccountRecord>), directories: dictionary(directories as Record<string, DirectoryRecord>) };
   } catch (e) {
     if (e instanceof Invalid) throw new Error(e.message);
     throw e;
