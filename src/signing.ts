@@ -18,7 +18,7 @@
  *   `URIError` on strings containing a lone UTF-16 surrogate.
  * - Signature v1: a parameter named `__proto__` is signed here; the official util silently drops it.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** The ACS3 algorithm name, used in the string to sign and the Authorization header. */
 export const ACS3_ALGORITHM = 'ACS3-HMAC-SHA256';
@@ -74,17 +74,32 @@ export function percentEncodeAcs3(s: string): string {
 
 /** Hex SHA-256 of a body (strings are hashed as UTF-8). */
 export function sha256Hex(body: string | Uint8Array): string {
-  return createHash('sha256').update(body).digest('hex');
+  return hash('sha256', body, 'hex'); // the one-shot form of createHash('sha256'), without a Hash object
 }
 
-/** A fresh signature nonce: 32 random bytes as 64 lower-case hex characters (the SDK's length). */
+const NONCE_BYTES = 32;
+const NONCE_POOL_BYTES = NONCE_BYTES * 128;
+let noncePool = Buffer.alloc(0);
+let noncePoolOffset = 0;
+
+/**
+ * A fresh signature nonce: 32 random bytes as 64 lower-case hex characters (the SDK's length). The bytes come from
+ * the CSPRNG 4 KiB at a time, and each byte is used for one nonce only.
+ */
 export function newNonce(): string {
-  return randomBytes(32).toString('hex');
+  if (noncePoolOffset + NONCE_BYTES > noncePool.length) {
+    noncePool = randomBytes(NONCE_POOL_BYTES);
+    noncePoolOffset = 0;
+  }
+  const nonce = noncePool.toString('hex', noncePoolOffset, noncePoolOffset + NONCE_BYTES);
+  noncePoolOffset += NONCE_BYTES;
+  return nonce;
 }
 
 /** `yyyy-MM-ddTHH:mm:ssZ` in UTC, without milliseconds (Timestamp / x-acs-date). */
 export function utcTimestamp(date: Date = new Date()): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const iso = date.toISOString(); // always ends in .sssZ
+  return `${iso.slice(0, -5)}Z`;
 }
 
 /** Code-unit order, as `Array.prototype.sort()` without a comparator (what the official util uses). */
