@@ -10,12 +10,10 @@
  * ```
  *
  * How a call goes:
- * 1. openapi-fetch is called with the action's path key (`/#Action=X`) and the parameters as `params.query`.
- * 2. The client's `onRequest` middleware reads the action from `schemaPath` and the parameters from `params.query`
- *    (never from the URL openapi-fetch built, whose `#` would swallow the query), refuses unknown or transport
- *    parameters, validates the rest with `checkAllParameters` (including the contract's request rules and, with
- *    `site`, the site rules) and throws a `ResourceDirectoryValidationError` if anything is broken: nothing is sent.
- * 3. It then builds the wire request from scratch and signs it:
+ * 1. The parameters are checked: `wireRequest` refuses unknown or transport parameters, validates the rest with
+ *    `checkAllParameters` (including the contract's request rules and, with `site`, the site rules) and throws a
+ *    `ResourceDirectoryValidationError` if anything is broken: nothing is sent.
+ * 2. It then builds the wire request from scratch and signs it:
  *    - ACS3-HMAC-SHA256 (default): `POST /?<action parameters>` with `x-acs-action`, `x-acs-version`, `x-acs-date`,
  *      `x-acs-signature-nonce`, `x-acs-content-sha256`, `accept: application/json`, `x-acs-security-token` (STS) and
  *      `Authorization`; `host` is signed as the endpoint's host (fetch sends it).
@@ -23,6 +21,15 @@
  *      [&SecurityToken]&<action parameters>&Signature`, with `accept: application/json`.
  *    Parameters go in the contract's declared order; an empty value counts as absent and is not sent; booleans are
  *    `true`/`false`. The body is empty. Every attempt gets a new nonce and timestamp.
+ * 3. The request is sent:
+ *    - `client.raw` is openapi-fetch over the contract's paths (path key `/#Action=X`, parameters as `params.query`);
+ *      its middleware reads the action from `schemaPath` and the parameters from `params.query` (never from the URL
+ *      openapi-fetch built, whose `#` would swallow the query), calls `wireRequest` and replaces the request.
+ *    - The action methods call `wireRequest` themselves and hand the wire request to fetch as URL and init (to a
+ *      custom or replaced fetch, as a Request), reading the answer as openapi-fetch does with `parseAs: 'text'`: one
+ *      Request per call instead of three. Once middleware has been added to `client.raw` (`raw.use`), they go through `raw`
+ *      instead, so that middleware sees their requests too.
+ *    Nothing is allocated for a timeout or a signal unless one is set.
  * 4. The answer: 2xx with a JSON body gives `{ data, response }`; an error body with a code the action documents gives
  *    `{ error, response }` (string fields redacted of the secret and token); anything else throws a
  *    `ResourceDirectoryResponseError`. With `retry`, Throttling* codes and 5xx are retried with backoff, honouring
@@ -32,6 +39,7 @@
  * never put in an error, and texts from outside (fetch errors, error bodies) are redacted before they reach the caller.
  * With HMAC-SHA1 and STS the token is in the URL, so the response handed back then has an empty `url`.
  */
+import { hash } from 'node:crypto';
 import createFetchClient, { type Client, type Middleware } from 'openapi-fetch';
 import type { paths } from '../generated/types.js';
 import { apiVersion, clientActions, type ActionTypes, type ClientActionName, type ResourceDirectoryActions } from '../generated/client.js';
@@ -47,7 +55,7 @@ import {
   ResourceDirectoryValidationError,
   type ClientViolation,
 } from './client-errors.js';
-import { EMPTY_BODY_SHA256, acs3Authorization, newNonce, percentEncodeAcs3, percentEncodeRpc, signRpc, utcTimestamp } from './signing.js';
+import { ACS3_ALGORITHM, EMPTY_BODY_SHA256, acs3StringToSign, newNonce, percentEncodeAcs3, percentEncodeRpc, signRpc, utcTimestamp } from './signing.js';
 import { checkAllParameters } from './validate.js';
 
 export const DEFAULT_ENDPOINT = 'https://resourcemanager.aliyuncs.com';
@@ -183,6 +191,101 @@ function violation(action: ClientActionName, parameter: string, kind: 'unknown' 
   return { code: 'InvalidParameter', status: entry.status, message: entry.message, parameter, kind, detail };
 }
 
+/**
+ * HMAC-SHA256 with one secret, as hex: RFC 2104 over two one-shot SHA-256 digests (`crypto.hash`) with the key pads
+ * computed once. The same bytes as `createHmac('sha256', secret)`, without an Hmac object per request (which costs
+ * more than the two digests).
+ */
+function hmacSha256Hex(secret: string): (data: string) => string {
+  const BLOCK = 64;
+  let key = Buffer.from(secret, 'utf8');
+  if (key.length > BLOCK) key = hash('sha256', key, 'buffer');
+  let inner = Buffer.alloc(BLOCK + 128, 0x36); // K ^ ipad, then the message
+  const outer = Buffer.alloc(BLOCK + 32, 0x5c); // K ^ opad, then the inner digest
+  for (let i = 0; i < key.length; i++) {
+    inner[i]! ^= key[i]!;
+    outer[i]! ^= key[i]!;
+  }
+  return (data) => {
+    const length = BLOCK + Buffer.byteLength(data, 'utf8');
+    if (length > inner.length) inner = Buffer.concat([inner.subarray(0, BLOCK), Buffer.alloc(length - BLOCK)]);
+    inner.write(data, BLOCK, 'utf8');
+    hash('sha256', inner.subarray(0, length), 'buffer').copy(outer, BLOCK);
+    return hash('sha256', outer, 'hex');
+  };
+}
+
+let stampSecond = Number.NaN;
+let stamp = '';
+/** utcTimestamp() of now, formatted once per second. */
+function currentTimestamp(): string {
+  const second = Math.floor(Date.now() / 1000);
+  if (second !== stampSecond) {
+    stamp = utcTimestamp(new Date(second * 1000));
+    stampSecond = second;
+  }
+  return stamp;
+}
+
+/** Per action, computed once from the contract: what building a request needs besides the values. */
+interface ActionPlan {
+  /** The names the caller may give. */
+  readonly own: ReadonlySet<string>;
+  /** The parameters in the contract's declared order (the wire order), with their percent-encoded names. */
+  readonly parameters: readonly { readonly name: string; readonly encodedName: string; readonly type: unknown }[];
+  /** Indexes into `parameters` in code-unit order of the names: the order of the ACS3 canonical query. */
+  readonly canonicalOrder: readonly number[];
+}
+
+const plans = Object.fromEntries(
+  (Object.keys(clientActions) as ClientActionName[]).map((action) => {
+    const parameters = rules.actions[action].parameters.map((p) => ({ name: p.name, encodedName: percentEncodeAcs3(p.name), type: p.schema.type }));
+    const names = parameters.map((p) => p.name);
+    const canonicalOrder = [...names].sort().map((n) => names.indexOf(n));
+    const plan: ActionPlan = { own: new Set<string>(clientActions[action].parameters), parameters, canonicalOrder };
+    return [action, plan];
+  }),
+) as Record<ClientActionName, ActionPlan>;
+
+/** The global fetch as this module found it (Node's own, unless something replaced it first). */
+const nativeFetch = globalThis.fetch;
+
+/** The signed request, ready for fetch: `POST <origin>/?<query>` with these headers and an empty body. */
+interface Wire {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Record<string, string>;
+}
+
+/** What openapi-fetch resolves with for `parseAs: 'text'`: the body text on success, the parsed JSON (or text) otherwise. */
+interface FetchResult {
+  data?: unknown;
+  error?: unknown;
+  response: Response;
+}
+
+/** A response without its URL (the URL of an HMAC-SHA1 request with STS holds the token). */
+function withoutUrl(response: Response): Response {
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+/**
+ * Reads a response the way openapi-fetch does with `parseAs: 'text'`, so both paths resolve with the same shape.
+ * (openapi-fetch leaves a 204 or `content-length: 0` body unread and gives `undefined`; reading it gives `''`, which
+ * `call` treats exactly as `undefined`: not a JSON object, no error body.)
+ */
+async function readAsText(response: Response): Promise<FetchResult> {
+  const text = await response.text();
+  if (response.ok) return { data: text, response };
+  let error: unknown = text;
+  try {
+    error = JSON.parse(text);
+  } catch {
+    /* not JSON: the text */
+  }
+  return { error, response };
+}
+
 /** Creates a client. Options are checked here (a bad endpoint throws); credentials are checked per call. */
 export function createClient(options: ClientOptions = {}): ResourceDirectoryClient {
   const env = typeof process === 'object' && process?.env ? process.env : {};
@@ -199,97 +302,157 @@ export function createClient(options: ClientOptions = {}): ResourceDirectoryClie
   checkMs('timeoutMs', options.timeoutMs, 1);
   const clientRetry = resolveRetry(options.retry);
   const redact = makeRedactor([accessKeySecret, securityToken]);
-  const tokenInUrl = algorithm === 'HMAC-SHA1' && isPresent(securityToken);
+  const hasToken = isPresent(securityToken);
+  const tokenInUrl = algorithm === 'HMAC-SHA1' && hasToken;
+  // ACS3: the signed header names are the same for every request; so is the canonical `host` line.
+  const acs3SignedHeaders = ['host', 'x-acs-action', 'x-acs-content-sha256', 'x-acs-date', ...(hasToken ? ['x-acs-security-token'] : []), 'x-acs-signature-nonce', 'x-acs-version'].join(';');
+  const acs3HostLine = `host:${host.trim()}\n`;
+  const acs3TokenLine = hasToken ? `x-acs-security-token:${(securityToken as string).trim()}\n` : '';
+  let hmac: ((data: string) => string) | undefined; // keyed with accessKeySecret on first use
 
-  /** Validates and signs: the only way a request leaves this client. */
+  /**
+   * Checks the parameters, then builds and signs the wire request: the only way a request leaves this client
+   * (the action methods send what it returns; `raw` goes through it in its middleware).
+   */
+  function wireRequest(action: ClientActionName, query: AnyParams): Wire {
+    const spec = clientActions[action];
+    const plan = plans[action];
+    const extra: ClientViolation[] = [];
+    const values: Record<string, unknown> = {};
+    for (const name of Object.keys(query)) {
+      const v = query[name];
+      if (plan.own.has(name)) values[name] = v;
+      else if (name === 'Action' && v === action) continue;
+      else if (name === 'Version' && v === apiVersion) continue;
+      else if (TRANSPORT_PARAMETERS.has(name)) extra.push(violation(action, name, 'transport', `${name} is set by the client and cannot be given${name === 'Action' || name === 'Version' ? ' with another value' : ''}`));
+      else extra.push(violation(action, name, 'unknown', `${name} is not a parameter of ${action}`));
+    }
+    const checked = checkAllParameters(action, values, { site });
+    if (extra.length || checked.length) throw new ResourceDirectoryValidationError(action, [...extra, ...checked]);
+    if (!accessKeyId || !accessKeySecret) {
+      throw new ResourceDirectoryCredentialsError(
+        'MissingCredentials',
+        `${action}: no AccessKey ID or secret (options accessKeyId/accessKeySecret or env ALIBABA_CLOUD_ACCESS_KEY_ID/ALIBABA_CLOUD_ACCESS_KEY_SECRET); nothing was sent`,
+        { action },
+      );
+    }
+
+    const method = spec.method;
+    const nonce = newNonce();
+    const timestamp = currentTimestamp();
+    if (algorithm === 'ACS3-HMAC-SHA256') {
+      // The query in the contract's order, and the canonical query (names in code-unit order, values encoded the
+      // same way): what acs3Authorization would build from the same parts, without building them twice.
+      const { parameters, canonicalOrder } = plan;
+      const encoded: (string | undefined)[] = new Array(parameters.length);
+      let search = '';
+      for (let i = 0; i < parameters.length; i++) {
+        const p = parameters[i]!;
+        const v = values[p.name];
+        if (!isPresent(v)) continue;
+        const e = percentEncodeAcs3(serialise(v, p.type));
+        encoded[i] = e;
+        search += `${search ? '&' : '?'}${p.encodedName}=${e}`;
+      }
+      let canonicalQuery = '';
+      for (const i of canonicalOrder) {
+        const e = encoded[i];
+        if (e !== undefined) canonicalQuery += `${canonicalQuery ? '&' : ''}${parameters[i]!.name}=${e}`;
+      }
+      const canonicalHeaders =
+        `${acs3HostLine}x-acs-action:${action}\nx-acs-content-sha256:${EMPTY_BODY_SHA256}\nx-acs-date:${timestamp}\n` +
+        `${acs3TokenLine}x-acs-signature-nonce:${nonce}\nx-acs-version:${apiVersion}\n`;
+      const canonicalRequest = `${method}\n/\n${canonicalQuery}\n${canonicalHeaders}\n${acs3SignedHeaders}\n${EMPTY_BODY_SHA256}`;
+      const signature = (hmac ??= hmacSha256Hex(accessKeySecret))(acs3StringToSign(canonicalRequest));
+      // fetch sends host itself, from the URL
+      const headers: Record<string, string> = {
+        'x-acs-action': action,
+        'x-acs-version': apiVersion,
+        'x-acs-date': timestamp,
+        'x-acs-signature-nonce': nonce,
+        'x-acs-content-sha256': EMPTY_BODY_SHA256,
+      };
+      if (hasToken) headers['x-acs-security-token'] = securityToken as string;
+      headers.accept = 'application/json';
+      headers.authorization = `${ACS3_ALGORITHM} Credential=${accessKeyId},SignedHeaders=${acs3SignedHeaders},Signature=${signature}`;
+      return { url: `${origin}/${search}`, method, headers };
+    }
+    const pairs: [string, string][] = [
+      ['Action', action],
+      ['Format', 'JSON'],
+      ['Version', apiVersion],
+      ['AccessKeyId', accessKeyId],
+      ['SignatureMethod', 'HMAC-SHA1'],
+      ['SignatureVersion', '1.0'],
+      ['SignatureNonce', nonce],
+      ['Timestamp', timestamp],
+      ...(hasToken ? [['SecurityToken', securityToken as string] as [string, string]] : []),
+    ];
+    for (const p of plan.parameters) if (isPresent(values[p.name])) pairs.push([p.name, serialise(values[p.name], p.type)]);
+    pairs.push(['Signature', signRpc(method, Object.fromEntries(pairs), accessKeySecret)]);
+    const search = pairs.map(([k, v]) => `${percentEncodeRpc(k)}=${percentEncodeRpc(v)}`).join('&');
+    return { url: `${origin}/?${search}`, method, headers: { accept: 'application/json' } };
+  }
+
+  /** The middleware of `raw`: validates and signs. (The action methods call wireRequest themselves, see send.) */
   const middleware: Middleware = {
     onRequest({ request, schemaPath, params }) {
-      const action = actionOf(schemaPath);
-      const spec = clientActions[action];
-      const ruleParams = rules.actions[action].parameters;
-      const query: AnyParams = params.query ?? {};
-      const own = new Set<string>(spec.parameters);
-      const extra: ClientViolation[] = [];
-      const values: Record<string, unknown> = {};
-      for (const name of Object.keys(query)) {
-        const v = query[name];
-        if (own.has(name)) values[name] = v;
-        else if (name === 'Action' && v === action) continue;
-        else if (name === 'Version' && v === apiVersion) continue;
-        else if (TRANSPORT_PARAMETERS.has(name)) extra.push(violation(action, name, 'transport', `${name} is set by the client and cannot be given${name === 'Action' || name === 'Version' ? ' with another value' : ''}`));
-        else extra.push(violation(action, name, 'unknown', `${name} is not a parameter of ${action}`));
-      }
-      const violations: ClientViolation[] = [...extra, ...checkAllParameters(action, values, { site })];
-      if (violations.length) throw new ResourceDirectoryValidationError(action, violations);
-      if (!accessKeyId || !accessKeySecret) {
-        throw new ResourceDirectoryCredentialsError(
-          'MissingCredentials',
-          `${action}: no AccessKey ID or secret (options accessKeyId/accessKeySecret or env ALIBABA_CLOUD_ACCESS_KEY_ID/ALIBABA_CLOUD_ACCESS_KEY_SECRET); nothing was sent`,
-          { action },
-        );
-      }
-
-      const wire: [string, string][] = [];
-      for (const p of ruleParams) if (isPresent(values[p.name])) wire.push([p.name, serialise(values[p.name], p.schema.type)]);
-      const method = spec.method;
-      const nonce = newNonce();
-      const timestamp = utcTimestamp();
-      let pairs: [string, string][];
-      const headers: Record<string, string> = {};
-      let encode: (s: string) => string;
-      if (algorithm === 'ACS3-HMAC-SHA256') {
-        pairs = wire;
-        encode = percentEncodeAcs3;
-        const signed: Record<string, string> = {
-          host,
-          'x-acs-action': action,
-          'x-acs-version': apiVersion,
-          'x-acs-date': timestamp,
-          'x-acs-signature-nonce': nonce,
-          'x-acs-content-sha256': EMPTY_BODY_SHA256,
-          ...(isPresent(securityToken) ? { 'x-acs-security-token': securityToken as string } : {}),
-        };
-        const authorization = acs3Authorization(
-          { method, pathname: '/', query: Object.fromEntries(wire), headers: signed, payloadHash: EMPTY_BODY_SHA256 },
-          accessKeyId,
-          accessKeySecret,
-        );
-        const { host: _host, ...sent } = signed; // fetch sends host itself, from the URL
-        Object.assign(headers, sent, { accept: 'application/json', authorization });
-      } else {
-        encode = percentEncodeRpc;
-        pairs = [
-          ['Action', action],
-          ['Format', 'JSON'],
-          ['Version', apiVersion],
-          ['AccessKeyId', accessKeyId],
-          ['SignatureMethod', 'HMAC-SHA1'],
-          ['SignatureVersion', '1.0'],
-          ['SignatureNonce', nonce],
-          ['Timestamp', timestamp],
-          ...(isPresent(securityToken) ? [['SecurityToken', securityToken as string] as [string, string]] : []),
-          ...wire,
-        ];
-        pairs.push(['Signature', signRpc(method, Object.fromEntries(pairs), accessKeySecret)]);
-        headers.accept = 'application/json';
-      }
-      const search = pairs.map(([k, v]) => `${encode(k)}=${encode(v)}`).join('&');
-      return new Request(`${origin}/${search ? `?${search}` : ''}`, { method, headers, signal: request.signal, redirect: 'manual' });
+      // The action from schemaPath and the parameters from params.query, never from the URL openapi-fetch built
+      // (its `#` would swallow the query).
+      const wire = wireRequest(actionOf(schemaPath), params.query ?? {});
+      return new Request(wire.url, { method: wire.method, headers: wire.headers, signal: request.signal, redirect: 'manual' });
     },
     onResponse({ response }) {
-      // The URL of an HMAC-SHA1 request holds the STS token: hand back a response without it.
-      if (tokenInUrl) return new Response(response.body, { status: response.status, statusText: response.statusText, headers: response.headers });
-      return undefined;
+      return tokenInUrl ? withoutUrl(response) : undefined;
     },
   };
 
-  const raw = createFetchClient<paths>({
+  const base = createFetchClient<paths>({
     baseUrl: origin,
     // The middleware builds the wire URL from params.query; openapi-fetch's own serialisation is not used.
     querySerializer: () => '',
     fetch: (input: Request) => (options.fetch ?? globalThis.fetch)(input),
   });
-  raw.use(middleware);
+  base.use(middleware);
+  /** Middleware the caller added to `raw`, in openapi-fetch's order: while there is any, the action methods go through `raw` too. */
+  const added: Middleware[] = [];
+  const raw: Client<paths> = {
+    ...base,
+    use(...middlewares) {
+      for (const m of middlewares) {
+        base.use(m);
+        if (m) added.push(m);
+      }
+    },
+    eject(...middlewares) {
+      base.eject(...middlewares);
+      for (const m of middlewares) {
+        const i = added.indexOf(m);
+        if (i !== -1) added.splice(i, 1);
+      }
+    },
+  };
+
+  /**
+   * What an action method sends when no middleware was added to `raw`: the wire request built once, handed to
+   * Node's own fetch as URL and init (fetch then builds the only Request; a custom or replaced fetch gets a Request),
+   * read as openapi-fetch would read it.
+   * This is what `raw.POST(pathKey, { params: { query }, parseAs: 'text', signal })` does through the middleware,
+   * without the Request that openapi-fetch builds only for the middleware to replace it.
+   */
+  async function send(action: ClientActionName, query: AnyParams, signal: AbortSignal | undefined): Promise<FetchResult> {
+    const wire = wireRequest(action, query);
+    const init: RequestInit = { method: wire.method, headers: wire.headers, redirect: 'manual' };
+    if (signal) init.signal = signal;
+    const custom = options.fetch;
+    const global = globalThis.fetch;
+    const response = custom
+      ? await custom(new Request(wire.url, init))
+      : global === nativeFetch
+        ? await global(wire.url, init) // the only Request is the one fetch builds
+        : await global(new Request(wire.url, init)); // a replaced global fetch gets a Request, as a custom one does
+    return readAsText(tokenInUrl ? withoutUrl(response) : response);
+  }
 
   function toThrown(action: string, e: unknown, timeout: AbortSignal | undefined, timeoutMs: number | undefined, user: AbortSignal | undefined, attempt: number): Error {
     if (e instanceof ResourceDirectoryClientError) return e;
@@ -312,17 +475,20 @@ export function createClient(options: ClientOptions = {}): ResourceDirectoryClie
     const spec = clientActions[action];
     for (let attempt = 1; ; attempt++) {
       if (user?.aborted) throw toThrown(action, user.reason, undefined, undefined, user, attempt);
+      // No timer and no signal unless asked for.
       const timeout = timeoutMs !== undefined ? AbortSignal.timeout(timeoutMs) : undefined;
-      const signals = [user, timeout].filter((s): s is AbortSignal => s !== undefined);
-      const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
-      let result: { data?: unknown; error?: unknown; response: Response };
+      const signal = user && timeout ? AbortSignal.any([user, timeout]) : user ?? timeout;
+      let result: FetchResult;
       try {
-        // The path key and query are checked by the middleware at run time; the per-action types are on the methods.
-        result = await (raw.POST as unknown as (p: string, init: object) => Promise<typeof result>)(spec.pathKey, {
-          params: { query: { Action: action, Version: apiVersion, ...(params ?? {}) } },
-          parseAs: 'text',
-          ...(signal ? { signal } : {}),
-        });
+        const query: AnyParams = { Action: action, Version: apiVersion, ...(params ?? {}) };
+        result = added.length === 0
+          ? await send(action, query, signal)
+          : // The path key and query are checked by the middleware at run time; the per-action types are on the methods.
+            await (raw.POST as unknown as (p: string, init: object) => Promise<FetchResult>)(spec.pathKey, {
+              params: { query },
+              parseAs: 'text',
+              ...(signal ? { signal } : {}),
+            });
       } catch (e) {
         throw toThrown(action, e, timeout, timeoutMs, user, attempt);
       }
