@@ -51,7 +51,10 @@ export type VerifyFailure =
 // Encoding and small helpers
 // ---------------------------------------------------------------------------------------------
 
+const UNRESERVED = /^[A-Za-z0-9_.~-]*$/;
+
 function rfc3986(s: string): string {
+  if (UNRESERVED.test(s)) return s; // nothing to encode (most values): skip encodeURIComponent and the replace
   return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
