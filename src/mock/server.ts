@@ -23,7 +23,9 @@
  * Each is answered 400 InvalidParameter with an Alibaba JSON error body, and the connection is closed:
  *
  *   maxBodyBytes      1 MiB   a larger body (by Content-Length before reading, or while reading a chunked one);
- *                             nothing past the limit is kept
+ *                             nothing past the limit is kept. Routes that do not use a body (static files, other
+ *                             paths and methods) read and drop it before answering, so that closing the connection
+ *                             cannot reset it under the answer
  *   maxHeaderBytes    16 KiB  request line plus headers (Node's `maxHeaderSize`); a longer query string counts too
  *   headersTimeoutMs  10 s    to receive the request line and headers (slowloris); also an idle new connection
  *   requestTimeoutMs  30 s    to receive the whole request, body included
@@ -473,46 +475,54 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
     const queryString = q < 0 ? '' : url.slice(q + 1);
     if (path !== '/') {
       if (controlRoutes?.(req, res, path, queryString)) return;
-      return serveStatic(req, res, path);
+      // A body is read (and dropped) before the answer: answering, then closing while the body still arrives, resets
+      // the connection, and the client can lose the answer.
+      return readBody(req, false, () => serveStatic(req, res, path));
     }
     const method = req.method;
-    if (method !== 'GET' && method !== 'POST') return serveStatic(req, res, '');
+    if (method !== 'GET' && method !== 'POST') return readBody(req, false, () => serveStatic(req, res, ''));
 
-    const length = header(req.headers, 'content-length');
-    const hasBody = req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
-    const run = (body: Buffer) => {
+    readBody(req, true, (body) => {
+      if (body === undefined) {
+        // Too large: answered at once, the connection closed after the answer; what was read so far is dropped.
+        const x: Exchange = { req, res, requestId: randomUUID().toUpperCase(), format: negotiate(undefined, header(req.headers, 'accept')).format, action: undefined };
+        res.setHeader('connection', 'close');
+        sendError(x, 'InvalidParameter', { status: 400, message: `Specified parameter format is not valid. The request body is larger than ${maxBody} bytes.` });
+        return;
+      }
       try {
         processApi(req, res, queryString, body);
       } catch (e) {
         internalError({ req, res, requestId: randomUUID().toUpperCase(), format: 'json', action: undefined }, e);
       }
-    };
-    if (!hasBody) return run(EMPTY_BODY);
+    });
+  }
 
-    // Too large: answered at once, the connection closed after the answer (Node then stops reading); what was read
-    // so far is dropped. Node has checked Content-Length is digits only.
-    const tooLarge = () => {
-      const x: Exchange = { req, res, requestId: randomUUID().toUpperCase(), format: negotiate(undefined, header(req.headers, 'accept')).format, action: undefined };
-      res.setHeader('connection', 'close');
-      sendError(x, 'InvalidParameter', { status: 400, message: `Specified parameter format is not valid. The request body is larger than ${maxBody} bytes.` });
-    };
-    if (length !== undefined && Number(length) > maxBody) return tooLarge();
+  /**
+   * Reads a request body of at most maxBody bytes (with `keep` its bytes, otherwise dropped as they come), then calls
+   * `done` with it; with undefined when it is larger: at once when Content-Length says so (Node has checked it is
+   * digits only), otherwise as soon as it passes the limit, the bytes read so far dropped and the rest ignored.
+   */
+  function readBody(req: IncomingMessage, keep: boolean, done: (body: Buffer | undefined) => void): void {
+    const length = header(req.headers, 'content-length');
+    if (req.headers['transfer-encoding'] === undefined && (length === undefined || length === '0')) return done(EMPTY_BODY);
+    if (length !== undefined && Number(length) > maxBody) return done(undefined);
     let chunks: Buffer[] = [];
     let size = 0;
-    let refused = false;
+    let over = false;
     req.on('data', (chunk: Buffer) => {
-      if (refused) return;
+      if (over) return;
       size += chunk.length;
       if (size > maxBody) {
-        refused = true;
+        over = true;
         chunks = [];
-        tooLarge();
+        done(undefined);
         return;
       }
-      chunks.push(chunk);
+      if (keep) chunks.push(chunk);
     });
     req.on('end', () => {
-      if (!refused) run(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+      if (!over) done(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
     });
   }
 
