@@ -26,7 +26,8 @@ const methodArb = fc.oneof(
   { weight: 10, arbitrary: fc.constantFrom('POST', 'GET') },
   { weight: 2, arbitrary: fc.constantFrom('PUT', 'DELETE', 'OPTIONS', 'PROPFIND', 'TRACE', 'CONNECT', 'PATCH', 'ACL', 'SOURCE', 'PRI') },
   { weight: 1, arbitrary: fc.constantFrom('get', 'G ET', 'POST\t', '', 'POSTX', '\u00c0GET', 'GET\u0000') },
-  { weight: 1, arbitrary: fc.stringMatching(/^[A-Z!#$%&'*+.^_`|~-]{1,12}$/) },
+  // (not HEAD: its answer has a Content-Length but no body, which parseResponses cannot frame)
+  { weight: 1, arbitrary: fc.stringMatching(/^[A-Z!#$%&'*+.^_`|~-]{1,12}$/).filter((m) => m !== 'HEAD') },
 );
 
 /** The request target: the API with fuzzed parameters, raw bytes or control characters spliced in, or odd forms. */
@@ -168,9 +169,9 @@ describe('fuzzing the mock over raw sockets (all four modes at once)', () => {
           }
         }
       }),
-      { numRuns: 120, interruptAfterTimeLimit: 15_000, markInterruptAsFailure: false },
+      { numRuns: 300, interruptAfterTimeLimit: 15_000, markInterruptAsFailure: false },
     );
-    expect(exchanges).toBeGreaterThan(100);
+    expect(exchanges).toBeGreaterThan(250);
     expect(answers).toBeGreaterThanOrEqual(exchanges);
     for (const s of servers) {
       expect(s.mock.problems, s.mode.name).toEqual([]);

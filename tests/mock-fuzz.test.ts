@@ -219,7 +219,7 @@ describe.each(MODES)('fuzzing the mock over HTTP: $name', (mode) => {
         const problem = answerProblem({ status: s.answer.status, headers: s.answer.headers as Record<string, string>, body: s.answer.body, head: r.method === 'HEAD' }, s.text);
         expect(problem, s.text.slice(0, 2_000)).toBeUndefined();
       }),
-      { numRuns: 150, interruptAfterTimeLimit: 12_000, markInterruptAsFailure: false },
+      { numRuns: 200, interruptAfterTimeLimit: 12_000, markInterruptAsFailure: false },
     );
     expect(requests).toBeGreaterThan(40);
     expect(mock.problems).toEqual([]);
