@@ -257,6 +257,15 @@ interface Wire {
   readonly headers: Record<string, string>;
 }
 
+/** A parsed body as text for an error message; JSON.parse accepts nesting JSON.stringify cannot serialise. */
+function showBody(body: unknown): string {
+  try {
+    return JSON.stringify(body);
+  } catch {
+    return '(a JSON body nested too deeply to show)';
+  }
+}
+
 /** What openapi-fetch resolves with for `parseAs: 'text'`: the body text on success, the parsed JSON (or text) otherwise. */
 interface FetchResult {
   data?: unknown;
@@ -266,7 +275,9 @@ interface FetchResult {
 
 /** A response without its URL (the URL of an HMAC-SHA1 request with STS holds the token). */
 function withoutUrl(response: Response): Response {
-  return new Response(response.body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  // Shadowing the getter keeps the response itself (a copy through `new Response` would throw for a status outside
+  // 200-599, which fetch accepts, e.g. `HTTP/1.1 999`).
+  return Object.defineProperty(response, 'url', { value: '', enumerable: true });
 }
 
 /**
@@ -522,7 +533,7 @@ export function createClient(options: ClientOptions = {}): ResourceDirectoryClie
       const requestId = typeof obj?.RequestId === 'string' ? redact(obj.RequestId) : response.headers.get('x-acs-request-id') ?? undefined;
       const documented = code !== undefined && (spec.errorCodes as readonly string[]).includes(code) && typeof obj?.Message === 'string' && typeof obj?.RequestId === 'string';
       if (!documented || !obj) {
-        const text = typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body);
+        const text = typeof body === 'string' ? body : body === undefined ? '' : showBody(body);
         const why = code === undefined ? 'an error without an Alibaba Cloud error body' : (spec.errorCodes as readonly string[]).includes(code) ? 'an error body without RequestId or Message' : `an error code ${action} does not document`;
         throw new ResourceDirectoryResponseError(action, code, response.status, requestId, redact(text.slice(0, 2000)), why);
       }
