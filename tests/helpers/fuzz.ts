@@ -187,30 +187,3 @@ export function answerProblem(a: AnswerLike, requestText: string): string | unde
 
 /** Names an object has through Object.prototype (plus `__proto__`). */
 export const PROTOTYPE_NAMES: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), '__proto__']);
-
-/**
- * KNOWN EMULATOR BUG (src/mock/emulator/store.ts, see tests/mock-fuzz-emulator.test.ts): an AccessKeyId that is an
- * Object.prototype name (`__proto__`, `constructor`, `toString`, ...) makes the stateful emulator answer 500 and, for
- * `__proto__`, write fields onto Object.prototype of the whole process. Until it is fixed the fuzzers keep such
- * AccessKeyIds away from the stateful servers: true when any AccessKeyId parameter (query or form) or ACS3
- * `Credential=` of a request is one.
- */
-export function prototypeAccount(request: { readonly query?: string; readonly form?: string; readonly headers?: Readonly<Record<string, string>> }): boolean {
-  for (const text of [request.query, request.form]) {
-    if (text === undefined) continue;
-    for (const [k, v] of new URLSearchParams(text)) if (k === 'AccessKeyId' && PROTOTYPE_NAMES.has(v)) return true;
-  }
-  for (const value of Object.values(request.headers ?? {})) {
-    for (const m of String(value).matchAll(/Credential=([^,]*)/g)) if (PROTOTYPE_NAMES.has(m[1]!.trim())) return true;
-  }
-  return false;
-}
-
-/** {@link prototypeAccount} for raw bytes (as Latin-1 text): any `AccessKeyId=` or `Credential=` naming a prototype name. */
-export function mentionsPrototypeAccount(text: string): boolean {
-  for (const m of text.matchAll(/(?:AccessKeyId|Credential)=([^&,\s]*)/g)) {
-    const raw = m[1]!;
-    if (PROTOTYPE_NAMES.has(raw) || PROTOTYPE_NAMES.has(new URLSearchParams(`v=${raw}`).get('v') ?? '')) return true;
-  }
-  return false;
-}
