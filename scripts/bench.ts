@@ -44,11 +44,18 @@ function startChild(command: string, args: string[], name: string): Promise<{ ur
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
       const m = /https?:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) { clearTimeout(timer); resolve({ url: `http://127.0.0.1:${m[1]}`, child }); }
+      if (!m) return;
+      clearTimeout(timer);
+      // From here on the child's output (Prism logs every request) is drained, not kept.
+      child.stdout!.off('data', onData);
+      child.stderr!.off('data', onData);
+      child.stdout!.resume();
+      child.stderr!.resume();
+      resolve({ url: `http://127.0.0.1:${m[1]}`, child });
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`${name} exited with ${code}:\n${out}`)); });
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${name} exited with ${code}:\n${out}`)); });
   });
 }
 
@@ -165,7 +172,7 @@ async function main() {
     const summary: string[] = [];
     for (const action of Object.keys(actions) as BenchAction[]) {
       const prismPort = await freePort();
-      const prism = await startChild(join(repoRoot, 'node_modules', '.bin', 'prism'), ['mock', prismRendition(action, scratch), '-h', '127.0.0.1', '-p', String(prismPort), '--errors'], 'prism');
+      const prism = await startChild(join(repoRoot, 'node_modules', '.bin', 'prism'), ['mock', prismRendition(action, scratch), '-h', '127.0.0.1', '-p', String(prismPort)], 'prism');
       children.push(prism.child);
       const path = `/?${qs(action)}`;
       const results = [await load('mock', mock.url + path), await load('prism-cli', prism.url + path), await load('ceiling', ceiling.url + path)];
