@@ -9,7 +9,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,14 +67,15 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** The ceiling: a bare node:http server answering every request with the same fixed body. */
-async function startCeiling(body: string): Promise<{ url: string; server: Server }> {
-  const server = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json;charset=utf-8', 'content-length': Buffer.byteLength(body) });
-    res.end(body);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+/**
+ * The ceiling: a bare node:http server answering every request with the same fixed body, in a process of its own like
+ * the other servers (in this one it would share an event loop with autocannon).
+ */
+function startCeiling(body: string): Promise<{ url: string; child: ChildProcess }> {
+  const code = `const b = Buffer.from(${JSON.stringify(body)});
+require('node:http').createServer((q, s) => { q.resume(); s.writeHead(200, { 'content-type': 'application/json;charset=utf-8', 'content-length': b.length }); s.end(b); })
+  .listen(0, '127.0.0.1', function () { console.log('http://127.0.0.1:' + this.address().port); });`;
+  return startChild(process.execPath, ['-e', code], 'ceiling');
 }
 
 /**
@@ -159,7 +160,6 @@ function wallTime(command: string, args: string[]): number {
 async function main() {
   const scratch = mkdtempSync(join(tmpdir(), 'rd-bench-'));
   const children: ChildProcess[] = [];
-  const servers: Server[] = [];
   try {
     console.log(`bench: ${connections} connections, ${duration} s per run${quick ? ' (quick)' : ''}, node ${process.version}`);
     const mock = await startChild(process.execPath, [tsxCli, 'scripts/mock.ts', '--port', '0', '--host', '127.0.0.1'], 'mock');
@@ -167,7 +167,7 @@ async function main() {
     const rssAfterStart = rssKb(mock.child.pid!);
     const fixedBody = await (await fetch(`${mock.url}/?${qs('GetResourceDirectory')}`, { method: 'POST' })).text();
     const ceiling = await startCeiling(fixedBody);
-    servers.push(ceiling.server);
+    children.push(ceiling.child);
 
     const summary: string[] = [];
     for (const action of Object.keys(actions) as BenchAction[]) {
@@ -202,7 +202,6 @@ async function main() {
     for (const line of summary) console.log(`  ${line}`);
   } finally {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-    for (const s of servers) s.close();
     rmSync(scratch, { recursive: true, force: true });
   }
 }
