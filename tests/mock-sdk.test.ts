@@ -120,16 +120,22 @@ describe('without signature verification', () => {
   // Every documented code of every action, enumerated from the bundled contract.
   const cases = actionNames.flatMap((action) => documentedErrors(action).map(({ code, status }) => [action, code, status] as const));
 
+  /** The SDK raised the class its status and code call for, with the code, status and request id the mock sent. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const expectDocumentedError = (err: any, code: string, status: number, requestId: string) => {
+    expect(err).toBeInstanceOf(sdkClass(code, status));
+    expect(err.code).toBe(code);
+    expect(err.statusCode).toBe(status);
+    expect(err.requestId).toBe(requestId);
+  };
+
   it.each(cases)('%s %s (%i) via Prefer, JSON, HMAC-SHA1 (v2) SDK', async (action, code, status) => {
     const before = mock.events.length;
     const err = await expectSdkError(call(sdk(mock.port, 'v2'), action, runtime({ headers: { prefer: `code=${status}, example=${code}` } })));
     expect(mock.events.length, 'one request, no retry').toBe(before + 1);
     const e = mock.last();
     expect(e.format).toBe('json');
-    expect(err).toBeInstanceOf(sdkClass(code, status));
-    expect(err.code).toBe(code);
-    expect(err.statusCode).toBe(status);
-    expect(err.requestId).toBe(e.requestId);
+    expectDocumentedError(err, code, status, e.requestId);
     expect(e.status).toBe(status);
   });
 
@@ -139,10 +145,7 @@ describe('without signature verification', () => {
     expect(mock.events.length, 'one request, no retry').toBe(before + 1);
     const e = mock.last();
     expect(e.format).toBe('json');
-    expect(err).toBeInstanceOf(sdkClass(code, status));
-    expect(err.code).toBe(code);
-    expect(err.statusCode).toBe(status);
-    expect(err.requestId).toBe(e.requestId);
+    expectDocumentedError(err, code, status, e.requestId);
     if (code.includes('Throttling')) expect(err.retryAfter).toBe(1000);
   });
 
@@ -153,20 +156,14 @@ describe('without signature verification', () => {
     const e = mock.last();
     expect(e.format).toBe('xml');
     expect(e.contentType).toBe('text/xml;charset=utf-8');
-    expect(err).toBeInstanceOf(sdkClass(code, status));
-    expect(err.code).toBe(code);
-    expect(err.statusCode).toBe(status);
-    expect(err.requestId).toBe(e.requestId);
+    expectDocumentedError(err, code, status, e.requestId);
   });
 
   it.each(cases)('%s %s (%i) via __example, XML (Format=XML), ACS3 SDK', async (action, code, status) => {
     const err = await expectSdkError(call(sdk(mock.port, 'ACS3'), action, runtime({ queries: { Format: 'XML', __example: code } })));
     const e = mock.last();
     expect(e.format).toBe('xml');
-    expect(err).toBeInstanceOf(sdkClass(code, status));
-    expect(err.code).toBe(code);
-    expect(err.statusCode).toBe(status);
-    expect(err.requestId).toBe(e.requestId);
+    expectDocumentedError(err, code, status, e.requestId);
   });
 
   it('an unknown Prefer example reaches the SDK as a 400 ClientError, not a 500', async () => {
