@@ -56,10 +56,12 @@ import {
   type ClientViolation,
 } from './client-errors.js';
 import { ACS3_ALGORITHM, EMPTY_BODY_SHA256, acs3StringToSign, newNonce, percentEncodeAcs3, percentEncodeRpc, signRpc, utcTimestamp } from './signing.js';
+import { sendWithNodeHttp, type WireRequest } from './transport.js';
 import { checkAllParameters } from './validate.js';
 
 export const DEFAULT_ENDPOINT = 'https://resourcemanager.aliyuncs.com';
 export type SignatureAlgorithm = 'ACS3-HMAC-SHA256' | 'HMAC-SHA1';
+export type Transport = 'auto' | 'fetch' | 'node:http';
 
 export interface ClientOptions {
   /** A full URL, `https://host[:port]` (a trailing `/` is fine; no path, query, fragment or user info). Default `https://resourcemanager.aliyuncs.com`. */
@@ -72,8 +74,18 @@ export interface ClientOptions {
   securityToken?: string;
   /** Default `ACS3-HMAC-SHA256` (what the official SDKs send). */
   signatureAlgorithm?: SignatureAlgorithm;
-  /** A fetch to send with (default: the global fetch, looked up per request). */
+  /** A fetch to send with, given a Request (implies `transport: 'fetch'`). */
   fetch?: (input: Request) => Promise<Response>;
+  /**
+   * How the action methods send (`client.raw` always uses fetch). Both put the same bytes on the wire.
+   * - `'auto'` (default): `node:http` (the global agents, as the official SDK does; cheaper per call than fetch),
+   *   unless something else was asked for: a `fetch` option, a replaced global fetch (looked up per request, e.g.
+   *   `vi.stubGlobal('fetch', ...)`), or an undici global dispatcher other than a plain `Agent` (`MockAgent`,
+   *   `ProxyAgent`, ...); then fetch.
+   * - `'fetch'`: the `fetch` option, else the global fetch, looked up per request.
+   * - `'node:http'`: always `http.request` / `https.request` through `http.globalAgent` / `https.globalAgent`.
+   */
+  transport?: Transport;
   /** Retry Throttling* and 5xx answers: `true` for the defaults (3 attempts). Off by default. */
   retry?: boolean | RetryOptions;
   /** Time limit of each attempt, in milliseconds. None by default. */
@@ -92,6 +104,7 @@ export type ResourceDirectoryClient = ResourceDirectoryActions & {
   readonly endpoint: string;
   readonly signatureAlgorithm: SignatureAlgorithm;
   readonly site: Site | undefined;
+  readonly transport: Transport;
 };
 
 const TRANSPORT_PARAMETERS = new Set(['Action', 'Version', 'Format', 'AccessKeyId', 'Signature', 'SignatureMethod', 'SignatureVersion', 'SignatureNonce', 'Timestamp', 'SecurityToken']);
@@ -250,12 +263,19 @@ const plans = Object.fromEntries(
 /** The global fetch as this module found it (Node's own, unless something replaced it first). */
 const nativeFetch = globalThis.fetch;
 
-/** The signed request, ready for fetch: `POST <origin>/?<query>` with these headers and an empty body. */
-interface Wire {
-  readonly url: string;
-  readonly method: string;
-  readonly headers: Record<string, string>;
+const UNDICI_GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
+/**
+ * Whether an undici global dispatcher other than a plain Agent is installed (`setGlobalDispatcher(new MockAgent())`,
+ * a ProxyAgent, ...): fetch would go through it, node:http would not. Node's own default dispatcher, created on the
+ * first fetch, is a plain Agent.
+ */
+function dispatcherInstalled(): boolean {
+  const d = (globalThis as Record<symbol, unknown>)[UNDICI_GLOBAL_DISPATCHER];
+  return d !== undefined && (d as { constructor?: { name?: string } } | null)?.constructor?.name !== 'Agent';
 }
+
+/** The signed request, ready for fetch or node:http: `POST <origin>/?<query>` with these headers and an empty body. */
+type Wire = WireRequest;
 
 /** A parsed body as text for an error message; JSON.parse accepts nesting JSON.stringify cannot serialise. */
 function showBody(body: unknown): string {
@@ -286,7 +306,10 @@ function withoutUrl(response: Response): Response {
  * `call` treats exactly as `undefined`: not a JSON object, no error body.)
  */
 async function readAsText(response: Response): Promise<FetchResult> {
-  const text = await response.text();
+  return textResult(response, await response.text());
+}
+
+function textResult(response: Response, text: string): FetchResult {
   if (response.ok) return { data: text, response };
   let error: unknown = text;
   try {
@@ -310,6 +333,9 @@ export function createClient(options: ClientOptions = {}): ResourceDirectoryClie
   if (algorithm !== 'ACS3-HMAC-SHA256' && algorithm !== 'HMAC-SHA1') throw optionError('signatureAlgorithm must be ACS3-HMAC-SHA256 or HMAC-SHA1');
   const site = options.site;
   if (site !== undefined && site !== 'intl' && site !== 'china') throw optionError('site must be intl or china');
+  const transport: Transport = options.transport ?? 'auto';
+  if (transport !== 'auto' && transport !== 'fetch' && transport !== 'node:http') throw optionError('transport must be auto, fetch or node:http');
+  if (transport === 'node:http' && options.fetch) throw optionError('a fetch option cannot be used with transport node:http');
   checkMs('timeoutMs', options.timeoutMs, 1);
   const clientRetry = resolveRetry(options.retry);
   const redact = makeRedactor([accessKeySecret, securityToken]);
@@ -445,18 +471,22 @@ export function createClient(options: ClientOptions = {}): ResourceDirectoryClie
   };
 
   /**
-   * What an action method sends when no middleware was added to `raw`: the wire request built once, handed to
-   * Node's own fetch as URL and init (fetch then builds the only Request; a custom or replaced fetch gets a Request),
-   * read as openapi-fetch would read it.
+   * What an action method sends when no middleware was added to `raw`: the wire request built once and sent by the
+   * transport (see ClientOptions.transport): node:http, or Node's own fetch as URL and init (fetch then builds the
+   * only Request), or a custom or replaced fetch given a Request; read as openapi-fetch would read it.
    * This is what `raw.POST(pathKey, { params: { query }, parseAs: 'text', signal })` does through the middleware,
    * without the Request that openapi-fetch builds only for the middleware to replace it.
    */
   async function send(action: ClientActionName, query: AnyParams, signal: AbortSignal | undefined): Promise<FetchResult> {
     const wire = wireRequest(action, query);
-    const init: RequestInit = { method: wire.method, headers: wire.headers, redirect: 'manual' };
-    if (signal) init.signal = signal;
     const custom = options.fetch;
     const global = globalThis.fetch;
+    if (transport === 'node:http' || (transport === 'auto' && !custom && global === nativeFetch && !dispatcherInstalled())) {
+      const { response, text } = await sendWithNodeHttp(wire, signal, tokenInUrl ? '' : wire.url);
+      return textResult(response, text);
+    }
+    const init: RequestInit = { method: wire.method, headers: wire.headers, redirect: 'manual' };
+    if (signal) init.signal = signal;
     const response = custom
       ? await custom(new Request(wire.url, init))
       : global === nativeFetch
@@ -551,6 +581,7 @@ export function createClient(options: ClientOptions = {}): ResourceDirectoryClie
     endpoint: { value: origin, enumerable: true },
     signatureAlgorithm: { value: algorithm, enumerable: true },
     site: { value: site, enumerable: true },
+    transport: { value: transport, enumerable: true },
   });
   return Object.freeze(client) as unknown as ResourceDirectoryClient;
 }

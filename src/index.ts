@@ -3,7 +3,7 @@
  * actions (API 2020-03-31), with the contract's run-time rules, parameter validator and signer.
  */
 export { createClient, DEFAULT_ENDPOINT } from './client.js';
-export type { ClientOptions, ResourceDirectoryClient, SignatureAlgorithm, ParamsOf, DataOf, ErrorOf } from './client.js';
+export type { ClientOptions, ResourceDirectoryClient, SignatureAlgorithm, Transport, ParamsOf, DataOf, ErrorOf } from './client.js';
 export type { ActionResult, CallOptions, ErrorBase, ErrorBody, RetryOptions, Site } from './client-types.js';
 export {
   ResourceDirectoryAbortError,
