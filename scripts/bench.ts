@@ -2,7 +2,8 @@
  * `npm run bench` (`-- --quick` for a short run): measures, side by side in one run on free loopback ports,
  *  - our mock, Prism's own CLI (`prism mock`) and a bare node:http server returning the same fixed body (the ceiling),
  *    under the same autocannon load, for GetResourceDirectory and a validated EnableResourceDirectory;
- *  - the client's per-call cost (build, validate, sign, send) against the official SDK's, on the same no-op server;
+ *  - the client's per-call cost (build, validate, sign, send; default transport, and fetch) against the official SDK's,
+ *    on the same no-op server;
  *  - `npm run build` (and, without --quick, `npm test`) wall time;
  *  - the mock's resident memory after start, after warm-up and after a soak.
  * Prints ratios; asserts nothing (targets are read off the ratios, see the README's Performance section).
@@ -18,6 +19,8 @@ import { stringify } from 'yaml';
 import { bundledJson, repoRoot } from './paths.js';
 
 const quick = process.argv.includes('--quick');
+/** `--client`: only the client against the official SDK (about a minute). */
+const clientOnly = process.argv.includes('--client');
 const duration = quick ? 5 : 15;
 const connections = 20;
 const soakSeconds = quick ? 10 : 60;
@@ -116,9 +119,11 @@ const fmt = (r: LoadResult) =>
 
 // ---------------------------------------------------------------------------------------------- client overhead
 
-async function clientOverhead(noopUrl: string): Promise<{ ours: number; sdk: number }> {
+async function clientOverhead(noopUrl: string): Promise<{ ours: number; oursFetch: number; sdk: number }> {
   const { createClient } = await import('../src/client.js');
+  // The default transport (auto: node:http here), and fetch for comparison.
   const client = createClient({ endpoint: noopUrl, accessKeyId: 'bench', accessKeySecret: 'bench-secret' });
+  const viaFetch = createClient({ endpoint: noopUrl, accessKeyId: 'bench', accessKeySecret: 'bench-secret', transport: 'fetch' });
   const sdkModule = (await import('@alicloud/resourcemanager20200331')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   const OpenApi = (await import('@alicloud/openapi-core')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   const Sdk = sdkModule.default?.default ?? sdkModule.default;
@@ -132,20 +137,32 @@ async function clientOverhead(noopUrl: string): Promise<{ ours: number; sdk: num
   const blocks = quick ? 8 : 20;
   const perBlock = quick ? 100 : 200;
   const ourCall = () => client.EnableResourceDirectory(actions.EnableResourceDirectory.query as never);
+  const fetchCall = () => viaFetch.EnableResourceDirectory(actions.EnableResourceDirectory.query as never);
   const sdkCall = () => sdk.enableResourceDirectory(request);
-  for (let i = 0; i < warm; i++) { await ourCall(); await sdkCall(); }
+  for (let i = 0; i < warm; i++) { await ourCall(); await fetchCall(); await sdkCall(); }
   const block = async (fn: () => Promise<unknown>) => {
     const start = performance.now();
     for (let i = 0; i < perBlock; i++) await fn();
     return (performance.now() - start) / perBlock;
   };
   const oursTimes: number[] = [];
+  const fetchTimes: number[] = [];
   const sdkTimes: number[] = [];
-  for (let b = 0; b < blocks; b++) { oursTimes.push(await block(ourCall)); sdkTimes.push(await block(sdkCall)); }
+  for (let b = 0; b < blocks; b++) {
+    oursTimes.push(await block(ourCall));
+    fetchTimes.push(await block(fetchCall));
+    sdkTimes.push(await block(sdkCall));
+  }
   const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
-  const ours = median(oursTimes);
-  const theirs = median(sdkTimes);
-  return { ours, sdk: theirs };
+  return { ours: median(oursTimes), oursFetch: median(fetchTimes), sdk: median(sdkTimes) };
+}
+
+function clientLines(o: { ours: number; oursFetch: number; sdk: number }): string[] {
+  const us = (ms: number) => `${(ms * 1000).toFixed(0)} µs`;
+  return [
+    `client per call: ${us(o.ours)} (default transport: node:http), official SDK ${us(o.sdk)}: client vs sdk: ${(o.ours / o.sdk).toFixed(2)}x time per call`,
+    `client per call with transport 'fetch': ${us(o.oursFetch)}: client (fetch) vs sdk: ${(o.oursFetch / o.sdk).toFixed(2)}x time per call`,
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------- main
@@ -161,6 +178,14 @@ async function main() {
   const scratch = mkdtempSync(join(tmpdir(), 'rd-bench-'));
   const children: ChildProcess[] = [];
   try {
+    if (clientOnly) {
+      console.log(`bench: the client against the official SDK${quick ? ' (quick)' : ''}, node ${process.version}`);
+      const ceiling = await startCeiling(JSON.stringify({ RequestId: '0B7A2B2E-1D4D-4B54-9E47-5C2C1F2A3B4C' }));
+      children.push(ceiling.child);
+      console.log('\nsummary');
+      for (const line of clientLines(await clientOverhead(ceiling.url))) console.log(`  ${line}`);
+      return;
+    }
     console.log(`bench: ${connections} connections, ${duration} s per run${quick ? ' (quick)' : ''}, node ${process.version}`);
     const mock = await startChild(process.execPath, [tsxCli, 'scripts/mock.ts', '--port', '0', '--host', '127.0.0.1'], 'mock');
     children.push(mock.child);
@@ -186,7 +211,7 @@ async function main() {
     }
 
     const overhead = await clientOverhead(ceiling.url);
-    summary.push(`client per call: ${(overhead.ours * 1000).toFixed(0)} µs, official SDK ${(overhead.sdk * 1000).toFixed(0)} µs: client vs sdk: ${(overhead.ours / overhead.sdk).toFixed(2)}x time per call`);
+    summary.push(...clientLines(overhead));
 
     await load('warm-up', `${mock.url}/?${qs('EnableResourceDirectory')}`, 5);
     const rssWarm = rssKb(mock.child.pid!);
