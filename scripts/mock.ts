@@ -1,5 +1,6 @@
 /**
- * `npm run mock [-- --port 4010 --host 127.0.0.1 --verify-signatures --site intl|china --stateful --state-file PATH]`:
+ * `npm run mock [-- --port 4010 --host 127.0.0.1 --verify-signatures --site intl|china --stateful --state-file PATH
+ * --max-body-bytes N --max-header-bytes N --headers-timeout-ms N --request-timeout-ms N]`:
  * serves the mock (src/mock/) until SIGINT/SIGTERM. Prints its URL alone on one line on stdout; everything else goes
  * to stderr. Exit codes: 2 for bad flags, 1 when it cannot start (contract, state file, port).
  */
@@ -7,6 +8,13 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createMockServer, DEFAULT_CODE_TTL_MS, parseAccessKeys, StateFileError } from '../src/mock/index.js';
 import type { Site } from '../src/rules-types.js';
+
+// createMockServer's defaults (src/mock/server.ts), for the usage text and the timeout check below; a flag not given
+// is not passed, so the library's own default applies.
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+const DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
+const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 const usage = `Usage: npm run mock -- [options]
 
@@ -26,6 +34,14 @@ Options:
                          every change
   -h, --help             this text
 
+Limits (past one: 400 InvalidParameter with an Alibaba error body, and the connection is closed):
+  --max-body-bytes <n>       request body, in bytes (default ${DEFAULT_MAX_BODY_BYTES}, 1 MiB)
+  --max-header-bytes <n>     request line and headers (the query string counts), in bytes (default ${DEFAULT_MAX_HEADER_BYTES}, 16 KiB)
+  --headers-timeout-ms <n>   time to receive the request line and headers, also on an idle new connection
+                             (default ${DEFAULT_HEADERS_TIMEOUT_MS}, or --request-timeout-ms if lower; at most --request-timeout-ms)
+  --request-timeout-ms <n>   time to receive the whole request, body included (default ${DEFAULT_REQUEST_TIMEOUT_MS})
+  Each <n> is a positive integer in decimal digits.
+
 Select any documented answer with \`Prefer: code=409, example=<Code>\` (or ?__code=409&__example=<Code>).
 
 Stateful mode's control routes (plain JSON, unsigned):
@@ -42,9 +58,18 @@ function fail(message: string): never {
   process.exit(2);
 }
 
+// parseArgs takes `--port -1` for a forgotten value; join a negative number to its flag so that it is refused below
+// with the flag and the value named.
+const numericFlags = new Set(['--port', '--max-body-bytes', '--max-header-bytes', '--headers-timeout-ms', '--request-timeout-ms']);
+const args = process.argv.slice(2);
+for (let i = 0; i < args.length - 1; i++) {
+  if (numericFlags.has(args[i]!) && /^-[\d.]/.test(args[i + 1]!)) args.splice(i, 2, `${args[i]}=${args[i + 1]}`);
+}
+
 let values;
 try {
   ({ values } = parseArgs({
+    args,
     options: {
       host: { type: 'string' },
       port: { type: 'string' },
@@ -52,6 +77,10 @@ try {
       site: { type: 'string' },
       stateful: { type: 'boolean', default: false },
       'state-file': { type: 'string' },
+      'max-body-bytes': { type: 'string' },
+      'max-header-bytes': { type: 'string' },
+      'headers-timeout-ms': { type: 'string' },
+      'request-timeout-ms': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -84,6 +113,26 @@ const stateFile = values['state-file'];
 if (stateFile !== undefined && stateFile.trim() === '') fail('--state-file needs a path');
 const stateful = values.stateful === true || stateFile !== undefined;
 
+/** The value of a limit flag: undefined when not given, else a positive integer in decimal digits (or exit 2). */
+function positiveInteger(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1) fail(`${flag} must be a positive integer (decimal digits), got "${text}"`);
+  if (!Number.isSafeInteger(n)) fail(`${flag} must be at most ${Number.MAX_SAFE_INTEGER}, got "${text}"`);
+  return n;
+}
+const maxBodyBytes = positiveInteger('--max-body-bytes', values['max-body-bytes']);
+const maxHeaderBytes = positiveInteger('--max-header-bytes', values['max-header-bytes']);
+const headersTimeoutMs = positiveInteger('--headers-timeout-ms', values['headers-timeout-ms']);
+const requestTimeoutMs = positiveInteger('--request-timeout-ms', values['request-timeout-ms']);
+// (createMockServer would throw a RangeError for this too; checked here to name the flags and the defaults)
+if (headersTimeoutMs !== undefined && headersTimeoutMs > (requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS)) {
+  fail(
+    `--headers-timeout-ms (${headersTimeoutMs}) must not exceed --request-timeout-ms ` +
+      `(${requestTimeoutMs ?? `${DEFAULT_REQUEST_TIMEOUT_MS}, its default`})`,
+  );
+}
+
 let mock;
 try {
   mock = createMockServer({
@@ -93,8 +142,15 @@ try {
     accessKeys,
     ...(site ? { site: site as Site } : {}),
     ...(stateful ? { stateful: stateFile !== undefined ? { stateFile: resolve(stateFile) } : true } : {}),
+    // undefined: the library's default
+    maxBodyBytes,
+    maxHeaderBytes,
+    headersTimeoutMs,
+    requestTimeoutMs,
   });
 } catch (e) {
+  // a limit the checks above let through (they mirror the library's): a bad flag all the same
+  if (e instanceof RangeError && e.message.startsWith('createMockServer: ')) fail(e.message);
   if (e instanceof StateFileError) console.error(`mock: ${e.message}`);
   else console.error(`mock: cannot load the contract: ${(e as Error).message}\nRun \`npm run build\` first.`);
   process.exit(1);
