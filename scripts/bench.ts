@@ -14,6 +14,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import { stringify } from 'yaml';
 import { bundledJson, repoRoot } from './paths.js';
@@ -24,7 +25,11 @@ const clientOnly = process.argv.includes('--client');
 const duration = quick ? 5 : 15;
 const connections = 20;
 const soakSeconds = quick ? 10 : 60;
-const tsxCli = join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+/**
+ * The mock runs as `node --import tsx scripts/mock.ts`: one process, so the RSS read from its pid is the mock's
+ * (tsx's CLI would run the script in a child of its own and the pid would be the CLI's).
+ */
+const tsxLoader = pathToFileURL(join(repoRoot, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 
 const actions = {
   GetResourceDirectory: { query: {} as Record<string, string> },
@@ -187,7 +192,7 @@ async function main() {
       return;
     }
     console.log(`bench: ${connections} connections, ${duration} s per run${quick ? ' (quick)' : ''}, node ${process.version}`);
-    const mock = await startChild(process.execPath, [tsxCli, 'scripts/mock.ts', '--port', '0', '--host', '127.0.0.1'], 'mock');
+    const mock = await startChild(process.execPath, ['--import', tsxLoader, 'scripts/mock.ts', '--port', '0', '--host', '127.0.0.1'], 'mock');
     children.push(mock.child);
     const rssAfterStart = rssKb(mock.child.pid!);
     const fixedBody = await (await fetch(`${mock.url}/?${qs('GetResourceDirectory')}`, { method: 'POST' })).text();

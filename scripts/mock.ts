@@ -156,6 +156,19 @@ try {
   process.exit(1);
 }
 
+// Before listening: a signal that arrives as soon as the URL is printed stops the mock cleanly too.
+let stopping = false;
+const stop = (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  console.error(`mock: ${signal}, stopping`);
+  const force = setTimeout(() => process.exit(1), 5_000);
+  force.unref();
+  void mock.close().then(() => process.exit(0));
+};
+process.on('SIGINT', () => stop('SIGINT'));
+process.on('SIGTERM', () => stop('SIGTERM'));
+
 try {
   const url = await mock.listen();
   console.log(url);
@@ -177,15 +190,3 @@ function describeState(state: { accounts: object; directories: object }): string
   const d = Object.keys(state.directories).length;
   return `${a} account${a === 1 ? '' : 's'}, ${d} director${d === 1 ? 'y' : 'ies'}`;
 }
-
-let stopping = false;
-const stop = (signal: string) => {
-  if (stopping) return;
-  stopping = true;
-  console.error(`mock: ${signal}, stopping`);
-  const force = setTimeout(() => process.exit(1), 5_000);
-  force.unref();
-  void mock.close().then(() => process.exit(0));
-};
-process.on('SIGINT', () => stop('SIGINT'));
-process.on('SIGTERM', () => stop('SIGTERM'));

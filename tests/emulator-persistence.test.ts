@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createMockServer, StateFileError } from '../src/mock/index.js';
 import { nodeIo, type StateFileIo } from '../src/mock/emulator/index.js';
 import { repoRoot } from './helpers/contract.js';
+import { mockScript, scriptArgs } from './helpers/cli.js';
 import { newAccount, startEmulator, type Emu } from './helpers/emulator.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'rd-emulator-'));
@@ -276,8 +277,7 @@ describe('50 requests at once, through HTTP', () => {
 
 // ----------------------------------------------------------------------------------------------- the CLI
 
-const tsxCli = join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-const script = join(repoRoot, 'scripts', 'mock.ts');
+const script = mockScript;
 const children: ChildProcess[] = [];
 afterEach(() => {
   for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
@@ -285,7 +285,7 @@ afterEach(() => {
 
 function start(args: string[]): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [tsxCli, script, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, scriptArgs(script, args), { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
     let out = '';
     let err = '';
@@ -310,7 +310,7 @@ const exited = (child: ChildProcess) =>
     if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
     else child.once('exit', (code) => resolve(code));
   });
-const run = (args: string[]) => spawnSync(process.execPath, [tsxCli, script, ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 30_000 });
+const run = (args: string[]) => spawnSync(process.execPath, scriptArgs(script, args), { cwd: repoRoot, encoding: 'utf8', timeout: 30_000 });
 const rpc = (url: string, action: string, ak: string, extra = '') => fetch(`${url}/?Action=${action}&Version=2020-03-31&AccessKeyId=${ak}${extra}`, { method: 'POST' });
 
 describe('npm run mock -- --stateful / --state-file', () => {

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMockServer } from '../src/mock/index.js';
 import { repoRoot } from './helpers/contract.js';
+import { mockScript, scriptArgs } from './helpers/cli.js';
 import { alibabaProblem, codeOf, httpExchange, parseResponses, rawExchange, type RawResponse, type RawResult } from './helpers/wire.js';
 
-const tsxCli = join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-const script = join(repoRoot, 'scripts', 'mock.ts');
+const script = mockScript;
 const children: ChildProcess[] = [];
 
 afterEach(() => {
@@ -19,7 +19,7 @@ afterEach(() => {
 /** Starts the CLI; resolves with the first stdout line (the URL) once printed. */
 function start(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [tsxCli, script, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, scriptArgs(script, args), { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
     let out = '';
     let err = '';
@@ -39,12 +39,12 @@ const exited = (child: ChildProcess) =>
     else child.once('exit', (code, signal) => resolve({ code, signal }));
   });
 
-const run = (args: string[], env: Record<string, string> = {}) => spawnSync(process.execPath, [tsxCli, script, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000 });
+const run = (args: string[], env: Record<string, string> = {}) => spawnSync(process.execPath, scriptArgs(script, args), { cwd: repoRoot, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000 });
 
 /** Like `run`, without blocking: for the many refusals, run concurrently (so not killed by the afterEach of another). */
 const runAsync = (args: string[]) =>
   new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [tsxCli, script, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000, killSignal: 'SIGKILL' });
+    const child = spawn(process.execPath, scriptArgs(script, args), { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000, killSignal: 'SIGKILL' });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d: Buffer) => (stdout += d));
@@ -61,6 +61,17 @@ describe('npm run mock', () => {
     expect((await fetch(`${url}/openapi.json`)).status).toBe(200);
     child.kill('SIGTERM');
     expect(await exited(child)).toEqual({ code: 0, signal: null });
+  });
+
+  it('the process the tests start is the mock itself: killing it (SIGKILL, the clean-up after a failure) leaves nothing serving', async () => {
+    const { child, url } = await start(['--port', '0']);
+    child.kill('SIGKILL');
+    expect(await exited(child)).toEqual({ code: null, signal: 'SIGKILL' });
+    const after = await fetch(`${url}/?Action=GetResourceDirectory&Version=2020-03-31`, { signal: AbortSignal.timeout(5_000) }).then(
+      (r) => `answered ${r.status}`,
+      (e: Error & { cause?: { code?: string } }) => e.cause?.code ?? e.name,
+    );
+    expect(after).toBe('ECONNREFUSED');
   });
 
   it('HOST and PORT from the environment; SIGINT stops it too', async () => {

@@ -4,13 +4,12 @@
 // null-prototype records (src/mock/emulator/model.ts `dictionary`), also for a loaded state file. The mock runs in a
 // child process here (`npm run mock -- --stateful`), so that a regression cannot pollute this one.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from './helpers/contract.js';
+import { mockScript, scriptArgs } from './helpers/cli.js';
 import { VERSION } from './helpers/mock.js';
 import { PROTOTYPE_NAMES } from './helpers/fuzz.js';
 
-const tsxCli = join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const children: ChildProcess[] = [];
 afterAll(() => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
@@ -18,7 +17,7 @@ afterAll(() => {
 
 function startChild(): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [tsxCli, join(repoRoot, 'scripts', 'mock.ts'), '--stateful', '--port', '0'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, scriptArgs(mockScript, ['--stateful', '--port', '0']), { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
