@@ -5,7 +5,7 @@
  *  - the client's per-call cost (build, validate, sign, send; default transport, and fetch) against the official SDK's,
  *    on the same no-op server;
  *  - `npm run build` (and, without --quick, `npm test`) wall time;
- *  - the mock's resident memory after start, after warm-up and after a soak.
+ *  - the mock's resident memory after start, after warm-up and after a soak, and its heap in use after a full GC.
  * Prints ratios; asserts nothing (targets are read off the ratios, see the README's Performance section).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -25,11 +25,19 @@ const clientOnly = process.argv.includes('--client');
 const duration = quick ? 5 : 15;
 const connections = 20;
 const soakSeconds = quick ? 10 : 60;
+const warmUpSeconds = quick ? 2 : 5;
 /**
- * The mock runs as `node --import tsx scripts/mock.ts`: one process, so the RSS read from its pid is the mock's
- * (tsx's CLI would run the script in a child of its own and the pid would be the CLI's).
+ * The mock runs as `npm run mock` runs it (package.json: `node <V8 flags> --import tsx scripts/mock.ts`), started here
+ * as that one node process so that the RSS read from its pid is the mock's; plus `--expose-gc` and
+ * scripts/bench-heap-hook.mjs, which report the heap in use after a full collection on SIGUSR2.
  */
-const tsxLoader = pathToFileURL(join(repoRoot, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+function mockCommand(): string[] {
+  const script: string = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).scripts.mock;
+  const words = script.split(/\s+/);
+  if (words[0] !== 'node' || !words.includes('scripts/mock.ts')) throw new Error(`package.json's mock script is not "node ... scripts/mock.ts": ${script}`);
+  const hook = pathToFileURL(join(repoRoot, 'scripts', 'bench-heap-hook.mjs')).href;
+  return ['--expose-gc', '--import', hook, ...words.slice(1)];
+}
 
 const actions = {
   GetResourceDirectory: { query: {} as Record<string, string> },
@@ -97,6 +105,21 @@ function prismRendition(action: BenchAction, dir: string): string {
   const file = join(dir, `${action}.yaml`);
   writeFileSync(file, stringify(doc));
   return file;
+}
+
+/** Asks the mock (scripts/bench-heap-hook.mjs) for a full GC and reads the heap it then uses, in bytes. */
+async function heapAfterGc(child: ChildProcess, file: string): Promise<number> {
+  rmSync(file, { force: true });
+  child.kill('SIGUSR2');
+  for (let i = 0; i < 100; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    try {
+      return (JSON.parse(readFileSync(file, 'utf8')) as { heapUsed: number }).heapUsed;
+    } catch {
+      /* not written yet */
+    }
+  }
+  throw new Error('the mock did not report its heap');
 }
 
 function rssKb(pid: number): number {
@@ -192,7 +215,9 @@ async function main() {
       return;
     }
     console.log(`bench: ${connections} connections, ${duration} s per run${quick ? ' (quick)' : ''}, node ${process.version}`);
-    const mock = await startChild(process.execPath, ['--import', tsxLoader, 'scripts/mock.ts', '--port', '0', '--host', '127.0.0.1'], 'mock');
+    const heapFile = join(scratch, 'heap.json');
+    process.env.BENCH_HEAP_FILE = heapFile; // for scripts/bench-heap-hook.mjs in the mock
+    const mock = await startChild(process.execPath, [...mockCommand(), '--port', '0', '--host', '127.0.0.1'], 'mock');
     children.push(mock.child);
     const rssAfterStart = rssKb(mock.child.pid!);
     const fixedBody = await (await fetch(`${mock.url}/?${qs('GetResourceDirectory')}`, { method: 'POST' })).text();
@@ -205,7 +230,12 @@ async function main() {
       const prism = await startChild(join(repoRoot, 'node_modules', '.bin', 'prism'), ['mock', prismRendition(action, scratch), '-h', '127.0.0.1', '-p', String(prismPort)], 'prism');
       children.push(prism.child);
       const path = `/?${qs(action)}`;
-      const results = [await load('mock', mock.url + path), await load('prism-cli', prism.url + path), await load('ceiling', ceiling.url + path)];
+      // Each server gets the same untimed warm-up (JIT, connection pools) before its measured run.
+      const measured = async (name: string, url: string) => {
+        await load(`${name} warm-up`, url, warmUpSeconds);
+        return load(name, url);
+      };
+      const results = [await measured('mock', mock.url + path), await measured('prism-cli', prism.url + path), await measured('ceiling', ceiling.url + path)];
       prism.child.kill('SIGTERM');
       console.log(`\n${action}`);
       results.forEach((r) => console.log(fmt(r)));
@@ -218,11 +248,15 @@ async function main() {
     const overhead = await clientOverhead(ceiling.url);
     summary.push(...clientLines(overhead));
 
-    await load('warm-up', `${mock.url}/?${qs('EnableResourceDirectory')}`, 5);
+    await load('warm-up', `${mock.url}/?${qs('EnableResourceDirectory')}`, 10);
     const rssWarm = rssKb(mock.child.pid!);
+    const heapWarm = await heapAfterGc(mock.child, heapFile);
     const soak = await load('soak', `${mock.url}/?${qs('EnableResourceDirectory')}`, soakSeconds);
     const rssSoak = rssKb(mock.child.pid!);
-    summary.push(`mock RSS: ${(rssAfterStart / 1024).toFixed(1)} MiB after start, ${(rssWarm / 1024).toFixed(1)} MiB after warm-up, ${(rssSoak / 1024).toFixed(1)} MiB after a ${soakSeconds} s soak (${soak.total} requests): soak vs warm-up: ${(rssSoak / rssWarm).toFixed(2)}x RSS`);
+    const heapSoak = await heapAfterGc(mock.child, heapFile);
+    const mib = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MiB`;
+    summary.push(`mock RSS: ${mib(rssAfterStart * 1024)} after start, ${mib(rssWarm * 1024)} after a 10 s warm-up, ${mib(rssSoak * 1024)} after a ${soakSeconds} s soak (${soak.total} requests): soak vs warm-up: ${(rssSoak / rssWarm).toFixed(2)}x RSS`);
+    summary.push(`mock heap in use after a full GC: ${mib(heapWarm)} after warm-up, ${mib(heapSoak)} after the soak: soak vs warm-up: ${(heapSoak / heapWarm).toFixed(2)}x heap`);
 
     mock.child.kill('SIGTERM');
     summary.push(`npm run build: ${wallTime('npm', ['run', 'build', '--silent']).toFixed(1)} s wall`);
