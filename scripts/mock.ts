@@ -6,15 +6,17 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createMockServer, DEFAULT_CODE_TTL_MS, parseAccessKeys, StateFileError } from '../src/mock/index.js';
+import { createMockServer, DEFAULT_CODE_TTL_MS, MOCK_LIMIT_DEFAULTS, parseAccessKeys, StateFileError } from '../src/mock/index.js';
 import type { Site } from '../src/rules-types.js';
 
-// createMockServer's defaults (src/mock/server.ts), for the usage text and the timeout check below; a flag not given
-// is not passed, so the library's own default applies.
-const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
-const DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
-const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
-const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+// createMockServer's defaults, for the usage text and the timeout check below; a flag not given is not passed, so the
+// library's own default applies.
+const {
+  maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+  maxHeaderBytes: DEFAULT_MAX_HEADER_BYTES,
+  headersTimeoutMs: DEFAULT_HEADERS_TIMEOUT_MS,
+  requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
+} = MOCK_LIMIT_DEFAULTS;
 
 const usage = `Usage: npm run mock -- [options]
 

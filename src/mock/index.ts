@@ -2,7 +2,7 @@
  * The mock server as a library: `createMockServer(options)` → `{ listen(), close(), url, handle }`.
  * See src/mock/server.ts for the request pipeline and src/mock/handlers.ts for the per-action seam.
  */
-export { createMockServer, INVALID_PREFER } from './server.js';
+export { createMockServer, INVALID_PREFER, MOCK_LIMIT_DEFAULTS } from './server.js';
 export type { MockServer, MockServerOptions, MockResponseEvent, ControlRoutes } from './server.js';
 export { exampleResponder } from './handlers.js';
 export type { ActionHandler, ActionHandlers, ActionRequest, ActionResult } from './handlers.js';

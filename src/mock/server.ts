@@ -139,10 +139,18 @@ export const INVALID_PREFER = 'Mock.InvalidPrefer';
 
 const EMPTY_PAIRS: ParamList = Object.freeze([]) as ParamList;
 const EMPTY_BODY = Buffer.alloc(0);
-const DEFAULT_MAX_BODY = 1024 * 1024;
-const DEFAULT_MAX_HEADER = 16 * 1024;
-const DEFAULT_HEADERS_TIMEOUT = 10_000;
-const DEFAULT_REQUEST_TIMEOUT = 30_000;
+/** The defaults of the limit options (also stated by `npm run mock -- --help`). */
+export const MOCK_LIMIT_DEFAULTS = {
+  maxBodyBytes: 1024 * 1024,
+  maxHeaderBytes: 16 * 1024,
+  /** Lowered to `requestTimeoutMs` when that is lower. */
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+} as const;
+const DEFAULT_MAX_BODY = MOCK_LIMIT_DEFAULTS.maxBodyBytes;
+const DEFAULT_MAX_HEADER = MOCK_LIMIT_DEFAULTS.maxHeaderBytes;
+const DEFAULT_HEADERS_TIMEOUT = MOCK_LIMIT_DEFAULTS.headersTimeoutMs;
+const DEFAULT_REQUEST_TIMEOUT = MOCK_LIMIT_DEFAULTS.requestTimeoutMs;
 /** How long a refused connection may take to read its answer before it is destroyed anyway. */
 const CLOSE_GRACE_MS = 2_000;
 
