@@ -25,9 +25,10 @@
  *    - `client.raw` is openapi-fetch over the contract's paths (path key `/#Action=X`, parameters as `params.query`);
  *      its middleware reads the action from `schemaPath` and the parameters from `params.query` (never from the URL
  *      openapi-fetch built, whose `#` would swallow the query), calls `wireRequest` and replaces the request.
- *    - The action methods call `wireRequest` themselves and hand the wire request to fetch as URL and init (to a
- *      custom or replaced fetch, as a Request), reading the answer as openapi-fetch does with `parseAs: 'text'`: one
- *      Request per call instead of three. Once middleware has been added to `client.raw` (`raw.use`), they go through `raw`
+ *    - The action methods call `wireRequest` themselves and send the wire request with the transport
+ *      (`ClientOptions.transport`): by default `node:http` (src/transport.ts: the same bytes as fetch, cheaper per
+ *      call), or fetch as URL and init (to a custom or replaced fetch, as a Request), reading the answer as
+ *      openapi-fetch does with `parseAs: 'text'`: one Request per call instead of three. Once middleware has been added to `client.raw` (`raw.use`), they go through `raw`
  *      instead, so that middleware sees their requests too.
  *    Nothing is allocated for a timeout or a signal unless one is set.
  * 4. The answer: 2xx with a JSON body gives `{ data, response }`; an error body with a code the action documents gives
@@ -274,9 +275,6 @@ function dispatcherInstalled(): boolean {
   return d !== undefined && (d as { constructor?: { name?: string } } | null)?.constructor?.name !== 'Agent';
 }
 
-/** The signed request, ready for fetch or node:http: `POST <origin>/?<query>` with these headers and an empty body. */
-type Wire = WireRequest;
-
 /** A parsed body as text for an error message; JSON.parse accepts nesting JSON.stringify cannot serialise. */
 function showBody(body: unknown): string {
   try {
@@ -351,7 +349,7 @@ export function createClient(options: ClientOptions = {}): ResourceDirectoryClie
    * Checks the parameters, then builds and signs the wire request: the only way a request leaves this client
    * (the action methods send what it returns; `raw` goes through it in its middleware).
    */
-  function wireRequest(action: ClientActionName, query: AnyParams): Wire {
+  function wireRequest(action: ClientActionName, query: AnyParams): WireRequest {
     const spec = clientActions[action];
     const plan = plans[action];
     const extra: ClientViolation[] = [];
