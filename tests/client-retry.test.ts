@@ -1,16 +1,11 @@
 // Opt-in retries (Throttling* codes and 5xx, honouring x-acs-retry-after in ms, re-signed each time) and timeouts.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createClient, ResourceDirectoryAbortError, ResourceDirectoryTimeoutError, type ClientOptions } from '../src/index.js';
 import { verifyAcs3, verifyRpc } from '../src/signing.js';
-import { errorBody, startCaptureServer, type Answer, type Captured, type CaptureServer } from './helpers/capture-server.js';
+import { errorBody, useCaptureServer, type Answer, type Captured } from './helpers/capture-server.js';
 
 const SECRET = 'RetrySecret0123456789';
-let server: CaptureServer;
-beforeAll(async () => {
-  server = await startCaptureServer();
-});
-afterAll(() => server.close()); // also drops the connections the silent handler left open
-afterEach(() => server.reset());
+const server = useCaptureServer();
 
 const client = (extra: Partial<ClientOptions> = {}) => createClient({ endpoint: server.origin, accessKeyId: 'id', accessKeySecret: SECRET, ...extra });
 const throttled = (retryAfterMs?: number): Answer => ({

@@ -1,11 +1,11 @@
 // Differential test: the same action sent by this client and by the official SDK
 // (@alicloud/resourcemanager20200331 2.6.1 on @alicloud/openapi-core 1.0.8) to the same capture server.
 import { createRequire } from 'node:module';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createClient, type ResourceDirectoryClient } from '../src/index.js';
 import type { ClientActionName } from '../generated/client.js';
 import { parseAcs3Authorization, verifyAcs3, verifyRpc } from '../src/signing.js';
-import { startCaptureServer, type Captured, type CaptureServer } from './helpers/capture-server.js';
+import { useCaptureServer, type Captured } from './helpers/capture-server.js';
 
 const require = createRequire(import.meta.url);
 // The SDK is CommonJS and loosely typed here on purpose: we drive it exactly as its README does.
@@ -34,12 +34,7 @@ const TOKEN = 'CAISDiffToken0123456789';
 const SDK_ONLY_SIGNED = (sts: boolean) => new Set(['x-acs-credentials-provider', ...(sts ? ['x-acs-accesskey-id'] : [])]);
 const SDK_ONLY_UNSIGNED_V1 = new Set(['x-acs-action', 'x-acs-version', 'x-acs-credentials-provider', 'user-agent']);
 
-let server: CaptureServer;
-beforeAll(async () => {
-  server = await startCaptureServer();
-});
-afterAll(() => server.close());
-afterEach(() => server.reset());
+const server = useCaptureServer();
 
 type Algorithm = 'ACS3-HMAC-SHA256' | 'HMAC-SHA1';
 

@@ -1,21 +1,17 @@
 // The AccessKey secret and the STS token never appear in anything the client throws, returns as an error, or logs.
 import { inspect } from 'node:util';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { createClient, ResourceDirectoryClientError, type ClientOptions } from '../src/index.js';
 import { percentEncodeRpc } from '../src/signing.js';
-import { errorBody, startCaptureServer, type CaptureServer } from './helpers/capture-server.js';
+import { errorBody, useCaptureServer } from './helpers/capture-server.js';
 
 const SECRET = 'S3cretValue/With+Specials=0123456789';
 const TOKEN = 'CAIS/StsToken+Value=0123456789abcdef';
 /** Every form a secret could take in a message: raw, percent-encoded once and twice (a v1 string to sign). */
 const FORMS = [SECRET, TOKEN, percentEncodeRpc(SECRET), percentEncodeRpc(TOKEN), percentEncodeRpc(percentEncodeRpc(TOKEN)), encodeURIComponent(TOKEN)];
 
-let server: CaptureServer;
+const server = useCaptureServer();
 let consoleSpies: MockInstance[] = [];
-beforeAll(async () => {
-  server = await startCaptureServer();
-});
-afterAll(() => server.close());
 beforeEach(() => {
   consoleSpies = (['log', 'info', 'warn', 'error', 'debug', 'trace'] as const).map((m) => vi.spyOn(console, m).mockImplementation(() => {}));
 });
@@ -23,7 +19,6 @@ afterEach(() => {
   // the client never logs
   for (const s of consoleSpies) expect(s).not.toHaveBeenCalled();
   vi.restoreAllMocks();
-  server.reset();
 });
 
 /** Everything a caller could print of a value. */

@@ -8,7 +8,7 @@ import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createClient, ResourceDirectoryAbortError, ResourceDirectoryNetworkError, ResourceDirectoryTimeoutError, type ClientOptions, type Transport } from '../src/index.js';
 import { verifyAcs3, verifyRpc } from '../src/signing.js';
-import { errorBody, startCaptureServer, type Captured, type CaptureServer } from './helpers/capture-server.js';
+import { errorBody, normalisedRequest, useCaptureServer, type Captured } from './helpers/capture-server.js';
 
 const ID = 'LTAI5tTransportKeyId';
 const SECRET = 'TransportTestSecret0123456789ab';
@@ -16,13 +16,8 @@ const TOKEN = 'CAIS.Transport/Token+With=Specials';
 const DISPATCHER = Symbol.for('undici.globalDispatcher.1');
 const globals = globalThis as unknown as Record<symbol, unknown>;
 
-let server: CaptureServer;
-beforeAll(async () => {
-  server = await startCaptureServer();
-});
-afterAll(() => server.close());
+const server = useCaptureServer();
 afterEach(() => {
-  server.reset();
   vi.restoreAllMocks();
   vi.unstubAllGlobals();
 });
@@ -136,18 +131,6 @@ describe('which transport a call takes', () => {
   });
 });
 
-/** What varies per request (nonce, timestamp, what signs them, the port) replaced, so two requests can be compared. */
-function normalised(r: Captured) {
-  const stable = (s: string) =>
-    s
-      .replace(/[0-9a-f]{64}/g, '<hex>')
-      .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '<nonce>')
-      .replace(/\d{4}-\d\d-\d\dT\d\d(:|%3A)\d\d(:|%3A)\d\dZ/g, '<date>')
-      .replace(/Signature=[^&,]+/g, 'Signature=<sig>')
-      .replace(/SignatureNonce=[^&]+/g, 'SignatureNonce=<nonce>');
-  return { method: r.method, url: stable(r.url), headerNames: r.headerNames, headers: Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, stable(v)])), body: r.body.length };
-}
-
 describe.each([
   ['ACS3-HMAC-SHA256', false],
   ['ACS3-HMAC-SHA256', true],
@@ -165,7 +148,7 @@ describe.each([
     await call(client({ ...options, transport: 'node:http' }));
     await call(client({ ...options, transport: 'fetch' }));
     const [viaNode, viaFetch] = server.requests as [Captured, Captured];
-    expect(normalised(viaNode)).toEqual(normalised(viaFetch));
+    expect(normalisedRequest(viaNode)).toEqual(normalisedRequest(viaFetch));
     expect(viaNode.headerNames.slice(0, 2)).toEqual(['host', 'connection']);
     for (const r of [viaNode, viaFetch]) {
       const ok = signatureAlgorithm === 'HMAC-SHA1' ? verifyRpc(r.method, r.query, SECRET).ok : verifyAcs3({ method: r.method, pathname: r.path, query: r.query, headers: r.headers, body: r.body }, SECRET).ok;

@@ -2,7 +2,7 @@
 // before anything is sent: the capture server must see nothing. The cases are derived from generated/rules.ts, and
 // the test checks that every code those rules can answer with was exercised.
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createClient,
   ResourceDirectoryClientError,
@@ -14,14 +14,9 @@ import {
 import { rules } from '../generated/rules.js';
 import type { ClientActionName } from '../generated/client.js';
 import type { ActionRules, JsonSchema, ParameterRule, Site } from '../src/rules-types.js';
-import { startCaptureServer, type CaptureServer } from './helpers/capture-server.js';
+import { useCaptureServer } from './helpers/capture-server.js';
 
-let server: CaptureServer;
-beforeAll(async () => {
-  server = await startCaptureServer();
-});
-afterAll(() => server.close());
-afterEach(() => server.reset());
+const server = useCaptureServer();
 
 const client = (extra: Partial<ClientOptions> = {}): ResourceDirectoryClient =>
   createClient({ endpoint: server.origin, accessKeyId: 'id', accessKeySecret: 'ValidationSecret0123', ...extra });

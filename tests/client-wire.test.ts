@@ -1,21 +1,16 @@
 // What the client puts on the wire, per action and per signature algorithm, recorded by a local capture server.
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createClient, ResourceDirectoryResponseError, type ClientOptions, type ResourceDirectoryClient } from '../src/index.js';
 import { clientActions, type ClientActionName } from '../generated/client.js';
 import { EMPTY_BODY_SHA256, parseAcs3Authorization, verifyAcs3, verifyRpc } from '../src/signing.js';
-import { errorBody, startCaptureServer, type Captured, type CaptureServer } from './helpers/capture-server.js';
+import { errorBody, useCaptureServer, type Captured } from './helpers/capture-server.js';
 
 const ID = 'LTAI5tWireTestKeyId';
 const SECRET = 'WireTestSecret0123456789abcdefXYZ';
 const TOKEN = 'CAIS.WireTest/Token+With=Specials';
 
-let server: CaptureServer;
-beforeAll(async () => {
-  server = await startCaptureServer();
-});
-afterAll(() => server.close());
+const server = useCaptureServer();
 afterEach(() => {
-  server.reset();
   vi.unstubAllEnvs();
 });
 

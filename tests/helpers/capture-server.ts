@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 export interface Captured {
   method: string;
@@ -82,8 +83,9 @@ function defaultAnswer(req: Captured): Answer {
   return { status: 200, headers: { 'content-type': 'application/json;charset=utf-8', 'x-acs-request-id': 'req' }, body: JSON.stringify(body) };
 }
 
-export async function startCaptureServer(): Promise<CaptureServer> {
-  const state = { requests: [] as Captured[], queue: [] as Answer[], handler: undefined as Handler | undefined };
+/** A capture server that is not listening yet: `listen()` starts it on 127.0.0.1 (a free port) and sets `port` and `origin`. */
+export function createCaptureServer(): CaptureServer & { listen(): Promise<void> } {
+  const state = { requests: [] as Captured[], queue: [] as Answer[] };
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -110,11 +112,14 @@ export async function startCaptureServer(): Promise<CaptureServer> {
       res.end(answer.body);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  const capture: CaptureServer = {
-    port,
-    origin: `http://127.0.0.1:${port}`,
+  const capture: CaptureServer & { listen(): Promise<void> } = {
+    port: 0,
+    origin: '',
+    async listen() {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      capture.port = (server.address() as AddressInfo).port;
+      capture.origin = `http://127.0.0.1:${capture.port}`;
+    },
     requests: state.requests,
     queue: state.queue,
     handler: undefined,
@@ -129,6 +134,33 @@ export async function startCaptureServer(): Promise<CaptureServer> {
     },
   };
   return capture;
+}
+
+export async function startCaptureServer(): Promise<CaptureServer> {
+  const capture = createCaptureServer();
+  await capture.listen();
+  return capture;
+}
+
+/**
+ * The capture server of a test file: listening before its tests, reset after each test, closed after all (which also
+ * drops connections a handler left open). Its `origin` is set once the file's tests start.
+ */
+export function useCaptureServer(): CaptureServer {
+  const capture = createCaptureServer();
+  beforeAll(() => capture.listen());
+  afterEach(() => capture.reset());
+  afterAll(() => capture.close());
+  return capture;
+}
+
+/**
+ * A captured request with what varies per request replaced (64-hex nonces and signatures, timestamps, HMAC-SHA1
+ * Signature values), so that two requests can be compared: method, target, header names in order, header values, body length.
+ */
+export function normalisedRequest(r: Captured) {
+  const stable = (s: string) => s.replace(/[0-9a-f]{64}/g, '<hex>').replace(/\d{4}-\d\d-\d\dT\d\d(:|%3A)\d\d(:|%3A)\d\dZ/g, '<date>').replace(/Signature=[^&,]+/g, 'Signature=<sig>');
+  return { method: r.method, url: stable(r.url), headerNames: r.headerNames, headers: Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, stable(v)])), body: r.body.length };
 }
 
 export const errorBody = (code: string, message = 'message', extra: Record<string, string> = {}): string =>
