@@ -24,8 +24,14 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { constants as zlibConstants, createBrotliDecompress, createGunzip, createInflate, createInflateRaw } from 'node:zlib';
 import type { Readable } from 'node:stream';
+import { promisify } from 'node:util';
+import { brotliDecompress as brotliCb, constants as zlibConstants, gunzip as gunzipCb, inflate as inflateCb, inflateRaw as inflateRawCb } from 'node:zlib';
+
+const gunzip = promisify(gunzipCb);
+const inflate = promisify(inflateCb);
+const inflateRaw = promisify(inflateRawCb);
+const brotliDecompress = promisify(brotliCb);
 
 /** A signed request: `POST <origin>/?<query>` with these headers and an empty body. */
 export interface WireRequest {
@@ -44,24 +50,22 @@ function fetchFailed(cause: unknown): TypeError {
   return new TypeError('fetch failed', { cause });
 }
 
-/** The decoder for one content coding, or undefined for identity and codings fetch leaves alone. */
-function decoder(coding: string): NodeJS.ReadWriteStream | undefined {
-  switch (coding) {
-    case 'gzip':
-    case 'x-gzip':
-      // Lenient like undici: a truncated stream yields what it has.
-      return createGunzip({ flush: zlibConstants.Z_SYNC_FLUSH, finishFlush: zlibConstants.Z_SYNC_FLUSH });
-    case 'deflate':
-      return createInflate({ flush: zlibConstants.Z_SYNC_FLUSH, finishFlush: zlibConstants.Z_SYNC_FLUSH });
-    case 'br':
-      return createBrotliDecompress({ flush: zlibConstants.BROTLI_OPERATION_FLUSH, finishFlush: zlibConstants.BROTLI_OPERATION_FLUSH });
-    default:
-      return undefined;
-  }
-}
+const ZLIB_LENIENT = { flush: zlibConstants.Z_SYNC_FLUSH, finishFlush: zlibConstants.Z_SYNC_FLUSH };
+const BROTLI_LENIENT = { flush: zlibConstants.BROTLI_OPERATION_FLUSH, finishFlush: zlibConstants.BROTLI_OPERATION_FLUSH };
+/**
+ * The content codings fetch decodes, each with its one-shot decoder, lenient like undici (a truncated stream yields
+ * what it has); with any other coding in the list, the body is left as it is.
+ */
+const DECODERS: ReadonlyMap<string, (body: Buffer) => Promise<Buffer>> = new Map([
+  ['gzip', (b: Buffer) => gunzip(b, ZLIB_LENIENT)],
+  ['x-gzip', (b: Buffer) => gunzip(b, ZLIB_LENIENT)],
+  // undici inflates a deflate body without the zlib wrapper too
+  ['deflate', (b: Buffer) => inflate(b, ZLIB_LENIENT).catch(() => inflateRaw(b, ZLIB_LENIENT))],
+  ['br', (b: Buffer) => brotliDecompress(b, BROTLI_LENIENT)],
+]);
 
 /** Reads a stream to one Buffer, rejecting on its error. */
-function collect(stream: Readable | NodeJS.ReadWriteStream): Promise<Buffer> {
+function collect(stream: Readable): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     stream.on('data', (c: Buffer) => chunks.push(c));
@@ -70,27 +74,13 @@ function collect(stream: Readable | NodeJS.ReadWriteStream): Promise<Buffer> {
   });
 }
 
-/** The body, with the content codings undone in reverse order (as fetch does); a deflate body may also be raw. */
+/** The body, with the content codings undone in reverse order (as fetch does). */
 async function decodedBody(res: http.IncomingMessage): Promise<Buffer> {
   const header = res.headers['content-encoding'];
   const codings = (typeof header === 'string' ? header : '').toLowerCase().split(',').map((c) => c.trim()).filter((c) => c && c !== 'identity');
-  if (codings.length === 0 || codings.some((c) => decoder(c) === undefined)) return collect(res);
   let body = await collect(res);
-  for (const coding of codings.reverse()) {
-    const input = body;
-    const run = (d: NodeJS.ReadWriteStream) => {
-      const out = collect(d);
-      d.end(input);
-      return out;
-    };
-    try {
-      body = await run(decoder(coding)!);
-    } catch (e) {
-      // undici inflates a body without the zlib wrapper too
-      if (coding !== 'deflate') throw e;
-      body = await run(createInflateRaw({ flush: zlibConstants.Z_SYNC_FLUSH, finishFlush: zlibConstants.Z_SYNC_FLUSH }));
-    }
-  }
+  if (codings.some((c) => !DECODERS.has(c))) return body;
+  for (const coding of codings.reverse()) body = await DECODERS.get(coding)!(body);
   return body;
 }
 
