@@ -326,6 +326,18 @@ export type components = {
         };
     };
     responses: {
+        /** @description Bad request: a parameter is missing or invalid, or the signature, version or timestamp is wrong (gateway). */
+        BadRequest: {
+            headers: {
+                "x-acs-request-id": components["headers"]["AcsRequestId"];
+                "x-acs-retry-after": components["headers"]["AcsRetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+                "text/xml": components["schemas"]["ErrorResponse"];
+            };
+        };
         /** @description Permission denied (gateway). */
         Forbidden: {
             headers: {
@@ -378,54 +390,6 @@ export type components = {
          * @example 2020-03-31
          */
         Version: "2020-03-31";
-        /**
-         * @description The mode in which you enable a resource directory. Valid values:
-         *
-         *     - CurrentAccount: The current account is used to enable a resource directory.
-         *     - NewManagementAccount: A newly created account is used to enable a resource directory. If you select this mode, you must configure the MAName, MASecureMobilePhone, and VerificationCode parameters.
-         * @example CurrentAccount
-         */
-        EnableMode: components["schemas"]["EnableMode"];
-        /**
-         * @description The name of the newly created account.
-         *
-         *     Specify the name in the `<Prefix>` format. The prefix can contain letters, digits, and special characters but cannot contain consecutive special characters. The prefix must start and end with a letter or digit. Valid special characters include underscores (_), periods (.), and hyphens (-). The prefix must be 2 to 50 characters in length.
-         *
-         *     China site (seed 002): the format is `<prefix>@rdadmin.aliyunid.com`, for example `user01@rdadmin.aliyunid.com`, with the same rules for the prefix. The schema accepts both forms; see `x-acs-site-rules`.
-         */
-        MAName: components["schemas"]["ManagementAccountName"];
-        /**
-         * @description The mobile phone number that is bound to the newly created account.
-         *
-         *     If you leave this parameter empty, the mobile phone number that is bound to the current account is used. The mobile phone number you specify must be the same as the mobile phone number that you specify when you call the SendVerificationCodeForEnableRD operation to obtain a verification code.
-         *
-         *     Specify the mobile phone number in the `<Country code>-<Mobile phone number>` format.
-         *
-         *     Note Mobile phone numbers in the `86-<Mobile phone number>` format in the Chinese mainland are not supported.
-         *
-         *     China site (seed 002): only Chinese mainland numbers in the `86-<Mobile phone number>` format are supported. See `x-acs-site-rules`.
-         *     The sources say both that this parameter may be left empty and that NewManagementAccount requires it; the contract follows the requirement (`x-acs-request-rules`).
-         */
-        MASecureMobilePhone: components["schemas"]["MobilePhoneNumber"];
-        /**
-         * @description The verification code.
-         *
-         *     You can call the SendVerificationCodeForEnableRD operation to obtain the verification code.
-         * @example 123456
-         */
-        VerificationCode: components["schemas"]["VerificationCode"];
-        /**
-         * @description Specifies whether to perform only a dry run, without performing the actual request. Valid values:
-         *
-         *     - true: performs only a dry run.
-         *     - false (default): performs a dry run and performs the actual request.
-         *
-         *     Added on 2023-12-21 (seed 000's change history). The China site page (seed 002) and the official SDK's models for
-         *     2020-03-31 do not have this parameter. A dry run checks the request and changes nothing; its success response has
-         *     the same shape as a real one.
-         * @example false
-         */
-        DryRun: boolean;
         /**
          * @description The format of the response: JSON or XML, case-insensitive (the official SDK sends `json`). The default is JSON
          *     (Resource Manager's common-parameter page; some other Alibaba Cloud pages say XML). When Format is absent, the
@@ -494,6 +458,54 @@ export type components = {
          * @example CAIS8wF1q6Ft5B2yfSjIr5bSCfnRrLwV0YaqNUXVlkUwQ...
          */
         AcsSecurityToken: string;
+        /**
+         * @description The mode in which you enable a resource directory. Valid values:
+         *
+         *     - CurrentAccount: The current account is used to enable a resource directory.
+         *     - NewManagementAccount: A newly created account is used to enable a resource directory. If you select this mode, you must configure the MAName, MASecureMobilePhone, and VerificationCode parameters.
+         * @example CurrentAccount
+         */
+        EnableMode: components["schemas"]["EnableMode"];
+        /**
+         * @description The name of the newly created account.
+         *
+         *     Specify the name in the `<Prefix>` format. The prefix can contain letters, digits, and special characters but cannot contain consecutive special characters. The prefix must start and end with a letter or digit. Valid special characters include underscores (_), periods (.), and hyphens (-). The prefix must be 2 to 50 characters in length.
+         *
+         *     China site (seed 002): the format is `<prefix>@rdadmin.aliyunid.com`, for example `user01@rdadmin.aliyunid.com`, with the same rules for the prefix. The schema accepts both forms; see `x-acs-site-rules`.
+         */
+        MAName: components["schemas"]["ManagementAccountName"];
+        /**
+         * @description The mobile phone number that is bound to the newly created account.
+         *
+         *     If you leave this parameter empty, the mobile phone number that is bound to the current account is used. The mobile phone number you specify must be the same as the mobile phone number that you specify when you call the SendVerificationCodeForEnableRD operation to obtain a verification code.
+         *
+         *     Specify the mobile phone number in the `<Country code>-<Mobile phone number>` format.
+         *
+         *     Note Mobile phone numbers in the `86-<Mobile phone number>` format in the Chinese mainland are not supported.
+         *
+         *     China site (seed 002): only Chinese mainland numbers in the `86-<Mobile phone number>` format are supported. See `x-acs-site-rules`.
+         *     The sources say both that this parameter may be left empty and that NewManagementAccount requires it; the contract follows the requirement (`x-acs-request-rules`).
+         */
+        MASecureMobilePhone: components["schemas"]["MobilePhoneNumber"];
+        /**
+         * @description The verification code.
+         *
+         *     You can call the SendVerificationCodeForEnableRD operation to obtain the verification code.
+         * @example 123456
+         */
+        VerificationCode: components["schemas"]["VerificationCode"];
+        /**
+         * @description Specifies whether to perform only a dry run, without performing the actual request. Valid values:
+         *
+         *     - true: performs only a dry run.
+         *     - false (default): performs a dry run and performs the actual request.
+         *
+         *     Added on 2023-12-21 (seed 000's change history). The China site page (seed 002) and the official SDK's models for
+         *     2020-03-31 do not have this parameter. A dry run checks the request and changes nothing; its success response has
+         *     the same shape as a real one.
+         * @example false
+         */
+        DryRun: boolean;
         /**
          * @description The mobile phone number that is bound to the newly created account. If you leave this parameter empty, the mobile phone number that is bound to the current account is used.
          *
@@ -809,18 +821,7 @@ export interface operations {
                     "text/xml": components["schemas"]["InitResourceDirectoryResponse"];
                 };
             };
-            /** @description Bad request: a parameter is missing or invalid, or the signature, version or timestamp is wrong (gateway). */
-            400: {
-                headers: {
-                    "x-acs-request-id": components["headers"]["AcsRequestId"];
-                    "x-acs-retry-after": components["headers"]["AcsRetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                    "text/xml": components["schemas"]["ErrorResponse"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             /** @description Conflict: the action cannot be performed for this account or these parameters. */
@@ -952,18 +953,7 @@ export interface operations {
                     "text/xml": components["schemas"]["SendVerificationCodeForEnableRDResponse"];
                 };
             };
-            /** @description Bad request: a parameter is missing or invalid, or the signature, version or timestamp is wrong (gateway). */
-            400: {
-                headers: {
-                    "x-acs-request-id": components["headers"]["AcsRequestId"];
-                    "x-acs-retry-after": components["headers"]["AcsRetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                    "text/xml": components["schemas"]["ErrorResponse"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             /** @description Conflict: the action cannot be performed for this account or these parameters. */
@@ -1087,18 +1077,7 @@ export interface operations {
                     "text/xml": components["schemas"]["GetResourceDirectoryResponse"];
                 };
             };
-            /** @description Bad request: a parameter is missing or invalid, or the signature, version or timestamp is wrong (gateway). */
-            400: {
-                headers: {
-                    "x-acs-request-id": components["headers"]["AcsRequestId"];
-                    "x-acs-retry-after": components["headers"]["AcsRetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                    "text/xml": components["schemas"]["ErrorResponse"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             /** @description Not found: the account has no resource directory, or the action, API or access key was not found. */
             404: {

@@ -1,88 +1,167 @@
 /**
- * Writes generated/rules.ts: the part of the contract that code needs at run time, per action —
- * its parameters (schema, required, x-acs-errors, x-acs-site-rules), its x-acs-request-rules and
- * its error catalogue (every documented code with its HTTP status and message) — so that the client
- * and the mock validate and answer from the contract itself, without reading YAML at run time.
+ * Writes the contract model, generated/rules.ts (with its types, generated/contract-types.ts): everything code needs
+ * to know of the contract at run time, read from the published description once, at build time. Per action: its own
+ * parameters (schema, required, x-acs-errors, x-acs-site-rules), its x-acs-request-rules, its error catalogue, its
+ * quota and every named response example rendered as the mock sends it; for all: the common routing and signing
+ * parameters, the gateway's errors and the error precedence. The client, mock, emulator, docs build and tests read
+ * this model; nothing parses the contract at run time.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundledJson, generatedDir } from './paths.js';
+import { XML_DECLARATION, xmlElement, xmlEscape } from '../src/mock/render.js';
+import { deref, derefDeep, localLookup, type Lookup } from './contract/deref.js';
+import type { ActionRules, ContractRules, ExampleModel, Quota, Site } from './templates/contract-types.js';
+import { bundledJson, copyTemplate, generatedDir } from './paths.js';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** Parameters the transport sets (routing, version, signing); everything else is the action's own. */
-const isTransportParameter = (p: Json): boolean =>
-  p.in !== 'query' || ['Action', 'Version', 'Format'].includes(p.name) || 'x-acs-signing' in p;
+const JSON_MEDIA = 'application/json';
+const XML_MEDIA = 'text/xml';
 
-export function extractRules(doc: Json) {
-  const deref = (node: Json): Json => {
-    if (node && typeof node === 'object' && typeof node.$ref === 'string') {
-      const target = node.$ref.replace(/^#\//, '').split('/').reduce((o: Json, k: string) => o[k.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
-      return deref(target);
+/** A schema as code checks it: references inlined, prose and examples left out. */
+function ruleSchema(node: Json, lookup: Lookup): Json {
+  const n = derefDeep(node, lookup);
+  const strip = (v: Json): Json => Array.isArray(v) ? v.map(strip)
+    : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([k]) => !['example', 'examples', 'description'].includes(k)).map(([k, x]) => [k, strip(x)]))
+      : v;
+  return strip(n);
+}
+
+function template(text: string, requestId: string, where: string): readonly string[] {
+  const parts = text.split(requestId);
+  if (parts.length < 2) throw new Error(`${where}: the example's RequestId ${requestId} does not occur in its body`);
+  return parts;
+}
+
+function quotaOf(op: Json): Quota | undefined {
+  const q = op['x-acs-quota'];
+  if (q === undefined) return undefined;
+  const where = `${op.operationId} x-acs-quota`;
+  if (!Number.isInteger(q?.limit) || q.limit < 1) throw new Error(`${where}: limit must be a positive integer`);
+  if (q.period !== 'day') throw new Error(`${where}: the emulator counts per UTC day only (period: day), not ${String(q.period)}`);
+  if (q.scope !== 'account') throw new Error(`${where}: the emulator counts per account only (scope: account), not ${String(q.scope)}`);
+  if (typeof q.error !== 'string' || q.error === '') throw new Error(`${where}: no error code`);
+  return { limit: q.limit, period: 'day', scope: 'account', error: q.error };
+}
+
+/** Every named example of an operation, JSON and XML (the contract's XML twin, or the JSON serialised), by status. */
+function examplesOf(op: Json, lookup: Lookup): { examples: ExampleModel[]; xmlRoot: string } {
+  const action: string = op.operationId;
+  const examples: ExampleModel[] = [];
+  let xmlRoot = `${action}Response`;
+  for (const [statusKey, rawResponse] of Object.entries<Json>(op.responses ?? {})) {
+    const status = Number(statusKey);
+    const content = deref(rawResponse, lookup).content ?? {};
+    const jsonMedia = content[JSON_MEDIA];
+    if (!jsonMedia) continue;
+    const root: string = deref(jsonMedia.schema ?? {}, lookup).xml?.name ?? (status < 400 ? `${action}Response` : 'Error');
+    if (status < 300) xmlRoot = root;
+    for (const [name, rawExample] of Object.entries<Json>(jsonMedia.examples ?? {})) {
+      const ex = deref(rawExample, lookup);
+      const value = ex.value;
+      const where = `${action} ${status} ${name}`;
+      if (!value || typeof value !== 'object' || typeof value.RequestId !== 'string') throw new Error(`${where}: example has no RequestId`);
+      if (examples.some((e) => e.name === name)) throw new Error(`${where}: example name used twice in ${action}`);
+      const requestId: string = value.RequestId;
+      const xmlEx = content[XML_MEDIA]?.examples?.[name] ? deref(content[XML_MEDIA].examples[name], lookup) : undefined;
+      const xmlText = typeof xmlEx?.value === 'string' ? XML_DECLARATION + xmlEx.value.trim() : XML_DECLARATION + xmlElement(root, value);
+      const isError = status >= 400;
+      const siteMessages: ExampleModel['siteMessages'] = isError ? ex['x-acs-site-messages'] : undefined;
+      const bySite: { [site in Site]?: { json: readonly string[]; xml: readonly string[] } } = {};
+      for (const [site, msg] of Object.entries(siteMessages ?? {}) as [Site, string][]) {
+        const sited = { ...value, Message: msg };
+        const oldTag = `<Message>${xmlEscape(value.Message)}</Message>`;
+        const rawTag = `<Message>${value.Message}</Message>`;
+        const tag = xmlText.includes(oldTag) ? oldTag : xmlText.includes(rawTag) ? rawTag : undefined;
+        const xml = tag ? xmlText.replace(tag, () => `<Message>${xmlEscape(msg)}</Message>`) : XML_DECLARATION + xmlElement(root, sited);
+        bySite[site] = { json: template(JSON.stringify(sited), requestId, where), xml: template(xml, requestId, `${where} (${site})`) };
+      }
+      examples.push({
+        name,
+        status,
+        ...(isError ? { code: String(value.Code), message: String(value.Message) } : {}),
+        ...(siteMessages ? { siteMessages } : {}),
+        json: template(JSON.stringify(value), requestId, where),
+        xml: template(xmlText, requestId, `${where} (XML)`),
+        ...(siteMessages ? { bySite } : {}),
+      });
     }
-    return node;
-  };
-  const inline = (node: Json): Json => {
-    const n = deref(node);
-    if (Array.isArray(n)) return n.map(inline);
-    if (n && typeof n === 'object') return Object.fromEntries(Object.entries(n).filter(([k]) => !['example', 'examples', 'description'].includes(k)).map(([k, v]) => [k, inline(v)]));
-    return n;
-  };
-  const errorCatalogue: Record<string, Record<string, Json>> = {};
-  const actions: Record<string, Json> = {};
+  }
+  if (!examples.some((e) => e.status < 300)) throw new Error(`${action}: no success example`);
+  return { examples, xmlRoot };
+}
+
+export function buildModel(doc: Json): ContractRules {
+  const lookup = localLookup(doc);
+  const common = doc['x-acs-common-parameters'] ?? {};
+  const commonNames = new Set<string>([...(common.before ?? []), ...(common.after ?? [])]);
+  const commonParameters = { routing: [] as string[], signing: { 'HMAC-SHA1': [] as string[], 'ACS3-HMAC-SHA256': [] as string[] } };
+  const actions: Record<string, ActionRules> = {};
   for (const [pathKey, item] of Object.entries<Json>(doc.paths)) {
     for (const [method, op] of Object.entries<Json>(item)) {
       const action = op.operationId as string;
-      const params = (op.parameters as Json[]).map(deref);
+      const params = (op.parameters as Json[]).map((p) => deref(p, lookup));
+      for (const p of params.filter((x) => commonNames.has(x.name))) {
+        const list: string[] = p['x-acs-signing'] ? commonParameters.signing[p['x-acs-signing'] as keyof typeof commonParameters.signing] : commonParameters.routing;
+        if (!list.includes(p.name)) list.push(p.name);
+      }
       const errors: Record<string, Json> = {};
       for (const [status, resp] of Object.entries<Json>(op.responses)) {
-        const examples = deref(resp).content?.['application/json']?.examples ?? {};
-        for (const [name, ex] of Object.entries<Json>(examples)) {
-          const e = deref(ex);
-          if (Number(status) < 400) continue;
-          errors[name] = {
-            status: Number(status),
-            message: e.value.Message,
-            ...(e['x-acs-site-messages'] ? { siteMessages: e['x-acs-site-messages'] } : {}),
-          };
+        if (Number(status) < 400) continue;
+        for (const [name, ex] of Object.entries<Json>(deref(resp, lookup).content?.[JSON_MEDIA]?.examples ?? {})) {
+          const e = deref(ex, lookup);
+          errors[name] = { status: Number(status), message: e.value.Message, ...(e['x-acs-site-messages'] ? { siteMessages: e['x-acs-site-messages'] } : {}) };
         }
       }
-      errorCatalogue[action] = errors;
+      const quota = quotaOf(op);
+      if (quota && !(quota.error in errors)) throw new Error(`${action} x-acs-quota: ${quota.error} is not a documented error of the action`);
       actions[action] = {
         action,
         method: method.toUpperCase(),
         pathKey,
         deprecated: op.deprecated === true,
-        parameters: params.filter((p) => !isTransportParameter(p)).map((p) => ({
+        parameters: params.filter((p) => !commonNames.has(p.name)).map((p) => ({
           name: p.name,
           required: p.required === true,
-          schema: inline(p.schema),
+          schema: ruleSchema(p.schema, lookup),
           errors: p['x-acs-errors'] ?? {},
-          ...(p['x-acs-site-rules'] ? { siteRules: Object.fromEntries(Object.entries<Json>(p['x-acs-site-rules']).map(([site, r]) => [site, { schema: r.schema, error: r.error }])) } : {}),
+          ...(p['x-acs-site-rules'] ? { siteRules: Object.fromEntries(Object.entries<Json>(p['x-acs-site-rules']).map(([site, r]) => [site, { schema: r.schema, error: r.error, ...(r.suffix ? { suffix: r.suffix } : {}) }])) } : {}),
         })),
         requestRules: (op['x-acs-request-rules'] ?? []).map((r: Json) => ({ id: r.id, if: r.if, then: r.then })),
         errors,
+        ...(quota ? { quota } : {}),
+        ...examplesOf(op, lookup),
       };
     }
   }
-  return { version: doc.info.version as string, actions };
+  return {
+    version: doc.info.version,
+    product: doc['x-acs-rpc'].product,
+    endpoint: doc['x-acs-rpc'].endpoint,
+    commonParameters,
+    gatewayErrors: doc['x-acs-gateway-errors'] ?? {},
+    errorPrecedence: (doc['x-acs-error-precedence']?.order ?? []).map((s: Json) => ({ step: s.step, errors: s.errors ?? [] })),
+    actions,
+  };
 }
 
+/** The build's own reading of the model, for later build steps (they import this, never the contract). */
+export const readModel = (): ContractRules => buildModel(JSON.parse(readFileSync(bundledJson, 'utf8')));
+
 export async function generate(): Promise<string[]> {
-  const doc = JSON.parse(readFileSync(bundledJson, 'utf8'));
-  const rules = extractRules(doc);
-  const body = JSON.stringify(rules, null, 2);
+  const model = readModel();
+  const types = copyTemplate('contract-types.ts');
   const out = [
     '// Generated by scripts/gen-15-rules.ts from generated/openapi.json. Do not edit.',
-    '// The run-time part of the contract: parameters, x-acs-errors, x-acs-site-rules, x-acs-request-rules and error catalogue per action.',
-    "import type { ContractRules } from '../src/rules-types.js';",
+    '// The contract model: what code knows of the contract at run time (see scripts/templates/contract-types.ts).',
+    "import type { ContractRules } from './contract-types.js';",
     '',
-    `export const rules = ${body} as const satisfies ContractRules;`,
+    `export const rules = ${JSON.stringify(model, null, 2)} as const satisfies ContractRules;`,
     '',
     'export type ActionName = keyof typeof rules.actions;',
     'export const actionNames = Object.keys(rules.actions) as ActionName[];',
     '',
   ].join('\n');
   writeFileSync(join(generatedDir, 'rules.ts'), out);
-  return ['generated/rules.ts'];
+  return [types, 'generated/rules.ts'];
 }

@@ -2,26 +2,16 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { XMLParser } from 'fast-xml-parser';
+import { derefDeep, isRef } from './contract/deref.js';
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 addFormats.default ? addFormats.default(ajv) : addFormats(ajv);
 const xmlParser = new XMLParser({ parseTagValue: false, ignoreDeclaration: true, trimValues: true });
 
-const isRef = (node) => node && typeof node === 'object' && typeof node.$ref === 'string';
 const isXml = (mediaType) => /[/+]xml\b/.test(mediaType);
 
-/** Resolves every $ref below a node, each relative to the file it stands in (the contract's schemas are not recursive). */
-function deref(node, resolve, from, seen = new Set()) {
-  if (isRef(node)) {
-    const { node: target, location } = resolve(node, from);
-    if (!location) return undefined; // the built-in no-unresolved-refs rule reports it
-    if (seen.has(location.absolutePointer)) throw new Error(`recursive $ref ${node.$ref}`);
-    return deref(target, resolve, location.source.absoluteRef, new Set([...seen, location.absolutePointer]));
-  }
-  if (Array.isArray(node)) return node.map((n) => deref(n, resolve, from, seen));
-  if (node && typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, deref(v, resolve, from, seen)]));
-  return node;
-}
+/** The contract's resolver (scripts/contract/deref.js) over Redocly's own reference lookup. */
+const derefIn = (ctx, node) => derefDeep(node, (_ref, refNode) => ctx.resolve(refNode).node);
 
 /** Turns an XML example into the object its JSON twin is: the root element's children. */
 export function xmlExampleToObject(text) {
@@ -39,7 +29,7 @@ function ValidMediaExamples() {
       leave(mediaType, ctx) {
         if (!mediaType.schema || !mediaType.examples) return;
         const mediaTypeName = ctx.key;
-        const schema = deref(mediaType.schema, ctx.resolve, ctx.location.source.absoluteRef);
+        const schema = derefIn(ctx, mediaType.schema);
         const validate = ajv.compile(schema);
         for (const [name, raw] of Object.entries(mediaType.examples)) {
           const example = isRef(raw) ? ctx.resolve(raw).node : raw;
@@ -139,16 +129,25 @@ function PropertyDescriptionAndExample() {
   };
 }
 
-/** Every error example is named after its Code, JSON and XML twins come in pairs, and the operation carries the gateway's common errors. */
-function ErrorExamples(opts) {
-  const gateway = opts.gatewayCodes ?? {};
+/**
+ * Every error example is named after its Code, JSON and XML twins come in pairs, and the operation carries the
+ * gateway's common errors (the document's `x-acs-gateway-errors`, which the build writes from the source's
+ * `x-acs-gateway-responses`).
+ */
+function ErrorExamples() {
+  let gateway = {};
   return {
+    Root: {
+      enter(root) {
+        gateway = root['x-acs-gateway-errors'] ?? {};
+      },
+    },
     Operation: {
       enter(operation, ctx) {
         const seen = {};
         for (const [status, raw] of Object.entries(operation.responses ?? {})) {
           if (Number(status) < 400) continue;
-          const response = deref(raw, ctx.resolve, ctx.location.source.absoluteRef);
+          const response = derefIn(ctx, raw);
           if (!response || typeof response !== 'object') continue;
           const names = {};
           for (const [mediaType, media] of Object.entries(response.content ?? {})) {

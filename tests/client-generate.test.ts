@@ -3,6 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { deref, localLookup } from '../scripts/contract/deref.js';
+import { buildModel } from '../scripts/gen-15-rules.js';
 import { renderClient } from '../scripts/gen-20-client.js';
 import { clientActions } from '../generated/client.js';
 import { rules } from '../generated/rules.js';
@@ -13,8 +15,8 @@ const doc = JSON.parse(readFileSync(join(repo, 'generated', 'openapi.json'), 'ut
 
 describe('gen-20-client', () => {
   it('renders generated/client.ts byte for byte, twice the same', () => {
-    const first = renderClient(structuredClone(doc));
-    expect(renderClient(structuredClone(doc))).toBe(first);
+    const first = renderClient(structuredClone(doc), buildModel(structuredClone(doc)));
+    expect(renderClient(structuredClone(doc), buildModel(structuredClone(doc)))).toBe(first);
     expect(readFileSync(join(repo, 'generated', 'client.ts'), 'utf8')).toBe(first);
   });
 
@@ -34,18 +36,16 @@ describe('gen-20-client', () => {
   it('refuses a parameter rule that answers with an undocumented code', () => {
     const broken = structuredClone(doc);
     const op = broken.paths['/#Action=EnableResourceDirectory'].post;
-    const deref = (p: { $ref?: string }) => (p.$ref ? p.$ref.slice(2).split('/').reduce((o: Record<string, unknown>, k: string) => o[k] as Record<string, unknown>, broken) : p);
-    const p = op.parameters.map(deref).find((x: { name: string }) => x.name === 'VerificationCode');
+    const p = op.parameters.map((x: unknown) => deref(x, localLookup(broken))).find((x: { name: string }) => x.name === 'VerificationCode');
     p['x-acs-errors'] = { ...p['x-acs-errors'], invalid: 'Invalid.NotDocumentedAnywhere' };
-    expect(() => renderClient(broken)).toThrow(/VerificationCode answers Invalid\.NotDocumentedAnywhere/);
+    expect(() => renderClient(broken, buildModel(broken))).toThrow(/VerificationCode answers Invalid\.NotDocumentedAnywhere/);
   });
 
   it('refuses a required parameter whose missing code is not documented (the validator would answer MissingParameter)', () => {
     const broken = structuredClone(doc);
     const op = broken.paths['/#Action=EnableResourceDirectory'].post;
-    const deref = (p: { $ref?: string }) => (p.$ref ? p.$ref.slice(2).split('/').reduce((o: Record<string, unknown>, k: string) => o[k] as Record<string, unknown>, broken) : p);
-    const p = op.parameters.map(deref).find((x: { name: string }) => x.name === 'EnableMode');
+    const p = op.parameters.map((x: unknown) => deref(x, localLookup(broken))).find((x: { name: string }) => x.name === 'EnableMode');
     delete p['x-acs-errors'].missing;
-    expect(() => renderClient(broken)).toThrow(/EnableMode answers MissingParameter/);
+    expect(() => renderClient(broken, buildModel(broken))).toThrow(/EnableMode answers MissingParameter/);
   });
 });

@@ -1,11 +1,14 @@
-// `redocly lint` passes on the contract, and the project's own rules (scripts/redocly-plugin.js) catch what they are for.
+// `redocly lint` passes on the published description (generated/openapi.yaml: the source as the build assembles it),
+// and the project's own rules (scripts/redocly-plugin.js) catch what they are for.
 import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot } from './helpers/contract.js';
+import { stringify } from 'yaml';
+import { bundleContract } from '../scripts/contract/bundle.js';
+import { repoRoot, type Json } from './helpers/contract.js';
 
 const run = promisify(execFile);
 const redocly = join(repoRoot, 'node_modules', '.bin', 'redocly');
@@ -26,7 +29,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('redocly lint', () => {
   it('passes on the contract with no errors and no warnings', async () => {
-    const { code, out } = await lint(join(repoRoot, 'openapi', 'openapi.yaml'));
+    const { code, out } = await lint(join(repoRoot, 'generated', 'openapi.yaml'));
     expect(code, out).toBe(0);
     expect(out).toContain('Your API description is valid');
     expect(out).not.toMatch(/^\s*\d+:\d+\s+(warning|error)\b/m);
@@ -42,14 +45,22 @@ describe('redocly lint', () => {
       expect(next, `${rel}: ${String(from)}`).not.toBe(text);
       writeFileSync(file, next);
     };
-    edit('components/examples/SignatureDoesNotMatch.xml.yaml', '<Code>SignatureDoesNotMatch</Code>', '<Code>Other</Code>');
+    edit('components/examples/SignatureDoesNotMatch.yaml', 'Code: SignatureDoesNotMatch', 'Code: Other');
     edit('paths/GetResourceDirectory.yaml', 'CreateTime: "2019-02-18T15:32:10.473Z"', 'CreateTime: 12');
-    edit('paths/InitResourceDirectory.yaml', '<RootFolderId>r-Zo****</RootFolderId>', '<RootFolderId><a>1</a></RootFolderId>');
     edit('components/schemas/GetResourceDirectoryResult.yaml', '    description: The ID of the resource directory.\n', '');
     edit('components/parameters/DryRun.yaml', /^example: false\n/m, '');
     edit('paths/SendVerificationCodeForEnableRD.yaml', 'operationId: SendVerificationCodeForEnableRD', 'operationId: sendVerificationCode');
-    edit('components/responses/ServiceUnavailable.yaml', / {6}ServiceUnavailable:\n {8}\$ref: \.\.\/examples\/ServiceUnavailable\.yaml\n/, '');
-    const { code, out } = await lint(join(copy, 'openapi.yaml'));
+    // What the build adds (XML twins, the gateway's errors) is broken in the assembled document itself.
+    const bundled: Json = bundleContract(join(copy, 'openapi.yaml'));
+    const init = bundled.paths['/#Action=InitResourceDirectory'].post.responses['200'].content['text/xml'].examples.internationalSite;
+    init.value = init.value.replace('<RootFolderId>r-Zo****</RootFolderId>', '<RootFolderId><a>1</a></RootFolderId>');
+    const enable400 = bundled.paths['/#Action=EnableResourceDirectory'].post.responses['400'].content;
+    delete enable400['application/json'].examples.Throttling;
+    delete enable400['text/xml'].examples.Throttling;
+    delete bundled.paths['/#Action=GetResourceDirectory'].post.responses['404'].content['text/xml'].examples.ResourceDirectoryNotInUse;
+    const file = join(scratch, 'assembled.yaml');
+    writeFileSync(file, stringify(bundled, { lineWidth: 0, aliasDuplicateObjects: false }));
+    const { code, out } = await lint(file);
     expect(code).not.toBe(0);
     expect(out).toContain('Error example "SignatureDoesNotMatch" must be named after its Code ("Other")');
     expect(out).toMatch(/Example "internationalSite" does not match its schema: .*CreateTime must be string/);
@@ -57,7 +68,7 @@ describe('redocly lint', () => {
     expect(out).toContain('Property ResourceDirectoryId needs a description.');
     expect(out).toContain('Parameter DryRun needs an example.');
     expect(out).toContain('operationId "sendVerificationCode" must be the PascalCase action name.');
-    expect(out).toContain('must carry the gateway error ServiceUnavailable on 503');
+    expect(out).toContain('must carry the gateway error Throttling on 400');
     expect(out).toContain('must exist in every media type (JSON and XML twins)');
   });
 });

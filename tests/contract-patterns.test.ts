@@ -2,7 +2,7 @@
 // hand-picked valid and invalid cases for each, and a property test against the seeds' rules written as plain code.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileSchema, doc } from './helpers/contract.js';
+import { compileSchema, deref, doc } from './helpers/contract.js';
 
 const param = (name: string) => doc.components.parameters[name];
 const accepts = (name: string, site?: 'intl' | 'china') => {
@@ -139,7 +139,7 @@ describe('other constraints', () => {
   it('Action and Version are required query parameters with a single allowed value on every operation', () => {
     for (const [pathKey, item] of Object.entries<Record<string, { operationId: string; parameters: { name?: string; $ref?: string; in?: string; required?: boolean; schema?: { enum?: string[] } }[] }>>(doc.paths)) {
       for (const op of Object.values(item)) {
-        const resolved = op.parameters.map((p) => (p.$ref ? doc.components.parameters[p.$ref.split('/').pop()!] : p));
+        const resolved = op.parameters.map((p) => deref<{ name?: string; in?: string; required?: boolean; schema?: { enum?: string[] } }>(p));
         const action = resolved.find((p) => p.name === 'Action')!;
         const version = resolved.find((p) => p.name === 'Version')!;
         expect(action, pathKey).toMatchObject({ in: 'query', required: true, schema: { enum: [op.operationId] } });

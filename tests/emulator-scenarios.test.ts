@@ -2,11 +2,11 @@
 // every action, the order in which they win, dry runs, verification codes (single use, expiry, replacement, quota),
 // management account names, sites, anonymous requests, and the control routes. Every API answer is checked against
 // the contract (tests/helpers/mock.ts); the clock is the test's.
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { accountIdOf, defaultPhone, DEFAULT_CODE_TTL_MS, STATE_ERROR_PRECEDENCE } from '../src/mock/index.js';
+import { buildModel } from '../scripts/gen-15-rules.js';
 import { doc, operation, repoRoot } from './helpers/contract.js';
 import { newAccount, otherCode, startEmulator, type Emu } from './helpers/emulator.js';
 import { startMock, statusOf, XML_TYPE } from './helpers/mock.js';
@@ -547,13 +547,9 @@ describe('stateful emulator, --site china', () => {
 
 describe('the quota is the contract\'s', () => {
   it('a contract with limit 3 refuses the 4th code', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rd-quota-'));
     const contract = JSON.parse(readFileSync(join(repoRoot, 'generated', 'openapi.json'), 'utf8'));
     contract.paths['/#Action=SendVerificationCodeForEnableRD'].post['x-acs-quota'].limit = 3;
-    const file = join(dir, 'openapi.json');
-    writeFileSync(file, JSON.stringify(contract));
-    copyFileSync(join(repoRoot, 'generated', 'openapi.yaml'), join(dir, 'openapi.yaml'));
-    const emu = await startEmulator({ contractFile: file });
+    const emu = await startEmulator({ contract: buildModel(contract) });
     try {
       for (let i = 0; i < 3; i++) expect((await emu.call('SendVerificationCodeForEnableRD', 'AK')).status).toBe(200);
       expect((await emu.call('SendVerificationCodeForEnableRD', 'AK')).code).toBe('SendValidateCodeExceedsLimitForAccount');

@@ -4,6 +4,7 @@
  * Only the parts the docs use are typed; everything else passes through untouched.
  */
 import { readFileSync } from 'node:fs';
+import { deref as derefNode, localLookup } from '../contract/deref.js';
 import { bundledJson } from '../paths.js';
 
 export interface Ref { $ref: string }
@@ -126,24 +127,9 @@ export function loadBundledContract(): Document {
   return JSON.parse(readFileSync(bundledJson, 'utf8')) as Document;
 }
 
-function isRef(node: unknown): node is Ref {
-  return typeof node === 'object' && node !== null && typeof (node as Ref).$ref === 'string';
-}
-
-/** Follows local `#/...` references until a non-reference node is reached. */
+/** Follows local `#/...` references until a non-reference node is reached (the build's resolver). */
 export function deref<T>(doc: Document, node: T | Ref): T {
-  let current: unknown = node;
-  while (isRef(current)) {
-    const ref = current.$ref;
-    if (!ref.startsWith('#/')) throw new Error(`docs: only local references are supported, got ${ref}`);
-    current = ref
-      .slice(2)
-      .split('/')
-      .map((key) => key.replace(/~1/g, '/').replace(/~0/g, '~'))
-      .reduce<unknown>((obj, key) => (obj as Record<string, unknown> | undefined)?.[key], doc);
-    if (current === undefined) throw new Error(`docs: unresolved reference ${ref}`);
-  }
-  return current as T;
+  return derefNode<T>(node, localLookup(doc));
 }
 
 export function listOperations(doc: Document): OperationEntry[] {

@@ -3,7 +3,7 @@
  * answers once a request has passed all of it. The default answers every action with its contract example; a stateful
  * emulator supplies its own handler per action (`createMockServer({ handlers: { EnableResourceDirectory: ... } })`).
  */
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { ActionName } from '../../generated/rules.js';
 import type { Site } from '../rules-types.js';
 import type { Format } from './render.js';
@@ -47,3 +47,6 @@ const firstExample: ActionResult = Object.freeze({ kind: 'example' });
 
 /** The stateless answer: every valid request gets the action's first success example. */
 export const exampleResponder: ActionHandler = () => firstExample;
+
+/** A hook for routes outside the API (the emulator's `/_emulator/...`): returns true when it answered the request. */
+export type ControlRoutes = (req: IncomingMessage, res: ServerResponse, path: string, query: string) => boolean;

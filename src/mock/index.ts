@@ -7,7 +7,7 @@ export type { MockServer, MockServerOptions, MockResponseEvent, ControlRoutes } 
 export { exampleResponder } from './handlers.js';
 export type { ActionHandler, ActionHandlers, ActionRequest, ActionResult } from './handlers.js';
 export { NonceCache, parseAccessKeys, SIGNATURE_WINDOW_MS } from './auth.js';
-export { buildCatalogue, loadCatalogue } from './catalogue.js';
+export { buildCatalogue, catalogue } from './catalogue.js';
 export type { ActionCatalogue, Catalogue, ExampleEntry } from './catalogue.js';
 export { XML_CONTENT_TYPE, JSON_CONTENT_TYPE } from './render.js';
 export type { Format } from './render.js';

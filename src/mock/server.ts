@@ -43,13 +43,13 @@ import type { Duplex } from 'node:stream';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rules, type ActionName } from '../../generated/rules.js';
-import type { ActionRules, Site } from '../rules-types.js';
+import type { ActionRules, ContractRules, Site } from '../rules-types.js';
 import { parseAcs3Authorization, type ParamList } from '../signing.js';
 import { checkParameters, type Violation } from '../validate.js';
 import { checkSignature, NonceCache, type SignatureCheck } from './auth.js';
-import { fill, loadCatalogue, type ActionCatalogue, type Catalogue, type ExampleEntry } from './catalogue.js';
+import { buildCatalogue, catalogue as builtCatalogue, fill, type ActionCatalogue, type Catalogue, type ExampleEntry } from './catalogue.js';
 import { ANONYMOUS_SUFFIX, createEmulator, type Emulator, type EmulatorOptions } from './emulator/index.js';
-import { exampleResponder, type ActionHandlers, type ActionRequest, type ActionResult } from './handlers.js';
+import { exampleResponder, type ActionHandlers, type ActionRequest, type ActionResult, type ControlRoutes } from './handlers.js';
 import { parsePrefer, selectExample } from './prefer.js';
 import { contentType, errorBody, negotiate, successBody, type Format } from './render.js';
 
@@ -74,7 +74,12 @@ export interface MockServerOptions {
   readonly stateful?: boolean | EmulatorOptions;
   /** Answers paths other than `/` before the static files (returns true when it did). Default: the emulator's, if any. */
   readonly controlRoutes?: ControlRoutes;
-  /** The bundled contract. Default: generated/openapi.json. */
+  /**
+   * The contract model whose examples the mock answers and whose quotas the emulator counts (tests give a changed
+   * one). Default: generated/rules.ts. Parameter rules are always generated/rules.ts's.
+   */
+  readonly contract?: ContractRules;
+  /** The bundled description served at /openapi.json. Default: generated/openapi.json. */
   readonly contractFile?: string | URL;
   /** The bundled description served at /openapi.yaml. Default: generated/openapi.yaml. */
   readonly contractYamlFile?: string | URL;
@@ -104,8 +109,7 @@ export interface MockServerOptions {
   readonly onError?: (error: unknown, action: string | undefined) => void;
 }
 
-/** A hook for routes outside the API: returns true when it answered the request. */
-export type ControlRoutes = (req: IncomingMessage, res: ServerResponse, path: string, query: string) => boolean;
+export type { ControlRoutes };
 
 export interface MockResponseEvent {
   readonly method: string;
@@ -161,7 +165,7 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
   return value;
 }
 
-/** generated/<name>, from src/mock/ (tsx) or dist/src/mock/ (compiled). */
+/** generated/<name> (served as a file), from src/mock/ (tsx) or dist/src/mock/ (compiled). */
 function generatedFile(name: string): URL {
   const candidates = [new URL(`../../generated/${name}`, import.meta.url), new URL(`../../../generated/${name}`, import.meta.url)];
   return candidates.find((u) => existsSync(u)) ?? candidates[0]!;
@@ -232,12 +236,13 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
   const contractFile = options.contractFile ?? generatedFile('openapi.json');
   const yamlFile = options.contractYamlFile ?? generatedFile('openapi.yaml');
   const docsDir = toPath(options.docsDir ?? generatedFile('docs/')).replace(/[\\/]+$/, '');
-  const catalogue: Catalogue = loadCatalogue(contractFile);
+  const contract = options.contract ?? rules;
+  const catalogue: Catalogue = options.contract ? buildCatalogue(options.contract) : builtCatalogue;
   const version = rules.version;
   for (const name of Object.keys(rules.actions)) {
-    if (!catalogue.actions.has(name)) throw new Error(`The contract ${String(contractFile)} has no operation ${name}: rebuild (npm run build)`);
+    if (!catalogue.actions.has(name)) throw new Error(`The contract model has no action ${name}`);
   }
-  const emulator = options.stateful ? createEmulator(options.stateful === true ? {} : options.stateful, { site, contractFile, now }) : undefined;
+  const emulator = options.stateful ? createEmulator(options.stateful === true ? {} : options.stateful, { site, contract, now }) : undefined;
   const handlers: ActionHandlers = emulator ? { ...emulator.handlers, ...options.handlers } : (options.handlers ?? {});
   const controlRoutes = options.controlRoutes ?? emulator?.controlRoutes;
 

@@ -8,6 +8,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { XMLParser } from 'fast-xml-parser';
+import { deref as derefNode, localLookup } from '../../scripts/contract/deref.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
@@ -35,13 +36,10 @@ export function createAjv(): Ajv2020 {
 }
 export const ajv = createAjv();
 
-/** Resolves a local `$ref` in the bundled document. */
+const lookup = localLookup(doc);
+/** Resolves a local `$ref` in the bundled document (the build's resolver). */
 export function deref<T = Json>(node: Json): T {
-  if (node && typeof node === 'object' && typeof node.$ref === 'string' && node.$ref.startsWith('#/')) {
-    const target = node.$ref.slice(2).split('/').reduce((o: Json, k: string) => o[k.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
-    return deref(target);
-  }
-  return node;
+  return derefNode<T>(node, lookup);
 }
 
 /** Compiles an inline or referenced schema of the document. */

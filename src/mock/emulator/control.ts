@@ -13,7 +13,7 @@
  * with `Allow`), 413 (body over 64 KiB) or 500 (the state could not be saved).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ControlRoutes } from '../server.js';
+import type { ControlRoutes } from '../handlers.js';
 import { profilePatchProblem, type ProfilePatch, type Store } from './store.js';
 
 export const CONTROL_PREFIX = '/_emulator';

@@ -43,7 +43,7 @@ const directoryBody = (d: DirectoryRecord): Record<string, unknown> => ({
  * The stateful handlers. `commit` saves the state after a change (undefined: state in memory only); the answer waits
  * for it, so a client that got a success knows the change is on disk.
  */
-export function createStatefulHandlers(store: Store, commit: (() => Promise<void>) | undefined): ActionHandlers {
+export function createStatefulHandlers(store: Store, commit: (() => Promise<void>) | undefined): Required<ActionHandlers> {
   const anonymous = (r: ActionRequest): ActionResult | undefined =>
     r.accessKeyId === undefined || r.accessKeyId === '' ? { kind: 'error', code: 'IncompleteSignature', message: `${incompleteSignatureMessage(r.action)}${ANONYMOUS_SUFFIX}` } : undefined;
   const committed = (result: ActionResult): ActionResult | Promise<ActionResult> => (commit ? commit().then(() => result) : result);

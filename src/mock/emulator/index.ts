@@ -13,10 +13,10 @@
  * - persistence.ts  the state file (validated on load; atomic, serialised writes)
  * - contract.ts     the contract's x-acs-quota
  */
-import type { Site } from '../../rules-types.js';
+import type { ContractRules, Site } from '../../rules-types.js';
 import type { ActionHandlers } from '../handlers.js';
-import type { ControlRoutes } from '../server.js';
-import { loadQuotas } from './contract.js';
+import type { ControlRoutes } from '../handlers.js';
+import { quotasOf } from './contract.js';
 import { createControlRoutes } from './control.js';
 import { createStatefulHandlers } from './handlers.js';
 import { DEFAULT_CODE_TTL_MS, type EmulatorState } from './model.js';
@@ -37,8 +37,8 @@ export interface EmulatorOptions {
 export interface EmulatorContext {
   /** The site the mock plays. */
   readonly site?: Site | undefined;
-  /** The bundled contract (for x-acs-quota). */
-  readonly contractFile: string | URL;
+  /** The contract model (for x-acs-quota). */
+  readonly contract: ContractRules;
   readonly now?: () => number;
 }
 
@@ -61,7 +61,7 @@ export function createEmulator(options: EmulatorOptions, context: EmulatorContex
   if (!(Number.isFinite(codeTtlMs) && codeTtlMs > 0)) throw new Error('codeTtlMs must be a positive number of milliseconds');
   const file = options.stateFile !== undefined ? new StateFile(options.stateFile, options.io) : undefined;
   const initial = file?.load();
-  const store = new Store({ site: context.site, now, codeTtlMs, quotas: loadQuotas(context.contractFile) }, initial);
+  const store = new Store({ site: context.site, now, codeTtlMs, quotas: quotasOf(context.contract) }, initial);
   const commit = file ? () => file.save(() => store.snapshot()) : undefined;
   return {
     store,
@@ -77,7 +77,7 @@ export function createEmulator(options: EmulatorOptions, context: EmulatorContex
 
 export { StateFileError, StateFile, checkState, nodeIo } from './persistence.js';
 export type { StateFileIo } from './persistence.js';
-export { loadQuotas } from './contract.js';
+export { quotasOf } from './contract.js';
 export type { Quota } from './contract.js';
 export { Store } from './store.js';
 export type { AccountView, CodeView, CodeStatus, ProfilePatch, Attempt } from './store.js';

@@ -3,6 +3,8 @@
  * it has not been told about, the identifiers it makes up, and the order in which state errors win.
  */
 import { createHash, randomInt } from 'node:crypto';
+import { rules } from '../../../generated/rules.js';
+import type { components } from '../../../generated/types.js';
 import type { Site } from '../../rules-types.js';
 
 /** `format` of the state (and the state file). */
@@ -26,18 +28,8 @@ export const DEFAULT_ENTERPRISE_NAME = 'Emulated Enterprise Co., Ltd.';
  * Which state error wins when several apply (the `state` step of the contract's `x-acs-error-precedence`). An action
  * is only ever answered with the codes it documents: the others are skipped for it.
  */
-export const STATE_ERROR_PRECEDENCE = [
-  'EntityAlreadyExists.ResourceDirectory',
-  'NotSupport.AccountInAnotherResourceDirectory',
-  'ResourceDirectoryNotInUse',
-  'NotSupport.Account.Site',
-  'Invalid.AccountType',
-  'EnterpriseRealNameVerificationError',
-  'Invalid.EnterpriseName',
-  'SendValidateCodeExceedsLimitForAccount',
-  'Invalid.VerificationCode',
-  'InvalidParameter.ManagementAccountName.AlreadyUsed',
-] as const;
+type StateStep = Extract<(typeof rules.errorPrecedence)[number], { step: 'state' }>;
+export const STATE_ERROR_PRECEDENCE: StateStep['errors'] = rules.errorPrecedence.find((s): s is StateStep => s.step === 'state')!.errors;
 
 export type StateErrorCode = (typeof STATE_ERROR_PRECEDENCE)[number];
 
@@ -77,7 +69,7 @@ export interface AccountRecord {
   verificationCodesSent: { day: string; count: number } | null;
 }
 
-export type EnableMode = 'CurrentAccount' | 'NewManagementAccount';
+export type EnableMode = components['schemas']['EnableMode'];
 
 export interface DirectoryRecord {
   ResourceDirectoryId: string;
@@ -181,8 +173,14 @@ export const newVerificationCode = (): string => String(randomInt(0, 1_000_000))
 /** The UTC day of a time, `YYYY-MM-DD` (the quota's period). */
 export const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
-/** Management account names compare without case and without the China site's `@rdadmin.aliyunid.com`. */
-export const nameKey = (name: string): string => name.toLowerCase().replace(/@rdadmin\.aliyunid\.com$/, '');
+/** The China site's suffix of management account names (MAName's China site rule). */
+const CHINA_NAME_SUFFIX = rules.actions.EnableResourceDirectory.parameters.find((p) => p.name === 'MAName')!.siteRules.china.suffix.toLowerCase();
+
+/** Management account names compare without case and without the China site's suffix (`@rdadmin.aliyunid.com`). */
+export const nameKey = (name: string): string => {
+  const key = name.toLowerCase();
+  return key.endsWith(CHINA_NAME_SUFFIX) ? key.slice(0, -CHINA_NAME_SUFFIX.length) : key;
+};
 
 export const ID_PATTERNS = {
   accountId: /^[1-9][0-9]{15}$/,

@@ -1,0 +1,92 @@
+/**
+ * The shapes of the contract model (generated/rules.ts): what the client, the mock, the emulator, the docs build and the
+ * tests know of the contract. The build (scripts/gen-15-rules.ts) copies this file to generated/contract-types.ts, so
+ * that generated/ imports nothing from src/; edit it here.
+ */
+
+export type Site = 'intl' | 'china';
+export type SigningAlgorithm = 'HMAC-SHA1' | 'ACS3-HMAC-SHA256';
+
+/** A JSON Schema (draft 2020-12) as it stands in the contract, references inlined. */
+export type JsonSchema = { readonly [key: string]: unknown };
+
+export interface ParameterRule {
+  readonly name: string;
+  readonly required: boolean;
+  readonly schema: JsonSchema;
+  /** `x-acs-errors`: the error code answered when the parameter is missing or breaks its schema. */
+  readonly errors: { readonly missing?: string; readonly invalid?: string };
+  /** `x-acs-site-rules`: a schema each site adds, and the code answered when it is broken. */
+  readonly siteRules?: { readonly [site in Site]?: { readonly schema: JsonSchema; readonly error: string; readonly suffix?: string } };
+}
+
+export interface RequestRule {
+  readonly id: string;
+  readonly if: JsonSchema;
+  readonly then: JsonSchema;
+}
+
+export interface ErrorEntry {
+  readonly status: number;
+  readonly message: string;
+  readonly siteMessages?: { readonly [site in Site]?: string };
+}
+
+/** A response body cut at its RequestId: `parts.join(requestId)` is the body with another RequestId. */
+export type BodyTemplate = readonly string[];
+
+/** A named response example, rendered as the mock sends it (JSON, and XML with its declaration). */
+export interface ExampleModel {
+  /** The example's name in the contract (for errors: the error code). */
+  readonly name: string;
+  readonly status: number;
+  /** `Code` and `Message` of an error example. */
+  readonly code?: string;
+  readonly message?: string;
+  readonly siteMessages?: { readonly [site in Site]?: string };
+  readonly json: BodyTemplate;
+  readonly xml: BodyTemplate;
+  /** The same bodies with a site's message (`x-acs-site-messages`). */
+  readonly bySite?: { readonly [site in Site]?: { readonly json: BodyTemplate; readonly xml: BodyTemplate } };
+}
+
+/** `x-acs-quota`: how many calls an account may make per period, and the code past the limit. */
+export interface Quota {
+  readonly limit: number;
+  readonly period: 'day';
+  readonly scope: 'account';
+  readonly error: string;
+}
+
+export interface ActionRules {
+  readonly action: string;
+  readonly method: string;
+  readonly pathKey: string;
+  readonly deprecated: boolean;
+  /** The action's own parameters, in declared order (not the common routing and signing ones). */
+  readonly parameters: readonly ParameterRule[];
+  readonly requestRules: readonly RequestRule[];
+  readonly errors: { readonly [code: string]: ErrorEntry };
+  readonly quota?: Quota;
+  /** `<ActionName>Response`, the XML root of a success body. */
+  readonly xmlRoot: string;
+  /** Every named response example, in declared order (by status, then as listed). */
+  readonly examples: readonly ExampleModel[];
+}
+
+export interface ContractRules {
+  readonly version: string;
+  readonly product: string;
+  /** The endpoint host, also the `HostId` of error bodies. */
+  readonly endpoint: string;
+  /** Parameters every action shares: routing (Action, Version, Format) and each signing style's. */
+  readonly commonParameters: {
+    readonly routing: readonly string[];
+    readonly signing: { readonly [algorithm in SigningAlgorithm]: readonly string[] };
+  };
+  /** `x-acs-gateway-errors`: the gateway's codes, which every action answers, by HTTP status. */
+  readonly gatewayErrors: { readonly [status: string]: readonly string[] };
+  /** `x-acs-error-precedence`: the steps, in order, with the codes each answers. */
+  readonly errorPrecedence: readonly { readonly step: string; readonly errors: readonly string[] }[];
+  readonly actions: { readonly [action: string]: ActionRules };
+}
