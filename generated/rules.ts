@@ -30,6 +30,21 @@ export const rules = {
         "x-acs-content-sha256",
         "x-acs-security-token"
       ]
+    },
+    "signingRequired": {
+      "HMAC-SHA1": [
+        "AccessKeyId",
+        "Signature",
+        "SignatureMethod",
+        "SignatureVersion",
+        "SignatureNonce",
+        "Timestamp"
+      ],
+      "ACS3-HMAC-SHA256": [
+        "x-acs-date",
+        "x-acs-signature-nonce",
+        "x-acs-content-sha256"
+      ]
     }
   },
   "gatewayErrors": {

@@ -95,15 +95,22 @@ export function buildModel(doc: Json): ContractRules {
   const lookup = localLookup(doc);
   const common = doc['x-acs-common-parameters'] ?? {};
   const commonNames = new Set<string>([...(common.before ?? []), ...(common.after ?? [])]);
-  const commonParameters = { routing: [] as string[], signing: { 'HMAC-SHA1': [] as string[], 'ACS3-HMAC-SHA256': [] as string[] } };
+  const commonParameters = {
+    routing: [] as string[],
+    signing: { 'HMAC-SHA1': [] as string[], 'ACS3-HMAC-SHA256': [] as string[] },
+    signingRequired: { 'HMAC-SHA1': [] as string[], 'ACS3-HMAC-SHA256': [] as string[] },
+  };
   const actions: Record<string, ActionRules> = {};
   for (const [pathKey, item] of Object.entries<Json>(doc.paths)) {
     for (const [method, op] of Object.entries<Json>(item)) {
       const action = op.operationId as string;
       const params = (op.parameters as Json[]).map((p) => deref(p, lookup));
       for (const p of params.filter((x) => commonNames.has(x.name))) {
-        const list: string[] = p['x-acs-signing'] ? commonParameters.signing[p['x-acs-signing'] as keyof typeof commonParameters.signing] : commonParameters.routing;
-        if (!list.includes(p.name)) list.push(p.name);
+        const style = p['x-acs-signing'] as keyof typeof commonParameters.signing | undefined;
+        const list: string[] = style ? commonParameters.signing[style] : commonParameters.routing;
+        if (list.includes(p.name)) continue;
+        list.push(p.name);
+        if (style && p['x-acs-errors']?.missing) commonParameters.signingRequired[style].push(p.name);
       }
       const errors: Record<string, Json> = {};
       for (const [status, resp] of Object.entries<Json>(op.responses)) {

@@ -58,7 +58,7 @@ import {
 } from './client-errors.js';
 import { ACS3_ALGORITHM, EMPTY_BODY_SHA256, acs3StringToSign, newNonce, percentEncodeAcs3, percentEncodeRpc, signRpc, utcTimestamp } from './signing.js';
 import { sendWithNodeHttp, type WireRequest } from './transport.js';
-import { checkAllParameters } from './validate.js';
+import { checkAllParameters, isPresent } from './validate.js';
 
 export const DEFAULT_ENDPOINT = 'https://resourcemanager.aliyuncs.com';
 export type SignatureAlgorithm = 'ACS3-HMAC-SHA256' | 'HMAC-SHA1';
@@ -108,7 +108,8 @@ export type ResourceDirectoryClient = ResourceDirectoryActions & {
   readonly transport: Transport;
 };
 
-const TRANSPORT_PARAMETERS = new Set(['Action', 'Version', 'Format', 'AccessKeyId', 'Signature', 'SignatureMethod', 'SignatureVersion', 'SignatureNonce', 'Timestamp', 'SecurityToken']);
+/** The query parameters the client itself sets (routing and classic signing), from the contract model. */
+const TRANSPORT_PARAMETERS = new Set<string>([...rules.commonParameters.routing, ...rules.commonParameters.signing['HMAC-SHA1']]);
 const RETRY_DEFAULTS: Required<RetryOptions> = { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 10_000 };
 const REDACTED = '[REDACTED]';
 
@@ -168,7 +169,6 @@ function serialise(value: unknown, schemaType: unknown): string {
   return String(value);
 }
 
-const isPresent = (v: unknown): boolean => v !== undefined && v !== null && v !== '';
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {

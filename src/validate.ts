@@ -60,7 +60,8 @@ function describeSchema(schema: JsonSchema): string {
   return 'does not match its schema';
 }
 
-const isPresent = (v: unknown): boolean => v !== undefined && v !== null && v !== '';
+/** The contract's rule for every parameter: an empty value counts as absent (x-acs-error-precedence, parameters step). */
+export const isPresent = <T>(v: T | null | undefined): v is Exclude<T, ''> & {} => v !== undefined && v !== null && v !== '';
 
 function violation(action: ActionRules, parameter: string, kind: ViolationKind, code: string | undefined, detail: string, site?: Site): Violation {
   const fallback = kind === 'missing' ? 'MissingParameter' : 'InvalidParameter';

@@ -83,6 +83,8 @@ export interface ContractRules {
   readonly commonParameters: {
     readonly routing: readonly string[];
     readonly signing: { readonly [algorithm in SigningAlgorithm]: readonly string[] };
+    /** The signing parameters a request of that style must carry (those with an `x-acs-errors` missing code). */
+    readonly signingRequired: { readonly [algorithm in SigningAlgorithm]: readonly string[] };
   };
   /** `x-acs-gateway-errors`: the gateway's codes, which every action answers, by HTTP status. */
   readonly gatewayErrors: { readonly [status: string]: readonly string[] };

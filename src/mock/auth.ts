@@ -7,6 +7,8 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { ACS3_ALGORITHM, parseAcs3Authorization, verifyAcs3, verifyRpc, type ParamList, type VerifyFailure } from '../signing.js';
+import { rules } from '../../generated/rules.js';
+import { isPresent as present } from '../validate.js';
 
 /** Requests more than this far from the server's clock are refused, and nonces are remembered this long. */
 export const SIGNATURE_WINDOW_MS = 15 * 60 * 1000;
@@ -14,7 +16,8 @@ export const SIGNATURE_WINDOW_MS = 15 * 60 * 1000;
 const TIMESTAMP = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 /** Headers an ACS3 request must carry and sign (they bind the time, the nonce and the body to the signature). */
-const ACS3_REQUIRED_SIGNED = ['x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256'] as const;
+/** The ACS3 headers a signed request must carry, and the classic parameters (the contract's signing parameters with a missing code). */
+const ACS3_REQUIRED_SIGNED = rules.commonParameters.signingRequired['ACS3-HMAC-SHA256'];
 
 export type SignatureErrorCode =
   | 'IncompleteSignature'
@@ -93,9 +96,8 @@ const first = (pairs: ParamList, name: string): string | undefined => {
   return undefined;
 };
 
-const present = (v: string | undefined): v is string => v !== undefined && v !== '';
 
-const CLASSIC_PARAMS = ['AccessKeyId', 'Signature', 'SignatureMethod', 'SignatureVersion', 'SignatureNonce', 'Timestamp'] as const;
+const CLASSIC_PARAMS = rules.commonParameters.signingRequired['HMAC-SHA1'];
 
 function timeCheck(value: string, now: number): SignatureCheck | undefined {
   if (!TIMESTAMP.test(value)) return { ok: false, code: 'InvalidTimeStamp.Format' };

@@ -45,7 +45,7 @@ import { fileURLToPath } from 'node:url';
 import { rules, type ActionName } from '../../generated/rules.js';
 import type { ActionRules, ContractRules, Site } from '../rules-types.js';
 import { parseAcs3Authorization, type ParamList } from '../signing.js';
-import { checkParameters, type Violation } from '../validate.js';
+import { checkParameters, isPresent as present, type Violation } from '../validate.js';
 import { checkSignature, NonceCache, type SignatureCheck } from './auth.js';
 import { buildCatalogue, catalogue as builtCatalogue, fill, type ActionCatalogue, type Catalogue, type ExampleEntry } from './catalogue.js';
 import { ANONYMOUS_SUFFIX, createEmulator, type Emulator, type EmulatorOptions } from './emulator/index.js';
@@ -179,7 +179,6 @@ const header = (headers: IncomingHttpHeaders, name: string): string | undefined 
   return Array.isArray(v) ? v[0] : v;
 };
 
-const present = (v: string | undefined): v is string => v !== undefined && v !== '';
 
 function parsePairs(text: string): ParamList {
   if (text === '') return EMPTY_PAIRS;

@@ -4,6 +4,7 @@
  * (with a state file) the answer once the change is on disk.
  */
 import { rules, type ActionName } from '../../../generated/rules.js';
+import { isPresent } from '../../validate.js';
 import type { ActionHandlers, ActionRequest, ActionResult } from '../handlers.js';
 import type { DirectoryRecord, EnableMode } from './model.js';
 import type { Attempt, Store } from './store.js';
@@ -15,7 +16,8 @@ export const ANONYMOUS_SUFFIX = ' The stateful emulator keeps state per account 
 export const incompleteSignatureMessage = (action: ActionName): string =>
   (rules.actions[action].errors as Readonly<Record<string, { message: string } | undefined>>).IncompleteSignature?.message ?? 'The request signature does not conform to Aliyun standards.';
 
-const present = (v: string | undefined): string | undefined => (v === undefined || v === '' ? undefined : v);
+/** A parameter's value, or undefined when it is absent (an empty value counts as absent). */
+const present = (v: string | undefined): string | undefined => (isPresent(v) ? v : undefined);
 
 /** Enable's and Init's result: the seeds' field order, RequestId last (filled in by the mock). */
 const enabledBody = (d: DirectoryRecord, init: boolean): Record<string, unknown> => ({
@@ -45,7 +47,7 @@ const directoryBody = (d: DirectoryRecord): Record<string, unknown> => ({
  */
 export function createStatefulHandlers(store: Store, commit: (() => Promise<void>) | undefined): Required<ActionHandlers> {
   const anonymous = (r: ActionRequest): ActionResult | undefined =>
-    r.accessKeyId === undefined || r.accessKeyId === '' ? { kind: 'error', code: 'IncompleteSignature', message: `${incompleteSignatureMessage(r.action)}${ANONYMOUS_SUFFIX}` } : undefined;
+    !isPresent(r.accessKeyId) ? { kind: 'error', code: 'IncompleteSignature', message: `${incompleteSignatureMessage(r.action)}${ANONYMOUS_SUFFIX}` } : undefined;
   const committed = (result: ActionResult): ActionResult | Promise<ActionResult> => (commit ? commit().then(() => result) : result);
 
   function enable(r: ActionRequest, action: ActionName, mode: EnableMode, init: boolean): ActionResult | Promise<ActionResult> {
