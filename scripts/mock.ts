@@ -1,6 +1,6 @@
 /**
  * `npm run mock [-- --port 4010 --host 127.0.0.1 --verify-signatures --site intl|china --stateful --state-file PATH
- * --max-body-bytes N --max-header-bytes N --headers-timeout-ms N --request-timeout-ms N]`:
+ * --state redis://host:port/db * --max-body-bytes N --max-header-bytes N --headers-timeout-ms N --request-timeout-ms N]`:
  * serves the mock (src/mock/) until SIGINT/SIGTERM. Prints its URL alone on one line on stdout; everything else goes
  * to stderr. Exit codes: 2 for bad flags, 1 when it cannot start (contract, state file, port).
  */
@@ -31,9 +31,12 @@ Options:
   --site <intl|china>    apply that site's parameter rules and error messages (default: only the rules both share)
   --stateful             emulate a resource directory that remembers, per account (= AccessKeyId; a request
                          without one gets 400 IncompleteSignature); state in memory unless --state-file
-  --state-file <path>    keep the state in this JSON file (implies --stateful): read at start (a file that is not
-                         a state of this emulator is reported and left alone: exit 1), rewritten atomically after
-                         every change
+  --state-file <path>    keep the state in this SQLite database (implies --stateful; created when missing): one
+                         transaction per change, so several mocks given the same file share one state; a JSON
+                         state file of earlier versions is migrated (kept as <path>.pre-sqlite.json); any other
+                         file is reported and left alone (exit 1)
+  --state <url>          keep the state in Redis, redis://host:port/db (implies --stateful; not with --state-file):
+                         mocks on several machines share one state
   -h, --help             this text
 
 Limits (past one: 400 InvalidParameter with an Alibaba error body, and the connection is closed):
@@ -79,6 +82,7 @@ try {
       site: { type: 'string' },
       stateful: { type: 'boolean', default: false },
       'state-file': { type: 'string' },
+      state: { type: 'string' },
       'max-body-bytes': { type: 'string' },
       'max-header-bytes': { type: 'string' },
       'headers-timeout-ms': { type: 'string' },
@@ -113,7 +117,10 @@ if (verifySignatures && accessKeys.size === 0) fail('--verify-signatures needs k
 
 const stateFile = values['state-file'];
 if (stateFile !== undefined && stateFile.trim() === '') fail('--state-file needs a path');
-const stateful = values.stateful === true || stateFile !== undefined;
+const redisUrl = values.state;
+if (redisUrl !== undefined && !/^rediss?:\/\/[^/]/.test(redisUrl)) fail(`--state must be a Redis URL, redis://host:port/db, got "${redisUrl}"`);
+if (redisUrl !== undefined && stateFile !== undefined) fail('--state and --state-file both say where the state is kept: give one');
+const stateful = values.stateful === true || stateFile !== undefined || redisUrl !== undefined;
 
 /** The value of a limit flag: undefined when not given, else a positive integer in decimal digits (or exit 2). */
 function positiveInteger(flag: string, text: string | undefined): number | undefined {
@@ -143,7 +150,7 @@ try {
     verifySignatures,
     accessKeys,
     ...(site ? { site: site as Site } : {}),
-    ...(stateful ? { stateful: stateFile !== undefined ? { stateFile: resolve(stateFile) } : true } : {}),
+    ...(stateful ? { stateful: stateFile !== undefined ? { stateFile: resolve(stateFile) } : redisUrl !== undefined ? { redisUrl } : true } : {}),
     // undefined: the library's default
     maxBodyBytes,
     maxHeaderBytes,
@@ -171,24 +178,31 @@ const stop = (signal: string) => {
 process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));
 
+let url: string;
 try {
-  const url = await mock.listen();
-  console.log(url);
-  console.error(
-    `mock: serving Resource Manager 2020-03-31 on ${url}/ (docs ${url}/docs/, description ${url}/openapi.yaml); ` +
-      `signatures ${verifySignatures ? `verified (${accessKeys.size} key${accessKeys.size === 1 ? '' : 's'})` : 'not verified'}; ` +
-      `site ${site ?? 'rules of both sites'}; ` +
-      (mock.emulator
-        ? `stateful (${describeState(mock.emulator.state)}, ${mock.emulator.stateFile ? `file ${mock.emulator.stateFile}` : 'in memory'}; control routes on ${url}/_emulator/)`
-        : 'stateless (answers from the contract examples)'),
-  );
+  await mock.emulator?.ready();
+} catch (e) {
+  console.error(`mock: ${(e as Error).message}`);
+  process.exit(1);
+}
+try {
+  url = await mock.listen();
 } catch (e) {
   console.error(`mock: cannot listen on ${host}:${portText}: ${(e as Error).message}`);
   process.exit(1);
 }
+console.log(url);
+console.error(
+  `mock: serving Resource Manager 2020-03-31 on ${url}/ (docs ${url}/docs/, description ${url}/openapi.yaml); ` +
+    `signatures ${verifySignatures ? `verified (${accessKeys.size} key${accessKeys.size === 1 ? '' : 's'})` : 'not verified'}; ` +
+    `site ${site ?? 'rules of both sites'}; ` +
+    (mock.emulator
+      ? `stateful (${describeState(await mock.emulator.store.counts())}, ${mock.emulator.stateFile ? `file ${mock.emulator.stateFile}` : mock.emulator.description}; control routes on ${url}/_emulator/)`
+      : 'stateless (answers from the contract examples)'),
+);
 
-function describeState(state: { accounts: object; directories: object }): string {
-  const a = Object.keys(state.accounts).length;
-  const d = Object.keys(state.directories).length;
+function describeState(counts: { accounts: number; directories: number }): string {
+  const a = counts.accounts;
+  const d = counts.directories;
   return `${a} account${a === 1 ? '' : 's'}, ${d} director${d === 1 ? 'y' : 'ies'}`;
 }

@@ -192,7 +192,7 @@ describe('stateful emulator, no site', () => {
       expect((await emu.call('EnableResourceDirectory', 'AK-S', newAccount('s-admin', phone, code))).status).toBe(200);
       const listed = (await emu.control('GET', '/_emulator/verification-codes?account=AK-S')).body;
       expect(listed.map((c: { status: string }) => c.status)).toEqual(['consumed']);
-      expect(emu.emulator.store.validCode('AK-S', phone, code)).toBeUndefined();
+      expect(await emu.emulator.store.validCode('AK-S', phone, code)).toBeUndefined();
     });
 
     it('without SecureMobilePhone the code goes to the account\'s own phone, which the enable must name', async () => {

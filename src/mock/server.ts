@@ -641,7 +641,9 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
     },
     handle,
     emulator,
-    listen() {
+    async listen() {
+      // The store first (Redis: reachable), so that a mock that listens can answer.
+      await emulator?.ready();
       return new Promise<string>((resolve, reject) => {
         const onError = (e: Error) => reject(e);
         server.once('error', onError);
@@ -659,7 +661,7 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
         if (!server.listening) return resolve();
         server.close(() => resolve());
         server.closeAllConnections();
-      }).then(() => emulator?.flush());
+      }).then(() => emulator?.close());
     },
   };
 }

@@ -50,11 +50,10 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
 }
 
 /**
- * The control routes over a store. `commit` saves the state after a change (undefined: in memory only). Returns a
- * hook for `createMockServer({ controlRoutes })` that answers `/_emulator` and everything under it.
+ * The control routes over a store. Returns a hook for `createMockServer({ controlRoutes })` that answers `/_emulator`
+ * and everything under it.
  */
-export function createControlRoutes(store: Store, commit: (() => Promise<void>) | undefined): ControlRoutes {
-  const save = (): Promise<void> => (commit ? commit() : Promise.resolve());
+export function createControlRoutes(store: Store): ControlRoutes {
 
   async function route(req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> {
     const method = req.method ?? 'GET';
@@ -63,29 +62,33 @@ export function createControlRoutes(store: Store, commit: (() => Promise<void>) 
       if (allowed.includes(method) || (method === 'HEAD' && allowed.includes('GET'))) return run();
       return problem(req, res, 405, `${method} is not allowed on ${path} (allowed: ${methods})`, { allow: methods });
     };
-    const saved = async (value: unknown) => {
+    /** Answers what a change answers, or 500 when the store could not make it. */
+    const saved = async (change: () => Promise<unknown>) => {
+      let value: unknown;
       try {
-        await save();
+        value = await change();
       } catch (e) {
         return problem(req, res, 500, `the state could not be saved: ${(e as Error).message}`);
       }
       return json(req, res, 200, value);
     };
 
-    if (path === `${CONTROL_PREFIX}/state`) return allow('GET', () => json(req, res, 200, store.state));
+    if (path === `${CONTROL_PREFIX}/state`) return allow('GET', async () => json(req, res, 200, await store.exportState()));
     if (path === `${CONTROL_PREFIX}/reset`) {
-      return allow('POST', () => {
-        store.reset();
-        return saved({ reset: true });
-      });
+      return allow('POST', () =>
+        saved(async () => {
+          await store.reset();
+          return { reset: true };
+        }),
+      );
     }
     if (path === `${CONTROL_PREFIX}/verification-codes`) {
-      return allow('GET', () => {
+      return allow('GET', async () => {
         const q = new URLSearchParams(query);
         for (const k of q.keys()) if (k !== 'account' && k !== 'phone') return problem(req, res, 400, `unknown query parameter ${JSON.stringify(k)} (known: account, phone)`);
         const account = q.get('account') ?? undefined;
         const phone = q.get('phone') ?? undefined;
-        return json(req, res, 200, store.listCodes({ ...(account !== undefined ? { account } : {}), ...(phone !== undefined ? { phone } : {}) }));
+        return json(req, res, 200, await store.listCodes({ ...(account !== undefined ? { account } : {}), ...(phone !== undefined ? { phone } : {}) }));
       });
     }
     const accountsPrefix = `${CONTROL_PREFIX}/accounts/`;
@@ -100,7 +103,7 @@ export function createControlRoutes(store: Store, commit: (() => Promise<void>) 
       }
       if (accessKeyId.trim() === '') return problem(req, res, 400, 'the AccessKeyId in the path is empty');
       return allow('GET, POST', async () => {
-        if (method !== 'POST') return json(req, res, 200, store.accountView(accessKeyId));
+        if (method !== 'POST') return json(req, res, 200, await store.accountView(accessKeyId));
         const body = await readBody(req);
         if (body === 'too-large') {
           res.setHeader('connection', 'close');
@@ -114,7 +117,7 @@ export function createControlRoutes(store: Store, commit: (() => Promise<void>) 
         }
         const wrong = profilePatchProblem(patch);
         if (wrong) return problem(req, res, 400, wrong);
-        return saved(store.setProfile(accessKeyId, patch as ProfilePatch));
+        return saved(() => store.setProfile(accessKeyId, patch as ProfilePatch));
       });
     }
     return problem(req, res, 404, `no control route ${path} (routes: GET ${CONTROL_PREFIX}/state, POST ${CONTROL_PREFIX}/reset, GET ${CONTROL_PREFIX}/verification-codes, GET|POST ${CONTROL_PREFIX}/accounts/<AccessKeyId>)`);

@@ -1,7 +1,7 @@
 /**
  * The emulator's answers to the four actions, for requests that passed the gateway's checks and the parameter
- * validation (src/mock/server.ts): the state checks in the order of STATE_ERROR_PRECEDENCE, then the change, then
- * (with a state file) the answer once the change is on disk.
+ * validation (src/mock/server.ts): the state checks in the order of STATE_ERROR_PRECEDENCE and the change, as one
+ * transaction of the store; the answer once the change is committed (with SQLite or Redis: stored).
  */
 import { rules, type ActionName } from '../../../generated/rules.js';
 import { isPresent } from '../../validate.js';
@@ -42,15 +42,14 @@ const directoryBody = (d: DirectoryRecord): Record<string, unknown> => ({
 });
 
 /**
- * The stateful handlers. `commit` saves the state after a change (undefined: state in memory only); the answer waits
- * for it, so a client that got a success knows the change is on disk.
+ * The stateful handlers. Each answer waits for the store's commit, so a client that got a success knows the change is
+ * stored (with a state file: on disk).
  */
-export function createStatefulHandlers(store: Store, commit: (() => Promise<void>) | undefined): Required<ActionHandlers> {
+export function createStatefulHandlers(store: Store): Required<ActionHandlers> {
   const anonymous = (r: ActionRequest): ActionResult | undefined =>
     !isPresent(r.accessKeyId) ? { kind: 'error', code: 'IncompleteSignature', message: `${incompleteSignatureMessage(r.action)}${ANONYMOUS_SUFFIX}` } : undefined;
-  const committed = (result: ActionResult): ActionResult | Promise<ActionResult> => (commit ? commit().then(() => result) : result);
 
-  function enable(r: ActionRequest, action: ActionName, mode: EnableMode, init: boolean): ActionResult | Promise<ActionResult> {
+  async function enable(r: ActionRequest, action: ActionName, mode: EnableMode, init: boolean): Promise<ActionResult> {
     const refused = anonymous(r);
     if (refused) return refused;
     const attempt: Attempt & { enable: NonNullable<Attempt['enable']> } = {
@@ -59,31 +58,27 @@ export function createStatefulHandlers(store: Store, commit: (() => Promise<void
       site: r.site,
       enable: { mode, maName: present(r.params.MAName), phone: present(r.params.MASecureMobilePhone), code: present(r.params.VerificationCode) },
     };
-    const error = store.stateError(attempt);
-    if (error) return { kind: 'error', code: error };
-    const dryRun = r.params.DryRun === 'true';
-    const directory = store.enable(attempt, dryRun);
-    const result: ActionResult = { kind: 'body', body: enabledBody(directory, init) };
-    return dryRun ? result : committed(result);
+    const outcome = await store.enable(attempt, r.params.DryRun === 'true');
+    if ('error' in outcome) return { kind: 'error', code: outcome.error };
+    return { kind: 'body', body: enabledBody(outcome.directory, init) };
   }
 
   return {
     EnableResourceDirectory: (r) => enable(r, 'EnableResourceDirectory', r.params.EnableMode as EnableMode, false),
     InitResourceDirectory: (r) => enable(r, 'InitResourceDirectory', 'CurrentAccount', true),
-    SendVerificationCodeForEnableRD: (r) => {
+    SendVerificationCodeForEnableRD: async (r) => {
       const refused = anonymous(r);
       if (refused) return refused;
-      const error = store.stateError({ action: 'SendVerificationCodeForEnableRD', accessKeyId: r.accessKeyId!, site: r.site });
-      if (error) return { kind: 'error', code: error };
-      store.sendCode(r.accessKeyId!, present(r.params.SecureMobilePhone));
-      return committed({ kind: 'body', body: {} });
+      const outcome = await store.sendCode(r.accessKeyId!, r.site, present(r.params.SecureMobilePhone));
+      if ('error' in outcome) return { kind: 'error', code: outcome.error };
+      return { kind: 'body', body: {} };
     },
-    GetResourceDirectory: (r) => {
+    GetResourceDirectory: async (r) => {
       const refused = anonymous(r);
       if (refused) return refused;
-      const error = store.stateError({ action: 'GetResourceDirectory', accessKeyId: r.accessKeyId!, site: r.site });
-      if (error) return { kind: 'error', code: error };
-      return { kind: 'body', body: directoryBody(store.directoryOf(r.accessKeyId!)!) };
+      const outcome = await store.getResourceDirectory(r.accessKeyId!, r.site);
+      if ('error' in outcome) return { kind: 'error', code: outcome.error };
+      return { kind: 'body', body: directoryBody(outcome.directory) };
     },
   };
 }

@@ -1,18 +1,10 @@
 /**
- * The state file (`--state-file PATH`): read once at start-up, written after every change.
+ * The JSON state (what `GET /_emulator/state` answers, and what `--state-file` held before it became SQLite): the
+ * checker a JSON state file goes through before ./sqlite.ts migrates it, and {@link StateFileError}.
  *
- * - A missing file is an empty state. A file that is not exactly a state this emulator wrote (not JSON, another
- *   format or version, a field of the wrong type, a dangling reference) is refused with a {@link StateFileError} that
- *   says where and what; the file is left as it is (the emulator does not start, so nothing overwrites it).
- * - Writes are atomic: the whole state goes to a temporary file next to the target (same directory, so the same file
- *   system), is flushed to disk, and is renamed over the target. A reader sees the old state or the new one, never a
- *   mix; a crash leaves the old file (and at worst a stray `*.tmp`).
- * - Writes are serialised: one at a time, in order. Changes made while a write is running are coalesced into the next
- *   write, and each {@link StateFile.save} resolves once a write that includes the caller's change is on disk.
+ * A document that is not exactly a state this emulator wrote (not JSON, another format or version, a field of the
+ * wrong type, a dangling reference) is refused with a message that says where and what; the file is left as it is.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import {
   ACCOUNT_TYPES,
   ID_PATTERNS,
@@ -140,105 +132,5 @@ export function checkState(value: Json): EmulatorState {
   } catch (e) {
     if (e instanceof Invalid) throw new Error(e.message);
     throw e;
-  }
-}
-
-// ------------------------------------------------------------------------------------------- the file
-
-/** How the state file is written; replaceable in tests (to slow writes down or count them). */
-export interface StateFileIo {
-  /** Writes `text` to `path` (a new file), durably. */
-  writeFile(path: string, text: string): Promise<void>;
-  rename(from: string, to: string): Promise<void>;
-  unlink(path: string): Promise<void>;
-}
-
-export const nodeIo: StateFileIo = {
-  async writeFile(path, text) {
-    const handle = await open(path, 'wx', 0o600);
-    try {
-      await handle.writeFile(text, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  },
-  rename,
-  unlink,
-};
-
-let tmpCounter = 0;
-
-export class StateFile {
-  private queue: Promise<void> = Promise.resolve();
-  private pending: Promise<void> | undefined;
-
-  constructor(
-    readonly path: string,
-    private readonly io: StateFileIo = nodeIo,
-  ) {}
-
-  /**
-   * The state in the file; undefined when there is no file. Throws a {@link StateFileError} when the file cannot be
-   * read or is not a state this emulator wrote, and when its directory does not exist (nothing could be saved).
-   */
-  load(): EmulatorState | undefined {
-    let dirOk = false;
-    try {
-      dirOk = statSync(dirname(this.path)).isDirectory();
-    } catch {
-      dirOk = false;
-    }
-    if (!dirOk) throw new StateFileError(this.path, `its directory ${dirname(this.path)} does not exist`, 'Create the directory or give another --state-file.');
-    let text: string;
-    try {
-      text = readFileSync(this.path, 'utf8');
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return undefined;
-      throw new StateFileError(this.path, code === 'EISDIR' ? 'it is a directory' : `it cannot be read (${code ?? (e as Error).message})`);
-    }
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (e) {
-      throw new StateFileError(this.path, `it is not JSON (${(e as Error).message})`);
-    }
-    try {
-      return checkState(value);
-    } catch (e) {
-      throw new StateFileError(this.path, `it is not a state of this emulator: ${(e as Error).message}`);
-    }
-  }
-
-  /**
-   * Saves the state `snapshot()` gives when the write starts. Resolves once a write that started after this call is
-   * on disk; rejects when that write failed (the state in memory is kept, and the next save writes all of it).
-   */
-  save(snapshot: () => string): Promise<void> {
-    if (this.pending) return this.pending;
-    const write = this.queue.then(() => {
-      this.pending = undefined;
-      return this.writeNow(snapshot());
-    });
-    this.pending = write;
-    this.queue = write.catch(() => undefined);
-    return write;
-  }
-
-  /** Resolves when every save so far has been written (or has failed). */
-  flush(): Promise<void> {
-    return this.queue;
-  }
-
-  private async writeNow(text: string): Promise<void> {
-    const tmp = join(dirname(this.path), `.${basename(this.path)}.${process.pid}.${++tmpCounter}.tmp`);
-    try {
-      await this.io.writeFile(tmp, text);
-      await this.io.rename(tmp, this.path);
-    } catch (e) {
-      await this.io.unlink(tmp).catch(() => undefined);
-      throw e;
-    }
   }
 }

@@ -1,10 +1,11 @@
 /**
- * The emulator's state and every operation on it. Each operation checks and changes the state in one synchronous
- * step, so concurrent requests cannot interleave between a check and its change (Node runs one at a time): of 50
- * simultaneous EnableResourceDirectory calls for one account, the first creates the directory and the other 49 find it.
+ * The emulator's operations on its state (kept by a ./backend.ts Backend). Each operation that checks and changes the
+ * state is one transaction, so concurrent requests cannot change the state between a check and its change: of 50
+ * simultaneous EnableResourceDirectory calls for one account, one creates the directory and the other 49 find it.
  */
 import { rules, type ActionName } from '../../../generated/rules.js';
 import type { Site } from '../../rules-types.js';
+import { MemoryBackend, transact, type Backend, type Table, type Transaction, type Write } from './backend.js';
 import type { Quota } from './contract.js';
 import {
   ACCOUNT_TYPES,
@@ -78,42 +79,58 @@ export interface AccountView extends EffectiveProfile {
 
 export type ProfilePatch = { [K in keyof AccountProfile]?: AccountProfile[K] | null };
 
-type Check = (store: Store, attempt: Attempt, profile: EffectiveProfile) => boolean;
+type Check = (tx: Transaction, attempt: Attempt, profile: EffectiveProfile) => boolean | Promise<boolean>;
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
+/** The `validCodes` key of an account's codes to a phone. */
+const codeSlot = (accessKeyId: string, phone: string): string => JSON.stringify([accessKeyId, phone]);
+/** The `codes` key of a sequence number: 12 digits, so that key order is the order sent. */
+const codeKey = (sequence: number): string => String(sequence).padStart(12, '0');
+/** How many codes a clean-up reads at a time. */
+const PRUNE_BATCH = 64;
+
+/** An enable's (or GetResourceDirectory's) outcome. */
+export type EnableOutcome = { readonly error: StateErrorCode } | { readonly directory: DirectoryRecord };
+
+/**
+ * The emulator's operations over a {@link Backend}. Every operation that checks and changes the state is one
+ * transaction ({@link transact}): its checks and its change apply to the same state, also when other requests (in
+ * this process or in others sharing the store) change it at the same time. Every lookup is one key of one table
+ * (see ./backend.ts), so a request's cost does not grow with the number of accounts.
+ */
 export class Store {
-  state: EmulatorState;
   private readonly checks: Record<StateErrorCode, Check>;
 
   constructor(
     private readonly options: StoreOptions,
-    initial?: EmulatorState,
+    readonly backend: Backend = new MemoryBackend(),
   ) {
-    this.state = initial ?? emptyState();
     for (const q of options.quotas.values()) {
       if (!(STATE_ERROR_PRECEDENCE as readonly string[]).includes(q.error)) {
         throw new Error(`The contract's quota of ${q.action} answers ${q.error}, which the emulator's STATE_ERROR_PRECEDENCE does not place`);
       }
     }
-    const quotaHit: Check = (s, a) => {
+    const quotaHit: Check = async (tx, a) => {
       const q = options.quotas.get(a.action);
-      return q !== undefined && s.codesSentToday(a.accessKeyId) >= q.limit;
+      return q !== undefined && (await this.codesSentToday(tx, a.accessKeyId)) >= q.limit;
     };
     this.checks = {
-      'EntityAlreadyExists.ResourceDirectory': (s, a) => s.directoryOf(a.accessKeyId) !== undefined,
-      'NotSupport.AccountInAnotherResourceDirectory': (_s, _a, p) => p.inAnotherResourceDirectory,
-      ResourceDirectoryNotInUse: (s, a) => s.directoryOf(a.accessKeyId) === undefined,
-      'NotSupport.Account.Site': (s, a) => {
-        const registered = s.state.accounts[a.accessKeyId]?.profile.site;
+      'EntityAlreadyExists.ResourceDirectory': async (tx, a) => (await this.directoryOf(tx, a.accessKeyId)) !== undefined,
+      'NotSupport.AccountInAnotherResourceDirectory': (_tx, _a, p) => p.inAnotherResourceDirectory,
+      ResourceDirectoryNotInUse: async (tx, a) => (await this.directoryOf(tx, a.accessKeyId)) === undefined,
+      'NotSupport.Account.Site': async (tx, a) => {
+        const registered = (await this.accountRecord(tx, a.accessKeyId))?.profile.site;
         return a.site !== undefined && registered !== undefined && registered !== a.site;
       },
-      'Invalid.AccountType': (_s, _a, p) => p.accountType !== 'enterprise',
-      EnterpriseRealNameVerificationError: (_s, _a, p) => !p.enterpriseVerified,
-      'Invalid.EnterpriseName': (_s, _a, p) => p.enterpriseName.trim() === '',
+      'Invalid.AccountType': (_tx, _a, p) => p.accountType !== 'enterprise',
+      EnterpriseRealNameVerificationError: (_tx, _a, p) => !p.enterpriseVerified,
+      'Invalid.EnterpriseName': (_tx, _a, p) => p.enterpriseName.trim() === '',
       SendValidateCodeExceedsLimitForAccount: quotaHit,
-      'Invalid.VerificationCode': (s, a) => a.enable?.mode === 'NewManagementAccount' && s.validCode(a.accessKeyId, a.enable.phone, a.enable.code) === undefined,
-      'InvalidParameter.ManagementAccountName.AlreadyUsed': (s, a) => a.enable?.mode === 'NewManagementAccount' && a.enable.maName !== undefined && s.nameUsed(a.enable.maName),
+      'Invalid.VerificationCode': async (tx, a) =>
+        a.enable?.mode === 'NewManagementAccount' && (await this.findValidCode(tx, a.accessKeyId, a.enable.phone, a.enable.code)) === undefined,
+      'InvalidParameter.ManagementAccountName.AlreadyUsed': async (tx, a) =>
+        a.enable?.mode === 'NewManagementAccount' && a.enable.maName !== undefined && (await this.isNameUsed(tx, a.enable.maName)),
     };
   }
 
@@ -121,39 +138,89 @@ export class Store {
     return this.options.site;
   }
 
-  // ----------------------------------------------------------------------------------------- reading
-
-  accountId(accessKeyId: string): string {
-    return this.state.accounts[accessKeyId]?.accountId ?? accountIdOf(accessKeyId);
+  private read<T>(body: (tx: Transaction) => Promise<T>): Promise<T> {
+    return transact(this.backend, body);
   }
 
-  profile(accessKeyId: string): EffectiveProfile {
-    return effectiveProfile(this.accountId(accessKeyId), this.state.accounts[accessKeyId]?.profile ?? {}, this.options.site);
+  // ----------------------------------------------------------------------------------------- reading (in a transaction)
+
+  private accountRecord(tx: Transaction, accessKeyId: string): Promise<AccountRecord | undefined> {
+    return tx.get<AccountRecord>('accounts', accessKeyId);
   }
 
-  directoryOf(accessKeyId: string): DirectoryRecord | undefined {
-    const id = this.state.accounts[accessKeyId]?.resourceDirectoryId;
-    return id ? this.state.directories[id] : undefined;
+  private async profileIn(tx: Transaction, accessKeyId: string): Promise<EffectiveProfile> {
+    const record = await this.accountRecord(tx, accessKeyId);
+    return effectiveProfile(record?.accountId ?? accountIdOf(accessKeyId), record?.profile ?? {}, this.options.site);
   }
 
-  codesSentToday(accessKeyId: string): number {
-    const sent = this.state.accounts[accessKeyId]?.verificationCodesSent;
+  private async directoryOf(tx: Transaction, accessKeyId: string): Promise<DirectoryRecord | undefined> {
+    const id = (await this.accountRecord(tx, accessKeyId))?.resourceDirectoryId;
+    return id ? tx.get<DirectoryRecord>('directories', id) : undefined;
+  }
+
+  private async codesSentToday(tx: Transaction, accessKeyId: string): Promise<number> {
+    const sent = (await this.accountRecord(tx, accessKeyId))?.verificationCodesSent;
     return sent && sent.day === utcDay(this.options.now()) ? sent.count : 0;
   }
 
-  /** Whether another directory's management account has this name (compared by {@link nameKey}). */
-  nameUsed(name: string): boolean {
-    const key = nameKey(name);
-    return Object.values(this.state.directories).some((d) => d.MasterAccountName !== '' && nameKey(d.MasterAccountName) === key);
+  private async isNameUsed(tx: Transaction, name: string): Promise<boolean> {
+    return (await tx.get('names', nameKey(name))) !== undefined;
+  }
+
+  /** The key and record of the code a NewManagementAccount enable may use, or undefined. */
+  private async findValidCode(tx: Transaction, accessKeyId: string, phone: string | undefined, code: string | undefined): Promise<[string, CodeRecord] | undefined> {
+    if (phone === undefined || code === undefined) return undefined;
+    const key = await tx.get<string>('validCodes', codeSlot(accessKeyId, phone));
+    if (key === undefined) return undefined;
+    const c = await tx.get<CodeRecord>('codes', key);
+    return c && c.code === code && c.consumedAt === null && c.supersededAt === null && Date.parse(c.expiresAt) > this.options.now() ? [key, c] : undefined;
+  }
+
+  private async viewIn(tx: Transaction, accessKeyId: string): Promise<AccountView> {
+    const record = await this.accountRecord(tx, accessKeyId);
+    return {
+      accessKeyId,
+      accountId: record?.accountId ?? accountIdOf(accessKeyId),
+      ...(await this.profileIn(tx, accessKeyId)),
+      resourceDirectoryId: record?.resourceDirectoryId ?? null,
+      verificationCodesSentToday: await this.codesSentToday(tx, accessKeyId),
+    };
+  }
+
+  /** The first of {@link STATE_ERROR_PRECEDENCE} that the action documents and that applies, or undefined. */
+  private async stateErrorIn(tx: Transaction, attempt: Attempt): Promise<StateErrorCode | undefined> {
+    const documented = rules.actions[attempt.action].errors as Readonly<Record<string, unknown>>;
+    const profile = await this.profileIn(tx, attempt.accessKeyId);
+    for (const code of STATE_ERROR_PRECEDENCE) {
+      if (Object.hasOwn(documented, code) && (await this.checks[code](tx, attempt, profile))) return code;
+    }
+    return undefined;
+  }
+
+  // ----------------------------------------------------------------------------------------- reading
+
+  profile(accessKeyId: string): Promise<EffectiveProfile> {
+    return this.read((tx) => this.profileIn(tx, accessKeyId));
+  }
+
+  /** GetResourceDirectory: the state error, or (none) the account's directory, read together. */
+  getResourceDirectory(accessKeyId: string, site: Site | undefined): Promise<EnableOutcome> {
+    return this.read(async (tx): Promise<EnableOutcome> => {
+      const error = await this.stateErrorIn(tx, { action: 'GetResourceDirectory', accessKeyId, site });
+      if (error) return { error };
+      const directory = await this.directoryOf(tx, accessKeyId);
+      if (!directory) throw new Error('GetResourceDirectory: no directory although ResourceDirectoryNotInUse did not apply');
+      return { directory };
+    });
   }
 
   /** The code a NewManagementAccount enable may use: sent for this account to this phone, not used, replaced or expired. */
-  validCode(accessKeyId: string, phone: string | undefined, code: string | undefined): CodeRecord | undefined {
-    if (phone === undefined || code === undefined) return undefined;
-    const now = this.options.now();
-    return this.state.verificationCodes.find(
-      (c) => c.account === accessKeyId && c.phone === phone && c.code === code && c.consumedAt === null && c.supersededAt === null && Date.parse(c.expiresAt) > now,
-    );
+  async validCode(accessKeyId: string, phone: string | undefined, code: string | undefined): Promise<CodeRecord | undefined> {
+    return (await this.read((tx) => this.findValidCode(tx, accessKeyId, phone, code)))?.[1];
+  }
+
+  stateError(attempt: Attempt): Promise<StateErrorCode | undefined> {
+    return this.read((tx) => this.stateErrorIn(tx, attempt));
   }
 
   codeStatus(c: CodeRecord): CodeStatus {
@@ -162,121 +229,207 @@ export class Store {
     return Date.parse(c.expiresAt) > this.options.now() ? 'valid' : 'expired';
   }
 
-  listCodes(filter: { account?: string; phone?: string } = {}): CodeView[] {
-    return this.state.verificationCodes
-      .filter((c) => (filter.account === undefined || c.account === filter.account) && (filter.phone === undefined || c.phone === filter.phone))
+  /** The codes sent (for an account: from its own list; otherwise all of them), oldest first. */
+  async listCodes(filter: { account?: string; phone?: string } = {}): Promise<CodeView[]> {
+    let codes: CodeRecord[];
+    if (filter.account !== undefined) {
+      const account = filter.account;
+      codes = await this.read(async (tx) => {
+        const keys = (await tx.get<string[]>('accountCodes', account)) ?? [];
+        const found = await Promise.all(keys.map((k) => tx.get<CodeRecord>('codes', k)));
+        return found.filter((c): c is CodeRecord => c !== undefined);
+      });
+    } else {
+      codes = (await this.backend.entries('codes')).map(([, c]) => c as CodeRecord);
+    }
+    return codes
+      .filter((c) => filter.phone === undefined || c.phone === filter.phone)
       .map((c) => ({ phone: c.phone, code: c.code, account: c.account, sentAt: c.sentAt, expiresAt: c.expiresAt, status: this.codeStatus(c) }));
   }
 
-  accountView(accessKeyId: string): AccountView {
-    return {
-      accessKeyId,
-      accountId: this.accountId(accessKeyId),
-      ...this.profile(accessKeyId),
-      resourceDirectoryId: this.state.accounts[accessKeyId]?.resourceDirectoryId ?? null,
-      verificationCodesSentToday: this.codesSentToday(accessKeyId),
-    };
+  accountView(accessKeyId: string): Promise<AccountView> {
+    return this.read((tx) => this.viewIn(tx, accessKeyId));
   }
 
-  /**
-   * The state error an attempt is answered with, or undefined: the first of {@link STATE_ERROR_PRECEDENCE} that the
-   * action documents and that applies.
-   */
-  stateError(attempt: Attempt): StateErrorCode | undefined {
-    const documented = rules.actions[attempt.action].errors as Readonly<Record<string, unknown>>;
-    const profile = this.profile(attempt.accessKeyId);
-    for (const code of STATE_ERROR_PRECEDENCE) {
-      if (Object.hasOwn(documented, code) && this.checks[code](this, attempt, profile)) return code;
-    }
-    return undefined;
+  /** The whole state, as `GET /_emulator/state` shows it (and as the JSON state file had it). */
+  async exportState(): Promise<EmulatorState> {
+    const state = emptyState();
+    for (const [k, v] of await this.backend.entries('accounts')) state.accounts[k] = v as AccountRecord;
+    for (const [k, v] of await this.backend.entries('directories')) state.directories[k] = v as DirectoryRecord;
+    state.verificationCodes = (await this.backend.entries('codes')).map(([, c]) => c as CodeRecord);
+    return state;
+  }
+
+  async counts(): Promise<{ accounts: number; directories: number }> {
+    return { accounts: await this.backend.count('accounts'), directories: await this.backend.count('directories') };
   }
 
   // ----------------------------------------------------------------------------------------- changing
 
-  private account(accessKeyId: string): AccountRecord {
-    let a = this.state.accounts[accessKeyId];
-    if (!a) {
-      a = { accountId: accountIdOf(accessKeyId), profile: {}, resourceDirectoryId: null, verificationCodesSent: null };
-      this.state.accounts[accessKeyId] = a;
-    }
-    return a;
-  }
-
-  /** Records a verification code sent to `phone` (default: the account's phone); the account's older codes to it are replaced. */
-  sendCode(accessKeyId: string, phone: string | undefined): CodeRecord {
-    const now = this.options.now();
-    const account = this.account(accessKeyId);
-    const to = phone ?? this.profile(accessKeyId).phone;
-    const today = utcDay(now);
-    account.verificationCodesSent = { day: today, count: (account.verificationCodesSent?.day === today ? account.verificationCodesSent.count : 0) + 1 };
-    const codes = this.state.verificationCodes.filter((c) => Date.parse(c.expiresAt) + CODE_RETENTION_MS > now);
-    for (const c of codes) if (c.account === accessKeyId && c.phone === to && c.consumedAt === null && c.supersededAt === null) c.supersededAt = iso(now);
-    const record: CodeRecord = { phone: to, code: newVerificationCode(), account: accessKeyId, sentAt: iso(now), expiresAt: iso(now + this.options.codeTtlMs), consumedAt: null, supersededAt: null };
-    codes.push(record);
-    this.state.verificationCodes = codes;
-    return record;
+  /** The account's record to write: a copy of the stored one with `change` applied, or a new one (registering its id). */
+  private async putAccount(tx: Transaction, accessKeyId: string, change: (a: AccountRecord) => AccountRecord): Promise<AccountRecord> {
+    const stored = await this.accountRecord(tx, accessKeyId);
+    const base: AccountRecord = stored ?? { accountId: accountIdOf(accessKeyId), profile: {}, resourceDirectoryId: null, verificationCodesSent: null };
+    if (!stored) tx.set('accountIds', base.accountId, 'account');
+    const next = change(base);
+    tx.set('accounts', accessKeyId, next);
+    return next;
   }
 
   /**
-   * The directory an attempt that passed {@link stateError} creates. With `dryRun` nothing is stored (the ids are
-   * fresh but not reserved) and no code is used; otherwise the account gets the directory and its code is consumed.
+   * SendVerificationCodeForEnableRD: the state error, or (none) a code recorded for `phone` (default: the account's
+   * phone), replacing the account's older code to it. Codes kept past their retention are forgotten first.
    */
-  enable(attempt: Attempt & { readonly enable: NonNullable<Attempt['enable']> }, dryRun: boolean): DirectoryRecord {
+  async sendCode(accessKeyId: string, site: Site | undefined, phone: string | undefined): Promise<{ error: StateErrorCode } | { code: CodeRecord }> {
     const now = this.options.now();
-    const { mode, maName } = attempt.enable;
-    const profile = this.profile(attempt.accessKeyId);
-    const directory: DirectoryRecord = {
-      ResourceDirectoryId: this.unique(newDirectoryId, (id) => Object.hasOwn(this.state.directories, id)),
-      RootFolderId: this.unique(newRootFolderId, (id) => Object.values(this.state.directories).some((d) => d.RootFolderId === id)),
-      MasterAccountId: mode === 'CurrentAccount' ? this.accountId(attempt.accessKeyId) : this.unique(newAccountId, (id) => this.accountIdTaken(id)),
-      MasterAccountName: mode === 'CurrentAccount' ? profile.name : (maName ?? ''),
-      CreateTime: iso(now),
-      ControlPolicyStatus: INITIAL_CONTROL_POLICY_STATUS,
-      MemberDeletionStatus: INITIAL_MEMBER_DELETION_STATUS,
-      ...(profile.enterpriseName.trim() !== '' ? { IdentityInformation: profile.enterpriseName } : {}),
-      enabledBy: attempt.accessKeyId,
-      enableMode: mode,
-    };
-    if (dryRun) return directory;
-    if (mode === 'NewManagementAccount') {
-      const code = this.validCode(attempt.accessKeyId, attempt.enable.phone, attempt.enable.code);
-      if (!code) throw new Error('enable: no valid verification code (stateError was not consulted)');
-      code.consumedAt = iso(now);
+    const sequence = await this.backend.nextSequence();
+    const outcome = await transact(this.backend, async (tx): Promise<{ error: StateErrorCode } | { code: CodeRecord }> => {
+      const error = await this.stateErrorIn(tx, { action: 'SendVerificationCodeForEnableRD', accessKeyId, site });
+      if (error) return { error };
+      const to = phone ?? (await this.profileIn(tx, accessKeyId)).phone;
+      const today = utcDay(now);
+      await this.putAccount(tx, accessKeyId, (a) => ({
+        ...a,
+        verificationCodesSent: { day: today, count: (a.verificationCodesSent?.day === today ? a.verificationCodesSent.count : 0) + 1 },
+      }));
+      const slot = codeSlot(accessKeyId, to);
+      const previousKey = await tx.get<string>('validCodes', slot);
+      const previous = previousKey === undefined ? undefined : await tx.get<CodeRecord>('codes', previousKey);
+      if (previous && previous.consumedAt === null && previous.supersededAt === null) tx.set('codes', previousKey!, { ...previous, supersededAt: iso(now) });
+      const key = codeKey(sequence);
+      const record: CodeRecord = { phone: to, code: newVerificationCode(), account: accessKeyId, sentAt: iso(now), expiresAt: iso(now + this.options.codeTtlMs), consumedAt: null, supersededAt: null };
+      tx.set('codes', key, record);
+      tx.set('validCodes', slot, key);
+      tx.set('accountCodes', accessKeyId, [...((await tx.get<string[]>('accountCodes', accessKeyId)) ?? []), key]);
+      return { code: record };
+    });
+    if ('code' in outcome) await this.prune(now);
+    return outcome;
+  }
+
+  /**
+   * Forgets the codes whose retention ended, oldest first, stopping at the first one still kept: each code is looked
+   * at once when it is forgotten (and the one kept, once per call), never the whole list.
+   */
+  private async prune(now: number): Promise<void> {
+    for (;;) {
+      const oldest = await this.backend.head('codes', PRUNE_BATCH);
+      let forgot = 0;
+      for (const [key, value] of oldest) {
+        if (Date.parse((value as CodeRecord).expiresAt) + CODE_RETENTION_MS > now) return;
+        await transact(this.backend, async (tx) => {
+          const c = await tx.get<CodeRecord>('codes', key);
+          if (!c) return;
+          tx.set('codes', key, undefined);
+          const keys = ((await tx.get<string[]>('accountCodes', c.account)) ?? []).filter((k) => k !== key);
+          tx.set('accountCodes', c.account, keys.length > 0 ? keys : undefined);
+          const slot = codeSlot(c.account, c.phone);
+          if ((await tx.get<string>('validCodes', slot)) === key) tx.set('validCodes', slot, undefined);
+        });
+        forgot++;
+      }
+      if (forgot < PRUNE_BATCH) return;
     }
-    this.state.directories[directory.ResourceDirectoryId] = directory;
-    this.account(attempt.accessKeyId).resourceDirectoryId = directory.ResourceDirectoryId;
-    return directory;
+  }
+
+  /**
+   * EnableResourceDirectory / InitResourceDirectory: the state error, or (none) the directory the attempt creates.
+   * With `dryRun` nothing is stored (the ids are fresh but not reserved) and no code is used; otherwise the account
+   * gets the directory and its code is consumed.
+   */
+  enable(attempt: Attempt & { readonly enable: NonNullable<Attempt['enable']> }, dryRun: boolean): Promise<EnableOutcome> {
+    return transact(this.backend, async (tx): Promise<EnableOutcome> => {
+      const error = await this.stateErrorIn(tx, attempt);
+      if (error) return { error };
+      const now = this.options.now();
+      const { mode, maName } = attempt.enable;
+      const profile = await this.profileIn(tx, attempt.accessKeyId);
+      const accountId = (await this.accountRecord(tx, attempt.accessKeyId))?.accountId ?? accountIdOf(attempt.accessKeyId);
+      const directory: DirectoryRecord = {
+        ResourceDirectoryId: await unique(newDirectoryId, (id) => tx.get('directories', id)),
+        RootFolderId: await unique(newRootFolderId, (id) => tx.get('roots', id)),
+        MasterAccountId: mode === 'CurrentAccount' ? accountId : await unique(newAccountId, (id) => tx.get('accountIds', id)),
+        MasterAccountName: mode === 'CurrentAccount' ? profile.name : (maName ?? ''),
+        CreateTime: iso(now),
+        ControlPolicyStatus: INITIAL_CONTROL_POLICY_STATUS,
+        MemberDeletionStatus: INITIAL_MEMBER_DELETION_STATUS,
+        ...(profile.enterpriseName.trim() !== '' ? { IdentityInformation: profile.enterpriseName } : {}),
+        enabledBy: attempt.accessKeyId,
+        enableMode: mode,
+      };
+      if (dryRun) return { directory };
+      if (mode === 'NewManagementAccount') {
+        const found = await this.findValidCode(tx, attempt.accessKeyId, attempt.enable.phone, attempt.enable.code);
+        if (!found) throw new Error('enable: no valid verification code (stateError was not consulted)');
+        tx.set('codes', found[0], { ...found[1], consumedAt: iso(now) });
+        tx.set('accountIds', directory.MasterAccountId, 'directory');
+      }
+      const id = directory.ResourceDirectoryId;
+      tx.set('directories', id, directory);
+      tx.set('roots', directory.RootFolderId, id);
+      if (directory.MasterAccountName !== '') tx.set('names', nameKey(directory.MasterAccountName), id);
+      await this.putAccount(tx, attempt.accessKeyId, (a) => ({ ...a, resourceDirectoryId: id }));
+      return { directory };
+    });
   }
 
   /** Sets (or, with null, clears back to the default) fields of an account's profile. */
-  setProfile(accessKeyId: string, patch: ProfilePatch): AccountView {
-    const profile = this.account(accessKeyId).profile;
-    for (const k of PROFILE_FIELDS) {
-      if (!Object.hasOwn(patch, k)) continue;
-      const v = patch[k];
-      if (v === null || v === undefined) delete profile[k];
-      else (profile as Record<string, unknown>)[k] = v;
-    }
-    return this.accountView(accessKeyId);
+  setProfile(accessKeyId: string, patch: ProfilePatch): Promise<AccountView> {
+    return transact(this.backend, async (tx) => {
+      await this.putAccount(tx, accessKeyId, (a) => {
+        const profile: Record<string, unknown> = { ...a.profile };
+        for (const k of PROFILE_FIELDS) {
+          if (!Object.hasOwn(patch, k)) continue;
+          const v = patch[k];
+          if (v === null || v === undefined) delete profile[k];
+          else profile[k] = v;
+        }
+        return { ...a, profile: profile as AccountProfile };
+      });
+      return this.viewIn(tx, accessKeyId);
+    });
   }
 
-  reset(): void {
-    this.state = emptyState();
+  reset(): Promise<void> {
+    return this.backend.clear();
   }
+}
 
-  snapshot(): string {
-    return `${JSON.stringify(this.state, null, 2)}\n`;
+/**
+ * The writes that load a whole state (a JSON state file being migrated) into an empty store, indexes included; codes
+ * get the keys `firstSequence`, `firstSequence + 1`, ... in their order.
+ */
+export function stateWrites(state: EmulatorState, firstSequence = 1): Write[] {
+  const writes: Write[] = [];
+  const set = (table: Table, key: string, value: unknown) => writes.push({ table, key, value });
+  for (const [ak, a] of Object.entries(state.accounts)) {
+    set('accounts', ak, a);
+    set('accountIds', a.accountId, 'account');
   }
-
-  private accountIdTaken(id: string): boolean {
-    return Object.values(this.state.accounts).some((a) => a.accountId === id) || Object.values(this.state.directories).some((d) => d.MasterAccountId === id);
+  for (const [id, d] of Object.entries(state.directories)) {
+    set('directories', id, d);
+    set('roots', d.RootFolderId, id);
+    if (d.MasterAccountName !== '') set('names', nameKey(d.MasterAccountName), id);
+    if (d.enableMode === 'NewManagementAccount') set('accountIds', d.MasterAccountId, 'directory');
   }
+  const byAccount = new Map<string, string[]>();
+  const slots = new Map<string, string>();
+  state.verificationCodes.forEach((c, i) => {
+    const key = codeKey(firstSequence + i);
+    set('codes', key, c);
+    byAccount.set(c.account, [...(byAccount.get(c.account) ?? []), key]);
+    slots.set(codeSlot(c.account, c.phone), key);
+  });
+  for (const [ak, keys] of byAccount) set('accountCodes', ak, keys);
+  for (const [slot, key] of slots) set('validCodes', slot, key);
+  return writes;
+}
 
-  private unique(make: () => string, taken: (id: string) => boolean): string {
-    for (;;) {
-      const id = make();
-      if (!taken(id)) return id;
-    }
+/** A fresh id that `taken` does not know. */
+async function unique(make: () => string, taken: (id: string) => Promise<unknown>): Promise<string> {
+  for (;;) {
+    const id = make();
+    if ((await taken(id)) === undefined) return id;
   }
 }
 
