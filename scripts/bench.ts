@@ -1,15 +1,19 @@
 /**
- * `npm run bench` (`-- --quick` for a short run): measures, side by side in one run on free loopback ports,
+ * `npm run bench` (`-- --quick` for a short run; `-- --emulator` for the stateful emulator's stores only): measures,
+ * side by side in one run on free loopback ports,
  *  - our mock, Prism's own CLI (`prism mock`) and a bare node:http server returning the same fixed body (the ceiling),
  *    under the same autocannon load, for GetResourceDirectory and a validated EnableResourceDirectory;
  *  - the client's per-call cost (build, validate, sign, send; default transport, and fetch) against the official SDK's,
  *    on the same no-op server;
  *  - `npm run build` (and, without --quick, `npm test`) wall time;
  *  - the mock's resident memory after start, after warm-up and after a soak, and its heap in use after a full GC.
+ * With `--emulator`: enables/s of the stateful emulator (each request a new account's CurrentAccount Enable) after 1k
+ * and after 100k accounts, for each store (memory, SQLite, and Redis when redis-server is installed), their ratio,
+ * and the in-memory emulator against the stateless mock's validated Enable.
  * Prints ratios; asserts nothing (targets are read off the ratios, see the README's Performance section).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -18,10 +22,15 @@ import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import { stringify } from 'yaml';
 import { bundledJson, repoRoot } from './paths.js';
+import { accountIdOf, openStateFile, RedisBackend, stateWrites, type Backend, type DirectoryRecord, type EmulatorState } from '../src/mock/emulator/index.js';
+import { emptyState } from '../src/mock/emulator/model.js';
+import { redisMissing, startRedis } from '../tests/helpers/redis.js';
 
 const quick = process.argv.includes('--quick');
 /** `--client`: only the client against the official SDK (about a minute). */
 const clientOnly = process.argv.includes('--client');
+/** `--emulator`: only the stateful emulator's stores at 1k and 100k accounts (a few minutes). */
+const emulatorOnly = process.argv.includes('--emulator');
 const duration = quick ? 5 : 15;
 const connections = 20;
 const soakSeconds = quick ? 10 : 60;
@@ -193,6 +202,128 @@ function clientLines(o: { ours: number; oursFetch: number; sdk: number }): strin
   ];
 }
 
+// ---------------------------------------------------------------------------------------------- the emulator's stores
+
+const EMULATOR_CONNECTIONS = 32;
+const SMALL = 1_000;
+const LARGE = 100_000;
+
+/** `n` as 6 letters and digits (ids of pre-filled directories, unique by construction). */
+function base62(n: number): string {
+  const digits = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  let out = '';
+  for (let i = 0; i < 6; i++) {
+    out = digits[n % 62] + out;
+    n = Math.floor(n / 62);
+  }
+  return out;
+}
+
+/**
+ * Accounts `from` .. `to - 1` (AccessKeyIds `fill-<i>`), each with the directory a CurrentAccount Enable gives it,
+ * written straight into a shared store in commits of 2000 accounts: what 99k Enables would leave, in seconds.
+ */
+async function bulkFill(backend: Backend, from: number, to: number): Promise<void> {
+  const createTime = new Date().toISOString();
+  for (let start = from; start < to; start += 2000) {
+    const state: EmulatorState = emptyState();
+    for (let i = start; i < Math.min(to, start + 2000); i++) {
+      const ak = `fill-${i}`;
+      const accountId = accountIdOf(ak);
+      const id = `rd-${base62(i)}`;
+      const directory: DirectoryRecord = {
+        ResourceDirectoryId: id, RootFolderId: `r-${base62(i)}`, MasterAccountId: accountId, MasterAccountName: `aliyun-${accountId}`, CreateTime: createTime,
+        ControlPolicyStatus: 'Disabled', MemberDeletionStatus: 'Disabled', IdentityInformation: 'Emulated Enterprise Co., Ltd.', enabledBy: ak, enableMode: 'CurrentAccount',
+      };
+      state.accounts[ak] = { accountId, profile: {}, resourceDirectoryId: id, verificationCodesSent: null };
+      state.directories[id] = directory;
+    }
+    if (!(await backend.commit([], stateWrites(state)))) throw new Error('bulk fill: commit refused');
+  }
+}
+
+/** Enables of new accounts (`<prefix>-0`, `<prefix>-1`, ...): for `seconds`, or `amount` requests. */
+async function enables(url: string, prefix: string, run: { seconds?: number; amount?: number }): Promise<LoadResult> {
+  let n = 0;
+  const base = `/?Action=EnableResourceDirectory&Version=2020-03-31&Format=JSON&EnableMode=CurrentAccount&AccessKeyId=${prefix}-`;
+  const r = await autocannon({
+    url,
+    method: 'POST',
+    connections: EMULATOR_CONNECTIONS,
+    ...(run.amount !== undefined ? { amount: run.amount } : { duration: run.seconds ?? duration }),
+    // No Authorization header: the account is the query's AccessKeyId (the header's credential would be one account).
+    headers: { accept: 'application/json' },
+    requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, path: `${base}${n++}` }) }],
+  } as never);
+  return { name: prefix, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, total: r.requests.total };
+}
+
+interface StoreRun {
+  readonly name: string;
+  readonly args: string[];
+  /** A connection to the mock's store for the bulk fill; undefined: fill through HTTP (memory). */
+  readonly open?: () => Backend;
+  readonly size?: () => string;
+}
+
+async function emulatorBench(scratch: string, children: ChildProcess[]): Promise<void> {
+  const seconds = quick ? 5 : 10;
+  console.log(`bench --emulator: ${EMULATOR_CONNECTIONS} connections, ${seconds} s per run, each request a new account's CurrentAccount Enable${quick ? ' (quick)' : ''}, node ${process.version}`);
+  const file = join(scratch, 'state.db');
+  const runs: StoreRun[] = [
+    { name: 'memory', args: ['--stateful'] },
+    { name: 'SQLite', args: ['--state-file', file], open: () => openStateFile(file), size: () => `${(statSync(file).size / 1048576).toFixed(1)} MB file + ${(statSync(`${file}-wal`).size / 1048576).toFixed(1)} MB WAL` },
+  ];
+  const missing = redisMissing();
+  const redis = missing ? undefined : await startRedis();
+  if (redis) runs.push({ name: 'Redis', args: ['--state', redis.url(0)], open: () => new RedisBackend(redis.url(0)) });
+  else console.log(`  (Redis skipped: ${missing})`);
+  const results: Array<{ name: string; small: LoadResult; large: LoadResult; size: string }> = [];
+  try {
+    const stateless = await startChild(process.execPath, [...mockCommand(), '--port', '0'], 'stateless mock');
+    children.push(stateless.child);
+    await load('warm-up', `${stateless.url}/?${qs('EnableResourceDirectory')}`, 2);
+    const statelessEnable = await autocannon({ url: `${stateless.url}/?${qs('EnableResourceDirectory')}`, method: 'POST', connections: EMULATOR_CONNECTIONS, duration: seconds, headers: loadHeaders });
+    stateless.child.kill('SIGTERM');
+    for (const run of runs) {
+      const mock = await startChild(process.execPath, [...mockCommand(), '--port', '0', ...run.args], `mock ${run.name}`);
+      children.push(mock.child);
+      // 1k accounts: the first through HTTP (also the warm-up), then the measured run.
+      await enables(mock.url, 'warm', { amount: SMALL });
+      const small = await enables(mock.url, 'small', { seconds });
+      // Up to 100k accounts: straight into the store when it is shared, else through HTTP.
+      const sofar = SMALL + small.total;
+      const started = performance.now();
+      if (run.open) {
+        const backend = run.open();
+        await bulkFill(backend, 0, LARGE - sofar);
+        await backend.close();
+      } else {
+        await enables(mock.url, 'fill', { amount: LARGE - sofar });
+      }
+      console.log(`  ${run.name}: filled to ${LARGE} accounts in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      await enables(mock.url, 'warm2', { seconds: 2 });
+      const large = await enables(mock.url, 'large', { seconds });
+      const size = run.size?.() ?? '';
+      mock.child.kill('SIGTERM');
+      for (const r of [small, large]) if (r.non2xx || r.errors) console.log(`  ${run.name}: ${r.non2xx} non-2xx, ${r.errors} errors in a run`);
+      results.push({ name: run.name, small, large, size });
+    }
+    const rps = (r: LoadResult) => r.rps.toFixed(0);
+    console.log('\nenables/s (each a new account)');
+    console.log(`  | accounts so far | ${results.map((r) => r.name).join(' | ')} |`);
+    console.log(`  |---|${results.map(() => '---').join('|')}|`);
+    console.log(`  | ${SMALL / 1000}k | ${results.map((r) => rps(r.small)).join(' | ')} |`);
+    console.log(`  | ${LARGE / 1000}k | ${results.map((r) => rps(r.large)).join(' | ')} |`);
+    console.log('\nsummary');
+    for (const r of results) console.log(`  ${r.name}: ${rps(r.large)} enables/s after ${LARGE / 1000}k accounts vs ${rps(r.small)} after ${SMALL / 1000}k: ${(r.large.rps / r.small.rps).toFixed(2)}x (flat: >= 0.8)${r.size ? `; ${r.size}` : ''}`);
+    const memory = results.find((r) => r.name === 'memory')!;
+    console.log(`  stateless mock's validated Enable: ${statelessEnable.requests.average.toFixed(0)} req/s; in-memory emulator vs stateless: ${(memory.small.rps / statelessEnable.requests.average).toFixed(2)}x after ${SMALL / 1000}k, ${(memory.large.rps / statelessEnable.requests.average).toFixed(2)}x after ${LARGE / 1000}k (target >= 0.5)`);
+  } finally {
+    await redis?.stop();
+  }
+}
+
 // ---------------------------------------------------------------------------------------------- main
 
 function wallTime(command: string, args: string[]): number {
@@ -206,6 +337,10 @@ async function main() {
   const scratch = mkdtempSync(join(tmpdir(), 'rd-bench-'));
   const children: ChildProcess[] = [];
   try {
+    if (emulatorOnly) {
+      await emulatorBench(scratch, children);
+      return;
+    }
     if (clientOnly) {
       console.log(`bench: the client against the official SDK${quick ? ' (quick)' : ''}, node ${process.version}`);
       const ceiling = await startCeiling(JSON.stringify({ RequestId: '0B7A2B2E-1D4D-4B54-9E47-5C2C1F2A3B4C' }));
