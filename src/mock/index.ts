@@ -1,6 +1,7 @@
 /**
  * The mock server as a library: `createMockServer(options)` → `{ listen(), close(), url, handle }`.
- * See src/mock/server.ts for the request pipeline and src/mock/handlers.ts for the per-action seam.
+ * See src/mock/pipeline.ts for the request pipeline (wired by src/mock/server.ts) and src/mock/handlers.ts for the
+ * per-action seam.
  */
 export { createMockServer, INVALID_PREFER, MOCK_LIMIT_DEFAULTS } from './server.js';
 export type { MockServer, MockServerOptions, MockResponseEvent, ControlRoutes } from './server.js';
