@@ -1,11 +1,13 @@
 /**
  * `npm run mock [-- --port 4010 --host 127.0.0.1 --verify-signatures --site intl|china --stateful --state-file PATH
- * --state redis://host:port/db * --max-body-bytes N --max-header-bytes N --headers-timeout-ms N --request-timeout-ms N]`:
+ * --state redis://host:port/db * --max-body-bytes N --max-header-bytes N --headers-timeout-ms N --request-timeout-ms N
+ * --cors [origin]]`:
  * serves the mock (src/mock/) until SIGINT/SIGTERM. Prints its URL alone on one line on stdout; everything else goes
  * to stderr. Exit codes: 2 for bad flags, 1 when it cannot start (contract, state file, port).
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { normaliseCorsFlag, parseCorsOrigin } from '../src/cors.js';
 import { createMockServer, DEFAULT_CODE_TTL_MS, MOCK_LIMIT_DEFAULTS, parseAccessKeys, StateFileError } from '../src/mock/index.js';
 import type { Site } from '../src/rules-types.js';
 
@@ -37,6 +39,9 @@ Options:
                          file is reported and left alone (exit 1)
   --state <url>          keep the state in Redis, redis://host:port/db (implies --stateful; not with --state-file):
                          mocks on several machines share one state
+  --cors [origin]        answer CORS preflights and add CORS headers for browsers: any origin (*) or only this
+                         one (e.g. https://app.example.com); allows the x-acs-*, Authorization, Content-Type and
+                         Accept headers, exposes x-acs-request-id (default: off, like Alibaba's gateway)
   -h, --help             this text
 
 Limits (past one: 400 InvalidParameter with an Alibaba error body, and the connection is closed):
@@ -66,7 +71,7 @@ function fail(message: string): never {
 // parseArgs takes `--port -1` for a forgotten value; join a negative number to its flag so that it is refused below
 // with the flag and the value named.
 const numericFlags = new Set(['--port', '--max-body-bytes', '--max-header-bytes', '--headers-timeout-ms', '--request-timeout-ms']);
-const args = process.argv.slice(2);
+const args = normaliseCorsFlag(process.argv.slice(2));
 for (let i = 0; i < args.length - 1; i++) {
   if (numericFlags.has(args[i]!) && /^-[\d.]/.test(args[i + 1]!)) args.splice(i, 2, `${args[i]}=${args[i + 1]}`);
 }
@@ -87,6 +92,7 @@ try {
       'max-header-bytes': { type: 'string' },
       'headers-timeout-ms': { type: 'string' },
       'request-timeout-ms': { type: 'string' },
+      cors: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -114,6 +120,13 @@ try {
 }
 const verifySignatures = values['verify-signatures'] === true;
 if (verifySignatures && accessKeys.size === 0) fail('--verify-signatures needs keys in MOCK_ACCESS_KEYS="id:secret,id2:secret2"');
+
+let cors: string | undefined;
+try {
+  cors = values.cors === undefined ? undefined : parseCorsOrigin(values.cors);
+} catch (e) {
+  fail((e as Error).message);
+}
 
 const stateFile = values['state-file'];
 if (stateFile !== undefined && stateFile.trim() === '') fail('--state-file needs a path');
@@ -156,6 +169,7 @@ try {
     maxHeaderBytes,
     headersTimeoutMs,
     requestTimeoutMs,
+    ...(cors !== undefined ? { cors } : {}),
   });
 } catch (e) {
   // a limit the checks above let through (they mirror the library's): a bad flag all the same
@@ -196,6 +210,7 @@ console.error(
   `mock: serving Resource Manager 2020-03-31 on ${url}/ (docs ${url}/docs/, description ${url}/openapi.yaml); ` +
     `signatures ${verifySignatures ? `verified (${accessKeys.size} key${accessKeys.size === 1 ? '' : 's'})` : 'not verified'}; ` +
     `site ${site ?? 'rules of both sites'}; ` +
+    `CORS ${cors === undefined ? 'off' : `for ${cors}`}; ` +
     (mock.emulator
       ? `stateful (${describeState(await mock.emulator.store.counts())}, ${mock.emulator.stateFile ? `file ${mock.emulator.stateFile}` : mock.emulator.description}; control routes on ${url}/_emulator/)`
       : 'stateless (answers from the contract examples)'),

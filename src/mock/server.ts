@@ -43,6 +43,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { rules } from '../../generated/rules.js';
 import type { ContractRules, Site } from '../rules-types.js';
+import { createCorsHandler } from '../cors.js';
 import { NonceCache } from './auth.js';
 import { buildCatalogue, catalogue as builtCatalogue, type Catalogue } from './catalogue.js';
 import { createEmulator, type Emulator, type EmulatorOptions } from './emulator/index.js';
@@ -111,6 +112,8 @@ export interface MockServerOptions {
   readonly onResponse?: (event: MockResponseEvent) => void;
   /** Called when a handler fails (the request is answered 500 InternalError). Default: console.error. */
   readonly onError?: (error: unknown, action: string | undefined) => void;
+  /** CORS for browsers (src/cors.ts): `*` or one origin. Default: off, like Alibaba's gateway. */
+  readonly cors?: string;
 }
 
 export interface MockServer {
@@ -169,7 +172,11 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
   }
   const emulator = options.stateful ? createEmulator(options.stateful === true ? {} : options.stateful, { site: options.site, contract, now: options.now ?? Date.now }) : undefined;
   const ctx = pipelineContext(options, limits, emulator, catalogue, contractFile);
-  const handle = (req: IncomingMessage, res: ServerResponse): void => handleRequest(ctx, req, res);
+  const cors = createCorsHandler(options.cors);
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    if (cors?.(req, res)) return;
+    handleRequest(ctx, req, res);
+  };
   const server = createServer(serverOptions(limits), handle);
   guardServer(ctx, server, handle);
   let url = '';
