@@ -7,7 +7,8 @@
  *   sign        src/proxy/resign.ts: re-signed for the upstream with `credentials`, else forwarded as signed
  *   forward     src/proxy/upstream.ts                                -> 504 Proxy.UpstreamTimeout / 502 Proxy.UpstreamUnreachable
  *   check       src/proxy/response-checks.ts                         -> with `errors`: 502 Proxy.ResponseViolation
- *   answer      the upstream's status, headers and body, plus `sl-violations` when something broke the contract
+ *   answer      the upstream's status, headers and body (the proxy's credentials, should the upstream echo them,
+ *               replaced by [REDACTED]), plus `sl-violations` when something broke the contract
  *
  * Every violation is handed to `onViolation` as one record (and its JSON line), redacted of the credentials.
  */
@@ -129,14 +130,23 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     res.end(body);
   }
 
+  /** The upstream's answer as it is, but for the proxy's credentials (an upstream echoing them does not hand them on). */
   function forwardAnswer(res: ServerResponse, answer: UpstreamResponse, violations: readonly ContractViolation[]): void {
     const headers: OutgoingHttpHeaders = {};
-    for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
-    headers['content-length'] = answer.body.length;
+    for (const [name, value] of Object.entries(answer.headers)) {
+      if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = Array.isArray(value) ? value.map(redact) : redact(String(value));
+    }
+    let body = answer.body;
+    if (credentials) {
+      const text = body.toString('utf8');
+      const clean = redact(text);
+      if (clean !== text) body = Buffer.from(clean, 'utf8');
+    }
+    headers['content-length'] = body.length;
     const sl = slViolationsHeader(violations);
     if (sl) headers['sl-violations'] = redact(sl);
     res.writeHead(answer.status, headers);
-    res.end(answer.body);
+    res.end(body);
   }
 
   async function exchange(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
