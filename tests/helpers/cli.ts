@@ -12,3 +12,5 @@ export const mockScript = join(repoRoot, 'scripts', 'mock.ts');
 
 /** The arguments for `spawn(process.execPath, ...)` that run `script` with `args` in this one process. */
 export const scriptArgs = (script: string, args: readonly string[] = []): string[] => ['--import', tsxLoader, script, ...args];
+
+export const proxyScript = join(repoRoot, 'scripts', 'proxy.ts');
