@@ -6,7 +6,9 @@
  *  - the client's per-call cost (build, validate, sign, send; default transport, and fetch) against the official SDK's,
  *    on the same no-op server;
  *  - `npm run build` (and, without --quick, `npm test`) wall time;
- *  - the mock's resident memory after start, after warm-up and after a soak, and its heap in use after a full GC.
+ *  - the mock's resident memory after start, after warm-up and after a soak, and its heap in use after a full GC;
+ *  - the contract proxy's overhead per request: the mock called through `npm run proxy` (re-signing, both directions
+ *    checked) against the mock called directly, one request at a time (latency) and under load (req/s).
  * With `--emulator`: enables/s of the stateful emulator (each request a new account's CurrentAccount Enable) after 1k
  * and after 100k accounts, for each store (memory, SQLite, and Redis when redis-server is installed), their ratio,
  * and the in-memory emulator against the stateless mock's validated Enable.
@@ -31,6 +33,8 @@ const quick = process.argv.includes('--quick');
 const clientOnly = process.argv.includes('--client');
 /** `--emulator`: only the stateful emulator's stores at 1k and 100k accounts (a few minutes). */
 const emulatorOnly = process.argv.includes('--emulator');
+/** `--proxy`: only the proxy's overhead against a direct call to the mock (about a minute). */
+const proxyOnly = process.argv.includes('--proxy');
 const duration = quick ? 5 : 15;
 const connections = 20;
 const soakSeconds = quick ? 10 : 60;
@@ -324,6 +328,61 @@ async function emulatorBench(scratch: string, children: ChildProcess[]): Promise
   }
 }
 
+// ---------------------------------------------------------------------------------------------- proxy overhead
+
+/** The proxy as `npm run proxy` runs it (package.json: `node --import tsx scripts/proxy.ts`), as one node process. */
+function proxyCommand(): string[] {
+  const script: string = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).scripts.proxy;
+  const words = script.split(/\s+/);
+  if (words[0] !== 'node' || !words.includes('scripts/proxy.ts')) throw new Error(`package.json's proxy script is not "node ... scripts/proxy.ts": ${script}`);
+  return words.slice(1);
+}
+
+/**
+ * GetResourceDirectory with well-formed HMAC-SHA1 signing parameters (the mock, without --verify-signatures, does not
+ * check the signature), so that the proxy finds nothing to report and measures its conforming path: parse, check the
+ * request, re-sign for the mock (credentials given), forward, check the answer against its schema, pass it on.
+ */
+const proxyPath = `/?${new URLSearchParams({
+  Action: 'GetResourceDirectory', Version: '2020-03-31', Format: 'JSON', AccessKeyId: 'bench', SignatureMethod: 'HMAC-SHA1', SignatureVersion: '1.0',
+  SignatureNonce: 'bench-nonce', Timestamp: '2026-01-01T00:00:00Z', Signature: 'YmVuY2g=',
+})}`;
+
+async function proxyOverhead(mockUrl: string, children: ChildProcess[]): Promise<string[]> {
+  const proxy = await startChild(process.execPath, [...proxyCommand(), '--upstream', mockUrl, '--port', '0', '--access-key-id', 'bench-upstream', '--access-key-secret', 'bench-upstream-secret'], 'proxy');
+  children.push(proxy.child);
+  const check = await fetch(proxy.url + proxyPath, { method: 'POST' });
+  if (check.status !== 200 || check.headers.get('sl-violations') !== null) throw new Error(`the proxy's bench request is not conforming: ${check.status} ${check.headers.get('sl-violations')}`);
+  await check.text();
+  const measure = async (name: string, url: string, conns: number) => {
+    await autocannon({ url, method: 'POST', connections: conns, duration: warmUpSeconds });
+    const r = await autocannon({ url, method: 'POST', connections: conns, duration });
+    return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
+  };
+  const lines: string[] = [];
+  console.log('\nproxy overhead (GetResourceDirectory)');
+  for (const conns of [1, connections]) {
+    const direct = await measure('direct', mockUrl + proxyPath, conns);
+    const via = await measure('via proxy', proxy.url + proxyPath, conns);
+    for (const r of [direct, via]) {
+      console.log(`  ${String(conns).padStart(2)} conn ${r.name.padEnd(10)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${r.p50} ms   p99 ${r.p99} ms   errors ${r.errors}   non-2xx ${r.non2xx}`);
+    }
+    if (conns === 1) {
+      // One connection, one request at a time: the time per request is the inverse of the rate (autocannon's latency
+      // figures are whole milliseconds, too coarse here).
+      const perRequest = (r: { rps: number }) => 1000 / r.rps;
+      lines.push(
+        `proxy per request, one at a time: ${perRequest(via).toFixed(3)} ms through the proxy vs ${perRequest(direct).toFixed(3)} ms direct ` +
+          `(+${(perRequest(via) - perRequest(direct)).toFixed(3)} ms): proxy vs direct: ${(perRequest(via) / perRequest(direct)).toFixed(2)}x time per request`,
+      );
+    } else {
+      lines.push(`proxy under load (${conns} connections): ${via.rps.toFixed(0)} vs ${direct.rps.toFixed(0)} req/s direct: proxy vs direct: ${(via.rps / direct.rps).toFixed(2)}x req/s`);
+    }
+  }
+  proxy.child.kill('SIGTERM');
+  return lines;
+}
+
 // ---------------------------------------------------------------------------------------------- main
 
 function wallTime(command: string, args: string[]): number {
@@ -347,6 +406,15 @@ async function main() {
       children.push(ceiling.child);
       console.log('\nsummary');
       for (const line of clientLines(await clientOverhead(ceiling.url))) console.log(`  ${line}`);
+      return;
+    }
+    if (proxyOnly) {
+      console.log(`bench: the proxy against a direct call to the mock${quick ? ' (quick)' : ''}, node ${process.version}`);
+      const mock = await startChild(process.execPath, [...mockCommand(), '--port', '0', '--host', '127.0.0.1'], 'mock');
+      children.push(mock.child);
+      const lines = await proxyOverhead(mock.url, children);
+      console.log('\nsummary');
+      for (const line of lines) console.log(`  ${line}`);
       return;
     }
     console.log(`bench: ${connections} connections, ${duration} s per run${quick ? ' (quick)' : ''}, node ${process.version}`);
@@ -382,6 +450,7 @@ async function main() {
 
     const overhead = await clientOverhead(ceiling.url);
     summary.push(...clientLines(overhead));
+    summary.push(...(await proxyOverhead(mock.url, children)));
 
     await load('warm-up', `${mock.url}/?${qs('EnableResourceDirectory')}`, 10);
     const rssWarm = rssKb(mock.child.pid!);

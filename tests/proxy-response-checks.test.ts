@@ -33,7 +33,7 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
   res.writeHead(status, { 'content-type': 'application/json;charset=utf-8', 'x-acs-request-id': RID, ...headers });
   res.end(text);
 };
-const good = { ...(successBodies.GetResourceDirectory as object), RequestId: RID };
+const good = { ...(successBodies.GetResourceDirectory as { ResourceDirectory: Record<string, string> }), RequestId: RID };
 const errorOf = (code: string, message = 'message') => ({ RequestId: RID, HostId: 'resourcemanager.aliyuncs.com', Code: code, Message: message, Recommend: 'https://api.aliyun.com/troubleshoot' });
 
 const call = (style: Style, via: TestProxy, o: Partial<SignedRequestOptions> = {}) => send(style, via.url, { id: CALLER.id, secret: CALLER.secret, ...o });
