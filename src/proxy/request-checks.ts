@@ -9,11 +9,11 @@ import { actionRules, loadContracts, type VersionContract } from './contracts.js
 import { firstHeader, present, requestedAction, requestedVersion, signingStyle, type ProxyRequest } from './request.js';
 import { seenValue, type ContractViolation, type RuleName, type Severity } from './violations.js';
 
-/** Parameters of the signing schemes (not the action's), which every action accepts. */
-export const COMMON_PARAMETERS = new Set([
-  'Action', 'Version', 'Format', 'RegionId',
-  'AccessKeyId', 'Signature', 'SignatureMethod', 'SignatureVersion', 'SignatureNonce', 'SignatureType', 'Timestamp', 'SecurityToken',
-]);
+/** Parameters every action of a contract accepts besides its own: routing and the HMAC-SHA1 signing parameters. */
+function commonParameters(contract: VersionContract): ReadonlySet<string> {
+  const { routing, signing } = contract.rules.commonParameters;
+  return new Set([...routing, ...signing['HMAC-SHA1']]);
+}
 const CLASSIC_REQUIRED = ['AccessKeyId', 'Signature', 'SignatureMethod', 'SignatureVersion', 'SignatureNonce', 'Timestamp'] as const;
 const ACS3_REQUIRED_HEADERS = ['x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256'] as const;
 const TIMESTAMP = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$/;
@@ -71,8 +71,9 @@ export function checkRequest(r: ProxyRequest, site: Site | undefined): RequestCh
       add('request.parameter', where(v.parameter), r.params[v.parameter], `${v.detail} (the service answers ${v.status} ${v.code})`);
     }
     const own = new Set(rules.parameters.map((p) => p.name));
+    const common = commonParameters(contract);
     for (const name of Object.keys(r.params)) {
-      if (!own.has(name) && !COMMON_PARAMETERS.has(name)) {
+      if (!own.has(name) && !common.has(name)) {
         add('request.parameter.undocumented', where(name), r.params[name], `a parameter of ${action} (${[...own].join(', ') || 'none'}) or of the signing scheme`, 'warning');
       }
     }
