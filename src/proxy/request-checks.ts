@@ -14,8 +14,10 @@ function commonParameters(contract: VersionContract): ReadonlySet<string> {
   const { routing, signing } = contract.rules.commonParameters;
   return new Set([...routing, ...signing['HMAC-SHA1']]);
 }
-const CLASSIC_REQUIRED = ['AccessKeyId', 'Signature', 'SignatureMethod', 'SignatureVersion', 'SignatureNonce', 'Timestamp'] as const;
-const ACS3_REQUIRED_HEADERS = ['x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256'] as const;
+/** What each signing style requires, from the contract model: of the request's version, else of any contract. */
+function signingRequired(contract: VersionContract | undefined) {
+  return (contract ?? loadContracts().values().next().value!).rules.commonParameters.signingRequired;
+}
 const TIMESTAMP = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
@@ -79,11 +81,16 @@ export function checkRequest(r: ProxyRequest, site: Site | undefined): RequestCh
     }
   }
 
-  checkSigningShape(r, add);
+  checkSigningShape(r, signingRequired(contract), add);
   return { violations: out, contract, action, version };
 }
 
-function checkSigningShape(r: ProxyRequest, add: (rule: RuleName, where: string, seen: unknown, expected: string) => void): void {
+function checkSigningShape(
+  r: ProxyRequest,
+  required: VersionContract['rules']['commonParameters']['signingRequired'],
+  add: (rule: RuleName, where: string, seen: unknown, expected: string) => void,
+): void {
+  const acs3Headers = required['ACS3-HMAC-SHA256'];
   const style = signingStyle(r);
   if (style === undefined) {
     add('request.signature', 'header.authorization', undefined, 'an ACS3-HMAC-SHA256 Authorization header or the HMAC-SHA1 parameters (AccessKeyId, Signature, ...)');
@@ -96,11 +103,11 @@ function checkSigningShape(r: ProxyRequest, add: (rule: RuleName, where: string,
     if (!parsed) {
       add('request.signature', 'header.authorization', authorization.split(' ')[0], 'ACS3-HMAC-SHA256 Credential=<AccessKeyId>,SignedHeaders=<a;b>,Signature=<hex>');
     } else {
-      for (const h of ['host', ...ACS3_REQUIRED_HEADERS]) {
+      for (const h of ['host', ...acs3Headers]) {
         if (!parsed.signedHeaders.includes(h)) add('request.signature', 'header.authorization.SignedHeaders', parsed.signedHeaders.join(';'), `SignedHeaders includes ${h}`);
       }
     }
-    for (const h of ACS3_REQUIRED_HEADERS) if (!present(firstHeader(r.headers, h))) add('request.signature', `header.${h}`, undefined, `${h} is required`);
+    for (const h of acs3Headers) if (!present(firstHeader(r.headers, h))) add('request.signature', `header.${h}`, undefined, `${h} is required`);
     const date = firstHeader(r.headers, 'x-acs-date');
     if (present(date) && !TIMESTAMP.test(date)) add('request.signature', 'header.x-acs-date', date, 'yyyy-MM-ddTHH:mm:ssZ (UTC)');
     const sha = firstHeader(r.headers, 'x-acs-content-sha256');
@@ -110,7 +117,7 @@ function checkSigningShape(r: ProxyRequest, add: (rule: RuleName, where: string,
     }
     return;
   }
-  for (const name of CLASSIC_REQUIRED) if (!present(r.params[name])) add('request.signature', `query.${name}`, undefined, `${name} is required with HMAC-SHA1`);
+  for (const name of required['HMAC-SHA1']) if (!present(r.params[name])) add('request.signature', `query.${name}`, undefined, `${name} is required with HMAC-SHA1`);
   const p = r.params;
   if (present(p.SignatureMethod) && p.SignatureMethod !== 'HMAC-SHA1') add('request.signature', 'query.SignatureMethod', p.SignatureMethod, 'HMAC-SHA1');
   if (present(p.SignatureVersion) && p.SignatureVersion !== '1.0') add('request.signature', 'query.SignatureVersion', p.SignatureVersion, '1.0');
