@@ -136,3 +136,19 @@ it('a body larger than 1 MiB is answered 400 InvalidParameter', async () => {
   expect(res.status).toBe(400);
   expect((await res.json()).Code).toBe('InvalidParameter');
 });
+
+describe.each(STYLES)('%s with a site', (style) => {
+  let intl: TestProxy;
+  beforeAll(async () => {
+    intl = await startProxy({ upstream: mock.url, credentials: UPSTREAM, site: 'intl' });
+  });
+  afterAll(() => intl.close());
+
+  it("the site's rules apply only with it (a China number on the international site)", async () => {
+    const o = { action: 'SendVerificationCodeForEnableRD', params: { SecureMobilePhone: '86-13900001234' } };
+    expect((await call(style, o)).violations).toEqual([]);
+    const a = await call(style, o, intl);
+    expectViolation(a, 'request.parameter', 'query.SecureMobilePhone');
+    expect(a.violations[0]!.message).toContain('InvalidParameter.MobileCountryCode');
+  });
+});
