@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RULES } from '../src/proxy/index.js';
 import { startMock, type TestMock } from './helpers/mock.js';
+import { parseResponses, rawExchange } from './helpers/wire.js';
 import { send, startProxy, STYLES, type ProxyAnswer, type SignedRequestOptions, type Style, type TestProxy } from './helpers/proxy.js';
 
 const CALLER = { id: 'LTAI5tRequestChecks', secret: 'RequestChecksSecret0123' };
@@ -151,4 +152,18 @@ describe.each(STYLES)('%s with a site', (style) => {
     expectViolation(a, 'request.parameter', 'query.SecureMobilePhone');
     expect(a.violations[0]!.message).toContain('InvalidParameter.MobileCountryCode');
   });
+});
+
+it.each([
+  ['a raw non-ASCII byte in the request line', Buffer.from('POST /?Action=GetResourceDirectory&AccessKeyId=\xe9 HTTP/1.1\r\nHost: x\r\n\r\n', 'latin1')],
+  ['a malformed header line', 'POST / HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n'],
+  ['bad chunking', 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'],
+])('what Node\'s parser refuses (%s) is answered 400 InvalidParameter, Alibaba-shaped, and the connection closed', async (_name, payload) => {
+  const r = await rawExchange(proxy.port, payload);
+  expect(r.closed).toBe(true);
+  const [answer] = parseResponses(r.data).responses;
+  expect(answer?.status).toBe(400);
+  const body = JSON.parse(answer!.body.toString());
+  expect(body.Code).toBe('InvalidParameter');
+  expect(body.RequestId).toBe(answer!.headers['x-acs-request-id']);
 });

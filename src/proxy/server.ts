@@ -2,7 +2,7 @@
  * The contract proxy: forwards each RPC request to an upstream (Alibaba Cloud's endpoint, or any server that speaks
  * it) and checks both directions against the contract of the request's version (src/proxy/contracts.ts):
  *
- *   read        the request (at most maxBodyBytes)                  -> 400 InvalidParameter, connection closed
+ *   read        the request (at most maxBodyBytes; what Node's parser refuses too) -> 400 InvalidParameter, connection closed
  *   check       src/proxy/request-checks.ts                          -> with `errors`: 400 InvalidParameter, not forwarded
  *   sign        src/proxy/resign.ts: re-signed for the upstream with `credentials`, else forwarded as signed
  *   forward     src/proxy/upstream.ts                                -> 504 Proxy.UpstreamTimeout / 502 Proxy.UpstreamUnreachable
@@ -15,6 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { createCorsHandler } from '../cors.js';
 import { contentType, errorBody, negotiate, type Format } from '../mock/render.js';
 import type { Site } from '../rules-types.js';
@@ -233,7 +234,22 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
   }
 
   const server = createServer({ keepAliveTimeout: 5_000 }, handle);
-  server.on('clientError', (_err, socket) => socket.destroy());
+  // What Node's HTTP parser refuses (malformed request line or headers, bad chunking): an Alibaba-shaped 400, as the
+  // mock answers it, then the connection is closed.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    // Node's own reference to the answer in progress on this socket: once it has started, only closing is left.
+    const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+    if (err.code === 'ECONNRESET' || err.code === 'EPIPE' || !socket.writable || inFlight?.headersSent || inFlight?.req.complete) {
+      socket.destroy();
+      return;
+    }
+    const requestId = randomUUID().toUpperCase();
+    const body = errorBody('json', requestId, hostId, 'InvalidParameter', `Specified parameter format is not valid. The request is not valid HTTP/1.1 (${err.code ?? 'parse error'}).`);
+    socket.end(
+      `HTTP/1.1 400 Bad Request\r\ncontent-type: ${contentType('json')}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nx-acs-request-id: ${requestId}\r\nconnection: close\r\n\r\n${body}`,
+    );
+    setTimeout(() => socket.destroy(), 2_000).unref();
+  });
   let url = '';
   return {
     server,
