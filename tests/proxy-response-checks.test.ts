@@ -182,6 +182,24 @@ describe.each(STYLES)('%s', (style) => {
   });
 });
 
+it('a kept-alive connection the upstream closed meanwhile: sent once more on a new one, not answered 502', async () => {
+  const served = new WeakSet<object>();
+  drift.handler = (req, res) => {
+    const socket = res.socket!;
+    if (served.has(socket)) return void socket.destroy(); // as if closed while idle: no byte of an answer
+    served.add(socket);
+    json(200, good)(req, res);
+  };
+  for (const style of STYLES) {
+    const first = await call(style, proxy);
+    expect(first.status).toBe(200);
+    const before = drift.requests.length;
+    const second = await call(style, proxy);
+    expect(second.status, second.text).toBe(200);
+    expect(drift.requests.length - before).toBe(2);
+  }
+});
+
 it('an upstream that is not listening: 502 Proxy.UpstreamUnreachable in the representation asked for', async () => {
   const gone = await startProxy({ upstream: 'http://127.0.0.1:9', credentials: UPSTREAM });
   try {

@@ -1,6 +1,9 @@
 /**
  * Sends a request to the upstream (node:http or node:https, connections kept alive) and reads its whole answer,
  * decoding a gzip, deflate or br body (the proxy asks for identity, but a server may compress anyway).
+ * A request on a kept-alive connection the upstream had closed meanwhile (ECONNRESET before any byte of the answer) is
+ * sent once more on a new connection, as Node's documentation advises; it carries the same nonce, so an upstream that
+ * did receive the first one refuses the second (SignatureNonceUsed) instead of acting twice.
  * Fails with an UpstreamError: `timeout` when no complete answer came within the time limit, `unreachable` when the
  * connection could not be made or broke before the answer was complete, `too-large` past the size limit.
  */
@@ -45,7 +48,7 @@ export function createUpstream(url: URL, options: { timeoutMs: number; maxRespon
     host: url.host,
     close: () => agent.destroy(),
     send(up) {
-      return new Promise<UpstreamResponse>((resolve, reject) => {
+      const attempt = (retry: boolean): Promise<UpstreamResponse> => new Promise<UpstreamResponse>((resolve, reject) => {
         let settled = false;
         const fail = (e: UpstreamError) => {
           if (settled) return;
@@ -90,9 +93,20 @@ export function createUpstream(url: URL, options: { timeoutMs: number; maxRespon
             });
           },
         );
-        req.on('error', (e: NodeJS.ErrnoException) => fail(new UpstreamError('unreachable', `${url.origin}: ${e.code ?? e.message}`)));
+        let answered = false;
+        req.on('response', () => (answered = true));
+        req.on('error', (e: NodeJS.ErrnoException) => {
+          if (retry && !answered && !settled && req.reusedSocket && e.code === 'ECONNRESET') {
+            settled = true;
+            clearTimeout(timer);
+            attempt(false).then(resolve, reject);
+            return;
+          }
+          fail(new UpstreamError('unreachable', `${url.origin}: ${e.code ?? e.message}`));
+        });
         req.end(up.body);
       });
+      return attempt(true);
     },
   };
 }
