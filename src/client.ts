@@ -42,7 +42,7 @@
  * With HMAC-SHA1 and STS the token is in the URL, so the response handed back then has an empty `url`.
  */
 import type { Client } from 'openapi-fetch';
-import type { paths } from '../generated/types.js';
+import type { paths } from '../generated/client.js';
 import { clientActions, type ActionTypes, type ClientActionName, type ResourceDirectoryActions } from '../generated/client.js';
 import type { CallOptions, Site } from './client-types.js';
 import { callAction, type CallContext } from './client-call.js';

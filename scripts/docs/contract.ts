@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { deref as derefNode, localLookup } from '../contract/deref.js';
-import { bundledJson } from '../paths.js';
+import { apiFile, apiIndex } from '../paths.js';
 
 export interface Ref { $ref: string }
 
@@ -123,8 +123,9 @@ export interface ErrorRow {
 
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
-export function loadBundledContract(): Document {
-  return JSON.parse(readFileSync(bundledJson, 'utf8')) as Document;
+/** The published description of an API (default: the default API, the first of the build's). */
+export function loadBundledContract(api = apiIndex()[0]!): Document {
+  return JSON.parse(readFileSync(apiFile(api, 'openapi.json'), 'utf8')) as Document;
 }
 
 /** Follows local `#/...` references until a non-reference node is reached (the build's resolver). */
