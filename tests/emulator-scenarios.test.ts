@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { accountIdOf, defaultPhone, DEFAULT_CODE_TTL_MS, STATE_ERROR_PRECEDENCE } from '../src/mock/index.js';
 import { buildModel } from '../scripts/gen-15-rules.js';
-import { doc, operation, repoRoot } from './helpers/contract.js';
+import { apiFile, doc, operation, repoRoot } from './helpers/contract.js';
 import { newAccount, otherCode, startEmulator, type Emu } from './helpers/emulator.js';
 import { startMock, statusOf, XML_TYPE } from './helpers/mock.js';
 
@@ -547,7 +547,7 @@ describe('stateful emulator, --site china', () => {
 
 describe('the quota is the contract\'s', () => {
   it('a contract with limit 3 refuses the 4th code', async () => {
-    const contract = JSON.parse(readFileSync(join(repoRoot, 'generated', 'openapi.json'), 'utf8'));
+    const contract = JSON.parse(readFileSync(apiFile('ResourceManager/2020-03-31', 'openapi.json'), 'utf8'));
     contract.paths['/#Action=SendVerificationCodeForEnableRD'].post['x-acs-quota'].limit = 3;
     const emu = await startEmulator({ contract: buildModel(contract) });
     try {
