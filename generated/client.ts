@@ -15,6 +15,6 @@ export const clientActionsByApi = {
 
 /** Each API's methods and per-action types. */
 export interface ApiSurfaces {
-  "ResourceManager/2020-03-31": { actions: ResourceManager20200331.ResourceDirectoryActions; types: ResourceManager20200331.ActionTypes };
-  "ResourceDirectoryMaster/2022-04-19": { actions: ResourceDirectoryMaster20220419.ResourceDirectoryActions; types: ResourceDirectoryMaster20220419.ActionTypes };
+  "ResourceManager/2020-03-31": { actions: ResourceManager20200331.ResourceDirectoryActions; types: ResourceManager20200331.ActionTypes; paths: import('./ResourceManager-2020-03-31/types.js').paths };
+  "ResourceDirectoryMaster/2022-04-19": { actions: ResourceDirectoryMaster20220419.ResourceDirectoryActions; types: ResourceDirectoryMaster20220419.ActionTypes; paths: import('./ResourceDirectoryMaster-2022-04-19/types.js').paths };
 }

@@ -172,7 +172,7 @@ export async function generate(): Promise<string[]> {
     `export const clientActionsByApi = {\n${apis.map((api) => `  ${lit(api.id)}: ${identifier(api.folder)}.clientActions,`).join('\n')}\n} as const;`,
     '',
     '/** Each API\'s methods and per-action types. */',
-    `export interface ApiSurfaces {\n${apis.map((api) => `  ${lit(api.id)}: { actions: ${identifier(api.folder)}.ResourceDirectoryActions; types: ${identifier(api.folder)}.ActionTypes };`).join('\n')}\n}`,
+    `export interface ApiSurfaces {\n${apis.map((api) => `  ${lit(api.id)}: { actions: ${identifier(api.folder)}.ResourceDirectoryActions; types: ${identifier(api.folder)}.ActionTypes; paths: import('./${api.folder}/types.js').paths };`).join('\n')}\n}`,
     '',
   ];
   writeFileSync(join(generatedDir, 'client.ts'), out.join('\n'));
