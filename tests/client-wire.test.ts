@@ -18,9 +18,9 @@ afterEach(() => {
 const calls: { action: ClientActionName; params: Record<string, unknown>; wire: [string, string][] }[] = [
   {
     action: 'EnableResourceDirectory',
-    params: { DryRun: true, VerificationCode: '123456', EnableMode: 'NewManagementAccount', MASecureMobilePhone: '852-61234567', MAName: 'user01@rdadmin.aliyunid.com' },
+    params: { VerificationCode: '123456', EnableMode: 'NewManagementAccount', MASecureMobilePhone: '852-61234567', MAName: 'user01@rdadmin.aliyunid.com' },
     // contract order, not the order of the object above
-    wire: [['EnableMode', 'NewManagementAccount'], ['MAName', 'user01@rdadmin.aliyunid.com'], ['MASecureMobilePhone', '852-61234567'], ['VerificationCode', '123456'], ['DryRun', 'true']],
+    wire: [['EnableMode', 'NewManagementAccount'], ['MAName', 'user01@rdadmin.aliyunid.com'], ['MASecureMobilePhone', '852-61234567'], ['VerificationCode', '123456']],
   },
   { action: 'InitResourceDirectory', params: {}, wire: [] },
   { action: 'SendVerificationCodeForEnableRD', params: { SecureMobilePhone: '852-61234567' }, wire: [['SecureMobilePhone', '852-61234567']] },
@@ -28,7 +28,7 @@ const calls: { action: ClientActionName; params: Record<string, unknown>; wire: 
 ];
 
 const expectedRawQuery: Record<ClientActionName, string> = {
-  EnableResourceDirectory: 'EnableMode=NewManagementAccount&MAName=user01%40rdadmin.aliyunid.com&MASecureMobilePhone=852-61234567&VerificationCode=123456&DryRun=true',
+  EnableResourceDirectory: 'EnableMode=NewManagementAccount&MAName=user01%40rdadmin.aliyunid.com&MASecureMobilePhone=852-61234567&VerificationCode=123456',
   InitResourceDirectory: '',
   SendVerificationCodeForEnableRD: 'SecureMobilePhone=852-61234567',
   GetResourceDirectory: '',
