@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import { stringify } from 'yaml';
-import { bundledJson, repoRoot } from './paths.js';
+import { apiFile, apiIndex, repoRoot } from './paths.js';
 import { accountIdOf, openStateFile, RedisBackend, stateWrites, type Backend, type DirectoryRecord, type EmulatorState } from '../src/mock/emulator/index.js';
 import { emptyState } from '../src/mock/emulator/model.js';
 import { redisMissing, startRedis } from '../tests/helpers/redis.js';
@@ -112,7 +112,7 @@ require('node:http').createServer((q, s) => { q.resume(); s.writeHead(200, { 'co
  * the one action's operation under `/` (same parameters, so `Action` and `Version` are validated as required enums).
  */
 function prismRendition(action: BenchAction, dir: string): string {
-  const doc = JSON.parse(readFileSync(bundledJson, 'utf8'));
+  const doc = JSON.parse(readFileSync(apiFile(apiIndex()[0]!, 'openapi.json'), 'utf8'));
   const item = doc.paths[`/#Action=${action}`];
   doc.paths = { '/': item };
   const file = join(dir, `${action}.yaml`);

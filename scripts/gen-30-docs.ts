@@ -1,38 +1,58 @@
 /**
- * Writes the reference docs: generated/docs/index.html (English) and generated/docs/zh-Hant/index.html
- * (Traditional Chinese), each a self-contained Redoc page rendered from a docs-only copy of the bundled contract
- * (generated/docs/[zh-Hant/]openapi.json) with generated reference sections, code samples and translated texts.
+ * Writes the reference docs: for every API of the build (generated/apis.json) a self-contained Redoc page in English
+ * and in Traditional Chinese, each rendered from a docs-only copy of the API's published description
+ * (openapi.json beside the page) with generated reference sections, code samples and translated texts. The default
+ * API's pages are generated/docs/index.html and generated/docs/zh-Hant/index.html, every other API's under
+ * generated/docs/<Product>-<version>/ (see scripts/docs/editions.ts). Every page links to the same API in the other
+ * language and to the other APIs in the same language.
  * Fails when an English text has no translation in docs/i18n/zh-Hant.yaml.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
+import type { ApiContract } from './docs/choice.js';
 import { loadBundledContract, type Document } from './docs/contract.js';
 import { docsDescription } from './docs/description.js';
-import { descriptionFile, EDITIONS, htmlFile, templateOptions, translatorFor, type Edition } from './docs/editions.js';
+import { descriptionFile, docsApis, docsPages, htmlFile, templateOptions, translatorFor, type DocsApi, type DocsPage } from './docs/editions.js';
 import { CatalogTranslator, type Translator } from './docs/i18n.js';
 import { redocOptions, renderHtml, type TemplateOptions } from './docs/render.js';
 import { repoRoot } from './paths.js';
 
-export interface EditionBuild {
-  edition: Edition;
+/** Every API of the build with its published description, and every page of the docs. */
+export interface DocsSite {
+  apis: (DocsApi & ApiContract)[];
+  pages: DocsPage[];
+}
+
+export function loadDocsSite(apis: readonly DocsApi[] = docsApis()): DocsSite {
+  const loaded = apis.map((api) => ({ ...api, contract: loadBundledContract(api) }));
+  return { apis: loaded, pages: docsPages(apis) };
+}
+
+/** The published description of a page's API. */
+export function pageContract(site: DocsSite, page: DocsPage): DocsApi & ApiContract {
+  const found = site.apis.find((api) => api.id === page.api.id);
+  if (!found) throw new Error(`docs: no description of ${page.api.id}`);
+  return found;
+}
+
+export interface PageBuild {
+  page: DocsPage;
   description: Document;
   template: TemplateOptions;
 }
 
-/** The docs description of one edition and its page options, with the given translator (missing texts are left to it). */
-export function describeWith(contract: Document, edition: Edition, tr: Translator): EditionBuild {
-  const other = EDITIONS.find((e) => e !== edition);
-  if (!other) throw new Error('docs: expected two editions');
-  return { edition, description: docsDescription(contract, tr), template: templateOptions(edition, other, tr) };
+/** The docs description of one page and its template options, with the given translator (missing texts are left to it). */
+export function describeWith(site: DocsSite, page: DocsPage, tr: Translator): PageBuild {
+  return { page, description: docsDescription(pageContract(site, page), site.apis, tr), template: templateOptions(page, site.pages, tr) };
 }
 
 /**
- * The docs description of one edition (with `catalog`, a translation file other than docs/i18n/<lang>.yaml);
+ * The docs description of one page (with `catalog`, a translation file other than docs/i18n/<lang>.yaml);
  * throws, listing them, when texts have no translation.
  */
-export function describeEdition(contract: Document, edition: Edition, catalog?: string): EditionBuild {
-  const tr = translatorFor(edition.lang, catalog);
-  const build = describeWith(contract, edition, tr);
+export function describePage(site: DocsSite, page: DocsPage, catalog?: string): PageBuild {
+  const tr = translatorFor(page.edition.lang, catalog);
+  const build = describeWith(site, page, tr);
   if (tr instanceof CatalogTranslator) tr.assertComplete();
   return build;
 }
@@ -43,11 +63,11 @@ function writeJson(file: string, value: unknown): void {
 }
 
 export async function generate(): Promise<string[]> {
-  const contract = loadBundledContract();
-  const builds = EDITIONS.map((edition) => describeEdition(contract, edition));
-  for (const { edition, description } of builds) writeJson(descriptionFile(edition), description);
+  const site = loadDocsSite();
+  const builds = site.pages.map((page) => describePage(site, page));
+  for (const { page, description } of builds) writeJson(descriptionFile(page), description);
   await Promise.all(
-    builds.map(({ edition, description, template }) => renderHtml(descriptionFile(edition), htmlFile(edition), template, redocOptions(description))),
+    builds.map(({ page, description, template }) => renderHtml(descriptionFile(page), htmlFile(page), template, redocOptions(description))),
   );
-  return builds.flatMap(({ edition }) => [descriptionFile(edition), htmlFile(edition)]).map((file) => relative(repoRoot, file));
+  return builds.flatMap(({ page }) => [descriptionFile(page), htmlFile(page)]).map((file) => relative(repoRoot, file));
 }

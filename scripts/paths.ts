@@ -1,14 +1,28 @@
 /** Where things live, for the scripts and tests. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const contractRoot = join(repoRoot, 'openapi', 'openapi.yaml');
 export const generatedDir = join(repoRoot, 'generated');
-export const bundledYaml = join(generatedDir, 'openapi.yaml');
-export const bundledJson = join(generatedDir, 'openapi.json');
-export const typesFile = join(generatedDir, 'types.ts');
+/** generated/apis.json: the APIs the build wrote, in the source's order (the first is the default). */
+export const apiIndexFile = join(generatedDir, 'apis.json');
+
+export interface ApiIndexEntry {
+  /** `<Product>/<version>`. */
+  readonly id: string;
+  /** The folder under generated/ with the API's files: `<Product>-<version>`. */
+  readonly folder: string;
+}
+
+/** The APIs of the last build (none before the first). */
+export function apiIndex(): ApiIndexEntry[] {
+  return existsSync(apiIndexFile) ? (JSON.parse(readFileSync(apiIndexFile, 'utf8')) as ApiIndexEntry[]) : [];
+}
+
+/** An API's generated file, e.g. `apiFile(api, 'openapi.json')`. */
+export const apiFile = (api: ApiIndexEntry, name: string): string => join(generatedDir, api.folder, name);
 export const redoclyBin = join(repoRoot, 'node_modules', '.bin', 'redocly');
 
 /** Copies scripts/templates/<name> to generated/<name>, under a header saying where to edit it. */

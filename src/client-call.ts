@@ -4,7 +4,6 @@
  * error body with a code the action documents gives `{ error, response }` (string fields redacted of the secret and
  * token); anything else throws a `ResourceDirectoryResponseError`; failures to send throw the client's errors.
  */
-import { apiVersion, clientActions, type ClientActionName } from '../generated/client.js';
 import type { ActionResult, CallOptions, RetryOptions } from './client-types.js';
 import {
   ResourceDirectoryAbortError,
@@ -20,13 +19,16 @@ import { resolveRetry, retryDelayMs, sleep } from './retry.js';
 
 /** What a call needs from its client. */
 export interface CallContext {
+  /** The API's version (sent as Version) and its actions' documented error codes. */
+  readonly version: string;
+  readonly errorCodes: Readonly<Record<string, readonly string[]>>;
   /** The client's retry option, resolved; a call's own `retry` replaces it. */
   readonly retry: Required<RetryOptions>;
   /** The client's timeout of each attempt; a call's own `timeoutMs` replaces it. */
   readonly timeoutMs: number | undefined;
   readonly redact: (text: string) => string;
   /** Sends one attempt (directly, or through `raw` while it has middleware) and reads its answer. */
-  readonly send: (action: ClientActionName, query: AnyParams, signal: AbortSignal | undefined) => Promise<FetchResult>;
+  readonly send: (action: string, query: AnyParams, signal: AbortSignal | undefined) => Promise<FetchResult>;
 }
 
 /** A parsed body as text for an error message; JSON.parse accepts nesting JSON.stringify cannot serialise. */
@@ -61,7 +63,7 @@ function toThrown(
 }
 
 /** A 2xx answer: its JSON object body as data, or a ResourceDirectoryResponseError. */
-function successOf(redact: (text: string) => string, action: ClientActionName, result: FetchResult): ActionResult<unknown, unknown> {
+function successOf(redact: (text: string) => string, action: string, result: FetchResult): ActionResult<unknown, unknown> {
   const { response } = result;
   const text = typeof result.data === 'string' ? result.data : '';
   try {
@@ -80,9 +82,8 @@ function errorCodeOf(redact: (text: string) => string, body: unknown): { obj: Re
 }
 
 /** An error answer not retried: a documented error body, redacted, or a ResourceDirectoryResponseError. */
-function errorOf(redact: (text: string) => string, action: ClientActionName, result: FetchResult, obj: Record<string, unknown> | undefined, code: string | undefined): ActionResult<unknown, unknown> {
+function errorOf(redact: (text: string) => string, errorCodes: readonly string[], action: string, result: FetchResult, obj: Record<string, unknown> | undefined, code: string | undefined): ActionResult<unknown, unknown> {
   const { response, error: body } = result;
-  const errorCodes = clientActions[action].errorCodes as readonly string[];
   const requestId = typeof obj?.RequestId === 'string' ? redact(obj.RequestId) : response.headers.get('x-acs-request-id') ?? undefined;
   const documented = code !== undefined && errorCodes.includes(code) && typeof obj?.Message === 'string' && typeof obj?.RequestId === 'string';
   if (!documented || !obj) {
@@ -94,7 +95,7 @@ function errorOf(redact: (text: string) => string, action: ClientActionName, res
   return { error, response };
 }
 
-export async function callAction(ctx: CallContext, action: ClientActionName, params: AnyParams | undefined, co: CallOptions = {}): Promise<ActionResult<unknown, unknown>> {
+export async function callAction(ctx: CallContext, action: string, params: AnyParams | undefined, co: CallOptions = {}): Promise<ActionResult<unknown, unknown>> {
   const { redact } = ctx;
   const retry = co.retry === undefined ? ctx.retry : resolveRetry(co.retry);
   const timeoutMs = co.timeoutMs ?? ctx.timeoutMs;
@@ -107,14 +108,14 @@ export async function callAction(ctx: CallContext, action: ClientActionName, par
     const signal = user && timeout ? AbortSignal.any([user, timeout]) : user ?? timeout;
     let result: FetchResult;
     try {
-      result = await ctx.send(action, { Action: action, Version: apiVersion, ...(params ?? {}) }, signal);
+      result = await ctx.send(action, { Action: action, Version: ctx.version, ...(params ?? {}) }, signal);
     } catch (e) {
       throw toThrown(redact, action, e, timeout, timeoutMs, user, attempt);
     }
     if (result.response.ok) return successOf(redact, action, result);
     const { obj, code } = errorCodeOf(redact, result.error);
     const delay = retryDelayMs(result.response, code, attempt, retry);
-    if (delay === undefined) return errorOf(redact, action, result, obj, code);
+    if (delay === undefined) return errorOf(redact, ctx.errorCodes[action] ?? [], action, result, obj, code);
     try {
       await sleep(delay, user);
     } catch (e) {

@@ -2,15 +2,26 @@
  * The client's options: their type, and their checks and defaults (`resolveClientOptions`), done once when a client
  * is created (a bad endpoint throws there; credentials are checked per call, by the wire building).
  */
+import { apis, defaultApi, type ApiName } from '../generated/rules.js';
 import type { RetryOptions, Site } from './client-types.js';
 import { ResourceDirectoryClientError } from './client-errors.js';
 
-export const DEFAULT_ENDPOINT = 'https://resourcemanager.aliyuncs.com';
+/** The default API's endpoint (ResourceManager 2020-03-31). Each API's own: `https://<its endpoint>`. */
+export const DEFAULT_ENDPOINT = `https://${apis[defaultApi].endpoint}`;
 export type SignatureAlgorithm = 'ACS3-HMAC-SHA256' | 'HMAC-SHA1';
 export type Transport = 'auto' | 'fetch' | 'node:http';
 
-export interface ClientOptions {
-  /** A full URL, `https://host[:port]` (a trailing `/` is fine; no path, query, fragment or user info). Default `https://resourcemanager.aliyuncs.com`. */
+export interface ClientOptions<A extends ApiName = typeof defaultApi> {
+  /**
+   * Which API to speak: `'ResourceManager/2020-03-31'` (default) or `'ResourceDirectoryMaster/2022-04-19'`. It sets the
+   * Version sent, the actions and parameters there are (DryRun is 2022-04-19's; InitResourceDirectory 2020-03-31's),
+   * the errors each action documents and the default endpoint.
+   */
+  api?: A;
+  /**
+   * A full URL, `https://host[:port]` (a trailing `/` is fine; no path, query, fragment or user info). Default: the
+   * API's endpoint, `https://resourcemanager.aliyuncs.com` or `https://resourcedirectory.aliyuncs.com`.
+   */
   endpoint?: string;
   /** Default: env `ALIBABA_CLOUD_ACCESS_KEY_ID`. */
   accessKeyId?: string;
@@ -45,6 +56,7 @@ export interface ClientOptions {
 
 /** The options of one client, checked, with their defaults and the environment's credentials filled in. */
 export interface ClientSettings {
+  readonly api: ApiName;
   /** `scheme://host[:port]` of the endpoint. */
   readonly origin: string;
   /** `host[:port]` of the endpoint (the signed `host` header). */
@@ -83,9 +95,11 @@ export function checkMs(name: string, v: number | undefined, min: number): void 
 }
 
 /** Checks the options (throwing InvalidClientOptions) and fills in the defaults and the environment's credentials. */
-export function resolveClientOptions(options: ClientOptions): ClientSettings {
+export function resolveClientOptions(options: ClientOptions<ApiName>): ClientSettings {
   const env = typeof process === 'object' && process?.env ? process.env : {};
-  const endpointUrl = parseEndpoint(options.endpoint ?? DEFAULT_ENDPOINT);
+  const api = options.api ?? defaultApi;
+  if (!Object.hasOwn(apis, api)) throw optionError(`api must be one of ${Object.keys(apis).join(', ')}`);
+  const endpointUrl = parseEndpoint(options.endpoint ?? `https://${apis[api].endpoint}`);
   const algorithm: SignatureAlgorithm = options.signatureAlgorithm ?? 'ACS3-HMAC-SHA256';
   if (algorithm !== 'ACS3-HMAC-SHA256' && algorithm !== 'HMAC-SHA1') throw optionError('signatureAlgorithm must be ACS3-HMAC-SHA256 or HMAC-SHA1');
   const site = options.site;
@@ -95,6 +109,7 @@ export function resolveClientOptions(options: ClientOptions): ClientSettings {
   if (transport === 'node:http' && options.fetch) throw optionError('a fetch option cannot be used with transport node:http');
   checkMs('timeoutMs', options.timeoutMs, 1);
   return {
+    api,
     origin: endpointUrl.origin,
     host: endpointUrl.host,
     accessKeyId: options.accessKeyId ?? env.ALIBABA_CLOUD_ACCESS_KEY_ID,

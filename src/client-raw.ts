@@ -4,28 +4,31 @@
  * openapi-fetch built, whose `#` would swallow the query), calls the wire building and replaces the request.
  */
 import createFetchClient, { type Client, type Middleware } from 'openapi-fetch';
-import type { paths } from '../generated/types.js';
-import { clientActions, type ClientActionName } from '../generated/client.js';
+import { clientActionsByApi, type ApiSurfaces } from '../generated/client.js';
+import type { ApiName } from '../generated/rules.js';
 import { ResourceDirectoryClientError } from './client-errors.js';
 import type { WireBuilder } from './client-wire.js';
 import { withoutUrl } from './client-send.js';
 
+type AnyPaths = ApiSurfaces[ApiName]['paths'];
+
 export interface RawClient {
-  readonly raw: Client<paths>;
+  readonly raw: Client<AnyPaths>;
   /** Middleware the caller added to `raw`, in openapi-fetch's order: while there is any, the action methods go through `raw` too. */
   readonly added: readonly Middleware[];
 }
 
-function actionOf(schemaPath: string): ClientActionName {
+function actionOf(api: ApiName, schemaPath: string): string {
   const m = /^\/#Action=([A-Za-z0-9]+)$/.exec(schemaPath);
   const name = m?.[1];
-  if (!name || !Object.prototype.hasOwnProperty.call(clientActions, name)) {
-    throw new ResourceDirectoryClientError('InvalidAction.NotFound', `${schemaPath} is not an action of this contract; nothing was sent`);
+  if (!name || !Object.prototype.hasOwnProperty.call(clientActionsByApi[api], name)) {
+    throw new ResourceDirectoryClientError('InvalidAction.NotFound', `${schemaPath} is not an action of ${api}; nothing was sent`);
   }
-  return name as ClientActionName;
+  return name;
 }
 
 export interface RawSettings {
+  readonly api: ApiName;
   readonly origin: string;
   readonly fetch: ((input: Request) => Promise<Response>) | undefined;
   /** HMAC-SHA1 with a security token: the response handed back has an empty `url`. */
@@ -40,7 +43,7 @@ export function createRawClient(settings: RawSettings): RawClient {
     onRequest({ request, schemaPath, params }) {
       // The action from schemaPath and the parameters from params.query, never from the URL openapi-fetch built
       // (its `#` would swallow the query).
-      const wire = wireRequest(actionOf(schemaPath), params.query ?? {});
+      const wire = wireRequest(actionOf(settings.api, schemaPath), params.query ?? {});
       return new Request(wire.url, { method: wire.method, headers: wire.headers, signal: request.signal, redirect: 'manual' });
     },
     onResponse({ response }) {
@@ -48,7 +51,7 @@ export function createRawClient(settings: RawSettings): RawClient {
     },
   };
 
-  const base = createFetchClient<paths>({
+  const base = createFetchClient<AnyPaths>({
     baseUrl: settings.origin,
     // The middleware builds the wire URL from params.query; openapi-fetch's own serialisation is not used.
     querySerializer: () => '',
@@ -56,7 +59,7 @@ export function createRawClient(settings: RawSettings): RawClient {
   });
   base.use(middleware);
   const added: Middleware[] = [];
-  const raw: Client<paths> = {
+  const raw: Client<AnyPaths> = {
     ...base,
     use(...middlewares) {
       for (const m of middlewares) {

@@ -6,8 +6,9 @@
  * The signatures are src/signing.ts's: ACS3-HMAC-SHA256 through `acs3Signer` (the canonical request is built here from
  * parts computed once per action and per client, in the shape `acs3CanonicalRequest` gives), HMAC-SHA1 through `signRpc`.
  */
-import { apiVersion, clientActions, type ClientActionName } from '../generated/client.js';
-import { rules } from '../generated/rules.js';
+import { clientActionsByApi } from '../generated/client.js';
+import { apis, rules, type ApiName } from '../generated/rules.js';
+import type { ActionRules } from './rules-types.js';
 import type { Site } from './client-types.js';
 import { ResourceDirectoryCredentialsError, ResourceDirectoryValidationError, type ClientViolation } from './client-errors.js';
 import type { ClientSettings } from './client-options.js';
@@ -25,8 +26,14 @@ function serialise(value: unknown, schemaType: unknown): string {
   return String(value);
 }
 
-function violation(action: ClientActionName, parameter: string, kind: 'unknown' | 'transport', detail: string): ClientViolation {
-  const entry = rules.actions[action].errors.InvalidParameter;
+/** An action of an API, by name. */
+type Action = string;
+
+const actionRules = (api: ApiName, action: Action): ActionRules => (apis[api].actions as Readonly<Record<string, ActionRules>>)[action]!;
+const clientActionsOf = (api: ApiName) => clientActionsByApi[api] as Readonly<Record<string, { readonly method: string; readonly parameters: readonly string[] }>>;
+
+function violation(api: ApiName, action: Action, parameter: string, kind: 'unknown' | 'transport', detail: string): ClientViolation {
+  const entry = actionRules(api, action).errors.InvalidParameter!;
   return { code: 'InvalidParameter', status: entry.status, message: entry.message, parameter, kind, detail };
 }
 
@@ -52,40 +59,63 @@ interface ActionPlan {
   readonly canonicalOrder: readonly number[];
 }
 
+/** Every API's plans, by API and action. */
 const plans = Object.fromEntries(
-  (Object.keys(clientActions) as ClientActionName[]).map((action) => {
-    const parameters = rules.actions[action].parameters.map((p) => ({ name: p.name, encodedName: percentEncodeAcs3(p.name), type: p.schema.type }));
-    const names = parameters.map((p) => p.name);
-    const canonicalOrder = [...names].sort().map((n) => names.indexOf(n));
-    const plan: ActionPlan = { own: new Set<string>(clientActions[action].parameters), parameters, canonicalOrder };
-    return [action, plan];
-  }),
-) as Record<ClientActionName, ActionPlan>;
+  (Object.keys(apis) as ApiName[]).map((api) => [
+    api,
+    Object.fromEntries(
+      Object.keys(clientActionsOf(api)).map((action) => {
+        const parameters = actionRules(api, action).parameters.map((p) => ({ name: p.name, encodedName: percentEncodeAcs3(p.name), type: p.schema.type }));
+        const names = parameters.map((p) => p.name);
+        const canonicalOrder = [...names].sort().map((n) => names.indexOf(n));
+        const plan: ActionPlan = { own: new Set<string>(clientActionsOf(api)[action]!.parameters), parameters, canonicalOrder };
+        return [action, plan];
+      }),
+    ),
+  ]),
+) as Record<ApiName, Record<Action, ActionPlan>>;
+
+/** The other APIs whose same action declares a parameter this one does not (DryRun: 2022-04-19 only). */
+function apisDeclaring(api: ApiName, action: Action, name: string): ApiName[] {
+  return (Object.keys(apis) as ApiName[]).filter((other) => other !== api && plans[other][action]?.own.has(name));
+}
+
+function unknownParameter(api: ApiName, action: Action, name: string): ClientViolation {
+  const elsewhere = apisDeclaring(api, action, name);
+  const detail = elsewhere.length
+    ? `${name} is not a parameter of ${action} in ${api}, which would ignore it and perform the action; it is one in ${elsewhere.join(', ')}: createClient({ api: '${elsewhere[0]}' })`
+    : `${name} is not a parameter of ${action}`;
+  return violation(api, action, name, 'unknown', detail);
+}
 
 /**
  * The caller's values for the action's own parameters, once every check passed: no unknown or transport parameter
  * (`Action` and `Version` only with the client's values), `checkAllParameters` (with `site`, the site rules) clean.
  * Otherwise throws a ResourceDirectoryValidationError listing every violation.
  */
-function checkedValues(action: ClientActionName, query: AnyParams, site: Site | undefined): Record<string, unknown> {
-  const plan = plans[action];
+function checkedValues(api: ApiName, action: Action, query: AnyParams, site: Site | undefined): Record<string, unknown> {
+  const plan = plans[api][action]!;
+  const version = apis[api].version;
   const extra: ClientViolation[] = [];
   const values: Record<string, unknown> = {};
   for (const name of Object.keys(query)) {
     const v = query[name];
     if (plan.own.has(name)) values[name] = v;
     else if (name === 'Action' && v === action) continue;
-    else if (name === 'Version' && v === apiVersion) continue;
-    else if (TRANSPORT_PARAMETERS.has(name)) extra.push(violation(action, name, 'transport', `${name} is set by the client and cannot be given${name === 'Action' || name === 'Version' ? ' with another value' : ''}`));
-    else extra.push(violation(action, name, 'unknown', `${name} is not a parameter of ${action}`));
+    else if (name === 'Version' && v === version) continue;
+    else if (TRANSPORT_PARAMETERS.has(name)) extra.push(violation(api, action, name, 'transport', `${name} is set by the client and cannot be given${name === 'Action' || name === 'Version' ? ' with another value' : ''}`));
+    else extra.push(unknownParameter(api, action, name));
   }
-  const checked = checkAllParameters(action, values, { site });
+  const checked = checkAllParameters(action as never, values, { site, api });
   if (extra.length || checked.length) throw new ResourceDirectoryValidationError(action, [...extra, ...checked]);
   return values;
 }
 
 /** What signing one client's requests needs besides the action and values: computed once per client. */
 interface WireSigner {
+  readonly api: ApiName;
+  /** The API's version, sent as Version / x-acs-version. */
+  readonly version: string;
   readonly origin: string;
   readonly accessKeyId: string;
   readonly accessKeySecret: string;
@@ -104,9 +134,9 @@ interface WireSigner {
  * ACS3-HMAC-SHA256: the query in the contract's order, and the canonical query (names in code-unit order, values
  * encoded the same way): what acs3Authorization would build from the same parts, without building them twice.
  */
-function acs3Wire(s: WireSigner, action: ClientActionName, values: Record<string, unknown>, nonce: string, timestamp: string): WireRequest {
-  const method = clientActions[action].method;
-  const { parameters, canonicalOrder } = plans[action];
+function acs3Wire(s: WireSigner, action: Action, values: Record<string, unknown>, nonce: string, timestamp: string): WireRequest {
+  const method = clientActionsOf(s.api)[action]!.method;
+  const { parameters, canonicalOrder } = plans[s.api][action]!;
   const encoded: (string | undefined)[] = new Array(parameters.length);
   let search = '';
   for (let i = 0; i < parameters.length; i++) {
@@ -124,13 +154,13 @@ function acs3Wire(s: WireSigner, action: ClientActionName, values: Record<string
   }
   const canonicalHeaders =
     `${s.acs3HostLine}x-acs-action:${action}\nx-acs-content-sha256:${EMPTY_BODY_SHA256}\nx-acs-date:${timestamp}\n` +
-    `${s.acs3TokenLine}x-acs-signature-nonce:${nonce}\nx-acs-version:${apiVersion}\n`;
+    `${s.acs3TokenLine}x-acs-signature-nonce:${nonce}\nx-acs-version:${s.version}\n`;
   const canonicalRequest = `${method}\n/\n${canonicalQuery}\n${canonicalHeaders}\n${s.acs3SignedHeaders}\n${EMPTY_BODY_SHA256}`;
   const authorization = (s.acs3Authorization ??= acs3Signer(s.accessKeyId, s.accessKeySecret, s.acs3SignedHeaders))(canonicalRequest);
   // fetch sends host itself, from the URL
   const headers: Record<string, string> = {
     'x-acs-action': action,
-    'x-acs-version': apiVersion,
+    'x-acs-version': s.version,
     'x-acs-date': timestamp,
     'x-acs-signature-nonce': nonce,
     'x-acs-content-sha256': EMPTY_BODY_SHA256,
@@ -142,12 +172,12 @@ function acs3Wire(s: WireSigner, action: ClientActionName, values: Record<string
 }
 
 /** HMAC-SHA1 (signature version 1.0): the signing parameters, then the action's in the contract's order, then Signature. */
-function rpcWire(s: WireSigner, action: ClientActionName, values: Record<string, unknown>, nonce: string, timestamp: string): WireRequest {
-  const method = clientActions[action].method;
+function rpcWire(s: WireSigner, action: Action, values: Record<string, unknown>, nonce: string, timestamp: string): WireRequest {
+  const method = clientActionsOf(s.api)[action]!.method;
   const pairs: [string, string][] = [
     ['Action', action],
     ['Format', 'JSON'],
-    ['Version', apiVersion],
+    ['Version', s.version],
     ['AccessKeyId', s.accessKeyId],
     ['SignatureMethod', 'HMAC-SHA1'],
     ['SignatureVersion', '1.0'],
@@ -155,21 +185,23 @@ function rpcWire(s: WireSigner, action: ClientActionName, values: Record<string,
     ['Timestamp', timestamp],
     ...(s.hasToken ? [['SecurityToken', s.securityToken as string] as [string, string]] : []),
   ];
-  for (const p of plans[action].parameters) if (isPresent(values[p.name])) pairs.push([p.name, serialise(values[p.name], p.type)]);
+  for (const p of plans[s.api][action]!.parameters) if (isPresent(values[p.name])) pairs.push([p.name, serialise(values[p.name], p.type)]);
   pairs.push(['Signature', signRpc(method, Object.fromEntries(pairs), s.accessKeySecret)]);
   const search = pairs.map(([k, v]) => `${percentEncodeRpc(k)}=${percentEncodeRpc(v)}`).join('&');
   return { url: `${s.origin}/?${search}`, method, headers: { accept: 'application/json' } };
 }
 
 /** Builds wire requests for one client's settings: `wireRequest(action, query)`. */
-export type WireBuilder = (action: ClientActionName, query: AnyParams) => WireRequest;
+export type WireBuilder = (action: Action, query: AnyParams) => WireRequest;
 
 export function createWireBuilder(settings: ClientSettings): WireBuilder {
-  const { accessKeyId, accessKeySecret, securityToken, site, algorithm } = settings;
+  const { api, accessKeyId, accessKeySecret, securityToken, site, algorithm } = settings;
   const hasToken = isPresent(securityToken);
   const signer: WireSigner | undefined =
     accessKeyId && accessKeySecret
       ? {
+          api,
+          version: apis[api].version,
           origin: settings.origin,
           accessKeyId,
           accessKeySecret,
@@ -182,7 +214,7 @@ export function createWireBuilder(settings: ClientSettings): WireBuilder {
         }
       : undefined;
   return (action, query) => {
-    const values = checkedValues(action, query, site);
+    const values = checkedValues(api, action, query, site);
     if (!signer) {
       throw new ResourceDirectoryCredentialsError(
         'MissingCredentials',

@@ -42,8 +42,8 @@
  * With HMAC-SHA1 and STS the token is in the URL, so the response handed back then has an empty `url`.
  */
 import type { Client } from 'openapi-fetch';
-import type { paths } from '../generated/types.js';
-import { clientActions, type ActionTypes, type ClientActionName, type ResourceDirectoryActions } from '../generated/client.js';
+import { clientActionsByApi, type ActionTypes, type ApiSurfaces, type ClientActionName } from '../generated/client.js';
+import { apis, type ApiName, type defaultApi } from '../generated/rules.js';
 import type { CallOptions, Site } from './client-types.js';
 import { callAction, type CallContext } from './client-call.js';
 import { resolveClientOptions, type ClientOptions, type SignatureAlgorithm, type Transport } from './client-options.js';
@@ -57,10 +57,15 @@ import { isPresent } from './validate.js';
 export { DEFAULT_ENDPOINT } from './client-options.js';
 export type { ClientOptions, SignatureAlgorithm, Transport } from './client-options.js';
 
-/** The client: one method per action, plus the underlying openapi-fetch client (same signing middleware). */
-export type ResourceDirectoryClient = ResourceDirectoryActions & {
-  /** openapi-fetch over the contract's paths; its requests go through the same validating, signing middleware. */
-  readonly raw: Client<paths>;
+/** The API a client speaks when none is given. */
+export type DefaultApi = typeof defaultApi;
+
+/** The client of one API: one method per action of that API, plus the underlying openapi-fetch client (same signing middleware). */
+export type ResourceDirectoryClient<A extends ApiName = DefaultApi> = ApiSurfaces[A]['actions'] & {
+  /** openapi-fetch over the API's paths; its requests go through the same validating, signing middleware. */
+  readonly raw: Client<ApiSurfaces[A]['paths']>;
+  /** `<Product>/<version>`. */
+  readonly api: A;
   readonly endpoint: string;
   readonly signatureAlgorithm: SignatureAlgorithm;
   readonly site: Site | undefined;
@@ -73,22 +78,25 @@ export type ResourceDirectoryClient = ResourceDirectoryActions & {
  * signing (src/client-wire.ts, src/signing.ts), `raw` (src/client-raw.ts), sending (src/client-send.ts,
  * src/transport.ts), the call with its retry (src/client-call.ts, src/retry.ts).
  */
-export function createClient(options: ClientOptions = {}): ResourceDirectoryClient {
+export function createClient<A extends ApiName = DefaultApi>(options: ClientOptions<A> = {}): ResourceDirectoryClient<A> {
   const settings = resolveClientOptions(options);
+  const actions = clientActionsByApi[settings.api] as Readonly<Record<string, { readonly pathKey: string; readonly errorCodes: readonly string[] }>>;
   const retry = resolveRetry(settings.retry);
   const tokenInUrl = settings.algorithm === 'HMAC-SHA1' && isPresent(settings.securityToken);
   const wireRequest = createWireBuilder(settings);
-  const { raw, added } = createRawClient({ origin: settings.origin, fetch: settings.fetch, tokenInUrl, wireRequest });
+  const { raw, added } = createRawClient({ api: settings.api, origin: settings.origin, fetch: settings.fetch, tokenInUrl, wireRequest });
   const sendSettings = { transport: settings.transport, fetch: settings.fetch, tokenInUrl };
   const context: CallContext = {
+    version: apis[settings.api].version,
+    errorCodes: Object.fromEntries(Object.entries(actions).map(([name, a]) => [name, a.errorCodes])),
     retry,
     timeoutMs: settings.timeoutMs,
     redact: makeRedactor([settings.accessKeySecret, settings.securityToken]),
-    send: (action: ClientActionName, query: AnyParams, signal: AbortSignal | undefined): Promise<FetchResult> =>
+    send: (action: string, query: AnyParams, signal: AbortSignal | undefined): Promise<FetchResult> =>
       added.length === 0
         ? sendWire(sendSettings, wireRequest(action, query), signal)
         : // The path key and query are checked by the middleware at run time; the per-action types are on the methods.
-          (raw.POST as unknown as (p: string, init: object) => Promise<FetchResult>)(clientActions[action].pathKey, {
+          (raw.POST as unknown as (p: string, init: object) => Promise<FetchResult>)(actions[action]!.pathKey, {
             params: { query },
             parseAs: 'text',
             ...(signal ? { signal } : {}),
@@ -96,17 +104,18 @@ export function createClient(options: ClientOptions = {}): ResourceDirectoryClie
   };
 
   const client: Record<string, unknown> = {};
-  for (const name of Object.keys(clientActions) as ClientActionName[]) {
+  for (const name of Object.keys(actions)) {
     client[name] = (params?: AnyParams, co?: CallOptions) => callAction(context, name, params, co);
   }
   Object.defineProperties(client, {
     raw: { value: raw, enumerable: false },
+    api: { value: settings.api, enumerable: true },
     endpoint: { value: settings.origin, enumerable: true },
     signatureAlgorithm: { value: settings.algorithm, enumerable: true },
     site: { value: settings.site, enumerable: true },
     transport: { value: settings.transport, enumerable: true },
   });
-  return Object.freeze(client) as unknown as ResourceDirectoryClient;
+  return Object.freeze(client) as unknown as ResourceDirectoryClient<A>;
 }
 
 /** The params, data and error types of one action, for code that is generic over actions. */

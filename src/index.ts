@@ -4,7 +4,7 @@
  */
 export { createClient, DEFAULT_ENDPOINT } from './client.js';
 export type { ClientOptions, ResourceDirectoryClient, SignatureAlgorithm, Transport, ParamsOf, DataOf, ErrorOf } from './client.js';
-export type { ActionResult, CallOptions, ErrorBase, ErrorBody, RetryOptions, Site } from './client-types.js';
+export type { ActionResult, CallOptions, RetryOptions, Site } from './client-types.js';
 export {
   ResourceDirectoryAbortError,
   ResourceDirectoryClientError,
@@ -16,7 +16,7 @@ export {
 } from './client-errors.js';
 export type { ClientErrorCode, ClientViolation } from './client-errors.js';
 export * from '../generated/client.js';
-export type { paths, operations, components } from '../generated/types.js';
+
 export { rules, actionNames } from '../generated/rules.js';
 export type { ActionName } from '../generated/rules.js';
 export type { ContractRules, ActionRules, ParameterRule, RequestRule, ErrorEntry, JsonSchema } from './rules-types.js';

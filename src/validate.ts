@@ -10,7 +10,7 @@
  */
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
-import { rules, type ActionName } from '../generated/rules.js';
+import { apis, defaultApi, type ActionName, type ApiName } from '../generated/rules.js';
 import type { ActionRules, JsonSchema, ParameterRule, Site } from './rules-types.js';
 
 export type ViolationKind = 'missing' | 'schema' | 'request-rule' | 'site';
@@ -31,6 +31,8 @@ export interface Violation {
 export interface CheckOptions {
   /** Apply the site's own rules (`x-acs-site-rules`); without it only the rules both sites share apply. */
   readonly site?: Site;
+  /** The API whose contract applies (`<Product>/<version>`). Default: the default API, ResourceManager/2020-03-31. */
+  readonly api?: ApiName;
 }
 
 export type ParameterValues = Readonly<Record<string, unknown>>;
@@ -81,8 +83,11 @@ const phase: Record<ViolationKind, number> = { missing: 0, schema: 1, 'request-r
 
 /** Every rule the parameters break, most important first (see the precedence above). */
 export function checkAllParameters(actionName: ActionName, values: ParameterValues, options: CheckOptions = {}): Violation[] {
-  const action: ActionRules = rules.actions[actionName];
-  if (!action) throw new TypeError(`Unknown action ${String(actionName)}`);
+  const api = options.api ?? defaultApi;
+  const actions = apis[api]?.actions as Readonly<Record<string, ActionRules>> | undefined;
+  if (!actions) throw new TypeError(`Unknown API ${String(api)}`);
+  const action = Object.hasOwn(actions, actionName) ? actions[actionName] : undefined;
+  if (!action) throw new TypeError(`Unknown action ${String(actionName)} in ${api}`);
   const found: { v: Violation; order: number }[] = [];
   const add = (p: ParameterRule, kind: ViolationKind, code: string | undefined, detail: string) =>
     found.push({ v: violation(action, p.name, kind, code, detail, options.site), order: action.parameters.indexOf(p) });

@@ -38,7 +38,10 @@ describe('npm pack', () => {
     expect(files).toContain('dist/src/index.d.ts');
     expect(files).toContain('dist/generated/client.js');
     expect(files).toContain('dist/generated/client.d.ts');
-    expect(files).toContain('generated/openapi.json');
+    for (const api of ['ResourceManager-2020-03-31', 'ResourceDirectoryMaster-2022-04-19']) {
+      expect(files).toContain(`generated/${api}/openapi.json`);
+      expect(files).toContain(`generated/${api}/openapi.yaml`);
+    }
     expect(files).toContain('package.json');
     expect(files.filter((f) => /^(src|tests|scripts|openapi)\//.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')))).toEqual([]);
   });

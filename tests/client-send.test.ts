@@ -20,10 +20,10 @@ const client = (extra: Partial<ClientOptions> = {}) => createClient({ endpoint: 
 const acs3Incoming = (r: Captured) => ({ method: r.method, pathname: r.path, query: r.query, headers: r.headers, body: r.body });
 
 type Call = (c: ResourceDirectoryClient) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
-const viaMethod: Call = (c) => c.EnableResourceDirectory({ EnableMode: 'NewManagementAccount', MAName: 'user01', MASecureMobilePhone: '852-61234567', VerificationCode: '123456', DryRun: true });
+const viaMethod: Call = (c) => c.EnableResourceDirectory({ EnableMode: 'NewManagementAccount', MAName: 'user01', MASecureMobilePhone: '852-61234567', VerificationCode: '123456' });
 const viaRaw: Call = (c) =>
   (c.raw.POST as unknown as (p: string, i: object) => ReturnType<Call>)('/#Action=EnableResourceDirectory', {
-    params: { query: { Action: 'EnableResourceDirectory', Version: '2020-03-31', EnableMode: 'NewManagementAccount', MAName: 'user01', MASecureMobilePhone: '852-61234567', VerificationCode: '123456', DryRun: true } },
+    params: { query: { Action: 'EnableResourceDirectory', Version: '2020-03-31', EnableMode: 'NewManagementAccount', MAName: 'user01', MASecureMobilePhone: '852-61234567', VerificationCode: '123456' } },
   });
 
 describe.each([

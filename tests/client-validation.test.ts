@@ -30,7 +30,7 @@ const matches = (schema: JsonSchema, v: unknown) => ajv.validate(schema, v) === 
 
 /** A complete valid parameter set per action (every parameter present), checked against the rules below. */
 const VALID: Record<ClientActionName, Params> = {
-  EnableResourceDirectory: { EnableMode: 'NewManagementAccount', MAName: 'user01', MASecureMobilePhone: '852-61234567', VerificationCode: '123456', DryRun: false },
+  EnableResourceDirectory: { EnableMode: 'NewManagementAccount', MAName: 'user01', MASecureMobilePhone: '852-61234567', VerificationCode: '123456' },
   InitResourceDirectory: {},
   SendVerificationCodeForEnableRD: { SecureMobilePhone: '852-61234567' },
   GetResourceDirectory: {},

@@ -1,6 +1,6 @@
 // What the client puts on the wire, per action and per signature algorithm, recorded by a local capture server.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createClient, ResourceDirectoryResponseError, type ClientOptions, type ResourceDirectoryClient } from '../src/index.js';
+import { createClient, ResourceDirectoryResponseError, ResourceDirectoryValidationError, type ClientOptions, type ResourceDirectoryClient } from '../src/index.js';
 import { clientActions, type ClientActionName } from '../generated/client.js';
 import { EMPTY_BODY_SHA256, parseAcs3Authorization, verifyAcs3, verifyRpc } from '../src/signing.js';
 import { errorBody, useCaptureServer, type Captured } from './helpers/capture-server.js';
@@ -18,9 +18,9 @@ afterEach(() => {
 const calls: { action: ClientActionName; params: Record<string, unknown>; wire: [string, string][] }[] = [
   {
     action: 'EnableResourceDirectory',
-    params: { DryRun: true, VerificationCode: '123456', EnableMode: 'NewManagementAccount', MASecureMobilePhone: '852-61234567', MAName: 'user01@rdadmin.aliyunid.com' },
+    params: { VerificationCode: '123456', EnableMode: 'NewManagementAccount', MASecureMobilePhone: '852-61234567', MAName: 'user01@rdadmin.aliyunid.com' },
     // contract order, not the order of the object above
-    wire: [['EnableMode', 'NewManagementAccount'], ['MAName', 'user01@rdadmin.aliyunid.com'], ['MASecureMobilePhone', '852-61234567'], ['VerificationCode', '123456'], ['DryRun', 'true']],
+    wire: [['EnableMode', 'NewManagementAccount'], ['MAName', 'user01@rdadmin.aliyunid.com'], ['MASecureMobilePhone', '852-61234567'], ['VerificationCode', '123456']],
   },
   { action: 'InitResourceDirectory', params: {}, wire: [] },
   { action: 'SendVerificationCodeForEnableRD', params: { SecureMobilePhone: '852-61234567' }, wire: [['SecureMobilePhone', '852-61234567']] },
@@ -28,7 +28,7 @@ const calls: { action: ClientActionName; params: Record<string, unknown>; wire: 
 ];
 
 const expectedRawQuery: Record<ClientActionName, string> = {
-  EnableResourceDirectory: 'EnableMode=NewManagementAccount&MAName=user01%40rdadmin.aliyunid.com&MASecureMobilePhone=852-61234567&VerificationCode=123456&DryRun=true',
+  EnableResourceDirectory: 'EnableMode=NewManagementAccount&MAName=user01%40rdadmin.aliyunid.com&MASecureMobilePhone=852-61234567&VerificationCode=123456',
   InitResourceDirectory: '',
   SendVerificationCodeForEnableRD: 'SecureMobilePhone=852-61234567',
   GetResourceDirectory: '',
@@ -170,11 +170,25 @@ describe('every request is signed anew', () => {
 });
 
 describe('parameters on the wire', () => {
-  it.each(['ACS3-HMAC-SHA256', 'HMAC-SHA1'] as const)('%s: DryRun is sent as true / false', async (signatureAlgorithm) => {
-    const c = client({ signatureAlgorithm });
+  it.each(['ACS3-HMAC-SHA256', 'HMAC-SHA1'] as const)('%s: DryRun (ResourceDirectoryMaster 2022-04-19) is sent as true / false', async (signatureAlgorithm) => {
+    const c = createClient({ api: 'ResourceDirectoryMaster/2022-04-19', endpoint: server.origin, accessKeyId: ID, accessKeySecret: SECRET, signatureAlgorithm });
     await c.EnableResourceDirectory({ EnableMode: 'CurrentAccount', DryRun: false });
     await c.EnableResourceDirectory({ EnableMode: 'CurrentAccount', DryRun: true });
     expect(server.requests.map((r) => Object.fromEntries(r.query).DryRun)).toEqual(['false', 'true']);
+    const versions = server.requests.map((r) => r.headers['x-acs-version'] ?? Object.fromEntries(r.query).Version);
+    expect(versions).toEqual(['2022-04-19', '2022-04-19']);
+  });
+
+  it('DryRun on ResourceManager 2020-03-31 (which would ignore it and enable for real) is refused before anything is sent, pointing to 2022-04-19', async () => {
+    const c = client();
+    const untyped = c.EnableResourceDirectory as unknown as (p: object) => Promise<unknown>;
+    const err = await untyped({ EnableMode: 'CurrentAccount', DryRun: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ResourceDirectoryValidationError);
+    const v = err as ResourceDirectoryValidationError;
+    expect(v.violations).toMatchObject([{ parameter: 'DryRun', kind: 'unknown', code: 'InvalidParameter' }]);
+    expect(v.message).toContain('ResourceDirectoryMaster/2022-04-19');
+    expect(v.message).toContain("createClient({ api: 'ResourceDirectoryMaster/2022-04-19' })");
+    expect(server.requests).toEqual([]);
   });
 
   it('an empty optional value counts as absent and is not sent', async () => {

@@ -1,40 +1,59 @@
-// The Traditional Chinese edition is complete: every English text of the docs has an entry in docs/i18n/zh-Hant.yaml,
-// no entry is left over, and the build fails when one is missing.
+// The Traditional Chinese pages are complete: every English text of the docs of every API has an entry in
+// docs/i18n/zh-Hant.yaml, no entry is left over (across all APIs), and the build fails when one is missing.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { listOperations, loadBundledContract } from '../scripts/docs/contract.js';
-import { catalogFile, EDITIONS } from '../scripts/docs/editions.js';
-import { CatalogTranslator, EnglishTranslator, loadCatalog, parseCatalog } from '../scripts/docs/i18n.js';
-import { describeEdition, describeWith } from '../scripts/gen-30-docs.js';
+import { listOperations } from '../scripts/docs/contract.js';
+import { catalogFile } from '../scripts/docs/editions.js';
+import { CatalogTranslator, EnglishTranslator, loadCatalog, parseCatalog, type Translator } from '../scripts/docs/i18n.js';
+import { describePage, describeWith, loadDocsSite } from '../scripts/gen-30-docs.js';
 
-const contract = loadBundledContract();
-const zh = EDITIONS.find((e) => e.lang === 'zh-Hant')!;
+const site = loadDocsSite();
+/** The Traditional Chinese page of every API; the default API's first. */
+const zhPages = site.pages.filter((page) => page.edition.lang === 'zh-Hant');
+const zh = zhPages[0];
 const file = catalogFile('zh-Hant');
 const catalog = loadCatalog(file, 'zh-Hant');
 const scratch = mkdtempSync(join(tmpdir(), 'rd-docs-i18n-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** Every text the zh-Hant edition asks a translation for. */
+/** Describes every API's zh-Hant page with one translator. */
+function describeAll(tr: Translator): void {
+  for (const page of zhPages) describeWith(site, page, tr);
+}
+
+/** Every text the zh-Hant pages ask a translation for. */
 function textsToTranslate(): Set<string> {
   const english = new EnglishTranslator();
-  describeWith(contract, zh, english);
+  describeAll(english);
   return english.seen;
 }
 
 describe('docs/i18n/zh-Hant.yaml', () => {
-  it('translates every English text of the docs', () => {
+  it.each(zhPages.map((page) => [page.api.id, page] as const))('translates every English text of the %s docs', (_id, page) => {
     const tr = new CatalogTranslator('zh-Hant', catalog);
-    describeWith(contract, zh, tr);
+    describeWith(site, page, tr);
     expect([...tr.missing], 'English texts without a zh-Hant entry').toEqual([]);
   });
 
-  it('has no entry that no text asks for (a stale translation)', () => {
+  it('has no entry that no text of any API’s docs asks for (a stale translation)', () => {
     const tr = new CatalogTranslator('zh-Hant', catalog);
-    describeWith(contract, zh, tr);
+    describeAll(tr);
     expect(tr.unused(), 'entries no English text of the docs uses').toEqual([]);
+  });
+
+  it('has entries only one API asks for (each API’s own texts), so both APIs are needed to find the stale ones', () => {
+    const used = zhPages.map((page) => {
+      const tr = new CatalogTranslator('zh-Hant', catalog);
+      describeWith(site, page, tr);
+      return tr.used;
+    });
+    for (const [i, own] of used.entries()) {
+      const others = used.filter((_, j) => j !== i);
+      expect([...own].filter((key) => others.every((other) => !other.has(key))).length, zhPages[i].api.id).toBeGreaterThan(0);
+    }
   });
 
   it('is needed entry by entry: removing any one leaves its text untranslated', () => {
@@ -48,8 +67,10 @@ describe('docs/i18n/zh-Hant.yaml', () => {
     const removed = entries.find((entry) => entry.en === 'Error codes')!;
     const partial = join(scratch, 'zh-Hant.yaml');
     writeFileSync(partial, stringify(entries.filter((entry) => entry !== removed)));
-    expect(() => describeEdition(contract, zh, partial)).toThrow(/1 English text\(s\) have no zh-Hant translation[\s\S]*"Error codes"/);
-    expect(() => describeEdition(contract, zh)).not.toThrow();
+    for (const page of zhPages) {
+      expect(() => describePage(site, page, partial)).toThrow(/1 English text\(s\) have no zh-Hant translation[\s\S]*"Error codes"/);
+      expect(() => describePage(site, page)).not.toThrow();
+    }
   });
 
   it('rejects duplicate entries and placeholders that differ between the languages', () => {
@@ -59,7 +80,7 @@ describe('docs/i18n/zh-Hant.yaml', () => {
   });
 
   it('gives EnableResourceDirectory the China site page’s own wording (seed 002)', () => {
-    const { description } = describeEdition(contract, zh);
+    const { description } = describePage(site, zh);
     const enable = listOperations(description).find(({ operation }) => operation.operationId === 'EnableResourceDirectory')!.operation;
     const text = JSON.stringify(description);
     expect(enable.summary).toBe('開通資源目錄。');
@@ -77,5 +98,17 @@ describe('docs/i18n/zh-Hant.yaml', () => {
     ]) {
       expect(text, official).toContain(official);
     }
+  });
+});
+
+describe('the zh-Hant pages’ own generated texts', () => {
+  it.each(zhPages.map((page) => [page.api.id, page] as const))('%s: the version line, the choice sentence and both switches are in Traditional Chinese', (_id, page) => {
+    const { description, template } = describePage(site, page);
+    const enable = listOperations(description).find(({ operation }) => operation.operationId === 'EnableResourceDirectory')!.operation;
+    expect(enable.description).toMatch(new RegExp(`^版本與接入地址:\\*\\*${page.api.label}\\*\\* · \``));
+    expect(description.info.description).toContain('**選擇哪個 API:**');
+    expect(description.info.description).toContain('`NotSupport.Account.Site`和`Invalid.AccountType`');
+    expect(template.switchLabel).toBe('語言');
+    expect(template.apiSwitchLabel).toBe('API 版本');
   });
 });

@@ -1,13 +1,15 @@
-// The docs' code samples are real: the wire requests carry signatures the official signer (@alicloud/openapi-core)
-// agrees with, and the TypeScript samples type-check against this package's client and the official SDK.
+// The docs' code samples are real, for every API: the wire requests go to the API's endpoint with its Version and
+// carry signatures the official signer (@alicloud/openapi-core) agrees with, and the TypeScript samples type-check
+// against this package's client and Alibaba's official SDK (2020-03-31) or generic call (2022-04-19).
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { listOperations, loadBundledContract, type CodeSample } from '../scripts/docs/contract.js';
+import { apiIdentity, listOperations, type CodeSample } from '../scripts/docs/contract.js';
 import { EXAMPLE_ACCESS_KEY_SECRET } from '../scripts/docs/code-samples.js';
 import { docsDescription } from '../scripts/docs/description.js';
 import { EnglishTranslator } from '../scripts/docs/i18n.js';
+import { loadDocsSite } from '../scripts/gen-30-docs.js';
 import { repoRoot } from '../scripts/paths.js';
 
 interface OfficialUtil {
@@ -23,11 +25,16 @@ interface OfficialUtil {
 const require = createRequire(import.meta.url);
 const OpenApiUtil: OfficialUtil = require('@alicloud/openapi-core').OpenApiUtil;
 
-const description = docsDescription(loadBundledContract(), new EnglishTranslator());
-const samples = listOperations(description).map(({ operation }) => {
-  const [classic, acs3, client, sdk] = (operation['x-codeSamples'] ?? []) as CodeSample[];
-  return { action: operation.operationId, classic: classic.source, acs3: acs3.source, client: client.source, sdk: sdk.source };
+const site = loadDocsSite();
+const samples = site.apis.flatMap((api) => {
+  const { url, version } = apiIdentity(api.contract);
+  return listOperations(docsDescription(api, site.apis, new EnglishTranslator())).map(({ operation }) => {
+    const [classic, acs3, client, sdk] = (operation['x-codeSamples'] ?? []) as CodeSample[];
+    return { api: api.id, url, version, action: operation.operationId, classic: classic.source, acs3: acs3.source, client: client.source, sdk: sdk.source };
+  });
 });
+/** A file name for a sample: the API's folder and the action. */
+const sampleFile = (s: (typeof samples)[number], kind: string, ext: string) => `${s.api.replace('/', '-')}.${s.action}.${kind}.${ext}`;
 
 /** Method, URL and headers of a `curl -X METHOD 'URL' -H 'name: value' ...` sample. */
 function parseCurl(source: string): { method: string; url: URL; headers: Record<string, string> } {
@@ -36,11 +43,14 @@ function parseCurl(source: string): { method: string; url: URL; headers: Record<
   return { method, url: new URL(url), headers };
 }
 
-describe.each(samples.map((s) => [s.action, s] as const))('the %s samples', (_action, sample) => {
-  it('classic form: the Signature is the one the official signer computes (HMAC-SHA1, testid/testsecret)', () => {
+describe.each(samples.map((s) => [`${s.api} ${s.action}`, s] as const))('the %s samples', (_name, sample) => {
+  it('classic form: the Signature is the one the official signer computes (HMAC-SHA1, testid/testsecret), sent to the API’s endpoint with its Version', () => {
     const { method, url } = parseCurl(sample.classic);
     const params = Object.fromEntries(url.searchParams);
     const { Signature, ...signed } = params;
+    expect(`${url.origin}/`).toBe(sample.url);
+    expect(signed.Action).toBe(sample.action);
+    expect(signed.Version).toBe(sample.version);
     expect(signed.AccessKeyId).toBe('testid');
     expect(Signature).toBe(OpenApiUtil.getRPCSignature(signed, method, EXAMPLE_ACCESS_KEY_SECRET));
   });
@@ -56,6 +66,8 @@ describe.each(samples.map((s) => [s.action, s] as const))('the %s samples', (_ac
       EXAMPLE_ACCESS_KEY_SECRET,
     );
     expect(url.searchParams.has('Action')).toBe(false);
+    expect(`${url.origin}/`).toBe(sample.url);
+    expect(signedHeaders['x-acs-version']).toBe(sample.version);
     expect(Authorization).toBe(official);
   });
 });
@@ -80,9 +92,15 @@ function typeErrors(files: Record<string, string>, options: ts.CompilerOptions):
 
 const common: ts.CompilerOptions = { strict: true, noEmit: true, skipLibCheck: true, types: ['node'], target: ts.ScriptTarget.ES2022 };
 
-describe('the TypeScript samples', () => {
+describe.each(site.apis.map((api) => [api.id] as const))('the TypeScript samples of %s', (id) => {
+  const ofApi = samples.filter((s) => s.api === id);
+
+  it('are there, one per action', () => {
+    expect(ofApi.length).toBe(listOperations(site.apis.find((api) => api.id === id)!.contract).length);
+  });
+
   it('type-check against this package’s client (ESM, top-level await)', () => {
-    const files = Object.fromEntries(samples.map((s) => [`${s.action}.client.mts`, s.client]));
+    const files = Object.fromEntries(ofApi.map((s) => [sampleFile(s, 'client', 'mts'), s.client]));
     const errors = typeErrors(files, {
       ...common,
       module: ts.ModuleKind.ESNext,
@@ -92,8 +110,8 @@ describe('the TypeScript samples', () => {
     expect(errors).toEqual([]);
   }, 60_000);
 
-  it('type-check against the official SDK @alicloud/resourcemanager20200331 (CommonJS, as Alibaba Cloud writes them)', () => {
-    const files = Object.fromEntries(samples.map((s) => [`${s.action}.sdk.ts`, s.sdk]));
+  it('type-check against the official SDK @alicloud/resourcemanager20200331 or the generic call of @alicloud/openapi-core (CommonJS, as Alibaba Cloud writes them)', () => {
+    const files = Object.fromEntries(ofApi.map((s) => [sampleFile(s, 'sdk', 'ts'), s.sdk]));
     const errors = typeErrors(files, { ...common, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10, esModuleInterop: true });
     expect(errors).toEqual([]);
   }, 60_000);

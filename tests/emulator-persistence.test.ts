@@ -103,7 +103,7 @@ describe('persistence across restarts', () => {
   it('a dry run commits nothing', async () => {
     const { backend, commits } = countingBackend(join(tmp(), 'state.db'));
     const emu = await emulator({ stateful: { backend } });
-    expect((await emu.call('EnableResourceDirectory', 'AK', { EnableMode: 'CurrentAccount', DryRun: 'true' })).status).toBe(200);
+    expect((await emu.call('EnableResourceDirectory', 'AK', { EnableMode: 'CurrentAccount', DryRun: 'true', Version: '2022-04-19' })).status).toBe(200);
     expect(commits()).toBe(0);
     expect((await emu.call('EnableResourceDirectory', 'AK', { EnableMode: 'CurrentAccount' })).status).toBe(200);
     expect(commits()).toBe(1);

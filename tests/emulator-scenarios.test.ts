@@ -7,9 +7,13 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { accountIdOf, defaultPhone, DEFAULT_CODE_TTL_MS, STATE_ERROR_PRECEDENCE } from '../src/mock/index.js';
 import { buildModel } from '../scripts/gen-15-rules.js';
-import { doc, operation, repoRoot } from './helpers/contract.js';
+import { apiFile, contracts, doc, operation, repoRoot } from './helpers/contract.js';
 import { newAccount, otherCode, startEmulator, type Emu } from './helpers/emulator.js';
 import { startMock, statusOf, XML_TYPE } from './helpers/mock.js';
+
+/** EnableResourceDirectory documents NotSupport.Account.Site and Invalid.AccountType in ResourceDirectoryMaster 2022-04-19 only. */
+const RDM_VERSION = { Version: '2022-04-19' } as const;
+const rdmStatusOf = (action: string, code: string): number => contracts['ResourceDirectoryMaster/2022-04-19']!.errorCodes(action).find((e) => e.code === code)!.status;
 
 const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const QUOTA = operation('SendVerificationCodeForEnableRD')['x-acs-quota'];
@@ -114,20 +118,20 @@ describe('stateful emulator, no site', () => {
   describe('DryRun=true checks everything and changes nothing', () => {
     it('CurrentAccount: a would-be directory, then still none', async () => {
       const before = (await emu.control('GET', '/_emulator/state')).body;
-      const dry = await emu.call('EnableResourceDirectory', 'AK-D', { EnableMode: 'CurrentAccount', DryRun: 'true' });
+      const dry = await emu.call('EnableResourceDirectory', 'AK-D', { EnableMode: 'CurrentAccount', DryRun: 'true', Version: '2022-04-19' });
       expect(dry.status).toBe(200);
       expect(dry.body.ResourceDirectory.MasterAccountId).toBe(accountIdOf('AK-D'));
       expect(dry.body.ResourceDirectory.ResourceDirectoryId).toMatch(/^rd-[A-Za-z0-9]{6}$/);
       expect((await emu.call('GetResourceDirectory', 'AK-D')).code).toBe('ResourceDirectoryNotInUse');
       expect((await emu.control('GET', '/_emulator/state')).body).toEqual(before);
       // DryRun=false is a real call.
-      expect((await emu.call('EnableResourceDirectory', 'AK-D', { EnableMode: 'CurrentAccount', DryRun: 'false' })).status).toBe(200);
+      expect((await emu.call('EnableResourceDirectory', 'AK-D', { EnableMode: 'CurrentAccount', DryRun: 'false', Version: '2022-04-19' })).status).toBe(200);
       expect((await emu.call('GetResourceDirectory', 'AK-D')).status).toBe(200);
     });
 
     it('NewManagementAccount: the code stays valid and the name stays free', async () => {
       const { phone, code } = await emu.sendCode('AK-D1', '852-61110000');
-      const dry = await emu.call('EnableResourceDirectory', 'AK-D1', newAccount('dry-name', phone, code, { DryRun: 'true' }));
+      const dry = await emu.call('EnableResourceDirectory', 'AK-D1', newAccount('dry-name', phone, code, { DryRun: 'true', Version: '2022-04-19' }));
       expect(dry.status).toBe(200);
       expect(dry.body.ResourceDirectory.MasterAccountName).toBe('dry-name');
       expect((await emu.control('GET', '/_emulator/verification-codes?account=AK-D1')).body.map((c: { status: string }) => c.status)).toEqual(['valid']);
@@ -141,11 +145,11 @@ describe('stateful emulator, no site', () => {
 
     it('state errors are answered in a dry run too', async () => {
       await emu.call('EnableResourceDirectory', 'AK-D3', { EnableMode: 'CurrentAccount' });
-      expect((await emu.call('EnableResourceDirectory', 'AK-D3', { EnableMode: 'CurrentAccount', DryRun: 'true' })).code).toBe('EntityAlreadyExists.ResourceDirectory');
+      expect((await emu.call('EnableResourceDirectory', 'AK-D3', { EnableMode: 'CurrentAccount', DryRun: 'true', Version: '2022-04-19' })).code).toBe('EntityAlreadyExists.ResourceDirectory');
       const { phone, code } = await emu.sendCode('AK-D4', '852-63330000');
-      expect((await emu.call('EnableResourceDirectory', 'AK-D4', newAccount('x-name', phone, otherCode(code), { DryRun: 'true' }))).code).toBe('Invalid.VerificationCode');
+      expect((await emu.call('EnableResourceDirectory', 'AK-D4', newAccount('x-name', phone, otherCode(code), { DryRun: 'true', Version: '2022-04-19' }))).code).toBe('Invalid.VerificationCode');
       await emu.profile('AK-D5', { enterpriseVerified: false });
-      expect((await emu.call('EnableResourceDirectory', 'AK-D5', { EnableMode: 'CurrentAccount', DryRun: 'true' })).code).toBe('EnterpriseRealNameVerificationError');
+      expect((await emu.call('EnableResourceDirectory', 'AK-D5', { EnableMode: 'CurrentAccount', DryRun: 'true', Version: '2022-04-19' })).code).toBe('EnterpriseRealNameVerificationError');
     });
   });
 
@@ -166,7 +170,7 @@ describe('stateful emulator, no site', () => {
       expect(DEFAULT_CODE_TTL_MS).toBe(5 * 60 * 1000);
       const { phone, code } = await emu.sendCode('AK-X1', '852-61234567');
       emu.clock.advance(DEFAULT_CODE_TTL_MS - 1);
-      expect((await emu.call('EnableResourceDirectory', 'AK-X1', newAccount('x1-admin', phone, code, { DryRun: 'true' }))).status).toBe(200);
+      expect((await emu.call('EnableResourceDirectory', 'AK-X1', newAccount('x1-admin', phone, code, { DryRun: 'true', Version: '2022-04-19' }))).status).toBe(200);
       emu.clock.advance(1);
       expect((await emu.call('EnableResourceDirectory', 'AK-X1', newAccount('x1-admin', phone, code))).code).toBe('Invalid.VerificationCode');
       const listed = (await emu.control('GET', '/_emulator/verification-codes?account=AK-X1')).body;
@@ -294,12 +298,12 @@ describe('stateful emulator, no site', () => {
       [{ enterpriseVerified: false }, 'EnterpriseRealNameVerificationError'],
       [{ enterpriseName: '' }, 'Invalid.EnterpriseName'],
     ] as const;
-    it.each(cases)('%j → %s on EnableResourceDirectory and InitResourceDirectory', async (patch, code) => {
+    it.each(cases)('%j → %s on EnableResourceDirectory (2022-04-19, which documents all twelve codes) and InitResourceDirectory', async (patch, code) => {
       const ak = `AK-PROFILE-${code}`;
       await emu.profile(ak, patch);
       for (const action of ['EnableResourceDirectory', 'InitResourceDirectory']) {
-        const r = await emu.call(action, ak, action === 'EnableResourceDirectory' ? { EnableMode: 'CurrentAccount' } : {});
-        expect([action, r.status, r.code]).toEqual([action, statusOf(action, code), code]);
+        const r = await emu.call(action, ak, action === 'EnableResourceDirectory' ? { EnableMode: 'CurrentAccount', ...RDM_VERSION } : {});
+        expect([action, r.status, r.code]).toEqual([action, action === 'EnableResourceDirectory' ? rdmStatusOf(action, code) : statusOf(action, code), code]);
       }
       // null puts the default back.
       await emu.profile(ak, Object.fromEntries(Object.keys(patch).map((k) => [k, null])));
@@ -360,7 +364,7 @@ describe('stateful emulator, no site', () => {
           await china.profile(ak, Object.assign({}, ...active.map((c) => profileOf[c] ?? {})));
           const code = active.includes('Invalid.VerificationCode') ? otherCode(sent.code) : sent.code;
           const name = active.includes('InvalidParameter.ManagementAccountName.AlreadyUsed') ? 'taken@rdadmin.aliyunid.com' : `free-${k}@rdadmin.aliyunid.com`;
-          const r = await china.call('EnableResourceDirectory', ak, newAccount(name, sent.phone, code));
+          const r = await china.call('EnableResourceDirectory', ak, newAccount(name, sent.phone, code, RDM_VERSION));
           expect([k, r.code]).toEqual([k, order[k]]);
         }
         expect(china.problems).toEqual([]);
@@ -389,7 +393,7 @@ describe('stateful emulator, no site', () => {
       expect((await emu.call('EnableResourceDirectory', 'AK-PP', {})).code).toBe('MissingEnableMode');
       expect((await emu.call('EnableResourceDirectory', 'AK-PP', { EnableMode: 'NewManagementAccount', MAName: 'xx' })).code).toBe('MissingSecureMobilePhone');
       expect((await emu.call('EnableResourceDirectory', 'AK-PP', newAccount('-bad-', '852-61234567', '123456'))).code).toBe('InvalidParameter.ManagementAccountName');
-      expect((await emu.call('EnableResourceDirectory', 'AK-PP', { EnableMode: 'CurrentAccount', DryRun: 'yes' })).code).toBe('InvalidParameter');
+      expect((await emu.call('EnableResourceDirectory', 'AK-PP', { EnableMode: 'CurrentAccount', DryRun: 'yes', Version: '2022-04-19' })).code).toBe('InvalidParameter');
       expect((await emu.call('SendVerificationCodeForEnableRD', 'AK-PP', { SecureMobilePhone: 'not-a-phone' })).status).toBe(400);
     });
 
@@ -420,8 +424,16 @@ describe('stateful emulator, no site', () => {
     expect(got.body.ResourceDirectory.MasterAccountId).toBe(accountIdOf('AK-XML'));
   });
 
+  it('ResourceManager 2020-03-31 answers EnableResourceDirectory only with the codes it documents: an individual account is not Invalid.AccountType there', async () => {
+    await emu.profile('AK-RM-TYPE', { accountType: 'individual' });
+    expect((await emu.call('EnableResourceDirectory', 'AK-RM-TYPE', { EnableMode: 'CurrentAccount', ...RDM_VERSION, DryRun: 'true' })).code).toBe('Invalid.AccountType');
+    expect((await emu.call('InitResourceDirectory', 'AK-RM-TYPE')).code).toBe('Invalid.AccountType');
+    const r = await emu.call('EnableResourceDirectory', 'AK-RM-TYPE', { EnableMode: 'CurrentAccount' });
+    expect(r.status).toBe(200);
+  });
+
   it('Prefer still selects a documented answer, and changes no state', async () => {
-    const r = await emu.call('EnableResourceDirectory', 'AK-PREF', { EnableMode: 'CurrentAccount' }, { prefer: 'example=Invalid.AccountType' });
+    const r = await emu.call('EnableResourceDirectory', 'AK-PREF', { EnableMode: 'CurrentAccount', ...RDM_VERSION }, { prefer: 'example=Invalid.AccountType' });
     expect(r.code).toBe('Invalid.AccountType');
     expect((await emu.call('GetResourceDirectory', 'AK-PREF')).code).toBe('ResourceDirectoryNotInUse');
   });
@@ -530,7 +542,7 @@ describe('stateful emulator, --site china', () => {
   it('an account registered at the other site: NotSupport.Account.Site', async () => {
     await emu.profile('CN-3', { site: 'intl' });
     for (const action of ['InitResourceDirectory', 'EnableResourceDirectory']) {
-      const r = await emu.call(action, 'CN-3', action === 'EnableResourceDirectory' ? { EnableMode: 'CurrentAccount' } : {});
+      const r = await emu.call(action, 'CN-3', action === 'EnableResourceDirectory' ? { EnableMode: 'CurrentAccount', ...RDM_VERSION } : {});
       expect([r.status, r.code]).toEqual([409, 'NotSupport.Account.Site']);
     }
     await emu.profile('CN-3', { site: 'china' });
@@ -547,7 +559,7 @@ describe('stateful emulator, --site china', () => {
 
 describe('the quota is the contract\'s', () => {
   it('a contract with limit 3 refuses the 4th code', async () => {
-    const contract = JSON.parse(readFileSync(join(repoRoot, 'generated', 'openapi.json'), 'utf8'));
+    const contract = JSON.parse(readFileSync(apiFile('ResourceManager/2020-03-31', 'openapi.json'), 'utf8'));
     contract.paths['/#Action=SendVerificationCodeForEnableRD'].post['x-acs-quota'].limit = 3;
     const emu = await startEmulator({ contract: buildModel(contract) });
     try {

@@ -82,7 +82,7 @@ describe.each(kinds)('$name store', (kind) => {
     const first = await emu.sendCode('AK-A', '852-61234567');
     const second = await emu.sendCode('AK-A', '852-61234567');
     expect((await emu.call('EnableResourceDirectory', 'AK-A', newAccount('Admin-One', first.phone, first.code))).code).toBe(first.code === second.code ? undefined : 'Invalid.VerificationCode');
-    const dry = await emu.call('EnableResourceDirectory', 'AK-A', newAccount('admin-one', second.phone, second.code, { DryRun: 'true' }));
+    const dry = await emu.call('EnableResourceDirectory', 'AK-A', newAccount('admin-one', second.phone, second.code, { DryRun: 'true', Version: '2022-04-19' }));
     expect(dry.status).toBe(200);
     const enabled = await emu.call('EnableResourceDirectory', 'AK-A', newAccount('admin-one', second.phone, second.code));
     expect(enabled.status).toBe(200);

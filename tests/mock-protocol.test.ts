@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { rules } from '../generated/rules.js';
 import type { ActionHandlers } from '../src/mock/index.js';
 import { contractProblem, bodyOf, startMock, statusOf, VERSION, XML_TYPE, JSON_TYPE, type TestMock } from './helpers/mock.js';
-import { doc, repoRoot, type Json } from './helpers/contract.js';
+import { apiEntries, apiFile, doc, repoRoot, type Json } from './helpers/contract.js';
 
 interface Answer {
   status: number;
@@ -128,7 +128,8 @@ describe('routing', () => {
     expectError(await send(mock, { Action: 'GetResourceDirectory' }), 'GetResourceDirectory', 'MissingVersion', 400);
     expectError(await send(mock, { Action: 'GetResourceDirectory', version: VERSION }), 'GetResourceDirectory', 'MissingVersion', 400);
     expectError(await send(mock, { Action: 'GetResourceDirectory', Version: '' }), 'GetResourceDirectory', 'MissingVersion', 400);
-    expectError(await send(mock, { Action: 'GetResourceDirectory', Version: '2022-04-19' }), 'GetResourceDirectory', 'InvalidVersion', 400);
+    expectError(await send(mock, { Action: 'GetResourceDirectory', Version: '2019-01-01' }), 'GetResourceDirectory', 'InvalidVersion', 400);
+    expectError(await send(mock, { Version: '2022-04-19' }, { headers: { 'x-acs-action': 'GetResourceDirectory', 'x-acs-version': VERSION } }), 'GetResourceDirectory', 'InvalidVersion', 400);
     expectError(await send(mock, {}, { headers: { 'x-acs-action': 'GetResourceDirectory', 'x-acs-version': '2014-05-26' } }), 'GetResourceDirectory', 'InvalidVersion', 400);
     expectError(await send(mock, { Version: '2014-05-26' }, { headers: { 'x-acs-action': 'GetResourceDirectory', 'x-acs-version': VERSION } }), 'GetResourceDirectory', 'InvalidVersion', 400);
   });
@@ -184,7 +185,8 @@ describe('parameters: every rule of the contract, through the mock (src/validate
   it.each([
     ['EnableMode unknown value', { EnableMode: 'Everything' }, 'InvalidParameter', 400],
     ['EnableMode lower-case value', { EnableMode: 'currentaccount' }, 'InvalidParameter', 400],
-    ['DryRun not a boolean', { EnableMode: 'CurrentAccount', DryRun: 'maybe' }, 'InvalidParameter', 400],
+    ['DryRun (2022-04-19) not a boolean', { EnableMode: 'CurrentAccount', DryRun: 'maybe', Version: '2022-04-19' }, 'InvalidParameter', 400],
+    ['DryRun on 2020-03-31, which does not declare it, is ignored like any undeclared parameter', { EnableMode: 'CurrentAccount', DryRun: 'maybe' }, undefined, 200],
     ['MAName with consecutive specials', { ...valid.EnableResourceDirectory, MAName: 'a..b' }, 'InvalidParameter.ManagementAccountName', 409],
     ['MAName too short', { ...valid.EnableResourceDirectory, MAName: 'a' }, 'InvalidParameter.ManagementAccountName', 409],
     ['phone without country code', { ...valid.EnableResourceDirectory, MASecureMobilePhone: '61234567' }, 'InvalidParameter.ManagementAccountSecurityInfo', 409],
@@ -197,7 +199,7 @@ describe('parameters: every rule of the contract, through the mock (src/validate
     ['Format loses to a missing parameter (400, missing first)', { Format: 'YAML' }, 'MissingEnableMode', 400],
     ['Format (400) beats a 409', { ...valid.EnableResourceDirectory, VerificationCode: 'x', Format: 'YAML' }, 'InvalidParameter', 400],
     ['CurrentAccount ignores the new-account fields', { EnableMode: 'CurrentAccount' }, undefined, 200],
-    ['DryRun=true is accepted', { EnableMode: 'CurrentAccount', DryRun: 'true' }, undefined, 200],
+    ['DryRun=true (2022-04-19) is accepted', { EnableMode: 'CurrentAccount', DryRun: 'true', Version: '2022-04-19' }, undefined, 200],
     ['unknown parameters are ignored', { EnableMode: 'CurrentAccount', Foo: 'bar', enablemode: 'Bogus' }, undefined, 200],
   ] as const)('EnableResourceDirectory: %s', async (_what, params, code, status) => {
     const a = await send(mock, rpc('EnableResourceDirectory', params as Record<string, string>));
@@ -300,7 +302,7 @@ describe('Prefer and __code / __example', () => {
   });
 
   it('an error example is answered even when the parameters are invalid; a success example only for a valid request', async () => {
-    expectError(await send(mock, rpc('EnableResourceDirectory', { __example: 'Invalid.AccountType' })), 'EnableResourceDirectory', 'Invalid.AccountType', 409);
+    expectError(await send(mock, rpc('EnableResourceDirectory', { __example: 'Invalid.EnterpriseName' })), 'EnableResourceDirectory', 'Invalid.EnterpriseName', 409);
     expectError(await send(mock, rpc('EnableResourceDirectory', { __example: 'chinaSite' })), 'EnableResourceDirectory', 'MissingEnableMode', 400);
     const ok = await send(mock, rpc('EnableResourceDirectory', { EnableMode: 'CurrentAccount', __example: 'chinaSite' }));
     expect(ok.status).toBe(200);
@@ -466,11 +468,22 @@ describe('static routes', () => {
     rmSync(docsDir, { recursive: true, force: true });
   });
 
-  it('/openapi.yaml and /openapi.json are the bundled description', async () => {
+  it('each API\'s description is served at /<Product>-<version>/openapi.json and .yaml', async () => {
+    for (const { id, folder } of apiEntries) {
+      for (const ext of ['json', 'yaml']) {
+        const r = await fetch(`${mock.url}/${folder}/openapi.${ext}`);
+        expect(r.status, `${folder} ${ext}`).toBe(200);
+        expect(await r.text()).toBe(readFileSync(apiFile(id, `openapi.${ext}`), 'utf8'));
+      }
+    }
+    expect((await fetch(`${mock.url}/ResourceManager-2020-03-31/nothing.json`)).status).toBe(404);
+  });
+
+  it('/openapi.yaml and /openapi.json are the default API\'s description', async () => {
     const y = await fetch(`${mock.url}/openapi.yaml`);
     expect(y.status).toBe(200);
     expect(y.headers.get('content-type')).toMatch(/yaml/);
-    expect(await y.text()).toBe(readFileSync(join(repoRoot, 'generated', 'openapi.yaml'), 'utf8'));
+    expect(await y.text()).toBe(readFileSync(apiFile('ResourceManager/2020-03-31', 'openapi.yaml'), 'utf8'));
     const j = await fetch(`${mock.url}/openapi.json`);
     expect(await j.json()).toEqual(doc);
   });

@@ -1,6 +1,7 @@
 /**
  * `x-codeSamples` for each operation, derived from the contract: the classic HMAC-SHA1 wire request, the
- * ACS3-HMAC-SHA256 wire request, a call with this package's client and a call with Alibaba Cloud's official SDK.
+ * ACS3-HMAC-SHA256 wire request, a call with this package's client and a call with Alibaba Cloud's official SDK of
+ * the API (or, for an API without one here, Alibaba Cloud's generic call).
  *
  * Samples send the operation's required parameters with the contract's example values. The wire samples are
  * really signed, with the example credentials of Alibaba Cloud's signature documents and the contract's example
@@ -11,7 +12,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { acs3Authorization, percentEncodeAcs3, percentEncodeRpc, sha256Hex, signRpc } from '../../src/signing.js';
 import { repoRoot } from '../paths.js';
-import { operationParameters, parameterExample, type CodeSample, type Document, type OperationEntry, type Parameter } from './contract.js';
+import { apiIdentity, operationParameters, parameterExample, type CodeSample, type Document, type OperationEntry, type Parameter, type ApiIdentity } from './contract.js';
 import type { Translator } from './i18n.js';
 
 /** The secret that goes with the AccessKey ID `testid` in Alibaba Cloud's published signature examples. */
@@ -26,8 +27,11 @@ const ACS3_HEADER_FOR: Record<string, string> = { [ACTION]: 'x-acs-action', [VER
 /** Parameters only sent with temporary STS credentials; the samples use a long-term AccessKey. */
 const STS_ONLY = new Set(['SecurityToken', 'x-acs-security-token']);
 
-const OFFICIAL_SDK = '@alicloud/resourcemanager20200331';
+/** Alibaba Cloud's official npm SDK of each API, where there is one in this project's registry (by `<Product>/<version>`). */
+export const OFFICIAL_SDKS: Readonly<Record<string, string>> = { 'ResourceManager/2020-03-31': '@alicloud/resourcemanager20200331' };
 const OFFICIAL_CORE = '@alicloud/openapi-core';
+/** The runtime options model `callApi` takes, from the package `@alicloud/openapi-core` is written in. */
+const DARABONBA = '@darabonba/typescript';
 
 /** The AccessKey ID the samples are signed with: the contract's example of the `AccessKeyId` parameter. */
 export function exampleAccessKeyId(doc: Document): string {
@@ -48,6 +52,8 @@ interface SampleContext {
   method: string;
   serverUrl: string;
   host: string;
+  api: ApiIdentity;
+  isDefaultApi: boolean;
 }
 
 function exampleOf(ctx: Pick<SampleContext, 'doc' | 'parameters'>, name: string): unknown {
@@ -58,7 +64,7 @@ function exampleOf(ctx: Pick<SampleContext, 'doc' | 'parameters'>, name: string)
   return value;
 }
 
-function sampleContext(doc: Document, entry: OperationEntry): SampleContext {
+function sampleContext(doc: Document, entry: OperationEntry, options: SampleOptions): SampleContext {
   const parameters = operationParameters(doc, entry.operation);
   const serverUrl = doc.servers?.[0]?.url;
   if (!serverUrl) throw new Error('docs: the contract has no server URL');
@@ -67,7 +73,7 @@ function sampleContext(doc: Document, entry: OperationEntry): SampleContext {
     .filter((p) => p.required && p.in === 'query' && !p['x-acs-signing'])
     .map((p): [string, unknown] => [p.name, exampleOf(ctx, p.name)]);
   const args = required.filter(([name]) => !(name in ACS3_HEADER_FOR));
-  return { ...ctx, entry, required, args, method: entry.method.toUpperCase(), serverUrl: serverUrl.replace(/\/$/, ''), host: new URL(serverUrl).host };
+  return { ...ctx, entry, required, args, method: entry.method.toUpperCase(), serverUrl: serverUrl.replace(/\/$/, ''), host: new URL(serverUrl).host, api: apiIdentity(doc), isDefaultApi: options.isDefaultApi };
 }
 
 function signingParameters(ctx: SampleContext, style: string, exclude: Set<string>): Parameter[] {
@@ -132,12 +138,16 @@ function packageName(): string {
   return (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { name: string }).name;
 }
 
-/** A call with this package's client: the method is the action, the arguments are the wire names. */
+/**
+ * A call with this package's client: the method is the action, the arguments are the wire names. The `api` option
+ * names the API unless it is the default one.
+ */
 function clientSample(ctx: SampleContext): string {
   return [
     `import { createClient } from '${packageName()}';`,
     '',
     'const client = createClient({',
+    ...(ctx.isDefaultApi ? [] : [`  api: ${tsLiteral(ctx.api.id)},`]),
     '  accessKeyId: process.env.ALIBABA_CLOUD_ACCESS_KEY_ID!,',
     '  accessKeySecret: process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET!,',
     '});',
@@ -148,8 +158,8 @@ function clientSample(ctx: SampleContext): string {
 type SdkModelClass = { names(): Record<string, string> };
 
 /** The official SDK's request model of an action (its field names are not always camelCase: `MAName`), if it takes one. */
-function officialRequestModel(action: string): { className: string; fieldFor: Map<string, string> } | undefined {
-  const sdk = createRequire(join(repoRoot, 'package.json'))(OFFICIAL_SDK) as Record<string, SdkModelClass | undefined>;
+function officialRequestModel(sdkPackage: string, action: string): { className: string; fieldFor: Map<string, string> } | undefined {
+  const sdk = createRequire(join(repoRoot, 'package.json'))(sdkPackage) as Record<string, SdkModelClass | undefined>;
   const className = `${action}Request`;
   const model = sdk[className];
   if (!model) return undefined;
@@ -160,29 +170,33 @@ function lowerFirst(name: string): string {
   return name.charAt(0).toLowerCase() + name.slice(1);
 }
 
+const SDK_CONFIG = [
+  '    accessKeyId: process.env.ALIBABA_CLOUD_ACCESS_KEY_ID,',
+  '    accessKeySecret: process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET,',
+];
+
 /**
- * A call with `@alicloud/resourcemanager20200331`: camelCase method, a `<Action>Request` model with the SDK's field
- * names. The SDK is CommonJS, so the sample is written like Alibaba Cloud's own: TypeScript compiled to CommonJS,
- * the call inside an async function.
+ * A call with the API's official SDK (`@alicloud/resourcemanager20200331` for 2020-03-31): camelCase method, a
+ * `<Action>Request` model with the SDK's field names. The SDK is CommonJS, so the sample is written like Alibaba
+ * Cloud's own: TypeScript compiled to CommonJS, the call inside an async function.
  */
-function officialSdkSample(ctx: SampleContext): string {
+function officialSdkSample(ctx: SampleContext, sdkPackage: string): string {
   const action = ctx.entry.operation.operationId;
-  const model = officialRequestModel(action);
-  if (!model && ctx.args.length) throw new Error(`docs: ${OFFICIAL_SDK} has no ${action}Request for the required parameters`);
+  const model = officialRequestModel(sdkPackage, action);
+  if (!model && ctx.args.length) throw new Error(`docs: ${sdkPackage} has no ${action}Request for the required parameters`);
   const fields = ctx.args.map(([name, value]): [string, unknown] => {
     const field = model?.fieldFor.get(name);
-    if (!field) throw new Error(`docs: ${OFFICIAL_SDK} ${action}Request has no field for ${name}`);
+    if (!field) throw new Error(`docs: ${sdkPackage} ${action}Request has no field for ${name}`);
     return [field, value];
   });
   const call = model ? `new ${model.className}(${tsObject(fields)})` : '';
   return [
-    `import Client${model ? `, { ${model.className} }` : ''} from '${OFFICIAL_SDK}';`,
+    `import Client${model ? `, { ${model.className} }` : ''} from '${sdkPackage}';`,
     `import { $OpenApiUtil as $OpenApi } from '${OFFICIAL_CORE}';`,
     '',
     'async function main(): Promise<void> {',
     '  const client = new Client(new $OpenApi.Config({',
-    '    accessKeyId: process.env.ALIBABA_CLOUD_ACCESS_KEY_ID,',
-    '    accessKeySecret: process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET,',
+    ...SDK_CONFIG,
     `    endpoint: '${ctx.host}',`,
     '  }));',
     `  const { body } = await client.${lowerFirst(action)}(${call});`,
@@ -193,12 +207,56 @@ function officialSdkSample(ctx: SampleContext): string {
   ].join('\n');
 }
 
-export function codeSamples(doc: Document, entry: OperationEntry, tr: Translator): CodeSample[] {
-  const ctx = sampleContext(doc, entry);
+/**
+ * An API without an official SDK here (2022-04-19) is called with Alibaba Cloud's generic call, `callApi` of
+ * `@alicloud/openapi-core`, which the official SDKs are built on: the action, version and style as `Params`, the
+ * parameters by their wire names in the query. Written like the SDK sample (CommonJS, an async function).
+ */
+function genericCallSample(ctx: SampleContext): string {
+  const params = {
+    action: ctx.entry.operation.operationId,
+    version: ctx.api.version,
+    protocol: 'HTTPS',
+    pathname: '/',
+    method: ctx.method,
+    authType: 'AK',
+    style: 'RPC',
+    reqBodyType: 'formData',
+    bodyType: 'json',
+  };
+  return [
+    `import OpenApiClient, { $OpenApiUtil } from '${OFFICIAL_CORE}';`,
+    `import { RuntimeOptions } from '${DARABONBA}';`,
+    '',
+    'async function main(): Promise<void> {',
+    '  const client = new OpenApiClient(new $OpenApiUtil.Config({',
+    ...SDK_CONFIG,
+    `    endpoint: '${ctx.host}',`,
+    '  }));',
+    `  const params = new $OpenApiUtil.Params(${tsObject(Object.entries(params))});`,
+    `  const request = new $OpenApiUtil.OpenApiRequest({ query: ${tsObject(ctx.args) || '{}'} });`,
+    '  const { body } = await client.callApi(params, request, new RuntimeOptions({}));',
+    '  console.log(body);',
+    '}',
+    '',
+    'main();',
+  ].join('\n');
+}
+
+export interface SampleOptions {
+  /** Whether the API is the default one (the client sample then needs no `api` option). */
+  isDefaultApi: boolean;
+}
+
+export function codeSamples(doc: Document, entry: OperationEntry, tr: Translator, options: SampleOptions): CodeSample[] {
+  const ctx = sampleContext(doc, entry, options);
+  const sdkPackage = OFFICIAL_SDKS[ctx.api.id];
   return [
     { lang: 'bash', label: tr.t('curl (HMAC-SHA1)'), source: classicCurl(ctx) },
     { lang: 'bash', label: tr.t('curl (ACS3-HMAC-SHA256)'), source: acs3Curl(ctx) },
     { lang: 'TypeScript', label: tr.t('TypeScript (this package)'), source: clientSample(ctx) },
-    { lang: 'TypeScript', label: tr.t('TypeScript (official SDK)'), source: officialSdkSample(ctx) },
+    sdkPackage
+      ? { lang: 'TypeScript', label: tr.t('TypeScript (official SDK)'), source: officialSdkSample(ctx, sdkPackage) }
+      : { lang: 'TypeScript', label: tr.t('TypeScript (official generic call)'), source: genericCallSample(ctx) },
   ];
 }

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { deref as derefNode, localLookup } from '../contract/deref.js';
-import { bundledJson } from '../paths.js';
+import { apiFile, apiIndex, type ApiIndexEntry } from '../paths.js';
 
 export interface Ref { $ref: string }
 
@@ -123,8 +123,9 @@ export interface ErrorRow {
 
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
-export function loadBundledContract(): Document {
-  return JSON.parse(readFileSync(bundledJson, 'utf8')) as Document;
+/** The published description of an API (default: the default API, the first of the build's). */
+export function loadBundledContract(api: ApiIndexEntry = apiIndex()[0]!): Document {
+  return JSON.parse(readFileSync(apiFile(api, 'openapi.json'), 'utf8')) as Document;
 }
 
 /** Follows local `#/...` references until a non-reference node is reached (the build's resolver). */
@@ -200,4 +201,24 @@ export function actionFacts(doc: Document): ActionFacts[] {
     errorCodes: errorRows(doc, operation).map((row) => row.code),
     ramAction: operation['x-acs-ram']?.action ?? '',
   }));
+}
+
+/** Which API a published description is: `x-acs-rpc` names the product and version, the first server the endpoint. */
+export interface ApiIdentity {
+  /** `<Product>/<version>`, the client's name of the API. */
+  id: string;
+  product: string;
+  version: string;
+  /** `<Product> <version>`. */
+  label: string;
+  /** The URL every action is sent to, `https://<endpoint>/`. */
+  url: string;
+}
+
+export function apiIdentity(doc: Document): ApiIdentity {
+  const rpc = doc['x-acs-rpc'] as { product?: string; version?: string } | undefined;
+  const server = doc.servers?.[0]?.url;
+  if (!rpc?.product || !rpc.version || !server) throw new Error('docs: the description has no x-acs-rpc product and version, or no server');
+  if (rpc.version !== doc.info.version) throw new Error(`docs: x-acs-rpc.version ${rpc.version} is not info.version ${doc.info.version}`);
+  return { id: `${rpc.product}/${rpc.version}`, product: rpc.product, version: rpc.version, label: `${rpc.product} ${rpc.version}`, url: `${server.replace(/\/$/, '')}/` };
 }

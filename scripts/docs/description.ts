@@ -2,11 +2,12 @@
  * The docs-only copy of the bundled contract: texts translated, and per operation the generated reference
  * sections appended to the description and `x-codeSamples` added. The contract itself is never changed.
  */
+import { choiceSentence, type ApiContract } from './choice.js';
 import { listOperations, type Document } from './contract.js';
 import { codeSamples, EXAMPLE_ACCESS_KEY_SECRET, exampleAccessKeyId } from './code-samples.js';
 import { mapDocumentTexts, type Translator } from './i18n.js';
 import { blocks, code, escapeText, heading } from './markdown.js';
-import { deprecationNotice, referenceSections } from './sections.js';
+import { apiLine, deprecationNotice, referenceSections } from './sections.js';
 
 function aboutSection(contract: Document, tr: Translator): string {
   return blocks(
@@ -22,18 +23,28 @@ function aboutSection(contract: Document, tr: Translator): string {
   );
 }
 
-/** Builds the description the docs are rendered from, in the translator's language. */
-export function docsDescription(contract: Document, tr: Translator): Document {
+/** The description's first paragraph (what it describes, on which endpoint), then the sentence on which API to choose. */
+function withChoice(description: string | undefined, choice: string): string {
+  const [first, ...rest] = (description ?? '').split(/\n\n/);
+  return blocks(first, choice, rest.join('\n\n'));
+}
+
+/**
+ * Builds the description the docs are rendered from, in the translator's language: `api` is the description of
+ * one API, `apis` those of every API of the build (for the sentence on which to choose).
+ */
+export function docsDescription(api: ApiContract, apis: readonly ApiContract[], tr: Translator): Document {
+  const { contract } = api;
   const doc = structuredClone(contract);
   // Descriptions are CommonMark; summaries and titles are plain text.
   mapDocumentTexts(doc, (text, key) => (key === 'description' ? escapeText(tr.t(text)) : tr.t(text)));
-  doc.info.description = blocks(doc.info.description, aboutSection(contract, tr));
+  doc.info.description = blocks(withChoice(doc.info.description, choiceSentence(apis, tr)), aboutSection(contract, tr));
   const originals = listOperations(contract);
   listOperations(doc).forEach(({ operation }, i) => {
     const original = originals[i];
-    const ctx = { doc: contract, operation: original.operation, tr };
-    operation.description = blocks(deprecationNotice(ctx), operation.description, referenceSections(ctx));
-    operation['x-codeSamples'] = codeSamples(contract, original, tr);
+    const ctx = { doc: contract, operation: original.operation, method: original.method, tr };
+    operation.description = blocks(apiLine(ctx), deprecationNotice(ctx), operation.description, referenceSections(ctx));
+    operation['x-codeSamples'] = codeSamples(contract, original, tr, { isDefaultApi: api.isDefault });
   });
   return doc;
 }

@@ -29,7 +29,10 @@ export function redocOptions(description: Document): Record<string, unknown> {
   };
 }
 
-/** Values for the page template (scripts/docs/template.hbs): this edition's language and the link to the other one. */
+/**
+ * Values for the page template (scripts/docs/template.hbs): this page's language and the link to the same API in the
+ * other language; this page's API and the links to the other APIs in the same language (`apiLinks`, HTML).
+ */
 export interface TemplateOptions {
   lang: string;
   label: string;
@@ -37,6 +40,9 @@ export interface TemplateOptions {
   otherLabel: string;
   otherHref: string;
   switchLabel: string;
+  apiLabel: string;
+  apiLinks: string;
+  apiSwitchLabel: string;
 }
 
 export function buildDocsArgs(input: string, output: string, options: TemplateOptions, redoc: Record<string, unknown>): string[] {

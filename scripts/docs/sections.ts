@@ -4,6 +4,7 @@
  * site differences, change history and sources. Every human text goes through the Translator.
  */
 import {
+  apiIdentity,
   errorRows,
   operationParameters,
   parameterSchema,
@@ -19,6 +20,8 @@ import { blocks, bullets, code, escapeText, heading, table } from './markdown.js
 export interface SectionContext {
   doc: Document;
   operation: Operation;
+  /** The operation's HTTP method in the description (`post`). */
+  method: string;
   tr: Translator;
 }
 
@@ -261,6 +264,12 @@ function sourcesSection({ doc, operation, tr }: SectionContext): string | undefi
   const names = doc.info['x-acs-sources'] ?? {};
   const items = ids.map((id) => (names[id] ? `${seed(tr, id)}: ${text(tr, names[id])}` : seed(tr, id)));
   return blocks(heading(2, tr.t('Sources')), bullets(items));
+}
+
+/** The first line of each operation: the API (product and version) and the request line it is sent with. */
+export function apiLine({ doc, method, tr }: SectionContext): string {
+  const api = apiIdentity(doc);
+  return tr.t('Version and endpoint: {api} · {request}', { api: `**${api.label}**`, request: code(`${method.toUpperCase()} ${api.url}`) });
 }
 
 export function deprecationNotice({ operation, tr }: SectionContext): string | undefined {

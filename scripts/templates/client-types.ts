@@ -4,15 +4,8 @@
  * src/; edit it here. src/client-types.ts re-exports it.
  */
 import type { Site } from './contract-types.js';
-import type { components } from './types.js';
 
 export type { Site };
-
-/** The fields every error body has besides `Code` (from the contract's `ErrorResponse`). */
-export type ErrorBase = Omit<components['schemas']['ErrorResponse'], 'Code'>;
-
-/** One error body per code: `ErrorBody<'A' | 'B'>` is `(ErrorBase & { Code: 'A' }) | (ErrorBase & { Code: 'B' })`. */
-export type ErrorBody<C extends string> = C extends string ? ErrorBase & { Code: C } : never;
 
 /** openapi-fetch's result shape: `data` on success, `error` (a documented error body) otherwise, and the response. */
 export type ActionResult<Data, Err> =

@@ -75,6 +75,8 @@ export interface ActionRules {
 }
 
 export interface ContractRules {
+  /** `<Product>/<version>`: the API this model describes. */
+  readonly api: string;
   readonly version: string;
   readonly product: string;
   /** The endpoint host, also the `HostId` of error bodies. */

@@ -19,6 +19,8 @@ export interface MockResponseEvent {
   readonly url: string;
   /** The action, once known. */
   readonly action: string | undefined;
+  /** The API the request named (`<Product>/<version>`), once known. */
+  readonly api?: string | undefined;
   readonly status: number;
   readonly format: Format;
   readonly contentType: string;
@@ -43,6 +45,8 @@ export interface Exchange {
   readonly requestId: string;
   format: Format;
   action: ActionCatalogue | undefined;
+  /** The catalogue of the API the request named, once its version is known (its HostId, its gateway errors). */
+  catalogue?: Catalogue;
 }
 
 /** How long a refused connection may take to read its answer before it is destroyed anyway. */
@@ -69,6 +73,7 @@ export function send(ctx: AnswerContext, x: Exchange, status: number, body: stri
     method: x.req.method ?? '',
     url: x.req.url ?? '',
     action: x.action?.action,
+    api: x.catalogue?.api,
     status,
     format: x.format,
     contentType: headers['content-type'] as string,
@@ -88,7 +93,8 @@ export function sendExample(ctx: AnswerContext, x: Exchange, entry: ExampleEntry
 
 /** Answers a documented error code: the action's (or the gateway's) example, or a body built from status and message. */
 export function sendError(ctx: AnswerContext, x: Exchange, code: string, detail?: { status?: number; message?: string; suffix?: string }): void {
-  const entry = x.action?.errors.get(code) ?? ctx.catalogue.gatewayErrors.get(code);
+  const catalogue = x.catalogue ?? ctx.catalogue;
+  const entry = x.action?.errors.get(code) ?? catalogue.gatewayErrors.get(code);
   if (entry && !detail?.message && !detail?.suffix && (detail?.status === undefined || detail.status === entry.status)) {
     sendExample(ctx, x, entry);
     return;
@@ -96,7 +102,7 @@ export function sendError(ctx: AnswerContext, x: Exchange, code: string, detail?
   const site = ctx.site;
   const status = detail?.status ?? entry?.status ?? 400;
   const base = detail?.message ?? (site && entry?.siteMessages?.[site]) ?? entry?.message ?? code;
-  send(ctx, x, status, errorBody(x.format, x.requestId, ctx.catalogue.hostId, code, base + (detail?.suffix ?? '')), throttled(code));
+  send(ctx, x, status, errorBody(x.format, x.requestId, catalogue.hostId, code, base + (detail?.suffix ?? ''), catalogue.product), throttled(code));
 }
 
 export function sendViolation(ctx: AnswerContext, x: Exchange, v: Violation): void {
@@ -142,7 +148,7 @@ export function sendResult(ctx: AnswerContext, x: Exchange, result: ActionResult
  */
 export function rawError(ctx: AnswerContext, socket: Duplex, method: string, url: string, code: string, status: number, message: string): void {
   const requestId = newRequestId();
-  const body = errorBody('json', requestId, ctx.catalogue.hostId, code, message);
+  const body = errorBody('json', requestId, ctx.catalogue.hostId, code, message, ctx.catalogue.product);
   const headers: Record<string, string | number> = { 'content-type': contentType('json'), 'content-length': Buffer.byteLength(body), 'x-acs-request-id': requestId, connection: 'close' };
   const head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
   const timer = setTimeout(() => socket.destroy(), CLOSE_GRACE_MS);
@@ -150,7 +156,7 @@ export function rawError(ctx: AnswerContext, socket: Duplex, method: string, url
   socket.once('close', () => clearTimeout(timer));
   socket.end(method === 'HEAD' ? head : head + body, () => socket.destroy());
   try {
-    ctx.onResponse?.({ method, url, action: undefined, status, format: 'json', contentType: headers['content-type'] as string, requestId, body, headers });
+    ctx.onResponse?.({ method, url, action: undefined, api: undefined, status, format: 'json', contentType: headers['content-type'] as string, requestId, body, headers });
   } catch (e) {
     ctx.onError(e, undefined);
   }

@@ -4,7 +4,7 @@
  * response is one `parts.join(requestId)` on the hot path. Error examples carry the site wording of
  * `x-acs-site-messages` as a second variant.
  */
-import { rules } from '../../generated/rules.js';
+import { apis, defaultApi, type ApiName } from '../../generated/rules.js';
 import type { ContractRules, ExampleModel, Site } from '../rules-types.js';
 
 /** A response body with the example's RequestId cut out: `parts.join(requestId)` is the body. */
@@ -44,6 +44,9 @@ export interface ActionCatalogue {
 }
 
 export interface Catalogue {
+  /** `<Product>/<version>`. */
+  readonly api: string;
+  readonly product: string;
   readonly version: string;
   /** `HostId` of error bodies (the contract's endpoint). */
   readonly hostId: string;
@@ -89,8 +92,11 @@ export function buildCatalogue(model: ContractRules): Catalogue {
     const e = first?.errors.get(code);
     if (e) gatewayErrors.set(code, e);
   }
-  return { version: model.version, hostId: model.endpoint, actions, gatewayErrors };
+  return { api: model.api, product: model.product, version: model.version, hostId: model.endpoint, actions, gatewayErrors };
 }
 
-/** The catalogue of the contract this package was built from. */
-export const catalogue: Catalogue = buildCatalogue(rules);
+/** The catalogue of each API this package was built from, by id. */
+export const catalogues = Object.fromEntries(Object.entries(apis).map(([api, model]) => [api, buildCatalogue(model)])) as Record<ApiName, Catalogue>;
+
+/** The default API's catalogue. */
+export const catalogue: Catalogue = catalogues[defaultApi];

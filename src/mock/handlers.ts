@@ -4,13 +4,15 @@
  * emulator supplies its own handler per action (`createMockServer({ handlers: { EnableResourceDirectory: ... } })`).
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import type { ActionName } from '../../generated/rules.js';
+import type { ActionName, ApiName } from '../../generated/rules.js';
 import type { Site } from '../rules-types.js';
 import type { Format } from './render.js';
 
 /** A request that passed the gateway's checks and the action's parameter validation. */
 export interface ActionRequest {
   readonly action: ActionName;
+  /** The API the request named by its version (`<Product>/<version>`). */
+  readonly api: ApiName;
   /**
    * Every parameter received (query, then form body; the first occurrence of a name wins), names case-sensitive,
    * including the common ones (Action, Version, Format, AccessKeyId, ...). A null-prototype record.

@@ -5,13 +5,13 @@
  * handler. Each step that refuses answers through src/mock/answer.ts.
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { rules, type ActionName } from '../../generated/rules.js';
+import type { ActionName, ApiName } from '../../generated/rules.js';
 import type { ActionRules } from '../rules-types.js';
 import { parseAcs3Authorization, type ParamList } from '../signing.js';
 import { checkParameters, isPresent as present, type Violation } from '../validate.js';
 import { internalError, newRequestId, sendError, sendExample, sendResult, sendViolation, type Exchange } from './answer.js';
 import { checkSignature, type NonceCache, type SignatureCheck } from './auth.js';
-import type { ExampleEntry } from './catalogue.js';
+import type { ActionCatalogue, Catalogue, ExampleEntry } from './catalogue.js';
 import { ANONYMOUS_SUFFIX } from './emulator/index.js';
 import { exampleResponder, type ActionHandlers, type ActionRequest, type ActionResult, type ControlRoutes } from './handlers.js';
 import { readBody, refusedWithoutHost, refuseTooLarge, type GuardContext } from './http-guard.js';
@@ -24,8 +24,8 @@ export const INVALID_PREFER = 'Mock.InvalidPrefer';
 
 /** Everything the pipeline needs from its server: built once by createMockServer, passed to every step. */
 export interface PipelineContext extends StaticContext, GuardContext {
-  /** The API version every request must name. */
-  readonly version: string;
+  /** Every API the mock serves, by the version a request names (`Version` / `x-acs-version`), with its catalogue. */
+  readonly apisByVersion: ReadonlyMap<string, { readonly api: ApiName; readonly catalogue: Catalogue }>;
   /** Verify signatures with these keys, clock and nonces. */
   readonly verify: boolean;
   readonly keys: ReadonlyMap<string, string>;
@@ -104,33 +104,43 @@ export function handleRequest(ctx: PipelineContext, req: IncomingMessage, res: S
   });
 }
 
-/** The action step: `x-acs-action` or `Action` (both given, they must agree), one of the contract's. */
-function actionStep(ctx: PipelineContext, x: Exchange, params: Record<string, string>): boolean {
+/**
+ * The action step: `x-acs-action` or `Action` (both given, they must agree), an action of one of the APIs served.
+ * Returns its name (the API, and so the action's contract, is known after the version step).
+ */
+function actionStep(ctx: PipelineContext, x: Exchange, params: Record<string, string>): string | undefined {
   const headerAction = header(x.req.headers, 'x-acs-action');
   const paramAction = params.Action;
   const actionName = present(headerAction) ? (present(paramAction) && paramAction !== headerAction ? undefined : headerAction) : paramAction;
-  const action = present(actionName) && Object.hasOwn(rules.actions, actionName) ? ctx.catalogue.actions.get(actionName) : undefined;
-  if (!action) {
-    sendError(ctx, x, 'InvalidAction.NotFound');
-    return false;
-  }
-  x.action = action;
-  return true;
+  if (present(actionName) && [...ctx.apisByVersion.values()].some(({ catalogue }) => catalogue.actions.has(actionName))) return actionName;
+  sendError(ctx, x, 'InvalidAction.NotFound');
+  return undefined;
 }
 
-/** The version step: `x-acs-version` and `Version`, at least one given, each the contract's. */
-function versionStep(ctx: PipelineContext, x: Exchange, params: Record<string, string>): boolean {
+/**
+ * The version step: `x-acs-version` and `Version`, at least one given, each naming the same API served. That API
+ * must have the action: one it lacks (InitResourceDirectory on 2022-04-19) is answered as the gateway answers an
+ * unknown action. Returns the API.
+ */
+function versionStep(ctx: PipelineContext, x: Exchange, params: Record<string, string>, actionName: string): ApiName | undefined {
   const headerVersion = header(x.req.headers, 'x-acs-version');
   const paramVersion = params.Version;
   if (!present(headerVersion) && !present(paramVersion)) {
     sendError(ctx, x, 'MissingVersion');
-    return false;
+    return undefined;
   }
-  if ((present(headerVersion) && headerVersion !== ctx.version) || (present(paramVersion) && paramVersion !== ctx.version)) {
+  const served = ctx.apisByVersion.get((present(headerVersion) ? headerVersion : paramVersion) as string);
+  if (!served || (present(headerVersion) && present(paramVersion) && headerVersion !== paramVersion)) {
     sendError(ctx, x, 'InvalidVersion');
-    return false;
+    return undefined;
   }
-  return true;
+  x.catalogue = served.catalogue;
+  x.action = served.catalogue.actions.get(actionName);
+  if (!x.action) {
+    sendError(ctx, x, 'InvalidAction.NotFound');
+    return undefined;
+  }
+  return served.api;
 }
 
 /**
@@ -180,13 +190,13 @@ function preferStep(ctx: PipelineContext, x: Exchange, params: Record<string, st
 }
 
 /** The parameters step: src/validate.ts over the action's parameters, plus the common `Format` parameter. */
-function parameterViolation(ctx: PipelineContext, action: ActionName, params: Record<string, string>, invalidFormat: boolean): Violation | undefined {
-  const v = checkParameters(action, params, ctx.site ? { site: ctx.site } : {});
+function parameterViolation(ctx: PipelineContext, api: ApiName, action: ActionCatalogue, params: Record<string, string>, invalidFormat: boolean): Violation | undefined {
+  const v = checkParameters(action.action as ActionName, params, ctx.site ? { site: ctx.site, api } : { api });
   if (!invalidFormat) return v;
   // Format (declared after the action's own parameters) breaks its schema: a 400 InvalidParameter, which loses only
   // to a lower status, or to a 400 that is missing or breaks the schema of a parameter declared before it.
   if (v && (v.status < 400 || (v.status === 400 && (v.kind === 'missing' || v.kind === 'schema')))) return v;
-  const entry = (rules.actions[action] as ActionRules).errors.InvalidParameter;
+  const entry = action.errors.get('InvalidParameter');
   return { code: 'InvalidParameter', status: entry?.status ?? 400, message: entry?.message ?? 'Specified parameter format is not valid.', parameter: 'Format', kind: 'schema', detail: 'Format must be JSON or XML' };
 }
 
@@ -219,14 +229,17 @@ function processApi(ctx: PipelineContext, req: IncomingMessage, res: ServerRespo
   const { format, invalidFormat } = negotiate(params.Format, header(headers, 'accept'));
   const x: Exchange = { req, res, requestId, format, action: undefined };
 
-  if (!actionStep(ctx, x, params) || !versionStep(ctx, x, params)) return;
+  const actionName = actionStep(ctx, x, params);
+  if (actionName === undefined) return;
+  const api = versionStep(ctx, x, params, actionName);
+  if (api === undefined) return;
   const name = x.action!.action as ActionName;
   const caller = signatureStep(ctx, x, collected, body);
   if (!caller) return;
   const preferred = preferStep(ctx, x, params);
   if (preferred === false) return;
-  const violation = parameterViolation(ctx, name, params, invalidFormat);
+  const violation = parameterViolation(ctx, api, x.action!, params, invalidFormat);
   if (violation) return sendViolation(ctx, x, violation);
   if (preferred) return sendExample(ctx, x, preferred);
-  dispatch(ctx, x, { action: name, params, accessKeyId: caller.accessKeyId, verified: caller.verified, site: ctx.site, requestId, format, headers });
+  dispatch(ctx, x, { action: name, api, params, accessKeyId: caller.accessKeyId, verified: caller.verified, site: ctx.site, requestId, format, headers });
 }

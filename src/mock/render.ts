@@ -40,12 +40,12 @@ export function xmlElement(name: string, value: unknown): string {
 }
 
 /** The troubleshooting link of an error body. */
-export const recommendUrl = (code: string, requestId: string): string =>
-  `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(code)}&product=ResourceManager&requestId=${requestId}`;
+export const recommendUrl = (code: string, requestId: string, product: string): string =>
+  `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(code)}&product=${product}&requestId=${requestId}`;
 
 /** An error body `{RequestId, HostId, Code, Message, Recommend}` (XML root `<Error>`). */
-export function errorBody(format: Format, requestId: string, hostId: string, code: string, message: string): string {
-  const body = { RequestId: requestId, HostId: hostId, Code: code, Message: message, Recommend: recommendUrl(code, requestId) };
+export function errorBody(format: Format, requestId: string, hostId: string, code: string, message: string, product: string): string {
+  const body = { RequestId: requestId, HostId: hostId, Code: code, Message: message, Recommend: recommendUrl(code, requestId, product) };
   return format === 'xml' ? XML_DECLARATION + xmlElement('Error', body) : JSON.stringify(body);
 }
 

@@ -41,11 +41,11 @@
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { rules } from '../../generated/rules.js';
+import { apiNames, apis, defaultApi, rules } from '../../generated/rules.js';
 import type { ContractRules, Site } from '../rules-types.js';
 import { createCorsHandler } from '../cors.js';
 import { NonceCache } from './auth.js';
-import { buildCatalogue, catalogue as builtCatalogue, type Catalogue } from './catalogue.js';
+import { buildCatalogue, catalogues, type Catalogue } from './catalogue.js';
 import { createEmulator, type Emulator, type EmulatorOptions } from './emulator/index.js';
 import type { MockResponseEvent } from './answer.js';
 import type { ActionHandlers, ControlRoutes } from './handlers.js';
@@ -80,13 +80,14 @@ export interface MockServerOptions {
   /** Answers paths other than `/` before the static files (returns true when it did). Default: the emulator's, if any. */
   readonly controlRoutes?: ControlRoutes;
   /**
-   * The contract model whose examples the mock answers and whose quotas the emulator counts (tests give a changed
-   * one). Default: generated/rules.ts. Parameter rules are always generated/rules.ts's.
+   * A contract model that replaces its API's (`contract.api`) for the examples the mock answers and, for the default
+   * API, the quotas the emulator counts (tests give a changed one). Default: generated/rules.ts's models. Parameter
+   * rules are always generated/rules.ts's.
    */
   readonly contract?: ContractRules;
-  /** The bundled description served at /openapi.json. Default: generated/openapi.json. */
+  /** The description served at /openapi.json. Default: the default API's, generated/ResourceManager-2020-03-31/openapi.json. */
   readonly contractFile?: string | URL;
-  /** The bundled description served at /openapi.yaml. Default: generated/openapi.yaml. */
+  /** The description served at /openapi.yaml. Default: the default API's openapi.yaml. */
   readonly contractYamlFile?: string | URL;
   /** The rendered docs served under /docs/. Default: generated/docs. */
   readonly docsDir?: string | URL;
@@ -130,6 +131,9 @@ export interface MockServer {
   readonly emulator: Emulator | undefined;
 }
 
+/** The folder under generated/ of an API's files: `<Product>-<version>`. */
+const apiFolder = (api: string): string => api.replace('/', '-');
+
 /** generated/<name> (served as a file), from src/mock/ (tsx) or dist/src/mock/ (compiled). */
 function generatedFile(name: string): URL {
   const candidates = [new URL(`../../generated/${name}`, import.meta.url), new URL(`../../../generated/${name}`, import.meta.url)];
@@ -137,7 +141,14 @@ function generatedFile(name: string): URL {
 }
 
 /** The pipeline's context from the options: checked (a RangeError names a bad limit), with their defaults. */
-function pipelineContext(options: MockServerOptions, limits: HttpLimits, emulator: Emulator | undefined, catalogue: Catalogue, contractFile: string | URL): PipelineContext {
+function pipelineContext(
+  options: MockServerOptions,
+  limits: HttpLimits,
+  emulator: Emulator | undefined,
+  apisByVersion: PipelineContext['apisByVersion'],
+  contractFile: string | URL,
+): PipelineContext {
+  const catalogue = [...apisByVersion.values()].find((a) => a.api === defaultApi)!.catalogue;
   const keys: ReadonlyMap<string, string> =
     options.accessKeys instanceof Map ? options.accessKeys : new Map(Object.entries((options.accessKeys ?? {}) as Record<string, string>));
   return {
@@ -146,10 +157,11 @@ function pipelineContext(options: MockServerOptions, limits: HttpLimits, emulato
     onResponse: options.onResponse,
     onError: options.onError ?? ((err: unknown, action: string | undefined) => console.error(`mock: ${action ?? 'request'} failed:`, err)),
     contractFile,
-    yamlFile: options.contractYamlFile ?? generatedFile('openapi.yaml'),
+    yamlFile: options.contractYamlFile ?? generatedFile(`${apiFolder(defaultApi)}/openapi.yaml`),
+    generatedDir: toPath(generatedFile('')).replace(/[\\/]+$/, ''),
     docsDir: toPath(options.docsDir ?? generatedFile('docs/')).replace(/[\\/]+$/, ''),
     limits,
-    version: rules.version,
+    apisByVersion,
     verify: options.verifySignatures === true,
     keys,
     now: options.now ?? Date.now,
@@ -164,14 +176,17 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 4010;
   const limits = resolveLimits(options);
-  const contractFile = options.contractFile ?? generatedFile('openapi.json');
+  const contractFile = options.contractFile ?? generatedFile(`${apiFolder(defaultApi)}/openapi.json`);
   const contract = options.contract ?? rules;
-  const catalogue: Catalogue = options.contract ? buildCatalogue(options.contract) : builtCatalogue;
-  for (const name of Object.keys(rules.actions)) {
-    if (!catalogue.actions.has(name)) throw new Error(`The contract model has no action ${name}`);
-  }
+  // Every API by its version; a contract model given replaces its API's.
+  const apisByVersion = new Map(apiNames.map((api) => {
+    const model = options.contract?.api === api ? options.contract : apis[api];
+    const catalogue: Catalogue = model === apis[api] ? catalogues[api] : buildCatalogue(model);
+    for (const name of Object.keys(apis[api].actions)) if (!catalogue.actions.has(name)) throw new Error(`The contract model of ${api} has no action ${name}`);
+    return [model.version, { api, catalogue }] as const;
+  }));
   const emulator = options.stateful ? createEmulator(options.stateful === true ? {} : options.stateful, { site: options.site, contract, now: options.now ?? Date.now }) : undefined;
-  const ctx = pipelineContext(options, limits, emulator, catalogue, contractFile);
+  const ctx = pipelineContext(options, limits, emulator, apisByVersion, contractFile);
   const cors = createCorsHandler(options.cors);
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     if (cors?.(req, res)) return;

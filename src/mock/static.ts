@@ -16,6 +16,8 @@ export interface StaticContext extends AnswerContext {
   readonly yamlFile: string | URL;
   /** The rendered docs, without a trailing separator. */
   readonly docsDir: string;
+  /** generated/, whose per-API descriptions are served at /<Product>-<version>/openapi.{json,yaml} (and actions/). */
+  readonly generatedDir: string;
 }
 
 /** A file path from a path or a file: URL. */
@@ -72,13 +74,24 @@ async function serveDocs(docsDir: string, res: ServerResponse, method: string, p
   return serveFile(res, method, file);
 }
 
-/** `/openapi.yaml`, `/openapi.json`, `/docs/...`; anything else is not an API of this endpoint. */
+/** A published description: `/<Product>-<version>/openapi.json|yaml`, and per action `/<...>/actions/<Action>.json|yaml`. */
+const PUBLISHED = /^\/([A-Za-z]+-\d{4}-\d{2}-\d{2})\/((?:actions\/[A-Za-z0-9]+|openapi)\.(json|yaml))$/;
+
+/**
+ * `/openapi.yaml`, `/openapi.json` (the default API's), each API's published descriptions, `/docs/...`; anything
+ * else is not an API of this endpoint.
+ */
 export function serveStatic(ctx: StaticContext, req: IncomingMessage, res: ServerResponse, path: string): void {
   const method = req.method ?? '';
   if (method === 'GET' || method === 'HEAD') {
     const done = (p: Promise<void>) => void p.catch(() => res.destroy());
     if (path === '/openapi.yaml') return done(serveFile(res, method, toPath(ctx.yamlFile), 'application/yaml; charset=utf-8'));
     if (path === '/openapi.json') return done(serveFile(res, method, toPath(ctx.contractFile), 'application/json; charset=utf-8'));
+    const published = PUBLISHED.exec(path);
+    if (published) {
+      const file = join(ctx.generatedDir, published[1]!, published[2]!);
+      return done(serveFile(res, method, file, published[3] === 'json' ? 'application/json; charset=utf-8' : 'application/yaml; charset=utf-8'));
+    }
     if (path === '/docs') {
       res.writeHead(301, { location: '/docs/', 'content-length': 0 });
       res.end();

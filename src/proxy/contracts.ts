@@ -4,11 +4,11 @@
  * src/validate.ts: the same validator as the client and the mock) with its bundled OpenAPI document, whose response
  * schemas and media types check the answers (src/proxy/response-schemas.ts).
  *
- * Today one version exists (ResourceManager 2020-03-31). A new one (say ResourceDirectoryMaster 2022-04-19) is one
- * more entry in `CONTRACTS`: its rules, its parameter check and its generated document.
+ * One entry per API of generated/rules.ts (ResourceManager 2020-03-31, ResourceDirectoryMaster 2022-04-19), each
+ * with its published description generated/<Product>-<version>/openapi.json.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { rules } from '../../generated/rules.js';
+import { apis, type ActionName, type ApiName } from '../../generated/rules.js';
 import type { ActionRules, ContractRules, Site } from '../rules-types.js';
 import { checkAllParameters, type ParameterValues, type Violation } from '../validate.js';
 
@@ -51,14 +51,15 @@ let contracts: ReadonlyMap<string, VersionContract> | undefined;
 
 export function loadContracts(): ReadonlyMap<string, VersionContract> {
   contracts ??= new Map(
-    [
-      load(
-        rules.version,
-        rules,
-        (action, values, site) => checkAllParameters(action as keyof typeof rules.actions, values, site ? { site } : {}),
-        generatedFile('openapi.json'),
-      ),
-    ].map((c) => [c.version, c]),
+    (Object.keys(apis) as ApiName[]).map((api) => {
+      const model: ContractRules = apis[api];
+      return load(
+        model.version,
+        model,
+        (action, values, site) => checkAllParameters(action as ActionName, values, site ? { site, api } : { api }),
+        generatedFile(`${api.replace('/', '-')}/openapi.json`),
+      );
+    }).map((c) => [c.version, c]),
   );
   return contracts;
 }

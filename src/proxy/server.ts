@@ -28,6 +28,10 @@ import { checkResponse } from './response-checks.js';
 import { forwardUnchanged, resign, type Credentials, type UpstreamRequest } from './resign.js';
 import { createUpstream, UpstreamError, type UpstreamResponse } from './upstream.js';
 import { errorsOf, slViolationsHeader, type ContractViolation, type ViolationRecord } from './violations.js';
+import { rules } from '../../generated/rules.js';
+
+/** The product named in the Recommend link of the proxy's own errors (the default API's). */
+const PROXY_PRODUCT = rules.product;
 
 export interface ProxyServerOptions {
   /** Where requests go, e.g. `https://resourcemanager.aliyuncs.com` (an http(s) origin; a path other than `/` is refused). */
@@ -123,7 +127,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
   }
 
   function sendError(res: ServerResponse, format: Format, status: number, requestId: string, code: string, message: string, violations: readonly ContractViolation[], extra?: OutgoingHttpHeaders): void {
-    const body = redact(errorBody(format, requestId, hostId, code, message));
+    const body = redact(errorBody(format, requestId, hostId, code, message, PROXY_PRODUCT));
     const headers: OutgoingHttpHeaders = { 'content-type': contentType(format), 'content-length': Buffer.byteLength(body), 'x-acs-request-id': requestId, ...extra };
     const sl = slViolationsHeader(violations);
     if (sl) headers['sl-violations'] = redact(sl);
@@ -244,7 +248,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
       return;
     }
     const requestId = randomUUID().toUpperCase();
-    const body = errorBody('json', requestId, hostId, 'InvalidParameter', `Specified parameter format is not valid. The request is not valid HTTP/1.1 (${err.code ?? 'parse error'}).`);
+    const body = errorBody('json', requestId, hostId, 'InvalidParameter', `Specified parameter format is not valid. The request is not valid HTTP/1.1 (${err.code ?? 'parse error'}).`, PROXY_PRODUCT);
     socket.end(
       `HTTP/1.1 400 Bad Request\r\ncontent-type: ${contentType('json')}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nx-acs-request-id: ${requestId}\r\nconnection: close\r\n\r\n${body}`,
     );

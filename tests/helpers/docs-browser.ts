@@ -2,19 +2,22 @@
  * Checks the reference docs in a real browser: headless Chromium (Debian's `chromium`) driven by playwright-core.
  *
  * - `serveDirectory(root)`: a tiny static file server on a free loopback port.
- * - `assertDocsSite(browser, docsUrl)`: loads both editions under `docsUrl` (the folder holding index.html and
- *   zh-Hant/index.html, e.g. `http://127.0.0.1:1234/` or a mock's `http://127.0.0.1:1234/docs/`), opens every action
- *   and checks that every action, parameter, error code and RAM action of the bundled contract is visible, that JSON
- *   and XML response examples render, that the language links lead to the other edition, that nothing is loaded from
- *   another origin, and saves a full-page screenshot of each edition.
+ * - `assertDocsSite(browser, docsUrl)`: loads every page under `docsUrl` (the folder holding the default API's
+ *   index.html and zh-Hant/index.html and every other API's <Product>-<version>/..., e.g. `http://127.0.0.1:1234/`
+ *   or a mock's `http://127.0.0.1:1234/docs/`), opens every action and checks that every action, parameter, error
+ *   code and RAM action of THAT API's description is visible with the API's version and endpoint, that JSON and XML
+ *   response examples render, that the language link leads to the same API in the other language and the API links
+ *   to the other APIs in the same language, that nothing is loaded from another origin, and saves a full-page
+ *   screenshot of each page.
  */
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { actionFacts, deref, listOperations, loadBundledContract, type ActionFacts, type Document, type Example, type Response } from '../../scripts/docs/contract.js';
-import { descriptionFile, EDITIONS, editionPath, type Edition } from '../../scripts/docs/editions.js';
+import { actionFacts, apiIdentity, deref, listOperations, type ActionFacts, type Document, type Example, type Response } from '../../scripts/docs/contract.js';
+import { descriptionFile, otherApis, otherLanguage, pagePath, type DocsPage } from '../../scripts/docs/editions.js';
+import { loadDocsSite, pageContract, type DocsSite } from '../../scripts/gen-30-docs.js';
 import { repoRoot } from '../../scripts/paths.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -85,17 +88,17 @@ export async function serveDirectory(root: string): Promise<StaticServer> {
 // --- Page checks ---------------------------------------------------------------------------------------------
 
 export interface DocsSiteOptions {
-  /** Where the full-page screenshots go (docs-<lang>.png); default artifacts/. */
+  /** Where the full-page screenshots go (docs-<Product>-<version>-<lang>.png); default artifacts/. */
   screenshotDir?: string;
-  /** The contract whose actions must be shown; default generated/openapi.json. */
-  contract?: Document;
+  /** The APIs (with their descriptions, whose actions must be shown) and pages; default those of the last build. */
+  site?: DocsSite;
 }
 
 interface OperationView { action: string; tag?: string; summary: string; facts: ActionFacts; xmlFirstLine: string; jsonFirstKey: string }
 
-/** What each operation of an edition must show: facts from the contract, its sidebar label from the edition. */
-function operationViews(contract: Document, edition: Edition): OperationView[] {
-  const described = JSON.parse(readFileSync(descriptionFile(edition), 'utf8')) as Document;
+/** What each operation of a page must show: facts from the API's description, its sidebar label from the page. */
+function operationViews(contract: Document, page: DocsPage): OperationView[] {
+  const described = JSON.parse(readFileSync(descriptionFile(page), 'utf8')) as Document;
   const summaries = new Map(listOperations(described).map(({ operation }) => [operation.operationId, operation.summary ?? operation.operationId]));
   const facts = new Map(actionFacts(contract).map((f) => [f.action, f]));
   return listOperations(contract).map(({ operation }) => {
@@ -137,12 +140,12 @@ async function openAction(page: Page, view: OperationView): Promise<void> {
   await item.click();
 }
 
-/** Opens an action and returns the texts of it that are not visible. */
-async function invisibleFacts(page: Page, view: OperationView): Promise<string[]> {
+/** Opens an action and returns the texts of it that are not visible (`apiTexts`: the API's label and request line). */
+async function invisibleFacts(page: Page, view: OperationView, apiTexts: string[]): Promise<string[]> {
   await openAction(page, view);
   await page.getByText(view.facts.ramAction, { exact: true }).filter({ visible: true }).first().waitFor({ timeout: 15_000 });
   const visible = await visibleTexts(page);
-  return [view.action, ...view.facts.parameters, ...view.facts.errorCodes, view.facts.ramAction].filter((text) => !visible.has(text));
+  return [view.action, ...view.facts.parameters, ...view.facts.errorCodes, view.facts.ramAction, ...apiTexts].filter((text) => !visible.has(text));
 }
 
 async function chooseResponseMediaType(page: Page, mediaType: string): Promise<void> {
@@ -172,16 +175,24 @@ async function assertResponseExamples(page: Page, view: OperationView, where: st
   await chooseResponseMediaType(page, 'application/json');
 }
 
-function editionUrl(docsUrl: string, edition: Edition): string {
-  return new URL(editionPath(edition, 'index.html'), docsUrl).href;
+function pageUrl(docsUrl: string, docsPage: DocsPage): string {
+  return new URL(pagePath(docsPage, 'index.html'), docsUrl).href;
 }
 
-async function assertLanguageLink(page: Page, docsUrl: string, edition: Edition, other: Edition): Promise<void> {
-  await page.goto(editionUrl(docsUrl, edition));
-  await page.getByRole('link', { name: other.label, exact: true }).click();
-  await page.waitForURL(editionUrl(docsUrl, other), { timeout: 15_000 });
-  const lang = await page.evaluate(() => document.documentElement.lang);
-  if (lang !== other.lang) throw new Error(`the ${edition.lang} language link led to a page in "${lang}", not ${other.lang}`);
+const pageName = (docsPage: DocsPage) => `${docsPage.api.id} ${docsPage.edition.lang}`;
+
+/** Follows a switch's link (by its text) from `from` and checks that it leads to `to`: its URL, language and API. */
+async function assertSwitchLink(page: Page, docsUrl: string, from: DocsPage, linkText: string, to: DocsPage): Promise<void> {
+  await page.goto(pageUrl(docsUrl, from));
+  await page.locator('.docs-switches').getByRole('link', { name: linkText, exact: true }).click();
+  await page.waitForURL(pageUrl(docsUrl, to), { timeout: 15_000 });
+  const { lang, api } = await page.evaluate(() => ({
+    lang: document.documentElement.lang,
+    api: document.querySelector('.docs-api-switch [aria-current]')?.textContent ?? '',
+  }));
+  if (lang !== to.edition.lang || api !== to.api.label) {
+    throw new Error(`${pageName(from)}: the link "${linkText}" led to a page in "${lang}" about "${api}", not ${pageName(to)}`);
+  }
 }
 
 /** Fails on uncaught page errors and on anything fetched from another origin but images Redoc's CSP blocks. */
@@ -216,32 +227,41 @@ async function fullPageScreenshot(page: Page, file: string): Promise<void> {
   await page.screenshot({ path: file, fullPage: true });
 }
 
-async function assertEdition(browser: Browser, docsUrl: string, edition: Edition, contract: Document, screenshotDir: string): Promise<void> {
+async function assertPage(browser: Browser, docsUrl: string, site: DocsSite, docsPage: DocsPage, screenshotDir: string): Promise<void> {
+  const name = pageName(docsPage);
+  const { contract } = pageContract(site, docsPage);
+  const api = apiIdentity(contract);
   const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
   const problems = watchPage(page, new URL(docsUrl).origin);
   try {
-    await page.goto(editionUrl(docsUrl, edition));
+    await page.goto(pageUrl(docsUrl, docsPage));
     const lang = await page.evaluate(() => document.documentElement.lang);
-    if (lang !== edition.lang) throw new Error(`${edition.lang} edition: <html lang="${lang}">`);
-    const views = operationViews(contract, edition);
+    if (lang !== docsPage.edition.lang) throw new Error(`${name}: <html lang="${lang}">`);
+    const views = operationViews(contract, docsPage);
+    const shown = new Set(views.map((view) => view.action));
+    const others = site.apis.flatMap((other) => listOperations(other.contract).map(({ operation }) => operation.operationId)).filter((action) => !shown.has(action));
     const failures: string[] = [];
+    for (const action of new Set(others)) {
+      if (await page.locator('[data-component-name="Menu/Menu"]').getByText(action, { exact: true }).count()) failures.push(`${name}: shows ${action}, which ${api.label} does not have`);
+    }
     for (const view of views) {
-      const missing = await invisibleFacts(page, view);
-      if (missing.length) failures.push(`${edition.lang} ${view.action}: not visible: ${missing.join(', ')}`);
-      await assertResponseExamples(page, view, `${edition.lang} ${view.action}`);
+      const missing = await invisibleFacts(page, view, [api.label, `POST ${api.url}`]);
+      if (missing.length) failures.push(`${name} ${view.action}: not visible: ${missing.join(', ')}`);
+      await assertResponseExamples(page, view, `${name} ${view.action}`);
     }
     if (failures.length) throw new Error(failures.join('\n'));
-    await fullPageScreenshot(page, join(screenshotDir, `docs-${edition.lang}.png`));
-    const other = EDITIONS.find((e) => e !== edition)!;
-    await assertLanguageLink(page, docsUrl, edition, other);
-    if (problems().length) throw new Error(`${edition.lang} edition:\n${problems().join('\n')}`);
+    await fullPageScreenshot(page, join(screenshotDir, `docs-${docsPage.api.folder}-${docsPage.edition.lang}.png`));
+    const otherLang = otherLanguage(docsPage, site.pages);
+    await assertSwitchLink(page, docsUrl, docsPage, otherLang.edition.label, otherLang);
+    for (const other of otherApis(docsPage, site.pages)) await assertSwitchLink(page, docsUrl, docsPage, other.api.label, other);
+    if (problems().length) throw new Error(`${name}:\n${problems().join('\n')}`);
   } finally {
     await page.close();
   }
 }
 
-/** Checks both editions of the docs served under `docsUrl` (see the module comment). */
+/** Checks every page of the docs served under `docsUrl` (see the module comment). */
 export async function assertDocsSite(browser: Browser, docsUrl: string, options: DocsSiteOptions = {}): Promise<void> {
-  const contract = options.contract ?? loadBundledContract();
-  for (const edition of EDITIONS) await assertEdition(browser, docsUrl, edition, contract, options.screenshotDir ?? artifactsDir);
+  const site = options.site ?? loadDocsSite();
+  for (const docsPage of site.pages) await assertPage(browser, docsUrl, site, docsPage, options.screenshotDir ?? artifactsDir);
 }

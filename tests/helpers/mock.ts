@@ -5,17 +5,17 @@
  */
 import type { ValidateFunction } from 'ajv';
 import { createMockServer, type MockResponseEvent, type MockServer, type MockServerOptions } from '../../src/mock/index.js';
-import { compileSchema, deref, doc, operations, parseXml, type Json } from './contract.js';
+import { apiEntries, contracts, deref, operations, parseXml, type Contract, type Json } from './contract.js';
 
 export const VERSION = '2020-03-31';
 export const XML_TYPE = 'text/xml;charset=utf-8';
 export const JSON_TYPE = 'application/json;charset=utf-8';
 
 const validators = new Map<string, ValidateFunction>();
-function validatorFor(schema: Json, key: string): ValidateFunction {
+function validatorFor(contract: Contract, schema: Json, key: string): ValidateFunction {
   let v = validators.get(key);
   if (!v) {
-    v = compileSchema(schema);
+    v = contract.compileSchema(schema);
     validators.set(key, v);
   }
   return v;
@@ -27,6 +27,8 @@ export function contractProblem(e: MockResponseEvent): string | undefined {
   const mediaType = e.format === 'xml' ? 'text/xml' : 'application/json';
   if (e.contentType !== (e.format === 'xml' ? XML_TYPE : JSON_TYPE)) return `${where}: content type`;
   // The action's declared response; before the action is known, a response every action declares.
+  const contract = contracts[e.api ?? apiEntries[0]!.id]!;
+  const { operations, deref, doc } = contract;
   const ops = e.action ? operations.filter((o) => o.action === e.action) : operations;
   if (ops.length === 0) return `${where}: unknown action ${e.action}`;
   let schema: Json;
@@ -55,12 +57,12 @@ export function contractProblem(e: MockResponseEvent): string | undefined {
       return `${where}: JSON does not parse: ${(err as Error).message}`;
     }
   }
-  const validate = validatorFor(schema, `${e.action ?? '*'} ${e.status} ${mediaType}`);
+  const validate = validatorFor(contract, schema, `${contract.doc.info.version} ${e.action ?? '*'} ${e.status} ${mediaType}`);
   if (!(validate as (data: unknown) => boolean)(value)) return `${where}: ${JSON.stringify(validate.errors)}\n${e.body}`;
   if (value.RequestId !== e.requestId || e.headers['x-acs-request-id'] !== e.requestId) return `${where}: RequestId, x-acs-request-id and the generated id differ`;
   if (!/^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/.test(e.requestId)) return `${where}: RequestId ${e.requestId} is not an upper-case UUID`;
   if (e.status >= 400) {
-    if (value.Recommend !== `https://api.aliyun.com/troubleshoot?q=${value.Code}&product=ResourceManager&requestId=${e.requestId}`) return `${where}: Recommend ${value.Recommend}`;
+    if (value.Recommend !== `https://api.aliyun.com/troubleshoot?q=${value.Code}&product=${doc['x-acs-rpc'].product}&requestId=${e.requestId}`) return `${where}: Recommend ${value.Recommend}`;
     if (value.HostId !== doc['x-acs-rpc'].endpoint) return `${where}: HostId ${value.HostId}`;
   }
   return undefined;

@@ -3,7 +3,8 @@
  * validation (src/mock/server.ts): the state checks in the order of STATE_ERROR_PRECEDENCE and the change, as one
  * transaction of the store; the answer once the change is committed (with SQLite or Redis: stored).
  */
-import { rules, type ActionName } from '../../../generated/rules.js';
+import { apis, rules, type ActionName } from '../../../generated/rules.js';
+import type { ActionRules } from '../../rules-types.js';
 import { isPresent } from '../../validate.js';
 import type { ActionHandlers, ActionRequest, ActionResult } from '../handlers.js';
 import type { DirectoryRecord, EnableMode } from './model.js';
@@ -42,6 +43,15 @@ const directoryBody = (d: DirectoryRecord): Record<string, unknown> => ({
 });
 
 /**
+ * A dry run: DryRun=true to an API that declares DryRun (ResourceDirectoryMaster 2022-04-19). ResourceManager
+ * 2020-03-31 does not, and ignores it like any undeclared parameter: the Enable is real.
+ */
+function isDryRun(r: ActionRequest): boolean {
+  const action = (apis[r.api].actions as Readonly<Record<string, ActionRules | undefined>>)[r.action];
+  return r.params.DryRun === 'true' && action !== undefined && action.parameters.some((p) => p.name === 'DryRun');
+}
+
+/**
  * The stateful handlers. Each answer waits for the store's commit, so a client that got a success knows the change is
  * stored (with a state file: on disk).
  */
@@ -54,11 +64,12 @@ export function createStatefulHandlers(store: Store): Required<ActionHandlers> {
     if (refused) return refused;
     const attempt: Attempt & { enable: NonNullable<Attempt['enable']> } = {
       action,
+      api: r.api,
       accessKeyId: r.accessKeyId!,
       site: r.site,
       enable: { mode, maName: present(r.params.MAName), phone: present(r.params.MASecureMobilePhone), code: present(r.params.VerificationCode) },
     };
-    const outcome = await store.enable(attempt, r.params.DryRun === 'true');
+    const outcome = await store.enable(attempt, isDryRun(r));
     if ('error' in outcome) return { kind: 'error', code: outcome.error };
     return { kind: 'body', body: enabledBody(outcome.directory, init) };
   }

@@ -4,7 +4,7 @@
  */
 import { createHash, randomInt } from 'node:crypto';
 import { rules } from '../../../generated/rules.js';
-import type { components } from '../../../generated/types.js';
+import type { components } from '../../../generated/client.js';
 import type { Site } from '../../rules-types.js';
 
 /** `format` of the state (and the state file). */

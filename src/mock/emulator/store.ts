@@ -3,7 +3,7 @@
  * state is one transaction, so concurrent requests cannot change the state between a check and its change: of 50
  * simultaneous EnableResourceDirectory calls for one account, one creates the directory and the other 49 find it.
  */
-import { rules, type ActionName } from '../../../generated/rules.js';
+import { apis, defaultApi, rules, type ActionName, type ApiName } from '../../../generated/rules.js';
 import type { Site } from '../../rules-types.js';
 import { MemoryBackend, transact, type Backend, type Table, type Transaction, type Write } from './backend.js';
 import type { Quota } from './contract.js';
@@ -45,6 +45,8 @@ export interface StoreOptions {
 /** One request as the state checks see it. */
 export interface Attempt {
   readonly action: ActionName;
+  /** The API the request was made to, whose documented codes the action answers. Default: the default API. */
+  readonly api?: ApiName;
   readonly accessKeyId: string;
   /** The site the request was made at (the mock's `--site`). */
   readonly site: Site | undefined;
@@ -189,7 +191,7 @@ export class Store {
 
   /** The first of {@link STATE_ERROR_PRECEDENCE} that the action documents and that applies, or undefined. */
   private async stateErrorIn(tx: Transaction, attempt: Attempt): Promise<StateErrorCode | undefined> {
-    const documented = rules.actions[attempt.action].errors as Readonly<Record<string, unknown>>;
+    const documented = (apis[attempt.api ?? defaultApi].actions as Readonly<Record<string, { errors: Readonly<Record<string, unknown>> }>>)[attempt.action]!.errors;
     const profile = await this.profileIn(tx, attempt.accessKeyId);
     for (const code of STATE_ERROR_PRECEDENCE) {
       if (Object.hasOwn(documented, code) && (await this.checks[code](tx, attempt, profile))) return code;
