@@ -22,41 +22,59 @@ export function xmlExampleToObject(text) {
   return { root: roots[0], value: body === '' ? {} : body };
 }
 
-/** Replaces the built-in no-invalid-media-type-examples, which cannot read XML examples (redocly-cli#1276). */
+/**
+ * Replaces the built-in no-invalid-media-type-examples, which cannot read XML examples (redocly-cli#1276). A `text/xml`
+ * media type documents XML text (a string schema whose `xml.name` is the root element): each of its examples must parse,
+ * have that root, and its root's children must match the schema of the `application/json` twin in the same content.
+ */
 function ValidMediaExamples() {
-  return {
-    MediaType: {
-      leave(mediaType, ctx) {
-        if (!mediaType.schema || !mediaType.examples) return;
-        const mediaTypeName = ctx.key;
-        const schema = derefIn(ctx, mediaType.schema);
-        const validate = ajv.compile(schema);
-        for (const [name, raw] of Object.entries(mediaType.examples)) {
-          const example = isRef(raw) ? ctx.resolve(raw).node : raw;
-          if (!example || example.value === undefined) continue;
-          const location = ctx.location.child(['examples', name, 'value']);
-          let value = example.value;
-          if (isXml(String(mediaTypeName))) {
-            if (typeof value !== 'string') {
-              ctx.report({ message: `XML example "${name}" must be a string of XML.`, location });
-              continue;
-            }
-            try {
-              const parsed = xmlExampleToObject(value);
-              const expectedRoot = schema.xml?.name;
-              if (expectedRoot && parsed.root !== expectedRoot) {
-                ctx.report({ message: `XML example "${name}" has root <${parsed.root}>, the schema's xml.name is <${expectedRoot}>.`, location });
-              }
-              value = parsed.value;
-            } catch (e) {
-              ctx.report({ message: `XML example "${name}" does not parse: ${e.message}`, location });
-              continue;
-            }
-          }
-          if (!validate(value)) {
-            ctx.report({ message: `Example "${name}" does not match its schema: ${ajv.errorsText(validate.errors)}`, location });
-          }
+  const check = (ctx, content, mediaTypeName, jsonSchema) => {
+    const mediaType = content[mediaTypeName];
+    if (!mediaType?.examples) return;
+    const xml = isXml(String(mediaTypeName));
+    const ownSchema = mediaType.schema ? derefIn(ctx, mediaType.schema) : undefined;
+    const schema = xml ? jsonSchema : ownSchema;
+    if (!schema) {
+      if (xml) ctx.report({ message: `XML media type ${mediaTypeName} has no application/json twin to validate its examples against.`, location: ctx.location.child([mediaTypeName]) });
+      return;
+    }
+    const validate = ajv.compile(schema);
+    for (const [name, raw] of Object.entries(mediaType.examples)) {
+      const example = isRef(raw) ? ctx.resolve(raw).node : raw;
+      if (!example || example.value === undefined) continue;
+      const location = ctx.location.child([mediaTypeName, 'examples', name, 'value']);
+      let value = example.value;
+      if (xml) {
+        if (typeof value !== 'string') {
+          ctx.report({ message: `XML example "${name}" must be a string of XML.`, location });
+          continue;
         }
+        if (ownSchema?.type !== 'string') {
+          ctx.report({ message: `XML media type ${mediaTypeName} must have a string schema (an XML example is XML text).`, location: ctx.location.child([mediaTypeName, 'schema']) });
+        }
+        try {
+          const parsed = xmlExampleToObject(value);
+          const expectedRoot = ownSchema?.xml?.name ?? jsonSchema.xml?.name;
+          if (expectedRoot && parsed.root !== expectedRoot) {
+            ctx.report({ message: `XML example "${name}" has root <${parsed.root}>, the schema's xml.name is <${expectedRoot}>.`, location });
+          }
+          value = parsed.value;
+        } catch (e) {
+          ctx.report({ message: `XML example "${name}" does not parse: ${e.message}`, location });
+          continue;
+        }
+      }
+      if (!validate(value)) {
+        ctx.report({ message: `Example "${name}" does not match its schema: ${ajv.errorsText(validate.errors)}`, location });
+      }
+    }
+  };
+  return {
+    MediaTypesMap: {
+      leave(content, ctx) {
+        const json = content['application/json'];
+        const jsonSchema = json?.schema ? derefIn(ctx, json.schema) : undefined;
+        for (const mediaTypeName of Object.keys(content)) check(ctx, content, mediaTypeName, jsonSchema);
       },
     },
   };

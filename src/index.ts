@@ -23,3 +23,5 @@ export type { ContractRules, ActionRules, ParameterRule, RequestRule, ErrorEntry
 export { checkAllParameters, checkParameters } from './validate.js';
 export type { CheckOptions, ParameterValues, Violation, ViolationKind } from './validate.js';
 export * as signing from './signing.js';
+export { createSigningFetch, withoutFragment } from './signing-fetch.js';
+export type { SigningFetch, SigningFetchOptions } from './signing-fetch.js';

@@ -30,22 +30,6 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
-    "/#Action=InitResourceDirectory": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/#Action=SendVerificationCodeForEnableRD": {
         parameters: {
             query?: never;
@@ -209,40 +193,6 @@ export type components = {
              */
             AccessDeniedDetail?: string;
         };
-        /** @description The information of the resource directory. */
-        InitResourceDirectoryResult: {
-            /**
-             * @description The ID of the root folder.
-             * @example r-Zo****
-             */
-            RootFolderId: string;
-            /**
-             * @description The ID of the resource directory.
-             * @example rd-Ss****
-             */
-            ResourceDirectoryId: string;
-            /**
-             * @description The ID of the master account.
-             * @example 172841235500****
-             */
-            MasterAccountId: string;
-            /**
-             * @description The name of the master account.
-             * @example aliyun-****
-             */
-            MasterAccountName: string;
-            /**
-             * Format: date-time
-             * @description The time when the resource directory was enabled.
-             * @example 2019-02-18T15:32:10.473Z
-             */
-            CreateTime: string;
-        };
-        /** @description The returned result. */
-        InitResourceDirectoryResponse: {
-            RequestId: components["schemas"]["RequestId"];
-            ResourceDirectory: components["schemas"]["InitResourceDirectoryResult"];
-        };
         /** @description The returned result. */
         SendVerificationCodeForEnableRDResponse: {
             RequestId: components["schemas"]["RequestId"];
@@ -319,7 +269,7 @@ export type components = {
             };
             content: {
                 "application/json": components["schemas"]["ErrorResponse"];
-                "text/xml": components["schemas"]["ErrorResponse"];
+                "text/xml": string;
             };
         };
         /** @description Permission denied (gateway). */
@@ -330,7 +280,7 @@ export type components = {
             };
             content: {
                 "application/json": components["schemas"]["ErrorResponse"];
-                "text/xml": components["schemas"]["ErrorResponse"];
+                "text/xml": string;
             };
         };
         /** @description The action, API or access key was not found (gateway). */
@@ -341,7 +291,7 @@ export type components = {
             };
             content: {
                 "application/json": components["schemas"]["ErrorResponse"];
-                "text/xml": components["schemas"]["ErrorResponse"];
+                "text/xml": string;
             };
         };
         /** @description Internal error (gateway). */
@@ -352,7 +302,7 @@ export type components = {
             };
             content: {
                 "application/json": components["schemas"]["ErrorResponse"];
-                "text/xml": components["schemas"]["ErrorResponse"];
+                "text/xml": string;
             };
         };
         /** @description Service unavailable (gateway). */
@@ -363,7 +313,7 @@ export type components = {
             };
             content: {
                 "application/json": components["schemas"]["ErrorResponse"];
-                "text/xml": components["schemas"]["ErrorResponse"];
+                "text/xml": string;
             };
         };
     };
@@ -669,7 +619,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EnableResourceDirectoryResponse"];
-                    "text/xml": components["schemas"]["EnableResourceDirectoryResponse"];
+                    "text/xml": string;
                 };
             };
             /** @description Bad request: a parameter is missing or invalid, or the signature, version or timestamp is wrong (gateway). */
@@ -681,7 +631,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
-                    "text/xml": components["schemas"]["ErrorResponse"];
+                    "text/xml": string;
                 };
             };
             403: components["responses"]["Forbidden"];
@@ -694,7 +644,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
-                    "text/xml": components["schemas"]["ErrorResponse"];
+                    "text/xml": string;
                 };
             };
             500: components["responses"]["InternalError"];
@@ -812,7 +762,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SendVerificationCodeForEnableRDResponse"];
-                    "text/xml": components["schemas"]["SendVerificationCodeForEnableRDResponse"];
+                    "text/xml": string;
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -826,7 +776,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
-                    "text/xml": components["schemas"]["ErrorResponse"];
+                    "text/xml": string;
                 };
             };
             500: components["responses"]["InternalError"];
@@ -936,7 +886,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetResourceDirectoryResponse"];
-                    "text/xml": components["schemas"]["GetResourceDirectoryResponse"];
+                    "text/xml": string;
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -949,7 +899,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
-                    "text/xml": components["schemas"]["ErrorResponse"];
+                    "text/xml": string;
                 };
             };
             500: components["responses"]["InternalError"];

@@ -335,7 +335,7 @@ export type components = {
             };
             content: {
                 "application/json": components["schemas"]["ErrorResponse"];
-                "text/xml": components["schemas"]["ErrorResponse"];
+                "text/xml": string;
             };
         };
         /** @description Permission denied (gateway). */
@@ -346,7 +346,7 @@ export type components = {
             };
             content: {
                 "application/json": components["schemas"]["ErrorResponse"];
-                "text/xml": components["schemas"]["ErrorResponse"];
+                "text/xml": string;
             };
         };
         /** @description The action, API or access key was not found (gateway). */
@@ -357,7 +357,7 @@ export type components = {
             };
             content: {
                 "application/json": components["schemas"]["ErrorResponse"];
-                "text/xml": components["schemas"]["ErrorResponse"];
+                "text/xml": string;
             };
         };
         /** @description Internal error (gateway). */
@@ -368,7 +368,7 @@ export type components = {
             };
             content: {
                 "application/json": components["schemas"]["ErrorResponse"];
-                "text/xml": components["schemas"]["ErrorResponse"];
+                "text/xml": string;
             };
         };
         /** @description Service unavailable (gateway). */
@@ -379,7 +379,7 @@ export type components = {
             };
             content: {
                 "application/json": components["schemas"]["ErrorResponse"];
-                "text/xml": components["schemas"]["ErrorResponse"];
+                "text/xml": string;
             };
         };
     };
@@ -659,7 +659,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EnableResourceDirectoryResponse"];
-                    "text/xml": components["schemas"]["EnableResourceDirectoryResponse"];
+                    "text/xml": string;
                 };
             };
             /** @description Bad request: a parameter is missing or invalid, or the signature, version or timestamp is wrong (gateway). */
@@ -671,7 +671,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
-                    "text/xml": components["schemas"]["ErrorResponse"];
+                    "text/xml": string;
                 };
             };
             403: components["responses"]["Forbidden"];
@@ -684,7 +684,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
-                    "text/xml": components["schemas"]["ErrorResponse"];
+                    "text/xml": string;
                 };
             };
             500: components["responses"]["InternalError"];
@@ -794,7 +794,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InitResourceDirectoryResponse"];
-                    "text/xml": components["schemas"]["InitResourceDirectoryResponse"];
+                    "text/xml": string;
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -808,7 +808,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
-                    "text/xml": components["schemas"]["ErrorResponse"];
+                    "text/xml": string;
                 };
             };
             500: components["responses"]["InternalError"];
@@ -926,7 +926,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SendVerificationCodeForEnableRDResponse"];
-                    "text/xml": components["schemas"]["SendVerificationCodeForEnableRDResponse"];
+                    "text/xml": string;
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -940,7 +940,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
-                    "text/xml": components["schemas"]["ErrorResponse"];
+                    "text/xml": string;
                 };
             };
             500: components["responses"]["InternalError"];
@@ -1050,7 +1050,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetResourceDirectoryResponse"];
-                    "text/xml": components["schemas"]["GetResourceDirectoryResponse"];
+                    "text/xml": string;
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1063,7 +1063,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
-                    "text/xml": components["schemas"]["ErrorResponse"];
+                    "text/xml": string;
                 };
             };
             500: components["responses"]["InternalError"];

@@ -76,6 +76,8 @@ function fill(node: Json, values: Record<string, string>): Json {
 export function documentFor(bundled: Json, api: ApiEntry): Json {
   const selected = select(structuredClone(bundled), api);
   delete selected['x-acs-apis'];
+  // A path whose every operation is kept out of this API is not in it.
+  for (const [key, item] of Object.entries<Json>(selected.paths)) if (Object.keys(item).length === 0) delete selected.paths[key];
   const operations = Object.values<Json>(selected.paths).flatMap((item) => Object.values<Json>(item));
   const names = operations.map((op) => `${op.operationId}${op.deprecated ? ' (deprecated)' : ''}`);
   const actions = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names.join('');
