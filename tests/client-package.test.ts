@@ -49,10 +49,11 @@ describe('npm pack', () => {
   it('imports from plain Node and sends signed requests (both algorithms)', async () => {
     const script = `
       import { createClient, ResourceDirectoryValidationError, clientActions, apiVersion } from '@rd-contract/resourcemanager-rd';
-      import contract from '@rd-contract/resourcemanager-rd/openapi.json' with { type: 'json' };
-      const out = { actions: Object.keys(clientActions), apiVersion, contractVersion: contract.info.version, results: [] };
+      import contract from '@rd-contract/resourcemanager-rd/ResourceManager-2020-03-31/openapi.json' with { type: 'json' };
+      import rdm from '@rd-contract/resourcemanager-rd/ResourceDirectoryMaster-2022-04-19/openapi.json' with { type: 'json' };
+      const out = { actions: Object.keys(clientActions), apiVersion, contractVersion: contract.info.version, rdmVersion: rdm.info.version, results: [] };
       for (const signatureAlgorithm of ['ACS3-HMAC-SHA256', 'HMAC-SHA1']) {
-        const c = createClient({ endpoint: process.argv[2], accessKeyId: 'PackId', accessKeySecret: 'PackSecret0123', signatureAlgorithm });
+        const c = createClient({ api: 'ResourceDirectoryMaster/2022-04-19', endpoint: process.argv[2], accessKeyId: 'PackId', accessKeySecret: 'PackSecret0123', signatureAlgorithm });
         const { data, error } = await c.EnableResourceDirectory({ EnableMode: 'CurrentAccount', DryRun: true });
         out.results.push({ id: data?.ResourceDirectory?.ResourceDirectoryId, error });
       }
@@ -69,6 +70,7 @@ describe('npm pack', () => {
     expect(out.actions).toEqual(['EnableResourceDirectory', 'InitResourceDirectory', 'SendVerificationCodeForEnableRD', 'GetResourceDirectory']);
     expect(out.apiVersion).toBe('2020-03-31');
     expect(out.contractVersion).toBe('2020-03-31');
+    expect(out.rdmVersion).toBe('2022-04-19');
     expect(out.results).toEqual([{ id: 'rd-54****' }, { id: 'rd-54****' }]);
     expect(out.validation).toEqual({ isValidationError: true, code: 'InvalidParameter', parameter: 'EnableMode' });
     expect(server.requests).toHaveLength(2);
@@ -76,6 +78,7 @@ describe('npm pack', () => {
     expect(acs3!.url).toBe('/?EnableMode=CurrentAccount&DryRun=true');
     expect(verifyAcs3({ method: acs3!.method, pathname: acs3!.path, query: acs3!.query, headers: acs3!.headers, body: acs3!.body }, 'PackSecret0123').ok).toBe(true);
     expect(verifyRpc(v1!.method, v1!.query, 'PackSecret0123').ok).toBe(true);
+    expect([acs3!.headers['x-acs-version'], Object.fromEntries(v1!.query).Version]).toEqual(['2022-04-19', '2022-04-19']);
   }, 60_000);
 
   it('type-checks in a consumer\'s tsc --strict (NodeNext, no skipLibCheck)', async () => {

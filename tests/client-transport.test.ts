@@ -23,7 +23,7 @@ afterEach(() => {
 });
 
 const client = (extra: Partial<ClientOptions> = {}, endpoint = server.origin) => createClient({ endpoint, accessKeyId: ID, accessKeySecret: SECRET, ...extra });
-const enable = { EnableMode: 'NewManagementAccount', MAName: 'user01', MASecureMobilePhone: '852-61234567', VerificationCode: '123456', DryRun: true } as const;
+const enable = { EnableMode: 'NewManagementAccount', MAName: 'user01', MASecureMobilePhone: '852-61234567', VerificationCode: '123456' } as const;
 
 describe('options', () => {
   it('auto by default, shown on the client', () => {

@@ -5,13 +5,14 @@ import { rules } from '../generated/rules.js';
 import { errorCodes } from './helpers/contract.js';
 import type { ActionRules } from '../src/rules-types.js';
 
+const RDM = { api: 'ResourceDirectoryMaster/2022-04-19' } as const;
 const valid = { EnableMode: 'NewManagementAccount', MAName: 'user01', MASecureMobilePhone: '852-61234567', VerificationCode: '123456', DryRun: 'false' };
 
 describe('checkParameters', () => {
   it('accepts valid parameters of every action', () => {
     expect(checkParameters('EnableResourceDirectory', valid)).toBeUndefined();
     expect(checkParameters('EnableResourceDirectory', { EnableMode: 'CurrentAccount' })).toBeUndefined();
-    expect(checkParameters('EnableResourceDirectory', { EnableMode: 'CurrentAccount', DryRun: true })).toBeUndefined();
+    expect(checkParameters('EnableResourceDirectory', { EnableMode: 'CurrentAccount', DryRun: true }, RDM)).toBeUndefined();
     expect(checkParameters('InitResourceDirectory', {})).toBeUndefined();
     expect(checkParameters('GetResourceDirectory', {})).toBeUndefined();
     expect(checkParameters('SendVerificationCodeForEnableRD', {})).toBeUndefined();
@@ -22,7 +23,6 @@ describe('checkParameters', () => {
     ['EnableMode missing', {}, 'MissingEnableMode', 400],
     ['EnableMode empty', { EnableMode: '' }, 'MissingEnableMode', 400],
     ['EnableMode not in the enum', { EnableMode: 'currentaccount' }, 'InvalidParameter', 400],
-    ['DryRun not a boolean', { EnableMode: 'CurrentAccount', DryRun: 'yes' }, 'InvalidParameter', 400],
     ['MAName malformed', { ...valid, MAName: 'a..b' }, 'InvalidParameter.ManagementAccountName', 409],
     ['MASecureMobilePhone malformed', { ...valid, MASecureMobilePhone: '13900001234' }, 'InvalidParameter.ManagementAccountSecurityInfo', 409],
     ['VerificationCode malformed', { ...valid, VerificationCode: '12ab' }, 'Invalid.VerificationCode', 409],
@@ -57,8 +57,15 @@ describe('checkParameters', () => {
   it('precedence: 400s before 409s; missing before schema before rule before site; then declared order', () => {
     const all = checkAllParameters('EnableResourceDirectory', { EnableMode: 'NewManagementAccount', MAName: 'a..b', VerificationCode: 'x' }, { site: 'intl' });
     expect(all.map((v) => v.code)).toEqual(['InvalidParameter.ManagementAccountName', 'Invalid.VerificationCode', 'MissingSecureMobilePhone']);
-    const withGateway = checkAllParameters('EnableResourceDirectory', { EnableMode: 'NewManagementAccount', MAName: '', MASecureMobilePhone: 'bad', DryRun: 'maybe' });
+    const withGateway = checkAllParameters('EnableResourceDirectory', { EnableMode: 'NewManagementAccount', MAName: '', MASecureMobilePhone: 'bad', DryRun: 'maybe' }, RDM);
     expect(withGateway.map((v) => v.code)).toEqual(['InvalidParameter', 'MissingMAName', 'InvalidParameter.ManagementAccountSecurityInfo', 'MissingSecurityInfo']);
+  });
+
+  it('DryRun is checked where it is declared (ResourceDirectoryMaster 2022-04-19) and is no rule of ResourceManager 2020-03-31', () => {
+    const v = checkParameters('EnableResourceDirectory', { EnableMode: 'CurrentAccount', DryRun: 'yes' }, RDM)!;
+    expect([v.code, v.status, v.parameter]).toEqual(['InvalidParameter', 400, 'DryRun']);
+    expect(checkParameters('EnableResourceDirectory', { EnableMode: 'CurrentAccount', DryRun: 'yes' })).toBeUndefined();
+    expect(() => checkParameters('InitResourceDirectory', {}, RDM)).toThrow(/Unknown action InitResourceDirectory in ResourceDirectoryMaster\/2022-04-19/);
   });
 
   it('parameter names are case-sensitive', () => {

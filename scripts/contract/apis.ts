@@ -13,6 +13,9 @@ export interface ApiEntry {
   readonly endpoint: string;
   readonly reference: string;
   readonly description: string;
+  /** `info.summary` and the tag's description: what the API's actions do. */
+  readonly summary: string;
+  readonly tagline: string;
 }
 
 /** The folder and file stem of an API's generated files: `<Product>-<version>`. */
@@ -64,7 +67,7 @@ function select(doc: Json, api: ApiEntry): Json {
   }
 }
 
-/** Fills `{api.version}`, `{api.product}`, `{api.endpoint}`, `{api.reference}`, `{api.description}`, `{api.actions}`. */
+/** Fills `{api.version}`, `{api.product}`, `{api.endpoint}`, `{api.reference}`, `{api.description}`, `{api.summary}`, `{api.tagline}`, `{api.actions}`. */
 function fill(node: Json, values: Record<string, string>): Json {
   if (typeof node === 'string') return node.replace(/\{api\.([a-z]+)\}/g, (m, key: string) => values[key] ?? m);
   if (Array.isArray(node)) return node.map((n) => fill(n, values));

@@ -7,12 +7,17 @@ import {
   type EnableResourceDirectoryParams,
   type GetResourceDirectoryError,
   type ErrorOf,
+  type ResourceDirectoryMaster20220419,
 } from '../../src/index.js';
 
 const client = createClient({ accessKeyId: 'id', accessKeySecret: 'secret', signatureAlgorithm: 'HMAC-SHA1', site: 'intl', retry: { maxAttempts: 2 }, timeoutMs: 1000 });
 
 export async function accepted(): Promise<string> {
-  const full: EnableResourceDirectoryParams = { EnableMode: 'NewManagementAccount', MAName: 'user01', MASecureMobilePhone: '852-61234567', VerificationCode: '123456', DryRun: true };
+  const full: EnableResourceDirectoryParams = { EnableMode: 'NewManagementAccount', MAName: 'user01', MASecureMobilePhone: '852-61234567', VerificationCode: '123456' };
+  const rdm = createClient({ api: 'ResourceDirectoryMaster/2022-04-19', accessKeyId: 'id', accessKeySecret: 'secret' });
+  const dry: ResourceDirectoryMaster20220419.EnableResourceDirectoryParams = { ...full, DryRun: true };
+  await rdm.EnableResourceDirectory(dry);
+  await rdm.GetResourceDirectory();
   const r = await client.EnableResourceDirectory(full, { timeoutMs: 500, retry: false, signal: AbortSignal.timeout(1000) });
   await client.EnableResourceDirectory({ EnableMode: 'CurrentAccount' });
   await client.SendVerificationCodeForEnableRD({ SecureMobilePhone: '852-61234567' });
@@ -99,7 +104,13 @@ export async function refused(): Promise<void> {
   // @ts-expect-error wrong enum value
   await client.EnableResourceDirectory({ EnableMode: 'EveryAccount' });
   // @ts-expect-error DryRun is a boolean, not a string
-  await client.EnableResourceDirectory({ EnableMode: 'CurrentAccount', DryRun: 'true' });
+  await createClient({ api: 'ResourceDirectoryMaster/2022-04-19' }).EnableResourceDirectory({ EnableMode: 'CurrentAccount', DryRun: 'true' });
+  // @ts-expect-error ResourceManager 2020-03-31 (the default API) has no DryRun: it would enable for real
+  await client.EnableResourceDirectory({ EnableMode: 'CurrentAccount', DryRun: true });
+  // @ts-expect-error ResourceDirectoryMaster 2022-04-19 has no InitResourceDirectory
+  await createClient({ api: 'ResourceDirectoryMaster/2022-04-19' }).InitResourceDirectory();
+  // @ts-expect-error an API that does not exist
+  createClient({ api: 'ResourceManager/2019-01-01' });
   // @ts-expect-error a parameter the action does not have
   await client.EnableResourceDirectory({ EnableMode: 'CurrentAccount', SecureMobilePhone: '852-61234567' });
   // @ts-expect-error transport parameters are the client's
