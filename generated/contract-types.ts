@@ -73,6 +73,16 @@ export interface ActionRules {
   readonly xmlRoot: string;
   /** Every named response example, in declared order (by status, then as listed). */
   readonly examples: readonly ExampleModel[];
+  /** Each documented response, by HTTP status (what the contract proxy checks answers against). */
+  readonly responses: { readonly [status: string]: ResponseModel };
+}
+
+/** A documented response: its media types, the schema of its body (the JSON form's; XML is the same tree under `xmlRoot`). */
+export interface ResponseModel {
+  readonly mediaTypes: readonly string[];
+  /** A JSON Schema whose `$ref`s point to `#/components/schemas/<Name>` (see ContractRules.schemas). */
+  readonly schema: JsonSchema;
+  readonly xmlRoot?: string;
 }
 
 export interface ContractRules {
@@ -93,5 +103,7 @@ export interface ContractRules {
   readonly gatewayErrors: { readonly [status: string]: readonly string[] };
   /** `x-acs-error-precedence`: the steps, in order, with the codes each answers. */
   readonly errorPrecedence: readonly { readonly step: string; readonly errors: readonly string[] }[];
+  /** The description's `components.schemas`, which response schemas reference. */
+  readonly schemas: { readonly [name: string]: JsonSchema };
   readonly actions: { readonly [action: string]: ActionRules };
 }

@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XML_DECLARATION, xmlElement, xmlEscape } from '../src/mock/render.js';
 import { deref, derefDeep, localLookup, type Lookup } from './contract/deref.js';
-import type { ActionRules, ContractRules, ExampleModel, Quota, Site } from './templates/contract-types.js';
+import type { ActionRules, ContractRules, ExampleModel, Quota, ResponseModel, Site } from './templates/contract-types.js';
 import { apiFile, apiIndex, copyTemplate, generatedDir, type ApiIndexEntry } from './paths.js';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -91,6 +91,16 @@ function examplesOf(op: Json, lookup: Lookup): { examples: ExampleModel[]; xmlRo
   return { examples, xmlRoot };
 }
 
+/** Each documented response of an operation: media types, the JSON form's schema, the XML root. */
+function responsesOf(op: Json, lookup: Lookup): Record<string, ResponseModel> {
+  return Object.fromEntries(Object.entries<Json>(op.responses ?? {}).map(([status, raw]) => {
+    const content = deref(raw, lookup).content ?? {};
+    const schema = content[JSON_MEDIA]?.schema ?? {};
+    const xmlRoot: string | undefined = deref(schema, lookup)?.xml?.name;
+    return [status, { mediaTypes: Object.keys(content), schema, ...(xmlRoot ? { xmlRoot } : {}) }];
+  }));
+}
+
 export function buildModel(doc: Json): ContractRules {
   const lookup = localLookup(doc);
   const common = doc['x-acs-common-parameters'] ?? {};
@@ -138,6 +148,7 @@ export function buildModel(doc: Json): ContractRules {
         errors,
         ...(quota ? { quota } : {}),
         ...examplesOf(op, lookup),
+        responses: responsesOf(op, lookup),
       };
     }
   }
@@ -149,6 +160,7 @@ export function buildModel(doc: Json): ContractRules {
     commonParameters,
     gatewayErrors: doc['x-acs-gateway-errors'] ?? {},
     errorPrecedence: (doc['x-acs-error-precedence']?.order ?? []).map((s: Json) => ({ step: s.step, errors: s.errors ?? [] })),
+    schemas: doc.components?.schemas ?? {},
     actions,
   };
 }

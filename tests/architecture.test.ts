@@ -50,7 +50,7 @@ describe('imports point one way', () => {
 });
 
 describe('the runtime reads no contract file', () => {
-  it('the client, the mock and the stateful emulator answer every action without opening anything under generated/', async () => {
+  it('the client, the mock, the stateful emulator and the contract proxy answer every action without opening anything under generated/', async () => {
     const opened: string[] = [];
     const watch = <F extends (...args: never[]) => unknown>(name: string, original: F): F =>
       ((...args: never[]) => {
@@ -70,6 +70,7 @@ describe('the runtime reads no contract file', () => {
     syncBuiltinESMExports();
     try {
       const { createMockServer } = await import('../src/mock/index.js');
+      const { createProxyServer } = await import('../src/proxy/index.js');
       const { createClient } = await import('../src/index.js');
       const { actionNames } = await import('../generated/rules.js');
       for (const stateful of [false, true]) {
@@ -86,6 +87,15 @@ describe('the runtime reads no contract file', () => {
           expect(Object.keys(calls).sort()).toEqual([...actionNames].sort());
           for (const action of actionNames) expect((await calls[action]!()).response.status, `${action} stateful=${stateful}`).toBeLessThan(500);
           expect((await fetch(`${url}/?Action=GetResourceDirectory&Version=2020-03-31&Format=XML`)).status).toBeLessThan(500);
+          const proxy = createProxyServer({ upstream: url, port: 0 });
+          const proxied = await proxy.listen();
+          try {
+            const through = createClient({ api: 'ResourceDirectoryMaster/2022-04-19', endpoint: proxied, accessKeyId: 'AK', accessKeySecret: 'secret', signatureAlgorithm: 'HMAC-SHA1' });
+            expect((await through.GetResourceDirectory()).response.status).toBeLessThan(500);
+            expect(proxy.report().requests).toBeGreaterThan(0);
+          } finally {
+            await proxy.close();
+          }
         } finally {
           await mock.close();
         }

@@ -132,6 +132,312 @@ export const rules = {
       ]
     }
   ],
+  "schemas": {
+    "EnableMode": {
+      "type": "string",
+      "description": "The mode in which you enable a resource directory. Valid values:\n\n- CurrentAccount: The current account is used to enable a resource directory.\n- NewManagementAccount: A newly created account is used to enable a resource directory. If you select this mode, you must configure the MAName, MASecureMobilePhone, and VerificationCode parameters.\n",
+      "enum": [
+        "CurrentAccount",
+        "NewManagementAccount"
+      ],
+      "example": "CurrentAccount"
+    },
+    "ManagementAccountName": {
+      "type": "string",
+      "description": "The name of a new management account: a prefix of 2 to 50 characters (letters, digits and the special characters\n`_`, `.` and `-`; starts and ends with a letter or digit; no two special characters in a row), either alone\n(international site, `<Prefix>`) or followed by `@rdadmin.aliyunid.com` (China site, `<prefix>@rdadmin.aliyunid.com`).\nThis schema accepts both forms; `x-acs-site-rules` on the MAName parameter narrows it per site.\n",
+      "pattern": "^(?=[A-Za-z0-9_.-]{2,50}(?:@rdadmin\\.aliyunid\\.com)?$)[A-Za-z0-9](?:[_.-]?[A-Za-z0-9])*(?:@rdadmin\\.aliyunid\\.com)?$",
+      "examples": [
+        "user01@rdadmin.aliyunid.com",
+        "user01"
+      ]
+    },
+    "MobilePhoneNumber": {
+      "type": "string",
+      "description": "A mobile phone number in the `<Country code>-<Mobile phone number>` format: a country code of 1 to 4 digits, a hyphen,\nand 5 to 15 digits. The sources' example `xx-13900001234` uses `xx` as a placeholder for the country code. Which\ncountry codes a site accepts differs (see `x-acs-site-rules`): the international site does not support `86-`\n(Chinese mainland) numbers, the China site supports only `86-` numbers.\n",
+      "pattern": "^[0-9]{1,4}-[0-9]{5,15}$",
+      "examples": [
+        "852-61234567",
+        "86-13900001234"
+      ]
+    },
+    "VerificationCode": {
+      "type": "string",
+      "description": "A verification code sent by SendVerificationCodeForEnableRD. The sources give only the example `123456`; the contract\ntakes the code to be six digits, as Alibaba Cloud's SMS verification codes are.\n",
+      "pattern": "^[0-9]{6}$",
+      "example": "123456"
+    },
+    "RequestId": {
+      "type": "string",
+      "description": "The ID of the request.",
+      "example": "EC2FE94D-A4A2-51A1-A493-5C273A36C46A"
+    },
+    "EnableResourceDirectoryResult": {
+      "type": "object",
+      "description": "The information about the resource directory.",
+      "required": [
+        "ResourceDirectoryId",
+        "MasterAccountId",
+        "MasterAccountName",
+        "RootFolderId",
+        "CreateTime"
+      ],
+      "properties": {
+        "ResourceDirectoryId": {
+          "type": "string",
+          "description": "The ID of the resource directory.",
+          "example": "rd-54****"
+        },
+        "MasterAccountId": {
+          "type": "string",
+          "description": "The ID of the management account.",
+          "example": "507408460615****"
+        },
+        "MasterAccountName": {
+          "type": "string",
+          "description": "The name of the management account.",
+          "example": "alice@example.com"
+        },
+        "RootFolderId": {
+          "type": "string",
+          "description": "The ID of the Root folder.",
+          "example": "r-G9****"
+        },
+        "CreateTime": {
+          "type": "string",
+          "format": "date-time",
+          "description": "The time when the resource directory was enabled.",
+          "example": "2021-12-08T02:15:31.744Z"
+        }
+      }
+    },
+    "EnableResourceDirectoryResponse": {
+      "type": "object",
+      "description": "The returned result.",
+      "required": [
+        "RequestId",
+        "ResourceDirectory"
+      ],
+      "properties": {
+        "RequestId": {
+          "$ref": "#/components/schemas/RequestId"
+        },
+        "ResourceDirectory": {
+          "$ref": "#/components/schemas/EnableResourceDirectoryResult"
+        }
+      },
+      "xml": {
+        "name": "EnableResourceDirectoryResponse"
+      }
+    },
+    "ErrorResponse": {
+      "type": "object",
+      "description": "The body of every error, from the gateway or from the action. In XML the root element is `<Error>`.\n403 responses may add `AccessDeniedDetail`.\n",
+      "required": [
+        "RequestId",
+        "Code",
+        "Message"
+      ],
+      "properties": {
+        "RequestId": {
+          "type": "string",
+          "description": "The ID of the request.",
+          "example": "724E69B8-9285-54E9-A4A4-159108C46B03"
+        },
+        "HostId": {
+          "type": "string",
+          "description": "The endpoint that answered.",
+          "example": "resourcemanager.aliyuncs.com"
+        },
+        "Code": {
+          "type": "string",
+          "description": "The error code.",
+          "example": "SignatureDoesNotMatch"
+        },
+        "Message": {
+          "type": "string",
+          "description": "The error message.",
+          "example": "Specified signature is not matched with our calculation."
+        },
+        "Recommend": {
+          "type": "string",
+          "description": "A troubleshooting link, `https://api.aliyun.com/troubleshoot?q=<Code>&product=ResourceManager&requestId=<RequestId>`.",
+          "example": "https://api.aliyun.com/troubleshoot?q=SignatureDoesNotMatch&product=ResourceManager&requestId=724E69B8-9285-54E9-A4A4-159108C46B03"
+        },
+        "AccessDeniedDetail": {
+          "type": "string",
+          "description": "Details of a denied permission check (403 responses only).",
+          "example": "{\"PolicyType\":\"AccountLevelIdentityBasedPolicy\",\"AuthPrincipalType\":\"SubUser\",\"EncodedDiagnosticMessage\":\"...\"}"
+        }
+      },
+      "xml": {
+        "name": "Error"
+      }
+    },
+    "InitResourceDirectoryResult": {
+      "type": "object",
+      "description": "The information of the resource directory.",
+      "required": [
+        "ResourceDirectoryId",
+        "MasterAccountId",
+        "MasterAccountName",
+        "RootFolderId",
+        "CreateTime"
+      ],
+      "properties": {
+        "RootFolderId": {
+          "type": "string",
+          "description": "The ID of the root folder.",
+          "example": "r-Zo****"
+        },
+        "ResourceDirectoryId": {
+          "type": "string",
+          "description": "The ID of the resource directory.",
+          "example": "rd-Ss****"
+        },
+        "MasterAccountId": {
+          "type": "string",
+          "description": "The ID of the master account.",
+          "example": "172841235500****"
+        },
+        "MasterAccountName": {
+          "type": "string",
+          "description": "The name of the master account.",
+          "example": "aliyun-****"
+        },
+        "CreateTime": {
+          "type": "string",
+          "format": "date-time",
+          "description": "The time when the resource directory was enabled.",
+          "example": "2019-02-18T15:32:10.473Z"
+        }
+      }
+    },
+    "InitResourceDirectoryResponse": {
+      "type": "object",
+      "description": "The returned result.",
+      "required": [
+        "RequestId",
+        "ResourceDirectory"
+      ],
+      "properties": {
+        "RequestId": {
+          "$ref": "#/components/schemas/RequestId"
+        },
+        "ResourceDirectory": {
+          "$ref": "#/components/schemas/InitResourceDirectoryResult"
+        }
+      },
+      "xml": {
+        "name": "InitResourceDirectoryResponse"
+      }
+    },
+    "SendVerificationCodeForEnableRDResponse": {
+      "type": "object",
+      "description": "The returned result.",
+      "required": [
+        "RequestId"
+      ],
+      "properties": {
+        "RequestId": {
+          "$ref": "#/components/schemas/RequestId"
+        }
+      },
+      "xml": {
+        "name": "SendVerificationCodeForEnableRDResponse"
+      }
+    },
+    "ControlPolicyStatus": {
+      "type": "string",
+      "description": "The status of the Control Policy feature. Valid values:\n\n- Enabled: The feature is enabled.\n- PendingEnable: The feature is being enabled.\n- Disabled: The feature is disabled.\n- PendingDisable: The feature is being disabled.\n",
+      "enum": [
+        "Enabled",
+        "PendingEnable",
+        "Disabled",
+        "PendingDisable"
+      ],
+      "example": "Enabled"
+    },
+    "MemberDeletionStatus": {
+      "type": "string",
+      "description": "The status of the member deletion feature. Valid values:\n\n- Enabled: The feature is enabled. You can call the DeleteAccount operation to delete members of the resource account type.\n- Disabled: The feature is disabled. You cannot delete members of the resource account type.\n",
+      "enum": [
+        "Enabled",
+        "Disabled"
+      ],
+      "example": "Enabled"
+    },
+    "GetResourceDirectoryResult": {
+      "type": "object",
+      "description": "The information of the resource directory.",
+      "required": [
+        "RootFolderId",
+        "ResourceDirectoryId",
+        "CreateTime",
+        "MasterAccountId",
+        "MasterAccountName",
+        "ControlPolicyStatus",
+        "MemberDeletionStatus"
+      ],
+      "properties": {
+        "RootFolderId": {
+          "type": "string",
+          "description": "The ID of the Root folder.",
+          "example": "r-Zo****"
+        },
+        "ResourceDirectoryId": {
+          "type": "string",
+          "description": "The ID of the resource directory.",
+          "example": "rd-St****"
+        },
+        "CreateTime": {
+          "type": "string",
+          "format": "date-time",
+          "description": "The time when the resource directory was enabled.",
+          "example": "2019-02-18T15:32:10.473Z"
+        },
+        "MasterAccountId": {
+          "type": "string",
+          "description": "The ID of the management account.",
+          "example": "172845045600****"
+        },
+        "MasterAccountName": {
+          "type": "string",
+          "description": "The name of the management account.",
+          "example": "aliyun-admin"
+        },
+        "ControlPolicyStatus": {
+          "$ref": "#/components/schemas/ControlPolicyStatus"
+        },
+        "MemberDeletionStatus": {
+          "$ref": "#/components/schemas/MemberDeletionStatus"
+        },
+        "IdentityInformation": {
+          "type": "string",
+          "description": "The real-name verification information.",
+          "example": "*** Co., Ltd."
+        }
+      }
+    },
+    "GetResourceDirectoryResponse": {
+      "type": "object",
+      "description": "The returned result.",
+      "required": [
+        "RequestId",
+        "ResourceDirectory"
+      ],
+      "properties": {
+        "RequestId": {
+          "$ref": "#/components/schemas/RequestId"
+        },
+        "ResourceDirectory": {
+          "$ref": "#/components/schemas/GetResourceDirectoryResult"
+        }
+      },
+      "xml": {
+        "name": "GetResourceDirectoryResponse"
+      }
+    }
+  },
   "actions": {
     "EnableResourceDirectory": {
       "action": "EnableResourceDirectory",
@@ -938,7 +1244,79 @@ export const rules = {
           ]
         }
       ],
-      "xmlRoot": "EnableResourceDirectoryResponse"
+      "xmlRoot": "EnableResourceDirectoryResponse",
+      "responses": {
+        "200": {
+          "mediaTypes": [
+            "application/json",
+            "text/xml"
+          ],
+          "schema": {
+            "$ref": "#/components/schemas/EnableResourceDirectoryResponse"
+          },
+          "xmlRoot": "EnableResourceDirectoryResponse"
+        },
+        "400": {
+          "mediaTypes": [
+            "application/json",
+            "text/xml"
+          ],
+          "schema": {
+            "$ref": "#/components/schemas/ErrorResponse"
+          },
+          "xmlRoot": "Error"
+        },
+        "403": {
+          "mediaTypes": [
+            "application/json",
+            "text/xml"
+          ],
+          "schema": {
+            "$ref": "#/components/schemas/ErrorResponse"
+          },
+          "xmlRoot": "Error"
+        },
+        "404": {
+          "mediaTypes": [
+            "application/json",
+            "text/xml"
+          ],
+          "schema": {
+            "$ref": "#/components/schemas/ErrorResponse"
+          },
+          "xmlRoot": "Error"
+        },
+        "409": {
+          "mediaTypes": [
+            "application/json",
+            "text/xml"
+          ],
+          "schema": {
+            "$ref": "#/components/schemas/ErrorResponse"
+          },
+          "xmlRoot": "Error"
+        },
+        "500": {
+          "mediaTypes": [
+            "application/json",
+            "text/xml"
+          ],
+          "schema": {
+            "$ref": "#/components/schemas/ErrorResponse"
+          },
+          "xmlRoot": "Error"
+        },
+        "503": {
+          "mediaTypes": [
+            "application/json",
+            "text/xml"
+          ],
+          "schema": {
+            "$ref": "#/components/schemas/ErrorResponse"
+          },
+          "xmlRoot": "Error"
+        }
+      }
     },
     "InitResourceDirectory": {
       "action": "InitResourceDirectory",
@@ -1483,7 +1861,79 @@ export const rules = {
           ]
         }
       ],
-      "xmlRoot": "InitResourceDirectoryResponse"
+      "xmlRoot": "InitResourceDirectoryResponse",
+      "responses": {
+        "200": {
+          "mediaTypes": [
+            "application/json",
+            "text/xml"
+          ],
+          "schema": {
+            "$ref": "#/components/schemas/InitResourceDirectoryResponse"
+          },
+          "xmlRoot": "InitResourceDirectoryResponse"
+        },
+        "400": {
+          "mediaTypes": [
+            "application/json",
+            "text/xml"
+          ],
+          "schema": {
+            "$ref": "#/components/schemas/ErrorResponse"
+          },
+          "xmlRoot": "Error"
+        },
+        "403": {
+          "mediaTypes": [
+            "application/json",
+            "text/xml"
+          ],
+          "schema": {
+            "$ref": "#/components/schemas/ErrorResponse"
+          },
+          "xmlRoot": "Error"
+        },
+        "404": {
+          "mediaTypes": [
+            "application/json",
+            "text/xml"
+          ],
+          "schema": {
+            "$ref": "#/components/schemas/ErrorResponse"
+          },
+          "xmlRoot": "Error"
+        },
+        "409": {
+          "mediaTypes": [
+            "application/json",
+            "text/xml"
+          ],
+          "schema": {
+            "$ref": "#/components/schemas/ErrorResponse"
+          },
+          "xmlRoot": "Error"
+        },
+        "500": {
+          "mediaTypes": [
+            "application/json",
+            "text/xml"
+          ],
+          "schema": {
+            "$ref": "#/components/schemas/ErrorResponse"
+          },
+          "xmlRoot": "Error"
+        },
+        "503": {
+          "mediaTypes": [
+            "application/json",
+            "text/xml"
+          ],
+          "schema": {
+            "$ref": "#/components/schemas/ErrorResponse"
+          },
+          "xmlRoot": "Error"
+        }
+      }
     },
     "SendVerificationCodeForEnableRD": {
       "action": "SendVerificationCodeForEnableRD",
@@ -2024,7 +2474,79 @@ export const rules = {
           ]
         }
       ],
-      "xmlRoot": "SendVerificationCodeForEnableRDResponse"
+      "xmlRoot": "SendVerificationCodeForEnableRDResponse",
+      "responses": {
+        "200": {
+          "mediaTypes": [
+            "application/json",
+            "text/xml"
+          ],
+          "schema": {
+            "$ref": "#/components/schemas/SendVerificationCodeForEnableRDResponse"
+          },
+          "xmlRoot": "SendVerificationCodeForEnableRDResponse"
+        },
+        "400": {
+          "mediaTypes": [
+            "application/json",
+            "text/xml"
+          ],
+          "schema": {
+            "$ref": "#/components/schemas/ErrorResponse"
+          },
+          "xmlRoot": "Error"
+        },
+        "403": {
+          "mediaTypes": [
+            "application/json",
+            "text/xml"
+          ],
+          "schema": {
+            "$ref": "#/components/schemas/ErrorResponse"
+          },
+          "xmlRoot": "Error"
+        },
+        "404": {
+          "mediaTypes": [
+            "application/json",
+            "text/xml"
+          ],
+          "schema": {
+            "$ref": "#/components/schemas/ErrorResponse"
+          },
+          "xmlRoot": "Error"
+        },
+        "409": {
+          "mediaTypes": [
+            "application/json",
+            "text/xml"
+          ],
+          "schema": {
+            "$ref": "#/components/schemas/ErrorResponse"
+          },
+          "xmlRoot": "Error"
+        },
+        "500": {
+          "mediaTypes": [
+            "application/json",
+            "text/xml"
+          ],
+          "schema": {
+            "$ref": "#/components/schemas/ErrorResponse"
+          },
+          "xmlRoot": "Error"
+        },
+        "503": {
+          "mediaTypes": [
+            "application/json",
+            "text/xml"
+          ],
+          "schema": {
+            "$ref": "#/components/schemas/ErrorResponse"
+          },
+          "xmlRoot": "Error"
+        }
+      }
     },
     "GetResourceDirectory": {
       "action": "GetResourceDirectory",
@@ -2469,7 +2991,69 @@ export const rules = {
           ]
         }
       ],
-      "xmlRoot": "GetResourceDirectoryResponse"
+      "xmlRoot": "GetResourceDirectoryResponse",
+      "responses": {
+        "200": {
+          "mediaTypes": [
+            "application/json",
+            "text/xml"
+          ],
+          "schema": {
+            "$ref": "#/components/schemas/GetResourceDirectoryResponse"
+          },
+          "xmlRoot": "GetResourceDirectoryResponse"
+        },
+        "400": {
+          "mediaTypes": [
+            "application/json",
+            "text/xml"
+          ],
+          "schema": {
+            "$ref": "#/components/schemas/ErrorResponse"
+          },
+          "xmlRoot": "Error"
+        },
+        "403": {
+          "mediaTypes": [
+            "application/json",
+            "text/xml"
+          ],
+          "schema": {
+            "$ref": "#/components/schemas/ErrorResponse"
+          },
+          "xmlRoot": "Error"
+        },
+        "404": {
+          "mediaTypes": [
+            "application/json",
+            "text/xml"
+          ],
+          "schema": {
+            "$ref": "#/components/schemas/ErrorResponse"
+          },
+          "xmlRoot": "Error"
+        },
+        "500": {
+          "mediaTypes": [
+            "application/json",
+            "text/xml"
+          ],
+          "schema": {
+            "$ref": "#/components/schemas/ErrorResponse"
+          },
+          "xmlRoot": "Error"
+        },
+        "503": {
+          "mediaTypes": [
+            "application/json",
+            "text/xml"
+          ],
+          "schema": {
+            "$ref": "#/components/schemas/ErrorResponse"
+          },
+          "xmlRoot": "Error"
+        }
+      }
     }
   }
 } as const satisfies ContractRules;

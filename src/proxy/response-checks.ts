@@ -10,7 +10,7 @@ import { negotiate } from '../mock/render.js';
 import type { ActionRules } from '../rules-types.js';
 import { actionRules, type Json, type VersionContract } from './contracts.js';
 import { firstHeader } from './request.js';
-import { checkBody, deref, documentedResponse } from './response-schemas.js';
+import { checkBody, documentedResponse, documentedStatuses } from './response-schemas.js';
 import { bodyPath, seenValue, type ContractViolation, type RuleName, type Severity } from './violations.js';
 
 export interface ResponseToCheck {
@@ -81,25 +81,25 @@ export function checkResponse(res: ResponseToCheck, ctx: ResponseContext): { vio
   const responses = actions.map((a) => documentedResponse(contract, a.action, res.status));
   const documented = responses.every((r) => r !== undefined) ? responses[0] : undefined;
   if (!documented) {
-    const statuses = Object.keys(contract.operations.get(actions[0]!.action)?.responses ?? {}).join(', ');
+    const statuses = documentedStatuses(contract, actions[0]!.action).join(', ');
     add('response.status', 'status', res.status, `a status ${named} documents (${statuses})`);
   }
 
   // content type
   const wanted = negotiate(ctx.format, ctx.accept).format;
   if (documented) {
-    const types = Object.keys(documented.content);
+    const types = documented.mediaTypes;
     if (!types.includes(mediaType)) add('response.content-type', 'header.content-type', contentType, `one of ${types.join(', ')} (charset=utf-8)`);
     else if (MEDIA_OF[mediaType] !== wanted) add('response.content-type', 'header.content-type', contentType, `${wanted === 'xml' ? 'text/xml' : 'application/json'}, as the request asked for`);
   }
 
   // body against the documented schema of (status, media type)
   if (documented && parsed) {
+    // XML is the JSON form's tree under the root element: one schema checks both.
     const schemaMedia = kind === 'xml' ? 'text/xml' : 'application/json';
-    const media = documented.content[schemaMedia] ?? documented.content['application/json'];
-    const schema = media?.schema;
+    const schema = documented.schema;
     if (schema) {
-      const rootName = deref(contract, schema)?.xml?.name;
+      const rootName = documented.xmlRoot;
       if (kind === 'xml' && rootName && parsed.root !== rootName) add('response.body', 'body', `<${parsed.root}>`, `the XML root <${rootName}>`);
       const checked = checkBody(contract, actions[0]!.action, res.status, schemaMedia, schema, value);
       for (const p of checked.errors) add('response.body', bodyPath(p.where), p.seen, p.expected);

@@ -9,6 +9,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import type { ResponseModel } from '../rules-types.js';
 import type { Json, VersionContract } from './contracts.js';
 
 export interface SchemaProblem {
@@ -62,7 +63,7 @@ function createAjv(contract: VersionContract, closed: boolean): { ajv: Ajv2020; 
   addFormats(ajv);
   ajv.addVocabulary(['example', 'xml']);
   const base = `https://contract.local/${contract.version}/${closed ? 'closed' : 'documented'}/schemas/`;
-  for (const [name, schema] of Object.entries<Json>(contract.document.components?.schemas ?? {})) {
+  for (const [name, schema] of Object.entries<Json>(contract.rules.schemas)) {
     const rewritten = rewriteRefs(schema, base);
     ajv.addSchema({ ...(closed ? closeObjects(rewritten) : rewritten), $id: `${base}${name}` });
   }
@@ -71,24 +72,15 @@ function createAjv(contract: VersionContract, closed: boolean): { ajv: Ajv2020; 
 
 const instances = new WeakMap<VersionContract, { documented: { ajv: Ajv2020; base: string }; closed: { ajv: Ajv2020; base: string }; cache: Map<string, Validators> }>();
 
-/** Resolves a local `$ref` of the contract's document. */
-export function deref(contract: VersionContract, node: Json): Json {
-  let n = node;
-  for (let i = 0; i < 20 && n && typeof n === 'object' && typeof n.$ref === 'string' && n.$ref.startsWith('#/'); i++) {
-    n = n.$ref
-      .slice(2)
-      .split('/')
-      .reduce((o: Json, k: string) => o?.[k.replace(/~1/g, '/').replace(/~0/g, '~')], contract.document);
-  }
-  return n;
+/** The documented response of an action for a status (its media types, schema and XML root); undefined if undocumented. */
+export function documentedResponse(contract: VersionContract, action: string, status: number): ResponseModel | undefined {
+  const responses = (contract.rules.actions as Readonly<Record<string, { responses: Readonly<Record<string, ResponseModel>> } | undefined>>)[action]?.responses;
+  return responses && Object.hasOwn(responses, String(status)) ? responses[String(status)] : undefined;
 }
 
-/** The documented response of an operation for a status: its media types and their schemas; undefined if undocumented. */
-export function documentedResponse(contract: VersionContract, action: string, status: number): { content: Record<string, Json> } | undefined {
-  const op = contract.operations.get(action);
-  const response = op?.responses?.[String(status)];
-  if (!response) return undefined;
-  return { content: deref(contract, response).content ?? {} };
+/** The statuses documented for an action. */
+export function documentedStatuses(contract: VersionContract, action: string): string[] {
+  return Object.keys((contract.rules.actions as Readonly<Record<string, { responses: object } | undefined>>)[action]?.responses ?? {});
 }
 
 function validatorsFor(contract: VersionContract, action: string, status: number, mediaType: string, schema: Json): Validators {

@@ -19,7 +19,6 @@ import type { Duplex } from 'node:stream';
 import { createCorsHandler } from '../cors.js';
 import { contentType, errorBody, negotiate, type Format } from '../mock/render.js';
 import type { Site } from '../rules-types.js';
-import { loadContracts } from './contracts.js';
 import { createRedactor, type Redactor } from './redact.js';
 import { ReportCollector, type ProxyReport } from './report.js';
 import { parseRequest, firstHeader, type ProxyRequest } from './request.js';
@@ -101,7 +100,6 @@ function describe(v: ContractViolation): string {
 
 export function createProxyServer(options: ProxyServerOptions): ProxyServer {
   const upstreamUrl = parseUpstream(options.upstream);
-  loadContracts(); // fail at start, not on the first request, when the contract is missing
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? PROXY_DEFAULTS.port;
   const maxBody = options.maxBodyBytes ?? PROXY_DEFAULTS.maxBodyBytes;

@@ -35,9 +35,10 @@ export function contractProblem(e: MockResponseEvent): string | undefined {
   for (const { op, action } of ops) {
     const response = op.responses[String(e.status)];
     if (!response) return `${where}: status ${e.status} is not declared for ${action}`;
-    const media = deref(response).content?.[mediaType];
-    if (!media) return `${where}: ${mediaType} is not declared for ${action} ${e.status}`;
-    schema = media.schema;
+    const content = deref(response).content ?? {};
+    if (!content[mediaType]) return `${where}: ${mediaType} is not declared for ${action} ${e.status}`;
+    // An XML body is the JSON form's tree under the root element: both are checked against the JSON form's schema.
+    schema = content['application/json'].schema;
   }
   let value: Json;
   if (e.format === 'xml') {
