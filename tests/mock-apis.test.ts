@@ -49,6 +49,14 @@ describe('routing by version', () => {
     expect(r.body.Recommend).toContain(`product=${RDM.product}`);
   });
 
+  it('Prefer / __example offers exactly the examples of that version\'s operation', async () => {
+    const rdm = await post({ Action: 'EnableResourceDirectory', Version: RDM.version, __example: 'Invalid.AccountType' }, 'LTAI5tTerraform');
+    expect([rdm.status, rdm.body.Code]).toEqual([409, 'Invalid.AccountType']);
+    const rm = await post({ Action: 'EnableResourceDirectory', Version: RM.version, __example: 'Invalid.AccountType' }, 'LTAI5tTerraform');
+    expect([rm.status, rm.body.Code]).toEqual([400, 'Mock.InvalidPrefer']);
+    expect(rm.body.Message).not.toContain('Invalid.AccountType,');
+  });
+
   it('each API\'s errors carry its own HostId and product', async () => {
     for (const api of [RM, RDM]) {
       const r = await post({ Action: 'EnableResourceDirectory', Version: api.version }, 'LTAI5tTerraform');
