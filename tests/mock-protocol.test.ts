@@ -2,7 +2,7 @@
 // or form body), the documented error for every kind of bad input and the contract's precedence, Prefer, JSON and XML,
 // site rules and messages, static routes, the handler seam, and hostile input (never a 5xx, never a hang).
 // Every answer the mock writes here is checked against the contract (tests/helpers/mock.ts).
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -477,6 +477,34 @@ describe('static routes', () => {
       }
     }
     expect((await fetch(`${mock.url}/ResourceManager-2020-03-31/nothing.json`)).status).toBe(404);
+  });
+
+  it('each per-action description is served at /<Product>-<version>/actions/<Action>.json and .yaml', async () => {
+    let served = 0;
+    for (const { id, folder } of apiEntries) {
+      const actions = readdirSync(join(repoRoot, 'generated', folder, 'actions'));
+      expect(actions.length, folder).toBeGreaterThan(0);
+      for (const name of actions) {
+        const r = await fetch(`${mock.url}/${folder}/actions/${name}`);
+        expect(r.status, `${folder}/actions/${name}`).toBe(200);
+        expect(r.headers.get('content-type')).toMatch(name.endsWith('.json') ? /^application\/json/ : /^application\/yaml/);
+        expect(await r.text()).toBe(readFileSync(apiFile(id, `actions/${name}`), 'utf8'));
+        served += 1;
+      }
+    }
+    expect(served).toBe(2 * 7);
+    for (const path of ['/ResourceManager-2020-03-31/actions/NoSuchAction.json', '/ResourceManager-2020-03-31/actions/GetResourceDirectory.txt',
+      '/ResourceManager-2020-03-31/actions/../openapi.json', '/ResourceManager-2020-03-31/actions/%2e%2e%2fopenapi.json']) {
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port: mock.port, path }, (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect(status, path).toBe(404);
+    }
   });
 
   it('/openapi.yaml and /openapi.json are the default API\'s description', async () => {

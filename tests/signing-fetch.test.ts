@@ -59,6 +59,16 @@ describe('createSigningFetch', () => {
     expect(new URL(sent[0]!.url).search).toBe('?EnableMode=CurrentAccount');
   });
 
+  it.each(['ACS3-HMAC-SHA256', 'HMAC-SHA1'] as const)('%s: a Format=JSON a generator fills in from the default is accepted; Format=XML is refused, nothing sent', async (algorithm) => {
+    const { sent, signingFetch } = capturing(SECRET, algorithm);
+    const res = await signingFetch(`${mock.url}/?Action=GetResourceDirectory&Version=${VERSION}&Format=json`, { method: 'POST' });
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(new URL(sent[0]!.url).searchParams.getAll('Format')).toEqual(algorithm === 'HMAC-SHA1' ? ['JSON'] : []);
+    await expect(signingFetch(`${mock.url}/?Action=GetResourceDirectory&Version=${VERSION}&Format=XML`, { method: 'POST' })).rejects.toBeInstanceOf(ResourceDirectoryValidationError);
+    expect(sent).toHaveLength(1);
+  });
+
   it('a wrong secret is refused by the verifying mock (the signature is really checked)', async () => {
     const { signingFetch } = capturing('not-the-secret');
     const res = await signingFetch(`${mock.url}/?Action=GetResourceDirectory&Version=${VERSION}`, { method: 'POST' });
