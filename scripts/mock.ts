@@ -22,8 +22,10 @@ const {
 
 const usage = `Usage: npm run mock -- [options]
 
-Serves Alibaba Cloud Resource Manager 2020-03-31 (resource directory actions) from the contract:
-RPC requests on /, the bundled description on /openapi.yaml and /openapi.json, the docs on /docs/.
+Serves Alibaba Cloud's resource directory actions from the contract, as both APIs on one port, routed by version:
+ResourceManager 2020-03-31 and ResourceDirectoryMaster 2022-04-19. RPC requests on /, each API's description on
+/<Product>-<version>/openapi.yaml|json (per action: /<Product>-<version>/actions/<Action>.yaml|json; the default API's
+also on /openapi.yaml|json), the docs on /docs/.
 
 Options:
   --host <host>          interface to listen on (env HOST; default 127.0.0.1)
@@ -207,7 +209,7 @@ try {
 }
 console.log(url);
 console.error(
-  `mock: serving Resource Manager 2020-03-31 on ${url}/ (docs ${url}/docs/, description ${url}/openapi.yaml); ` +
+  `mock: serving ResourceManager 2020-03-31 and ResourceDirectoryMaster 2022-04-19 on ${url}/ (docs ${url}/docs/, descriptions ${url}/<Product>-<version>/openapi.yaml); ` +
     `signatures ${verifySignatures ? `verified (${accessKeys.size} key${accessKeys.size === 1 ? '' : 's'})` : 'not verified'}; ` +
     `site ${site ?? 'rules of both sites'}; ` +
     `CORS ${cors === undefined ? 'off' : `for ${cors}`}; ` +

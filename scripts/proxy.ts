@@ -14,7 +14,7 @@ import type { Site } from '../src/rules-types.js';
 
 const usage = `Usage: npm run proxy -- --upstream <url> [options]
 
-Forwards Alibaba Cloud RPC requests (Resource Manager, every API version the project has a contract for) to
+Forwards Alibaba Cloud RPC requests (ResourceManager 2020-03-31, ResourceDirectoryMaster 2022-04-19) to
 <url> and checks each request and each answer against the contract of the request's Version. Every violation is
 one JSON line on stdout (after the proxy's URL on the first line), and the answer carries them in an sl-violations
 header (Prism's format).
