@@ -55,6 +55,11 @@ export interface SyncAccess {
   value(table: Table, key: string): unknown;
   /** As {@link Backend.commit}, at once. */
   commit(reads: readonly Read[], writes: readonly Write[]): boolean;
+  /**
+   * Applies writes without checking reads: only for a transaction whose reads and commit happen in one synchronous
+   * run, in which nothing else can have changed the store.
+   */
+  apply(writes: Iterable<Write>): void;
 }
 
 export interface Backend {
@@ -162,6 +167,16 @@ export class Transaction {
   commitNow(): boolean | Promise<boolean> {
     return this.sync ? this.sync.commit([...this.reads.values()], [...this.writes.values()]) : this.commit();
   }
+
+  /**
+   * The commit of a transaction that read a synchronous store and commits in the same synchronous run (it never
+   * waited): nothing can have changed what it read, so its writes apply without checking. False: not such a store.
+   */
+  commitInSameRun(): boolean {
+    if (!this.sync) return false;
+    this.sync.apply(this.writes.values());
+    return true;
+  }
 }
 
 /** After this many lost races in a row, an operation gives up (500 InternalError) rather than spin. */
@@ -191,7 +206,8 @@ export function transactSteps<T>(backend: Backend, body: (tx: Transaction) => St
     const tx = new Transaction(backend);
     const ran = runStep(body(tx));
     if (isPromise(ran)) return ran.then((result) => commitOrAgain(backend, body, tx, result, attempt));
-    if (!tx.changed) return ran;
+    // The body ran to its end without waiting: with a synchronous store, it read and now commits in one run.
+    if (!tx.changed || tx.commitInSameRun()) return ran;
     const committed = tx.commitNow();
     if (isPromise(committed)) return committed.then((ok) => (ok ? ran : again(backend, body, attempt)));
     if (committed) return ran;
@@ -219,11 +235,14 @@ export class MemoryBackend implements Backend {
     value: (table, key) => this.tables[table].get(key),
     commit: (reads, writes) => {
       for (const r of reads) if (this.tables[r.table].get(r.key) !== r.token) return false;
+      this.sync.apply(writes);
+      return true;
+    },
+    apply: (writes) => {
       for (const w of writes) {
         if (w.value === undefined) this.tables[w.table].delete(w.key);
         else this.tables[w.table].set(w.key, w.value);
       }
-      return true;
     },
   };
 
