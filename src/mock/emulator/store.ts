@@ -88,8 +88,11 @@ interface Subject {
   readonly profile: EffectiveProfile;
 }
 
-/** A state check: reads (if it must) in the transaction, then answers whether its error applies. */
-type Check = (tx: Transaction, attempt: Attempt, subject: Subject) => Step<boolean>;
+/**
+ * A state check: whether its error applies — answered at once from what the request already read, or as a Step
+ * when it must read more in the transaction.
+ */
+type Check = (tx: Transaction, attempt: Attempt, subject: Subject) => boolean | Step<boolean>;
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -129,43 +132,36 @@ export class Store {
     };
     const self = this;
     this.checks = {
-      *'EntityAlreadyExists.ResourceDirectory'(tx, _a, s) {
-        return (yield* self.directoryOf(tx, s.record)) !== undefined;
-      },
-      *'NotSupport.AccountInAnotherResourceDirectory'(_tx, _a, s) {
-        return s.profile.inAnotherResourceDirectory;
-      },
-      *ResourceDirectoryNotInUse(tx, _a, s) {
-        return (yield* self.directoryOf(tx, s.record)) === undefined;
-      },
-      *'NotSupport.Account.Site'(_tx, a, s) {
+      'EntityAlreadyExists.ResourceDirectory': (tx, _a, s) => s.record?.resourceDirectoryId ? self.hasDirectory(tx, s.record) : false,
+      'NotSupport.AccountInAnotherResourceDirectory': (_tx, _a, s) => s.profile.inAnotherResourceDirectory,
+      ResourceDirectoryNotInUse: (tx, _a, s) => s.record?.resourceDirectoryId ? self.hasNoDirectory(tx, s.record) : true,
+      'NotSupport.Account.Site': (_tx, a, s) => {
         const registered = s.record?.profile.site;
         return a.site !== undefined && registered !== undefined && registered !== a.site;
       },
-      *'Invalid.AccountType'(_tx, _a, s) {
-        return s.profile.accountType !== 'enterprise';
-      },
-      *EnterpriseRealNameVerificationError(_tx, _a, s) {
-        return !s.profile.enterpriseVerified;
-      },
-      *'Invalid.EnterpriseName'(_tx, _a, s) {
-        return s.profile.enterpriseName.trim() === '';
-      },
-      *SendValidateCodeExceedsLimitForAccount(_tx, a, s) {
+      'Invalid.AccountType': (_tx, _a, s) => s.profile.accountType !== 'enterprise',
+      EnterpriseRealNameVerificationError: (_tx, _a, s) => !s.profile.enterpriseVerified,
+      'Invalid.EnterpriseName': (_tx, _a, s) => s.profile.enterpriseName.trim() === '',
+      SendValidateCodeExceedsLimitForAccount: (_tx, a, s) => {
         const q = options.quotas.get(a.action);
         return q !== undefined && codesSentToday(s.record) >= q.limit;
       },
-      *'Invalid.VerificationCode'(tx, a) {
-        return a.enable?.mode === 'NewManagementAccount' && (yield* self.findValidCode(tx, a.accessKeyId, a.enable.phone, a.enable.code)) === undefined;
-      },
-      *'InvalidParameter.ManagementAccountName.AlreadyUsed'(tx, a) {
-        return a.enable?.mode === 'NewManagementAccount' && a.enable.maName !== undefined && (yield* self.isNameUsed(tx, a.enable.maName));
-      },
+      'Invalid.VerificationCode': (tx, a) => (a.enable?.mode === 'NewManagementAccount' ? self.hasNoValidCode(tx, a.accessKeyId, a.enable.phone, a.enable.code) : false),
+      'InvalidParameter.ManagementAccountName.AlreadyUsed': (tx, a) =>
+        a.enable?.mode === 'NewManagementAccount' && a.enable.maName !== undefined ? self.isNameUsed(tx, a.enable.maName) : false,
     };
   }
 
-  get site(): Site | undefined {
-    return this.options.site;
+  private *hasDirectory(tx: Transaction, record: AccountRecord): Step<boolean> {
+    return (yield* this.directoryOf(tx, record)) !== undefined;
+  }
+
+  private *hasNoDirectory(tx: Transaction, record: AccountRecord): Step<boolean> {
+    return (yield* this.directoryOf(tx, record)) === undefined;
+  }
+
+  private *hasNoValidCode(tx: Transaction, accessKeyId: string, phone: string | undefined, code: string | undefined): Step<boolean> {
+    return (yield* this.findValidCode(tx, accessKeyId, phone, code)) === undefined;
   }
 
   /** Runs a transaction: at once with a synchronous store (in memory), else as a promise. */
@@ -245,7 +241,8 @@ export class Store {
   private *stateErrorIn(tx: Transaction, attempt: Attempt, subject?: Subject): Step<StateErrorCode | undefined> {
     const s = subject ?? (yield* this.subjectIn(tx, attempt.accessKeyId));
     for (const [code, check] of this.checksOf(attempt.api ?? defaultApi, attempt.action)) {
-      if (yield* check(tx, attempt, s)) return code;
+      const applies = check(tx, attempt, s);
+      if (typeof applies === 'boolean' ? applies : yield* applies) return code;
     }
     return undefined;
   }
