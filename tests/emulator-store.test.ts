@@ -59,6 +59,15 @@ function counting(backend: Backend): { backend: Backend; reads: Map<Table, numbe
     reads.set(table, (reads.get(table) ?? 0) + 1);
     return get(table, key);
   };
+  // A synchronous store (memory) is read through its `sync` access: counted too.
+  const sync = backend.sync;
+  if (sync) {
+    const value = sync.value.bind(sync);
+    sync.value = (table, key) => {
+      reads.set(table, (reads.get(table) ?? 0) + 1);
+      return value(table, key);
+    };
+  }
   return { backend, reads };
 }
 
@@ -159,7 +168,9 @@ describe.each(kinds)('$name store', (kind) => {
     await Promise.all(Array.from({ length: 495 }, (_, i) => emu.call('InitResourceDirectory', `AK-${i + 5}`)));
     const many = await enableReads('AK-Y');
     expect(many).toEqual(few);
-    expect(Object.values(many).reduce((a, b) => a + b, 0)).toBeLessThan(15);
+    const total = Object.values(many).reduce((a, b) => a + b, 0);
+    expect(total).toBeGreaterThan(0);
+    expect(total).toBeLessThan(15);
   });
 });
 

@@ -20,6 +20,10 @@
  * atomic step of the backend (a synchronous step in memory, BEGIN IMMEDIATE in SQLite, a Lua script in Redis). When
  * something changed in between, the transaction runs again on the new values. So of 50 simultaneous enables of one
  * account, in one process or spread over several sharing a store, exactly one creates a directory.
+ *
+ * A store that answers synchronously (in memory) offers {@link Backend.sync}: a transaction written as a generator
+ * ({@link Step}, run by {@link transactSteps}) then reads, checks and commits without waiting once — the request is
+ * answered in the same turn of the event loop. SQLite and Redis keep the asynchronous interface.
  */
 
 export const TABLES = ['accounts', 'directories', 'names', 'roots', 'accountIds', 'codes', 'accountCodes', 'validCodes'] as const;
@@ -45,9 +49,24 @@ export interface Write {
   readonly value: unknown;
 }
 
+/** A store's synchronous access (a store in this process): a value's token is the value itself. */
+export interface SyncAccess {
+  /** The value of a key (its token too), or undefined. */
+  value(table: Table, key: string): unknown;
+  /** As {@link Backend.commit}, at once. */
+  commit(reads: readonly Read[], writes: readonly Write[]): boolean;
+  /**
+   * Applies writes without checking reads: only for a transaction whose reads and commit happen in one synchronous
+   * run, in which nothing else can have changed the store.
+   */
+  apply(writes: Iterable<Write>): void;
+}
+
 export interface Backend {
   /** How the state is kept, for the start-up line (e.g. "in memory", "SQLite file /x/state.db"). */
   readonly description: string;
+  /** Present when the store can answer synchronously (in memory); transactions then never wait. */
+  readonly sync?: SyncAccess;
   /** The value of a key, or undefined. Values are JSON-compatible and must not be changed by the caller. */
   get(table: Table, key: string): Promise<Versioned | undefined>;
   /** Atomically: when every read still holds (same token, or still absent), applies the writes and answers true; else false. */
@@ -66,23 +85,69 @@ export interface Backend {
   close(): Promise<void>;
 }
 
-/** One optimistic transaction: reads through {@link get} (recorded), writes through {@link set} (buffered). */
+/**
+ * A piece of a transaction written as a generator: it yields only a promise it needs settled (a read of an
+ * asynchronous store) and gets its value back. `yield*` one Step in another; {@link runStep} runs one.
+ */
+export type Step<T> = Generator<Promise<unknown>, T, unknown>;
+
+const isPromise = <T>(x: T | Promise<T>): x is Promise<T> => x instanceof Promise;
+
+/** Runs a step: to its end at once when it never waits (a synchronous store), else as a promise. */
+export function runStep<T>(step: Step<T>): T | Promise<T> {
+  const first = step.next();
+  return first.done ? first.value : continueStep(step, first.value);
+}
+
+async function continueStep<T>(step: Step<T>, pending: Promise<unknown>): Promise<T> {
+  for (;;) {
+    let settled: { value: unknown } | { reason: unknown };
+    try {
+      settled = { value: await pending };
+    } catch (reason) {
+      settled = { reason };
+    }
+    // A rejection is thrown into the step, where it was waited for (and out of it, unless the step catches it).
+    const next = 'value' in settled ? step.next(settled.value) : step.throw(settled.reason);
+    if (next.done) return next.value;
+    pending = next.value;
+  }
+}
+
+/** One optimistic transaction: reads through {@link read} (recorded), writes through {@link set} (buffered). */
 export class Transaction {
-  private readonly reads = new Map<string, Read>();
-  private readonly values = new Map<string, unknown>();
+  /** What was read, by `table:key`: the token for the commit, and the value. */
+  private readonly reads = new Map<string, Read & { readonly value: unknown }>();
   private readonly writes = new Map<string, Write>();
+  private readonly sync: SyncAccess | undefined;
 
-  constructor(private readonly backend: Backend) {}
+  constructor(private readonly backend: Backend) {
+    this.sync = backend.sync;
+  }
 
-  async get<T>(table: Table, key: string): Promise<T | undefined> {
+  /** A key's value as this transaction sees it (its own writes first); waits only with an asynchronous store. */
+  *read<T>(table: Table, key: string): Step<T | undefined> {
     const id = `${table}:${key}`;
     const written = this.writes.get(id);
     if (written) return written.value as T | undefined;
-    if (this.values.has(id)) return this.values.get(id) as T | undefined;
-    const got = await this.backend.get(table, key);
-    this.reads.set(id, { table, key, token: got?.token });
-    this.values.set(id, got?.value);
-    return got?.value as T | undefined;
+    const seen = this.reads.get(id);
+    if (seen) return seen.value as T | undefined;
+    let value: unknown;
+    let token: unknown;
+    if (this.sync) {
+      value = token = this.sync.value(table, key);
+    } else {
+      const got = (yield this.backend.get(table, key)) as Versioned | undefined;
+      value = got?.value;
+      token = got?.token;
+    }
+    this.reads.set(id, { table, key, token, value });
+    return value as T | undefined;
+  }
+
+  /** {@link read} as a promise. */
+  async get<T>(table: Table, key: string): Promise<T | undefined> {
+    return runStep(this.read<T>(table, key));
   }
 
   /** Sets (undefined: deletes) a key; the value must not be changed afterwards. */
@@ -97,10 +162,27 @@ export class Transaction {
   commit(): Promise<boolean> {
     return this.backend.commit([...this.reads.values()], [...this.writes.values()]);
   }
+
+  /** The commit, at once when the store is synchronous. */
+  commitNow(): boolean | Promise<boolean> {
+    return this.sync ? this.sync.commit([...this.reads.values()], [...this.writes.values()]) : this.commit();
+  }
+
+  /**
+   * The commit of a transaction that read a synchronous store and commits in the same synchronous run (it never
+   * waited): nothing can have changed what it read, so its writes apply without checking. False: not such a store.
+   */
+  commitInSameRun(): boolean {
+    if (!this.sync) return false;
+    this.sync.apply(this.writes.values());
+    return true;
+  }
 }
 
 /** After this many lost races in a row, an operation gives up (500 InternalError) rather than spin. */
 const MAX_ATTEMPTS = 1000;
+
+const tooManyAttempts = (): Error => new Error(`the state kept changing under this operation (${MAX_ATTEMPTS} attempts)`);
 
 /**
  * Runs `body` in a transaction and commits what it wrote; runs it again when another change came in between. A body
@@ -111,32 +193,74 @@ export async function transact<T>(backend: Backend, body: (tx: Transaction) => P
     const tx = new Transaction(backend);
     const result = await body(tx);
     if (!tx.changed || (await tx.commit())) return result;
-    if (attempt >= MAX_ATTEMPTS) throw new Error(`the state kept changing under this operation (${MAX_ATTEMPTS} attempts)`);
+    if (attempt >= MAX_ATTEMPTS) throw tooManyAttempts();
   }
+}
+
+/**
+ * {@link transact} for a body written as a {@link Step}: with a synchronous store it reads, commits (or runs again)
+ * and answers at once, without a promise; otherwise it answers a promise, exactly as {@link transact}.
+ */
+export function transactSteps<T>(backend: Backend, body: (tx: Transaction) => Step<T>, firstAttempt = 1): T | Promise<T> {
+  for (let attempt = firstAttempt; ; attempt++) {
+    const tx = new Transaction(backend);
+    const ran = runStep(body(tx));
+    if (isPromise(ran)) return ran.then((result) => commitOrAgain(backend, body, tx, result, attempt));
+    // The body ran to its end without waiting: with a synchronous store, it read and now commits in one run.
+    if (!tx.changed || tx.commitInSameRun()) return ran;
+    const committed = tx.commitNow();
+    if (isPromise(committed)) return committed.then((ok) => (ok ? ran : again(backend, body, attempt)));
+    if (committed) return ran;
+    if (attempt >= MAX_ATTEMPTS) throw tooManyAttempts();
+  }
+}
+
+async function commitOrAgain<T>(backend: Backend, body: (tx: Transaction) => Step<T>, tx: Transaction, result: T, attempt: number): Promise<T> {
+  if (!tx.changed || (await tx.commitNow())) return result;
+  return again(backend, body, attempt);
+}
+
+function again<T>(backend: Backend, body: (tx: Transaction) => Step<T>, attempt: number): T | Promise<T> {
+  if (attempt >= MAX_ATTEMPTS) throw tooManyAttempts();
+  return transactSteps(backend, body, attempt + 1);
 }
 
 /** The state in this process only (`--stateful`). Values are kept as they are; a value's token is the value itself. */
 export class MemoryBackend implements Backend {
   readonly description = 'in memory';
-  private tables = new Map<Table, Map<string, unknown>>(TABLES.map((t) => [t, new Map()]));
+  private tables = MemoryBackend.emptyTables();
   private sequence = 0;
 
+  readonly sync: SyncAccess = {
+    value: (table, key) => this.tables[table].get(key),
+    commit: (reads, writes) => {
+      for (const r of reads) if (this.tables[r.table].get(r.key) !== r.token) return false;
+      this.sync.apply(writes);
+      return true;
+    },
+    apply: (writes) => {
+      for (const w of writes) {
+        if (w.value === undefined) this.tables[w.table].delete(w.key);
+        else this.tables[w.table].set(w.key, w.value);
+      }
+    },
+  };
+
+  private static emptyTables(): Record<Table, Map<string, unknown>> {
+    return Object.fromEntries(TABLES.map((t) => [t, new Map<string, unknown>()])) as Record<Table, Map<string, unknown>>;
+  }
+
   private table(t: Table): Map<string, unknown> {
-    return this.tables.get(t)!;
+    return this.tables[t];
   }
 
   async get(table: Table, key: string): Promise<Versioned | undefined> {
-    const value = this.table(table).get(key);
+    const value = this.sync.value(table, key);
     return value === undefined ? undefined : { value, token: value };
   }
 
   async commit(reads: readonly Read[], writes: readonly Write[]): Promise<boolean> {
-    for (const r of reads) if (this.table(r.table).get(r.key) !== r.token) return false;
-    for (const w of writes) {
-      if (w.value === undefined) this.table(w.table).delete(w.key);
-      else this.table(w.table).set(w.key, w.value);
-    }
-    return true;
+    return this.sync.commit(reads, writes);
   }
 
   async head(table: Table, limit: number): Promise<Array<[string, unknown]>> {
@@ -161,7 +285,7 @@ export class MemoryBackend implements Backend {
   }
 
   async clear(): Promise<void> {
-    this.tables = new Map(TABLES.map((t) => [t, new Map()]));
+    this.tables = MemoryBackend.emptyTables();
   }
 
   async ready(): Promise<void> {}

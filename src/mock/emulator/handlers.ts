@@ -8,7 +8,7 @@ import type { ActionRules } from '../../rules-types.js';
 import { isPresent } from '../../validate.js';
 import type { ActionHandlers, ActionRequest, ActionResult } from '../handlers.js';
 import type { DirectoryRecord, EnableMode } from './model.js';
-import type { Attempt, Store } from './store.js';
+import type { Attempt, EnableOutcome, Store } from './store.js';
 
 /** Appended to IncompleteSignature's message when a request names no AccessKeyId (the emulator keeps state per account). */
 export const ANONYMOUS_SUFFIX = ' The stateful emulator keeps state per account and takes the account from the AccessKeyId: sign the request (or send AccessKeyId).';
@@ -59,7 +59,13 @@ export function createStatefulHandlers(store: Store): Required<ActionHandlers> {
   const anonymous = (r: ActionRequest): ActionResult | undefined =>
     !isPresent(r.accessKeyId) ? { kind: 'error', code: 'IncompleteSignature', message: `${incompleteSignatureMessage(r.action)}${ANONYMOUS_SUFFIX}` } : undefined;
 
-  async function enable(r: ActionRequest, action: ActionName, mode: EnableMode, init: boolean): Promise<ActionResult> {
+  const enabledResult = (outcome: EnableOutcome, init: boolean): ActionResult =>
+    'error' in outcome ? { kind: 'error', code: outcome.error } : { kind: 'body', body: enabledBody(outcome.directory, init) };
+  const directoryResult = (outcome: EnableOutcome): ActionResult =>
+    'error' in outcome ? { kind: 'error', code: outcome.error } : { kind: 'body', body: directoryBody(outcome.directory) };
+
+  // Enable and GetResourceDirectory answer at once when the store is synchronous (in memory): no promise per request.
+  function enable(r: ActionRequest, action: ActionName, mode: EnableMode, init: boolean): ActionResult | Promise<ActionResult> {
     const refused = anonymous(r);
     if (refused) return refused;
     const attempt: Attempt & { enable: NonNullable<Attempt['enable']> } = {
@@ -69,9 +75,8 @@ export function createStatefulHandlers(store: Store): Required<ActionHandlers> {
       site: r.site,
       enable: { mode, maName: present(r.params.MAName), phone: present(r.params.MASecureMobilePhone), code: present(r.params.VerificationCode) },
     };
-    const outcome = await store.enable(attempt, isDryRun(r));
-    if ('error' in outcome) return { kind: 'error', code: outcome.error };
-    return { kind: 'body', body: enabledBody(outcome.directory, init) };
+    const outcome = store.enableNow(attempt, isDryRun(r));
+    return outcome instanceof Promise ? outcome.then((o) => enabledResult(o, init)) : enabledResult(outcome, init);
   }
 
   return {
@@ -84,12 +89,11 @@ export function createStatefulHandlers(store: Store): Required<ActionHandlers> {
       if ('error' in outcome) return { kind: 'error', code: outcome.error };
       return { kind: 'body', body: {} };
     },
-    GetResourceDirectory: async (r) => {
+    GetResourceDirectory: (r) => {
       const refused = anonymous(r);
       if (refused) return refused;
-      const outcome = await store.getResourceDirectory(r.accessKeyId!, r.site);
-      if ('error' in outcome) return { kind: 'error', code: outcome.error };
-      return { kind: 'body', body: directoryBody(outcome.directory) };
+      const outcome = store.getResourceDirectoryNow(r.accessKeyId!, r.site);
+      return outcome instanceof Promise ? outcome.then(directoryResult) : directoryResult(outcome);
     },
   };
 }

@@ -2,7 +2,7 @@
  * The stateful emulator's data model: what it remembers (the state file is this, as JSON), the defaults of an account
  * it has not been told about, the identifiers it makes up, and the order in which state errors win.
  */
-import { createHash, randomInt } from 'node:crypto';
+import { hash, randomFillSync, randomInt } from 'node:crypto';
 import { rules } from '../../../generated/rules.js';
 import type { components } from '../../../generated/client.js';
 import type { Site } from '../../rules-types.js';
@@ -121,7 +121,7 @@ export const emptyState = (): EmulatorState => ({ format: STATE_FORMAT, version:
 
 /** A stable 16-digit account id for an AccessKeyId (first digit 1-9): the first 8 bytes of its SHA-256, mod 9e15, + 1e15. */
 export function accountIdOf(accessKeyId: string): string {
-  const digest = createHash('sha256').update(`rd-emulator-account\n${accessKeyId}`).digest();
+  const digest = hash('sha256', `rd-emulator-account\n${accessKeyId}`, 'buffer');
   return String((digest.readBigUInt64BE(0) % 9_000_000_000_000_000n) + 1_000_000_000_000_000n);
 }
 
@@ -160,7 +160,24 @@ export function effectiveProfile(accountId: string, profile: AccountProfile, moc
 }
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-export const randomAlnum = (n: number): string => Array.from({ length: n }, () => ALNUM[randomInt(ALNUM.length)]).join('');
+/** Random bytes drawn from the CSPRNG a few kilobytes at a time (one call for many ids rather than one per character). */
+const randomPool = Buffer.alloc(4096);
+let randomPoolUsed = randomPool.length;
+/** Bytes below this (the largest multiple of 62 up to 256) map to a character without bias; the others are skipped. */
+const ALNUM_UNBIASED = 256 - (256 % ALNUM.length);
+/** `n` characters of {@link ALNUM}, each uniform and independent. */
+export function randomAlnum(n: number): string {
+  let out = '';
+  while (out.length < n) {
+    if (randomPoolUsed === randomPool.length) {
+      randomFillSync(randomPool);
+      randomPoolUsed = 0;
+    }
+    const byte = randomPool[randomPoolUsed++]!;
+    if (byte < ALNUM_UNBIASED) out += ALNUM[byte % ALNUM.length];
+  }
+  return out;
+}
 /** `rd-` and 6 letters or digits, like the seeds' `rd-54****`. */
 export const newDirectoryId = (): string => `rd-${randomAlnum(6)}`;
 /** `r-` and 6 letters or digits, like the seeds' `r-G9****`. */

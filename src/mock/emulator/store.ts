@@ -5,7 +5,7 @@
  */
 import { apis, defaultApi, rules, type ActionName, type ApiName } from '../../../generated/rules.js';
 import type { Site } from '../../rules-types.js';
-import { MemoryBackend, transact, type Backend, type Table, type Transaction, type Write } from './backend.js';
+import { MemoryBackend, transactSteps, type Backend, type Step, type Table, type Transaction, type Write } from './backend.js';
 import type { Quota } from './contract.js';
 import {
   ACCOUNT_TYPES,
@@ -81,7 +81,18 @@ export interface AccountView extends EffectiveProfile {
 
 export type ProfilePatch = { [K in keyof AccountProfile]?: AccountProfile[K] | null };
 
-type Check = (tx: Transaction, attempt: Attempt, profile: EffectiveProfile) => boolean | Promise<boolean>;
+/** What the checks of one request know without reading further: the account's record (read once) and profile. */
+interface Subject {
+  readonly record: AccountRecord | undefined;
+  readonly accountId: string;
+  readonly profile: EffectiveProfile;
+}
+
+/**
+ * A state check: whether its error applies — answered at once from what the request already read, or as a Step
+ * when it must read more in the transaction.
+ */
+type Check = (tx: Transaction, attempt: Attempt, subject: Subject) => boolean | Step<boolean>;
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -103,6 +114,7 @@ export type EnableOutcome = { readonly error: StateErrorCode } | { readonly dire
  */
 export class Store {
   private readonly checks: Record<StateErrorCode, Check>;
+  private readonly checksByAction = new Map<string, ReadonlyArray<readonly [StateErrorCode, Check]>>();
 
   constructor(
     private readonly options: StoreOptions,
@@ -113,88 +125,124 @@ export class Store {
         throw new Error(`The contract's quota of ${q.action} answers ${q.error}, which the emulator's STATE_ERROR_PRECEDENCE does not place`);
       }
     }
-    const quotaHit: Check = async (tx, a) => {
-      const q = options.quotas.get(a.action);
-      return q !== undefined && (await this.codesSentToday(tx, a.accessKeyId)) >= q.limit;
+    const now = options.now;
+    const codesSentToday = (record: AccountRecord | undefined): number => {
+      const sent = record?.verificationCodesSent;
+      return sent && sent.day === utcDay(now()) ? sent.count : 0;
     };
+    const self = this;
     this.checks = {
-      'EntityAlreadyExists.ResourceDirectory': async (tx, a) => (await this.directoryOf(tx, a.accessKeyId)) !== undefined,
-      'NotSupport.AccountInAnotherResourceDirectory': (_tx, _a, p) => p.inAnotherResourceDirectory,
-      ResourceDirectoryNotInUse: async (tx, a) => (await this.directoryOf(tx, a.accessKeyId)) === undefined,
-      'NotSupport.Account.Site': async (tx, a) => {
-        const registered = (await this.accountRecord(tx, a.accessKeyId))?.profile.site;
+      'EntityAlreadyExists.ResourceDirectory': (tx, _a, s) => s.record?.resourceDirectoryId ? self.hasDirectory(tx, s.record) : false,
+      'NotSupport.AccountInAnotherResourceDirectory': (_tx, _a, s) => s.profile.inAnotherResourceDirectory,
+      ResourceDirectoryNotInUse: (tx, _a, s) => s.record?.resourceDirectoryId ? self.hasNoDirectory(tx, s.record) : true,
+      'NotSupport.Account.Site': (_tx, a, s) => {
+        const registered = s.record?.profile.site;
         return a.site !== undefined && registered !== undefined && registered !== a.site;
       },
-      'Invalid.AccountType': (_tx, _a, p) => p.accountType !== 'enterprise',
-      EnterpriseRealNameVerificationError: (_tx, _a, p) => !p.enterpriseVerified,
-      'Invalid.EnterpriseName': (_tx, _a, p) => p.enterpriseName.trim() === '',
-      SendValidateCodeExceedsLimitForAccount: quotaHit,
-      'Invalid.VerificationCode': async (tx, a) =>
-        a.enable?.mode === 'NewManagementAccount' && (await this.findValidCode(tx, a.accessKeyId, a.enable.phone, a.enable.code)) === undefined,
-      'InvalidParameter.ManagementAccountName.AlreadyUsed': async (tx, a) =>
-        a.enable?.mode === 'NewManagementAccount' && a.enable.maName !== undefined && (await this.isNameUsed(tx, a.enable.maName)),
+      'Invalid.AccountType': (_tx, _a, s) => s.profile.accountType !== 'enterprise',
+      EnterpriseRealNameVerificationError: (_tx, _a, s) => !s.profile.enterpriseVerified,
+      'Invalid.EnterpriseName': (_tx, _a, s) => s.profile.enterpriseName.trim() === '',
+      SendValidateCodeExceedsLimitForAccount: (_tx, a, s) => {
+        const q = options.quotas.get(a.action);
+        return q !== undefined && codesSentToday(s.record) >= q.limit;
+      },
+      'Invalid.VerificationCode': (tx, a) => (a.enable?.mode === 'NewManagementAccount' ? self.hasNoValidCode(tx, a.accessKeyId, a.enable.phone, a.enable.code) : false),
+      'InvalidParameter.ManagementAccountName.AlreadyUsed': (tx, a) =>
+        a.enable?.mode === 'NewManagementAccount' && a.enable.maName !== undefined ? self.isNameUsed(tx, a.enable.maName) : false,
     };
   }
 
-  get site(): Site | undefined {
-    return this.options.site;
+  private *hasDirectory(tx: Transaction, record: AccountRecord): Step<boolean> {
+    return (yield* this.directoryOf(tx, record)) !== undefined;
   }
 
-  private read<T>(body: (tx: Transaction) => Promise<T>): Promise<T> {
-    return transact(this.backend, body);
+  private *hasNoDirectory(tx: Transaction, record: AccountRecord): Step<boolean> {
+    return (yield* this.directoryOf(tx, record)) === undefined;
+  }
+
+  private *hasNoValidCode(tx: Transaction, accessKeyId: string, phone: string | undefined, code: string | undefined): Step<boolean> {
+    return (yield* this.findValidCode(tx, accessKeyId, phone, code)) === undefined;
+  }
+
+  /** Runs a transaction: at once with a synchronous store (in memory), else as a promise. */
+  private run<T>(body: (tx: Transaction) => Step<T>): T | Promise<T> {
+    return transactSteps(this.backend, body);
+  }
+
+  /** {@link run}, always as a promise (the store's public operations). */
+  private async read<T>(body: (tx: Transaction) => Step<T>): Promise<T> {
+    return this.run(body);
   }
 
   // ----------------------------------------------------------------------------------------- reading (in a transaction)
 
-  private accountRecord(tx: Transaction, accessKeyId: string): Promise<AccountRecord | undefined> {
-    return tx.get<AccountRecord>('accounts', accessKeyId);
+  private accountRecord(tx: Transaction, accessKeyId: string): Step<AccountRecord | undefined> {
+    return tx.read<AccountRecord>('accounts', accessKeyId);
   }
 
-  private async profileIn(tx: Transaction, accessKeyId: string): Promise<EffectiveProfile> {
-    const record = await this.accountRecord(tx, accessKeyId);
-    return effectiveProfile(record?.accountId ?? accountIdOf(accessKeyId), record?.profile ?? {}, this.options.site);
+  /** The account's record, id and profile, read once for all the checks of a request. */
+  private *subjectIn(tx: Transaction, accessKeyId: string): Step<Subject> {
+    const record = yield* this.accountRecord(tx, accessKeyId);
+    const accountId = record?.accountId ?? accountIdOf(accessKeyId);
+    return { record, accountId, profile: effectiveProfile(accountId, record?.profile ?? {}, this.options.site) };
   }
 
-  private async directoryOf(tx: Transaction, accessKeyId: string): Promise<DirectoryRecord | undefined> {
-    const id = (await this.accountRecord(tx, accessKeyId))?.resourceDirectoryId;
-    return id ? tx.get<DirectoryRecord>('directories', id) : undefined;
+  private *profileIn(tx: Transaction, accessKeyId: string): Step<EffectiveProfile> {
+    return (yield* this.subjectIn(tx, accessKeyId)).profile;
   }
 
-  private async codesSentToday(tx: Transaction, accessKeyId: string): Promise<number> {
-    const sent = (await this.accountRecord(tx, accessKeyId))?.verificationCodesSent;
+  private *directoryOf(tx: Transaction, record: AccountRecord | undefined): Step<DirectoryRecord | undefined> {
+    const id = record?.resourceDirectoryId;
+    return id ? yield* tx.read<DirectoryRecord>('directories', id) : undefined;
+  }
+
+  private codesSentToday(record: AccountRecord | undefined): number {
+    const sent = record?.verificationCodesSent;
     return sent && sent.day === utcDay(this.options.now()) ? sent.count : 0;
   }
 
-  private async isNameUsed(tx: Transaction, name: string): Promise<boolean> {
-    return (await tx.get('names', nameKey(name))) !== undefined;
+  private *isNameUsed(tx: Transaction, name: string): Step<boolean> {
+    return (yield* tx.read('names', nameKey(name))) !== undefined;
   }
 
   /** The key and record of the code a NewManagementAccount enable may use, or undefined. */
-  private async findValidCode(tx: Transaction, accessKeyId: string, phone: string | undefined, code: string | undefined): Promise<[string, CodeRecord] | undefined> {
+  private *findValidCode(tx: Transaction, accessKeyId: string, phone: string | undefined, code: string | undefined): Step<[string, CodeRecord] | undefined> {
     if (phone === undefined || code === undefined) return undefined;
-    const key = await tx.get<string>('validCodes', codeSlot(accessKeyId, phone));
+    const key = yield* tx.read<string>('validCodes', codeSlot(accessKeyId, phone));
     if (key === undefined) return undefined;
-    const c = await tx.get<CodeRecord>('codes', key);
+    const c = yield* tx.read<CodeRecord>('codes', key);
     return c && c.code === code && c.consumedAt === null && c.supersededAt === null && Date.parse(c.expiresAt) > this.options.now() ? [key, c] : undefined;
   }
 
-  private async viewIn(tx: Transaction, accessKeyId: string): Promise<AccountView> {
-    const record = await this.accountRecord(tx, accessKeyId);
+  private *viewIn(tx: Transaction, accessKeyId: string): Step<AccountView> {
+    const { record, accountId, profile } = yield* this.subjectIn(tx, accessKeyId);
     return {
       accessKeyId,
-      accountId: record?.accountId ?? accountIdOf(accessKeyId),
-      ...(await this.profileIn(tx, accessKeyId)),
+      accountId,
+      ...profile,
       resourceDirectoryId: record?.resourceDirectoryId ?? null,
-      verificationCodesSentToday: await this.codesSentToday(tx, accessKeyId),
+      verificationCodesSentToday: this.codesSentToday(record),
     };
   }
 
+  /** The checks an action documents, in the order of {@link STATE_ERROR_PRECEDENCE} (worked out once per action). */
+  private checksOf(api: ApiName, action: ActionName): ReadonlyArray<readonly [StateErrorCode, Check]> {
+    const id = `${api} ${action}`;
+    let list = this.checksByAction.get(id);
+    if (!list) {
+      const documented = (apis[api].actions as Readonly<Record<string, { errors: Readonly<Record<string, unknown>> }>>)[action]!.errors;
+      list = STATE_ERROR_PRECEDENCE.filter((code) => Object.hasOwn(documented, code)).map((code) => [code, this.checks[code]] as const);
+      this.checksByAction.set(id, list);
+    }
+    return list;
+  }
+
   /** The first of {@link STATE_ERROR_PRECEDENCE} that the action documents and that applies, or undefined. */
-  private async stateErrorIn(tx: Transaction, attempt: Attempt): Promise<StateErrorCode | undefined> {
-    const documented = (apis[attempt.api ?? defaultApi].actions as Readonly<Record<string, { errors: Readonly<Record<string, unknown>> }>>)[attempt.action]!.errors;
-    const profile = await this.profileIn(tx, attempt.accessKeyId);
-    for (const code of STATE_ERROR_PRECEDENCE) {
-      if (Object.hasOwn(documented, code) && (await this.checks[code](tx, attempt, profile))) return code;
+  private *stateErrorIn(tx: Transaction, attempt: Attempt, subject?: Subject): Step<StateErrorCode | undefined> {
+    const s = subject ?? (yield* this.subjectIn(tx, attempt.accessKeyId));
+    for (const [code, check] of this.checksOf(attempt.api ?? defaultApi, attempt.action)) {
+      const applies = check(tx, attempt, s);
+      if (typeof applies === 'boolean' ? applies : yield* applies) return code;
     }
     return undefined;
   }
@@ -207,13 +255,21 @@ export class Store {
 
   /** GetResourceDirectory: the state error, or (none) the account's directory, read together. */
   getResourceDirectory(accessKeyId: string, site: Site | undefined): Promise<EnableOutcome> {
-    return this.read(async (tx): Promise<EnableOutcome> => {
-      const error = await this.stateErrorIn(tx, { action: 'GetResourceDirectory', accessKeyId, site });
-      if (error) return { error };
-      const directory = await this.directoryOf(tx, accessKeyId);
-      if (!directory) throw new Error('GetResourceDirectory: no directory although ResourceDirectoryNotInUse did not apply');
-      return { directory };
-    });
+    return this.read((tx) => this.getResourceDirectoryIn(tx, accessKeyId, site));
+  }
+
+  /** {@link getResourceDirectory}, at once with a synchronous store (the handlers' path). */
+  getResourceDirectoryNow(accessKeyId: string, site: Site | undefined): EnableOutcome | Promise<EnableOutcome> {
+    return this.run((tx) => this.getResourceDirectoryIn(tx, accessKeyId, site));
+  }
+
+  private *getResourceDirectoryIn(tx: Transaction, accessKeyId: string, site: Site | undefined): Step<EnableOutcome> {
+    const subject = yield* this.subjectIn(tx, accessKeyId);
+    const error = yield* this.stateErrorIn(tx, { action: 'GetResourceDirectory', accessKeyId, site }, subject);
+    if (error) return { error };
+    const directory = yield* this.directoryOf(tx, subject.record);
+    if (!directory) throw new Error('GetResourceDirectory: no directory although ResourceDirectoryNotInUse did not apply');
+    return { directory };
   }
 
   /** The code a NewManagementAccount enable may use: sent for this account to this phone, not used, replaced or expired. */
@@ -236,10 +292,14 @@ export class Store {
     let codes: CodeRecord[];
     if (filter.account !== undefined) {
       const account = filter.account;
-      codes = await this.read(async (tx) => {
-        const keys = (await tx.get<string[]>('accountCodes', account)) ?? [];
-        const found = await Promise.all(keys.map((k) => tx.get<CodeRecord>('codes', k)));
-        return found.filter((c): c is CodeRecord => c !== undefined);
+      codes = await this.read(function* (tx) {
+        const keys = (yield* tx.read<string[]>('accountCodes', account)) ?? [];
+        const found: CodeRecord[] = [];
+        for (const k of keys) {
+          const c = yield* tx.read<CodeRecord>('codes', k);
+          if (c !== undefined) found.push(c);
+        }
+        return found;
       });
     } else {
       codes = (await this.backend.entries('codes')).map(([, c]) => c as CodeRecord);
@@ -268,10 +328,13 @@ export class Store {
 
   // ----------------------------------------------------------------------------------------- changing
 
-  /** The account's record to write: a copy of the stored one with `change` applied, or a new one (registering its id). */
-  private async putAccount(tx: Transaction, accessKeyId: string, change: (a: AccountRecord) => AccountRecord): Promise<AccountRecord> {
-    const stored = await this.accountRecord(tx, accessKeyId);
-    const base: AccountRecord = stored ?? { accountId: accountIdOf(accessKeyId), profile: {}, resourceDirectoryId: null, verificationCodesSent: null };
+  /**
+   * The account's record to write: a copy of the stored one (`stored`, as read in this transaction) with `change`
+   * applied, or a new one (registering its id).
+   */
+  private putAccount(tx: Transaction, accessKeyId: string, subject: Subject, change: (a: AccountRecord) => AccountRecord): AccountRecord {
+    const stored = subject.record;
+    const base: AccountRecord = stored ?? { accountId: subject.accountId, profile: {}, resourceDirectoryId: null, verificationCodesSent: null };
     if (!stored) tx.set('accountIds', base.accountId, 'account');
     const next = change(base);
     tx.set('accounts', accessKeyId, next);
@@ -285,24 +348,26 @@ export class Store {
   async sendCode(accessKeyId: string, site: Site | undefined, phone: string | undefined): Promise<{ error: StateErrorCode } | { code: CodeRecord }> {
     const now = this.options.now();
     const sequence = await this.backend.nextSequence();
-    const outcome = await transact(this.backend, async (tx): Promise<{ error: StateErrorCode } | { code: CodeRecord }> => {
-      const error = await this.stateErrorIn(tx, { action: 'SendVerificationCodeForEnableRD', accessKeyId, site });
+    const self = this;
+    const outcome = await this.run(function* (tx): Step<{ error: StateErrorCode } | { code: CodeRecord }> {
+      const subject = yield* self.subjectIn(tx, accessKeyId);
+      const error = yield* self.stateErrorIn(tx, { action: 'SendVerificationCodeForEnableRD', accessKeyId, site }, subject);
       if (error) return { error };
-      const to = phone ?? (await this.profileIn(tx, accessKeyId)).phone;
+      const to = phone ?? subject.profile.phone;
       const today = utcDay(now);
-      await this.putAccount(tx, accessKeyId, (a) => ({
+      self.putAccount(tx, accessKeyId, subject, (a) => ({
         ...a,
         verificationCodesSent: { day: today, count: (a.verificationCodesSent?.day === today ? a.verificationCodesSent.count : 0) + 1 },
       }));
       const slot = codeSlot(accessKeyId, to);
-      const previousKey = await tx.get<string>('validCodes', slot);
-      const previous = previousKey === undefined ? undefined : await tx.get<CodeRecord>('codes', previousKey);
+      const previousKey = yield* tx.read<string>('validCodes', slot);
+      const previous = previousKey === undefined ? undefined : yield* tx.read<CodeRecord>('codes', previousKey);
       if (previous && previous.consumedAt === null && previous.supersededAt === null) tx.set('codes', previousKey!, { ...previous, supersededAt: iso(now) });
       const key = codeKey(sequence);
-      const record: CodeRecord = { phone: to, code: newVerificationCode(), account: accessKeyId, sentAt: iso(now), expiresAt: iso(now + this.options.codeTtlMs), consumedAt: null, supersededAt: null };
+      const record: CodeRecord = { phone: to, code: newVerificationCode(), account: accessKeyId, sentAt: iso(now), expiresAt: iso(now + self.options.codeTtlMs), consumedAt: null, supersededAt: null };
       tx.set('codes', key, record);
       tx.set('validCodes', slot, key);
-      tx.set('accountCodes', accessKeyId, [...((await tx.get<string[]>('accountCodes', accessKeyId)) ?? []), key]);
+      tx.set('accountCodes', accessKeyId, [...((yield* tx.read<string[]>('accountCodes', accessKeyId)) ?? []), key]);
       return { code: record };
     });
     if ('code' in outcome) await this.prune(now);
@@ -319,14 +384,14 @@ export class Store {
       let forgot = 0;
       for (const [key, value] of oldest) {
         if (Date.parse((value as CodeRecord).expiresAt) + CODE_RETENTION_MS > now) return;
-        await transact(this.backend, async (tx) => {
-          const c = await tx.get<CodeRecord>('codes', key);
+        await this.run(function* (tx) {
+          const c = yield* tx.read<CodeRecord>('codes', key);
           if (!c) return;
           tx.set('codes', key, undefined);
-          const keys = ((await tx.get<string[]>('accountCodes', c.account)) ?? []).filter((k) => k !== key);
+          const keys = ((yield* tx.read<string[]>('accountCodes', c.account)) ?? []).filter((k) => k !== key);
           tx.set('accountCodes', c.account, keys.length > 0 ? keys : undefined);
           const slot = codeSlot(c.account, c.phone);
-          if ((await tx.get<string>('validCodes', slot)) === key) tx.set('validCodes', slot, undefined);
+          if ((yield* tx.read<string>('validCodes', slot)) === key) tx.set('validCodes', slot, undefined);
         });
         forgot++;
       }
@@ -339,46 +404,55 @@ export class Store {
    * With `dryRun` nothing is stored (the ids are fresh but not reserved) and no code is used; otherwise the account
    * gets the directory and its code is consumed.
    */
-  enable(attempt: Attempt & { readonly enable: NonNullable<Attempt['enable']> }, dryRun: boolean): Promise<EnableOutcome> {
-    return transact(this.backend, async (tx): Promise<EnableOutcome> => {
-      const error = await this.stateErrorIn(tx, attempt);
-      if (error) return { error };
-      const now = this.options.now();
-      const { mode, maName } = attempt.enable;
-      const profile = await this.profileIn(tx, attempt.accessKeyId);
-      const accountId = (await this.accountRecord(tx, attempt.accessKeyId))?.accountId ?? accountIdOf(attempt.accessKeyId);
-      const directory: DirectoryRecord = {
-        ResourceDirectoryId: await unique(newDirectoryId, (id) => tx.get('directories', id)),
-        RootFolderId: await unique(newRootFolderId, (id) => tx.get('roots', id)),
-        MasterAccountId: mode === 'CurrentAccount' ? accountId : await unique(newAccountId, (id) => tx.get('accountIds', id)),
-        MasterAccountName: mode === 'CurrentAccount' ? profile.name : (maName ?? ''),
-        CreateTime: iso(now),
-        ControlPolicyStatus: INITIAL_CONTROL_POLICY_STATUS,
-        MemberDeletionStatus: INITIAL_MEMBER_DELETION_STATUS,
-        ...(profile.enterpriseName.trim() !== '' ? { IdentityInformation: profile.enterpriseName } : {}),
-        enabledBy: attempt.accessKeyId,
-        enableMode: mode,
-      };
-      if (dryRun) return { directory };
-      if (mode === 'NewManagementAccount') {
-        const found = await this.findValidCode(tx, attempt.accessKeyId, attempt.enable.phone, attempt.enable.code);
-        if (!found) throw new Error('enable: no valid verification code (stateError was not consulted)');
-        tx.set('codes', found[0], { ...found[1], consumedAt: iso(now) });
-        tx.set('accountIds', directory.MasterAccountId, 'directory');
-      }
-      const id = directory.ResourceDirectoryId;
-      tx.set('directories', id, directory);
-      tx.set('roots', directory.RootFolderId, id);
-      if (directory.MasterAccountName !== '') tx.set('names', nameKey(directory.MasterAccountName), id);
-      await this.putAccount(tx, attempt.accessKeyId, (a) => ({ ...a, resourceDirectoryId: id }));
-      return { directory };
-    });
+  async enable(attempt: Attempt & { readonly enable: NonNullable<Attempt['enable']> }, dryRun: boolean): Promise<EnableOutcome> {
+    return this.enableNow(attempt, dryRun);
+  }
+
+  /** {@link enable}, at once with a synchronous store (the handlers' path). */
+  enableNow(attempt: Attempt & { readonly enable: NonNullable<Attempt['enable']> }, dryRun: boolean): EnableOutcome | Promise<EnableOutcome> {
+    return this.run((tx) => this.enableIn(tx, attempt, dryRun));
+  }
+
+  private *enableIn(tx: Transaction, attempt: Attempt & { readonly enable: NonNullable<Attempt['enable']> }, dryRun: boolean): Step<EnableOutcome> {
+    const subject = yield* this.subjectIn(tx, attempt.accessKeyId);
+    const error = yield* this.stateErrorIn(tx, attempt, subject);
+    if (error) return { error };
+    const now = this.options.now();
+    const { mode, maName } = attempt.enable;
+    const { profile, accountId } = subject;
+    const directory: DirectoryRecord = {
+      ResourceDirectoryId: yield* unique(tx, 'directories', newDirectoryId),
+      RootFolderId: yield* unique(tx, 'roots', newRootFolderId),
+      MasterAccountId: mode === 'CurrentAccount' ? accountId : yield* unique(tx, 'accountIds', newAccountId),
+      MasterAccountName: mode === 'CurrentAccount' ? profile.name : (maName ?? ''),
+      CreateTime: iso(now),
+      ControlPolicyStatus: INITIAL_CONTROL_POLICY_STATUS,
+      MemberDeletionStatus: INITIAL_MEMBER_DELETION_STATUS,
+      ...(profile.enterpriseName.trim() !== '' ? { IdentityInformation: profile.enterpriseName } : {}),
+      enabledBy: attempt.accessKeyId,
+      enableMode: mode,
+    };
+    if (dryRun) return { directory };
+    if (mode === 'NewManagementAccount') {
+      const found = yield* this.findValidCode(tx, attempt.accessKeyId, attempt.enable.phone, attempt.enable.code);
+      if (!found) throw new Error('enable: no valid verification code (stateError was not consulted)');
+      tx.set('codes', found[0], { ...found[1], consumedAt: iso(now) });
+      tx.set('accountIds', directory.MasterAccountId, 'directory');
+    }
+    const id = directory.ResourceDirectoryId;
+    tx.set('directories', id, directory);
+    tx.set('roots', directory.RootFolderId, id);
+    if (directory.MasterAccountName !== '') tx.set('names', nameKey(directory.MasterAccountName), id);
+    this.putAccount(tx, attempt.accessKeyId, subject, (a) => ({ ...a, resourceDirectoryId: id }));
+    return { directory };
   }
 
   /** Sets (or, with null, clears back to the default) fields of an account's profile. */
   setProfile(accessKeyId: string, patch: ProfilePatch): Promise<AccountView> {
-    return transact(this.backend, async (tx) => {
-      await this.putAccount(tx, accessKeyId, (a) => {
+    const self = this;
+    return this.read(function* (tx) {
+      const subject = yield* self.subjectIn(tx, accessKeyId);
+      self.putAccount(tx, accessKeyId, subject, (a) => {
         const profile: Record<string, unknown> = { ...a.profile };
         for (const k of PROFILE_FIELDS) {
           if (!Object.hasOwn(patch, k)) continue;
@@ -388,7 +462,7 @@ export class Store {
         }
         return { ...a, profile: profile as AccountProfile };
       });
-      return this.viewIn(tx, accessKeyId);
+      return yield* self.viewIn(tx, accessKeyId);
     });
   }
 
@@ -427,11 +501,11 @@ export function stateWrites(state: EmulatorState, firstSequence = 1): Write[] {
   return writes;
 }
 
-/** A fresh id that `taken` does not know. */
-async function unique(make: () => string, taken: (id: string) => Promise<unknown>): Promise<string> {
+/** A fresh id (from `make`) that is not yet a key of `table`. */
+function* unique(tx: Transaction, table: Table, make: () => string): Step<string> {
   for (;;) {
     const id = make();
-    if ((await taken(id)) === undefined) return id;
+    if ((yield* tx.read(table, id)) === undefined) return id;
   }
 }
 
