@@ -1,33 +1,19 @@
 /**
  * The mock's answers, from the contract model (generated/rules.ts): for every action, every named response example
  * (success and error) as ready-to-send JSON and XML, already cut at the example's RequestId by the build, so that a
- * response is one `parts.join(requestId)` on the hot path. Error examples carry the site wording of
+ * response is one `fill(template, requestId)` (a join) on the hot path. Error examples carry the site wording of
  * `x-acs-site-messages` as a second variant.
  */
 import { apis, defaultApi, type ApiName } from '../../generated/rules.js';
-import type { ContractRules, ExampleModel, Site } from '../rules-types.js';
+import type { BodyTemplate, ContractRules, ExampleModel } from '../rules-types.js';
 
-/** A response body with the example's RequestId cut out: `parts.join(requestId)` is the body. */
-export interface Template {
-  readonly parts: readonly string[];
-}
+/** A response body with the example's RequestId cut out: `fill(template, requestId)` is the body. */
+export type Template = BodyTemplate;
 
-export const fill = (t: Template, requestId: string): string => t.parts.join(requestId);
+export const fill = (t: Template, requestId: string): string => t.join(requestId);
 
-export interface ExampleEntry {
-  /** The example's name in the contract (for errors: the error code). */
-  readonly name: string;
-  readonly status: number;
-  /** `Code` of an error example; undefined for success examples. */
-  readonly code?: string;
-  /** `Message` of an error example. */
-  readonly message?: string;
-  readonly siteMessages?: { readonly [site in Site]?: string };
-  readonly json: Template;
-  readonly xml: Template;
-  /** The same bodies with the site's message (`x-acs-site-messages`), where the contract has one. */
-  readonly bySite?: { readonly [site in Site]?: { readonly json: Template; readonly xml: Template } };
-}
+/** A named example of the contract model, as the mock serves it (see ExampleModel). */
+export type ExampleEntry = ExampleModel;
 
 export interface ActionCatalogue {
   readonly action: string;
@@ -55,21 +41,6 @@ export interface Catalogue {
   readonly gatewayErrors: ReadonlyMap<string, ExampleEntry>;
 }
 
-function entry(e: ExampleModel): ExampleEntry {
-  const bySite = e.bySite
-    ? Object.fromEntries(Object.entries(e.bySite).map(([site, b]) => [site, { json: { parts: b.json }, xml: { parts: b.xml } }]))
-    : undefined;
-  return {
-    name: e.name,
-    status: e.status,
-    ...(e.code !== undefined ? { code: e.code, message: e.message } : {}),
-    ...(e.siteMessages ? { siteMessages: e.siteMessages } : {}),
-    json: { parts: e.json },
-    xml: { parts: e.xml },
-    ...(bySite ? { bySite } : {}),
-  };
-}
-
 /** The catalogue of a contract model (indexes over its examples). */
 export function buildCatalogue(model: ContractRules): Catalogue {
   const actions = new Map<string, ActionCatalogue>();
@@ -78,7 +49,7 @@ export function buildCatalogue(model: ContractRules): Catalogue {
     const byStatus = new Map<number, ExampleEntry[]>();
     const errors = new Map<string, ExampleEntry>();
     const success: ExampleEntry[] = [];
-    for (const e of a.examples.map(entry)) {
+    for (const e of a.examples) {
       byName.set(e.name, e);
       byStatus.set(e.status, [...(byStatus.get(e.status) ?? []), e]);
       if (e.code !== undefined) errors.set(e.code, e);

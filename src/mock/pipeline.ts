@@ -26,6 +26,8 @@ export const INVALID_PREFER = 'Mock.InvalidPrefer';
 export interface PipelineContext extends StaticContext, GuardContext {
   /** Every API the mock serves, by the version a request names (`Version` / `x-acs-version`), with its catalogue. */
   readonly apisByVersion: ReadonlyMap<string, { readonly api: ApiName; readonly catalogue: Catalogue }>;
+  /** Every action of any API served (the action step, before the version is known). */
+  readonly actionNames: ReadonlySet<string>;
   /** Verify signatures with these keys, clock and nonces. */
   readonly verify: boolean;
   readonly keys: ReadonlyMap<string, string>;
@@ -112,7 +114,7 @@ function actionStep(ctx: PipelineContext, x: Exchange, params: Record<string, st
   const headerAction = header(x.req.headers, 'x-acs-action');
   const paramAction = params.Action;
   const actionName = present(headerAction) ? (present(paramAction) && paramAction !== headerAction ? undefined : headerAction) : paramAction;
-  if (present(actionName) && [...ctx.apisByVersion.values()].some(({ catalogue }) => catalogue.actions.has(actionName))) return actionName;
+  if (present(actionName) && ctx.actionNames.has(actionName)) return actionName;
   sendError(ctx, x, 'InvalidAction.NotFound');
   return undefined;
 }

@@ -162,6 +162,7 @@ function pipelineContext(
     docsDir: toPath(options.docsDir ?? generatedFile('docs/')).replace(/[\\/]+$/, ''),
     limits,
     apisByVersion,
+    actionNames: new Set([...apisByVersion.values()].flatMap(({ catalogue }) => [...catalogue.actions.keys()])),
     verify: options.verifySignatures === true,
     keys,
     now: options.now ?? Date.now,
