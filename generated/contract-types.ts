@@ -1,6 +1,6 @@
 // Copied by npm run build from scripts/templates/contract-types.ts. Do not edit here.
 /**
- * The shapes of the contract model (generated/rules.ts): what the client, the mock, the emulator, the docs build and the
+ * The shapes of the contract model (generated/contract.ts): what the client, the mock, the emulator, the docs build and the
  * tests know of the contract. The build (scripts/gen-15-rules.ts) copies this file to generated/contract-types.ts, so
  * that generated/ imports nothing from src/; edit it here.
  */

@@ -24,8 +24,8 @@ import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import { stringify } from 'yaml';
 import { apiFile, apiIndex, repoRoot } from './paths.js';
-import { accountIdOf, openStateFile, RedisBackend, stateWrites, type Backend, type DirectoryRecord, type EmulatorState } from '../src/mock/emulator/index.js';
-import { emptyState } from '../src/mock/emulator/model.js';
+import { accountIdOf, openStateFile, RedisBackend, stateWrites, type Backend, type DirectoryRecord, type EmulatorState } from '../packages/mock/src/emulator/index.js';
+import { emptyState } from '../packages/mock/src/emulator/model.js';
 import { redisMissing, startRedis } from '../tests/helpers/redis.js';
 
 const quick = process.argv.includes('--quick');
@@ -40,14 +40,17 @@ const connections = 20;
 const soakSeconds = quick ? 10 : 60;
 const warmUpSeconds = quick ? 2 : 5;
 /**
- * The mock runs as `npm run mock` runs it (package.json: `node <V8 flags> --import tsx scripts/mock.ts`), started here
+ * The mock runs as `npm run mock` runs it (package.json: `node <V8 flags> --import tsx packages/mock/src/cli/main.ts mock`), started here
  * as that one node process so that the RSS read from its pid is the mock's; plus `--expose-gc` and
  * scripts/bench-heap-hook.mjs, which report the heap in use after a full collection on SIGUSR2.
  */
+/** The mock package's bin, from source, as package.json's mock and proxy scripts run it. */
+const BIN = 'packages/mock/src/cli/main.ts';
+
 function mockCommand(): string[] {
   const script: string = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).scripts.mock;
   const words = script.split(/\s+/);
-  if (words[0] !== 'node' || !words.includes('scripts/mock.ts')) throw new Error(`package.json's mock script is not "node ... scripts/mock.ts": ${script}`);
+  if (words[0] !== 'node' || !words.includes(BIN)) throw new Error(`package.json's mock script is not "node ... ${BIN} mock": ${script}`);
   const hook = pathToFileURL(join(repoRoot, 'scripts', 'bench-heap-hook.mjs')).href;
   return ['--expose-gc', '--import', hook, ...words.slice(1)];
 }
@@ -161,7 +164,7 @@ const fmt = (r: LoadResult) =>
 // ---------------------------------------------------------------------------------------------- client overhead
 
 async function clientOverhead(noopUrl: string): Promise<{ ours: number; oursFetch: number; sdk: number }> {
-  const { createClient } = await import('../src/client.js');
+  const { createClient } = await import('../packages/client/src/client.js');
   // The default transport (auto: node:http here), and fetch for comparison.
   const client = createClient({ endpoint: noopUrl, accessKeyId: 'bench', accessKeySecret: 'bench-secret' });
   const viaFetch = createClient({ endpoint: noopUrl, accessKeyId: 'bench', accessKeySecret: 'bench-secret', transport: 'fetch' });
@@ -331,11 +334,11 @@ async function emulatorBench(scratch: string, children: ChildProcess[]): Promise
 
 // ---------------------------------------------------------------------------------------------- proxy overhead
 
-/** The proxy as `npm run proxy` runs it (package.json: `node --import tsx scripts/proxy.ts`), as one node process. */
+/** The proxy as `npm run proxy` runs it (package.json: `node --import tsx packages/mock/src/cli/main.ts proxy`), as one node process. */
 function proxyCommand(): string[] {
   const script: string = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).scripts.proxy;
   const words = script.split(/\s+/);
-  if (words[0] !== 'node' || !words.includes('scripts/proxy.ts')) throw new Error(`package.json's proxy script is not "node ... scripts/proxy.ts": ${script}`);
+  if (words[0] !== 'node' || !words.includes(BIN)) throw new Error(`package.json's proxy script is not "node ... ${BIN} proxy": ${script}`);
   return words.slice(1);
 }
 

@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { acs3Authorization, percentEncodeAcs3, percentEncodeRpc, sha256Hex, signRpc } from '../../src/signing.js';
+import { acs3Authorization, percentEncodeAcs3, percentEncodeRpc, sha256Hex, signRpc } from '../../packages/client/src/protocol/signing.js';
 import { repoRoot } from '../paths.js';
 import { apiIdentity, operationParameters, parameterExample, type CodeSample, type Document, type OperationEntry, type Parameter, type ApiIdentity } from './contract.js';
 import type { Translator } from './i18n.js';
@@ -134,8 +134,9 @@ function tsObject(fields: [string, unknown][]): string {
   return fields.length ? `{ ${fields.map(([k, v]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : tsLiteral(k)}: ${tsLiteral(v)}`).join(', ')} }` : '';
 }
 
+/** The client package's name, as its package.json says. */
 function packageName(): string {
-  return (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { name: string }).name;
+  return (JSON.parse(readFileSync(join(repoRoot, 'packages', 'client', 'package.json'), 'utf8')) as { name: string }).name;
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * A typed, read-only view of the bundled contract (generated/openapi.json) for the docs build and its tests:
+ * A typed, read-only view of the bundled contract (generated/<Product>-<version>/openapi.json) for the docs build and its tests:
  * the operations, their resolved parameters, their documented error codes and their RAM actions.
  * Only the parts the docs use are typed; everything else passes through untouched.
  */

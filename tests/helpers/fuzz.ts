@@ -6,9 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { rules } from '../../generated/rules.js';
-import type { MockServerOptions } from '../../src/mock/index.js';
-import { acs3Authorization, sha256Hex, signRpc, utcTimestamp } from '../../src/signing.js';
+import { rules } from '../../generated/contract.js';
+import type { MockServerOptions } from '../../packages/mock/src/index.js';
+import { acs3Authorization, sha256Hex, signRpc, utcTimestamp } from '../../packages/client/src/protocol/signing.js';
 import { VERSION } from './mock.js';
 import { alibabaProblem, codeOf, type AnswerLike } from './wire.js';
 

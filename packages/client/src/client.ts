@@ -1,0 +1,134 @@
+/**
+ * The typed client: one method per action (generated/contract.ts), on openapi-fetch with the contract's types
+ * (generated/<Product>-<version>/types.ts), signing with packages/client/src/protocol/signing.ts and validating with packages/client/src/protocol/validate.ts.
+ *
+ * ```ts
+ * import { createClient } from '@rd-contract/client';
+ * const rd = createClient({ accessKeyId, accessKeySecret });
+ * const { data, error } = await rd.EnableResourceDirectory({ EnableMode: 'CurrentAccount' });
+ * if (error) switch (error.Code) { ... } // exhaustive over the action's documented codes
+ * ```
+ *
+ * How a call goes:
+ * 1. The parameters are checked: `wireRequest` refuses unknown or transport parameters, validates the rest with
+ *    `checkAllParameters` (including the contract's request rules and, with `site`, the site rules) and throws a
+ *    `ResourceDirectoryValidationError` if anything is broken: nothing is sent.
+ * 2. It then builds the wire request from scratch and signs it:
+ *    - ACS3-HMAC-SHA256 (default): `POST /?<action parameters>` with `x-acs-action`, `x-acs-version`, `x-acs-date`,
+ *      `x-acs-signature-nonce`, `x-acs-content-sha256`, `accept: application/json`, `x-acs-security-token` (STS) and
+ *      `Authorization`; `host` is signed as the endpoint's host (fetch sends it).
+ *    - HMAC-SHA1: `POST /?Action&Format=JSON&Version&AccessKeyId&SignatureMethod&SignatureVersion&SignatureNonce&Timestamp
+ *      [&SecurityToken]&<action parameters>&Signature`, with `accept: application/json`.
+ *    Parameters go in the contract's declared order; an empty value counts as absent and is not sent; booleans are
+ *    `true`/`false`. The body is empty. Every attempt gets a new nonce and timestamp.
+ * 3. The request is sent:
+ *    - `client.raw` is openapi-fetch over the contract's paths (path key `/#Action=X`, parameters as `params.query`);
+ *      its middleware reads the action from `schemaPath` and the parameters from `params.query` (never from the URL
+ *      openapi-fetch built, whose `#` would swallow the query), calls `wireRequest` and replaces the request.
+ *    - The action methods call `wireRequest` themselves and send the wire request with the transport
+ *      (`ClientOptions.transport`): by default `node:http` (packages/client/src/protocol/http-sender.ts: the same bytes as fetch, cheaper per
+ *      call), or fetch as URL and init (to a custom or replaced fetch, as a Request), reading the answer as
+ *      openapi-fetch does with `parseAs: 'text'`: one Request per call instead of three. Once middleware has been added to `client.raw` (`raw.use`), they go through `raw`
+ *      instead, so that middleware sees their requests too.
+ *    Nothing is allocated for a timeout or a signal unless one is set.
+ * 4. The answer: 2xx with a JSON body gives `{ data, response }`; an error body with a code the action documents gives
+ *    `{ error, response }` (string fields redacted of the secret and token); anything else throws a
+ *    `ResourceDirectoryResponseError`. With `retry`, Throttling* codes and 5xx are retried with backoff, honouring
+ *    `x-acs-retry-after` (milliseconds).
+ *
+ * Secrets: the AccessKey secret and the security token live only in the client's settings (packages/client/src/options.ts),
+ * held by its closures and never exposed by it; they are never logged,
+ * never put in an error, and texts from outside (fetch errors, error bodies) are redacted before they reach the caller.
+ * With HMAC-SHA1 and STS the token is in the URL, so the response handed back then has an empty `url`.
+ */
+import type { Client } from 'openapi-fetch';
+import { clientActionsByApi, type ActionTypes, type ApiSurfaces, type ClientActionName } from '@rd-contract/contract';
+import { apis, type ApiName, type defaultApi } from '@rd-contract/contract';
+import type { ActionResult, CallOptions, Site } from './types.js';
+import { callAction, type CallContext } from './call.js';
+import { resolveClientOptions, type ClientOptions, type SignatureAlgorithm, type Transport } from './options.js';
+import { createRawClient } from './raw.js';
+import { sendWire, type FetchResult } from './send.js';
+import { createWireBuilder, type AnyParams } from './wire.js';
+import { makeRedactor } from './protocol/redaction.js';
+import { resolveRetry } from './retry.js';
+import { isPresent } from './protocol/validate.js';
+
+export { DEFAULT_ENDPOINT } from './options.js';
+export type { ClientOptions, SignatureAlgorithm, Transport } from './options.js';
+
+/** The API a client speaks when none is given. */
+export type DefaultApi = typeof defaultApi;
+
+/** An action's method: its parameters (optional when none is required) and per-call options, resolving with its result. */
+type ActionMethod<T> = T extends { params: infer P; data: infer D; error: infer E }
+  ? {} extends P
+    ? (params?: P, options?: CallOptions) => Promise<ActionResult<D, E>>
+    : (params: P, options?: CallOptions) => Promise<ActionResult<D, E>>
+  : never;
+
+/** One method per action, named exactly as the action (each keeps its documentation from the contract's types). */
+export type ActionMethods<A extends ApiName> = { [K in keyof ApiSurfaces[A]['types']]: ActionMethod<ApiSurfaces[A]['types'][K]> };
+
+/** The client of one API: one method per action of that API, plus the underlying openapi-fetch client (same signing middleware). */
+export type ResourceDirectoryClient<A extends ApiName = DefaultApi> = ActionMethods<A> & {
+  /** openapi-fetch over the API's paths; its requests go through the same validating, signing middleware. */
+  readonly raw: Client<ApiSurfaces[A]['paths']>;
+  /** `<Product>/<version>`. */
+  readonly api: A;
+  readonly endpoint: string;
+  readonly signatureAlgorithm: SignatureAlgorithm;
+  readonly site: Site | undefined;
+  readonly transport: Transport;
+};
+
+/**
+ * Creates a client. Options are checked here (a bad endpoint throws); credentials are checked per call.
+ * The pieces, each in its module: options (packages/client/src/options.ts), redaction (packages/client/src/protocol/redaction.ts), wire building and
+ * signing (packages/client/src/wire.ts, packages/client/src/protocol/signing.ts), `raw` (packages/client/src/raw.ts), sending (packages/client/src/send.ts,
+ * packages/client/src/protocol/http-sender.ts), the call with its retry (packages/client/src/call.ts, packages/client/src/retry.ts).
+ */
+export function createClient<A extends ApiName = DefaultApi>(options: ClientOptions<A> = {}): ResourceDirectoryClient<A> {
+  const settings = resolveClientOptions(options);
+  const actions = clientActionsByApi[settings.api] as Readonly<Record<string, { readonly pathKey: string; readonly errorCodes: readonly string[] }>>;
+  const retry = resolveRetry(settings.retry);
+  const tokenInUrl = settings.algorithm === 'HMAC-SHA1' && isPresent(settings.securityToken);
+  const wireRequest = createWireBuilder(settings);
+  const { raw, added } = createRawClient({ api: settings.api, origin: settings.origin, fetch: settings.fetch, tokenInUrl, wireRequest });
+  const sendSettings = { transport: settings.transport, fetch: settings.fetch, tokenInUrl };
+  const context: CallContext = {
+    version: apis[settings.api].version,
+    errorCodes: Object.fromEntries(Object.entries(actions).map(([name, a]) => [name, a.errorCodes])),
+    retry,
+    timeoutMs: settings.timeoutMs,
+    redact: makeRedactor([settings.accessKeySecret, settings.securityToken]),
+    send: (action: string, query: AnyParams, signal: AbortSignal | undefined): Promise<FetchResult> =>
+      added.length === 0
+        ? sendWire(sendSettings, wireRequest(action, query), signal)
+        : // The path key and query are checked by the middleware at run time; the per-action types are on the methods.
+          (raw.POST as unknown as (p: string, init: object) => Promise<FetchResult>)(actions[action]!.pathKey, {
+            params: { query },
+            parseAs: 'text',
+            ...(signal ? { signal } : {}),
+          }),
+  };
+
+  const client: Record<string, unknown> = {};
+  for (const name of Object.keys(actions)) {
+    client[name] = (params?: AnyParams, co?: CallOptions) => callAction(context, name, params, co);
+  }
+  Object.defineProperties(client, {
+    raw: { value: raw, enumerable: false },
+    api: { value: settings.api, enumerable: true },
+    endpoint: { value: settings.origin, enumerable: true },
+    signatureAlgorithm: { value: settings.algorithm, enumerable: true },
+    site: { value: settings.site, enumerable: true },
+    transport: { value: settings.transport, enumerable: true },
+  });
+  return Object.freeze(client) as unknown as ResourceDirectoryClient<A>;
+}
+
+/** The params, data and error types of one action, for code that is generic over actions. */
+export type ParamsOf<A extends ClientActionName> = ActionTypes[A]['params'];
+export type DataOf<A extends ClientActionName> = ActionTypes[A]['data'];
+export type ErrorOf<A extends ClientActionName> = ActionTypes[A]['error'];

@@ -1,0 +1,125 @@
+/**
+ * The client's options: their type, and their checks and defaults (`resolveClientOptions`), done once when a client
+ * is created (a bad endpoint throws there; credentials are checked per call, by the wire building).
+ */
+import { apis, defaultApi, type ApiName } from '@rd-contract/contract';
+import type { RetryOptions, Site } from './types.js';
+import { ResourceDirectoryClientError } from './errors.js';
+
+/** The default API's endpoint (ResourceManager 2020-03-31). Each API's own: `https://<its endpoint>`. */
+export const DEFAULT_ENDPOINT = `https://${apis[defaultApi].endpoint}`;
+export type SignatureAlgorithm = 'ACS3-HMAC-SHA256' | 'HMAC-SHA1';
+export type Transport = 'auto' | 'fetch' | 'node:http';
+
+export interface ClientOptions<A extends ApiName = typeof defaultApi> {
+  /**
+   * Which API to speak: `'ResourceManager/2020-03-31'` (default) or `'ResourceDirectoryMaster/2022-04-19'`. It sets the
+   * Version sent, the actions and parameters there are (DryRun is 2022-04-19's; InitResourceDirectory 2020-03-31's),
+   * the errors each action documents and the default endpoint.
+   */
+  api?: A;
+  /**
+   * A full URL, `https://host[:port]` (a trailing `/` is fine; no path, query, fragment or user info). Default: the
+   * API's endpoint, `https://resourcemanager.aliyuncs.com` or `https://resourcedirectory.aliyuncs.com`.
+   */
+  endpoint?: string;
+  /** Default: env `ALIBABA_CLOUD_ACCESS_KEY_ID`. */
+  accessKeyId?: string;
+  /** Default: env `ALIBABA_CLOUD_ACCESS_KEY_SECRET`. */
+  accessKeySecret?: string;
+  /** STS token. Default: env `ALIBABA_CLOUD_SECURITY_TOKEN`. */
+  securityToken?: string;
+  /** Default `ACS3-HMAC-SHA256` (what the official SDKs send). */
+  signatureAlgorithm?: SignatureAlgorithm;
+  /** A fetch to send with, given a Request (implies `transport: 'fetch'`). */
+  fetch?: (input: Request) => Promise<Response>;
+  /**
+   * How the action methods send (`client.raw` always uses fetch). Both put the same bytes on the wire.
+   * - `'auto'` (default): `node:http` (the global agents, as the official SDK does; cheaper per call than fetch),
+   *   unless something else was asked for: a `fetch` option, a replaced global fetch (looked up per request, e.g.
+   *   `vi.stubGlobal('fetch', ...)`), or an undici global dispatcher other than a plain `Agent` (`MockAgent`,
+   *   `ProxyAgent`, ...); then fetch.
+   * - `'fetch'`: the `fetch` option, else the global fetch, looked up per request.
+   * - `'node:http'`: always `http.request` / `https.request` through `http.globalAgent` / `https.globalAgent`.
+   */
+  transport?: Transport;
+  /** Retry Throttling* and 5xx answers: `true` for the defaults (3 attempts). Off by default. */
+  retry?: boolean | RetryOptions;
+  /** Time limit of each attempt, in milliseconds. None by default. */
+  timeoutMs?: number;
+  /**
+   * Also apply one site's own parameter rules (`x-acs-site-rules`): `intl` (alibabacloud.com) or `china` (aliyun.com).
+   * Default: neither, only the rules both sites share, so a request either site might accept is not refused locally.
+   */
+  site?: Site;
+}
+
+/** The options of one client, checked, with their defaults and the environment's credentials filled in. */
+export interface ClientSettings {
+  readonly api: ApiName;
+  /** `scheme://host[:port]` of the endpoint. */
+  readonly origin: string;
+  /** `host[:port]` of the endpoint (the signed `host` header). */
+  readonly host: string;
+  readonly accessKeyId: string | undefined;
+  readonly accessKeySecret: string | undefined;
+  readonly securityToken: string | undefined;
+  readonly algorithm: SignatureAlgorithm;
+  readonly site: Site | undefined;
+  readonly transport: Transport;
+  readonly fetch: ((input: Request) => Promise<Response>) | undefined;
+  readonly timeoutMs: number | undefined;
+  readonly retry: boolean | RetryOptions | undefined;
+}
+
+export function optionError(message: string): ResourceDirectoryClientError {
+  return new ResourceDirectoryClientError('InvalidClientOptions', message);
+}
+
+function parseEndpoint(endpoint: string): URL {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw optionError('endpoint must be a full URL such as https://resourcemanager.aliyuncs.com');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw optionError('endpoint must be an http: or https: URL');
+  if (url.username || url.password) throw optionError('endpoint must not contain user info');
+  if (url.pathname !== '/' || url.search || url.hash) throw optionError('endpoint must not have a path, query or fragment: RPC actions are sent to /');
+  return url;
+}
+
+/** Throws InvalidClientOptions unless `v` is undefined or a finite number >= min. */
+export function checkMs(name: string, v: number | undefined, min: number): void {
+  if (v !== undefined && !(Number.isFinite(v) && v >= min)) throw optionError(`${name} must be a finite number >= ${min}`);
+}
+
+/** Checks the options (throwing InvalidClientOptions) and fills in the defaults and the environment's credentials. */
+export function resolveClientOptions(options: ClientOptions<ApiName>): ClientSettings {
+  const env = typeof process === 'object' && process?.env ? process.env : {};
+  const api = options.api ?? defaultApi;
+  if (!Object.hasOwn(apis, api)) throw optionError(`api must be one of ${Object.keys(apis).join(', ')}`);
+  const endpointUrl = parseEndpoint(options.endpoint ?? `https://${apis[api].endpoint}`);
+  const algorithm: SignatureAlgorithm = options.signatureAlgorithm ?? 'ACS3-HMAC-SHA256';
+  if (algorithm !== 'ACS3-HMAC-SHA256' && algorithm !== 'HMAC-SHA1') throw optionError('signatureAlgorithm must be ACS3-HMAC-SHA256 or HMAC-SHA1');
+  const site = options.site;
+  if (site !== undefined && site !== 'intl' && site !== 'china') throw optionError('site must be intl or china');
+  const transport: Transport = options.transport ?? 'auto';
+  if (transport !== 'auto' && transport !== 'fetch' && transport !== 'node:http') throw optionError('transport must be auto, fetch or node:http');
+  if (transport === 'node:http' && options.fetch) throw optionError('a fetch option cannot be used with transport node:http');
+  checkMs('timeoutMs', options.timeoutMs, 1);
+  return {
+    api,
+    origin: endpointUrl.origin,
+    host: endpointUrl.host,
+    accessKeyId: options.accessKeyId ?? env.ALIBABA_CLOUD_ACCESS_KEY_ID,
+    accessKeySecret: options.accessKeySecret ?? env.ALIBABA_CLOUD_ACCESS_KEY_SECRET,
+    securityToken: options.securityToken ?? env.ALIBABA_CLOUD_SECURITY_TOKEN,
+    algorithm,
+    site,
+    transport,
+    fetch: options.fetch,
+    timeoutMs: options.timeoutMs,
+    retry: options.retry,
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * The emulator's control routes (not Alibaba's API; plain JSON, no signature):
+ *
+ *   GET  /_emulator/state                              the whole state, as in the state file
+ *   POST /_emulator/reset                              forgets everything (accounts, directories, codes)  -> {"reset":true}
+ *   GET  /_emulator/verification-codes[?account=&phone=]  the codes "sent", oldest first:
+ *                                                      [{ phone, code, account, sentAt, expiresAt, status }]
+ *   GET  /_emulator/accounts/<AccessKeyId>             the account with its defaults filled in
+ *   POST /_emulator/accounts/<AccessKeyId>             sets profile fields (JSON object; null = back to the default),
+ *                                                      answers like GET
+ *
+ * Errors are `{ "error": "<what is wrong>" }` with 400 (bad body or query), 404 (no such route), 405 (wrong method,
+ * with `Allow`), 413 (body over 64 KiB) or 500 (the state could not be saved).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ControlRoutes } from '../frontend/responder.js';
+import { profilePatchProblem, type ProfilePatch, type Store } from './store.js';
+
+export const CONTROL_PREFIX = '/_emulator';
+const MAX_CONTROL_BODY = 64 * 1024;
+
+function json(req: IncomingMessage, res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+  const body = `${JSON.stringify(value, null, 2)}\n`;
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', ...headers });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+const problem = (req: IncomingMessage, res: ServerResponse, status: number, error: string, headers?: Record<string, string>) => json(req, res, status, { error }, headers);
+
+function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    req.on('data', (c: Buffer) => {
+      if (done) return;
+      size += c.length;
+      if (size > MAX_CONTROL_BODY) {
+        done = true;
+        resolve('too-large');
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => {
+      if (!done) resolve(Buffer.concat(chunks));
+    });
+    req.on('error', reject);
+  });
+}
+
+/**
+ * The control routes over a store. Returns a hook for `createMockServer({ controlRoutes })` that answers `/_emulator`
+ * and everything under it.
+ */
+export function createControlRoutes(store: Store): ControlRoutes {
+
+  async function route(req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> {
+    const method = req.method ?? 'GET';
+    const allow = (methods: string, run: () => void | Promise<void>) => {
+      const allowed = methods.split(', ');
+      if (allowed.includes(method) || (method === 'HEAD' && allowed.includes('GET'))) return run();
+      return problem(req, res, 405, `${method} is not allowed on ${path} (allowed: ${methods})`, { allow: methods });
+    };
+    /** Answers what a change answers, or 500 when the store could not make it. */
+    const saved = async (change: () => Promise<unknown>) => {
+      let value: unknown;
+      try {
+        value = await change();
+      } catch (e) {
+        return problem(req, res, 500, `the state could not be saved: ${(e as Error).message}`);
+      }
+      return json(req, res, 200, value);
+    };
+
+    if (path === `${CONTROL_PREFIX}/state`) return allow('GET', async () => json(req, res, 200, await store.exportState()));
+    if (path === `${CONTROL_PREFIX}/reset`) {
+      return allow('POST', () =>
+        saved(async () => {
+          await store.reset();
+          return { reset: true };
+        }),
+      );
+    }
+    if (path === `${CONTROL_PREFIX}/verification-codes`) {
+      return allow('GET', async () => {
+        const q = new URLSearchParams(query);
+        for (const k of q.keys()) if (k !== 'account' && k !== 'phone') return problem(req, res, 400, `unknown query parameter ${JSON.stringify(k)} (known: account, phone)`);
+        const account = q.get('account') ?? undefined;
+        const phone = q.get('phone') ?? undefined;
+        return json(req, res, 200, await store.listCodes({ ...(account !== undefined ? { account } : {}), ...(phone !== undefined ? { phone } : {}) }));
+      });
+    }
+    const accountsPrefix = `${CONTROL_PREFIX}/accounts/`;
+    if (path.startsWith(accountsPrefix) && path.length > accountsPrefix.length) {
+      const raw = path.slice(accountsPrefix.length);
+      if (raw.includes('/')) return problem(req, res, 404, `no control route ${path} (percent-encode a / in an AccessKeyId)`);
+      let accessKeyId: string;
+      try {
+        accessKeyId = decodeURIComponent(raw);
+      } catch {
+        return problem(req, res, 400, 'the AccessKeyId in the path is not valid percent-encoding');
+      }
+      if (accessKeyId.trim() === '') return problem(req, res, 400, 'the AccessKeyId in the path is empty');
+      return allow('GET, POST', async () => {
+        if (method !== 'POST') return json(req, res, 200, await store.accountView(accessKeyId));
+        const body = await readBody(req);
+        if (body === 'too-large') {
+          res.setHeader('connection', 'close');
+          return problem(req, res, 413, `the body is larger than ${MAX_CONTROL_BODY} bytes`);
+        }
+        let patch: unknown;
+        try {
+          patch = JSON.parse(body.toString('utf8'));
+        } catch {
+          return problem(req, res, 400, 'the body must be a JSON object, e.g. {"site":"intl","enterpriseVerified":false}');
+        }
+        const wrong = profilePatchProblem(patch);
+        if (wrong) return problem(req, res, 400, wrong);
+        return saved(() => store.setProfile(accessKeyId, patch as ProfilePatch));
+      });
+    }
+    return problem(req, res, 404, `no control route ${path} (routes: GET ${CONTROL_PREFIX}/state, POST ${CONTROL_PREFIX}/reset, GET ${CONTROL_PREFIX}/verification-codes, GET|POST ${CONTROL_PREFIX}/accounts/<AccessKeyId>)`);
+  }
+
+  return (req, res, path, query) => {
+    if (path !== CONTROL_PREFIX && !path.startsWith(`${CONTROL_PREFIX}/`)) return false;
+    route(req, res, path, query).catch((e: unknown) => {
+      if (res.headersSent) res.destroy();
+      else problem(req, res, 500, `control route failed: ${(e as Error).message}`);
+    });
+    return true;
+  };
+}

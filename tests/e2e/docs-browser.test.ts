@@ -1,0 +1,34 @@
+// The reference docs in a real browser: every API in both languages, every action, parameter, error code and RAM action
+// of that API visible with its version and endpoint, language and API switches leading to existing pages,
+// JSON and XML examples rendered, nothing loaded from another origin; screenshots in artifacts/.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { docsDir } from '../../scripts/docs/editions.js';
+import { assertDocsSite, chromiumMissing, launchChromium, serveDirectory, type StaticServer } from '../helpers/docs-browser.js';
+
+const missing = chromiumMissing();
+const inCi = process.env.CI === 'true';
+if (missing && !inCi) console.warn(`tests/e2e/docs-browser.test.ts skipped: ${missing}`);
+
+describe('Chromium for the docs browser test', () => {
+  it.runIf(inCi)('is installed in CI', () => {
+    expect(missing, 'CI must install Debian chromium (and fonts-noto-cjk) for the docs browser test').toBeUndefined();
+  });
+});
+
+describe.skipIf(missing !== undefined)('reference docs in Chromium', () => {
+  let browser: Browser;
+  let server: StaticServer;
+
+  beforeAll(async () => {
+    [browser, server] = await Promise.all([launchChromium(), serveDirectory(docsDir)]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('shows every action, parameter, error code and RAM action of each API in both languages, with its version and endpoint, and links the pages', async () => {
+    await assertDocsSite(browser, server.url);
+  }, 360_000);
+});
