@@ -8,8 +8,8 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { deref, isRef, localLookup } from './contract/deref.js';
+import { publishedYaml } from './contract/yaml.js';
 import { apiFile, apiIndex, generatedDir } from './paths.js';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -90,7 +90,7 @@ export async function generate(): Promise<string[]> {
       const action = /^\/#Action=([A-Za-z0-9]+)$/.exec(key)?.[1];
       if (!action) throw new Error(`${api.folder}: path key ${key} is not /#Action=<Action>`);
       const doc = perActionDocument(full, action, api.folder);
-      writeFileSync(join(dir, `${action}.yaml`), stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false }));
+      writeFileSync(join(dir, `${action}.yaml`), publishedYaml(doc));
       writeFileSync(join(dir, `${action}.json`), JSON.stringify(doc, null, 2) + '\n');
       written.push(`generated/${api.folder}/actions/${action}.yaml`, `generated/${api.folder}/actions/${action}.json`);
     }
