@@ -103,25 +103,28 @@ function responsesOf(op: Json, lookup: Lookup): Record<string, ResponseModel> {
 
 export function buildModel(doc: Json): ContractRules {
   const lookup = localLookup(doc);
+  // The common parameters: the operations' (Action, Version) and the request's (Format) are routing; each security
+  // scheme's `x-acs-parameters` are its signing style's, required when they name a code for a missing one.
   const common = doc['x-acs-common-parameters'] ?? {};
-  const commonNames = new Set<string>([...(common.before ?? []), ...(common.after ?? [])]);
   const commonParameters = {
-    routing: [] as string[],
+    routing: [...(common.operations ?? []), ...(common.request ?? []).map((p: Json) => p.name)] as string[],
     signing: { 'HMAC-SHA1': [] as string[], 'ACS3-HMAC-SHA256': [] as string[] },
     signingRequired: { 'HMAC-SHA1': [] as string[], 'ACS3-HMAC-SHA256': [] as string[] },
   };
+  for (const [style, scheme] of Object.entries<Json>(doc.components?.securitySchemes ?? {})) {
+    if (!(style in commonParameters.signing)) throw new Error(`security scheme ${style} is not a signing style the model knows`);
+    for (const p of scheme['x-acs-parameters'] ?? []) {
+      if (p['x-acs-signing'] !== style) throw new Error(`${style}: signing parameter ${p.name} says x-acs-signing ${p['x-acs-signing']}`);
+      commonParameters.signing[style as keyof typeof commonParameters.signing].push(p.name);
+      if (p['x-acs-errors']?.missing) commonParameters.signingRequired[style as keyof typeof commonParameters.signing].push(p.name);
+    }
+  }
+  const commonNames = new Set<string>([...commonParameters.routing, ...Object.values(commonParameters.signing).flat()]);
   const actions: Record<string, ActionRules> = {};
   for (const [pathKey, item] of Object.entries<Json>(doc.paths)) {
     for (const [method, op] of Object.entries<Json>(item)) {
       const action = op.operationId as string;
       const params = (op.parameters as Json[]).map((p) => deref(p, lookup));
-      for (const p of params.filter((x) => commonNames.has(x.name))) {
-        const style = p['x-acs-signing'] as keyof typeof commonParameters.signing | undefined;
-        const list: string[] = style ? commonParameters.signing[style] : commonParameters.routing;
-        if (list.includes(p.name)) continue;
-        list.push(p.name);
-        if (style && p['x-acs-errors']?.missing) commonParameters.signingRequired[style].push(p.name);
-      }
       const errors: Record<string, Json> = {};
       for (const [status, resp] of Object.entries<Json>(op.responses)) {
         if (Number(status) < 400) continue;

@@ -1,11 +1,17 @@
 /**
  * What the build adds to the bundled contract, so that the hand-written source keeps only what a person decides:
- * - every operation gets the common parameters (`x-acs-common-parameters`), the Action templates filled in;
+ * - every operation gets the common parameters of `x-acs-common-parameters.operations` (Action, Version; the Action
+ *   template filled in);
+ * - the parameters every request may carry but no operation declares (`x-acs-common-parameters.request`: Format) and
+ *   each security scheme's signing parameters (its `x-acs-parameters`) are written out in full where they are named,
+ *   and leave `components.parameters`: a generated client's method takes the action's own parameters, and the
+ *   signing fetch adds the rest;
  * - every operation gets the gateway's common errors (`x-acs-gateway-responses`), and its 400 the Missing{Parameter}
  *   example of each of its own parameters that has one among the shared examples;
  * - every JSON response gets its `text/xml` twin, each example derived from its JSON twin.
- * The published document says what was added: `x-acs-common-parameters` by wire name, and `x-acs-gateway-errors`
- * (the gateway's codes by status) in place of the source's `x-acs-gateway-responses`.
+ * The published document says what was added: `x-acs-common-parameters` (the operations' by wire name, the request's
+ * in full), and `x-acs-gateway-errors` (the gateway's codes by status) in place of the source's
+ * `x-acs-gateway-responses`.
  */
 import { deref, isRef, localLookup } from './deref.js';
 import { xmlExample } from './xml-example.js';
@@ -17,7 +23,7 @@ const XML_MEDIA = 'text/xml';
 const XML_TWIN_DESCRIPTION =
   'An XML document (text): its root element is the one `xml.name` names, and its child elements hold what the `application/json` twin of this response describes.';
 /** Common parameters that are templates: `{Action}` is the operation's action. */
-const ACTION_TEMPLATES = new Set(['Action', 'AcsAction']);
+const ACTION_TEMPLATES = new Set(['Action']);
 
 const componentName = (ref: string, kind: string): string | undefined =>
   ref.startsWith(`#/components/${kind}/`) ? ref.slice(`#/components/${kind}/`.length) : undefined;
@@ -35,13 +41,26 @@ function operationsOf(doc: Json): Json[] {
 }
 
 function addCommonParameters(doc: Json, op: Json): void {
-  const { before = [], after = [] } = doc['x-acs-common-parameters'] ?? {};
+  const { operations = [] } = doc['x-acs-common-parameters'] ?? {};
   const common = (name: string): Json => {
     const parameter = doc.components?.parameters?.[name];
     if (!parameter) throw new Error(`x-acs-common-parameters: no components/parameters/${name}`);
     return ACTION_TEMPLATES.has(name) ? fillAction(structuredClone(parameter), op.operationId) : { $ref: `#/components/parameters/${name}` };
   };
-  op.parameters = [...before.map(common), ...(op.parameters ?? []), ...after.map(common)];
+  op.parameters = [...operations.map(common), ...(op.parameters ?? [])];
+}
+
+/**
+ * Writes out in full the parameters that a list names by component (`x-acs-common-parameters.request`, a security
+ * scheme's `x-acs-parameters`) and takes them out of `components.parameters`: no operation declares them.
+ */
+function inlineNamedParameters(doc: Json, names: string[], where: string, moved: Set<string>): Json[] {
+  return names.map((name) => {
+    const parameter = doc.components?.parameters?.[name];
+    if (!parameter) throw new Error(`${where}: no components/parameters/${name}`);
+    moved.add(name);
+    return structuredClone(parameter);
+  });
 }
 
 function addGatewayResponses(doc: Json, op: Json): void {
@@ -116,8 +135,13 @@ export function assemble(doc: Json): Json {
   const gatewayErrors = Object.fromEntries(Object.entries(gateway).map(([status, name]) =>
     [status, Object.keys(doc.components.responses[name].content[JSON_MEDIA].examples)]));
   const wireNames = (names: string[] = []) => names.map((name) => doc.components.parameters[name].name as string);
-  const { before, after } = doc['x-acs-common-parameters'] ?? {};
-  doc['x-acs-common-parameters'] = { before: wireNames(before), after: wireNames(after) };
+  const { operations, request = [] } = doc['x-acs-common-parameters'] ?? {};
+  const moved = new Set<string>();
+  doc['x-acs-common-parameters'] = { operations: wireNames(operations), request: inlineNamedParameters(doc, request, 'x-acs-common-parameters.request', moved) };
+  for (const [name, scheme] of Object.entries<Json>(doc.components?.securitySchemes ?? {})) {
+    if (scheme['x-acs-parameters']) scheme['x-acs-parameters'] = inlineNamedParameters(doc, scheme['x-acs-parameters'], `securitySchemes.${name}.x-acs-parameters`, moved);
+  }
+  for (const name of moved) delete doc.components.parameters[name];
   // Templates and the 400 are inlined into every operation; other components stay shared.
   for (const name of ACTION_TEMPLATES) delete doc.components.parameters[name];
   for (const name of Object.values(gateway)) {

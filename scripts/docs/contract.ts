@@ -143,6 +143,22 @@ export function operationParameters(doc: Document, operation: Operation): Parame
   return (operation.parameters ?? []).map((p) => deref<Parameter>(doc, p));
 }
 
+/** A security scheme: its description and the signing parameters it stands for (`x-acs-parameters`). */
+export interface SecurityScheme { type: string; name?: string; in?: string; description?: string; 'x-acs-parameters'?: Parameter[] }
+
+export function securitySchemes(doc: Document): [string, SecurityScheme][] {
+  return Object.entries((doc.components?.securitySchemes ?? {}) as Record<string, SecurityScheme>);
+}
+
+/**
+ * The parameters every request may carry that no operation declares: `x-acs-common-parameters.request` (Format), then
+ * each security scheme's signing parameters (`x-acs-parameters`).
+ */
+export function commonRequestParameters(doc: Document): Parameter[] {
+  const request = (doc['x-acs-common-parameters'] as { request?: Parameter[] } | undefined)?.request ?? [];
+  return [...request, ...securitySchemes(doc).flatMap(([, scheme]) => scheme['x-acs-parameters'] ?? [])];
+}
+
 /** The schema of a parameter with a top-level `$ref` resolved (sub-schemas stay as they are). */
 export function parameterSchema(doc: Document, parameter: Parameter): Schema {
   return parameter.schema ? deref<Schema>(doc, parameter.schema) : {};

@@ -171,6 +171,28 @@ function parameterSection(ctx: SectionContext): string {
   return blocks(heading(2, tr.t('Parameter constraints')), constraints, siteRules);
 }
 
+/**
+ * The parameters every request may carry that no operation declares (Format; a security scheme's signing parameters):
+ * a signing style's parameter is required in that style when it names a code for a missing one.
+ */
+export function commonParameterTable(doc: Document, parameters: Parameter[], tr: Translator): string {
+  const rows = parameters.map((p) => {
+    const errors = p['x-acs-errors'] ?? {};
+    const required = p.required ? tr.t('Yes') : p['x-acs-signing'] && errors.missing ? tr.t('Yes, in this signing form') : tr.t('No');
+    return [
+      code(p.name),
+      locationCell(tr, p),
+      required,
+      schemaConstraints(tr, parameterSchema(doc, p)).join('; ') || '-',
+      errorCell(tr, errors.missing),
+      errorCell(tr, errors.invalid),
+      p.description ? text(tr, p.description) : '-',
+    ];
+  });
+  const header = [tr.t('Parameter'), tr.t('In'), tr.t('Required'), tr.t('Constraints'), tr.t('Error when missing'), tr.t('Error when invalid'), tr.t('Description')];
+  return table(header, rows);
+}
+
 // --- Quota ---------------------------------------------------------------------------------------------------
 
 function quotaSection({ operation, tr }: SectionContext): string | undefined {
