@@ -18,11 +18,16 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 const JSON_MEDIA = 'application/json';
 const XML_MEDIA = 'text/xml';
 
-/** A schema as code checks it: references inlined, prose and examples left out. */
+/** A schema without its extensions (`x-acs-sources`: where a constraint comes from is for readers, not for code). */
+const withoutExtensions = (v: Json): Json => Array.isArray(v) ? v.map(withoutExtensions)
+  : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([k]) => !k.startsWith('x-')).map(([k, x]) => [k, withoutExtensions(x)]))
+    : v;
+
+/** A schema as code checks it: references inlined, prose, examples and extensions left out. */
 function ruleSchema(node: Json, lookup: Lookup): Json {
   const n = derefDeep(node, lookup);
   const strip = (v: Json): Json => Array.isArray(v) ? v.map(strip)
-    : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([k]) => !['example', 'examples', 'description'].includes(k)).map(([k, x]) => [k, strip(x)]))
+    : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([k]) => !['example', 'examples', 'description'].includes(k) && !k.startsWith('x-')).map(([k, x]) => [k, strip(x)]))
       : v;
   return strip(n);
 }
@@ -163,7 +168,7 @@ export function buildModel(doc: Json): ContractRules {
     commonParameters,
     gatewayErrors: doc['x-acs-gateway-errors'] ?? {},
     errorPrecedence: (doc['x-acs-error-precedence']?.order ?? []).map((s: Json) => ({ step: s.step, errors: s.errors ?? [] })),
-    schemas: doc.components?.schemas ?? {},
+    schemas: withoutExtensions(doc.components?.schemas ?? {}),
     actions,
   };
 }

@@ -48,8 +48,8 @@ describe.each(apiCases)('$api holds every documented error code', ({ api, action
     const sources: Record<string, string> = contract.doc.info['x-acs-sources'];
     for (const [seed, apis] of Object.entries(seedApis)) {
       const names = apis.map((a) => a.replace('/', ' '));
-      if (apis.length === 2) expect(sources[seed], seed).toMatch(/names no version, and both APIs have the action/);
-      else expect(sources[seed], seed).toContain(`documents ${names[0]}`);
+      if (apis.length === 2) expect(sources[`seed:${seed}`], seed).toMatch(/names no version, and both APIs have the action/);
+      else expect(sources[`seed:${seed}`], seed).toContain(`documents ${names[0]}`);
     }
   });
 });

@@ -15,10 +15,10 @@ export type paths = {
          *
          *     You can use the current account or a newly created account to enable a resource directory. For more information, see Enable a resource directory.
          *
-         *     Sample request (seed 002):
+         *     Sample request (built by the contract: seed 002's request on this API's endpoint):
          *
          *     ```
-         *     https://resourcemanager.aliyuncs.com/?Action=EnableResourceDirectory
+         *     https://resourcedirectory.aliyuncs.com/?Action=EnableResourceDirectory
          *     &EnableMode=CurrentAccount
          *     &<Common request parameters>
          *     ```
@@ -67,10 +67,10 @@ export type paths = {
          *
          *     This topic provides an example on how to use a management account to call the API operation to query the information of the resource directory that is enabled by using the management account.
          *
-         *     Sample request (seed 004):
+         *     Sample request (built by the contract: seed 004 gives only its last line):
          *
          *     ```
-         *     https://resourcemanager.aliyuncs.com/?Action=GetResourceDirectory
+         *     https://resourcedirectory.aliyuncs.com/?Action=GetResourceDirectory
          *     &<Common request parameters>
          *     ```
          */
@@ -119,6 +119,7 @@ export type components = {
          */
         VerificationCode: string;
         /**
+         * Format: uuid
          * @description The ID of the request.
          * @example EC2FE94D-A4A2-51A1-A493-5C273A36C46A
          */
@@ -162,12 +163,9 @@ export type components = {
          *     403 responses may add `AccessDeniedDetail`.
          */
         ErrorResponse: {
+            RequestId: components["schemas"]["RequestId"];
             /**
-             * @description The ID of the request.
-             * @example 724E69B8-9285-54E9-A4A4-159108C46B03
-             */
-            RequestId: string;
-            /**
+             * Format: hostname
              * @description The endpoint that answered.
              * @example resourcedirectory.aliyuncs.com
              */
@@ -183,6 +181,7 @@ export type components = {
              */
             Message: string;
             /**
+             * Format: uri
              * @description A troubleshooting link, `https://api.aliyun.com/troubleshoot?q=<Code>&product=ResourceDirectoryMaster&requestId=<RequestId>`.
              * @example https://api.aliyun.com/troubleshoot?q=SignatureDoesNotMatch&product=ResourceDirectoryMaster&requestId=724E69B8-9285-54E9-A4A4-159108C46B03
              */

@@ -99,7 +99,7 @@ export type paths = {
          *
          *     This topic provides an example on how to use a management account to call the API operation to query the information of the resource directory that is enabled by using the management account.
          *
-         *     Sample request (seed 004):
+         *     Sample request (built by the contract: seed 004 gives only its last line):
          *
          *     ```
          *     https://resourcemanager.aliyuncs.com/?Action=GetResourceDirectory
@@ -151,6 +151,7 @@ export type components = {
          */
         VerificationCode: string;
         /**
+         * Format: uuid
          * @description The ID of the request.
          * @example EC2FE94D-A4A2-51A1-A493-5C273A36C46A
          */
@@ -194,12 +195,9 @@ export type components = {
          *     403 responses may add `AccessDeniedDetail`.
          */
         ErrorResponse: {
+            RequestId: components["schemas"]["RequestId"];
             /**
-             * @description The ID of the request.
-             * @example 724E69B8-9285-54E9-A4A4-159108C46B03
-             */
-            RequestId: string;
-            /**
+             * Format: hostname
              * @description The endpoint that answered.
              * @example resourcemanager.aliyuncs.com
              */
@@ -215,6 +213,7 @@ export type components = {
              */
             Message: string;
             /**
+             * Format: uri
              * @description A troubleshooting link, `https://api.aliyun.com/troubleshoot?q=<Code>&product=ResourceManager&requestId=<RequestId>`.
              * @example https://api.aliyun.com/troubleshoot?q=SignatureDoesNotMatch&product=ResourceManager&requestId=724E69B8-9285-54E9-A4A4-159108C46B03
              */

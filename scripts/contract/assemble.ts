@@ -8,7 +8,11 @@
  *   signing fetch adds the rest;
  * - every operation gets the gateway's common errors (`x-acs-gateway-responses`), and its 400 the Missing{Parameter}
  *   example of each of its own parameters that has one among the shared examples;
- * - every JSON response gets its `text/xml` twin, each example derived from its JSON twin.
+ * - every operation's description ends with its sample requests (`x-acs-sample-requests`, which stay beside it with
+ *   their sources);
+ * - every JSON response gets its `text/xml` twin, each example derived from its JSON twin: an error example keeps its
+ *   summary and sources (the XML error body is the same body, `<Error>`); a success example keeps them when the source
+ *   gives that XML too (its `x-acs-xml-sources`), and is otherwise labelled as XML built by the contract.
  * The published document says what was added: `x-acs-common-parameters` (the operations' by wire name, the request's
  * in full), and `x-acs-gateway-errors` (the gateway's codes by status) in place of the source's
  * `x-acs-gateway-responses`.
@@ -94,19 +98,45 @@ function addGatewayResponses(doc: Json, op: Json): void {
   op.responses = Object.fromEntries(Object.entries(op.responses).sort(([a], [b]) => Number(a) - Number(b)));
 }
 
+/** Appends an operation's sample requests (`x-acs-sample-requests`: summary, value) to its description. */
+function addSampleRequests(op: Json): void {
+  const samples: Json[] = op['x-acs-sample-requests'] ?? [];
+  if (samples.length === 0) return;
+  const blocks = samples.map((s) => `${s.summary}:\n\n\`\`\`\n${String(s.value).trimEnd()}\n\`\`\`\n`);
+  op.description = [String(op.description ?? '').trimEnd(), ...blocks].join('\n\n');
+}
+
+/** Where the XML form of a success example comes from when no source gives it. */
+export const BUILT_XML_SOURCE =
+  'inference: the XML form of the JSON sample, built by the contract: one element per JSON field, nested as in the JSON, under the root element the schema names (as the XML samples of seeds 001 and 002 are).';
+
+/** The XML twin of a success example no source gives in XML: labelled as built by the contract. */
+function builtXmlTwin(example: Json, value: string): Json {
+  const { 'x-acs-sources': sources = [], summary, ...rest } = example;
+  const label = typeof summary === 'string' ? summary.replace(/\)$/, '; XML built by the contract)') : summary;
+  if (label === summary) throw new Error(`success example "${summary}": the summary must end with ")" to be labelled`);
+  return { ...rest, summary: label, value, 'x-acs-sources': [...sources, BUILT_XML_SOURCE] };
+}
+
 /** Adds the `text/xml` twin of a response's JSON content, shared examples getting shared twins (`<Name>.xml`). */
-function addXmlTwin(doc: Json, response: Json): void {
+function addXmlTwin(doc: Json, response: Json, success: boolean): void {
   const json = response?.content?.[JSON_MEDIA];
   if (!json || response.content[XML_MEDIA]) return;
   const lookup = localLookup(doc);
   const root: string = deref(json.schema, lookup)?.xml?.name;
   if (!root) throw new Error(`a JSON response schema without xml.name: ${JSON.stringify(json.schema)}`);
-  const twin = (example: Json) => ({ ...example, value: xmlExample(root, example.value) });
+  const twin = (example: Json) => {
+    const { 'x-acs-xml-sources': xmlSources, ...rest } = example;
+    const value = xmlExample(root, example.value);
+    if (!success) return { ...rest, value };
+    return xmlSources ? { ...rest, value, 'x-acs-sources': xmlSources } : builtXmlTwin(rest, value);
+  };
   const examples: Record<string, Json> = {};
   for (const [name, example] of Object.entries<Json>(json.examples ?? {})) {
     const shared = isRef(example) ? componentName(example.$ref, 'examples') : undefined;
     if (shared === undefined) {
       examples[name] = twin(deref(example, lookup));
+      delete example['x-acs-xml-sources']; // said by the twin's own sources
       continue;
     }
     doc.components.examples[`${shared}.xml`] ??= twin(deref(example, lookup));
@@ -125,8 +155,23 @@ function xmlTwinSchema(root: string): Json {
   return { type: 'string', description: XML_TWIN_DESCRIPTION, xml: { name: root } };
 }
 
+/**
+ * A source that only some APIs have is written `{ source: <label>, x-acs-apis: [...] }` in an `x-acs-sources` list;
+ * once scripts/contract/apis.ts has kept this API's, the published list holds the labels alone.
+ */
+function flattenSources(node: Json): void {
+  if (Array.isArray(node)) node.forEach(flattenSources);
+  else if (node !== null && typeof node === 'object') {
+    for (const [key, value] of Object.entries<Json>(node)) {
+      if (key === 'x-acs-sources' && Array.isArray(value)) node[key] = value.map((s) => (s !== null && typeof s === 'object' ? s.source : s));
+      else flattenSources(value);
+    }
+  }
+}
+
 /** The published document: the bundled source with everything above added. Mutates and returns `doc`. */
 export function assemble(doc: Json): Json {
+  flattenSources(doc);
   for (const op of operationsOf(doc)) {
     addCommonParameters(doc, op);
     addGatewayResponses(doc, op);
@@ -147,8 +192,11 @@ export function assemble(doc: Json): Json {
   for (const name of Object.values(gateway)) {
     if (!operationsOf(doc).some((op) => Object.values<Json>(op.responses).some((r) => r.$ref === `#/components/responses/${name}`))) delete doc.components.responses[name];
   }
-  for (const response of Object.values<Json>(doc.components.responses ?? {})) addXmlTwin(doc, response);
-  for (const op of operationsOf(doc)) for (const response of Object.values<Json>(op.responses)) addXmlTwin(doc, response);
+  for (const response of Object.values<Json>(doc.components.responses ?? {})) addXmlTwin(doc, response, false);
+  for (const op of operationsOf(doc)) {
+    for (const [status, response] of Object.entries<Json>(op.responses)) addXmlTwin(doc, response, Number(status) < 300);
+    addSampleRequests(op);
+  }
   delete doc['x-acs-gateway-responses'];
   doc['x-acs-gateway-errors'] = gatewayErrors;
   return doc;

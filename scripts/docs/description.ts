@@ -20,6 +20,9 @@ function aboutSection(contract: Document, tr: Translator): string {
       'The request samples are really signed, with the example credentials of Alibaba Cloud’s signature documents (AccessKey ID {id}, AccessKey secret {secret}) and the contract’s example time and nonce, so every signature can be checked. Use your own credentials, a current time and a fresh nonce for real calls.',
       { id: code(exampleAccessKeyId(contract)), secret: code(EXAMPLE_ACCESS_KEY_SECRET) },
     ),
+    tr.t(
+      'Each error code, parameter, sample and response field says where it comes from (its Source): one of Alibaba Cloud’s source documents (seed 000 to 004), a research note of this project, an official SDK’s models, or an inference of the contract with its reason.',
+    ),
   );
 }
 
