@@ -32,6 +32,9 @@ export function parseSource(label) {
 /** The key of `info.x-acs-sources` a label belongs to. */
 export const sourceKey = (label) => parseSource(label)?.key;
 
+/** A key of `info.x-acs-sources`: a kind of source (`seed:000`, `research:wire-protocol`, `sdk:<package>`, `inference`). */
+const isKind = (key) => key === 'inference' || SEED.test(key) || SDK.test(key) || RESEARCH_NOTES.some((note) => key === `research:${note}`);
+
 /** Keywords that constrain a value (what `redocly score` counts, plus `required` and `default`). */
 export const CONSTRAINT_KEYWORDS = [
   'enum', 'const', 'format', 'pattern', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf',
@@ -40,8 +43,6 @@ export const CONSTRAINT_KEYWORDS = [
 const SUBSCHEMA_MAPS = ['properties', 'patternProperties', '$defs'];
 const SUBSCHEMAS = ['items', 'not', 'if', 'then', 'else', 'additionalProperties', 'contains', 'propertyNames'];
 const SUBSCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf', 'prefixItems'];
-
-const esc = (key) => String(key);
 
 /**
  * Every item of a published description that must say where it comes from, with its path (keys from the root):
@@ -64,7 +65,7 @@ export function provenanceItems(doc) {
     const constrained = CONSTRAINT_KEYWORDS.some((k) => node[k] !== undefined) || node.example !== undefined || node.examples !== undefined;
     if (constrained && !covered) push('schema', path, node);
     // What covers a schema covers its subschemas (a parameter's inline schema); a component's properties are items.
-    for (const key of SUBSCHEMA_MAPS) for (const [name, sub] of Object.entries(node[key] ?? {})) schema(sub, [...path, key, esc(name)], covered);
+    for (const key of SUBSCHEMA_MAPS) for (const [name, sub] of Object.entries(node[key] ?? {})) schema(sub, [...path, key, name], covered);
     for (const key of SUBSCHEMAS) if (node[key] && typeof node[key] === 'object') schema(node[key], [...path, key], covered);
     for (const key of SUBSCHEMA_LISTS) (node[key] ?? []).forEach((sub, i) => schema(sub, [...path, key, i], covered));
   };
@@ -115,8 +116,7 @@ export function provenanceItems(doc) {
   }
   for (const [name, r] of Object.entries(components.responses ?? {})) {
     push('response', ['components', 'responses', name], r);
-    const status = undefined;
-    content(r.content, ['components', 'responses', name, 'content'], status);
+    content(r.content, ['components', 'responses', name, 'content'], undefined); // a shared response's status is the operation's
   }
   for (const [name, e] of Object.entries(components.examples ?? {})) push('example', ['components', 'examples', name], e, { name: name.replace(/\.xml$/, ''), mediaType: name.endsWith('.xml') ? 'text/xml' : 'application/json', shared: true });
   for (const [name, h] of Object.entries(components.headers ?? {})) {
@@ -177,7 +177,7 @@ export function sourceProblems(doc) {
     }
   }
   for (const key of Object.keys(kinds ?? {})) {
-    if (!parseSource(key === 'inference' ? 'inference: x.' : key.startsWith('research:') ? `${key}#x` : key)) report(['info', 'x-acs-sources', key], `"${key}" is not a kind of source.`);
+    if (!isKind(key)) report(['info', 'x-acs-sources', key], `"${key}" is not a kind of source.`);
     else if (!used.has(key)) report(['info', 'x-acs-sources', key], `info.x-acs-sources lists ${key}, which no item uses.`);
   }
   for (const item of provenanceItems(doc)) {
