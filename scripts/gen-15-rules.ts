@@ -19,11 +19,16 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 const JSON_MEDIA = 'application/json';
 const XML_MEDIA = 'text/xml';
 
-/** A schema as code checks it: references inlined, prose and examples left out. */
+/** A schema without its extensions (`x-acs-sources`: where a constraint comes from is for readers, not for code). */
+const withoutExtensions = (v: Json): Json => Array.isArray(v) ? v.map(withoutExtensions)
+  : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([k]) => !k.startsWith('x-')).map(([k, x]) => [k, withoutExtensions(x)]))
+    : v;
+
+/** A schema as code checks it: references inlined, prose, examples and extensions left out. */
 function ruleSchema(node: Json, lookup: Lookup): Json {
   const n = derefDeep(node, lookup);
   const strip = (v: Json): Json => Array.isArray(v) ? v.map(strip)
-    : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([k]) => !['example', 'examples', 'description'].includes(k)).map(([k, x]) => [k, strip(x)]))
+    : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([k]) => !['example', 'examples', 'description'].includes(k) && !k.startsWith('x-')).map(([k, x]) => [k, strip(x)]))
       : v;
   return strip(n);
 }
@@ -104,25 +109,28 @@ function responsesOf(op: Json, lookup: Lookup): Record<string, ResponseModel> {
 
 export function buildModel(doc: Json): ContractRules {
   const lookup = localLookup(doc);
+  // The common parameters: the operations' (Action, Version) and the request's (Format) are routing; each security
+  // scheme's `x-acs-parameters` are its signing style's, required when they name a code for a missing one.
   const common = doc['x-acs-common-parameters'] ?? {};
-  const commonNames = new Set<string>([...(common.before ?? []), ...(common.after ?? [])]);
   const commonParameters = {
-    routing: [] as string[],
+    routing: [...(common.operations ?? []), ...(common.request ?? []).map((p: Json) => p.name)] as string[],
     signing: { 'HMAC-SHA1': [] as string[], 'ACS3-HMAC-SHA256': [] as string[] },
     signingRequired: { 'HMAC-SHA1': [] as string[], 'ACS3-HMAC-SHA256': [] as string[] },
   };
+  for (const [style, scheme] of Object.entries<Json>(doc.components?.securitySchemes ?? {})) {
+    if (!(style in commonParameters.signing)) throw new Error(`security scheme ${style} is not a signing style the model knows`);
+    for (const p of scheme['x-acs-parameters'] ?? []) {
+      if (p['x-acs-signing'] !== style) throw new Error(`${style}: signing parameter ${p.name} says x-acs-signing ${p['x-acs-signing']}`);
+      commonParameters.signing[style as keyof typeof commonParameters.signing].push(p.name);
+      if (p['x-acs-errors']?.missing) commonParameters.signingRequired[style as keyof typeof commonParameters.signing].push(p.name);
+    }
+  }
+  const commonNames = new Set<string>([...commonParameters.routing, ...Object.values(commonParameters.signing).flat()]);
   const actions: Record<string, ActionRules> = {};
   for (const [pathKey, item] of Object.entries<Json>(doc.paths)) {
     for (const [method, op] of Object.entries<Json>(item)) {
       const action = op.operationId as string;
       const params = (op.parameters as Json[]).map((p) => deref(p, lookup));
-      for (const p of params.filter((x) => commonNames.has(x.name))) {
-        const style = p['x-acs-signing'] as keyof typeof commonParameters.signing | undefined;
-        const list: string[] = style ? commonParameters.signing[style] : commonParameters.routing;
-        if (list.includes(p.name)) continue;
-        list.push(p.name);
-        if (style && p['x-acs-errors']?.missing) commonParameters.signingRequired[style].push(p.name);
-      }
       const errors: Record<string, Json> = {};
       for (const [status, resp] of Object.entries<Json>(op.responses)) {
         if (Number(status) < 400) continue;
@@ -161,7 +169,7 @@ export function buildModel(doc: Json): ContractRules {
     commonParameters,
     gatewayErrors: doc['x-acs-gateway-errors'] ?? {},
     errorPrecedence: (doc['x-acs-error-precedence']?.order ?? []).map((s: Json) => ({ step: s.step, errors: s.errors ?? [] })),
-    schemas: doc.components?.schemas ?? {},
+    schemas: withoutExtensions(doc.components?.schemas ?? {}),
     actions,
   };
 }

@@ -168,6 +168,8 @@ export const model = {
     },
     "RequestId": {
       "type": "string",
+      "format": "uuid",
+      "pattern": "^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$",
       "description": "The ID of the request.",
       "example": "EC2FE94D-A4A2-51A1-A493-5C273A36C46A"
     },
@@ -184,11 +186,13 @@ export const model = {
       "properties": {
         "ResourceDirectoryId": {
           "type": "string",
+          "pattern": "^rd-[0-9A-Za-z*]+$",
           "description": "The ID of the resource directory.",
           "example": "rd-54****"
         },
         "MasterAccountId": {
           "type": "string",
+          "pattern": "^[0-9]{12}(?:[0-9]{4}|\\*{4})$",
           "description": "The ID of the management account.",
           "example": "507408460615****"
         },
@@ -199,12 +203,14 @@ export const model = {
         },
         "RootFolderId": {
           "type": "string",
+          "pattern": "^r-[0-9A-Za-z*]+$",
           "description": "The ID of the Root folder.",
           "example": "r-G9****"
         },
         "CreateTime": {
           "type": "string",
           "format": "date-time",
+          "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z$",
           "description": "The time when the resource directory was enabled.",
           "example": "2021-12-08T02:15:31.744Z"
         }
@@ -239,27 +245,29 @@ export const model = {
       ],
       "properties": {
         "RequestId": {
-          "type": "string",
-          "description": "The ID of the request.",
-          "example": "724E69B8-9285-54E9-A4A4-159108C46B03"
+          "$ref": "#/components/schemas/RequestId"
         },
         "HostId": {
           "type": "string",
+          "format": "hostname",
           "description": "The endpoint that answered.",
           "example": "resourcemanager.aliyuncs.com"
         },
         "Code": {
           "type": "string",
+          "pattern": "^[A-Za-z0-9]+(?:\\.[A-Za-z0-9]+)*$",
           "description": "The error code.",
           "example": "SignatureDoesNotMatch"
         },
         "Message": {
           "type": "string",
+          "minLength": 1,
           "description": "The error message.",
           "example": "Specified signature is not matched with our calculation."
         },
         "Recommend": {
           "type": "string",
+          "format": "uri",
           "description": "A troubleshooting link, `https://api.aliyun.com/troubleshoot?q=<Code>&product=ResourceManager&requestId=<RequestId>`.",
           "example": "https://api.aliyun.com/troubleshoot?q=SignatureDoesNotMatch&product=ResourceManager&requestId=724E69B8-9285-54E9-A4A4-159108C46B03"
         },
@@ -286,16 +294,19 @@ export const model = {
       "properties": {
         "RootFolderId": {
           "type": "string",
+          "pattern": "^r-[0-9A-Za-z*]+$",
           "description": "The ID of the root folder.",
           "example": "r-Zo****"
         },
         "ResourceDirectoryId": {
           "type": "string",
+          "pattern": "^rd-[0-9A-Za-z*]+$",
           "description": "The ID of the resource directory.",
           "example": "rd-Ss****"
         },
         "MasterAccountId": {
           "type": "string",
+          "pattern": "^[0-9]{12}(?:[0-9]{4}|\\*{4})$",
           "description": "The ID of the master account.",
           "example": "172841235500****"
         },
@@ -307,6 +318,7 @@ export const model = {
         "CreateTime": {
           "type": "string",
           "format": "date-time",
+          "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z$",
           "description": "The time when the resource directory was enabled.",
           "example": "2019-02-18T15:32:10.473Z"
         }
@@ -381,22 +393,26 @@ export const model = {
       "properties": {
         "RootFolderId": {
           "type": "string",
+          "pattern": "^r-[0-9A-Za-z*]+$",
           "description": "The ID of the Root folder.",
           "example": "r-Zo****"
         },
         "ResourceDirectoryId": {
           "type": "string",
+          "pattern": "^rd-[0-9A-Za-z*]+$",
           "description": "The ID of the resource directory.",
           "example": "rd-St****"
         },
         "CreateTime": {
           "type": "string",
           "format": "date-time",
+          "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z$",
           "description": "The time when the resource directory was enabled.",
           "example": "2019-02-18T15:32:10.473Z"
         },
         "MasterAccountId": {
           "type": "string",
+          "pattern": "^[0-9]{12}(?:[0-9]{4}|\\*{4})$",
           "description": "The ID of the management account.",
           "example": "172845045600****"
         },

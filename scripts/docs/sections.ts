@@ -16,6 +16,7 @@ import {
 } from './contract.js';
 import { formatList, type Translator } from './i18n.js';
 import { blocks, bullets, code, escapeText, heading, table } from './markdown.js';
+import { parameterSources, responseFieldsSection, samplesSection, sourceLabel, sourcesCell } from './provenance.js';
 
 export interface SectionContext {
   doc: Document;
@@ -79,7 +80,8 @@ function ruleInWords(tr: Translator, rule: RequestRule): string {
   const required = rule.then.required ?? [];
   if (required.length === 0) throw new Error(`docs: request rule ${rule.id} requires nothing`);
   const sentence = tr.t('When {condition}, {parameters} must be given.', { condition: ruleCondition(tr, rule), parameters: list(tr, required.map(code)) });
-  return rule.description ? `${sentence} ${text(tr, rule.description)}` : sentence;
+  const source = tr.t('Source: {source}.', { source: sourcesCell(tr, rule['x-acs-sources']) });
+  return [sentence, rule.description && text(tr, rule.description), source].filter(Boolean).join(' ');
 }
 
 function requestRulesSection({ operation, tr }: SectionContext): string {
@@ -140,6 +142,7 @@ function constraintRow(ctx: SectionContext, parameter: Parameter): string[] {
     [...constraints, ...siteRules].join('; ') || '-',
     errorCell(tr, errors.missing),
     errorCell(tr, errors.invalid),
+    sourcesCell(tr, parameterSources(ctx.doc, parameter)),
   ];
 }
 
@@ -151,6 +154,7 @@ function siteRuleRows(ctx: SectionContext, parameter: Parameter): string[][] {
     `${text(tr, rule.text)} (${seed(tr, rule.source)})`,
     schemaConstraints(tr, rule.schema ?? {}).join('; ') || '-',
     errorCell(tr, rule.error),
+    sourcesCell(tr, rule['x-acs-sources']),
   ]);
 }
 
@@ -158,17 +162,40 @@ function parameterSection(ctx: SectionContext): string {
   const { tr } = ctx;
   const parameters = operationParameters(ctx.doc, ctx.operation);
   const constraints = table(
-    [tr.t('Parameter'), tr.t('In'), tr.t('Required'), tr.t('Constraints'), tr.t('Error when missing'), tr.t('Error when invalid')],
+    [tr.t('Parameter'), tr.t('In'), tr.t('Required'), tr.t('Constraints'), tr.t('Error when missing'), tr.t('Error when invalid'), tr.t('Source')],
     parameters.map((p) => constraintRow(ctx, p)),
   );
   const siteRows = parameters.flatMap((p) => siteRuleRows(ctx, p));
   const siteRules = siteRows.length
     ? blocks(
         heading(3, tr.t('Site rules')),
-        table([tr.t('Parameter'), tr.t('Site'), tr.t('Rule'), tr.t('Constraints'), tr.t('Error')], siteRows),
+        table([tr.t('Parameter'), tr.t('Site'), tr.t('Rule'), tr.t('Constraints'), tr.t('Error'), tr.t('Source')], siteRows),
       )
     : undefined;
   return blocks(heading(2, tr.t('Parameter constraints')), constraints, siteRules);
+}
+
+/**
+ * The parameters every request may carry that no operation declares (Format; a security scheme's signing parameters):
+ * a signing style's parameter is required in that style when it names a code for a missing one.
+ */
+export function commonParameterTable(doc: Document, parameters: Parameter[], tr: Translator): string {
+  const rows = parameters.map((p) => {
+    const errors = p['x-acs-errors'] ?? {};
+    const required = p.required ? tr.t('Yes') : p['x-acs-signing'] && errors.missing ? tr.t('Yes, in this signing form') : tr.t('No');
+    return [
+      code(p.name),
+      locationCell(tr, p),
+      required,
+      schemaConstraints(tr, parameterSchema(doc, p)).join('; ') || '-',
+      errorCell(tr, errors.missing),
+      errorCell(tr, errors.invalid),
+      p.description ? text(tr, p.description) : '-',
+      sourcesCell(tr, parameterSources(doc, p)),
+    ];
+  });
+  const header = [tr.t('Parameter'), tr.t('In'), tr.t('Required'), tr.t('Constraints'), tr.t('Error when missing'), tr.t('Error when invalid'), tr.t('Description'), tr.t('Source')];
+  return table(header, rows);
 }
 
 // --- Quota ---------------------------------------------------------------------------------------------------
@@ -183,7 +210,8 @@ function quotaSection({ operation, tr }: SectionContext): string | undefined {
     error: code(quota.error),
     source: seed(tr, quota.source),
   });
-  return blocks(heading(2, tr.t('Quota')), `${text(tr, quota.text)} ${limit}`);
+  const source = tr.t('Source: {source}.', { source: sourcesCell(tr, quota['x-acs-sources']) });
+  return blocks(heading(2, tr.t('Quota')), `${text(tr, quota.text)} ${limit} ${source}`);
 }
 
 // --- Error codes ---------------------------------------------------------------------------------------------
@@ -201,10 +229,11 @@ function errorSection({ doc, operation, tr }: SectionContext): string {
     code(row.code),
     messageCell(tr, row.message, row.siteMessages),
     row.description ? text(tr, row.description) : '-',
+    sourcesCell(tr, row.sources),
   ]);
   return blocks(
     heading(2, tr.t('Error codes')),
-    table([tr.t('HTTP status'), tr.t('Error code'), tr.t('Error message'), tr.t('Description')], rows),
+    table([tr.t('HTTP status'), tr.t('Error code'), tr.t('Error message'), tr.t('Description'), tr.t('Source')], rows),
   );
 }
 
@@ -262,7 +291,7 @@ function sourcesSection({ doc, operation, tr }: SectionContext): string | undefi
   const ids = operation['x-acs-sources'] ?? [];
   if (ids.length === 0) return undefined;
   const names = doc.info['x-acs-sources'] ?? {};
-  const items = ids.map((id) => (names[id] ? `${seed(tr, id)}: ${text(tr, names[id])}` : seed(tr, id)));
+  const items = ids.map((id) => (id in names ? `${sourceLabel(tr, id)}: ${text(tr, names[id]!)}` : sourceLabel(tr, id)));
   return blocks(heading(2, tr.t('Sources')), bullets(items));
 }
 
@@ -287,6 +316,8 @@ export function referenceSections(ctx: SectionContext): string {
     parameterSection(ctx),
     quotaSection(ctx),
     errorSection(ctx),
+    samplesSection(ctx.doc, ctx.operation, ctx.tr),
+    responseFieldsSection(ctx.doc, ctx.operation, ctx.tr, (schema) => schemaConstraints(ctx.tr, schema)),
     ramSection(ctx),
     siteDifferencesSection(ctx),
     changeHistorySection(ctx),

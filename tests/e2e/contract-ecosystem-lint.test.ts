@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { validate as readmeValidate } from '@readme/openapi-parser';
 import { afterAll, describe, expect, it } from 'vitest';
+import { derefDeep, localLookup } from '../../scripts/contract/deref.js';
 import { apiEntries, repoRoot, type Json } from '../helpers/contract.js';
 
 const run = promisify(execFile);
@@ -79,7 +80,7 @@ describe('the published descriptions in the ecosystem\'s validators', () => {
 });
 
 describe('per-action descriptions', () => {
-  it.each(perAction.map(rel))('%s: one path /, the action as POST and GET, the full description\'s components for what it uses', (file) => {
+  it.each(perAction.map(rel))('%s: one path /, the action as POST and GET, the full description\'s responses with their schemas inline, its components for what it uses', (file) => {
     const doc: Json = JSON.parse(readFileSync(jsonTwin(join(repoRoot, file)), 'utf8'));
     const folder = file.split('/')[1]!;
     const fullDoc: Json = JSON.parse(readFileSync(join(repoRoot, 'generated', folder, 'openapi.json'), 'utf8'));
@@ -89,7 +90,13 @@ describe('per-action descriptions', () => {
     expect(doc.paths['/'].post.operationId).toBe(action);
     expect(doc.paths['/'].get.operationId).toBe(`${action}Get`);
     const fullOp = fullDoc.paths[`/#Action=${action}`].post;
-    expect(doc.paths['/'].post.responses).toEqual(fullOp.responses);
+    // The same responses, each operation with its own copy of every schema (no schema reference between them).
+    expect(derefDeep(doc.paths['/'].post.responses, localLookup(doc))).toEqual(derefDeep(fullOp.responses, localLookup(fullDoc)));
+    for (const method of ['post', 'get']) {
+      for (const response of Object.values<Json>(doc.paths['/'][method].responses)) {
+        for (const media of Object.values<Json>(response.content ?? {})) expect(JSON.stringify(media.schema), `${method} schema`).not.toContain('"$ref"');
+      }
+    }
     const names = (d: Json) => d.parameters.map((p: Json) => (p.$ref ? fullDoc.components.parameters[p.$ref.split('/').pop()].name : p.name));
     expect(names(doc.paths['/'].post)).toEqual(names(fullOp));
     for (const [kind, entries] of Object.entries<Json>(doc.components)) {

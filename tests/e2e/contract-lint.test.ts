@@ -50,6 +50,10 @@ describe('redocly lint', () => {
     edit('components/schemas/GetResourceDirectoryResult.yaml', '    description: The ID of the resource directory.\n', '');
     edit('components/parameters/DryRun.yaml', /^example: false\n/m, '');
     edit('paths/SendVerificationCodeForEnableRD.yaml', 'operationId: SendVerificationCodeForEnableRD', 'operationId: sendVerificationCode');
+    // Provenance: an error code without sources, a label outside the vocabulary, a built sample labelled as a seed's.
+    edit('paths/GetResourceDirectory.yaml', "              x-acs-sources:\n                - 'seed:004'\n                - 'research:wire-protocol#responses'\n", '');
+    edit('components/parameters/Format.yaml', '"research:wire-protocol#responses"', '"research:notes#responses"');
+    edit('components/parameters/MAName.yaml', 'summary: International site form (`<Prefix>`; built by the contract)', 'summary: International site form (seed 000)');
     // What the build adds (XML twins, the gateway's errors) is broken in the assembled document itself.
     // The first API's document gets the edits to what the build adds; DryRun is only in the second API's.
     const [first, ...others] = bundleContract(join(copy, 'openapi.yaml')).map((d) => d.doc as Json);
@@ -75,5 +79,8 @@ describe('redocly lint', () => {
     expect(out).toContain('operationId "sendVerificationCode" must be the PascalCase action name.');
     expect(out).toContain('must carry the gateway error Throttling on 400');
     expect(out).toContain('must exist in every media type (JSON and XML twins)');
+    expect(out).toContain('example ResourceDirectoryNotInUse says nowhere where it comes from (x-acs-sources).');
+    expect(out).toContain('"research:notes#responses" is not a source');
+    expect(out).toContain('"International site form (seed 000)" has an inference among its sources: its summary must say it is built by the contract.');
   });
 });

@@ -45,6 +45,8 @@ interface Target {
   readonly values: Record<string, string>;
   /** The names of the action's required parameters other than Action and Version, in the description's order. */
   readonly required: string[];
+  /** Every parameter the description declares (Action, Version and the action's own). */
+  readonly declared: string[];
   /** Scratch folder name. */
   readonly key: string;
 }
@@ -60,6 +62,7 @@ const targets: Target[] = apiEntries.flatMap(({ id, folder }) =>
     return {
       api: id as ApiName, folder, version: doc['x-acs-rpc'].version, action, description, values,
       required: params.filter((p) => p.in === 'query' && p.required && p.name !== 'Action' && p.name !== 'Version').map((p) => p.name),
+      declared: params.map((p) => p.name),
       key: `${folder}_${action}`,
     };
   }));
@@ -95,7 +98,9 @@ export async function call(baseUrl: string, fetch: typeof globalThis.fetch): Pro
     generate: (t, dir) => run(bin('oazapfts'), [t.description, join(dir, 'out.ts')], { cwd: dir }),
     consumer: (t) => {
       const optional = Object.fromEntries(Object.entries(t.values).filter(([k]) => !t.required.includes(k)).map(([k, v]) => [k[0]!.toLowerCase() + k.slice(1), v]));
-      const args = [lit(t.action), lit(t.version), ...t.required.map((k) => lit(t.values[k])), lit(optional)].join(', ');
+      // Its functions take an object of the optional parameters only when the action has some.
+      const hasOptional = t.declared.length > 2 + t.required.length;
+      const args = [lit(t.action), lit(t.version), ...t.required.map((k) => lit(t.values[k])), ...(hasOptional ? [lit(optional)] : [])].join(', ');
       return `import { ${camel(t.action)} } from './out';
 export async function call(baseUrl: string, fetch: typeof globalThis.fetch): Promise<unknown> {
   const r = await ${camel(t.action)}(${args}, { baseUrl, fetch });
@@ -244,6 +249,10 @@ describe.each(generators)('$name', (g) => {
       const asBuilt = new URL(built[0]!.url);
       expect([built[0]!.method, asBuilt.pathname, asBuilt.hash]).toEqual(['POST', '/', '']);
       for (const [k, v] of Object.entries(queryOf(t))) expect(asBuilt.searchParams.get(k), `${signatureAlgorithm}: ${k} as built`).toBe(v);
+      // The method sent only what the description declares, Action, Version and the action's own parameters (a
+      // generator may fill in a default, as openapi-typescript-codegen does DryRun=false): no signing parameter, no Format.
+      expect(t.declared.slice(0, 2)).toEqual(['Action', 'Version']);
+      expect([...asBuilt.searchParams.keys()].filter((k) => !t.declared.includes(k)), `${signatureAlgorithm}: as built`).toEqual([]);
       // The wire request, signed.
       expect(sent).toHaveLength(1);
       const wire = new URL(sent[0]!.url);

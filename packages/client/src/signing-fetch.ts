@@ -7,8 +7,9 @@
  * - drops a `#...` fragment a tool may leave (from the full description's `/#Action=<Action>` path keys, a query put
  *   after it, `/#Action=X?Action=X&...`, is taken as the query);
  * - reads the action from the `Action` query parameter, else the `x-acs-action` header;
- * - drops a `Format=JSON` (any case) some generators fill in from the description's default: the signed request asks
- *   for JSON anyway; another Format is refused (the client's answers are JSON);
+ * - drops a `Format=JSON` (any case) a caller passes (descriptions published before Format left the operations
+ *   declared it with a default that openapi-typescript-codegen fills in): the signed request asks for JSON anyway;
+ *   another Format is refused (the client's answers are JSON);
  * - takes the query (and an `application/x-www-form-urlencoded` body's fields) as the action's parameters and builds
  *   the wire request with the client's own wire builder (packages/client/src/wire.ts): parameters checked with
  *   `checkAllParameters` (a broken one throws ResourceDirectoryValidationError, nothing is sent), the request rebuilt
@@ -79,8 +80,9 @@ export function createSigningFetch(options: SigningFetchOptions = {}): SigningFe
     if (/^application\/x-www-form-urlencoded\b/i.test(request.headers.get('content-type') ?? '')) {
       for (const [k, v] of new URLSearchParams(await request.text())) values[k] ??= v;
     }
-    // The signed request asks for JSON, as the client's: a Format=JSON a generator fills in from the description's
-    // default (openapi-typescript-codegen does) is that same choice; any other Format is refused by the wire builder.
+    // The signed request asks for JSON, as the client's: a Format=JSON a caller passes (or a client generated from a
+    // description that declared Format with its default) is that same choice; any other Format is refused by the wire
+    // builder.
     if (values.Format?.toLowerCase() === 'json') delete values.Format;
     const action = values.Action ?? request.headers.get('x-acs-action') ?? '';
     if (!action) {

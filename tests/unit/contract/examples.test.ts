@@ -76,7 +76,7 @@ describe.each(Object.keys(contracts))('%s', (api) => {
         if (propSchema.example !== undefined) cases.push([`${name}.${prop} example`, propSchema, propSchema.example]);
       }
     }
-    it('there are schema examples to check', () => expect(cases.length).toBeGreaterThan(25));
+    it('there are schema examples to check', () => expect(cases.length).toBeGreaterThan(20));
     it.each(cases)('%s validates', (_, schema, value) => {
       const validate = compileSchema(schema);
       expect(validate(value), JSON.stringify(validate.errors)).toBe(true);

@@ -8,12 +8,14 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../helpers/contract.js';
 import {
   chinaSiteEnable, errorDescriptions, gatewayErrors, getResourceDirectorySample, missingParameter, missingParameterForm,
-  parameterFirstLines, seedTables, type SeedId,
+  parameterExamples, parameterFirstLines, quotaTexts, requestRuleTexts, researchSections, sampleRequests, seedActions, seedParameters,
+  seedTables, siteRuleTexts, successSamples, xmlSamples, type SeedId,
 } from '../../fixtures/seed-facts.js';
 
 const sharedDir = join(repoRoot, '..', 'shared');
 const seedsDir = join(sharedDir, 'seeds');
-const wireProtocol = join(sharedDir, 'research', 'wire-protocol.md');
+const researchDir = join(sharedDir, 'research');
+const wireProtocol = join(researchDir, 'wire-protocol.md');
 const missing = [seedsDir, wireProtocol].find((p) => !existsSync(p));
 const reason = missing && `the source documents are not beside this checkout (${missing} does not exist)`;
 const inCi = process.env.CI === 'true';
@@ -64,6 +66,60 @@ describe.skipIf(reason !== undefined)('tests/fixtures/seed-facts.ts is faithful 
     const text = seed(id);
     expect(text).toContain(`"RequestId" : "${RequestId}"`);
     for (const [k, v] of Object.entries(ResourceDirectory)) expect(text, k).toContain(`"${k}" : "${v}"`);
+  });
+
+  it('each seed documents its action, parameters and their example values', () => {
+    for (const [id, action] of Object.entries(seedActions) as [SeedId, string][]) expect(seed(id), id).toContain(action);
+    for (const [id, names] of Object.entries(seedParameters) as [SeedId, readonly string[]][]) {
+      // Seed 000's page lost its name column: a parameter it documents is named in it, or has its first line there.
+      for (const name of names) expect(seed(id).includes(name) || parameterFirstLines[name]?.seed === id, `${id} ${name}`).toBe(true);
+    }
+    for (const [id, values] of Object.entries(parameterExamples) as [SeedId, Record<string, string>][]) {
+      const text = seed(id);
+      // The example column comes after the parameter's name.
+      for (const [name, value] of Object.entries(values)) {
+        expect(text, `${id} ${name}`).toContain(name);
+        expect(text.indexOf(value, text.indexOf(name)), `${id} ${name}`).toBeGreaterThan(text.indexOf(name));
+      }
+    }
+  });
+
+  it('the success samples stand in their seeds, field by field', () => {
+    const leaves = (v: unknown, out: [string, string][] = [], key = ''): [string, string][] => {
+      if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) leaves(x, out, k);
+      else out.push([key, String(v)]);
+      return out;
+    };
+    for (const [id, sample] of Object.entries(successSamples) as [SeedId, Record<string, unknown>][]) {
+      const text = seed(id);
+      for (const [k, v] of leaves(sample)) expect(text.includes(`"${k}": "${v}"`) || text.includes(`"${k}" : "${v}"`), `${id} ${k}: ${v}`).toBe(true);
+    }
+  });
+
+  it('the XML samples stand in their seeds, line by line', () => {
+    for (const [id, lines] of Object.entries(xmlSamples) as [SeedId, readonly string[]][]) {
+      const seedLines = seed(id).split('\n').map((l) => l.trim()).filter(Boolean);
+      const start = seedLines.indexOf(lines[0]!);
+      expect(start, id).toBeGreaterThanOrEqual(0);
+      expect(seedLines.slice(start, start + lines.length), id).toEqual(lines);
+    }
+  });
+
+  it('the sample requests, site rules, request rule and quota stand in their seeds', () => {
+    for (const [id, { lines, commonParameters }] of Object.entries(sampleRequests) as [SeedId, { lines: readonly string[]; commonParameters: string }][]) {
+      expect(seed(id), id).toContain([...lines, commonParameters].join('\n'));
+    }
+    for (const [id, texts] of Object.entries(siteRuleTexts) as [SeedId, readonly string[]][]) for (const t of texts) expect(seed(id), id).toContain(t);
+    for (const [id, t] of Object.entries(requestRuleTexts) as [SeedId, string][]) expect(seed(id), id).toContain(t);
+    for (const [id, t] of Object.entries(quotaTexts) as [SeedId, string][]) expect(seed(id), id).toContain(t);
+  });
+
+  it('the research sections the contract cites are headings of their notes', () => {
+    const anchor = (heading: string) => heading.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-');
+    for (const [note, sections] of Object.entries(researchSections)) {
+      const headings = readFileSync(join(researchDir, `${note}.md`), 'utf8').split('\n').filter((l) => /^#+ /.test(l)).map((l) => anchor(l.replace(/^#+ /, '')));
+      for (const section of sections) expect(headings, `${note}#${section}`).toContain(section);
+    }
   });
 
   it('the gateway rows and the Missing{Parameter} form stand in wire-protocol.md', () => {

@@ -1,13 +1,14 @@
 // The Traditional Chinese pages are complete: every English text of the docs of every API has an entry in
-// docs/i18n/zh-Hant.yaml, no entry is left over (across all APIs), and the build fails when one is missing.
+// docs/i18n/zh-Hant.yaml or a further zh-Hant.<part>.yaml, no entry is left over (across all APIs and files), and the
+// build fails when one is missing.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { listOperations } from '../../../scripts/docs/contract.js';
-import { catalogFile } from '../../../scripts/docs/editions.js';
-import { CatalogTranslator, EnglishTranslator, loadCatalog, parseCatalog, type Translator } from '../../../scripts/docs/i18n.js';
+import { catalogFile, extraCatalogFiles } from '../../../scripts/docs/editions.js';
+import { CatalogTranslator, EnglishTranslator, loadCatalogs, parseCatalog, type Translator } from '../../../scripts/docs/i18n.js';
 import { describePage, describeWith, loadDocsSite } from '../../../scripts/gen-30-docs.js';
 
 const site = loadDocsSite();
@@ -15,7 +16,7 @@ const site = loadDocsSite();
 const zhPages = site.pages.filter((page) => page.edition.lang === 'zh-Hant');
 const zh = zhPages[0];
 const file = catalogFile('zh-Hant');
-const catalog = loadCatalog(file, 'zh-Hant');
+const catalog = loadCatalogs([file, ...extraCatalogFiles('zh-Hant')], 'zh-Hant');
 const scratch = mkdtempSync(join(tmpdir(), 'rd-docs-i18n-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -71,6 +72,13 @@ describe('docs/i18n/zh-Hant.yaml', () => {
       expect(() => describePage(site, page, partial)).toThrow(/1 English text\(s\) have no zh-Hant translation[\s\S]*"Error codes"/);
       expect(() => describePage(site, page)).not.toThrow();
     }
+  });
+
+  it('reads its further files with it, and refuses a text with an entry in two files', () => {
+    expect(extraCatalogFiles('zh-Hant').length).toBeGreaterThan(0);
+    const twice = join(scratch, 'zh-Hant.twice.yaml');
+    writeFileSync(twice, stringify([{ en: 'Error codes', 'zh-Hant': '錯誤碼' }]));
+    expect(() => loadCatalogs([file, twice], 'zh-Hant')).toThrow(/"Error codes" has an entry in another catalogue file/);
   });
 
   it('rejects duplicate entries and placeholders that differ between the languages', () => {

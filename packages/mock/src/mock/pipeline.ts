@@ -108,13 +108,18 @@ export function handleRequest(ctx: PipelineContext, req: IncomingMessage, res: S
 
 /**
  * The action step: `x-acs-action` or `Action` (both given, they must agree), an action of one of the APIs served.
- * Returns its name (the API, and so the action's contract, is known after the version step).
+ * Returns its name (the API, and so the action's contract, is known after the version step). An unknown action is
+ * answered by the API the version names, when the mock serves it.
  */
 function actionStep(ctx: PipelineContext, x: Exchange, params: Record<string, string>): string | undefined {
   const headerAction = header(x.req.headers, 'x-acs-action');
   const paramAction = params.Action;
   const actionName = present(headerAction) ? (present(paramAction) && paramAction !== headerAction ? undefined : headerAction) : paramAction;
   if (present(actionName) && ctx.actionNames.has(actionName)) return actionName;
+  // The gateway of the API the request names answers (its HostId, its product in Recommend), as for an action that
+  // API lacks; without a version the request names (or with one the mock does not serve), the default API's.
+  const version = header(x.req.headers, 'x-acs-version');
+  x.catalogue = ctx.apisByVersion.get((present(version) ? version : params.Version) ?? '')?.catalogue;
   sendError(ctx, x, 'InvalidAction.NotFound');
   return undefined;
 }

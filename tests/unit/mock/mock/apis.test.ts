@@ -49,6 +49,19 @@ describe('routing by version', () => {
     expect(r.body.Recommend).toContain(`product=${RDM.product}`);
   });
 
+  it('an unknown action is answered from the host of the version asked for (Version or x-acs-version), the default API\'s without one', async () => {
+    for (const api of [RM, RDM]) {
+      const r = await post({ Action: 'DescribeNothing', Version: api.version }, 'LTAI5tTerraform');
+      expect([r.status, r.body.Code, r.body.HostId]).toEqual([404, 'InvalidAction.NotFound', api.host]);
+      expect(r.body.Recommend).toContain(`product=${api.product}&`);
+      const acs3 = await fetch(`${emu.url}/`, { method: 'POST', headers: { 'x-acs-action': 'DescribeNothing', 'x-acs-version': api.version } });
+      expect(acs3.status).toBe(404);
+      expect(await acs3.json()).toMatchObject({ Code: 'InvalidAction.NotFound', HostId: api.host });
+    }
+    const unversioned = await post({ Action: 'DescribeNothing' }, 'LTAI5tTerraform');
+    expect([unversioned.body.Code, unversioned.body.HostId]).toEqual(['InvalidAction.NotFound', RM.host]);
+  });
+
   it('Prefer / __example offers exactly the examples of that version\'s operation', async () => {
     const rdm = await post({ Action: 'EnableResourceDirectory', Version: RDM.version, __example: 'Invalid.AccountType' }, 'LTAI5tTerraform');
     expect([rdm.status, rdm.body.Code]).toEqual([409, 'Invalid.AccountType']);

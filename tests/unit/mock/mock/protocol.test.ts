@@ -410,7 +410,7 @@ describe('handlers: the seam for a stateful emulator', () => {
       if (req.params.Mode === 'error') return { kind: 'error', code: 'ResourceDirectoryNotInUse' };
       if (req.params.Mode === 'throw') throw new Error('handler bug');
       if (req.params.Mode === 'example') return { kind: 'example', name: 'InvalidAction.NotFound' };
-      return { kind: 'body', body: { ResourceDirectory: { RootFolderId: 'r-state', ResourceDirectoryId: 'rd-state', CreateTime: '2026-01-01T00:00:00.000Z', MasterAccountId: '1', MasterAccountName: 'a & <b>', ControlPolicyStatus: 'Disabled', MemberDeletionStatus: 'Disabled' } } };
+      return { kind: 'body', body: { ResourceDirectory: { RootFolderId: 'r-state', ResourceDirectoryId: 'rd-state', CreateTime: '2026-01-01T00:00:00.000Z', MasterAccountId: '1234567890123456', MasterAccountName: 'a & <b>', ControlPolicyStatus: 'Disabled', MemberDeletionStatus: 'Disabled' } } };
     },
     EnableResourceDirectory: async (req) => (req.params.EnableMode === 'CurrentAccount' ? { kind: 'error', code: 'EntityAlreadyExists.ResourceDirectory' } : Promise.reject(new Error('async bug'))),
   };
