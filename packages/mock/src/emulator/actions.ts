@@ -3,8 +3,7 @@
  * validation (packages/mock/src/mock/server.ts): the state checks in the order of STATE_ERROR_PRECEDENCE and the change, as one
  * transaction of the store; the answer once the change is committed (with SQLite or Redis: stored).
  */
-import { apis, rules, type ActionName } from '@rd-contract/contract';
-import type { ActionRules } from '@rd-contract/contract';
+import type { ActionName, ContractModel } from '@rd-contract/contract';
 import { isPresent } from '@rd-contract/client/protocol';
 import type { ActionHandlers, ActionRequest, ActionResult } from '../frontend/responder.js';
 import type { DirectoryRecord, EnableMode } from './model.js';
@@ -13,9 +12,9 @@ import type { Attempt, EnableOutcome, Store } from './store.js';
 /** Appended to IncompleteSignature's message when a request names no AccessKeyId (the emulator keeps state per account). */
 export const ANONYMOUS_SUFFIX = ' The stateful emulator keeps state per account and takes the account from the AccessKeyId: sign the request (or send AccessKeyId).';
 
-/** IncompleteSignature's documented message for an action. */
-export const incompleteSignatureMessage = (action: ActionName): string =>
-  (rules.actions[action].errors as Readonly<Record<string, { message: string } | undefined>>).IncompleteSignature?.message ?? 'The request signature does not conform to Aliyun standards.';
+/** IncompleteSignature's documented message for an action of an API. */
+const incompleteSignatureMessage = (contract: ContractModel, r: ActionRequest): string =>
+  contract.apis[r.api]?.actions[r.action]?.errors.IncompleteSignature?.message ?? 'The request signature does not conform to Aliyun standards.';
 
 /** A parameter's value, or undefined when it is absent (an empty value counts as absent). */
 const present = (v: string | undefined): string | undefined => (isPresent(v) ? v : undefined);
@@ -46,8 +45,8 @@ const directoryBody = (d: DirectoryRecord): Record<string, unknown> => ({
  * A dry run: DryRun=true to an API that declares DryRun (ResourceDirectoryMaster 2022-04-19). ResourceManager
  * 2020-03-31 does not, and ignores it like any undeclared parameter: the Enable is real.
  */
-function isDryRun(r: ActionRequest): boolean {
-  const action = (apis[r.api].actions as Readonly<Record<string, ActionRules | undefined>>)[r.action];
+function isDryRun(contract: ContractModel, r: ActionRequest): boolean {
+  const action = contract.apis[r.api]?.actions[r.action];
   return r.params.DryRun === 'true' && action !== undefined && action.parameters.some((p) => p.name === 'DryRun');
 }
 
@@ -55,9 +54,11 @@ function isDryRun(r: ActionRequest): boolean {
  * The stateful handlers. Each answer waits for the store's commit, so a client that got a success knows the change is
  * stored (with a state file: on disk).
  */
-export function createStatefulHandlers(store: Store): Required<ActionHandlers> {
+export function createStatefulHandlers(store: Store, contract: ContractModel): Required<ActionHandlers> {
   const anonymous = (r: ActionRequest): ActionResult | undefined =>
-    !isPresent(r.accessKeyId) ? { kind: 'error', code: 'IncompleteSignature', message: `${incompleteSignatureMessage(r.action)}${ANONYMOUS_SUFFIX}` } : undefined;
+    !isPresent(r.accessKeyId)
+      ? { kind: 'error', code: 'IncompleteSignature', message: `${incompleteSignatureMessage(contract, r)}${ANONYMOUS_SUFFIX}` }
+      : undefined;
 
   const enabledResult = (outcome: EnableOutcome, init: boolean): ActionResult =>
     'error' in outcome ? { kind: 'error', code: outcome.error } : { kind: 'body', body: enabledBody(outcome.directory, init) };
@@ -75,7 +76,7 @@ export function createStatefulHandlers(store: Store): Required<ActionHandlers> {
       site: r.site,
       enable: { mode, maName: present(r.params.MAName), phone: present(r.params.MASecureMobilePhone), code: present(r.params.VerificationCode) },
     };
-    const outcome = store.enableNow(attempt, isDryRun(r));
+    const outcome = store.enableNow(attempt, isDryRun(contract, r));
     return outcome instanceof Promise ? outcome.then((o) => enabledResult(o, init)) : enabledResult(outcome, init);
   }
 
@@ -85,14 +86,14 @@ export function createStatefulHandlers(store: Store): Required<ActionHandlers> {
     SendVerificationCodeForEnableRD: async (r) => {
       const refused = anonymous(r);
       if (refused) return refused;
-      const outcome = await store.sendCode(r.accessKeyId!, r.site, present(r.params.SecureMobilePhone));
+      const outcome = await store.sendCode(r.api, r.accessKeyId!, r.site, present(r.params.SecureMobilePhone));
       if ('error' in outcome) return { kind: 'error', code: outcome.error };
       return { kind: 'body', body: {} };
     },
     GetResourceDirectory: (r) => {
       const refused = anonymous(r);
       if (refused) return refused;
-      const outcome = store.getResourceDirectoryNow(r.accessKeyId!, r.site);
+      const outcome = store.getResourceDirectoryNow(r.api, r.accessKeyId!, r.site);
       return outcome instanceof Promise ? outcome.then(directoryResult) : directoryResult(outcome);
     },
   };

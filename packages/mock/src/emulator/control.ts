@@ -14,7 +14,9 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ControlRoutes } from '../frontend/responder.js';
-import { profilePatchProblem, type ProfilePatch, type Store } from './store.js';
+import { ACCOUNT_TYPES, PROFILE_FIELDS } from './model.js';
+import type { EmulatorRules } from './rules.js';
+import type { ProfilePatch, Store } from './store.js';
 
 export const CONTROL_PREFIX = '/_emulator';
 const MAX_CONTROL_BODY = 64 * 1024;
@@ -49,11 +51,27 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
   });
 }
 
+/** Checks a profile patch from a control request; returns what is wrong, or undefined. */
+export function profilePatchProblem(value: unknown, phone: EmulatorRules['phone']): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'the body must be a JSON object';
+  const v = value as Record<string, unknown>;
+  for (const k of Object.keys(v)) if (!(PROFILE_FIELDS as readonly string[]).includes(k)) return `unknown field ${JSON.stringify(k)} (known: ${PROFILE_FIELDS.join(', ')})`;
+  const nullable = (k: string) => v[k] === null || v[k] === undefined;
+  if (!nullable('site') && v.site !== 'intl' && v.site !== 'china') return 'site must be "intl", "china" or null';
+  if (!nullable('accountType') && !ACCOUNT_TYPES.includes(v.accountType as never)) return `accountType must be ${ACCOUNT_TYPES.map((t) => `"${t}"`).join(', ')} or null`;
+  for (const k of ['enterpriseVerified', 'inAnotherResourceDirectory']) if (!nullable(k) && typeof v[k] !== 'boolean') return `${k} must be true, false or null`;
+  for (const k of ['enterpriseName', 'name']) if (!nullable(k) && typeof v[k] !== 'string') return `${k} must be a string or null`;
+  if (!nullable('phone') && (typeof v.phone !== 'string' || !phone.test(v.phone))) {
+    return `phone must be "<country code>-<number>" matching ${phone.source} (e.g. "852-61234567"), or null`;
+  }
+  return undefined;
+}
+
 /**
  * The control routes over a store. Returns a hook for `createMockServer({ controlRoutes })` that answers `/_emulator`
- * and everything under it.
+ * and everything under it; a profile's phone must be one the contract's SecureMobilePhone accepts.
  */
-export function createControlRoutes(store: Store): ControlRoutes {
+export function createControlRoutes(store: Store, rules: EmulatorRules): ControlRoutes {
 
   async function route(req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> {
     const method = req.method ?? 'GET';
@@ -115,7 +133,7 @@ export function createControlRoutes(store: Store): ControlRoutes {
         } catch {
           return problem(req, res, 400, 'the body must be a JSON object, e.g. {"site":"intl","enterpriseVerified":false}');
         }
-        const wrong = profilePatchProblem(patch);
+        const wrong = profilePatchProblem(patch, rules.phone);
         if (wrong) return problem(req, res, 400, wrong);
         return saved(() => store.setProfile(accessKeyId, patch as ProfilePatch));
       });

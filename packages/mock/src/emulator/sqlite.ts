@@ -178,7 +178,7 @@ function sleepSync(ms: number): void {
  * Turns the JSON state file at `path` into a database of the same state, under a lock file (`<file>.migrating`) so
  * that two processes started on the same file migrate it once. Returns false when the lock is another process's.
  */
-function migrateJson(path: string, text: string): boolean {
+function migrateJson(path: string, text: string, nameKey: (name: string) => string): boolean {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -207,7 +207,7 @@ function migrateJson(path: string, text: string): boolean {
     const db = openDatabase(tmp, { walJournal: false });
     try {
       const backend = new SqliteBackend(tmp, db);
-      const writes = stateWrites(state, 1);
+      const writes = stateWrites(state, nameKey, 1);
       db.transaction(() => {
         backend.apply(writes);
         db.prepare("UPDATE rd_emulator_meta SET value = ? WHERE key = 'sequence'").run(String(state.verificationCodes.length));
@@ -227,10 +227,11 @@ function migrateJson(path: string, text: string): boolean {
 }
 
 /**
- * The SQLite backend for `--state-file PATH` (see the top of this file for what each kind of file becomes). Throws a
- * {@link StateFileError} when the file cannot be used; it is then left as it is.
+ * The SQLite backend for `--state-file PATH` (see the top of this file for what each kind of file becomes; a JSON
+ * state file's management account names are indexed by `nameKey`). Throws a {@link StateFileError} when the file
+ * cannot be used; it is then left as it is.
  */
-export function openStateFile(path: string): SqliteBackend {
+export function openStateFile(path: string, nameKey: (name: string) => string): SqliteBackend {
   let dirOk = false;
   try {
     dirOk = statSync(dirname(path)).isDirectory();
@@ -256,7 +257,7 @@ export function openStateFile(path: string): SqliteBackend {
       } catch (e) {
         throw new StateFileError(path, `it cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
       }
-      if (!migrateJson(path, text)) {
+      if (!migrateJson(path, text, nameKey)) {
         if (Date.now() > deadline) throw new StateFileError(path, `another process has been migrating it to SQLite for ${BUSY_TIMEOUT_MS / 1000} s (lock file ${path}.migrating)`, 'If no process is, remove the lock file.');
         sleepSync(50);
       }

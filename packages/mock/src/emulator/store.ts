@@ -3,21 +3,17 @@
  * state is one transaction, so concurrent requests cannot change the state between a check and its change: of 50
  * simultaneous EnableResourceDirectory calls for one account, one creates the directory and the other 49 find it.
  */
-import { apis, defaultApi, rules, type ActionName, type ApiName } from '@rd-contract/contract';
-import type { Site } from '@rd-contract/contract';
+import type { ActionName, ApiName, Site } from '@rd-contract/contract';
 import { MemoryBackend, transactSteps, type Backend, type Step, type Table, type Transaction, type Write } from './backend.js';
-import type { Quota } from './contract.js';
+import type { EmulatorRules } from './rules.js';
 import {
-  ACCOUNT_TYPES,
   CODE_RETENTION_MS,
   INITIAL_CONTROL_POLICY_STATUS,
   INITIAL_MEMBER_DELETION_STATUS,
   PROFILE_FIELDS,
-  STATE_ERROR_PRECEDENCE,
   accountIdOf,
   effectiveProfile,
   emptyState,
-  nameKey,
   newAccountId,
   newDirectoryId,
   newRootFolderId,
@@ -38,15 +34,15 @@ export interface StoreOptions {
   readonly site: Site | undefined;
   readonly now: () => number;
   readonly codeTtlMs: number;
-  /** The contract's quotas by action. */
-  readonly quotas: ReadonlyMap<string, Quota>;
+  /** What the emulator reads from the contract: state error order, quotas, name keys. */
+  readonly rules: EmulatorRules;
 }
 
 /** One request as the state checks see it. */
 export interface Attempt {
   readonly action: ActionName;
-  /** The API the request was made to, whose documented codes the action answers. Default: the default API. */
-  readonly api?: ApiName;
+  /** The API the request was made to, whose documented codes (and quotas) the action answers. */
+  readonly api: ApiName;
   readonly accessKeyId: string;
   /** The site the request was made at (the mock's `--site`). */
   readonly site: Site | undefined;
@@ -120,9 +116,12 @@ export class Store {
     private readonly options: StoreOptions,
     readonly backend: Backend = new MemoryBackend(),
   ) {
-    for (const q of options.quotas.values()) {
-      if (!(STATE_ERROR_PRECEDENCE as readonly string[]).includes(q.error)) {
-        throw new Error(`The contract's quota of ${q.action} answers ${q.error}, which the emulator's STATE_ERROR_PRECEDENCE does not place`);
+    const { rules } = options;
+    for (const model of Object.values(rules.contract.apis)) {
+      for (const a of Object.values(model.actions)) {
+        if (a.quota && !(rules.stateErrorPrecedence as readonly string[]).includes(a.quota.error)) {
+          throw new Error(`The contract's quota of ${a.action} answers ${a.quota.error}, which its state step of x-acs-error-precedence does not place`);
+        }
       }
     }
     const now = options.now;
@@ -143,7 +142,7 @@ export class Store {
       EnterpriseRealNameVerificationError: (_tx, _a, s) => !s.profile.enterpriseVerified,
       'Invalid.EnterpriseName': (_tx, _a, s) => s.profile.enterpriseName.trim() === '',
       SendValidateCodeExceedsLimitForAccount: (_tx, a, s) => {
-        const q = options.quotas.get(a.action);
+        const q = rules.quota(a.api, a.action);
         return q !== undefined && codesSentToday(s.record) >= q.limit;
       },
       'Invalid.VerificationCode': (tx, a) => (a.enable?.mode === 'NewManagementAccount' ? self.hasNoValidCode(tx, a.accessKeyId, a.enable.phone, a.enable.code) : false),
@@ -202,7 +201,7 @@ export class Store {
   }
 
   private *isNameUsed(tx: Transaction, name: string): Step<boolean> {
-    return (yield* tx.read('names', nameKey(name))) !== undefined;
+    return (yield* tx.read('names', this.options.rules.nameKey(name))) !== undefined;
   }
 
   /** The key and record of the code a NewManagementAccount enable may use, or undefined. */
@@ -225,22 +224,26 @@ export class Store {
     };
   }
 
-  /** The checks an action documents, in the order of {@link STATE_ERROR_PRECEDENCE} (worked out once per action). */
+  /** The checks an action documents, in the order of the state error precedence (worked out once per action). */
   private checksOf(api: ApiName, action: ActionName): ReadonlyArray<readonly [StateErrorCode, Check]> {
     const id = `${api} ${action}`;
     let list = this.checksByAction.get(id);
     if (!list) {
-      const documented = (apis[api].actions as Readonly<Record<string, { errors: Readonly<Record<string, unknown>> }>>)[action]!.errors;
-      list = STATE_ERROR_PRECEDENCE.filter((code) => Object.hasOwn(documented, code)).map((code) => [code, this.checks[code]] as const);
+      const documented = this.options.rules.contract.apis[api]!.actions[action]!.errors;
+      list = this.options.rules.stateErrorPrecedence.filter((code) => Object.hasOwn(documented, code)).map((code) => {
+        const check = this.checks[code];
+        if (!check) throw new Error(`${action} documents the state error ${code}, which the emulator does not implement`);
+        return [code, check] as const;
+      });
       this.checksByAction.set(id, list);
     }
     return list;
   }
 
-  /** The first of {@link STATE_ERROR_PRECEDENCE} that the action documents and that applies, or undefined. */
+  /** The first state error (in their order of precedence) that the action documents and that applies, or undefined. */
   private *stateErrorIn(tx: Transaction, attempt: Attempt, subject?: Subject): Step<StateErrorCode | undefined> {
     const s = subject ?? (yield* this.subjectIn(tx, attempt.accessKeyId));
-    for (const [code, check] of this.checksOf(attempt.api ?? defaultApi, attempt.action)) {
+    for (const [code, check] of this.checksOf(attempt.api, attempt.action)) {
       const applies = check(tx, attempt, s);
       if (typeof applies === 'boolean' ? applies : yield* applies) return code;
     }
@@ -254,18 +257,18 @@ export class Store {
   }
 
   /** GetResourceDirectory: the state error, or (none) the account's directory, read together. */
-  getResourceDirectory(accessKeyId: string, site: Site | undefined): Promise<EnableOutcome> {
-    return this.read((tx) => this.getResourceDirectoryIn(tx, accessKeyId, site));
+  getResourceDirectory(api: ApiName, accessKeyId: string, site: Site | undefined): Promise<EnableOutcome> {
+    return this.read((tx) => this.getResourceDirectoryIn(tx, api, accessKeyId, site));
   }
 
   /** {@link getResourceDirectory}, at once with a synchronous store (the handlers' path). */
-  getResourceDirectoryNow(accessKeyId: string, site: Site | undefined): EnableOutcome | Promise<EnableOutcome> {
-    return this.run((tx) => this.getResourceDirectoryIn(tx, accessKeyId, site));
+  getResourceDirectoryNow(api: ApiName, accessKeyId: string, site: Site | undefined): EnableOutcome | Promise<EnableOutcome> {
+    return this.run((tx) => this.getResourceDirectoryIn(tx, api, accessKeyId, site));
   }
 
-  private *getResourceDirectoryIn(tx: Transaction, accessKeyId: string, site: Site | undefined): Step<EnableOutcome> {
+  private *getResourceDirectoryIn(tx: Transaction, api: ApiName, accessKeyId: string, site: Site | undefined): Step<EnableOutcome> {
     const subject = yield* this.subjectIn(tx, accessKeyId);
-    const error = yield* this.stateErrorIn(tx, { action: 'GetResourceDirectory', accessKeyId, site }, subject);
+    const error = yield* this.stateErrorIn(tx, { action: 'GetResourceDirectory', api, accessKeyId, site }, subject);
     if (error) return { error };
     const directory = yield* this.directoryOf(tx, subject.record);
     if (!directory) throw new Error('GetResourceDirectory: no directory although ResourceDirectoryNotInUse did not apply');
@@ -345,13 +348,13 @@ export class Store {
    * SendVerificationCodeForEnableRD: the state error, or (none) a code recorded for `phone` (default: the account's
    * phone), replacing the account's older code to it. Codes kept past their retention are forgotten first.
    */
-  async sendCode(accessKeyId: string, site: Site | undefined, phone: string | undefined): Promise<{ error: StateErrorCode } | { code: CodeRecord }> {
+  async sendCode(api: ApiName, accessKeyId: string, site: Site | undefined, phone: string | undefined): Promise<{ error: StateErrorCode } | { code: CodeRecord }> {
     const now = this.options.now();
     const sequence = await this.backend.nextSequence();
     const self = this;
     const outcome = await this.run(function* (tx): Step<{ error: StateErrorCode } | { code: CodeRecord }> {
       const subject = yield* self.subjectIn(tx, accessKeyId);
-      const error = yield* self.stateErrorIn(tx, { action: 'SendVerificationCodeForEnableRD', accessKeyId, site }, subject);
+      const error = yield* self.stateErrorIn(tx, { action: 'SendVerificationCodeForEnableRD', api, accessKeyId, site }, subject);
       if (error) return { error };
       const to = phone ?? subject.profile.phone;
       const today = utcDay(now);
@@ -442,7 +445,7 @@ export class Store {
     const id = directory.ResourceDirectoryId;
     tx.set('directories', id, directory);
     tx.set('roots', directory.RootFolderId, id);
-    if (directory.MasterAccountName !== '') tx.set('names', nameKey(directory.MasterAccountName), id);
+    if (directory.MasterAccountName !== '') tx.set('names', this.options.rules.nameKey(directory.MasterAccountName), id);
     this.putAccount(tx, attempt.accessKeyId, subject, (a) => ({ ...a, resourceDirectoryId: id }));
     return { directory };
   }
@@ -475,7 +478,7 @@ export class Store {
  * The writes that load a whole state (a JSON state file being migrated) into an empty store, indexes included; codes
  * get the keys `firstSequence`, `firstSequence + 1`, ... in their order.
  */
-export function stateWrites(state: EmulatorState, firstSequence = 1): Write[] {
+export function stateWrites(state: EmulatorState, nameKey: (name: string) => string, firstSequence = 1): Write[] {
   const writes: Write[] = [];
   const set = (table: Table, key: string, value: unknown) => writes.push({ table, key, value });
   for (const [ak, a] of Object.entries(state.accounts)) {
@@ -507,21 +510,4 @@ function* unique(tx: Transaction, table: Table, make: () => string): Step<string
     const id = make();
     if ((yield* tx.read(table, id)) === undefined) return id;
   }
-}
-
-/** A phone number as the contract's SecureMobilePhone schema has it. */
-const PHONE = new RegExp(String(rules.actions.SendVerificationCodeForEnableRD.parameters.find((p) => p.name === 'SecureMobilePhone')?.schema.pattern));
-
-/** Checks a profile patch from a control request; returns what is wrong, or undefined. */
-export function profilePatchProblem(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'the body must be a JSON object';
-  const v = value as Record<string, unknown>;
-  for (const k of Object.keys(v)) if (!(PROFILE_FIELDS as readonly string[]).includes(k)) return `unknown field ${JSON.stringify(k)} (known: ${PROFILE_FIELDS.join(', ')})`;
-  const nullable = (k: string) => v[k] === null || v[k] === undefined;
-  if (!nullable('site') && v.site !== 'intl' && v.site !== 'china') return 'site must be "intl", "china" or null';
-  if (!nullable('accountType') && !ACCOUNT_TYPES.includes(v.accountType as never)) return `accountType must be ${ACCOUNT_TYPES.map((t) => `"${t}"`).join(', ')} or null`;
-  for (const k of ['enterpriseVerified', 'inAnotherResourceDirectory']) if (!nullable(k) && typeof v[k] !== 'boolean') return `${k} must be true, false or null`;
-  for (const k of ['enterpriseName', 'name']) if (!nullable(k) && typeof v[k] !== 'string') return `${k} must be a string or null`;
-  if (!nullable('phone') && (typeof v.phone !== 'string' || !PHONE.test(v.phone))) return `phone must be "<country code>-<number>" matching ${PHONE.source} (e.g. "852-61234567"), or null`;
-  return undefined;
 }

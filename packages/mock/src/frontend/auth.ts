@@ -7,7 +7,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { ACS3_ALGORITHM, parseAcs3Authorization, verifyAcs3, verifyRpc, type ParamList, type VerifyFailure } from '@rd-contract/client/protocol';
-import { rules } from '@rd-contract/contract';
+import type { SharedRules } from '@rd-contract/contract';
 import { isPresent as present } from '@rd-contract/client/protocol';
 
 /** Requests more than this far from the server's clock are refused, and nonces are remembered this long. */
@@ -15,9 +15,6 @@ export const SIGNATURE_WINDOW_MS = 15 * 60 * 1000;
 
 const TIMESTAMP = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
-/** Headers an ACS3 request must carry and sign (they bind the time, the nonce and the body to the signature). */
-/** The ACS3 headers a signed request must carry, and the classic parameters (the contract's signing parameters with a missing code). */
-const ACS3_REQUIRED_SIGNED = rules.commonParameters.signingRequired['ACS3-HMAC-SHA256'];
 
 export type SignatureErrorCode =
   | 'IncompleteSignature'
@@ -80,6 +77,11 @@ export interface SignatureRequest {
 }
 
 export interface SignatureVerifierOptions {
+  /**
+   * What each style must carry: the contract's signing parameters with a missing code (the ACS3 headers must also be
+   * signed: they bind the time, the nonce and the body to the signature).
+   */
+  readonly signingRequired: SharedRules['commonParameters']['signingRequired'];
   /** AccessKeyId -> AccessKeySecret. */
   readonly keys: ReadonlyMap<string, string>;
   readonly now: () => number;
@@ -96,8 +98,6 @@ const first = (pairs: ParamList, name: string): string | undefined => {
   return undefined;
 };
 
-
-const CLASSIC_PARAMS = rules.commonParameters.signingRequired['HMAC-SHA1'];
 
 function timeCheck(value: string, now: number): SignatureCheck | undefined {
   if (!TIMESTAMP.test(value)) return { ok: false, code: 'InvalidTimeStamp.Format' };
@@ -121,13 +121,13 @@ export function checkSignature(req: SignatureRequest, options: SignatureVerifier
   const authorization = header(req.headers, 'authorization');
   if (authorization !== undefined) return checkAcs3(req, authorization, options);
   const params: ParamList = req.form.length > 0 ? [...req.query, ...req.form] : req.query;
-  if (CLASSIC_PARAMS.some((n) => first(params, n) !== undefined)) return checkClassic(req, params, options);
+  if (options.signingRequired['HMAC-SHA1'].some((n) => first(params, n) !== undefined)) return checkClassic(req, params, options);
   return { ok: false, code: 'IncompleteSignature' };
 }
 
-function checkClassic(req: SignatureRequest, params: ParamList, { keys, now, nonces }: SignatureVerifierOptions): SignatureCheck {
+function checkClassic(req: SignatureRequest, params: ParamList, { signingRequired, keys, now, nonces }: SignatureVerifierOptions): SignatureCheck {
   const get = (n: string) => first(params, n);
-  if (!CLASSIC_PARAMS.every((n) => present(get(n)))) return { ok: false, code: 'IncompleteSignature' };
+  if (!signingRequired['HMAC-SHA1'].every((n) => present(get(n)))) return { ok: false, code: 'IncompleteSignature' };
   if (get('SignatureVersion') !== '1.0') return { ok: false, code: 'IncompleteSignature' };
   if (get('SignatureMethod') !== 'HMAC-SHA1') return { ok: false, code: 'InvalidSignatureMethod' };
   const t = now();
@@ -143,7 +143,7 @@ function checkClassic(req: SignatureRequest, params: ParamList, { keys, now, non
   return { ok: true, style: 'HMAC-SHA1', accessKeyId };
 }
 
-function checkAcs3(req: SignatureRequest, authorization: string, { keys, now, nonces }: SignatureVerifierOptions): SignatureCheck {
+function checkAcs3(req: SignatureRequest, authorization: string, { signingRequired, keys, now, nonces }: SignatureVerifierOptions): SignatureCheck {
   const date = header(req.headers, 'x-acs-date');
   const nonce = header(req.headers, 'x-acs-signature-nonce');
   const contentSha = header(req.headers, 'x-acs-content-sha256');
@@ -154,7 +154,7 @@ function checkAcs3(req: SignatureRequest, authorization: string, { keys, now, no
   const algorithm = space > 0 ? authorization.slice(0, space) : authorization;
   const parsed = parseAcs3Authorization(space > 0 ? `${ACS3_ALGORITHM} ${authorization.slice(space + 1)}` : undefined);
   if (!parsed) return { ok: false, code: 'IncompleteSignature' };
-  if (!ACS3_REQUIRED_SIGNED.every((h) => parsed.signedHeaders.includes(h))) return { ok: false, code: 'IncompleteSignature' };
+  if (!signingRequired['ACS3-HMAC-SHA256'].every((h) => parsed.signedHeaders.includes(h))) return { ok: false, code: 'IncompleteSignature' };
   if (algorithm !== ACS3_ALGORITHM) return { ok: false, code: algorithm.startsWith('ACS3-') ? 'InvalidSignatureMethod' : 'IncompleteSignature' };
 
   const t = now();

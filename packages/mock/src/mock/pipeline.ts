@@ -5,8 +5,7 @@
  * handler. Each step that refuses answers through packages/mock/src/frontend/answer.ts.
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import type { ActionName, ApiName } from '@rd-contract/contract';
-import type { ActionRules } from '@rd-contract/contract';
+import type { ActionName, ApiName, ContractModel } from '@rd-contract/contract';
 import { parseAcs3Authorization, type ParamList } from '@rd-contract/client/protocol';
 import { checkParameters, isPresent as present, type Violation } from '@rd-contract/client/protocol';
 import { internalError, newRequestId, sendError, sendExample, sendResult, sendViolation, type Exchange } from '../frontend/answer.js';
@@ -24,6 +23,8 @@ export const INVALID_PREFER = 'Mock.InvalidPrefer';
 
 /** Everything the pipeline needs from its server: built once by createMockServer, passed to every step. */
 export interface PipelineContext extends StaticContext, GuardContext {
+  /** The contract the mock answers from. */
+  readonly contract: ContractModel;
   /** Every API the mock serves, by the version a request names (`Version` / `x-acs-version`), with its catalogue. */
   readonly apisByVersion: ReadonlyMap<string, { readonly api: ApiName; readonly catalogue: Catalogue }>;
   /** Every action of any API served (the action step, before the version is known). */
@@ -154,7 +155,7 @@ function signatureStep(ctx: PipelineContext, x: Exchange, c: Collected, body: Bu
   let accessKeyId: string | undefined;
   let verified = false;
   if (ctx.verify) {
-    const check: SignatureCheck = checkSignature({ method: x.req.method ?? 'GET', pathname: '/', headers, query: c.query, form: c.form, body }, { keys: ctx.keys, now: ctx.now, nonces: ctx.nonces });
+    const check: SignatureCheck = checkSignature({ method: x.req.method ?? 'GET', pathname: '/', headers, query: c.query, form: c.form, body }, { signingRequired: ctx.contract.shared.commonParameters.signingRequired, keys: ctx.keys, now: ctx.now, nonces: ctx.nonces });
     if (!check.ok) {
       sendError(ctx, x, check.code, check.messageSuffix !== undefined ? { suffix: check.messageSuffix } : undefined);
       return undefined;
@@ -193,7 +194,7 @@ function preferStep(ctx: PipelineContext, x: Exchange, params: Record<string, st
 
 /** The parameters step: packages/client/src/protocol/validate.ts over the action's parameters, plus the common `Format` parameter. */
 function parameterViolation(ctx: PipelineContext, api: ApiName, action: ActionCatalogue, params: Record<string, string>, invalidFormat: boolean): Violation | undefined {
-  const v = checkParameters(action.action as ActionName, params, ctx.site ? { site: ctx.site, api } : { api });
+  const v = checkParameters(action.action as ActionName, params, { contract: ctx.contract, api, ...(ctx.site ? { site: ctx.site } : {}) });
   if (!invalidFormat) return v;
   // Format (declared after the action's own parameters) breaks its schema: a 400 InvalidParameter, which loses only
   // to a lower status, or to a 400 that is missing or breaks the schema of a parameter declared before it.

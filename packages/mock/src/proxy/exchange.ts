@@ -6,20 +6,16 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { rules } from '@rd-contract/contract';
 import { contentType, errorBody, negotiate, type Format } from '../frontend/render.js';
 import { PROXY_ERRORS, type ProxyServerOptions } from './options.js';
 import type { Redactor } from './redact.js';
 import type { ReportCollector } from './report.js';
 import { parseRequest, firstHeader, type ProxyRequest } from '../frontend/request.js';
-import { checkRequest } from './request-checks.js';
+import { checkRequest, type RequestCheckContext } from './request-checks.js';
 import { checkResponse } from './response-checks.js';
 import { forwardUnchanged, resign, type Credentials, type UpstreamRequest } from './resign.js';
 import { UpstreamError, type Upstream, type UpstreamResponse } from './upstream.js';
 import { errorsOf, slViolationsHeader, type ContractViolation, type ViolationRecord } from './violations.js';
-
-/** The product named in the Recommend link of the proxy's own errors (the default API's). */
-const PROXY_PRODUCT = rules.product;
 
 /** Response headers that belong to the upstream connection, or that the proxy sets itself. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authenticate', 'content-length', 'content-encoding']);
@@ -27,6 +23,10 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te
 /** What an exchange needs from its proxy (one per proxy). */
 export interface ProxyContext {
   readonly options: ProxyServerOptions;
+  /** The contract, by version, with what every API shares and the site. */
+  readonly checks: RequestCheckContext;
+  /** The product named in the Recommend link of the proxy's own errors (the default API's). */
+  readonly product: string;
   readonly redact: Redactor;
   readonly upstream: Upstream;
   readonly collector: ReportCollector;
@@ -52,7 +52,7 @@ function records(ctx: ProxyContext, violations: readonly ContractViolation[], re
 }
 
 function sendError(ctx: ProxyContext, res: ServerResponse, format: Format, status: number, requestId: string, code: string, message: string, violations: readonly ContractViolation[], extra?: OutgoingHttpHeaders): void {
-  const body = ctx.redact(errorBody(format, requestId, ctx.hostId, code, message, PROXY_PRODUCT));
+  const body = ctx.redact(errorBody(format, requestId, ctx.hostId, code, message, ctx.product));
   const headers: OutgoingHttpHeaders = { 'content-type': contentType(format), 'content-length': Buffer.byteLength(body), 'x-acs-request-id': requestId, ...extra };
   const sl = slViolationsHeader(violations);
   if (sl) headers['sl-violations'] = ctx.redact(sl);
@@ -82,7 +82,7 @@ function forwardAnswer(ctx: ProxyContext, res: ServerResponse, answer: UpstreamR
 async function exchange(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
   const r: ProxyRequest = parseRequest(req.method ?? 'GET', req.url ?? '/', req.headers, body);
   const format = negotiate(r.params.Format, firstHeader(r.headers, 'accept')).format;
-  const checked = checkRequest(r, ctx.options.site);
+  const checked = checkRequest(r, ctx.checks);
   const requestErrors = errorsOf(checked.violations);
 
   if (ctx.options.errors && requestErrors.length > 0) {
@@ -169,7 +169,7 @@ export function answerClientError(ctx: ProxyContext, err: NodeJS.ErrnoException,
     return;
   }
   const requestId = randomUUID().toUpperCase();
-  const body = errorBody('json', requestId, ctx.hostId, 'InvalidParameter', `Specified parameter format is not valid. The request is not valid HTTP/1.1 (${err.code ?? 'parse error'}).`, PROXY_PRODUCT);
+  const body = errorBody('json', requestId, ctx.hostId, 'InvalidParameter', `Specified parameter format is not valid. The request is not valid HTTP/1.1 (${err.code ?? 'parse error'}).`, ctx.product);
   socket.end(
     `HTTP/1.1 400 Bad Request\r\ncontent-type: ${contentType('json')}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nx-acs-request-id: ${requestId}\r\nconnection: close\r\n\r\n${body}`,
   );

@@ -3,20 +3,16 @@
  * packages/client/src/protocol/validate.ts, the validator the client and the mock use), undocumented parameters, and the shape of the signing
  * parameters (not the signature itself: the proxy does not know the caller's secret).
  */
-import type { Site } from '@rd-contract/contract';
+import type { SharedRules, Site } from '@rd-contract/contract';
 import { parseAcs3Authorization, sha256Hex } from '@rd-contract/client/protocol';
-import { actionRules, loadContracts, type VersionContract } from './contracts.js';
+import { actionRules, type VersionContract } from './contracts.js';
 import { firstHeader, present, requestedAction, requestedVersion, signingStyle, type ProxyRequest } from '../frontend/request.js';
 import { seenValue, type ContractViolation, type RuleName, type Severity } from './violations.js';
 
-/** Parameters every action of a contract accepts besides its own: routing and the HMAC-SHA1 signing parameters. */
-function commonParameters(contract: VersionContract): ReadonlySet<string> {
-  const { routing, signing } = contract.rules.commonParameters;
+/** Parameters every action accepts besides its own: routing and the HMAC-SHA1 signing parameters. */
+function commonParameters(shared: SharedRules): ReadonlySet<string> {
+  const { routing, signing } = shared.commonParameters;
   return new Set([...routing, ...signing['HMAC-SHA1']]);
-}
-/** What each signing style requires, from the contract model: of the request's version, else of any contract. */
-function signingRequired(contract: VersionContract | undefined) {
-  return (contract ?? loadContracts().values().next().value!).rules.commonParameters.signingRequired;
 }
 const TIMESTAMP = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
@@ -31,7 +27,14 @@ export interface RequestCheck {
   readonly version: string | undefined;
 }
 
-export function checkRequest(r: ProxyRequest, site: Site | undefined): RequestCheck {
+/** What the request checks need: what every API shares, and each API by version. */
+export interface RequestCheckContext {
+  readonly shared: SharedRules;
+  readonly contracts: ReadonlyMap<string, VersionContract>;
+  readonly site: Site | undefined;
+}
+
+export function checkRequest(r: ProxyRequest, { shared, contracts, site }: RequestCheckContext): RequestCheck {
   const out: ContractViolation[] = [];
   const add = (rule: RuleName, where: string, seen: unknown, expected: string, severity: Severity = 'error') =>
     out.push({ direction: 'request', rule, severity, where, seen: seenValue(seen), expected });
@@ -42,7 +45,6 @@ export function checkRequest(r: ProxyRequest, site: Site | undefined): RequestCh
   if (r.method !== 'GET' && r.method !== 'POST') add('request.route', 'method', r.method, 'GET or POST');
 
   // version
-  const contracts = loadContracts();
   const known = [...contracts.keys()].join(', ');
   const headerVersion = firstHeader(r.headers, 'x-acs-version');
   const version = requestedVersion(r);
@@ -73,7 +75,7 @@ export function checkRequest(r: ProxyRequest, site: Site | undefined): RequestCh
       add('request.parameter', where(v.parameter), r.params[v.parameter], `${v.detail} (the service answers ${v.status} ${v.code})`);
     }
     const own = new Set(rules.parameters.map((p) => p.name));
-    const common = commonParameters(contract);
+    const common = commonParameters(shared);
     for (const name of Object.keys(r.params)) {
       if (!own.has(name) && !common.has(name)) {
         add('request.parameter.undocumented', where(name), r.params[name], `a parameter of ${action} (${[...own].join(', ') || 'none'}) or of the signing scheme`, 'warning');
@@ -81,13 +83,13 @@ export function checkRequest(r: ProxyRequest, site: Site | undefined): RequestCh
     }
   }
 
-  checkSigningShape(r, signingRequired(contract), add);
+  checkSigningShape(r, shared.commonParameters.signingRequired, add);
   return { violations: out, contract, action, version };
 }
 
 function checkSigningShape(
   r: ProxyRequest,
-  required: VersionContract['rules']['commonParameters']['signingRequired'],
+  required: SharedRules['commonParameters']['signingRequired'],
   add: (rule: RuleName, where: string, seen: unknown, expected: string) => void,
 ): void {
   const acs3Headers = required['ACS3-HMAC-SHA256'];

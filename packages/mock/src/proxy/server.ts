@@ -1,6 +1,7 @@
 /**
  * The contract proxy: forwards each RPC request to an upstream (Alibaba Cloud's endpoint, or any server that speaks
- * it) and checks both directions against the contract of the request's version (packages/mock/src/proxy/contracts.ts):
+ * it) and checks both directions against the contract it is given, the API of the request's version
+ * (packages/mock/src/proxy/contracts.ts):
  *
  *   read        the request (at most maxBodyBytes; what Node's parser refuses too) -> 400 InvalidParameter, connection closed
  *   check       packages/mock/src/proxy/request-checks.ts                          -> with `errors`: 400 InvalidParameter, not forwarded
@@ -16,13 +17,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createCorsHandler } from '../frontend/cors.js';
 import { answerClientError, handleProxyRequest, type ProxyContext } from './exchange.js';
-import { PROXY_DEFAULTS, type ProxyServerOptions } from './options.js';
+import { versionContracts } from './contracts.js';
+import { PROXY_DEFAULTS, type ProxyServerSetup } from './options.js';
 import { createRedactor } from './redact.js';
 import { ReportCollector, type ProxyReport } from './report.js';
 import { createUpstream } from './upstream.js';
 
 export { PROXY_DEFAULTS, PROXY_ERRORS } from './options.js';
-export type { ProxyServerOptions } from './options.js';
+export type { ProxyServerOptions, ProxyServerSetup } from './options.js';
 
 export interface ProxyServer {
   readonly server: Server;
@@ -44,8 +46,11 @@ function parseUpstream(upstream: string | URL): URL {
   return url;
 }
 
-export function createProxyServer(options: ProxyServerOptions): ProxyServer {
+export function createProxyServer(options: ProxyServerSetup): ProxyServer {
   const upstreamUrl = parseUpstream(options.upstream);
+  const { contract } = options;
+  const defaultApi = options.defaultApi ?? contract.defaultApi;
+  if (!Object.hasOwn(contract.apis, defaultApi)) throw new RangeError(`defaultApi ${defaultApi} is not an API of the contract`);
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? PROXY_DEFAULTS.port;
   const credentials = options.credentials;
@@ -55,6 +60,8 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
   });
   const ctx: ProxyContext = {
     options,
+    checks: { shared: contract.shared, contracts: versionContracts(contract), site: options.site },
+    product: contract.apis[defaultApi]!.product,
     redact: createRedactor([credentials?.accessKeySecret, credentials?.securityToken]),
     upstream,
     collector: new ReportCollector(upstreamUrl.origin),
