@@ -42,6 +42,21 @@ module.exports = {
       to: { path: '^generated/', pathNot: '^generated/contract\\.ts$' },
     },
     {
+      name: 'one-http-sender',
+      severity: 'error',
+      comment:
+        'One node:http sender (packages/client/src/protocol/http-sender.ts, with its decompression and retry), for the client and the proxy: nothing else of packages/ sends requests (node:https) or decodes bodies (node:zlib), and in the client nothing else imports node:http.',
+      from: { path: '^packages/', pathNot: '^packages/client/src/protocol/http-sender\\.ts$' },
+      to: { dependencyTypes: ['core'], path: '^(node:)?(https|zlib)$' },
+    },
+    {
+      name: 'client-sends-through-the-sender',
+      severity: 'error',
+      comment: 'In the client only packages/client/src/protocol/http-sender.ts imports node:http (see one-http-sender).',
+      from: { path: '^packages/client/', pathNot: '^packages/client/src/protocol/http-sender\\.ts$' },
+      to: { dependencyTypes: ['core'], path: '^(node:)?http$' },
+    },
+    {
       name: 'client-imports-nothing-of-the-mock',
       severity: 'error',
       comment: 'The client package depends on the contract and openapi-fetch only.',

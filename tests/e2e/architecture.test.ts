@@ -1,7 +1,8 @@
 // The shape of the codebase, checked: imports point one way (openapi/ -> scripts/ -> generated/ -> packages/, no
 // cycle, the client apart from the mock, the mock and the proxy apart, the contract value imported only where a
-// default is defined; by dependency-cruiser with .dependency-cruiser.cjs), nothing reads a contract file at run time (the runtime answers from the contract model),
-// and every action has a stateful emulator handler.
+// default is defined, one node:http sender; by dependency-cruiser with .dependency-cruiser.cjs), nothing reads a
+// contract file at run time (the runtime answers from the contract value), and every action has a stateful emulator
+// handler.
 import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import fs from 'node:fs';
@@ -48,18 +49,20 @@ describe('imports point one way', () => {
         [['{ a }', './a.js'], ['{ step }', '../../../scripts/gen-15-rules.js'], ['{ m }', '../../mock/src/mock/m.js']],
         'export const b = [a, step, m];',
       ),
-      // The contract value outside an entry point, a model file of generated/.
+      // The contract value outside an entry point, a model file of generated/, node:http outside the sender.
       'packages/client/src/c.ts': module(
-        [['{ contract }', '@rd-contract/contract'], ['{ model }', '../../../generated/model.js']],
-        'export const c = [contract, model];',
+        [['{ contract }', '@rd-contract/contract'], ['{ model }', '../../../generated/model.js'], ['http', 'node:http']],
+        'export const c = [contract, model, http];',
       ),
-      // What is allowed: the value at an entry point, types anywhere.
+      // What is allowed: the value at an entry point, types anywhere, node:http in the sender.
       'packages/client/src/index.ts': module([['{ contract }', '@rd-contract/contract']], 'export const index = contract;'),
       'packages/client/src/types.ts': module([['type { Contract }', '@rd-contract/contract']], 'export type T = Contract;'),
+      'packages/client/src/protocol/http-sender.ts': module([['https', 'node:https'], ['zlib', 'node:zlib']], 'export const s = [https, zlib];'),
       'scripts/gen-15-rules.ts': module([['{ a }', '../packages/client/src/a.js']], 'export const step = a;'),
       'packages/mock/src/frontend/f.ts': module([['{ m }', '../mock/m.js']], 'export const f = m;'),
       'packages/mock/src/mock/m.ts': module([['{ p }', '../proxy/p.js']], 'export const m = p;'),
-      'packages/mock/src/proxy/p.ts': module([['{ e }', '../emulator/e.js']], 'export const p = e;'),
+      // A second sender: node:https and node:zlib outside the client's sender.
+      'packages/mock/src/proxy/p.ts': module([['{ e }', '../emulator/e.js'], ['https', 'node:https'], ['zlib', 'node:zlib']], 'export const p = [e, https, zlib];'),
       'packages/mock/src/emulator/e.ts': module([], 'export const e = 1;'),
     };
     for (const [file, text] of Object.entries(files)) {
@@ -78,6 +81,8 @@ describe('imports point one way', () => {
       'runtime-does-not-import-build-or-tests': ['packages/client/src/b.ts → scripts/gen-15-rules.ts'],
       'contract-value-only-at-entry-points': ['packages/client/src/c.ts → generated/contract.ts'],
       'runtime-reads-only-the-contract-index': ['packages/client/src/c.ts → generated/model.ts'],
+      'one-http-sender': ['packages/mock/src/proxy/p.ts → https', 'packages/mock/src/proxy/p.ts → zlib'],
+      'client-sends-through-the-sender': ['packages/client/src/c.ts → http'],
       'client-imports-nothing-of-the-mock': ['packages/client/src/b.ts → packages/mock/src/mock/m.ts'],
       'front-end-is-shared': ['packages/mock/src/frontend/f.ts → packages/mock/src/mock/m.ts'],
       'mock-and-proxy-apart': ['packages/mock/src/mock/m.ts → packages/mock/src/proxy/p.ts'],
@@ -87,8 +92,8 @@ describe('imports point one way', () => {
     for (const [rule, where] of Object.entries(expected)) {
       for (const w of where) expect(fired(rule).some((line) => line.includes(w)), `${rule} at ${w}\n${out}`).toBe(true);
     }
-    // The allowed imports fire nothing: the entry point's value, a type import.
-    for (const file of ['packages/client/src/index.ts →', 'packages/client/src/types.ts →']) {
+    // The allowed imports fire nothing: the entry point's value, a type import, the sender's own modules.
+    for (const file of ['packages/client/src/index.ts →', 'packages/client/src/types.ts →', 'packages/client/src/protocol/http-sender.ts →']) {
       expect(out.split('\n').filter((line) => line.includes(file)), out).toEqual([]);
     }
   });

@@ -1,6 +1,6 @@
 /**
  * The mock server as a library: `createMockServer(options)` → `{ listen(), close(), url, handle }`.
- * See packages/mock/src/mock/pipeline.ts for the request pipeline (wired by packages/mock/src/mock/server.ts) and
+ * See packages/mock/src/mock/gateway.ts for the request steps (wired by packages/mock/src/mock/server.ts) and
  * packages/mock/src/frontend/responder.ts for the per-action seam.
  *
  * This entry point is where the mock meets @rd-contract/contract: `createMockServer` and `createEmulator` take a

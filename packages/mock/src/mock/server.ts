@@ -35,9 +35,10 @@
  * `Transfer-Encoding`, ...) are answered the same way, and so is an HTTP/1.1 request without `Host`. CONNECT is
  * 404 InvalidApi.NotFound like every other method but GET and POST; an `Expect` other than 100-continue is ignored.
  *
- * This module only wires the pieces, each in its module: packages/mock/src/mock/pipeline.ts (the steps above),
- * packages/mock/src/frontend/answer.ts (answer writing), packages/mock/src/mock/static.ts (static and docs serving), packages/mock/src/frontend/http-guard.ts (the
- * limits and the answers below the request listener).
+ * This module only wires the pieces, each in its module: packages/mock/src/mock/gateway.ts (the steps above, on the
+ * front end's packages/mock/src/frontend/steps.ts), packages/mock/src/frontend/answer.ts (answers and their writing),
+ * packages/mock/src/mock/static.ts (static and docs answers), packages/mock/src/frontend/http-guard.ts (the limits and
+ * the answers below the request listener).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -51,13 +52,13 @@ import { createEmulator, type Emulator, type EmulatorOptions } from '../emulator
 import type { MockResponseEvent } from '../frontend/answer.js';
 import type { ActionHandlers, ControlRoutes } from '../frontend/responder.js';
 import { guardServer, resolveLimits, serverOptions, type HttpLimits } from '../frontend/http-guard.js';
-import { handleRequest, type PipelineContext } from './pipeline.js';
+import { createRequestListener, type GatewayContext } from './gateway.js';
 import { toPath } from './static.js';
 
 export type { MockResponseEvent } from '../frontend/answer.js';
 export type { ControlRoutes } from '../frontend/responder.js';
 export { MOCK_LIMIT_DEFAULTS } from '../frontend/http-guard.js';
-export { INVALID_PREFER } from './pipeline.js';
+export { INVALID_PREFER } from './gateway.js';
 
 export interface MockServerOptions {
   /** Default 127.0.0.1. */
@@ -157,8 +158,8 @@ function defaultDocsDir(): URL {
   return candidates.find((u) => existsSync(u)) ?? candidates[0]!;
 }
 
-/** The pipeline's context from the options: checked (a RangeError names a bad limit), with their defaults. */
-function pipelineContext(options: MockServerSetup, limits: HttpLimits, emulator: Emulator | undefined): PipelineContext {
+/** The gateway's context from the options, with their defaults. */
+function gatewayContext(options: MockServerSetup, limits: HttpLimits, emulator: Emulator | undefined): GatewayContext {
   const { contract } = options;
   const defaultApi = options.defaultApi ?? (contract.defaultApi as ApiName);
   // Every API by the version a request names.
@@ -177,7 +178,7 @@ function pipelineContext(options: MockServerSetup, limits: HttpLimits, emulator:
     contract,
     contractFile: options.contractFile ?? join(descriptions, apiFolder(defaultApi), 'openapi.json'),
     yamlFile: options.contractYamlFile ?? join(descriptions, apiFolder(defaultApi), 'openapi.yaml'),
-    generatedDir: descriptions,
+    descriptionsDir: descriptions,
     docsDir: toPath(options.docsDir ?? defaultDocsDir()).replace(/[\\/]+$/, ''),
     limits,
     apisByVersion,
@@ -202,11 +203,12 @@ export function createMockServer(options: MockServerSetup): MockServer {
   const emulator = options.stateful
     ? createEmulator(options.stateful === true ? {} : options.stateful, { site: options.site, contract, now: options.now ?? Date.now })
     : undefined;
-  const ctx = pipelineContext(options, limits, emulator);
+  const ctx = gatewayContext(options, limits, emulator);
   const cors = createCorsHandler(options.cors);
+  const listener = createRequestListener(ctx);
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     if (cors?.(req, res)) return;
-    handleRequest(ctx, req, res);
+    listener(req, res);
   };
   const server = createServer(serverOptions(limits), handle);
   guardServer(ctx, server, handle);

@@ -6,7 +6,8 @@
 import type { SharedRules, Site } from '@rd-contract/contract';
 import { parseAcs3Authorization, sha256Hex } from '@rd-contract/client/protocol';
 import { actionRules, type VersionContract } from './contracts.js';
-import { firstHeader, present, requestedAction, requestedVersion, signingStyle, type ProxyRequest } from '../frontend/request.js';
+import { signingStyle } from '../frontend/auth.js';
+import { firstHeader, present, requestedAction, requestedVersion, type RpcRequest } from '../frontend/request.js';
 import { seenValue, type ContractViolation, type RuleName, type Severity } from './violations.js';
 
 /** Parameters every action accepts besides its own: routing and the HMAC-SHA1 signing parameters. */
@@ -17,8 +18,9 @@ function commonParameters(shared: SharedRules): ReadonlySet<string> {
 const TIMESTAMP = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
-export interface RequestCheck {
-  readonly violations: ContractViolation[];
+/** Where a request goes, as far as the contract knows it, and what its routing breaks. */
+export interface RouteCheck {
+  readonly violations: readonly ContractViolation[];
   /** The contract of the request's version, when the proxy has one. */
   readonly contract: VersionContract | undefined;
   /** The action, when the request names one of that contract. */
@@ -34,41 +36,49 @@ export interface RequestCheckContext {
   readonly site: Site | undefined;
 }
 
-export function checkRequest(r: ProxyRequest, { shared, contracts, site }: RequestCheckContext): RequestCheck {
-  const out: ContractViolation[] = [];
-  const add = (rule: RuleName, where: string, seen: unknown, expected: string, severity: Severity = 'error') =>
-    out.push({ direction: 'request', rule, severity, where, seen: seenValue(seen), expected });
-  const where = (name: string) => (r.form.some(([k]) => k === name) && !r.query.some(([k]) => k === name) ? `form.${name}` : `query.${name}`);
+type Add = (rule: RuleName, where: string, seen: unknown, expected: string, severity?: Severity) => void;
 
-  // route
+function collector(): { out: ContractViolation[]; add: Add } {
+  const out: ContractViolation[] = [];
+  const add: Add = (rule, where, seen, expected, severity = 'error') => out.push({ direction: 'request', rule, severity, where, seen: seenValue(seen), expected });
+  return { out, add };
+}
+
+/** The routing rules: path and method, then the version (a contract of it) and the action (of that contract). */
+export function checkRoute(r: RpcRequest, { contracts }: RequestCheckContext): RouteCheck {
+  const { out, add } = collector();
   if (r.path !== '/') add('request.route', 'path', r.path, 'RPC actions are sent to /');
   if (r.method !== 'GET' && r.method !== 'POST') add('request.route', 'method', r.method, 'GET or POST');
 
-  // version
   const known = [...contracts.keys()].join(', ');
-  const headerVersion = firstHeader(r.headers, 'x-acs-version');
-  const version = requestedVersion(r);
-  if (!present(headerVersion) && !present(r.params.Version)) add('request.version', 'query.Version', undefined, `Version is required (one of ${known})`);
-  else if (version === undefined) add('request.version', 'header.x-acs-version', headerVersion, `x-acs-version and the Version parameter name the same version`);
-  else if (!contracts.has(version)) add('request.version', present(r.params.Version) ? 'query.Version' : 'header.x-acs-version', version, `one of ${known}`);
+  const named = requestedVersion(r);
+  const version = named.given === 'one' ? named.value : undefined;
+  if (named.given === 'none') add('request.version', 'query.Version', undefined, `Version is required (one of ${known})`);
+  else if (named.given === 'conflict') add('request.version', 'header.x-acs-version', named.header, `x-acs-version and the Version parameter name the same version`);
+  else if (!contracts.has(named.value)) add('request.version', named.byParameter ? 'query.Version' : 'header.x-acs-version', named.value, `one of ${known}`);
   const contract = version !== undefined ? contracts.get(version) : undefined;
 
-  // action
-  const headerAction = firstHeader(r.headers, 'x-acs-action');
-  const actionName = requestedAction(r);
+  const namedAction = requestedAction(r);
   let action: string | undefined;
-  if (!present(headerAction) && !present(r.params.Action)) add('request.action', 'query.Action', undefined, 'Action is required');
-  else if (actionName === undefined) add('request.action', 'header.x-acs-action', headerAction, 'x-acs-action and the Action parameter name the same action');
+  if (namedAction.given === 'none') add('request.action', 'query.Action', undefined, 'Action is required');
+  else if (namedAction.given === 'conflict') add('request.action', 'header.x-acs-action', namedAction.header, 'x-acs-action and the Action parameter name the same action');
   else if (contract) {
-    if (actionRules(contract, actionName)) action = actionName;
-    else add('request.action', present(r.params.Action) ? 'query.Action' : 'header.x-acs-action', actionName, `an action of ${contract.version}: ${Object.keys(contract.rules.actions).join(', ')}`);
+    const where = namedAction.byParameter ? 'query.Action' : 'header.x-acs-action';
+    if (actionRules(contract, namedAction.value)) action = namedAction.value;
+    else add('request.action', where, namedAction.value, `an action of ${contract.version}: ${Object.keys(contract.rules.actions).join(', ')}`);
   }
+  return { violations: out, contract, action, version };
+}
 
-  // Format
+/** The request's other rules: Format, every parameter rule of its action, undocumented parameters, the signing shape. */
+export function checkRequestRules(r: RpcRequest, route: RouteCheck, { shared, site }: RequestCheckContext): ContractViolation[] {
+  const { out, add } = collector();
+  const where = (name: string) => (r.form.some(([k]) => k === name) && !r.query.some(([k]) => k === name) ? `form.${name}` : `query.${name}`);
+
   const format = r.params.Format;
   if (present(format) && !/^(json|xml)$/i.test(format)) add('request.format', where('Format'), format, 'JSON or XML');
 
-  // parameters
+  const { contract, action } = route;
   if (contract && action) {
     const rules = actionRules(contract, action)!;
     for (const v of contract.checkParameters(action, r.params, site)) {
@@ -84,16 +94,12 @@ export function checkRequest(r: ProxyRequest, { shared, contracts, site }: Reque
   }
 
   checkSigningShape(r, shared.commonParameters.signingRequired, add);
-  return { violations: out, contract, action, version };
+  return out;
 }
 
-function checkSigningShape(
-  r: ProxyRequest,
-  required: SharedRules['commonParameters']['signingRequired'],
-  add: (rule: RuleName, where: string, seen: unknown, expected: string) => void,
-): void {
+function checkSigningShape(r: RpcRequest, required: SharedRules['commonParameters']['signingRequired'], add: Add): void {
   const acs3Headers = required['ACS3-HMAC-SHA256'];
-  const style = signingStyle(r);
+  const style = signingStyle(r, required);
   if (style === undefined) {
     add('request.signature', 'header.authorization', undefined, 'an ACS3-HMAC-SHA256 Authorization header or the HMAC-SHA1 parameters (AccessKeyId, Signature, ...)');
     return;

@@ -6,22 +6,26 @@
  *   read        the request (at most maxBodyBytes; what Node's parser refuses too) -> 400 InvalidParameter, connection closed
  *   check       packages/mock/src/proxy/request-checks.ts                          -> with `errors`: 400 InvalidParameter, not forwarded
  *   sign        packages/mock/src/proxy/resign.ts: re-signed for the upstream with `credentials`, else forwarded as signed
- *   forward     packages/mock/src/proxy/upstream.ts                                -> 504 Proxy.UpstreamTimeout / 502 Proxy.UpstreamUnreachable
+ *   forward     packages/mock/src/proxy/forwarder.ts                               -> 504 Proxy.UpstreamTimeout / 502 Proxy.UpstreamUnreachable
  *   check       packages/mock/src/proxy/response-checks.ts                         -> with `errors`: 502 Proxy.ResponseViolation
  *   answer      the upstream's status, headers and body (the proxy's credentials, should the upstream echo them,
  *               replaced by [REDACTED]), plus `sl-violations` when something broke the contract
  *
  * Every violation is handed to `onViolation` as one record (and its JSON line), redacted of the credentials.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, maxHeaderSize, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { makeRedactor } from '@rd-contract/client/protocol';
+import { buildCatalogue } from '../frontend/catalogue.js';
 import { createCorsHandler } from '../frontend/cors.js';
-import { answerClientError, handleProxyRequest, type ProxyContext } from './exchange.js';
+import { guardServer, type GuardContext } from '../frontend/http-guard.js';
+import { splitTarget } from '../frontend/request.js';
+import { serveRpc } from '../frontend/steps.js';
+import { createExchange, type ProxyContext } from './exchange.js';
 import { versionContracts } from './contracts.js';
 import { PROXY_DEFAULTS, type ProxyServerSetup } from './options.js';
-import { createRedactor } from './redact.js';
 import { ReportCollector, type ProxyReport } from './report.js';
-import { createUpstream } from './upstream.js';
+import { createUpstream } from './forwarder.js';
 
 export { PROXY_DEFAULTS, PROXY_ERRORS } from './options.js';
 export type { ProxyServerOptions, ProxyServerSetup } from './options.js';
@@ -58,25 +62,44 @@ export function createProxyServer(options: ProxyServerSetup): ProxyServer {
     timeoutMs: options.upstreamTimeoutMs ?? PROXY_DEFAULTS.upstreamTimeoutMs,
     maxResponseBytes: options.maxResponseBytes ?? PROXY_DEFAULTS.maxResponseBytes,
   });
+  const redact = makeRedactor([credentials?.accessKeySecret, credentials?.securityToken]);
+  const hostId = upstreamUrl.hostname;
+  const server = createServer({ keepAliveTimeout: 5_000 });
+  // The proxy's own refusals below the steps (a body too large, what Node's parser refuses, CONNECT) name the upstream
+  // as HostId and the default API's product, as its other errors do.
+  const guard: GuardContext = {
+    site: options.site,
+    catalogue: { ...buildCatalogue(contract, defaultApi), hostId },
+    onResponse: undefined,
+    onError: (e) => options.onUpstreamError?.(redact(`proxy failure: ${(e as Error)?.message ?? String(e)}`)),
+    limits: {
+      maxBody: options.maxBodyBytes ?? PROXY_DEFAULTS.maxBodyBytes,
+      maxHeader: maxHeaderSize,
+      headersTimeout: server.headersTimeout,
+      requestTimeout: server.requestTimeout,
+    },
+  };
   const ctx: ProxyContext = {
     options,
     checks: { shared: contract.shared, contracts: versionContracts(contract), site: options.site },
     product: contract.apis[defaultApi]!.product,
-    redact: createRedactor([credentials?.accessKeySecret, credentials?.securityToken]),
+    redact,
     upstream,
     collector: new ReportCollector(upstreamUrl.origin),
     credentials,
-    hostId: upstreamUrl.hostname,
-    maxBody: options.maxBodyBytes ?? PROXY_DEFAULTS.maxBodyBytes,
+    hostId,
+    guard,
   };
+  const { steps, serving } = createExchange(ctx);
   const cors = createCorsHandler(options.cors, ['sl-violations']);
-  const server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
     req.on('error', () => res.destroy());
     if (cors?.(req, res)) return;
-    handleProxyRequest(ctx, req, res);
-  });
-  // What Node's HTTP parser refuses: an Alibaba-shaped 400, then the connection is closed.
-  server.on('clientError', (err: NodeJS.ErrnoException, socket) => answerClientError(ctx, err, socket));
+    serveRpc(serving, steps, req, res, splitTarget(req.url ?? '/'));
+  };
+  server.on('request', handle);
+  // What Node's HTTP parser refuses, and CONNECT: an Alibaba-shaped answer, then the connection is closed.
+  guardServer(guard, server, handle);
   let url = '';
   return {
     server,
