@@ -49,7 +49,7 @@ function countingBackend(file: string): { backend: SqliteBackend; commits: () =>
     commits++;
     if (failing > 0) {
       failing--;
-      return Promise.reject(new Error('disk full'));
+      throw new Error('disk full'); // as better-sqlite3 fails: synchronously
     }
     return commit(reads, writes);
   };

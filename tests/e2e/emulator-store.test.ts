@@ -69,15 +69,6 @@ function counting(backend: Backend): { backend: Backend; reads: Map<Table, numbe
     reads.set(table, (reads.get(table) ?? 0) + 1);
     return get(table, key);
   };
-  // A synchronous store (memory) is read through its `sync` access: counted too.
-  const sync = backend.sync;
-  if (sync) {
-    const value = sync.value.bind(sync);
-    sync.value = (table, key) => {
-      reads.set(table, (reads.get(table) ?? 0) + 1);
-      return value(table, key);
-    };
-  }
   return { backend, reads };
 }
 

@@ -6,8 +6,10 @@
 import type { ActionName, ContractModel } from '@rd-contract/contract';
 import { isPresent } from '@rd-contract/client/protocol';
 import type { ActionHandlers, ActionRequest, ActionResult } from '../frontend/responder.js';
+import type { MaybePromise } from './backend.js';
 import type { DirectoryRecord, EnableMode } from './model.js';
-import type { Attempt, EnableOutcome, Store } from './store.js';
+import type { Attempt, EnableOutcome, SendOutcome, Store } from './store.js';
+import { isPromise } from './transaction.js';
 
 /** Appended to IncompleteSignature's message when a request names no AccessKeyId (the emulator keeps state per account). */
 export const ANONYMOUS_SUFFIX = ' The stateful emulator keeps state per account and takes the account from the AccessKeyId: sign the request (or send AccessKeyId).';
@@ -55,46 +57,42 @@ function isDryRun(contract: ContractModel, r: ActionRequest): boolean {
  * stored (with a state file: on disk).
  */
 export function createStatefulHandlers(store: Store, contract: ContractModel): Required<ActionHandlers> {
-  const anonymous = (r: ActionRequest): ActionResult | undefined =>
-    !isPresent(r.accessKeyId)
-      ? { kind: 'error', code: 'IncompleteSignature', message: `${incompleteSignatureMessage(contract, r)}${ANONYMOUS_SUFFIX}` }
-      : undefined;
+  /** A handler of a request from an account: one without an AccessKeyId is refused (the state is per account). */
+  const forAccount =
+    (handle: (r: ActionRequest, accessKeyId: string) => MaybePromise<ActionResult>) =>
+    (r: ActionRequest): MaybePromise<ActionResult> =>
+      isPresent(r.accessKeyId)
+        ? handle(r, r.accessKeyId)
+        : { kind: 'error', code: 'IncompleteSignature', message: `${incompleteSignatureMessage(contract, r)}${ANONYMOUS_SUFFIX}` };
 
-  const enabledResult = (outcome: EnableOutcome, init: boolean): ActionResult =>
+  /** The answer to an outcome, at once when the store answered at once (in memory, SQLite): no promise per request. */
+  const answer = <O>(outcome: MaybePromise<O>, result: (o: O) => ActionResult): MaybePromise<ActionResult> =>
+    isPromise(outcome) ? outcome.then(result) : result(outcome);
+  const enabledResult = (init: boolean) => (outcome: EnableOutcome): ActionResult =>
     'error' in outcome ? { kind: 'error', code: outcome.error } : { kind: 'body', body: enabledBody(outcome.directory, init) };
   const directoryResult = (outcome: EnableOutcome): ActionResult =>
     'error' in outcome ? { kind: 'error', code: outcome.error } : { kind: 'body', body: directoryBody(outcome.directory) };
+  const sentResult = (outcome: SendOutcome): ActionResult => ('error' in outcome ? { kind: 'error', code: outcome.error } : { kind: 'body', body: {} });
 
-  // Enable and GetResourceDirectory answer at once when the store is synchronous (in memory): no promise per request.
-  function enable(r: ActionRequest, action: ActionName, mode: EnableMode, init: boolean): ActionResult | Promise<ActionResult> {
-    const refused = anonymous(r);
-    if (refused) return refused;
-    const attempt: Attempt & { enable: NonNullable<Attempt['enable']> } = {
-      action,
-      api: r.api,
-      accessKeyId: r.accessKeyId!,
-      site: r.site,
-      enable: { mode, maName: present(r.params.MAName), phone: present(r.params.MASecureMobilePhone), code: present(r.params.VerificationCode) },
-    };
-    const outcome = store.enableNow(attempt, isDryRun(contract, r));
-    return outcome instanceof Promise ? outcome.then((o) => enabledResult(o, init)) : enabledResult(outcome, init);
-  }
+  const enable = (action: ActionName, mode: (r: ActionRequest) => EnableMode, init: boolean) =>
+    forAccount((r, accessKeyId) => {
+      const attempt: Attempt & { enable: NonNullable<Attempt['enable']> } = {
+        action,
+        api: r.api,
+        accessKeyId,
+        site: r.site,
+        enable: { mode: mode(r), maName: present(r.params.MAName), phone: present(r.params.MASecureMobilePhone), code: present(r.params.VerificationCode) },
+      };
+      return answer(store.enable(attempt, isDryRun(contract, r)), enabledResult(init));
+    });
 
   return {
-    EnableResourceDirectory: (r) => enable(r, 'EnableResourceDirectory', r.params.EnableMode as EnableMode, false),
-    InitResourceDirectory: (r) => enable(r, 'InitResourceDirectory', 'CurrentAccount', true),
-    SendVerificationCodeForEnableRD: async (r) => {
-      const refused = anonymous(r);
-      if (refused) return refused;
-      const outcome = await store.sendCode(r.api, r.accessKeyId!, r.site, present(r.params.SecureMobilePhone));
-      if ('error' in outcome) return { kind: 'error', code: outcome.error };
-      return { kind: 'body', body: {} };
-    },
-    GetResourceDirectory: (r) => {
-      const refused = anonymous(r);
-      if (refused) return refused;
-      const outcome = store.getResourceDirectoryNow(r.api, r.accessKeyId!, r.site);
-      return outcome instanceof Promise ? outcome.then(directoryResult) : directoryResult(outcome);
-    },
+    // EnableMode is one of the two: the front end validated it against the contract's enum.
+    EnableResourceDirectory: enable('EnableResourceDirectory', (r) => (r.params.EnableMode === 'NewManagementAccount' ? 'NewManagementAccount' : 'CurrentAccount'), false),
+    InitResourceDirectory: enable('InitResourceDirectory', () => 'CurrentAccount', true),
+    SendVerificationCodeForEnableRD: forAccount((r, accessKeyId) =>
+      answer(store.sendCode(r.api, accessKeyId, r.site, present(r.params.SecureMobilePhone)), sentResult),
+    ),
+    GetResourceDirectory: forAccount((r, accessKeyId) => answer(store.getResourceDirectory(r.api, accessKeyId, r.site), directoryResult)),
   };
 }

@@ -81,7 +81,7 @@ export function createControlRoutes(store: Store, rules: EmulatorRules): Control
       return problem(req, res, 405, `${method} is not allowed on ${path} (allowed: ${methods})`, { allow: methods });
     };
     /** Answers what a change answers, or 500 when the store could not make it. */
-    const saved = async (change: () => Promise<unknown>) => {
+    const saved = async (change: () => unknown) => {
       let value: unknown;
       try {
         value = await change();

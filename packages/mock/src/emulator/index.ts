@@ -8,18 +8,22 @@
  *
  * - model.ts        what is remembered, defaults, made-up ids, the state error codes
  * - rules.ts        what the emulator reads from the contract it is given (state error order, quotas, names, phones)
- * - store.ts        the operations on the state (each check-and-change is one transaction)
- * - backend.ts      the store interface, optimistic transactions, and the in-memory store
- * - sqlite.ts       the store in a SQLite file (--state-file), and the migration of a JSON state file
- * - redis.ts        the store in Redis (--state redis://...)
+ * - store.ts        the domain: the operations on the state (each check-and-change is one transaction)
+ * - backend.ts      the tables (each table's record type) and the backend interface
+ * - transaction.ts  the one transaction API (generators, at once with a synchronous backend)
+ * - memory.ts       the backend in memory (--stateful)
+ * - sqlite.ts       the backend in a SQLite file (--state-file), and the migration of a JSON state file to it
+ * - migration.ts    a whole JSON state as the writes that load it (the migration, the bench's fill)
+ * - redis.ts        the backend in Redis (--state redis://...)
  * - actions.ts      the actions' answers
- * - control.ts      /_emulator/... routes
- * - persistence.ts  the JSON state's checker (migration), StateFileError
+ * - control.ts      /_emulator/... routes and the check of their input
+ * - persistence.ts  the JSON state's checker, StateFileError
  */
 import type { ContractModel, Site } from '@rd-contract/contract';
 import type { ActionHandlers } from '../frontend/responder.js';
 import type { ControlRoutes } from '../frontend/responder.js';
-import { MemoryBackend, type Backend } from './backend.js';
+import type { Backend } from './backend.js';
+import { MemoryBackend } from './memory.js';
 import { emulatorRules } from './rules.js';
 import { createControlRoutes } from './control.js';
 import { createStatefulHandlers } from './actions.js';
@@ -93,10 +97,14 @@ export function createEmulator(options: EmulatorOptions, context: EmulatorContex
 export { StateFileError, checkState } from './persistence.js';
 export { emulatorRules, stateErrorPrecedence } from './rules.js';
 export type { EmulatorRules, Quota } from './rules.js';
-export { Store, stateWrites } from './store.js';
-export type { AccountView, CodeView, CodeStatus, ProfilePatch, Attempt, EnableOutcome } from './store.js';
-export { MemoryBackend, Transaction, transact, TABLES } from './backend.js';
-export type { Backend, Table, Read, Write, Versioned } from './backend.js';
+export { Store } from './store.js';
+export type { AccountView, CodeView, CodeStatus, ProfilePatch, Attempt, EnableOutcome, SendOutcome } from './store.js';
+export { stateWrites } from './migration.js';
+export { TABLES, codeKey, codeSlot } from './backend.js';
+export type { Backend, MaybePromise, Table, Tables, Read, Write, Versioned } from './backend.js';
+export { Transaction, transact } from './transaction.js';
+export type { Step } from './transaction.js';
+export { MemoryBackend } from './memory.js';
 export { SqliteBackend, openStateFile } from './sqlite.js';
 export { RedisBackend } from './redis.js';
 export { ANONYMOUS_SUFFIX } from './actions.js';

@@ -1,11 +1,15 @@
 /**
- * The emulator's operations on its state (kept by a ./backend.ts Backend). Each operation that checks and changes the
- * state is one transaction, so concurrent requests cannot change the state between a check and its change: of 50
- * simultaneous EnableResourceDirectory calls for one account, one creates the directory and the other 49 find it.
+ * The emulator's domain: its operations on the state (kept by a ./backend.ts Backend). Each operation that checks and
+ * changes the state is one transaction (./transaction.ts), so concurrent requests cannot change the state between a
+ * check and its change: of 50 simultaneous EnableResourceDirectory calls for one account, one creates the directory
+ * and the other 49 find it. Every operation answers at once when the backend does (in memory, SQLite), and with a
+ * promise otherwise (Redis).
  */
 import type { ActionName, ApiName, Site } from '@rd-contract/contract';
-import { MemoryBackend, transactSteps, type Backend, type Step, type Table, type Transaction, type Write } from './backend.js';
+import { codeKey, codeSlot, type Backend, type MaybePromise } from './backend.js';
+import { MemoryBackend } from './memory.js';
 import type { EmulatorRules } from './rules.js';
+import { run, settle, transact, type Step, type Transaction } from './transaction.js';
 import {
   CODE_RETENTION_MS,
   INITIAL_CONTROL_POLICY_STATUS,
@@ -92,15 +96,25 @@ type Check = (tx: Transaction, attempt: Attempt, subject: Subject) => boolean | 
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-/** The `validCodes` key of an account's codes to a phone. */
-const codeSlot = (accessKeyId: string, phone: string): string => JSON.stringify([accessKeyId, phone]);
-/** The `codes` key of a sequence number: 12 digits, so that key order is the order sent. */
-const codeKey = (sequence: number): string => String(sequence).padStart(12, '0');
 /** How many codes a clean-up reads at a time. */
 const PRUNE_BATCH = 64;
 
 /** An enable's (or GetResourceDirectory's) outcome. */
 export type EnableOutcome = { readonly error: StateErrorCode } | { readonly directory: DirectoryRecord };
+
+/** SendVerificationCodeForEnableRD's outcome. */
+export type SendOutcome = { readonly error: StateErrorCode } | { readonly code: CodeRecord };
+
+/** Forgets a code: its record, its place in its account's list and, if it is the latest to its phone, that slot. */
+function* forget(tx: Transaction, key: string): Step<void> {
+  const c = yield* tx.read('codes', key);
+  if (!c) return;
+  tx.set('codes', key, undefined);
+  const keys = ((yield* tx.read('accountCodes', c.account)) ?? []).filter((k) => k !== key);
+  tx.set('accountCodes', c.account, keys.length > 0 ? keys : undefined);
+  const slot = codeSlot(c.account, c.phone);
+  if ((yield* tx.read('validCodes', slot)) === key) tx.set('validCodes', slot, undefined);
+}
 
 /**
  * The emulator's operations over a {@link Backend}. Every operation that checks and changes the state is one
@@ -163,25 +177,16 @@ export class Store {
     return (yield* this.findValidCode(tx, accessKeyId, phone, code)) === undefined;
   }
 
-  /** Runs a transaction: at once with a synchronous store (in memory), else as a promise. */
-  private run<T>(body: (tx: Transaction) => Step<T>): T | Promise<T> {
-    return transactSteps(this.backend, body);
-  }
-
-  /** {@link run}, always as a promise (the store's public operations). */
-  private async read<T>(body: (tx: Transaction) => Step<T>): Promise<T> {
-    return this.run(body);
+  /** Runs a transaction (see ./transaction.ts). */
+  private transact<T>(body: (tx: Transaction) => Step<T>): MaybePromise<T> {
+    return transact(this.backend, body);
   }
 
   // ----------------------------------------------------------------------------------------- reading (in a transaction)
 
-  private accountRecord(tx: Transaction, accessKeyId: string): Step<AccountRecord | undefined> {
-    return tx.read<AccountRecord>('accounts', accessKeyId);
-  }
-
   /** The account's record, id and profile, read once for all the checks of a request. */
   private *subjectIn(tx: Transaction, accessKeyId: string): Step<Subject> {
-    const record = yield* this.accountRecord(tx, accessKeyId);
+    const record = yield* tx.read('accounts', accessKeyId);
     const accountId = record?.accountId ?? accountIdOf(accessKeyId);
     return { record, accountId, profile: effectiveProfile(accountId, record?.profile ?? {}, this.options.site) };
   }
@@ -192,7 +197,7 @@ export class Store {
 
   private *directoryOf(tx: Transaction, record: AccountRecord | undefined): Step<DirectoryRecord | undefined> {
     const id = record?.resourceDirectoryId;
-    return id ? yield* tx.read<DirectoryRecord>('directories', id) : undefined;
+    return id ? yield* tx.read('directories', id) : undefined;
   }
 
   private codesSentToday(record: AccountRecord | undefined): number {
@@ -207,9 +212,9 @@ export class Store {
   /** The key and record of the code a NewManagementAccount enable may use, or undefined. */
   private *findValidCode(tx: Transaction, accessKeyId: string, phone: string | undefined, code: string | undefined): Step<[string, CodeRecord] | undefined> {
     if (phone === undefined || code === undefined) return undefined;
-    const key = yield* tx.read<string>('validCodes', codeSlot(accessKeyId, phone));
+    const key = yield* tx.read('validCodes', codeSlot(accessKeyId, phone));
     if (key === undefined) return undefined;
-    const c = yield* tx.read<CodeRecord>('codes', key);
+    const c = yield* tx.read('codes', key);
     return c && c.code === code && c.consumedAt === null && c.supersededAt === null && Date.parse(c.expiresAt) > this.options.now() ? [key, c] : undefined;
   }
 
@@ -252,18 +257,13 @@ export class Store {
 
   // ----------------------------------------------------------------------------------------- reading
 
-  profile(accessKeyId: string): Promise<EffectiveProfile> {
-    return this.read((tx) => this.profileIn(tx, accessKeyId));
+  profile(accessKeyId: string): MaybePromise<EffectiveProfile> {
+    return this.transact((tx) => this.profileIn(tx, accessKeyId));
   }
 
   /** GetResourceDirectory: the state error, or (none) the account's directory, read together. */
-  getResourceDirectory(api: ApiName, accessKeyId: string, site: Site | undefined): Promise<EnableOutcome> {
-    return this.read((tx) => this.getResourceDirectoryIn(tx, api, accessKeyId, site));
-  }
-
-  /** {@link getResourceDirectory}, at once with a synchronous store (the handlers' path). */
-  getResourceDirectoryNow(api: ApiName, accessKeyId: string, site: Site | undefined): EnableOutcome | Promise<EnableOutcome> {
-    return this.run((tx) => this.getResourceDirectoryIn(tx, api, accessKeyId, site));
+  getResourceDirectory(api: ApiName, accessKeyId: string, site: Site | undefined): MaybePromise<EnableOutcome> {
+    return this.transact((tx) => this.getResourceDirectoryIn(tx, api, accessKeyId, site));
   }
 
   private *getResourceDirectoryIn(tx: Transaction, api: ApiName, accessKeyId: string, site: Site | undefined): Step<EnableOutcome> {
@@ -276,12 +276,15 @@ export class Store {
   }
 
   /** The code a NewManagementAccount enable may use: sent for this account to this phone, not used, replaced or expired. */
-  async validCode(accessKeyId: string, phone: string | undefined, code: string | undefined): Promise<CodeRecord | undefined> {
-    return (await this.read((tx) => this.findValidCode(tx, accessKeyId, phone, code)))?.[1];
+  validCode(accessKeyId: string, phone: string | undefined, code: string | undefined): MaybePromise<CodeRecord | undefined> {
+    const self = this;
+    return this.transact(function* (tx) {
+      return (yield* self.findValidCode(tx, accessKeyId, phone, code))?.[1];
+    });
   }
 
-  stateError(attempt: Attempt): Promise<StateErrorCode | undefined> {
-    return this.read((tx) => this.stateErrorIn(tx, attempt));
+  stateError(attempt: Attempt): MaybePromise<StateErrorCode | undefined> {
+    return this.transact((tx) => this.stateErrorIn(tx, attempt));
   }
 
   codeStatus(c: CodeRecord): CodeStatus {
@@ -291,42 +294,50 @@ export class Store {
   }
 
   /** The codes sent (for an account: from its own list; otherwise all of them), oldest first. */
-  async listCodes(filter: { account?: string; phone?: string } = {}): Promise<CodeView[]> {
-    let codes: CodeRecord[];
-    if (filter.account !== undefined) {
-      const account = filter.account;
-      codes = await this.read(function* (tx) {
-        const keys = (yield* tx.read<string[]>('accountCodes', account)) ?? [];
-        const found: CodeRecord[] = [];
-        for (const k of keys) {
-          const c = yield* tx.read<CodeRecord>('codes', k);
-          if (c !== undefined) found.push(c);
+  listCodes(filter: { account?: string; phone?: string } = {}): MaybePromise<CodeView[]> {
+    const self = this;
+    return this.transact(function* (tx) {
+      let codes: CodeRecord[];
+      if (filter.account !== undefined) {
+        codes = [];
+        for (const k of (yield* tx.read('accountCodes', filter.account)) ?? []) {
+          const c = yield* tx.read('codes', k);
+          if (c !== undefined) codes.push(c);
         }
-        return found;
-      });
-    } else {
-      codes = (await this.backend.entries('codes')).map(([, c]) => c as CodeRecord);
-    }
-    return codes
-      .filter((c) => filter.phone === undefined || c.phone === filter.phone)
-      .map((c) => ({ phone: c.phone, code: c.code, account: c.account, sentAt: c.sentAt, expiresAt: c.expiresAt, status: this.codeStatus(c) }));
+      } else {
+        codes = (yield* settle(self.backend.entries('codes'))).map(([, c]) => c);
+      }
+      return codes
+        .filter((c) => filter.phone === undefined || c.phone === filter.phone)
+        .map((c) => ({ phone: c.phone, code: c.code, account: c.account, sentAt: c.sentAt, expiresAt: c.expiresAt, status: self.codeStatus(c) }));
+    });
   }
 
-  accountView(accessKeyId: string): Promise<AccountView> {
-    return this.read((tx) => this.viewIn(tx, accessKeyId));
+  accountView(accessKeyId: string): MaybePromise<AccountView> {
+    return this.transact((tx) => this.viewIn(tx, accessKeyId));
   }
 
   /** The whole state, as `GET /_emulator/state` shows it (and as the JSON state file had it). */
-  async exportState(): Promise<EmulatorState> {
-    const state = emptyState();
-    for (const [k, v] of await this.backend.entries('accounts')) state.accounts[k] = v as AccountRecord;
-    for (const [k, v] of await this.backend.entries('directories')) state.directories[k] = v as DirectoryRecord;
-    state.verificationCodes = (await this.backend.entries('codes')).map(([, c]) => c as CodeRecord);
-    return state;
+  exportState(): MaybePromise<EmulatorState> {
+    const backend = this.backend;
+    return run(
+      (function* () {
+        const state = emptyState();
+        for (const [k, v] of yield* settle(backend.entries('accounts'))) state.accounts[k] = v;
+        for (const [k, v] of yield* settle(backend.entries('directories'))) state.directories[k] = v;
+        state.verificationCodes = (yield* settle(backend.entries('codes'))).map(([, c]) => c);
+        return state;
+      })(),
+    );
   }
 
-  async counts(): Promise<{ accounts: number; directories: number }> {
-    return { accounts: await this.backend.count('accounts'), directories: await this.backend.count('directories') };
+  counts(): MaybePromise<{ accounts: number; directories: number }> {
+    const backend = this.backend;
+    return run(
+      (function* () {
+        return { accounts: yield* settle(backend.count('accounts')), directories: yield* settle(backend.count('directories')) };
+      })(),
+    );
   }
 
   // ----------------------------------------------------------------------------------------- changing
@@ -346,56 +357,58 @@ export class Store {
 
   /**
    * SendVerificationCodeForEnableRD: the state error, or (none) a code recorded for `phone` (default: the account's
-   * phone), replacing the account's older code to it. Codes kept past their retention are forgotten first.
+   * phone), replacing the account's older code to it. Codes kept past their retention are forgotten then.
    */
-  async sendCode(api: ApiName, accessKeyId: string, site: Site | undefined, phone: string | undefined): Promise<{ error: StateErrorCode } | { code: CodeRecord }> {
-    const now = this.options.now();
-    const sequence = await this.backend.nextSequence();
+  sendCode(api: ApiName, accessKeyId: string, site: Site | undefined, phone: string | undefined): MaybePromise<SendOutcome> {
     const self = this;
-    const outcome = await this.run(function* (tx): Step<{ error: StateErrorCode } | { code: CodeRecord }> {
-      const subject = yield* self.subjectIn(tx, accessKeyId);
-      const error = yield* self.stateErrorIn(tx, { action: 'SendVerificationCodeForEnableRD', api, accessKeyId, site }, subject);
-      if (error) return { error };
-      const to = phone ?? subject.profile.phone;
-      const today = utcDay(now);
-      self.putAccount(tx, accessKeyId, subject, (a) => ({
-        ...a,
-        verificationCodesSent: { day: today, count: (a.verificationCodesSent?.day === today ? a.verificationCodesSent.count : 0) + 1 },
-      }));
-      const slot = codeSlot(accessKeyId, to);
-      const previousKey = yield* tx.read<string>('validCodes', slot);
-      const previous = previousKey === undefined ? undefined : yield* tx.read<CodeRecord>('codes', previousKey);
-      if (previous && previous.consumedAt === null && previous.supersededAt === null) tx.set('codes', previousKey!, { ...previous, supersededAt: iso(now) });
-      const key = codeKey(sequence);
-      const record: CodeRecord = { phone: to, code: newVerificationCode(), account: accessKeyId, sentAt: iso(now), expiresAt: iso(now + self.options.codeTtlMs), consumedAt: null, supersededAt: null };
-      tx.set('codes', key, record);
-      tx.set('validCodes', slot, key);
-      tx.set('accountCodes', accessKeyId, [...((yield* tx.read<string[]>('accountCodes', accessKeyId)) ?? []), key]);
-      return { code: record };
-    });
-    if ('code' in outcome) await this.prune(now);
-    return outcome;
+    return run(
+      (function* (): Step<SendOutcome> {
+        const now = self.options.now();
+        const sequence = yield* settle(self.backend.nextSequence());
+        const outcome = yield* settle(self.transact((tx) => self.sendCodeIn(tx, { action: 'SendVerificationCodeForEnableRD', api, accessKeyId, site }, phone, now, sequence)));
+        if ('code' in outcome) yield* self.prune(now);
+        return outcome;
+      })(),
+    );
+  }
+
+  private *sendCodeIn(tx: Transaction, attempt: Attempt, phone: string | undefined, now: number, sequence: number): Step<SendOutcome> {
+    const { accessKeyId } = attempt;
+    const subject = yield* this.subjectIn(tx, accessKeyId);
+    const error = yield* this.stateErrorIn(tx, attempt, subject);
+    if (error) return { error };
+    const to = phone ?? subject.profile.phone;
+    const today = utcDay(now);
+    this.putAccount(tx, accessKeyId, subject, (a) => ({
+      ...a,
+      verificationCodesSent: { day: today, count: (a.verificationCodesSent?.day === today ? a.verificationCodesSent.count : 0) + 1 },
+    }));
+    const slot = codeSlot(accessKeyId, to);
+    const previousKey = yield* tx.read('validCodes', slot);
+    if (previousKey !== undefined) {
+      const previous = yield* tx.read('codes', previousKey);
+      if (previous && previous.consumedAt === null && previous.supersededAt === null) tx.set('codes', previousKey, { ...previous, supersededAt: iso(now) });
+    }
+    const key = codeKey(sequence);
+    const expiresAt = iso(now + this.options.codeTtlMs);
+    const record: CodeRecord = { phone: to, code: newVerificationCode(), account: accessKeyId, sentAt: iso(now), expiresAt, consumedAt: null, supersededAt: null };
+    tx.set('codes', key, record);
+    tx.set('validCodes', slot, key);
+    tx.set('accountCodes', accessKeyId, [...((yield* tx.read('accountCodes', accessKeyId)) ?? []), key]);
+    return { code: record };
   }
 
   /**
    * Forgets the codes whose retention ended, oldest first, stopping at the first one still kept: each code is looked
    * at once when it is forgotten (and the one kept, once per call), never the whole list.
    */
-  private async prune(now: number): Promise<void> {
+  private *prune(now: number): Step<void> {
     for (;;) {
-      const oldest = await this.backend.head('codes', PRUNE_BATCH);
+      const oldest = yield* settle(this.backend.head('codes', PRUNE_BATCH));
       let forgot = 0;
       for (const [key, value] of oldest) {
-        if (Date.parse((value as CodeRecord).expiresAt) + CODE_RETENTION_MS > now) return;
-        await this.run(function* (tx) {
-          const c = yield* tx.read<CodeRecord>('codes', key);
-          if (!c) return;
-          tx.set('codes', key, undefined);
-          const keys = ((yield* tx.read<string[]>('accountCodes', c.account)) ?? []).filter((k) => k !== key);
-          tx.set('accountCodes', c.account, keys.length > 0 ? keys : undefined);
-          const slot = codeSlot(c.account, c.phone);
-          if ((yield* tx.read<string>('validCodes', slot)) === key) tx.set('validCodes', slot, undefined);
-        });
+        if (Date.parse(value.expiresAt) + CODE_RETENTION_MS > now) return;
+        yield* settle(this.transact((tx) => forget(tx, key)));
         forgot++;
       }
       if (forgot < PRUNE_BATCH) return;
@@ -407,13 +420,8 @@ export class Store {
    * With `dryRun` nothing is stored (the ids are fresh but not reserved) and no code is used; otherwise the account
    * gets the directory and its code is consumed.
    */
-  async enable(attempt: Attempt & { readonly enable: NonNullable<Attempt['enable']> }, dryRun: boolean): Promise<EnableOutcome> {
-    return this.enableNow(attempt, dryRun);
-  }
-
-  /** {@link enable}, at once with a synchronous store (the handlers' path). */
-  enableNow(attempt: Attempt & { readonly enable: NonNullable<Attempt['enable']> }, dryRun: boolean): EnableOutcome | Promise<EnableOutcome> {
-    return this.run((tx) => this.enableIn(tx, attempt, dryRun));
+  enable(attempt: Attempt & { readonly enable: NonNullable<Attempt['enable']> }, dryRun: boolean): MaybePromise<EnableOutcome> {
+    return this.transact((tx) => this.enableIn(tx, attempt, dryRun));
   }
 
   private *enableIn(tx: Transaction, attempt: Attempt & { readonly enable: NonNullable<Attempt['enable']> }, dryRun: boolean): Step<EnableOutcome> {
@@ -451,61 +459,35 @@ export class Store {
   }
 
   /** Sets (or, with null, clears back to the default) fields of an account's profile. */
-  setProfile(accessKeyId: string, patch: ProfilePatch): Promise<AccountView> {
+  setProfile(accessKeyId: string, patch: ProfilePatch): MaybePromise<AccountView> {
     const self = this;
-    return this.read(function* (tx) {
+    return this.transact(function* (tx) {
       const subject = yield* self.subjectIn(tx, accessKeyId);
-      self.putAccount(tx, accessKeyId, subject, (a) => {
-        const profile: Record<string, unknown> = { ...a.profile };
-        for (const k of PROFILE_FIELDS) {
-          if (!Object.hasOwn(patch, k)) continue;
-          const v = patch[k];
-          if (v === null || v === undefined) delete profile[k];
-          else profile[k] = v;
-        }
-        return { ...a, profile: profile as AccountProfile };
-      });
+      self.putAccount(tx, accessKeyId, subject, (a) => ({ ...a, profile: patched(a.profile, patch) }));
       return yield* self.viewIn(tx, accessKeyId);
     });
   }
 
-  reset(): Promise<void> {
+  reset(): MaybePromise<void> {
     return this.backend.clear();
   }
 }
 
-/**
- * The writes that load a whole state (a JSON state file being migrated) into an empty store, indexes included; codes
- * get the keys `firstSequence`, `firstSequence + 1`, ... in their order.
- */
-export function stateWrites(state: EmulatorState, nameKey: (name: string) => string, firstSequence = 1): Write[] {
-  const writes: Write[] = [];
-  const set = (table: Table, key: string, value: unknown) => writes.push({ table, key, value });
-  for (const [ak, a] of Object.entries(state.accounts)) {
-    set('accounts', ak, a);
-    set('accountIds', a.accountId, 'account');
-  }
-  for (const [id, d] of Object.entries(state.directories)) {
-    set('directories', id, d);
-    set('roots', d.RootFolderId, id);
-    if (d.MasterAccountName !== '') set('names', nameKey(d.MasterAccountName), id);
-    if (d.enableMode === 'NewManagementAccount') set('accountIds', d.MasterAccountId, 'directory');
-  }
-  const byAccount = new Map<string, string[]>();
-  const slots = new Map<string, string>();
-  state.verificationCodes.forEach((c, i) => {
-    const key = codeKey(firstSequence + i);
-    set('codes', key, c);
-    byAccount.set(c.account, [...(byAccount.get(c.account) ?? []), key]);
-    slots.set(codeSlot(c.account, c.phone), key);
-  });
-  for (const [ak, keys] of byAccount) set('accountCodes', ak, keys);
-  for (const [slot, key] of slots) set('validCodes', slot, key);
-  return writes;
+/** A profile with a patch's fields set (null: back to the default). */
+function patched(profile: AccountProfile, patch: ProfilePatch): AccountProfile {
+  const out: AccountProfile = { ...profile };
+  const apply = <K extends keyof AccountProfile>(k: K): void => {
+    if (!Object.hasOwn(patch, k)) return;
+    const v = patch[k];
+    if (v === null || v === undefined) delete out[k];
+    else out[k] = v;
+  };
+  for (const k of PROFILE_FIELDS) apply(k);
+  return out;
 }
 
 /** A fresh id (from `make`) that is not yet a key of `table`. */
-function* unique(tx: Transaction, table: Table, make: () => string): Step<string> {
+function* unique(tx: Transaction, table: 'directories' | 'roots' | 'accountIds', make: () => string): Step<string> {
   for (;;) {
     const id = make();
     if ((yield* tx.read(table, id)) === undefined) return id;

@@ -141,28 +141,33 @@ function validate(ctx: GatewayContext, r: RpcRequest, routed: Routed): Outcome<V
   return proceed({ ...routed, ...caller.value, preferred: preferred.value });
 }
 
-/** The answer: a Prefer'd success example, or the action's handler (default: the contract's example), sync or async. */
+/**
+ * The answer: a Prefer'd success example, or the action's handler (default: the contract's example), at once when the
+ * handler answered at once; a handler that fails gets 500 InternalError (told to `onError`).
+ */
 function produce(ctx: GatewayContext, r: RpcRequest, valid: Valid): Answer | Promise<Answer> {
   const { to } = valid;
   if (valid.preferred) return exampleAnswer(ctx, to, valid.preferred);
   const action = to.action.action as ActionName;
   const handler = ctx.handlers[action] ?? exampleResponder;
-  const result = handler({
-    action,
-    api: valid.api,
-    params: r.params,
-    accessKeyId: valid.accessKeyId,
-    verified: valid.verified,
-    site: ctx.site,
-    requestId: to.requestId,
-    format: to.format,
-    headers: r.headers,
-  });
-  if (!isPromise(result)) return resultAnswer(ctx, to, result);
-  return Promise.resolve(result).then(
-    (answered: ActionResult) => resultAnswer(ctx, to, answered),
-    (e: unknown) => internalErrorAnswer(ctx, to, e),
-  ).catch((e: unknown) => internalErrorAnswer(ctx, to, e));
+  const failed = (e: unknown) => internalErrorAnswer(ctx, to, e);
+  try {
+    const result = handler({
+      action,
+      api: valid.api,
+      params: r.params,
+      accessKeyId: valid.accessKeyId,
+      verified: valid.verified,
+      site: ctx.site,
+      requestId: to.requestId,
+      format: to.format,
+      headers: r.headers,
+    });
+    if (!isPromise(result)) return resultAnswer(ctx, to, result);
+    return Promise.resolve(result).then((answered: ActionResult) => resultAnswer(ctx, to, answered)).catch(failed);
+  } catch (e) {
+    return failed(e);
+  }
 }
 
 /** The gateway's steps and how they are served, over one context. */
