@@ -13,6 +13,7 @@
  * with `Allow`), 413 (body over 64 KiB) or 500 (the state could not be saved).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody } from '../frontend/http-guard.js';
 import type { ControlRoutes } from '../frontend/responder.js';
 import { ACCOUNT_TYPES, PROFILE_FIELDS } from './model.js';
 import type { EmulatorRules } from './rules.js';
@@ -29,27 +30,8 @@ function json(req: IncomingMessage, res: ServerResponse, status: number, value: 
 
 const problem = (req: IncomingMessage, res: ServerResponse, status: number, error: string, headers?: Record<string, string>) => json(req, res, status, { error }, headers);
 
-function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    req.on('data', (c: Buffer) => {
-      if (done) return;
-      size += c.length;
-      if (size > MAX_CONTROL_BODY) {
-        done = true;
-        resolve('too-large');
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => {
-      if (!done) resolve(Buffer.concat(chunks));
-    });
-    req.on('error', reject);
-  });
-}
+/** The body of a control request, or undefined when it is over MAX_CONTROL_BODY. */
+const body = (req: IncomingMessage): Promise<Buffer | undefined> => new Promise((resolve) => readBody(MAX_CONTROL_BODY, req, true, resolve));
 
 /** Checks a profile patch from a control request; returns what is wrong, or undefined. */
 export function profilePatchProblem(value: unknown, phone: EmulatorRules['phone']): string | undefined {
@@ -122,14 +104,14 @@ export function createControlRoutes(store: Store, rules: EmulatorRules): Control
       if (accessKeyId.trim() === '') return problem(req, res, 400, 'the AccessKeyId in the path is empty');
       return allow('GET, POST', async () => {
         if (method !== 'POST') return json(req, res, 200, await store.accountView(accessKeyId));
-        const body = await readBody(req);
-        if (body === 'too-large') {
+        const received = await body(req);
+        if (received === undefined) {
           res.setHeader('connection', 'close');
           return problem(req, res, 413, `the body is larger than ${MAX_CONTROL_BODY} bytes`);
         }
         let patch: unknown;
         try {
-          patch = JSON.parse(body.toString('utf8'));
+          patch = JSON.parse(received.toString('utf8'));
         } catch {
           return problem(req, res, 400, 'the body must be a JSON object, e.g. {"site":"intl","enterpriseVerified":false}');
         }

@@ -1,10 +1,12 @@
 /**
- * The HTTP hardening of the mock and the proxy (see the limits in packages/mock/src/mock/server.ts's header): the
+ * The HTTP server side of the mock and the proxy (see the limits in packages/mock/src/mock/server.ts's header): the
  * server's limits and timeouts, the body read within its limit (or drained), and the answers to a body over the limit,
  * to a request without Host, to what Node's HTTP parser refuses (clientError) and to CONNECT, each a 400
- * InvalidParameter (404 InvalidApi.NotFound for CONNECT) with an Alibaba JSON body, the connection closed.
+ * InvalidParameter (404 InvalidApi.NotFound for CONNECT) with an Alibaba JSON body, the connection closed; listening
+ * and closing.
  */
 import type { IncomingMessage, Server, ServerOptions, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { errorAnswer, rawError, replyByAccept, type Answer, type AnswerContext } from './answer.js';
 
@@ -174,4 +176,27 @@ export function guardServer(ctx: GuardContext, server: Server, handle: (req: Inc
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => onClientError(ctx, answered, err, socket));
   server.on('connect', (req: IncomingMessage, socket: Duplex) => onConnect(ctx, req, socket));
   server.on('checkExpectation', handle);
+}
+
+/** Starts listening; resolves with `http://host:port`. */
+export function listen(server: Server, port: number, host: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const onError = (e: Error) => reject(e);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      const address = server.address() as AddressInfo;
+      const h = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      resolve(`http://${h}:${address.port}`);
+    });
+  });
+}
+
+/** Stops listening and closes every connection. */
+export function close(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
 }

@@ -17,13 +17,14 @@ export const proceed = <T>(value: T): Outcome<T> => ({ ok: true, value });
 export const isPromise = <T>(x: T | PromiseLike<T>): x is PromiseLike<T> => typeof (x as { then?: unknown } | null)?.then === 'function';
 export const answerWith = (answer: Answer): Outcome<never> => ({ ok: false, answer });
 
-export interface Steps<Routed, Valid> {
+/** The steps of a front end over its server's context `C`. */
+export interface Steps<C, Routed, Valid> {
   /** Which API and action the request is for. */
-  route(request: RpcRequest): Outcome<Routed>;
+  route(ctx: C, request: RpcRequest): Outcome<Routed>;
   /** Whether the request may go on to be answered. */
-  validate(request: RpcRequest, routed: Routed): Outcome<Valid>;
+  validate(ctx: C, request: RpcRequest, routed: Routed): Outcome<Valid>;
   /** The answer: the responder's (mock), or the upstream's with its check (proxy); at once when it can be. */
-  produce(request: RpcRequest, valid: Valid): Answer | PromiseLike<Answer>;
+  produce(ctx: C, request: RpcRequest, valid: Valid): Answer | PromiseLike<Answer>;
 }
 
 /** How a server answers around the steps. */
@@ -38,24 +39,31 @@ export interface Serving {
   write(req: IncomingMessage, res: ServerResponse, answer: Answer): void;
 }
 
-export function runSteps<R, V>(steps: Steps<R, V>, request: RpcRequest): Answer | PromiseLike<Answer> {
-  const routed = steps.route(request);
+export function runSteps<C, R, V>(steps: Steps<C, R, V>, ctx: C, request: RpcRequest): Answer | PromiseLike<Answer> {
+  const routed = steps.route(ctx, request);
   if (!routed.ok) return routed.answer;
-  const valid = steps.validate(request, routed.value);
+  const valid = steps.validate(ctx, request, routed.value);
   if (!valid.ok) return valid.answer;
-  return steps.produce(request, valid.value);
+  return steps.produce(ctx, request, valid.value);
 }
 
 /**
  * Serves one RPC request: reads its body within the limit (a larger one is answered at once), parses the request,
  * runs the steps and writes their answer: in the same turn when no step waited.
  */
-export function serveRpc<R, V>(serving: Serving, steps: Steps<R, V>, req: IncomingMessage, res: ServerResponse, target: { path: string; queryString: string }): void {
+export function serveRpc<C, R, V>(
+  serving: Serving,
+  steps: Steps<C, R, V>,
+  ctx: C,
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: { path: string; queryString: string },
+): void {
   readBody(serving.maxBody, req, true, (body) => {
     if (body === undefined) return serving.write(req, res, serving.tooLarge(req));
     let answer: Answer | PromiseLike<Answer>;
     try {
-      answer = runSteps(steps, parseRequest(req.method ?? 'GET', target, req.headers, body));
+      answer = runSteps(steps, ctx, parseRequest(req.method ?? 'GET', target, req.headers, body));
     } catch (e) {
       answer = serving.failed(req, e);
     }

@@ -170,29 +170,20 @@ function produce(ctx: GatewayContext, r: RpcRequest, valid: Valid): Answer | Pro
   }
 }
 
-/** The gateway's steps and how they are served, over one context. */
-export function createGateway(ctx: GatewayContext): { readonly steps: Steps<Routed, Valid>; readonly serving: Serving } {
-  return {
-    steps: {
-      route: (r) => route(ctx, r),
-      validate: (r, routed) => validate(ctx, r, routed),
-      produce: (r, valid) => produce(ctx, r, valid),
-    },
-    serving: {
-      maxBody: ctx.limits.maxBody,
-      tooLarge: (req) => tooLargeAnswer(ctx, req),
-      failed: (_req, e) => internalErrorAnswer(ctx, { requestId: newRequestId(), format: 'json' }, e),
-      write: (req, res, a) => writeAnswer(ctx, req, res, a),
-    },
-  };
-}
+/** The mock's steps. */
+export const gatewaySteps: Steps<GatewayContext, Routed, Valid> = { route, validate, produce };
 
 /**
  * The request listener: a request without Host is refused; paths other than `/` go to the control routes, then to
  * the static files (their bodies read and dropped first); `/` takes GET and POST, through the gateway's steps.
  */
 export function createRequestListener(ctx: GatewayContext): (req: IncomingMessage, res: ServerResponse) => void {
-  const { steps, serving } = createGateway(ctx);
+  const serving: Serving = {
+    maxBody: ctx.limits.maxBody,
+    tooLarge: (req) => tooLargeAnswer(ctx, req),
+    failed: (_req, e) => internalErrorAnswer(ctx, { requestId: newRequestId(), format: 'json' }, e),
+    write: (req, res, a) => writeAnswer(ctx, req, res, a),
+  };
   const write = (req: IncomingMessage, res: ServerResponse, a: Answer | Promise<Answer>) => {
     if (isPromise(a)) a.then((x) => serving.write(req, res, x), () => res.destroy());
     else serving.write(req, res, a);
@@ -209,6 +200,6 @@ export function createRequestListener(ctx: GatewayContext): (req: IncomingMessag
       return readBody(ctx.limits.maxBody, req, false, () => write(req, res, serveStatic(ctx, req, target.path)));
     }
     if (req.method !== 'GET' && req.method !== 'POST') return readBody(ctx.limits.maxBody, req, false, () => write(req, res, serveStatic(ctx, req, '')));
-    serveRpc(serving, steps, req, res, target);
+    serveRpc(serving, gatewaySteps, ctx, req, res, target);
   };
 }

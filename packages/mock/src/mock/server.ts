@@ -43,7 +43,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { ApiName, ContractModel, Site } from '@rd-contract/contract';
 import { createCorsHandler } from '../frontend/cors.js';
 import { NonceCache } from '../frontend/auth.js';
@@ -51,7 +50,7 @@ import { buildCatalogue } from '../frontend/catalogue.js';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../emulator/index.js';
 import type { MockResponseEvent } from '../frontend/answer.js';
 import type { ActionHandlers, ControlRoutes } from '../frontend/responder.js';
-import { guardServer, resolveLimits, serverOptions, type HttpLimits } from '../frontend/http-guard.js';
+import { close, guardServer, listen, resolveLimits, serverOptions, type HttpLimits } from '../frontend/http-guard.js';
 import { createRequestListener, type GatewayContext } from './gateway.js';
 import { toPath } from './static.js';
 
@@ -227,25 +226,7 @@ export function createMockServer(options: MockServerSetup): MockServer {
       return (url = await listen(server, port, host));
     },
     close() {
-      return new Promise<void>((resolve) => {
-        if (!server.listening) return resolve();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }).then(() => emulator?.close());
+      return close(server).then(() => emulator?.close());
     },
   };
-}
-
-/** Starts listening; resolves with `http://host:port`. */
-function listen(server: Server, port: number, host: string): Promise<string> {
-  return new Promise<string>((resolve, reject) => {
-    const onError = (e: Error) => reject(e);
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      const address = server.address() as AddressInfo;
-      const h = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      resolve(`http://${h}:${address.port}`);
-    });
-  });
 }

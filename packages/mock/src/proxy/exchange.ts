@@ -5,7 +5,7 @@
  * contract, and pass it on with its violations (with `errors`, a broken one is answered 502). Every violation is
  * recorded. Each step returns its outcome; the front end (packages/mock/src/frontend/steps.ts) writes the one answer.
  */
-import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { Redactor } from '@rd-contract/client/protocol';
 import { builtError, newRequestId, writeAnswer, type Answer, type AnswerContext, type Reply } from '../frontend/answer.js';
 import { tooLargeAnswer, type GuardContext } from '../frontend/http-guard.js';
@@ -152,24 +152,20 @@ async function forward(ctx: ProxyContext, r: RpcRequest, checked: Checked): Prom
   return passed;
 }
 
-/** The proxy's steps and how they are served, over one context. */
-export function createExchange(ctx: ProxyContext): { readonly steps: Steps<Routed, Checked>; readonly serving: Serving } {
+/** The proxy's steps: route, validate, forward (with the output check). */
+export const proxySteps: Steps<ProxyContext, Routed, Checked> = { route, validate, produce: forward };
+
+/** How the proxy answers around its steps: a body too large, a failure (500, told to `onUpstreamError`), the writing. */
+export function proxyServing(ctx: ProxyContext): Serving {
   const noEvents: Pick<AnswerContext, 'onResponse'> = { onResponse: undefined };
   return {
-    steps: {
-      route: (r) => route(ctx, r),
-      validate: (r, routed) => validate(ctx, r, routed),
-      produce: (r, checked) => forward(ctx, r, checked),
+    maxBody: ctx.guard.limits.maxBody,
+    tooLarge: (req) => tooLargeAnswer(ctx.guard, req),
+    failed: (_req, e) => {
+      ctx.options.onUpstreamError?.(ctx.redact(`proxy failure: ${(e as Error)?.message ?? String(e)}`));
+      const message = 'The request processing has failed due to some unknown error, exception or failure.';
+      return proxyError(ctx, { requestId: newRequestId(), format: 'json' }, 500, 'InternalError', message, []);
     },
-    serving: {
-      maxBody: ctx.guard.limits.maxBody,
-      tooLarge: (req) => tooLargeAnswer(ctx.guard, req),
-      failed: (req: IncomingMessage, e: unknown) => {
-        ctx.options.onUpstreamError?.(ctx.redact(`proxy failure: ${(e as Error)?.message ?? String(e)}`));
-        const message = 'The request processing has failed due to some unknown error, exception or failure.';
-        return proxyError(ctx, { requestId: newRequestId(), format: 'json' }, 500, 'InternalError', message, []);
-      },
-      write: (req, res, a) => writeAnswer(noEvents, req, res, a),
-    },
+    write: (req, res, a) => writeAnswer(noEvents, req, res, a),
   };
 }

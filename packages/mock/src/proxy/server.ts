@@ -14,14 +14,13 @@
  * Every violation is handed to `onViolation` as one record (and its JSON line), redacted of the credentials.
  */
 import { createServer, maxHeaderSize, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { makeRedactor } from '@rd-contract/client/protocol';
 import { buildCatalogue } from '../frontend/catalogue.js';
 import { createCorsHandler } from '../frontend/cors.js';
-import { guardServer, type GuardContext } from '../frontend/http-guard.js';
+import { close, guardServer, listen, type GuardContext } from '../frontend/http-guard.js';
 import { splitTarget } from '../frontend/request.js';
 import { serveRpc } from '../frontend/steps.js';
-import { createExchange, type ProxyContext } from './exchange.js';
+import { proxyServing, proxySteps, type ProxyContext } from './exchange.js';
 import { versionContracts } from './contracts.js';
 import { PROXY_DEFAULTS, type ProxyServerSetup } from './options.js';
 import { ReportCollector, type ProxyReport } from './report.js';
@@ -90,12 +89,12 @@ export function createProxyServer(options: ProxyServerSetup): ProxyServer {
     hostId,
     guard,
   };
-  const { steps, serving } = createExchange(ctx);
+  const serving = proxyServing(ctx);
   const cors = createCorsHandler(options.cors, ['sl-violations']);
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     req.on('error', () => res.destroy());
     if (cors?.(req, res)) return;
-    serveRpc(serving, steps, req, res, splitTarget(req.url ?? '/'));
+    serveRpc(serving, proxySteps, ctx, req, res, splitTarget(req.url ?? '/'));
   };
   server.on('request', handle);
   // What Node's HTTP parser refuses, and CONNECT: an Alibaba-shaped answer, then the connection is closed.
@@ -109,25 +108,12 @@ export function createProxyServer(options: ProxyServerSetup): ProxyServer {
     upstream: upstreamUrl.origin,
     resigning: credentials !== undefined,
     report: () => ctx.collector.report(),
-    listen() {
-      return new Promise<string>((resolve, reject) => {
-        const onError = (e: Error) => reject(e);
-        server.once('error', onError);
-        server.listen(port, host, () => {
-          server.off('error', onError);
-          const a = server.address() as AddressInfo;
-          url = `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`;
-          resolve(url);
-        });
-      });
+    async listen() {
+      return (url = await listen(server, port, host));
     },
     close() {
-      return new Promise<void>((resolve) => {
-        upstream.close();
-        if (!server.listening) return resolve();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      upstream.close();
+      return close(server);
     },
   };
 }

@@ -52,11 +52,11 @@ describe('requestedAction and requestedVersion', () => {
 
 describe('runSteps', () => {
   const answer = (status: number): Answer => ({ status, headers: {}, body: String(status) });
-  const steps = (route: 'go' | 'stop', validate: 'go' | 'stop', seen: string[]): Steps<string, string> => ({
-    route: () => (seen.push('route'), route === 'go' ? proceed('routed') : answerWith(answer(404))),
-    validate: (_r, routed) => (seen.push(`validate ${routed}`), validate === 'go' ? proceed('valid') : answerWith(answer(400))),
-    produce: (_r, valid) => (seen.push(`produce ${valid}`), answer(200)),
-  });
+  const steps: Steps<{ route: 'go' | 'stop'; validate: 'go' | 'stop'; seen: string[] }, string, string> = {
+    route: (c) => (c.seen.push('route'), c.route === 'go' ? proceed('routed') : answerWith(answer(404))),
+    validate: (c, _r, routed) => (c.seen.push(`validate ${routed}`), c.validate === 'go' ? proceed('valid') : answerWith(answer(400))),
+    produce: (c, _r, valid) => (c.seen.push(`produce ${valid}`), answer(200)),
+  };
 
   it('the first answer is the request\'s, and no later step runs', () => {
     const request = parse('/');
@@ -66,7 +66,7 @@ describe('runSteps', () => {
       ['go', 'go', 200, ['route', 'validate routed', 'produce valid']],
     ] as const) {
       const seen: string[] = [];
-      expect((runSteps(steps(route, validate, seen), request) as Answer).status).toBe(status);
+      expect((runSteps(steps, { route, validate, seen }, request) as Answer).status).toBe(status);
       expect(seen).toEqual(ran);
     }
   });
