@@ -30,14 +30,22 @@ module.exports = {
       name: 'contract-value-only-at-entry-points',
       severity: 'error',
       comment:
-        'The runtime is given the contract value (an option); only the entry points that define its default import it from @rd-contract/contract: the client\'s (packages/client/src/index.ts), the mock\'s (packages/mock/src/index.ts) and the proxy\'s (packages/mock/src/proxy/index.ts). Types may be imported anywhere.',
-      from: { path: '^packages/[^/]+/src/', pathNot: '^packages/(client/src/index|mock/src/index|mock/src/proxy/index)\\.ts$' },
+        'The runtime is given the contract value (an option); only the entry points that define its default ' +
+        "import it from @rd-contract/contract: the client's (packages/client/src/index.ts), the mock's " +
+        "(packages/mock/src/index.ts) and the proxy's (packages/mock/src/proxy/index.ts). Types may be imported " +
+        'anywhere.',
+      from: {
+        path: '^packages/[^/]+/src/',
+        pathNot: '^packages/(client/src/index|mock/src/index|mock/src/proxy/index)\\.ts$',
+      },
       to: { path: '^generated/contract\\.ts$', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'runtime-reads-only-the-contract-index',
       severity: 'error',
-      comment: 'packages/ reach generated/ only through @rd-contract/contract (generated/contract.ts), never a model or type file of it.',
+      comment:
+        'packages/ reach generated/ only through @rd-contract/contract (generated/contract.ts), never a model or ' +
+        'type file of it.',
       from: { path: '^packages/' },
       to: { path: '^generated/', pathNot: '^generated/contract\\.ts$' },
     },
@@ -45,14 +53,16 @@ module.exports = {
       name: 'one-http-sender',
       severity: 'error',
       comment:
-        'One node:http sender (packages/client/src/protocol/http-sender.ts, with its decompression and retry), for the client and the proxy: nothing else of packages/ sends requests (node:https) or decodes bodies (node:zlib), and in the client nothing else imports node:http.',
+        'One node:http sender (packages/client/src/protocol/http-sender.ts, with its decompression and retry), ' +
+        'for the client and the proxy: nothing else of packages/ sends requests (node:https) or decodes bodies ' +
+        '(node:zlib).',
       from: { path: '^packages/', pathNot: '^packages/client/src/protocol/http-sender\\.ts$' },
       to: { dependencyTypes: ['core'], path: '^(node:)?(https|zlib)$' },
     },
     {
       name: 'client-sends-through-the-sender',
       severity: 'error',
-      comment: 'In the client only packages/client/src/protocol/http-sender.ts imports node:http (see one-http-sender).',
+      comment: 'In the client only the sender, packages/client/src/protocol/http-sender.ts, imports node:http.',
       from: { path: '^packages/client/', pathNot: '^packages/client/src/protocol/http-sender\\.ts$' },
       to: { dependencyTypes: ['core'], path: '^(node:)?http$' },
     },

@@ -41,6 +41,8 @@ import { redisMissing, startRedis } from '../tests/helpers/redis.js';
 const quick = process.argv.includes('--quick');
 /** How the emulator keys management account names, from the contract (the bulk fill writes its name index). */
 const { nameKey } = emulatorRules(contract);
+/** Bytes in MiB, to one decimal. */
+const mb = (bytes: number): string => (bytes / 1048576).toFixed(1);
 /** `--client`: only the client against the official SDK (about a minute). */
 const clientOnly = process.argv.includes('--client');
 /** `--emulator`: only the stateful emulator's stores at 1k and 100k accounts (a few minutes). */
@@ -291,7 +293,12 @@ async function emulatorBench(scratch: string, children: ChildProcess[]): Promise
   const file = join(scratch, 'state.db');
   const runs: StoreRun[] = [
     { name: 'memory', args: ['--stateful'] },
-    { name: 'SQLite', args: ['--state-file', file], open: () => openStateFile(file, nameKey), size: () => `${(statSync(file).size / 1048576).toFixed(1)} MB file + ${(statSync(`${file}-wal`).size / 1048576).toFixed(1)} MB WAL` },
+    {
+      name: 'SQLite',
+      args: ['--state-file', file],
+      open: () => openStateFile(file, nameKey),
+      size: () => `${mb(statSync(file).size)} MB file + ${mb(statSync(`${file}-wal`).size)} MB WAL`,
+    },
   ];
   const missing = redisMissing();
   const redis = missing ? undefined : await startRedis();

@@ -14,7 +14,16 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XML_DECLARATION, xmlElement, xmlEscape } from '../packages/mock/src/frontend/render.js';
 import { deref, derefDeep, localLookup, type Lookup } from './contract/deref.js';
-import type { ActionRules, ApiModel, ContractModel, ExampleModel, Quota, ResponseModel, SharedRules, Site } from './templates/contract-types.js';
+import type {
+  ActionRules,
+  ApiModel,
+  ContractModel,
+  ExampleModel,
+  Quota,
+  ResponseModel,
+  SharedRules,
+  Site,
+} from './templates/contract-types.js';
 import { apiFile, apiIndex, copyTemplate, generatedDir, type ApiIndexEntry } from './paths.js';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -134,7 +143,10 @@ export function buildShared(doc: Json): SharedRules {
   return {
     commonParameters,
     gatewayErrors: doc['x-acs-gateway-errors'] ?? {},
-    errorPrecedence: (doc['x-acs-error-precedence']?.order ?? []).map((s: Json) => ({ step: s.step, errors: s.errors ?? [] })),
+    errorPrecedence: (doc['x-acs-error-precedence']?.order ?? []).map((s: Json) => ({
+      step: s.step,
+      errors: s.errors ?? [],
+    })),
   };
 }
 
@@ -191,7 +203,12 @@ export function buildApiModel(doc: Json): ApiModel {
 }
 
 function siteRulesOf(rules: Json): Json {
-  return Object.fromEntries(Object.entries<Json>(rules).map(([site, r]) => [site, { schema: r.schema, error: r.error, ...(r.suffix ? { suffix: r.suffix } : {}) }]));
+  return Object.fromEntries(
+    Object.entries<Json>(rules).map(([site, r]) => [
+      site,
+      { schema: r.schema, error: r.error, ...(r.suffix ? { suffix: r.suffix } : {}) },
+    ]),
+  );
 }
 
 /**

@@ -40,29 +40,57 @@ describe('imports point one way', () => {
   it('and its rules catch each violation they name', async () => {
     const dir = join(scratch, 'violations');
     /** A module of the fixture: its imports (what, from where), then its body. */
-    const module = (imports: [string, string][], body: string) => [...imports.map(([what, from]) => `import ${what} from '${from}';`), body, ''].join('\n');
+    const module = (imports: [string, string][], body: string) =>
+      [...imports.map(([what, from]) => `import ${what} from '${from}';`), body, ''].join('\n');
     const files: Record<string, string> = {
       'generated/contract.ts': module([['{ a }', '../packages/client/src/a.js']], 'export const contract = a;'),
       'generated/model.ts': module([], 'export const model = 1;'),
       'packages/client/src/a.ts': module([['{ b }', './b.js']], 'export const a = b;'),
       'packages/client/src/b.ts': module(
-        [['{ a }', './a.js'], ['{ step }', '../../../scripts/gen-15-rules.js'], ['{ m }', '../../mock/src/mock/m.js']],
+        [
+          ['{ a }', './a.js'],
+          ['{ step }', '../../../scripts/gen-15-rules.js'],
+          ['{ m }', '../../mock/src/mock/m.js'],
+        ],
         'export const b = [a, step, m];',
       ),
       // The contract value outside an entry point, a model file of generated/, node:http outside the sender.
       'packages/client/src/c.ts': module(
-        [['{ contract }', '@rd-contract/contract'], ['{ model }', '../../../generated/model.js'], ['http', 'node:http']],
+        [
+          ['{ contract }', '@rd-contract/contract'],
+          ['{ model }', '../../../generated/model.js'],
+          ['http', 'node:http'],
+        ],
         'export const c = [contract, model, http];',
       ),
       // What is allowed: the value at an entry point, types anywhere, node:http in the sender.
-      'packages/client/src/index.ts': module([['{ contract }', '@rd-contract/contract']], 'export const index = contract;'),
-      'packages/client/src/types.ts': module([['type { Contract }', '@rd-contract/contract']], 'export type T = Contract;'),
-      'packages/client/src/protocol/http-sender.ts': module([['https', 'node:https'], ['zlib', 'node:zlib']], 'export const s = [https, zlib];'),
+      'packages/client/src/index.ts': module(
+        [['{ contract }', '@rd-contract/contract']],
+        'export const index = contract;',
+      ),
+      'packages/client/src/types.ts': module(
+        [['type { Contract }', '@rd-contract/contract']],
+        'export type T = Contract;',
+      ),
+      'packages/client/src/protocol/http-sender.ts': module(
+        [
+          ['https', 'node:https'],
+          ['zlib', 'node:zlib'],
+        ],
+        'export const s = [https, zlib];',
+      ),
       'scripts/gen-15-rules.ts': module([['{ a }', '../packages/client/src/a.js']], 'export const step = a;'),
       'packages/mock/src/frontend/f.ts': module([['{ m }', '../mock/m.js']], 'export const f = m;'),
       'packages/mock/src/mock/m.ts': module([['{ p }', '../proxy/p.js']], 'export const m = p;'),
       // A second sender: node:https and node:zlib outside the client's sender.
-      'packages/mock/src/proxy/p.ts': module([['{ e }', '../emulator/e.js'], ['https', 'node:https'], ['zlib', 'node:zlib']], 'export const p = [e, https, zlib];'),
+      'packages/mock/src/proxy/p.ts': module(
+        [
+          ['{ e }', '../emulator/e.js'],
+          ['https', 'node:https'],
+          ['zlib', 'node:zlib'],
+        ],
+        'export const p = [e, https, zlib];',
+      ),
       'packages/mock/src/emulator/e.ts': module([], 'export const e = 1;'),
     };
     for (const [file, text] of Object.entries(files)) {
@@ -71,7 +99,10 @@ describe('imports point one way', () => {
     }
     cpSync(join(repoRoot, '.dependency-cruiser.cjs'), join(dir, '.dependency-cruiser.cjs'));
     const paths = { '@rd-contract/contract': ['./generated/contract.ts'] };
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', paths } }));
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', paths } }),
+    );
     const { code, out } = await cruise(dir, ['packages', 'scripts', 'generated']);
     expect(code).not.toBe(0);
     const fired = (rule: string) => out.split('\n').filter((line) => line.includes(`error ${rule}:`));
@@ -93,8 +124,15 @@ describe('imports point one way', () => {
       for (const w of where) expect(fired(rule).some((line) => line.includes(w)), `${rule} at ${w}\n${out}`).toBe(true);
     }
     // The allowed imports fire nothing: the entry point's value, a type import, the sender's own modules.
-    for (const file of ['packages/client/src/index.ts →', 'packages/client/src/types.ts →', 'packages/client/src/protocol/http-sender.ts →']) {
-      expect(out.split('\n').filter((line) => line.includes(file)), out).toEqual([]);
+    for (const file of [
+      'packages/client/src/index.ts →',
+      'packages/client/src/types.ts →',
+      'packages/client/src/protocol/http-sender.ts →',
+    ]) {
+      expect(
+        out.split('\n').filter((line) => line.includes(file)),
+        out,
+      ).toEqual([]);
     }
   });
 });
@@ -164,7 +202,9 @@ describe('the stateful emulator covers every action', () => {
   it('has a handler for each action of the contract model, so none silently answers its static example', async () => {
     const { createEmulator } = await import('../../packages/mock/src/emulator/index.js');
     const { contract } = await import('../../generated/contract.js');
-    const actionNames = [...new Set(Object.values(contract.apis).flatMap((api) => Object.keys(api.actions)))] as ActionName[];
+    const actionNames = [
+      ...new Set(Object.values(contract.apis).flatMap((api) => Object.keys(api.actions))),
+    ] as ActionName[];
     const emulator = createEmulator({}, { contract });
     expect(Object.keys(emulator.handlers).sort()).toEqual([...actionNames].sort());
     for (const action of actionNames) expect(typeof emulator.handlers[action], action).toBe('function');

@@ -11,7 +11,13 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMockServer, StateFileError } from '../../packages/mock/src/index.js';
 import { contract } from '../../generated/contract.js';
-import { emulatorRules, openStateFile, Store, type EmulatorState, type SqliteBackend } from '../../packages/mock/src/emulator/index.js';
+import {
+  emulatorRules,
+  openStateFile,
+  Store,
+  type EmulatorState,
+  type SqliteBackend,
+} from '../../packages/mock/src/emulator/index.js';
 
 const rules = emulatorRules(contract);
 import { repoRoot } from '../helpers/contract.js';

@@ -1,6 +1,7 @@
 /**
  * The typed client: one method per action of its API in the contract it is given (the `contract` option, by default
- * @rd-contract/contract's), on openapi-fetch with the contract's types, signing with packages/client/src/protocol/signing.ts and validating with packages/client/src/protocol/validate.ts.
+ * @rd-contract/contract's), on openapi-fetch with the contract's types, signing with
+ * packages/client/src/protocol/signing.ts and validating with packages/client/src/protocol/validate.ts.
  *
  * ```ts
  * import { createClient } from '@rd-contract/client';
@@ -45,7 +46,13 @@ import type { Client } from 'openapi-fetch';
 import type { ActionTypes, ApiName, ApiSurfaces, ClientActionName, DefaultApi } from '@rd-contract/contract';
 import type { ActionResult, CallOptions, Site } from './types.js';
 import { callAction, type CallContext } from './call.js';
-import { resolveClientOptions, type ClientOptions, type SignatureAlgorithm, type Transport, type WithContract } from './options.js';
+import {
+  resolveClientOptions,
+  type ClientOptions,
+  type SignatureAlgorithm,
+  type Transport,
+  type WithContract,
+} from './options.js';
 import { createRawClient } from './raw.js';
 import { sendWire, type FetchResult } from './send.js';
 import { createWireBuilder, type AnyParams } from './wire.js';
@@ -85,13 +92,21 @@ export type ResourceDirectoryClient<A extends ApiName = DefaultApi> = ActionMeth
  * signing (packages/client/src/wire.ts, packages/client/src/protocol/signing.ts), `raw` (packages/client/src/raw.ts), sending (packages/client/src/send.ts,
  * packages/client/src/protocol/http-sender.ts), the call with its retry (packages/client/src/call.ts, packages/client/src/retry.ts).
  */
-export function createClient<A extends ApiName = DefaultApi>(options: WithContract<ClientOptions<A>>): ResourceDirectoryClient<A> {
+export function createClient<A extends ApiName = DefaultApi>(
+  options: WithContract<ClientOptions<A>>,
+): ResourceDirectoryClient<A> {
   const settings = resolveClientOptions(options);
   const actions = settings.model.actions;
   const retry = resolveRetry(settings.retry);
   const tokenInUrl = settings.algorithm === 'HMAC-SHA1' && isPresent(settings.securityToken);
   const wireRequest = createWireBuilder(settings);
-  const { raw, added } = createRawClient({ model: settings.model, origin: settings.origin, fetch: settings.fetch, tokenInUrl, wireRequest });
+  const { raw, added } = createRawClient({
+    model: settings.model,
+    origin: settings.origin,
+    fetch: settings.fetch,
+    tokenInUrl,
+    wireRequest,
+  });
   const sendSettings = { transport: settings.transport, fetch: settings.fetch, tokenInUrl };
   const context: CallContext = {
     version: settings.model.version,

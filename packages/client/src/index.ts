@@ -9,14 +9,20 @@
  */
 import { contract as packagedContract, type ActionName, type ApiName, type DefaultApi } from '@rd-contract/contract';
 import { createClient as createClientFor, type ClientOptions, type ResourceDirectoryClient } from './client.js';
-import { createSigningFetch as createSigningFetchFor, type SigningFetch, type SigningFetchOptions } from './signing-fetch.js';
+import {
+  createSigningFetch as createSigningFetchFor,
+  type SigningFetch,
+  type SigningFetchOptions,
+} from './signing-fetch.js';
 import * as validate from './protocol/validate.js';
 
 /** The default API's endpoint (ResourceManager 2020-03-31). Each API's own: `https://<its endpoint>`. */
 export const DEFAULT_ENDPOINT = `https://${packagedContract.apis[packagedContract.defaultApi].endpoint}`;
 
 /** Creates a client (see packages/client/src/client.ts); `contract` defaults to @rd-contract/contract's. */
-export function createClient<A extends ApiName = DefaultApi>(options: ClientOptions<A> = {}): ResourceDirectoryClient<A> {
+export function createClient<A extends ApiName = DefaultApi>(
+  options: ClientOptions<A> = {},
+): ResourceDirectoryClient<A> {
   return createClientFor({ ...options, contract: options.contract ?? packagedContract });
 }
 
@@ -26,15 +32,25 @@ export function createSigningFetch(options: SigningFetchOptions = {}): SigningFe
 }
 
 /** The parameter check options; `contract` defaults to @rd-contract/contract's. */
-export type CheckOptions = Omit<validate.CheckOptions, 'contract'> & { readonly contract?: validate.CheckOptions['contract'] };
+export type CheckOptions = Omit<validate.CheckOptions, 'contract'> & {
+  readonly contract?: validate.CheckOptions['contract'];
+};
 
 /** Every rule the parameters break, most important first (packages/client/src/protocol/validate.ts). */
-export function checkAllParameters(action: ActionName, values: validate.ParameterValues, options: CheckOptions = {}): validate.Violation[] {
+export function checkAllParameters(
+  action: ActionName,
+  values: validate.ParameterValues,
+  options: CheckOptions = {},
+): validate.Violation[] {
   return validate.checkAllParameters(action, values, { ...options, contract: options.contract ?? packagedContract });
 }
 
 /** The one error the service answers with, or undefined when the parameters are valid. */
-export function checkParameters(action: ActionName, values: validate.ParameterValues, options: CheckOptions = {}): validate.Violation | undefined {
+export function checkParameters(
+  action: ActionName,
+  values: validate.ParameterValues,
+  options: CheckOptions = {},
+): validate.Violation | undefined {
   return checkAllParameters(action, values, options)[0];
 }
 

@@ -21,7 +21,10 @@ function actionOf(model: ApiModel, schemaPath: string): string {
   const m = /^\/#Action=([A-Za-z0-9]+)$/.exec(schemaPath);
   const name = m?.[1];
   if (!name || !Object.hasOwn(model.actions, name)) {
-    throw new ResourceDirectoryClientError('InvalidAction.NotFound', `${schemaPath} is not an action of ${model.api}; nothing was sent`);
+    throw new ResourceDirectoryClientError(
+      'InvalidAction.NotFound',
+      `${schemaPath} is not an action of ${model.api}; nothing was sent`,
+    );
   }
   return name;
 }

@@ -24,7 +24,12 @@ function serialise(value: unknown, schemaType: unknown): string {
 /** An action of an API, by name. */
 type Action = string;
 
-function violation(rules: ActionRules, parameter: string, kind: 'unknown' | 'transport', detail: string): ClientViolation {
+function violation(
+  rules: ActionRules,
+  parameter: string,
+  kind: 'unknown' | 'transport',
+  detail: string,
+): ClientViolation {
   const entry = rules.errors.InvalidParameter!;
   return { code: 'InvalidParameter', status: entry.status, message: entry.message, parameter, kind, detail };
 }
@@ -70,7 +75,11 @@ function planOf(contract: ContractModel): ContractPlan {
       api,
       Object.fromEntries(
         Object.values(model.actions).map((rules) => {
-          const parameters = rules.parameters.map((p) => ({ name: p.name, encodedName: percentEncodeAcs3(p.name), type: p.schema.type }));
+          const parameters = rules.parameters.map((p) => ({
+            name: p.name,
+            encodedName: percentEncodeAcs3(p.name),
+            type: p.schema.type,
+          }));
           const names = parameters.map((p) => p.name);
           const canonicalOrder = [...names].sort().map((n) => names.indexOf(n));
           const actionPlan: ActionPlan = { rules, own: new Set<string>(names), parameters, canonicalOrder };
@@ -104,7 +113,13 @@ function unknownParameter(c: ContractPlan, api: ApiName, plan: ActionPlan, name:
  * (`Action` and `Version` only with the client's values), `checkAllParameters` (with `site`, the site rules) clean.
  * Otherwise throws a ResourceDirectoryValidationError listing every violation.
  */
-function checkedValues(c: ContractPlan, api: ApiName, action: Action, query: AnyParams, site: Site | undefined): Record<string, unknown> {
+function checkedValues(
+  c: ContractPlan,
+  api: ApiName,
+  action: Action,
+  query: AnyParams,
+  site: Site | undefined,
+): Record<string, unknown> {
   const plan = c.plans[api]![action]!;
   const version = c.contract.apis[api]!.version;
   const extra: ClientViolation[] = [];
@@ -114,8 +129,10 @@ function checkedValues(c: ContractPlan, api: ApiName, action: Action, query: Any
     if (plan.own.has(name)) values[name] = v;
     else if (name === 'Action' && v === action) continue;
     else if (name === 'Version' && v === version) continue;
-    else if (c.transportParameters.has(name)) extra.push(violation(plan.rules, name, 'transport', `${name} is set by the client and cannot be given${name === 'Action' || name === 'Version' ? ' with another value' : ''}`));
-    else extra.push(unknownParameter(c, api, plan, name));
+    else if (c.transportParameters.has(name)) {
+      const other = name === 'Action' || name === 'Version' ? ' with another value' : '';
+      extra.push(violation(plan.rules, name, 'transport', `${name} is set by the client and cannot be given${other}`));
+    } else extra.push(unknownParameter(c, api, plan, name));
   }
   const checked = checkAllParameters(action as never, values, { contract: c.contract, site, api });
   if (extra.length || checked.length) throw new ResourceDirectoryValidationError(action, [...extra, ...checked]);
@@ -198,7 +215,8 @@ function rpcWire(s: WireSigner, action: Action, values: Record<string, unknown>,
     ['Timestamp', timestamp],
     ...(s.hasToken ? [['SecurityToken', s.securityToken as string] as [string, string]] : []),
   ];
-  for (const p of plan.parameters) if (isPresent(values[p.name])) pairs.push([p.name, serialise(values[p.name], p.type)]);
+  for (const p of plan.parameters)
+    if (isPresent(values[p.name])) pairs.push([p.name, serialise(values[p.name], p.type)]);
   pairs.push(['Signature', signRpc(method, Object.fromEntries(pairs), s.accessKeySecret)]);
   const search = pairs.map(([k, v]) => `${percentEncodeRpc(k)}=${percentEncodeRpc(v)}`).join('&');
   return { url: `${s.origin}/?${search}`, method, headers: { accept: 'application/json' } };

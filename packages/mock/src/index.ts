@@ -9,11 +9,21 @@
  */
 import { contract as packagedContract, contractFiles } from '@rd-contract/contract';
 import { createMockServer as createMockServerFor, type MockServer, type MockServerOptions } from './mock/server.js';
-import { createEmulator as createEmulatorFor, stateErrorPrecedence, type Emulator, type EmulatorContext, type EmulatorOptions } from './emulator/index.js';
+import {
+  createEmulator as createEmulatorFor,
+  stateErrorPrecedence,
+  type Emulator,
+  type EmulatorContext,
+  type EmulatorOptions,
+} from './emulator/index.js';
 
 /** Creates a mock server (see packages/mock/src/mock/server.ts); `contract` defaults to @rd-contract/contract's. */
 export function createMockServer(options: MockServerOptions = {}): MockServer {
-  return createMockServerFor({ ...options, contract: options.contract ?? packagedContract, descriptions: options.descriptions ?? contractFiles });
+  return createMockServerFor({
+    ...options,
+    contract: options.contract ?? packagedContract,
+    descriptions: options.descriptions ?? contractFiles,
+  });
 }
 
 /** Builds an emulator (see packages/mock/src/emulator/index.ts); `contract` defaults to @rd-contract/contract's. */

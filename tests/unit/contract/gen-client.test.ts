@@ -39,7 +39,9 @@ describe('gen-20-client', () => {
     const op = broken.paths['/#Action=EnableResourceDirectory'].post;
     const p = op.parameters.map((x: unknown) => deref(x, localLookup(broken))).find((x: { name: string }) => x.name === 'VerificationCode');
     p['x-acs-errors'] = { ...p['x-acs-errors'], invalid: 'Invalid.NotDocumentedAnywhere' };
-    expect(() => renderClient(broken, buildApiModel(broken))).toThrow(/VerificationCode answers Invalid\.NotDocumentedAnywhere/);
+    expect(() => renderClient(broken, buildApiModel(broken))).toThrow(
+      /VerificationCode answers Invalid\.NotDocumentedAnywhere/,
+    );
   });
 
   it('refuses a required parameter whose missing code is not documented (the validator would answer MissingParameter)', () => {

@@ -25,12 +25,15 @@ function changedContract(): ContractModel {
   const changed: Json = structuredClone(contract);
   const rm = changed.apis[RM];
   const get = rm.actions.GetResourceDirectory;
-  const swap = (parts: string[]) => parts.map((p) => p.replaceAll('rd-St****', 'rd-Changed').replaceAll(NOT_IN_USE, CHANGED_MESSAGE));
+  const swap = (parts: string[]) =>
+    parts.map((p) => p.replaceAll('rd-St****', 'rd-Changed').replaceAll(NOT_IN_USE, CHANGED_MESSAGE));
   for (const e of get.examples) {
     e.json = swap(e.json);
     e.xml = swap(e.xml);
   }
-  get.parameters = [{ name: 'Tag', required: true, schema: { type: 'string' }, errors: { missing: 'MissingParameter' } }];
+  get.parameters = [
+    { name: 'Tag', required: true, schema: { type: 'string' }, errors: { missing: 'MissingParameter' } },
+  ];
   const phone = rm.actions.SendVerificationCodeForEnableRD.parameters.find((p: Json) => p.name === 'SecureMobilePhone');
   phone.schema = { ...phone.schema, pattern: '^852-[0-9]{8}$' };
   const response = rm.schemas.GetResourceDirectoryResponse;
@@ -39,7 +42,8 @@ function changedContract(): ContractModel {
   return changed;
 }
 
-const query = (params: Record<string, string>) => new URLSearchParams({ Version: '2020-03-31', AccessKeyId: 'AK-CHANGED', ...params });
+const query = (params: Record<string, string>) =>
+  new URLSearchParams({ Version: '2020-03-31', AccessKeyId: 'AK-CHANGED', ...params });
 
 async function call(base: string, params: Record<string, string>): Promise<{ status: number; body: Json }> {
   const res = await fetch(`${base}/?${query(params)}`, { method: 'POST' });
@@ -72,11 +76,16 @@ describe.each([
     const missing = await call(changed.url, { Action: 'GetResourceDirectory' });
     expect([missing.status, missing.body.Code]).toEqual([400, 'MissingParameter']);
     expect(missing.body.Message).toBe('Tag is mandatory for this action.');
-    const phone = await call(changed.url, { Action: 'SendVerificationCodeForEnableRD', SecureMobilePhone: CHINA_PHONE });
+    const phone = await call(changed.url, {
+      Action: 'SendVerificationCodeForEnableRD',
+      SecureMobilePhone: CHINA_PHONE,
+    });
     expect([phone.status, phone.body.Code]).toEqual([400, 'InvalidParameter']);
     // The packaged contract has neither rule.
     expect((await call(packaged.url, { Action: 'GetResourceDirectory' })).body.Code).not.toBe('MissingParameter');
-    expect((await call(packaged.url, { Action: 'SendVerificationCodeForEnableRD', SecureMobilePhone: CHINA_PHONE })).status).toBe(200);
+    expect(
+      (await call(packaged.url, { Action: 'SendVerificationCodeForEnableRD', SecureMobilePhone: CHINA_PHONE })).status,
+    ).toBe(200);
   });
 
   it('answers its examples', async () => {
@@ -84,7 +93,11 @@ describe.each([
     const before = await call(packaged.url, { Action: 'GetResourceDirectory', Tag: 'x' });
     if (stateful) {
       // The emulator answers from state (no directory yet), with the contract's error example.
-      expect([answer.status, answer.body.Code, answer.body.Message]).toEqual([404, 'ResourceDirectoryNotInUse', CHANGED_MESSAGE]);
+      expect([answer.status, answer.body.Code, answer.body.Message]).toEqual([
+        404,
+        'ResourceDirectoryNotInUse',
+        CHANGED_MESSAGE,
+      ]);
       expect(before.body.Message).toBe(NOT_IN_USE);
     } else {
       expect(answer.status).toBe(200);
@@ -93,9 +106,13 @@ describe.each([
     }
   });
 
-  it.runIf(stateful)('checks a profile\'s phone against its SecureMobilePhone pattern', async () => {
+  it.runIf(stateful)("checks a profile's phone against its SecureMobilePhone pattern", async () => {
     const patch = (base: string) =>
-      fetch(`${base}/_emulator/accounts/AK-PHONE`, { method: 'POST', body: JSON.stringify({ phone: CHINA_PHONE }), headers: { 'content-type': 'application/json' } });
+      fetch(`${base}/_emulator/accounts/AK-PHONE`, {
+        method: 'POST',
+        body: JSON.stringify({ phone: CHINA_PHONE }),
+        headers: { 'content-type': 'application/json' },
+      });
     const refused = await patch(changed.url);
     expect(refused.status).toBe(400);
     expect((await refused.json()).error).toContain('^852-[0-9]{8}$');
@@ -107,7 +124,12 @@ describe('the contract proxy given a changed contract', () => {
   let upstream: MockServer;
   async function proxy(options: { contract?: ContractModel }): Promise<{ url: string; records: ViolationRecord[] }> {
     const records: ViolationRecord[] = [];
-    const p = createProxyServer({ upstream: upstream.url, port: 0, onViolation: (_line, r) => records.push(r), ...options });
+    const p = createProxyServer({
+      upstream: upstream.url,
+      port: 0,
+      onViolation: (_line, r) => records.push(r),
+      ...options,
+    });
     const url = await p.listen();
     servers.push(p);
     return { url, records };
@@ -122,10 +144,16 @@ describe('the contract proxy given a changed contract', () => {
     for (const via of [changed, packaged]) {
       const get = await send(style, via.url, { id: 'AK', secret: 'secret', action: 'GetResourceDirectory' });
       expect(get.status).toBe(200);
-      const code = await send(style, via.url, { id: 'AK', secret: 'secret', action: 'SendVerificationCodeForEnableRD', params: { SecureMobilePhone: CHINA_PHONE } });
+      const code = await send(style, via.url, {
+        id: 'AK',
+        secret: 'secret',
+        action: 'SendVerificationCodeForEnableRD',
+        params: { SecureMobilePhone: CHINA_PHONE },
+      });
       expect(code.status).toBe(200);
     }
-    const seen = (records: ViolationRecord[]) => records.filter((r) => r.severity === 'error').map((r) => `${r.action} ${r.rule} ${r.where}`);
+    const seen = (records: ViolationRecord[]) =>
+      records.filter((r) => r.severity === 'error').map((r) => `${r.action} ${r.rule} ${r.where}`);
     expect(seen(changed.records)).toEqual([
       'GetResourceDirectory request.parameter query.Tag',
       'GetResourceDirectory response.body body.Extra',

@@ -20,11 +20,11 @@
  * `sendWithNodeHttp` is the client's transport on top of it: a signed wire request sent with the same bytes as Node
  * 20's fetch apart from the values of the host and of the signed headers (the same header names, values and order:
  * `host`, `connection: keep-alive`, the request's own headers, `accept-language: *`, `sec-fetch-mode: cors`,
- * `user-agent: node`, `accept-encoding: gzip, deflate`, `content-length: 0`; tests/unit/client/protocol/http-sender.test.ts
- * compares them), resolving with a WHATWG `Response` whose body has been read, and its text, so that the rest of the
- * client cannot tell it from fetch followed by `response.text()`. Why: Node's global fetch (undici) costs more per call
- * than `node:http`, which is what Alibaba Cloud's official SDK uses; this is what keeps the client's per call cost
- * below the SDK's (see `npm run bench`).
+ * `user-agent: node`, `accept-encoding: gzip, deflate`, `content-length: 0`;
+ * tests/unit/client/protocol/http-sender.test.ts compares them), resolving with a WHATWG `Response` whose body has been
+ * read, and its text, so that the rest of the client cannot tell it from fetch followed by `response.text()`. Why:
+ * Node's global fetch (undici) costs more per call than `node:http`, which is what Alibaba Cloud's official SDK uses;
+ * this is what keeps the client's per call cost below the SDK's (see `npm run bench`).
  */
 import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import https from 'node:https';
@@ -135,7 +135,11 @@ function collect(res: http.IncomingMessage, max: number | undefined): Promise<Bu
       else reject(new AnswerError('ERR_ANSWER_INCOMPLETE', 'the connection closed before the answer was complete'));
     });
     res.on('error', (e: NodeJS.ErrnoException) =>
-      reject(e instanceof AnswerError || e.code !== 'ECONNRESET' ? e : new AnswerError('ERR_ANSWER_INCOMPLETE', 'the connection closed before the answer was complete')),
+      reject(
+        e instanceof AnswerError || e.code !== 'ECONNRESET'
+          ? e
+          : new AnswerError('ERR_ANSWER_INCOMPLETE', 'the connection closed before the answer was complete'),
+      ),
     );
   });
 }
@@ -176,7 +180,14 @@ function attempt(target: URL, request: HttpRequest, options: HttpSendOptions, re
           } catch (e) {
             if (options.undecodable !== 'keep') return failed(e);
           }
-          resolve({ status: res.statusCode ?? 0, statusMessage: res.statusMessage ?? '', rawHeaders: res.rawHeaders, headers: res.headers, body, decoded });
+          resolve({
+            status: res.statusCode ?? 0,
+            statusMessage: res.statusMessage ?? '',
+            rawHeaders: res.rawHeaders,
+            headers: res.headers,
+            body,
+            decoded,
+          });
         }, failed);
       },
     );
@@ -241,5 +252,7 @@ function wireHeaders(target: URL, own: Readonly<Record<string, string>>): string
  */
 export function sendWithNodeHttp(wire: WireRequest, signal?: AbortSignal, responseUrl = wire.url): Promise<NodeHttpResult> {
   const target = new URL(wire.url);
-  return sendHttp({ url: target, method: wire.method, headers: wireHeaders(target, wire.headers) }, { signal }).then((answer) => toResult(answer, responseUrl));
+  return sendHttp({ url: target, method: wire.method, headers: wireHeaders(target, wire.headers) }, { signal }).then(
+    (answer) => toResult(answer, responseUrl),
+  );
 }

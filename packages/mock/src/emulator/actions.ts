@@ -16,7 +16,8 @@ export const ANONYMOUS_SUFFIX = ' The stateful emulator keeps state per account 
 
 /** IncompleteSignature's documented message for an action of an API. */
 const incompleteSignatureMessage = (contract: ContractModel, r: ActionRequest): string =>
-  contract.apis[r.api]?.actions[r.action]?.errors.IncompleteSignature?.message ?? 'The request signature does not conform to Aliyun standards.';
+  contract.apis[r.api]?.actions[r.action]?.errors.IncompleteSignature?.message ??
+  'The request signature does not conform to Aliyun standards.';
 
 /** A parameter's value, or undefined when it is absent (an empty value counts as absent). */
 const present = (v: string | undefined): string | undefined => (isPresent(v) ? v : undefined);
@@ -63,7 +64,11 @@ export function createStatefulHandlers(store: Store, contract: ContractModel): R
     (r: ActionRequest): MaybePromise<ActionResult> =>
       isPresent(r.accessKeyId)
         ? handle(r, r.accessKeyId)
-        : { kind: 'error', code: 'IncompleteSignature', message: `${incompleteSignatureMessage(contract, r)}${ANONYMOUS_SUFFIX}` };
+        : {
+            kind: 'error',
+            code: 'IncompleteSignature',
+            message: `${incompleteSignatureMessage(contract, r)}${ANONYMOUS_SUFFIX}`,
+          };
 
   /** The answer to an outcome, at once when the store answered at once (in memory, SQLite): no promise per request. */
   const answer = <O>(outcome: MaybePromise<O>, result: (o: O) => ActionResult): MaybePromise<ActionResult> =>
@@ -72,7 +77,8 @@ export function createStatefulHandlers(store: Store, contract: ContractModel): R
     'error' in outcome ? { kind: 'error', code: outcome.error } : { kind: 'body', body: enabledBody(outcome.directory, init) };
   const directoryResult = (outcome: EnableOutcome): ActionResult =>
     'error' in outcome ? { kind: 'error', code: outcome.error } : { kind: 'body', body: directoryBody(outcome.directory) };
-  const sentResult = (outcome: SendOutcome): ActionResult => ('error' in outcome ? { kind: 'error', code: outcome.error } : { kind: 'body', body: {} });
+  const sentResult = (outcome: SendOutcome): ActionResult =>
+    'error' in outcome ? { kind: 'error', code: outcome.error } : { kind: 'body', body: {} };
 
   const enable = (action: ActionName, mode: (r: ActionRequest) => EnableMode, init: boolean) =>
     forAccount((r, accessKeyId) => {
@@ -81,18 +87,29 @@ export function createStatefulHandlers(store: Store, contract: ContractModel): R
         api: r.api,
         accessKeyId,
         site: r.site,
-        enable: { mode: mode(r), maName: present(r.params.MAName), phone: present(r.params.MASecureMobilePhone), code: present(r.params.VerificationCode) },
+        enable: {
+          mode: mode(r),
+          maName: present(r.params.MAName),
+          phone: present(r.params.MASecureMobilePhone),
+          code: present(r.params.VerificationCode),
+        },
       };
       return answer(store.enable(attempt, isDryRun(contract, r)), enabledResult(init));
     });
 
   return {
     // EnableMode is one of the two: the front end validated it against the contract's enum.
-    EnableResourceDirectory: enable('EnableResourceDirectory', (r) => (r.params.EnableMode === 'NewManagementAccount' ? 'NewManagementAccount' : 'CurrentAccount'), false),
+    EnableResourceDirectory: enable(
+      'EnableResourceDirectory',
+      (r) => (r.params.EnableMode === 'NewManagementAccount' ? 'NewManagementAccount' : 'CurrentAccount'),
+      false,
+    ),
     InitResourceDirectory: enable('InitResourceDirectory', () => 'CurrentAccount', true),
     SendVerificationCodeForEnableRD: forAccount((r, accessKeyId) =>
       answer(store.sendCode(r.api, accessKeyId, r.site, present(r.params.SecureMobilePhone)), sentResult),
     ),
-    GetResourceDirectory: forAccount((r, accessKeyId) => answer(store.getResourceDirectory(r.api, accessKeyId, r.site), directoryResult)),
+    GetResourceDirectory: forAccount((r, accessKeyId) =>
+      answer(store.getResourceDirectory(r.api, accessKeyId, r.site), directoryResult),
+    ),
   };
 }

@@ -36,7 +36,16 @@ export interface Tables {
 export type Table = keyof Tables;
 
 /** Every table (the type check keeps the list complete). */
-export const TABLES = ['accounts', 'directories', 'names', 'roots', 'accountIds', 'codes', 'accountCodes', 'validCodes'] as const satisfies readonly Table[];
+export const TABLES = [
+  'accounts',
+  'directories',
+  'names',
+  'roots',
+  'accountIds',
+  'codes',
+  'accountCodes',
+  'validCodes',
+] as const satisfies readonly Table[];
 type Missing = Exclude<Table, (typeof TABLES)[number]>;
 const complete: [Missing] extends [never] ? true : Missing = true;
 void complete;
@@ -79,7 +88,10 @@ export interface Backend {
   readonly exclusive: boolean;
   /** A key's record and its token, or undefined. Records are JSON-compatible and must not be changed by the caller. */
   get<K extends Table>(table: K, key: string): MaybePromise<Versioned<K> | undefined>;
-  /** Atomically: when every read still holds (same token, or still absent), applies the writes and answers true; else false. */
+  /**
+   * Atomically: when every read still holds (same token, or still absent), applies the writes and answers true;
+   * else false.
+   */
   commit(reads: readonly Read[], writes: readonly Write[]): MaybePromise<boolean>;
   /** The first `limit` entries of a table in key order (for `codes`: the oldest). */
   head<K extends Table>(table: K, limit: number): MaybePromise<Array<[string, Tables[K]]>>;

@@ -31,18 +31,24 @@ function json(req: IncomingMessage, res: ServerResponse, status: number, value: 
 const problem = (req: IncomingMessage, res: ServerResponse, status: number, error: string, headers?: Record<string, string>) => json(req, res, status, { error }, headers);
 
 /** The body of a control request, or undefined when it is over MAX_CONTROL_BODY. */
-const body = (req: IncomingMessage): Promise<Buffer | undefined> => new Promise((resolve) => readBody(MAX_CONTROL_BODY, req, true, resolve));
+const body = (req: IncomingMessage): Promise<Buffer | undefined> =>
+  new Promise((resolve) => readBody(MAX_CONTROL_BODY, req, true, resolve));
 
 /** Checks a profile patch from a control request; returns what is wrong, or undefined. */
 export function profilePatchProblem(value: unknown, phone: EmulatorRules['phone']): string | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'the body must be a JSON object';
   const v = value as Record<string, unknown>;
-  for (const k of Object.keys(v)) if (!(PROFILE_FIELDS as readonly string[]).includes(k)) return `unknown field ${JSON.stringify(k)} (known: ${PROFILE_FIELDS.join(', ')})`;
+  for (const k of Object.keys(v))
+    if (!(PROFILE_FIELDS as readonly string[]).includes(k))
+      return `unknown field ${JSON.stringify(k)} (known: ${PROFILE_FIELDS.join(', ')})`;
   const nullable = (k: string) => v[k] === null || v[k] === undefined;
   if (!nullable('site') && v.site !== 'intl' && v.site !== 'china') return 'site must be "intl", "china" or null';
-  if (!nullable('accountType') && !ACCOUNT_TYPES.includes(v.accountType as never)) return `accountType must be ${ACCOUNT_TYPES.map((t) => `"${t}"`).join(', ')} or null`;
-  for (const k of ['enterpriseVerified', 'inAnotherResourceDirectory']) if (!nullable(k) && typeof v[k] !== 'boolean') return `${k} must be true, false or null`;
-  for (const k of ['enterpriseName', 'name']) if (!nullable(k) && typeof v[k] !== 'string') return `${k} must be a string or null`;
+  if (!nullable('accountType') && !ACCOUNT_TYPES.includes(v.accountType as never))
+    return `accountType must be ${ACCOUNT_TYPES.map((t) => `"${t}"`).join(', ')} or null`;
+  for (const k of ['enterpriseVerified', 'inAnotherResourceDirectory'])
+    if (!nullable(k) && typeof v[k] !== 'boolean') return `${k} must be true, false or null`;
+  for (const k of ['enterpriseName', 'name'])
+    if (!nullable(k) && typeof v[k] !== 'string') return `${k} must be a string or null`;
   if (!nullable('phone') && (typeof v.phone !== 'string' || !phone.test(v.phone))) {
     return `phone must be "<country code>-<number>" matching ${phone.source} (e.g. "852-61234567"), or null`;
   }

@@ -18,7 +18,8 @@ export function stateWrites(state: EmulatorState, nameKey: (name: string) => str
   for (const [id, d] of Object.entries(state.directories)) {
     writes.push({ table: 'directories', key: id, value: d }, { table: 'roots', key: d.RootFolderId, value: id });
     if (d.MasterAccountName !== '') writes.push({ table: 'names', key: nameKey(d.MasterAccountName), value: id });
-    if (d.enableMode === 'NewManagementAccount') writes.push({ table: 'accountIds', key: d.MasterAccountId, value: 'directory' });
+    if (d.enableMode === 'NewManagementAccount')
+      writes.push({ table: 'accountIds', key: d.MasterAccountId, value: 'directory' });
   }
   const byAccount = new Map<string, string[]>();
   const slots = new Map<string, string>();

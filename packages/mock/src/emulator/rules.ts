@@ -42,15 +42,25 @@ function parameterEverywhere(contract: ContractModel, action: string, parameter:
 export function emulatorRules(contract: ContractModel): EmulatorRules {
   const quotas = new Map<string, Quota>();
   for (const model of Object.values(contract.apis)) {
-    for (const a of Object.values(model.actions)) if (a.quota) quotas.set(`${model.api} ${a.action}`, { action: a.action, ...a.quota });
+    for (const a of Object.values(model.actions))
+      if (a.quota) quotas.set(`${model.api} ${a.action}`, { action: a.action, ...a.quota });
   }
   const suffixes = [
-    ...new Set(parameterEverywhere(contract, 'EnableResourceDirectory', 'MAName').flatMap((p) => p.siteRules?.china?.suffix ?? [])),
+    ...new Set(
+      parameterEverywhere(contract, 'EnableResourceDirectory', 'MAName').flatMap(
+        (p) => p.siteRules?.china?.suffix ?? [],
+      ),
+    ),
   ].map((s) => s.toLowerCase());
   const patterns = [
-    ...new Set(parameterEverywhere(contract, 'SendVerificationCodeForEnableRD', 'SecureMobilePhone').map((p) => String(p.schema.pattern))),
+    ...new Set(
+      parameterEverywhere(contract, 'SendVerificationCodeForEnableRD', 'SecureMobilePhone').map((p) =>
+        String(p.schema.pattern),
+      ),
+    ),
   ];
-  if (patterns.length === 0) throw new Error('The contract declares no SecureMobilePhone parameter of SendVerificationCodeForEnableRD');
+  if (patterns.length === 0)
+    throw new Error('The contract declares no SecureMobilePhone parameter of SendVerificationCodeForEnableRD');
   const phones = patterns.map((p) => new RegExp(p));
   return {
     contract,

@@ -134,7 +134,8 @@ export class Store {
     for (const model of Object.values(rules.contract.apis)) {
       for (const a of Object.values(model.actions)) {
         if (a.quota && !(rules.stateErrorPrecedence as readonly string[]).includes(a.quota.error)) {
-          throw new Error(`The contract's quota of ${a.action} answers ${a.quota.error}, which its state step of x-acs-error-precedence does not place`);
+          const where = 'which the state step of its x-acs-error-precedence does not place';
+          throw new Error(`The contract's quota of ${a.action} answers ${a.quota.error}, ${where}`);
         }
       }
     }
@@ -145,9 +146,11 @@ export class Store {
     };
     const self = this;
     this.checks = {
-      'EntityAlreadyExists.ResourceDirectory': (tx, _a, s) => s.record?.resourceDirectoryId ? self.hasDirectory(tx, s.record) : false,
+      'EntityAlreadyExists.ResourceDirectory': (tx, _a, s) =>
+        s.record?.resourceDirectoryId ? self.hasDirectory(tx, s.record) : false,
       'NotSupport.AccountInAnotherResourceDirectory': (_tx, _a, s) => s.profile.inAnotherResourceDirectory,
-      ResourceDirectoryNotInUse: (tx, _a, s) => s.record?.resourceDirectoryId ? self.hasNoDirectory(tx, s.record) : true,
+      ResourceDirectoryNotInUse: (tx, _a, s) =>
+        s.record?.resourceDirectoryId ? self.hasNoDirectory(tx, s.record) : true,
       'NotSupport.Account.Site': (_tx, a, s) => {
         const registered = s.record?.profile.site;
         return a.site !== undefined && registered !== undefined && registered !== a.site;
@@ -159,9 +162,14 @@ export class Store {
         const q = rules.quota(a.api, a.action);
         return q !== undefined && codesSentToday(s.record) >= q.limit;
       },
-      'Invalid.VerificationCode': (tx, a) => (a.enable?.mode === 'NewManagementAccount' ? self.hasNoValidCode(tx, a.accessKeyId, a.enable.phone, a.enable.code) : false),
+      'Invalid.VerificationCode': (tx, a) =>
+        a.enable?.mode === 'NewManagementAccount'
+          ? self.hasNoValidCode(tx, a.accessKeyId, a.enable.phone, a.enable.code)
+          : false,
       'InvalidParameter.ManagementAccountName.AlreadyUsed': (tx, a) =>
-        a.enable?.mode === 'NewManagementAccount' && a.enable.maName !== undefined ? self.isNameUsed(tx, a.enable.maName) : false,
+        a.enable?.mode === 'NewManagementAccount' && a.enable.maName !== undefined
+          ? self.isNameUsed(tx, a.enable.maName)
+          : false,
     };
   }
 
@@ -173,7 +181,12 @@ export class Store {
     return (yield* this.directoryOf(tx, record)) === undefined;
   }
 
-  private *hasNoValidCode(tx: Transaction, accessKeyId: string, phone: string | undefined, code: string | undefined): Step<boolean> {
+  private *hasNoValidCode(
+    tx: Transaction,
+    accessKeyId: string,
+    phone: string | undefined,
+    code: string | undefined,
+  ): Step<boolean> {
     return (yield* this.findValidCode(tx, accessKeyId, phone, code)) === undefined;
   }
 
@@ -210,12 +223,23 @@ export class Store {
   }
 
   /** The key and record of the code a NewManagementAccount enable may use, or undefined. */
-  private *findValidCode(tx: Transaction, accessKeyId: string, phone: string | undefined, code: string | undefined): Step<[string, CodeRecord] | undefined> {
+  private *findValidCode(
+    tx: Transaction,
+    accessKeyId: string,
+    phone: string | undefined,
+    code: string | undefined,
+  ): Step<[string, CodeRecord] | undefined> {
     if (phone === undefined || code === undefined) return undefined;
     const key = yield* tx.read('validCodes', codeSlot(accessKeyId, phone));
     if (key === undefined) return undefined;
     const c = yield* tx.read('codes', key);
-    return c && c.code === code && c.consumedAt === null && c.supersededAt === null && Date.parse(c.expiresAt) > this.options.now() ? [key, c] : undefined;
+    return c &&
+      c.code === code &&
+      c.consumedAt === null &&
+      c.supersededAt === null &&
+      Date.parse(c.expiresAt) > this.options.now()
+      ? [key, c]
+      : undefined;
   }
 
   private *viewIn(tx: Transaction, accessKeyId: string): Step<AccountView> {
@@ -235,11 +259,14 @@ export class Store {
     let list = this.checksByAction.get(id);
     if (!list) {
       const documented = this.options.rules.contract.apis[api]!.actions[action]!.errors;
-      list = this.options.rules.stateErrorPrecedence.filter((code) => Object.hasOwn(documented, code)).map((code) => {
-        const check = this.checks[code];
-        if (!check) throw new Error(`${action} documents the state error ${code}, which the emulator does not implement`);
-        return [code, check] as const;
-      });
+      list = this.options.rules.stateErrorPrecedence
+        .filter((code) => Object.hasOwn(documented, code))
+        .map((code) => {
+          const check = this.checks[code];
+          if (!check)
+            throw new Error(`${action} documents the state error ${code}, which the emulator does not implement`);
+          return [code, check] as const;
+        });
       this.checksByAction.set(id, list);
     }
     return list;
@@ -250,7 +277,7 @@ export class Store {
     const s = subject ?? (yield* this.subjectIn(tx, attempt.accessKeyId));
     for (const [code, check] of this.checksOf(attempt.api, attempt.action)) {
       const applies = check(tx, attempt, s);
-      if (typeof applies === 'boolean' ? applies : yield* applies) return code;
+      if (typeof applies === 'boolean' ? applies : yield * applies) return code;
     }
     return undefined;
   }
@@ -266,17 +293,27 @@ export class Store {
     return this.transact((tx) => this.getResourceDirectoryIn(tx, api, accessKeyId, site));
   }
 
-  private *getResourceDirectoryIn(tx: Transaction, api: ApiName, accessKeyId: string, site: Site | undefined): Step<EnableOutcome> {
+  private *getResourceDirectoryIn(
+    tx: Transaction,
+    api: ApiName,
+    accessKeyId: string,
+    site: Site | undefined,
+  ): Step<EnableOutcome> {
     const subject = yield* this.subjectIn(tx, accessKeyId);
     const error = yield* this.stateErrorIn(tx, { action: 'GetResourceDirectory', api, accessKeyId, site }, subject);
     if (error) return { error };
     const directory = yield* this.directoryOf(tx, subject.record);
-    if (!directory) throw new Error('GetResourceDirectory: no directory although ResourceDirectoryNotInUse did not apply');
+    if (!directory)
+      throw new Error('GetResourceDirectory: no directory although ResourceDirectoryNotInUse did not apply');
     return { directory };
   }
 
   /** The code a NewManagementAccount enable may use: sent for this account to this phone, not used, replaced or expired. */
-  validCode(accessKeyId: string, phone: string | undefined, code: string | undefined): MaybePromise<CodeRecord | undefined> {
+  validCode(
+    accessKeyId: string,
+    phone: string | undefined,
+    code: string | undefined,
+  ): MaybePromise<CodeRecord | undefined> {
     const self = this;
     return this.transact(function* (tx) {
       return (yield* self.findValidCode(tx, accessKeyId, phone, code))?.[1];
@@ -309,7 +346,14 @@ export class Store {
       }
       return codes
         .filter((c) => filter.phone === undefined || c.phone === filter.phone)
-        .map((c) => ({ phone: c.phone, code: c.code, account: c.account, sentAt: c.sentAt, expiresAt: c.expiresAt, status: self.codeStatus(c) }));
+        .map((c) => ({
+          phone: c.phone,
+          code: c.code,
+          account: c.account,
+          sentAt: c.sentAt,
+          expiresAt: c.expiresAt,
+          status: self.codeStatus(c),
+        }));
     });
   }
 
@@ -335,7 +379,10 @@ export class Store {
     const backend = this.backend;
     return run(
       (function* () {
-        return { accounts: yield* settle(backend.count('accounts')), directories: yield* settle(backend.count('directories')) };
+        return {
+          accounts: yield* settle(backend.count('accounts')),
+          directories: yield* settle(backend.count('directories')),
+        };
       })(),
     );
   }
@@ -346,9 +393,19 @@ export class Store {
    * The account's record to write: a copy of the stored one (`stored`, as read in this transaction) with `change`
    * applied, or a new one (registering its id).
    */
-  private putAccount(tx: Transaction, accessKeyId: string, subject: Subject, change: (a: AccountRecord) => AccountRecord): AccountRecord {
+  private putAccount(
+    tx: Transaction,
+    accessKeyId: string,
+    subject: Subject,
+    change: (a: AccountRecord) => AccountRecord,
+  ): AccountRecord {
     const stored = subject.record;
-    const base: AccountRecord = stored ?? { accountId: subject.accountId, profile: {}, resourceDirectoryId: null, verificationCodesSent: null };
+    const base: AccountRecord = stored ?? {
+      accountId: subject.accountId,
+      profile: {},
+      resourceDirectoryId: null,
+      verificationCodesSent: null,
+    };
     if (!stored) tx.set('accountIds', base.accountId, 'account');
     const next = change(base);
     tx.set('accounts', accessKeyId, next);
@@ -359,20 +416,41 @@ export class Store {
    * SendVerificationCodeForEnableRD: the state error, or (none) a code recorded for `phone` (default: the account's
    * phone), replacing the account's older code to it. Codes kept past their retention are forgotten then.
    */
-  sendCode(api: ApiName, accessKeyId: string, site: Site | undefined, phone: string | undefined): MaybePromise<SendOutcome> {
+  sendCode(
+    api: ApiName,
+    accessKeyId: string,
+    site: Site | undefined,
+    phone: string | undefined,
+  ): MaybePromise<SendOutcome> {
     const self = this;
     return run(
       (function* (): Step<SendOutcome> {
         const now = self.options.now();
         const sequence = yield* settle(self.backend.nextSequence());
-        const outcome = yield* settle(self.transact((tx) => self.sendCodeIn(tx, { action: 'SendVerificationCodeForEnableRD', api, accessKeyId, site }, phone, now, sequence)));
+        const outcome = yield* settle(
+          self.transact((tx) =>
+            self.sendCodeIn(
+              tx,
+              { action: 'SendVerificationCodeForEnableRD', api, accessKeyId, site },
+              phone,
+              now,
+              sequence,
+            ),
+          ),
+        );
         if ('code' in outcome) yield* self.prune(now);
         return outcome;
       })(),
     );
   }
 
-  private *sendCodeIn(tx: Transaction, attempt: Attempt, phone: string | undefined, now: number, sequence: number): Step<SendOutcome> {
+  private *sendCodeIn(
+    tx: Transaction,
+    attempt: Attempt,
+    phone: string | undefined,
+    now: number,
+    sequence: number,
+  ): Step<SendOutcome> {
     const { accessKeyId } = attempt;
     const subject = yield* this.subjectIn(tx, accessKeyId);
     const error = yield* this.stateErrorIn(tx, attempt, subject);
@@ -381,17 +459,29 @@ export class Store {
     const today = utcDay(now);
     this.putAccount(tx, accessKeyId, subject, (a) => ({
       ...a,
-      verificationCodesSent: { day: today, count: (a.verificationCodesSent?.day === today ? a.verificationCodesSent.count : 0) + 1 },
+      verificationCodesSent: {
+        day: today,
+        count: (a.verificationCodesSent?.day === today ? a.verificationCodesSent.count : 0) + 1,
+      },
     }));
     const slot = codeSlot(accessKeyId, to);
     const previousKey = yield* tx.read('validCodes', slot);
     if (previousKey !== undefined) {
       const previous = yield* tx.read('codes', previousKey);
-      if (previous && previous.consumedAt === null && previous.supersededAt === null) tx.set('codes', previousKey, { ...previous, supersededAt: iso(now) });
+      if (previous && previous.consumedAt === null && previous.supersededAt === null)
+        tx.set('codes', previousKey, { ...previous, supersededAt: iso(now) });
     }
     const key = codeKey(sequence);
     const expiresAt = iso(now + this.options.codeTtlMs);
-    const record: CodeRecord = { phone: to, code: newVerificationCode(), account: accessKeyId, sentAt: iso(now), expiresAt, consumedAt: null, supersededAt: null };
+    const record: CodeRecord = {
+      phone: to,
+      code: newVerificationCode(),
+      account: accessKeyId,
+      sentAt: iso(now),
+      expiresAt,
+      consumedAt: null,
+      supersededAt: null,
+    };
     tx.set('codes', key, record);
     tx.set('validCodes', slot, key);
     tx.set('accountCodes', accessKeyId, [...((yield* tx.read('accountCodes', accessKeyId)) ?? []), key]);
@@ -420,11 +510,18 @@ export class Store {
    * With `dryRun` nothing is stored (the ids are fresh but not reserved) and no code is used; otherwise the account
    * gets the directory and its code is consumed.
    */
-  enable(attempt: Attempt & { readonly enable: NonNullable<Attempt['enable']> }, dryRun: boolean): MaybePromise<EnableOutcome> {
+  enable(
+    attempt: Attempt & { readonly enable: NonNullable<Attempt['enable']> },
+    dryRun: boolean,
+  ): MaybePromise<EnableOutcome> {
     return this.transact((tx) => this.enableIn(tx, attempt, dryRun));
   }
 
-  private *enableIn(tx: Transaction, attempt: Attempt & { readonly enable: NonNullable<Attempt['enable']> }, dryRun: boolean): Step<EnableOutcome> {
+  private *enableIn(
+    tx: Transaction,
+    attempt: Attempt & { readonly enable: NonNullable<Attempt['enable']> },
+    dryRun: boolean,
+  ): Step<EnableOutcome> {
     const subject = yield* this.subjectIn(tx, attempt.accessKeyId);
     const error = yield* this.stateErrorIn(tx, attempt, subject);
     if (error) return { error };
@@ -453,7 +550,8 @@ export class Store {
     const id = directory.ResourceDirectoryId;
     tx.set('directories', id, directory);
     tx.set('roots', directory.RootFolderId, id);
-    if (directory.MasterAccountName !== '') tx.set('names', this.options.rules.nameKey(directory.MasterAccountName), id);
+    if (directory.MasterAccountName !== '')
+      tx.set('names', this.options.rules.nameKey(directory.MasterAccountName), id);
     this.putAccount(tx, attempt.accessKeyId, subject, (a) => ({ ...a, resourceDirectoryId: id }));
     return { directory };
   }

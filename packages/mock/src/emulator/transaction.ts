@@ -126,14 +126,23 @@ const MAX_ATTEMPTS = 1000;
 export function transact<T>(backend: Backend, body: (tx: Transaction) => Step<T>, attempt = 1): MaybePromise<T> {
   const tx = new Transaction(backend);
   const ran = run(body(tx));
-  return isPromise(ran) ? ran.then((result) => commit(backend, body, tx, result, attempt)) : commit(backend, body, tx, ran, attempt);
+  return isPromise(ran)
+    ? ran.then((result) => commit(backend, body, tx, result, attempt))
+    : commit(backend, body, tx, ran, attempt);
 }
 
-function commit<T>(backend: Backend, body: (tx: Transaction) => Step<T>, tx: Transaction, result: T, attempt: number): MaybePromise<T> {
+function commit<T>(
+  backend: Backend,
+  body: (tx: Transaction) => Step<T>,
+  tx: Transaction,
+  result: T,
+  attempt: number,
+): MaybePromise<T> {
   if (!tx.changed) return result;
   const again = (committed: boolean): MaybePromise<T> => {
     if (committed) return result;
-    if (attempt >= MAX_ATTEMPTS) throw new Error(`the state kept changing under this operation (${MAX_ATTEMPTS} attempts)`);
+    if (attempt >= MAX_ATTEMPTS)
+      throw new Error(`the state kept changing under this operation (${MAX_ATTEMPTS} attempts)`);
     return transact(backend, body, attempt + 1);
   };
   const committed = tx.commit();

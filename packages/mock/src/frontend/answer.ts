@@ -70,10 +70,16 @@ export const replyByAccept = (req: IncomingMessage): Reply => ({
   format: negotiate(undefined, firstHeader(req.headers, 'accept')).format,
 });
 
-const throttled = (code: string): Record<string, string> | undefined => (code.includes('Throttling') ? { 'x-acs-retry-after': '1000' } : undefined);
+const throttled = (code: string): Record<string, string> | undefined =>
+  code.includes('Throttling') ? { 'x-acs-retry-after': '1000' } : undefined;
 
 function answer(to: Reply, status: number, body: string, extra?: Record<string, string>): Answer {
-  const headers: OutgoingHttpHeaders = { 'content-type': contentType(to.format), 'content-length': Buffer.byteLength(body), 'x-acs-request-id': to.requestId, ...extra };
+  const headers: OutgoingHttpHeaders = {
+    'content-type': contentType(to.format),
+    'content-length': Buffer.byteLength(body),
+    'x-acs-request-id': to.requestId,
+    ...extra,
+  };
   return { status, headers, body, to };
 }
 
@@ -81,21 +87,39 @@ function answer(to: Reply, status: number, body: string, extra?: Record<string, 
  * An Alibaba error body answered with a status: `{RequestId, HostId, Code, Message, Recommend}` (XML root `<Error>`),
  * with `x-acs-request-id` (and `x-acs-retry-after` for Throttling*).
  */
-export function builtError(to: Reply, status: number, code: string, message: string, hostId: string, product: string): Answer {
+export function builtError(
+  to: Reply,
+  status: number,
+  code: string,
+  message: string,
+  hostId: string,
+  product: string,
+): Answer {
   return answer(to, status, errorBody(to.format, to.requestId, hostId, code, message, product), throttled(code));
 }
 
 /** A contract example (success or error), in the site's wording where the contract has one. */
 export function exampleAnswer(ctx: AnswerContext, to: Reply, entry: ExampleEntry): Answer {
   const variant = (ctx.site && entry.bySite?.[ctx.site]) || entry;
-  return answer(to, entry.status, fill(to.format === 'xml' ? variant.xml : variant.json, to.requestId), entry.code ? throttled(entry.code) : undefined);
+  return answer(
+    to,
+    entry.status,
+    fill(to.format === 'xml' ? variant.xml : variant.json, to.requestId),
+    entry.code ? throttled(entry.code) : undefined,
+  );
 }
 
 /** A documented error code: the action's (or the gateway's) example, or a body built from status and message. */
-export function errorAnswer(ctx: AnswerContext, to: Reply, code: string, detail?: { status?: number; message?: string; suffix?: string }): Answer {
+export function errorAnswer(
+  ctx: AnswerContext,
+  to: Reply,
+  code: string,
+  detail?: { status?: number; message?: string; suffix?: string },
+): Answer {
   const catalogue = to.catalogue ?? ctx.catalogue;
   const entry = to.action?.errors.get(code) ?? catalogue.gatewayErrors.get(code);
-  if (entry && !detail?.message && !detail?.suffix && (detail?.status === undefined || detail.status === entry.status)) return exampleAnswer(ctx, to, entry);
+  if (entry && !detail?.message && !detail?.suffix && (detail?.status === undefined || detail.status === entry.status))
+    return exampleAnswer(ctx, to, entry);
   const site = ctx.site;
   const status = detail?.status ?? entry?.status ?? 400;
   const base = detail?.message ?? (site && entry?.siteMessages?.[site]) ?? entry?.message ?? code;
@@ -103,22 +127,38 @@ export function errorAnswer(ctx: AnswerContext, to: Reply, code: string, detail?
 }
 
 export function violationAnswer(ctx: AnswerContext, to: Reply, v: Violation): Answer {
-  return errorAnswer(ctx, to, v.code, to.action?.errors.has(v.code) ? undefined : { status: v.status, message: v.message });
+  return errorAnswer(
+    ctx,
+    to,
+    v.code,
+    to.action?.errors.has(v.code) ? undefined : { status: v.status, message: v.message },
+  );
 }
 
 /** 500 InternalError, after telling `onError`. */
 export function internalErrorAnswer(ctx: AnswerContext, to: Reply, err: unknown): Answer {
   ctx.onError(err, to.action?.action);
-  return errorAnswer(ctx, to, 'InternalError', { status: 500, message: 'The request processing has failed due to some unknown error, exception or failure.' });
+  return errorAnswer(ctx, to, 'InternalError', {
+    status: 500,
+    message: 'The request processing has failed due to some unknown error, exception or failure.',
+  });
 }
 
-/** What a handler answered for an action: a documented example, a success body, or an error (documented, or with a status). */
-export function resultAnswer(ctx: AnswerContext, to: Reply & { readonly action: ActionCatalogue }, result: ActionResult): Answer {
+/**
+ * What a handler answered for an action: a documented example, a success body, or an error (documented, or with a
+ * status).
+ */
+export function resultAnswer(
+  ctx: AnswerContext,
+  to: Reply & { readonly action: ActionCatalogue },
+  result: ActionResult,
+): Answer {
   const { action } = to;
   switch (result.kind) {
     case 'example': {
       const entry = result.name === undefined ? action.success[0] : action.byName.get(result.name);
-      if (!entry) throw new Error(`handler asked for example "${result.name}", which ${action.action} does not document`);
+      if (!entry)
+        throw new Error(`handler asked for example "${result.name}", which ${action.action} does not document`);
       return exampleAnswer(ctx, to, entry);
     }
     case 'body':
@@ -127,8 +167,16 @@ export function resultAnswer(ctx: AnswerContext, to: Reply & { readonly action: 
       if (!action.errors.has(result.code) && result.status === undefined) {
         throw new Error(`handler answered ${result.code}, which ${action.action} does not document (give a status)`);
       }
-      const detail = { ...(result.status !== undefined ? { status: result.status } : {}), ...(result.message !== undefined ? { message: result.message } : {}) };
-      return errorAnswer(ctx, to, result.code, result.status !== undefined || result.message !== undefined ? detail : undefined);
+      const detail = {
+        ...(result.status !== undefined ? { status: result.status } : {}),
+        ...(result.message !== undefined ? { message: result.message } : {}),
+      };
+      return errorAnswer(
+        ctx,
+        to,
+        result.code,
+        result.status !== undefined || result.message !== undefined ? detail : undefined,
+      );
     }
   }
 }
@@ -137,7 +185,12 @@ export function resultAnswer(ctx: AnswerContext, to: Reply & { readonly action: 
  * Writes an answer: the one place the front end writes to a response. An answer to an API request is then told to
  * `onResponse`. When something was written already (it cannot be answered any more), the connection is destroyed.
  */
-export function writeAnswer(ctx: Pick<AnswerContext, 'onResponse'>, req: IncomingMessage, res: ServerResponse, a: Answer): void {
+export function writeAnswer(
+  ctx: Pick<AnswerContext, 'onResponse'>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  a: Answer,
+): void {
   if (res.headersSent) {
     res.destroy();
     return;
@@ -164,17 +217,43 @@ export function writeAnswer(ctx: Pick<AnswerContext, 'onResponse'>, req: Incomin
  * answer is flushed, destroyed at the latest CLOSE_GRACE_MS later (a peer that never reads). The answer to a HEAD
  * request has no body (or the client would read it as the start of a next response).
  */
-export function rawError(ctx: AnswerContext, socket: Duplex, method: string, url: string, code: string, status: number, message: string): void {
+export function rawError(
+  ctx: AnswerContext,
+  socket: Duplex,
+  method: string,
+  url: string,
+  code: string,
+  status: number,
+  message: string,
+): void {
   const requestId = newRequestId();
   const body = errorBody('json', requestId, ctx.catalogue.hostId, code, message, ctx.catalogue.product);
-  const headers: Record<string, string | number> = { 'content-type': contentType('json'), 'content-length': Buffer.byteLength(body), 'x-acs-request-id': requestId, connection: 'close' };
-  const head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
+  const headers: Record<string, string | number> = {
+    'content-type': contentType('json'),
+    'content-length': Buffer.byteLength(body),
+    'x-acs-request-id': requestId,
+    connection: 'close',
+  };
+  const head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n${Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('')}\r\n`;
   const timer = setTimeout(() => socket.destroy(), CLOSE_GRACE_MS);
   timer.unref();
   socket.once('close', () => clearTimeout(timer));
   socket.end(method === 'HEAD' ? head : head + body, () => socket.destroy());
   try {
-    ctx.onResponse?.({ method, url, action: undefined, api: undefined, status, format: 'json', contentType: headers['content-type'] as string, requestId, body, headers });
+    ctx.onResponse?.({
+      method,
+      url,
+      action: undefined,
+      api: undefined,
+      status,
+      format: 'json',
+      contentType: headers['content-type'] as string,
+      requestId,
+      body,
+      headers,
+    });
   } catch (e) {
     ctx.onError(e, undefined);
   }

@@ -121,7 +121,10 @@ export function checkSignature(req: RpcRequest, options: SignatureVerifierOption
   return { ok: false, code: 'IncompleteSignature' };
 }
 
-function checkClassic(req: RpcRequest, { signingRequired, keys, now, nonces }: SignatureVerifierOptions): SignatureCheck {
+function checkClassic(
+  req: RpcRequest,
+  { signingRequired, keys, now, nonces }: SignatureVerifierOptions,
+): SignatureCheck {
   const get = (n: string): string | undefined => req.params[n];
   if (!signingRequired['HMAC-SHA1'].every((n) => present(get(n)))) return { ok: false, code: 'IncompleteSignature' };
   if (get('SignatureVersion') !== '1.0') return { ok: false, code: 'IncompleteSignature' };
@@ -140,19 +143,26 @@ function checkClassic(req: RpcRequest, { signingRequired, keys, now, nonces }: S
   return { ok: true, style: 'HMAC-SHA1', accessKeyId };
 }
 
-function checkAcs3(req: RpcRequest, authorization: string, { signingRequired, keys, now, nonces }: SignatureVerifierOptions): SignatureCheck {
+function checkAcs3(
+  req: RpcRequest,
+  authorization: string,
+  { signingRequired, keys, now, nonces }: SignatureVerifierOptions,
+): SignatureCheck {
   const date = firstHeader(req.headers, 'x-acs-date');
   const nonce = firstHeader(req.headers, 'x-acs-signature-nonce');
   const contentSha = firstHeader(req.headers, 'x-acs-content-sha256');
-  if (!present(date) || !present(nonce) || !present(contentSha) || !SHA256_HEX.test(contentSha)) return { ok: false, code: 'IncompleteSignature' };
+  if (!present(date) || !present(nonce) || !present(contentSha) || !SHA256_HEX.test(contentSha))
+    return { ok: false, code: 'IncompleteSignature' };
 
   // Another ACS3 algorithm (ACS3-HMAC-SM3, ACS3-RSA-SHA256, ...) with complete fields is a method we do not support.
   const space = authorization.indexOf(' ');
   const algorithm = space > 0 ? authorization.slice(0, space) : authorization;
   const parsed = parseAcs3Authorization(space > 0 ? `${ACS3_ALGORITHM} ${authorization.slice(space + 1)}` : undefined);
   if (!parsed) return { ok: false, code: 'IncompleteSignature' };
-  if (!signingRequired['ACS3-HMAC-SHA256'].every((h) => parsed.signedHeaders.includes(h))) return { ok: false, code: 'IncompleteSignature' };
-  if (algorithm !== ACS3_ALGORITHM) return { ok: false, code: algorithm.startsWith('ACS3-') ? 'InvalidSignatureMethod' : 'IncompleteSignature' };
+  if (!signingRequired['ACS3-HMAC-SHA256'].every((h) => parsed.signedHeaders.includes(h)))
+    return { ok: false, code: 'IncompleteSignature' };
+  if (algorithm !== ACS3_ALGORITHM)
+    return { ok: false, code: algorithm.startsWith('ACS3-') ? 'InvalidSignatureMethod' : 'IncompleteSignature' };
 
   const t = now();
   const timeError = timeCheck(date, t);

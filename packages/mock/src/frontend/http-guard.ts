@@ -98,7 +98,10 @@ function closing(a: Answer): Answer {
   return { ...a, headers: { ...a.headers, connection: 'close' } };
 }
 
-/** An HTTP/1.1 request without Host: 400 InvalidParameter, the connection closed after it; undefined when it has one. */
+/**
+ * An HTTP/1.1 request without Host: 400 InvalidParameter, the connection closed after it; undefined when it has
+ * one.
+ */
 export function hostRefusal(ctx: AnswerContext, req: IncomingMessage): Answer | undefined {
   if (req.headers.host !== undefined || req.httpVersionMajor !== 1 || req.httpVersionMinor < 1) return undefined;
   const message = 'Specified parameter format is not valid. An HTTP/1.1 request must have a Host header.';
@@ -107,7 +110,8 @@ export function hostRefusal(ctx: AnswerContext, req: IncomingMessage): Answer | 
 
 /** A body over the limit: answered at once, the connection closed after the answer; what was read so far is dropped. */
 export function tooLargeAnswer(ctx: GuardContext, req: IncomingMessage): Answer {
-  const message = `Specified parameter format is not valid. The request body is larger than ${ctx.limits.maxBody} bytes.`;
+  const reason = `The request body is larger than ${ctx.limits.maxBody} bytes.`;
+  const message = `Specified parameter format is not valid. ${reason}`;
   return closing(errorAnswer(ctx, replyByAccept(req), 'InvalidParameter', { status: 400, message }));
 }
 
@@ -124,13 +128,13 @@ function refusalReason(limits: HttpLimits, code: string | undefined): string {
 
 /**
  * What Node's parser refuses (see the header comment of packages/mock/src/mock/server.ts) would get Node's bare
- * `400 Bad Request`, `431 Request Header Fields Too Large` or `408 Request Timeout`, without a body. The server answers 400
- * InvalidParameter with an Alibaba body instead: the contract documents no 408 or 431 (every action declares 400
- * InvalidParameter, so clients and SDKs know the shape), and the message says what was wrong. A connection reset by
- * the peer or that cannot be written to is only destroyed; so is one whose answer to the broken request has started
- * already (writing now would corrupt it). When the broken bytes follow a complete request still being answered
- * (pipelining), the error is written after that answer. `answered`: sockets already answered (Node's parser reports
- * every later chunk of a broken request again).
+ * `400 Bad Request`, `431 Request Header Fields Too Large` or `408 Request Timeout`, without a body. The server
+ * answers 400 InvalidParameter with an Alibaba body instead: the contract documents no 408 or 431 (every action
+ * declares 400 InvalidParameter, so clients and SDKs know the shape), and the message says what was wrong. A
+ * connection reset by the peer or that cannot be written to is only destroyed; so is one whose answer to the broken
+ * request has started already (writing now would corrupt it). When the broken bytes follow a complete request still
+ * being answered (pipelining), the error is written after that answer. `answered`: sockets already answered (Node's
+ * parser reports every later chunk of a broken request again).
  */
 function onClientError(ctx: GuardContext, answered: WeakSet<Duplex>, err: NodeJS.ErrnoException, socket: Duplex): void {
   if (answered.has(socket)) return;

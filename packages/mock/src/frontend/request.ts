@@ -55,7 +55,12 @@ function pairs(text: string): ParamList {
 }
 
 /** The request with its parameters collected: the query string's, then a form body's. */
-export function parseRequest(method: string, target: { path: string; queryString: string }, headers: IncomingHttpHeaders, body: Buffer): RpcRequest {
+export function parseRequest(
+  method: string,
+  target: { path: string; queryString: string },
+  headers: IncomingHttpHeaders,
+  body: Buffer,
+): RpcRequest {
   const query = pairs(target.queryString);
   const form = body.length > 0 && isForm(headers) ? pairs(body.toString('utf8')) : EMPTY_PAIRS;
   const params: Record<string, string> = Object.create(null);
@@ -75,7 +80,9 @@ export type Named =
 
 function named(header: string | undefined, parameter: string | undefined): Named {
   if (present(parameter)) {
-    return present(header) && header !== parameter ? { given: 'conflict', header, parameter } : { given: 'one', value: parameter, byParameter: true };
+    return present(header) && header !== parameter
+      ? { given: 'conflict', header, parameter }
+      : { given: 'one', value: parameter, byParameter: true };
   }
   return present(header) ? { given: 'one', value: header, byParameter: false } : { given: 'none' };
 }
@@ -84,4 +91,5 @@ function named(header: string | undefined, parameter: string | undefined): Named
 export const requestedAction = (r: RpcRequest): Named => named(firstHeader(r.headers, 'x-acs-action'), r.params.Action);
 
 /** The version a request names: `x-acs-version` or `Version`. */
-export const requestedVersion = (r: RpcRequest): Named => named(firstHeader(r.headers, 'x-acs-version'), r.params.Version);
+export const requestedVersion = (r: RpcRequest): Named =>
+  named(firstHeader(r.headers, 'x-acs-version'), r.params.Version);

@@ -1,8 +1,8 @@
 /**
- * The front end's shape, after Prism's (packages/core/src/factory.ts: route → validate → mock or forward → validate
- * output), shared by the mock (front end + responder: packages/mock/src/mock/gateway.ts) and the proxy (front end +
- * forwarder: packages/mock/src/proxy/exchange.ts). Each step returns its outcome: go on with a value, or an answer;
- * the first answer is the request's, and `serveRpc` writes it, in one place.
+ * The front end's shape, after Prism's (packages/core/src/factory.ts: route → validate → mock or forward →
+ * validate output), shared by the mock (front end + responder: packages/mock/src/mock/gateway.ts) and the proxy
+ * (front end + forwarder: packages/mock/src/proxy/exchange.ts). Each step returns its outcome: go on with a value,
+ * or an answer; the first answer is the request's, and `serveRpc` writes it, in one place.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Answer } from './answer.js';
@@ -14,7 +14,8 @@ export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly o
 
 export const proceed = <T>(value: T): Outcome<T> => ({ ok: true, value });
 /** Whether a step's result is still to come (a promise, or any thenable a handler gave). */
-export const isPromise = <T>(x: T | PromiseLike<T>): x is PromiseLike<T> => typeof (x as { then?: unknown } | null)?.then === 'function';
+export const isPromise = <T>(x: T | PromiseLike<T>): x is PromiseLike<T> =>
+  typeof (x as { then?: unknown } | null)?.then === 'function';
 export const answerWith = (answer: Answer): Outcome<never> => ({ ok: false, answer });
 
 /** The steps of a front end over its server's context `C`. */

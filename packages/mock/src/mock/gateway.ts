@@ -24,7 +24,14 @@ import type { ActionCatalogue, Catalogue, ExampleEntry } from '../frontend/catal
 import { ANONYMOUS_SUFFIX } from '../emulator/index.js';
 import { exampleResponder, type ActionHandlers, type ActionResult, type ControlRoutes } from '../frontend/responder.js';
 import { hostRefusal, readBody, tooLargeAnswer, type GuardContext } from '../frontend/http-guard.js';
-import { firstHeader, present, requestedAction, requestedVersion, splitTarget, type RpcRequest } from '../frontend/request.js';
+import {
+  firstHeader,
+  present,
+  requestedAction,
+  requestedVersion,
+  splitTarget,
+  type RpcRequest,
+} from '../frontend/request.js';
 import { answerWith, isPromise, proceed, serveRpc, type Outcome, type Serving, type Steps } from '../frontend/steps.js';
 import { parsePrefer, selectExample } from './prefer.js';
 import { negotiate } from '../frontend/render.js';
@@ -77,13 +84,15 @@ function route(ctx: GatewayContext, r: RpcRequest): Outcome<Routed> {
   const { format, invalidFormat } = negotiate(r.params.Format, firstHeader(r.headers, 'accept'));
   const reply: Reply = { requestId: newRequestId(), format };
   const action = requestedAction(r);
-  if (action.given !== 'one' || !ctx.actionNames.has(action.value)) return answerWith(errorAnswer(ctx, reply, 'InvalidAction.NotFound'));
+  if (action.given !== 'one' || !ctx.actionNames.has(action.value))
+    return answerWith(errorAnswer(ctx, reply, 'InvalidAction.NotFound'));
   const version = requestedVersion(r);
   if (version.given === 'none') return answerWith(errorAnswer(ctx, reply, 'MissingVersion'));
   const served = version.given === 'one' ? ctx.apisByVersion.get(version.value) : undefined;
   if (!served) return answerWith(errorAnswer(ctx, reply, 'InvalidVersion'));
   const catalogued = served.catalogue.actions.get(action.value);
-  if (!catalogued) return answerWith(errorAnswer(ctx, { ...reply, catalogue: served.catalogue }, 'InvalidAction.NotFound'));
+  if (!catalogued)
+    return answerWith(errorAnswer(ctx, { ...reply, catalogue: served.catalogue }, 'InvalidAction.NotFound'));
   return proceed({ api: served.api, to: { ...reply, catalogue: served.catalogue, action: catalogued }, invalidFormat });
 }
 
@@ -91,19 +100,32 @@ function route(ctx: GatewayContext, r: RpcRequest): Outcome<Routed> {
  * The signature step: with `verify`, both signing styles checked (packages/mock/src/frontend/auth.ts); otherwise the
  * AccessKeyId only read. Stateful, a request without one is refused.
  */
-function signatureStep(ctx: GatewayContext, r: RpcRequest, to: Reply): Outcome<{ accessKeyId: string | undefined; verified: boolean }> {
+function signatureStep(
+  ctx: GatewayContext,
+  r: RpcRequest,
+  to: Reply,
+): Outcome<{ accessKeyId: string | undefined; verified: boolean }> {
   let accessKeyId: string | undefined;
   let verified = false;
   if (ctx.verify) {
     const signingRequired = ctx.contract.shared.commonParameters.signingRequired;
     const check = checkSignature(r, { signingRequired, keys: ctx.keys, now: ctx.now, nonces: ctx.nonces });
-    if (!check.ok) return answerWith(errorAnswer(ctx, to, check.code, check.messageSuffix !== undefined ? { suffix: check.messageSuffix } : undefined));
+    if (!check.ok)
+      return answerWith(
+        errorAnswer(
+          ctx,
+          to,
+          check.code,
+          check.messageSuffix !== undefined ? { suffix: check.messageSuffix } : undefined,
+        ),
+      );
     accessKeyId = check.accessKeyId;
     verified = true;
   } else {
     accessKeyId = claimedAccessKeyId(r);
   }
-  if (ctx.refuseAnonymous && !present(accessKeyId)) return answerWith(errorAnswer(ctx, to, 'IncompleteSignature', { suffix: ANONYMOUS_SUFFIX }));
+  if (ctx.refuseAnonymous && !present(accessKeyId))
+    return answerWith(errorAnswer(ctx, to, 'IncompleteSignature', { suffix: ANONYMOUS_SUFFIX }));
   return proceed({ accessKeyId, verified });
 }
 
@@ -119,16 +141,30 @@ function preferStep(ctx: GatewayContext, r: RpcRequest, to: Routed['to']): Outco
   return selected.entry.status >= 400 ? answerWith(exampleAnswer(ctx, to, selected.entry)) : proceed(selected.entry);
 }
 
-/** The parameters step: packages/client/src/protocol/validate.ts over the action's parameters, plus the common `Format` parameter. */
+/**
+ * The parameters step: packages/client/src/protocol/validate.ts over the action's parameters, plus the common
+ * `Format` parameter.
+ */
 function parameterViolation(ctx: GatewayContext, r: RpcRequest, routed: Routed): Violation | undefined {
   const { api, to, invalidFormat } = routed;
-  const v = checkParameters(to.action.action as ActionName, r.params, { contract: ctx.contract, api, ...(ctx.site ? { site: ctx.site } : {}) });
+  const v = checkParameters(to.action.action as ActionName, r.params, {
+    contract: ctx.contract,
+    api,
+    ...(ctx.site ? { site: ctx.site } : {}),
+  });
   if (!invalidFormat) return v;
   // Format (declared after the action's own parameters) breaks its schema: a 400 InvalidParameter, which loses only
   // to a lower status, or to a 400 that is missing or breaks the schema of a parameter declared before it.
   if (v && (v.status < 400 || (v.status === 400 && (v.kind === 'missing' || v.kind === 'schema')))) return v;
   const entry = to.action.errors.get('InvalidParameter');
-  return { code: 'InvalidParameter', status: entry?.status ?? 400, message: entry?.message ?? 'Specified parameter format is not valid.', parameter: 'Format', kind: 'schema', detail: 'Format must be JSON or XML' };
+  return {
+    code: 'InvalidParameter',
+    status: entry?.status ?? 400,
+    message: entry?.message ?? 'Specified parameter format is not valid.',
+    parameter: 'Format',
+    kind: 'schema',
+    detail: 'Format must be JSON or XML',
+  };
 }
 
 function validate(ctx: GatewayContext, r: RpcRequest, routed: Routed): Outcome<Valid> {
@@ -164,7 +200,9 @@ function produce(ctx: GatewayContext, r: RpcRequest, valid: Valid): Answer | Pro
       headers: r.headers,
     });
     if (!isPromise(result)) return resultAnswer(ctx, to, result);
-    return Promise.resolve(result).then((answered: ActionResult) => resultAnswer(ctx, to, answered)).catch(failed);
+    return Promise.resolve(result)
+      .then((answered: ActionResult) => resultAnswer(ctx, to, answered))
+      .catch(failed);
   } catch (e) {
     return failed(e);
   }
@@ -185,7 +223,11 @@ export function createRequestListener(ctx: GatewayContext): (req: IncomingMessag
     write: (req, res, a) => writeAnswer(ctx, req, res, a),
   };
   const write = (req: IncomingMessage, res: ServerResponse, a: Answer | Promise<Answer>) => {
-    if (isPromise(a)) a.then((x) => serving.write(req, res, x), () => res.destroy());
+    if (isPromise(a))
+      a.then(
+        (x) => serving.write(req, res, x),
+        () => res.destroy(),
+      );
     else serving.write(req, res, a);
   };
   return (req, res) => {
@@ -199,7 +241,8 @@ export function createRequestListener(ctx: GatewayContext): (req: IncomingMessag
       // the connection, and the client can lose the answer.
       return readBody(ctx.limits.maxBody, req, false, () => write(req, res, serveStatic(ctx, req, target.path)));
     }
-    if (req.method !== 'GET' && req.method !== 'POST') return readBody(ctx.limits.maxBody, req, false, () => write(req, res, serveStatic(ctx, req, '')));
+    if (req.method !== 'GET' && req.method !== 'POST')
+      return readBody(ctx.limits.maxBody, req, false, () => write(req, res, serveStatic(ctx, req, '')));
     serveRpc(serving, gatewaySteps, ctx, req, res, target);
   };
 }

@@ -143,7 +143,10 @@ export interface MockServer {
 }
 
 /** Options with the contract and its descriptions given (the package's entry point gives the defaults). */
-export type MockServerSetup = MockServerOptions & { readonly contract: ContractModel; readonly descriptions: string | URL };
+export type MockServerSetup = MockServerOptions & {
+  readonly contract: ContractModel;
+  readonly descriptions: string | URL;
+};
 
 /** The folder of an API's published files: `<Product>-<version>`. */
 const apiFolder = (api: string): string => api.replace('/', '-');
@@ -163,7 +166,9 @@ function gatewayContext(options: MockServerSetup, limits: HttpLimits, emulator: 
   const defaultApi = options.defaultApi ?? (contract.defaultApi as ApiName);
   // Every API by the version a request names.
   const apisByVersion = new Map(
-    (Object.keys(contract.apis) as ApiName[]).map((api) => [contract.apis[api]!.version, { api, catalogue: buildCatalogue(contract, api) }] as const),
+    (Object.keys(contract.apis) as ApiName[]).map(
+      (api) => [contract.apis[api]!.version, { api, catalogue: buildCatalogue(contract, api) }] as const,
+    ),
   );
   const catalogue = [...apisByVersion.values()].find((a) => a.api === defaultApi)!.catalogue;
   const descriptions = toPath(options.descriptions).replace(/[\\/]+$/, '');
@@ -198,9 +203,14 @@ export function createMockServer(options: MockServerSetup): MockServer {
   const limits = resolveLimits(options);
   const { contract } = options;
   const defaultApi = options.defaultApi ?? contract.defaultApi;
-  if (!Object.hasOwn(contract.apis, defaultApi)) throw new RangeError(`createMockServer: defaultApi ${defaultApi} is not an API of the contract`);
+  if (!Object.hasOwn(contract.apis, defaultApi))
+    throw new RangeError(`createMockServer: defaultApi ${defaultApi} is not an API of the contract`);
   const emulator = options.stateful
-    ? createEmulator(options.stateful === true ? {} : options.stateful, { site: options.site, contract, now: options.now ?? Date.now })
+    ? createEmulator(options.stateful === true ? {} : options.stateful, {
+        site: options.site,
+        contract,
+        now: options.now ?? Date.now,
+      })
     : undefined;
   const ctx = gatewayContext(options, limits, emulator);
   const cors = createCorsHandler(options.cors);

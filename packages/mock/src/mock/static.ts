@@ -42,7 +42,14 @@ const bodyFor = (method: string, body: string | Buffer): string | Buffer => (met
 async function fileAnswer(method: string, file: string, type?: string): Promise<Answer> {
   try {
     const body = await readFile(file);
-    return { status: 200, headers: { 'content-type': type ?? STATIC_TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': body.length }, body: bodyFor(method, body) };
+    return {
+      status: 200,
+      headers: {
+        'content-type': type ?? STATIC_TYPES[extname(file)] ?? 'application/octet-stream',
+        'content-length': body.length,
+      },
+      body: bodyFor(method, body),
+    };
   } catch {
     return notFound(method, 'not built yet (run `npm run build`)');
   }
@@ -50,7 +57,11 @@ async function fileAnswer(method: string, file: string, type?: string): Promise<
 
 function notFound(method: string, why: string): Answer {
   const body = `Not found: ${why}\n`;
-  return { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) }, body: bodyFor(method, body) };
+  return {
+    status: 404,
+    headers: { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) },
+    body: bodyFor(method, body),
+  };
 }
 
 const redirect = (location: string): Answer => ({ status: 301, headers: { location, 'content-length': 0 }, body: '' });
@@ -84,11 +95,16 @@ export function serveStatic(ctx: StaticContext, req: IncomingMessage, path: stri
   const method = req.method ?? '';
   if (method === 'GET' || method === 'HEAD') {
     if (path === '/openapi.yaml') return fileAnswer(method, toPath(ctx.yamlFile), 'application/yaml; charset=utf-8');
-    if (path === '/openapi.json') return fileAnswer(method, toPath(ctx.contractFile), 'application/json; charset=utf-8');
+    if (path === '/openapi.json')
+      return fileAnswer(method, toPath(ctx.contractFile), 'application/json; charset=utf-8');
     const published = PUBLISHED.exec(path);
     if (published) {
       const file = join(ctx.descriptionsDir, published[1]!, published[2]!);
-      return fileAnswer(method, file, published[3] === 'json' ? 'application/json; charset=utf-8' : 'application/yaml; charset=utf-8');
+      return fileAnswer(
+        method,
+        file,
+        published[3] === 'json' ? 'application/json; charset=utf-8' : 'application/yaml; charset=utf-8',
+      );
     }
     if (path === '/docs') return redirect('/docs/');
     if (path.startsWith('/docs/')) return docsAnswer(ctx.docsDir, method, path);

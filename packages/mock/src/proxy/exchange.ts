@@ -7,7 +7,14 @@
  */
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { Redactor } from '@rd-contract/client/protocol';
-import { builtError, newRequestId, writeAnswer, type Answer, type AnswerContext, type Reply } from '../frontend/answer.js';
+import {
+  builtError,
+  newRequestId,
+  writeAnswer,
+  type Answer,
+  type AnswerContext,
+  type Reply,
+} from '../frontend/answer.js';
 import { tooLargeAnswer, type GuardContext } from '../frontend/http-guard.js';
 import { negotiate } from '../frontend/render.js';
 import { firstHeader, type RpcRequest } from '../frontend/request.js';
@@ -21,7 +28,17 @@ import { UpstreamError, type Upstream, type UpstreamResponse } from './forwarder
 import { errorsOf, slViolationsHeader, type ContractViolation, type ViolationRecord } from './violations.js';
 
 /** Response headers that belong to the upstream connection, or that the proxy sets itself. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authenticate', 'content-length', 'content-encoding']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'proxy-authenticate',
+  'content-length',
+  'content-encoding',
+]);
 
 /** What an exchange needs from its proxy (one per proxy). */
 export interface ProxyContext {
@@ -52,13 +69,25 @@ interface Checked extends Routed {
 }
 
 function describe(v: ContractViolation): string {
-  return `${v.rule} at ${v.where}: expected ${v.expected}${v.seen === undefined ? '' : `, seen ${JSON.stringify(v.seen)}`}`;
+  const seen = v.seen === undefined ? '' : `, seen ${JSON.stringify(v.seen)}`;
+  return `${v.rule} at ${v.where}: expected ${v.expected}${seen}`;
 }
 
-function records(ctx: ProxyContext, violations: readonly ContractViolation[], requestId: string, route: RouteCheck): ViolationRecord[] {
+function records(
+  ctx: ProxyContext,
+  violations: readonly ContractViolation[],
+  requestId: string,
+  route: RouteCheck,
+): ViolationRecord[] {
   const time = new Date().toISOString();
   return violations.map((v) => {
-    const record: ViolationRecord = { time, RequestId: requestId, action: route.action ?? null, version: route.version ?? null, ...v };
+    const record: ViolationRecord = {
+      time,
+      RequestId: requestId,
+      action: route.action ?? null,
+      version: route.version ?? null,
+      ...v,
+    };
     const line = ctx.redact(JSON.stringify(record));
     const clean = JSON.parse(line) as ViolationRecord;
     ctx.options.onViolation?.(line, clean);
@@ -67,7 +96,14 @@ function records(ctx: ProxyContext, violations: readonly ContractViolation[], re
 }
 
 /** The proxy's own error answer (redacted of its credentials), with the violations in `sl-violations`. */
-function proxyError(ctx: ProxyContext, reply: Reply, status: number, code: string, message: string, violations: readonly ContractViolation[]): Answer {
+function proxyError(
+  ctx: ProxyContext,
+  reply: Reply,
+  status: number,
+  code: string,
+  message: string,
+  violations: readonly ContractViolation[],
+): Answer {
   const built = builtError(reply, status, code, message, ctx.hostId, ctx.product);
   const body = ctx.redact(String(built.body));
   const headers: OutgoingHttpHeaders = { ...built.headers, 'content-length': Buffer.byteLength(body) };
@@ -77,10 +113,15 @@ function proxyError(ctx: ProxyContext, reply: Reply, status: number, code: strin
 }
 
 /** The upstream's answer as it is, but for the proxy's credentials (an upstream echoing them does not hand them on). */
-function forwardedAnswer(ctx: ProxyContext, answer: UpstreamResponse, violations: readonly ContractViolation[]): Answer {
+function forwardedAnswer(
+  ctx: ProxyContext,
+  answer: UpstreamResponse,
+  violations: readonly ContractViolation[],
+): Answer {
   const headers: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(answer.headers)) {
-    if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = Array.isArray(value) ? value.map(ctx.redact) : ctx.redact(String(value));
+    if (value !== undefined && !HOP_BY_HOP.has(name))
+      headers[name] = Array.isArray(value) ? value.map(ctx.redact) : ctx.redact(String(value));
   }
   let body = answer.body;
   if (ctx.credentials) {
@@ -106,7 +147,8 @@ function validate(ctx: ProxyContext, r: RpcRequest, routed: Routed): Outcome<Che
   const errors = errorsOf(violations);
   if (!ctx.options.errors || errors.length === 0) return proceed({ ...routed, violations });
   const more = errors.length > 1 ? ` (and ${errors.length - 1} more in sl-violations)` : '';
-  const message = `Specified parameter format is not valid. The contract proxy refused the request: ${describe(errors[0]!)}${more}`;
+  const refused = `The contract proxy refused the request: ${describe(errors[0]!)}${more}`;
+  const message = `Specified parameter format is not valid. ${refused}`;
   const refusal = proxyError(ctx, routed.reply, 400, 'InvalidParameter', message, violations);
   ctx.collector.exchange('refused', records(ctx, violations, routed.reply.requestId, routed.route));
   return answerWith(refusal);
@@ -123,9 +165,21 @@ async function forward(ctx: ProxyContext, r: RpcRequest, checked: Checked): Prom
     answer = await ctx.upstream.send(outgoing);
   } catch (e) {
     if (!(e instanceof UpstreamError)) throw e;
-    const code = e.kind === 'timeout' ? 'Proxy.UpstreamTimeout' : e.kind === 'too-large' ? 'Proxy.UpstreamResponseTooLarge' : 'Proxy.UpstreamUnreachable';
+    const code =
+      e.kind === 'timeout'
+        ? 'Proxy.UpstreamTimeout'
+        : e.kind === 'too-large'
+          ? 'Proxy.UpstreamResponseTooLarge'
+          : 'Proxy.UpstreamUnreachable';
     ctx.options.onUpstreamError?.(ctx.redact(`${routed.action ?? 'request'} ${reply.requestId}: ${e.message}`));
-    const failure = proxyError(ctx, reply, PROXY_ERRORS[code], code, `The contract proxy got no answer it could pass on: ${e.message}.`, violations);
+    const failure = proxyError(
+      ctx,
+      reply,
+      PROXY_ERRORS[code],
+      code,
+      `The contract proxy got no answer it could pass on: ${e.message}.`,
+      violations,
+    );
     ctx.collector.exchange('upstream-failure', records(ctx, violations, reply.requestId, routed));
     return failure;
   }
@@ -143,8 +197,16 @@ async function forward(ctx: ProxyContext, r: RpcRequest, checked: Checked): Prom
   let passed: Answer;
   if (ctx.options.errors && responseErrors.length > 0) {
     const more = responseErrors.length > 1 ? ` (and ${responseErrors.length - 1} more in sl-violations)` : '';
-    const message = `The upstream's answer (${answer.status}) breaks the contract: ${describe(responseErrors[0]!)}${more}`;
-    passed = proxyError(ctx, { ...reply, requestId }, PROXY_ERRORS['Proxy.ResponseViolation'], 'Proxy.ResponseViolation', message, all);
+    const broken = describe(responseErrors[0]!);
+    const message = `The upstream's answer (${answer.status}) breaks the contract: ${broken}${more}`;
+    passed = proxyError(
+      ctx,
+      { ...reply, requestId },
+      PROXY_ERRORS['Proxy.ResponseViolation'],
+      'Proxy.ResponseViolation',
+      message,
+      all,
+    );
   } else {
     passed = forwardedAnswer(ctx, answer, all);
   }
@@ -155,7 +217,10 @@ async function forward(ctx: ProxyContext, r: RpcRequest, checked: Checked): Prom
 /** The proxy's steps: route, validate, forward (with the output check). */
 export const proxySteps: Steps<ProxyContext, Routed, Checked> = { route, validate, produce: forward };
 
-/** How the proxy answers around its steps: a body too large, a failure (500, told to `onUpstreamError`), the writing. */
+/**
+ * How the proxy answers around its steps: a body too large, a failure (500, told to `onUpstreamError`), the
+ * writing.
+ */
 export function proxyServing(ctx: ProxyContext): Serving {
   const noEvents: Pick<AnswerContext, 'onResponse'> = { onResponse: undefined };
   return {

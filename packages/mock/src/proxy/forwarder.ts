@@ -39,7 +39,8 @@ export function createUpstream(url: URL, options: { timeoutMs: number; maxRespon
   const agent = keepAliveAgent(url);
   /** The sender's failure, in the proxy's words. */
   const failure = (e: unknown, signal: AbortSignal): UpstreamError => {
-    if (signal.aborted && e === signal.reason) return new UpstreamError('timeout', `no complete answer from ${url.origin} within ${options.timeoutMs} ms`);
+    if (signal.aborted && e === signal.reason)
+      return new UpstreamError('timeout', `no complete answer from ${url.origin} within ${options.timeoutMs} ms`);
     const cause = (e as { cause?: unknown }).cause ?? e;
     if (cause instanceof AnswerError) {
       return cause.code === 'ERR_ANSWER_TOO_LARGE'

@@ -3,13 +3,16 @@
  * it) and checks both directions against the contract it is given, the API of the request's version
  * (packages/mock/src/proxy/contracts.ts):
  *
- *   read        the request (at most maxBodyBytes; what Node's parser refuses too) -> 400 InvalidParameter, connection closed
- *   check       packages/mock/src/proxy/request-checks.ts                          -> with `errors`: 400 InvalidParameter, not forwarded
- *   sign        packages/mock/src/proxy/resign.ts: re-signed for the upstream with `credentials`, else forwarded as signed
- *   forward     packages/mock/src/proxy/forwarder.ts                               -> 504 Proxy.UpstreamTimeout / 502 Proxy.UpstreamUnreachable
- *   check       packages/mock/src/proxy/response-checks.ts                         -> with `errors`: 502 Proxy.ResponseViolation
- *   answer      the upstream's status, headers and body (the proxy's credentials, should the upstream echo them,
- *               replaced by [REDACTED]), plus `sl-violations` when something broke the contract
+ *   read     the request, at most maxBodyBytes (the front end, ../frontend/steps.ts; what Node's parser refuses too)
+ *                                              -> 400 InvalidParameter, connection closed
+ *   check    ./request-checks.ts               -> with `errors`: 400 InvalidParameter, not forwarded
+ *   sign     ./resign.ts: re-signed for the upstream with `credentials`, else forwarded as signed
+ *   forward  ./forwarder.ts                    -> 504 Proxy.UpstreamTimeout / 502 Proxy.UpstreamUnreachable
+ *   check    ./response-checks.ts              -> with `errors`: 502 Proxy.ResponseViolation
+ *   answer   the upstream's status, headers and body (the proxy's credentials, should the upstream echo them, replaced
+ *            by [REDACTED]), plus `sl-violations` when something broke the contract
+ *
+ * The steps are ./exchange.ts's, on the front end shared with the mock.
  *
  * Every violation is handed to `onViolation` as one record (and its JSON line), redacted of the credentials.
  */
@@ -53,7 +56,8 @@ export function createProxyServer(options: ProxyServerSetup): ProxyServer {
   const upstreamUrl = parseUpstream(options.upstream);
   const { contract } = options;
   const defaultApi = options.defaultApi ?? contract.defaultApi;
-  if (!Object.hasOwn(contract.apis, defaultApi)) throw new RangeError(`defaultApi ${defaultApi} is not an API of the contract`);
+  if (!Object.hasOwn(contract.apis, defaultApi))
+    throw new RangeError(`defaultApi ${defaultApi} is not an API of the contract`);
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? PROXY_DEFAULTS.port;
   const credentials = options.credentials;

@@ -376,7 +376,13 @@ describe('sendHttp, the one sender (what the proxy asks of it)', () => {
     server.handler = (_req, res) => res.end('{}');
     const target = "/?a=b%20c&d='x'";
     expect(new URL(target, server.origin).search).not.toBe(target.slice(1)); // a URL would write the quotes as %27
-    const answer = await sendHttp({ url: url(), path: target, method: 'POST', headers: { host: new URL(server.origin).host, 'content-length': '3' }, body: Buffer.from('x=1') });
+    const answer = await sendHttp({
+      url: url(),
+      path: target,
+      method: 'POST',
+      headers: { host: new URL(server.origin).host, 'content-length': '3' },
+      body: Buffer.from('x=1'),
+    });
     expect(answer.status).toBe(200);
     expect(server.requests.at(-1)!.url).toBe(target);
     expect(server.requests.at(-1)!.body.toString()).toBe('x=1');
@@ -384,7 +390,10 @@ describe('sendHttp, the one sender (what the proxy asks of it)', () => {
 
   it('an answer over maxResponseBytes: rejected with ERR_ANSWER_TOO_LARGE as the cause', async () => {
     server.handler = (_req, res) => res.end('x'.repeat(10_000));
-    const e = await sendHttp({ url: url(), method: 'GET', headers: { host: new URL(server.origin).host } }, { maxResponseBytes: 1000 }).catch((x: unknown) => x);
+    const e = await sendHttp(
+      { url: url(), method: 'GET', headers: { host: new URL(server.origin).host } },
+      { maxResponseBytes: 1000 },
+    ).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(TypeError);
     expect((e as Error).cause).toBeInstanceOf(AnswerError);
     expect(((e as Error).cause as AnswerError).code).toBe('ERR_ANSWER_TOO_LARGE');
@@ -396,7 +405,9 @@ describe('sendHttp, the one sender (what the proxy asks of it)', () => {
       res.write('{"RequestId":');
       setTimeout(() => res.socket?.destroy(), 20);
     };
-    const e = await sendHttp({ url: url(), method: 'GET', headers: { host: new URL(server.origin).host } }).catch((x: unknown) => x);
+    const e = await sendHttp({ url: url(), method: 'GET', headers: { host: new URL(server.origin).host } }).catch(
+      (x: unknown) => x,
+    );
     expect(((e as Error).cause as AnswerError).code).toBe('ERR_ANSWER_INCOMPLETE');
   });
 
@@ -408,7 +419,11 @@ describe('sendHttp, the one sender (what the proxy asks of it)', () => {
     const request = { url: url(), method: 'GET', headers: { host: new URL(server.origin).host } };
     await expect(sendHttp(request)).rejects.toBeInstanceOf(TypeError);
     const kept = await sendHttp(request, { undecodable: 'keep' });
-    expect([kept.body.toString(), kept.decoded, kept.headers['content-encoding']]).toEqual(['not gzip at all', false, 'gzip']);
+    expect([kept.body.toString(), kept.decoded, kept.headers['content-encoding']]).toEqual([
+      'not gzip at all',
+      false,
+      'gzip',
+    ]);
     server.handler = (_req, res) => {
       res.writeHead(200, { 'content-encoding': 'gzip' });
       res.end(gzipSync('{"ok":true}'));

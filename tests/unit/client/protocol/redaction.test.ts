@@ -29,7 +29,7 @@ describe('makeRedactor', () => {
     expect(redact(twice)).toBe(REDACTED);
   });
 
-  it('looks for no secret shorter than 4 characters (it would match ordinary text), nor an empty or missing one', () => {
+  it('looks for no secret shorter than 4 characters (it would match ordinary text), nor an empty one', () => {
     const none = makeRedactor(['abc', '', undefined]);
     expect(none('abc abcd')).toBe('abc abcd');
     expect(makeRedactor(['abcd'])('abc abcd')).toBe(`abc ${REDACTED}`);

@@ -559,7 +559,9 @@ describe('stateful emulator, --site china', () => {
 
 describe('the quota is the contract\'s', () => {
   it('a contract with limit 3 refuses the 4th code', async () => {
-    const docs = ['ResourceManager/2020-03-31', 'ResourceDirectoryMaster/2022-04-19'].map((api) => JSON.parse(readFileSync(apiFile(api, 'openapi.json'), 'utf8')));
+    const docs = ['ResourceManager/2020-03-31', 'ResourceDirectoryMaster/2022-04-19'].map((api) =>
+      JSON.parse(readFileSync(apiFile(api, 'openapi.json'), 'utf8')),
+    );
     docs[0].paths['/#Action=SendVerificationCodeForEnableRD'].post['x-acs-quota'].limit = 3;
     const emu = await startEmulator({ contract: buildContract(docs) });
     try {

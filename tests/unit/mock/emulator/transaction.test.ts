@@ -41,7 +41,12 @@ function later(inner: Backend): Backend {
   };
 }
 
-const account = (accountId: string): AccountRecord => ({ accountId, profile: {}, resourceDirectoryId: null, verificationCodesSent: null });
+const account = (accountId: string): AccountRecord => ({
+  accountId,
+  profile: {},
+  resourceDirectoryId: null,
+  verificationCodesSent: null,
+});
 
 function* rename(tx: Transaction, id: string): Step<string | undefined> {
   const before = yield* tx.read('accounts', 'AK');
@@ -50,7 +55,7 @@ function* rename(tx: Transaction, id: string): Step<string | undefined> {
 }
 
 describe('transact', () => {
-  it('reads give the table\'s record type', () => {
+  it("reads give the table's record type", () => {
     const tx = null as unknown as Transaction;
     expectTypeOf<ReturnType<typeof tx.read<'accounts'>>>().toEqualTypeOf<Step<AccountRecord | undefined>>();
     expectTypeOf<ReturnType<typeof tx.read<'accountIds'>>>().toEqualTypeOf<Step<'account' | 'directory' | undefined>>();
@@ -93,7 +98,13 @@ describe('transact', () => {
 });
 
 describe('the store answers in the same turn when its backend does', () => {
-  const attempt = { action: 'EnableResourceDirectory', api: RM, accessKeyId: 'AK-TURN', site: undefined, enable: { mode: 'CurrentAccount' } } as const;
+  const attempt = {
+    action: 'EnableResourceDirectory',
+    api: RM,
+    accessKeyId: 'AK-TURN',
+    site: undefined,
+    enable: { mode: 'CurrentAccount' },
+  } as const;
 
   it.each([
     ['in memory', () => new MemoryBackend(), false],

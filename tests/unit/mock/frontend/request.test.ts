@@ -1,12 +1,18 @@
 // packages/mock/src/frontend/request.ts and steps.ts: the one parse of an RPC request (mock and proxy), the action
 // and version it names, and the steps' shape: the first answer is the request's, and nothing after it runs.
 import { describe, expect, it } from 'vitest';
-import { parseRequest, requestedAction, requestedVersion, splitTarget } from '../../../../packages/mock/src/frontend/request.js';
+import {
+  parseRequest,
+  requestedAction,
+  requestedVersion,
+  splitTarget,
+} from '../../../../packages/mock/src/frontend/request.js';
 import { answerWith, proceed, runSteps, type Steps } from '../../../../packages/mock/src/frontend/steps.js';
 import type { Answer } from '../../../../packages/mock/src/frontend/answer.js';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' };
-const parse = (url: string, headers: Record<string, string> = {}, body = '') => parseRequest('POST', splitTarget(url), headers, Buffer.from(body));
+const parse = (url: string, headers: Record<string, string> = {}, body = '') =>
+  parseRequest('POST', splitTarget(url), headers, Buffer.from(body));
 
 describe('splitTarget and parseRequest', () => {
   it('splits path and raw query; an absolute-form target loses its origin', () => {
@@ -18,8 +24,16 @@ describe('splitTarget and parseRequest', () => {
 
   it('collects the query, then a form body; the first occurrence of a name wins; names are case-sensitive', () => {
     const r = parse('/?A=1&b=2&A=3', FORM, 'A=4&c=5&B=6');
-    expect(r.query).toEqual([['A', '1'], ['b', '2'], ['A', '3']]);
-    expect(r.form).toEqual([['A', '4'], ['c', '5'], ['B', '6']]);
+    expect(r.query).toEqual([
+      ['A', '1'],
+      ['b', '2'],
+      ['A', '3'],
+    ]);
+    expect(r.form).toEqual([
+      ['A', '4'],
+      ['c', '5'],
+      ['B', '6'],
+    ]);
     expect({ ...r.params }).toEqual({ A: '1', b: '2', c: '5', B: '6' });
   });
 
@@ -45,8 +59,16 @@ describe('requestedAction and requestedVersion', () => {
   });
 
   it('the version the same way, from Version and x-acs-version', () => {
-    expect(requestedVersion(parse('/?Version=1', { 'x-acs-version': '2' }))).toEqual({ given: 'conflict', header: '2', parameter: '1' });
-    expect(requestedVersion(parse('/', { 'x-acs-version': '2' }))).toEqual({ given: 'one', value: '2', byParameter: false });
+    expect(requestedVersion(parse('/?Version=1', { 'x-acs-version': '2' }))).toEqual({
+      given: 'conflict',
+      header: '2',
+      parameter: '1',
+    });
+    expect(requestedVersion(parse('/', { 'x-acs-version': '2' }))).toEqual({
+      given: 'one',
+      value: '2',
+      byParameter: false,
+    });
   });
 });
 
@@ -54,11 +76,14 @@ describe('runSteps', () => {
   const answer = (status: number): Answer => ({ status, headers: {}, body: String(status) });
   const steps: Steps<{ route: 'go' | 'stop'; validate: 'go' | 'stop'; seen: string[] }, string, string> = {
     route: (c) => (c.seen.push('route'), c.route === 'go' ? proceed('routed') : answerWith(answer(404))),
-    validate: (c, _r, routed) => (c.seen.push(`validate ${routed}`), c.validate === 'go' ? proceed('valid') : answerWith(answer(400))),
+    validate: (c, _r, routed) => (
+      c.seen.push(`validate ${routed}`),
+      c.validate === 'go' ? proceed('valid') : answerWith(answer(400))
+    ),
     produce: (c, _r, valid) => (c.seen.push(`produce ${valid}`), answer(200)),
   };
 
-  it('the first answer is the request\'s, and no later step runs', () => {
+  it("the first answer is the request's, and no later step runs", () => {
     const request = parse('/');
     for (const [route, validate, status, ran] of [
       ['stop', 'go', 404, ['route']],

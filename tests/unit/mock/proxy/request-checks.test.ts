@@ -168,7 +168,7 @@ it.each([
   expect(body.RequestId).toBe(answer!.headers['x-acs-request-id']);
 });
 
-it('CONNECT (a tunnel, not an API of the endpoint) is answered 404 InvalidApi.NotFound, as the mock answers it, naming the upstream as HostId', async () => {
+it('CONNECT (no API of the endpoint): 404 InvalidApi.NotFound as from the mock; the upstream is HostId', async () => {
   const r = await rawExchange(proxy.port, 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n');
   expect(r.closed).toBe(true);
   const [answer] = parseResponses(r.data).responses;
