@@ -1,7 +1,8 @@
 /**
  * The emulator's answers to the four actions, for requests that passed the gateway's checks and the parameter
- * validation (packages/mock/src/mock/server.ts): the state checks in the order of STATE_ERROR_PRECEDENCE and the change, as one
- * transaction of the store; the answer once the change is committed (with SQLite or Redis: stored).
+ * validation (packages/mock/src/mock/gateway.ts): the state checks in the order of the contract's state error
+ * precedence and the change, as one transaction of the store; the answer once the change is committed (with SQLite
+ * or Redis: stored).
  */
 import type { ActionName, ContractModel } from '@rd-contract/contract';
 import { isPresent } from '@rd-contract/client/protocol';
