@@ -9,7 +9,7 @@
  * between, the transaction runs again on the new records. So of 50 simultaneous enables of one account, in one process
  * or spread over several sharing a store, exactly one creates a directory.
  */
-import { TABLES, type Backend, type MaybePromise, type Read, type Table, type Tables, type Write } from './backend.js';
+import { type Backend, type MaybePromise, type Read, type Table, type Tables, type Write } from './backend.js';
 
 /**
  * A piece of work written as a generator: it yields only a promise it needs settled (an answer of an asynchronous
@@ -57,22 +57,33 @@ class TableLog<K extends Table> {
   }
 }
 
-type Logs = { readonly [K in Table]: TableLog<K> };
+/** The logs of the tables a transaction touched so far. */
+type Logs = { [K in Table]?: TableLog<K> };
+/** What the commit asks of each table's log. */
+type Listing = Pick<TableLog<Table>, 'list'>;
 
-const newLogs = (): Logs => ({
-  accounts: new TableLog('accounts'),
-  directories: new TableLog('directories'),
-  names: new TableLog('names'),
-  roots: new TableLog('roots'),
-  accountIds: new TableLog('accountIds'),
-  codes: new TableLog('codes'),
-  accountCodes: new TableLog('accountCodes'),
-  validCodes: new TableLog('validCodes'),
-});
+/** Each table's log in a transaction, made (and listed in `touched`) when the transaction first touches the table. */
+const logOf: { readonly [K in Table]: (logs: Logs, touched: Listing[]) => TableLog<K> } = {
+  accounts: (l, t) => l.accounts ?? made(t, (l.accounts = new TableLog('accounts'))),
+  directories: (l, t) => l.directories ?? made(t, (l.directories = new TableLog('directories'))),
+  names: (l, t) => l.names ?? made(t, (l.names = new TableLog('names'))),
+  roots: (l, t) => l.roots ?? made(t, (l.roots = new TableLog('roots'))),
+  accountIds: (l, t) => l.accountIds ?? made(t, (l.accountIds = new TableLog('accountIds'))),
+  codes: (l, t) => l.codes ?? made(t, (l.codes = new TableLog('codes'))),
+  accountCodes: (l, t) => l.accountCodes ?? made(t, (l.accountCodes = new TableLog('accountCodes'))),
+  validCodes: (l, t) => l.validCodes ?? made(t, (l.validCodes = new TableLog('validCodes'))),
+};
+
+function made<K extends Table>(touched: Listing[], log: TableLog<K>): TableLog<K> {
+  touched.push(log);
+  return log;
+}
 
 /** One optimistic transaction: reads through {@link read} (recorded), writes through {@link set} (buffered). */
 export class Transaction {
-  private readonly logs = newLogs();
+  private readonly logs: Logs = {};
+  /** The logs of the tables touched, in the order touched, for the commit. */
+  private readonly touched: Listing[] = [];
   /** Whether a read waited (then another change may have come in between). */
   private waited = false;
   private writeCount = 0;
@@ -81,7 +92,7 @@ export class Transaction {
 
   /** A key's record as this transaction sees it (its own writes first); waits only with an asynchronous backend. */
   *read<K extends Table>(table: K, key: string): Step<Tables[K] | undefined> {
-    const log: TableLog<K> = this.logs[table];
+    const log = logOf[table](this.logs, this.touched);
     if (log.writes?.has(key)) return log.writes.get(key);
     const seen = log.reads?.get(key);
     if (seen) return seen.value;
@@ -94,7 +105,7 @@ export class Transaction {
 
   /** Sets (undefined: deletes) a key's record; the record must not be changed afterwards. */
   set<K extends Table>(table: K, key: string, value: Tables[K] | undefined): void {
-    const log: TableLog<K> = this.logs[table];
+    const log = logOf[table](this.logs, this.touched);
     (log.writes ??= new Map()).set(key, value);
     this.writeCount++;
   }
@@ -111,7 +122,7 @@ export class Transaction {
     const trusted = this.backend.exclusive && !this.waited;
     const reads: Read[] = [];
     const writes: Write[] = [];
-    for (const table of TABLES) this.logs[table].list(trusted ? undefined : reads, writes);
+    for (const log of this.touched) log.list(trusted ? undefined : reads, writes);
     return this.backend.commit(reads, writes);
   }
 }
