@@ -1,6 +1,7 @@
 // Import rules, checked by `npm test` (tests/e2e/architecture.test.ts) with dependency-cruiser.
 // Data flows one way: openapi/ -> scripts/ (the build) -> generated/ (the contract package's content) -> packages/
-// (the client and the mock, at run time). `@rd-contract/*` resolve through tsconfig.json's `paths`.
+// (the client and the mock, at run time). `@rd-contract/*` resolve through tsconfig.json's `paths`
+// (`@rd-contract/contract` is generated/contract.ts).
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -24,6 +25,46 @@ module.exports = {
       comment: 'packages/ is the runtime: it reads the contract, never the build (scripts/) or the tests.',
       from: { path: '^packages/' },
       to: { path: '^(scripts|tests)/' },
+    },
+    {
+      name: 'contract-value-only-at-entry-points',
+      severity: 'error',
+      comment:
+        'The runtime is given the contract value (an option); only the entry points that define its default ' +
+        "import it from @rd-contract/contract: the client's (packages/client/src/index.ts), the mock's " +
+        "(packages/mock/src/index.ts) and the proxy's (packages/mock/src/proxy/index.ts). Types may be imported " +
+        'anywhere.',
+      from: {
+        path: '^packages/[^/]+/src/',
+        pathNot: '^packages/(client/src/index|mock/src/index|mock/src/proxy/index)\\.ts$',
+      },
+      to: { path: '^generated/contract\\.ts$', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'runtime-reads-only-the-contract-index',
+      severity: 'error',
+      comment:
+        'packages/ reach generated/ only through @rd-contract/contract (generated/contract.ts), never a model or ' +
+        'type file of it.',
+      from: { path: '^packages/' },
+      to: { path: '^generated/', pathNot: '^generated/contract\\.ts$' },
+    },
+    {
+      name: 'one-http-sender',
+      severity: 'error',
+      comment:
+        'One node:http sender (packages/client/src/protocol/http-sender.ts, with its decompression and retry), ' +
+        'for the client and the proxy: nothing else of packages/ sends requests (node:https) or decodes bodies ' +
+        '(node:zlib).',
+      from: { path: '^packages/', pathNot: '^packages/client/src/protocol/http-sender\\.ts$' },
+      to: { dependencyTypes: ['core'], path: '^(node:)?(https|zlib)$' },
+    },
+    {
+      name: 'client-sends-through-the-sender',
+      severity: 'error',
+      comment: 'In the client only the sender, packages/client/src/protocol/http-sender.ts, imports node:http.',
+      from: { path: '^packages/client/', pathNot: '^packages/client/src/protocol/http-sender\\.ts$' },
+      to: { dependencyTypes: ['core'], path: '^(node:)?http$' },
     },
     {
       name: 'client-imports-nothing-of-the-mock',

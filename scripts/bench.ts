@@ -24,11 +24,25 @@ import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import { stringify } from 'yaml';
 import { apiFile, apiIndex, repoRoot } from './paths.js';
-import { accountIdOf, openStateFile, RedisBackend, stateWrites, type Backend, type DirectoryRecord, type EmulatorState } from '../packages/mock/src/emulator/index.js';
+import { contract } from '../generated/contract.js';
+import {
+  accountIdOf,
+  emulatorRules,
+  openStateFile,
+  RedisBackend,
+  stateWrites,
+  type Backend,
+  type DirectoryRecord,
+  type EmulatorState,
+} from '../packages/mock/src/emulator/index.js';
 import { emptyState } from '../packages/mock/src/emulator/model.js';
 import { redisMissing, startRedis } from '../tests/helpers/redis.js';
 
 const quick = process.argv.includes('--quick');
+/** How the emulator keys management account names, from the contract (the bulk fill writes its name index). */
+const { nameKey } = emulatorRules(contract);
+/** Bytes in MiB, to one decimal. */
+const mb = (bytes: number): string => (bytes / 1048576).toFixed(1);
 /** `--client`: only the client against the official SDK (about a minute). */
 const clientOnly = process.argv.includes('--client');
 /** `--emulator`: only the stateful emulator's stores at 1k and 100k accounts (a few minutes). */
@@ -164,7 +178,7 @@ const fmt = (r: LoadResult) =>
 // ---------------------------------------------------------------------------------------------- client overhead
 
 async function clientOverhead(noopUrl: string): Promise<{ ours: number; oursFetch: number; sdk: number }> {
-  const { createClient } = await import('../packages/client/src/client.js');
+  const { createClient } = await import('../packages/client/src/index.js');
   // The default transport (auto: node:http here), and fetch for comparison.
   const client = createClient({ endpoint: noopUrl, accessKeyId: 'bench', accessKeySecret: 'bench-secret' });
   const viaFetch = createClient({ endpoint: noopUrl, accessKeyId: 'bench', accessKeySecret: 'bench-secret', transport: 'fetch' });
@@ -245,7 +259,7 @@ async function bulkFill(backend: Backend, from: number, to: number): Promise<voi
       state.accounts[ak] = { accountId, profile: {}, resourceDirectoryId: id, verificationCodesSent: null };
       state.directories[id] = directory;
     }
-    if (!(await backend.commit([], stateWrites(state)))) throw new Error('bulk fill: commit refused');
+    if (!(await backend.commit([], stateWrites(state, nameKey)))) throw new Error('bulk fill: commit refused');
   }
 }
 
@@ -279,7 +293,12 @@ async function emulatorBench(scratch: string, children: ChildProcess[]): Promise
   const file = join(scratch, 'state.db');
   const runs: StoreRun[] = [
     { name: 'memory', args: ['--stateful'] },
-    { name: 'SQLite', args: ['--state-file', file], open: () => openStateFile(file), size: () => `${(statSync(file).size / 1048576).toFixed(1)} MB file + ${(statSync(`${file}-wal`).size / 1048576).toFixed(1)} MB WAL` },
+    {
+      name: 'SQLite',
+      args: ['--state-file', file],
+      open: () => openStateFile(file, nameKey),
+      size: () => `${mb(statSync(file).size)} MB file + ${mb(statSync(`${file}-wal`).size)} MB WAL`,
+    },
   ];
   const missing = redisMissing();
   const redis = missing ? undefined : await startRedis();

@@ -17,7 +17,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import type { ContractRules } from './templates/contract-types.js';
+import type { ApiModel } from './templates/contract-types.js';
 import { apiFile, apiIndex } from './paths.js';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -31,7 +31,7 @@ function jsdoc(lines: string[], indent = ''): string {
   return [`${indent}/**`, ...body, `${indent} */`].join('\n');
 }
 
-export function renderClient(doc: Json, model: ContractRules): string {
+export function renderClient(doc: Json, model: ApiModel): string {
   const { version, actions } = model;
   const api = `${model.product}/${version}`;
   const ops = new Map<string, Json>();
@@ -146,7 +146,7 @@ export async function generate(): Promise<string[]> {
   for (const api of apis) {
     const doc = JSON.parse(readFileSync(apiFile(api, 'openapi.json'), 'utf8'));
     // The model as the previous step wrote it (generated/<api>/model.ts).
-    const { model } = (await import(pathToFileURL(apiFile(api, 'model.ts')).href)) as { model: ContractRules };
+    const { model } = (await import(pathToFileURL(apiFile(api, 'model.ts')).href)) as { model: ApiModel };
     writeFileSync(apiFile(api, 'action-types.ts'), renderClient(doc, model));
     written.push(`generated/${api.folder}/action-types.ts`);
   }

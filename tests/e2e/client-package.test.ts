@@ -53,12 +53,12 @@ describe('npm pack', () => {
   it('imports from plain Node and sends signed requests (both algorithms)', async () => {
     const script = `
       import { createClient, ResourceDirectoryValidationError } from '@rd-contract/client';
-      import { apis } from '@rd-contract/contract';
+      import { contract as value } from '@rd-contract/contract';
       import { createRequire } from 'node:module';
       const require = createRequire(import.meta.url);
       const contract = require('@rd-contract/contract/ResourceManager-2020-03-31/openapi.json');
       const rdm = require('@rd-contract/contract/ResourceDirectoryMaster-2022-04-19/openapi.json');
-      const rm = apis['ResourceManager/2020-03-31'];
+      const rm = value.apis['ResourceManager/2020-03-31'];
       const out = { actions: Object.keys(rm.actions), apiVersion: rm.version, contractVersion: contract.info.version, rdmVersion: rdm.info.version, results: [] };
       for (const signatureAlgorithm of ['ACS3-HMAC-SHA256', 'HMAC-SHA1']) {
         const c = createClient({ api: 'ResourceDirectoryMaster/2022-04-19', endpoint: process.argv[2], accessKeyId: 'PackId', accessKeySecret: 'PackSecret0123', signatureAlgorithm });

@@ -10,7 +10,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMockServer, StateFileError } from '../../packages/mock/src/index.js';
-import { openStateFile, Store, type EmulatorState, type SqliteBackend } from '../../packages/mock/src/emulator/index.js';
+import { contract } from '../../generated/contract.js';
+import {
+  emulatorRules,
+  openStateFile,
+  Store,
+  type EmulatorState,
+  type SqliteBackend,
+} from '../../packages/mock/src/emulator/index.js';
+
+const rules = emulatorRules(contract);
 import { repoRoot } from '../helpers/contract.js';
 import { commandArgs } from '../helpers/cli.js';
 import { newAccount, startEmulator, type Emu } from '../helpers/emulator.js';
@@ -27,9 +36,9 @@ async function emulator(...args: Parameters<typeof startEmulator>): Promise<Emu>
 }
 /** The state in a database file, read through a connection of its own (what another process would see). */
 async function readState(file: string): Promise<EmulatorState> {
-  const backend = openStateFile(file);
+  const backend = openStateFile(file, rules.nameKey);
   try {
-    return await new Store({ site: undefined, now: Date.now, codeTtlMs: 1, quotas: new Map() }, backend).exportState();
+    return await new Store({ site: undefined, now: Date.now, codeTtlMs: 1, rules }, backend).exportState();
   } finally {
     await backend.close();
   }
@@ -38,7 +47,7 @@ const SQLITE_MAGIC = 'SQLite format 3\0';
 const isSqlite = (file: string) => readFileSync(file).subarray(0, 16).toString('latin1') === SQLITE_MAGIC;
 /** A SQLite backend whose commits are counted (and can be made to fail). */
 function countingBackend(file: string): { backend: SqliteBackend; commits: () => number; failNext: (n: number) => void } {
-  const backend = openStateFile(file);
+  const backend = openStateFile(file, rules.nameKey);
   const commit = backend.commit.bind(backend);
   let commits = 0;
   let failing = 0;
@@ -46,7 +55,7 @@ function countingBackend(file: string): { backend: SqliteBackend; commits: () =>
     commits++;
     if (failing > 0) {
       failing--;
-      return Promise.reject(new Error('disk full'));
+      throw new Error('disk full'); // as better-sqlite3 fails: synchronously
     }
     return commit(reads, writes);
   };

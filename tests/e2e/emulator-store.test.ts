@@ -8,7 +8,17 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CODE_RETENTION_MS, DEFAULT_CODE_TTL_MS, MemoryBackend, openStateFile, RedisBackend, type Backend, type Table } from '../../packages/mock/src/emulator/index.js';
+import { contract } from '../../generated/contract.js';
+import {
+  CODE_RETENTION_MS,
+  DEFAULT_CODE_TTL_MS,
+  emulatorRules,
+  MemoryBackend,
+  openStateFile,
+  RedisBackend,
+  type Backend,
+  type Table,
+} from '../../packages/mock/src/emulator/index.js';
 import { repoRoot } from '../helpers/contract.js';
 import { commandArgs } from '../helpers/cli.js';
 import { Clock, newAccount, startEmulator, type Emu } from '../helpers/emulator.js';
@@ -38,7 +48,7 @@ const kinds: Kind[] = [
     name: 'SQLite',
     open: (shared) => {
       if (!shared) sqliteFile = join(mkdtempSync(join(tmpdir(), 'rd-store-')), 'state.db');
-      return openStateFile(sqliteFile);
+      return openStateFile(sqliteFile, emulatorRules(contract).nameKey);
     },
   },
   {
@@ -59,15 +69,6 @@ function counting(backend: Backend): { backend: Backend; reads: Map<Table, numbe
     reads.set(table, (reads.get(table) ?? 0) + 1);
     return get(table, key);
   };
-  // A synchronous store (memory) is read through its `sync` access: counted too.
-  const sync = backend.sync;
-  if (sync) {
-    const value = sync.value.bind(sync);
-    sync.value = (table, key) => {
-      reads.set(table, (reads.get(table) ?? 0) + 1);
-      return value(table, key);
-    };
-  }
   return { backend, reads };
 }
 

@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { ApiName } from '../../generated/contract.js';
-import { createSigningFetch } from '../../packages/client/src/signing-fetch.js';
+import { createSigningFetch } from '../../packages/client/src/index.js';
 import { apiEntries, repoRoot, type Json } from '../helpers/contract.js';
 import { startMock, type TestMock } from '../helpers/mock.js';
 

@@ -1,6 +1,7 @@
 /**
- * The typed client: one method per action (generated/contract.ts), on openapi-fetch with the contract's types
- * (generated/<Product>-<version>/types.ts), signing with packages/client/src/protocol/signing.ts and validating with packages/client/src/protocol/validate.ts.
+ * The typed client: one method per action of its API in the contract it is given (the `contract` option, by default
+ * @rd-contract/contract's), on openapi-fetch with the contract's types, signing with
+ * packages/client/src/protocol/signing.ts and validating with packages/client/src/protocol/validate.ts.
  *
  * ```ts
  * import { createClient } from '@rd-contract/client';
@@ -42,11 +43,16 @@
  * With HMAC-SHA1 and STS the token is in the URL, so the response handed back then has an empty `url`.
  */
 import type { Client } from 'openapi-fetch';
-import { clientActionsByApi, type ActionTypes, type ApiSurfaces, type ClientActionName } from '@rd-contract/contract';
-import { apis, type ApiName, type defaultApi } from '@rd-contract/contract';
+import type { ActionTypes, ApiName, ApiSurfaces, ClientActionName, DefaultApi } from '@rd-contract/contract';
 import type { ActionResult, CallOptions, Site } from './types.js';
 import { callAction, type CallContext } from './call.js';
-import { resolveClientOptions, type ClientOptions, type SignatureAlgorithm, type Transport } from './options.js';
+import {
+  resolveClientOptions,
+  type ClientOptions,
+  type SignatureAlgorithm,
+  type Transport,
+  type WithContract,
+} from './options.js';
 import { createRawClient } from './raw.js';
 import { sendWire, type FetchResult } from './send.js';
 import { createWireBuilder, type AnyParams } from './wire.js';
@@ -54,11 +60,8 @@ import { makeRedactor } from './protocol/redaction.js';
 import { resolveRetry } from './retry.js';
 import { isPresent } from './protocol/validate.js';
 
-export { DEFAULT_ENDPOINT } from './options.js';
 export type { ClientOptions, SignatureAlgorithm, Transport } from './options.js';
-
-/** The API a client speaks when none is given. */
-export type DefaultApi = typeof defaultApi;
+export type { DefaultApi };
 
 /** An action's method: its parameters (optional when none is required) and per-call options, resolving with its result. */
 type ActionMethod<T> = T extends { params: infer P; data: infer D; error: infer E }
@@ -83,22 +86,31 @@ export type ResourceDirectoryClient<A extends ApiName = DefaultApi> = ActionMeth
 };
 
 /**
- * Creates a client. Options are checked here (a bad endpoint throws); credentials are checked per call.
+ * Creates a client for `options.contract` (the package's entry point, packages/client/src/index.ts, gives the
+ * default). Options are checked here (a bad endpoint throws); credentials are checked per call.
  * The pieces, each in its module: options (packages/client/src/options.ts), redaction (packages/client/src/protocol/redaction.ts), wire building and
  * signing (packages/client/src/wire.ts, packages/client/src/protocol/signing.ts), `raw` (packages/client/src/raw.ts), sending (packages/client/src/send.ts,
  * packages/client/src/protocol/http-sender.ts), the call with its retry (packages/client/src/call.ts, packages/client/src/retry.ts).
  */
-export function createClient<A extends ApiName = DefaultApi>(options: ClientOptions<A> = {}): ResourceDirectoryClient<A> {
+export function createClient<A extends ApiName = DefaultApi>(
+  options: WithContract<ClientOptions<A>>,
+): ResourceDirectoryClient<A> {
   const settings = resolveClientOptions(options);
-  const actions = clientActionsByApi[settings.api] as Readonly<Record<string, { readonly pathKey: string; readonly errorCodes: readonly string[] }>>;
+  const actions = settings.model.actions;
   const retry = resolveRetry(settings.retry);
   const tokenInUrl = settings.algorithm === 'HMAC-SHA1' && isPresent(settings.securityToken);
   const wireRequest = createWireBuilder(settings);
-  const { raw, added } = createRawClient({ api: settings.api, origin: settings.origin, fetch: settings.fetch, tokenInUrl, wireRequest });
+  const { raw, added } = createRawClient({
+    model: settings.model,
+    origin: settings.origin,
+    fetch: settings.fetch,
+    tokenInUrl,
+    wireRequest,
+  });
   const sendSettings = { transport: settings.transport, fetch: settings.fetch, tokenInUrl };
   const context: CallContext = {
-    version: apis[settings.api].version,
-    errorCodes: Object.fromEntries(Object.entries(actions).map(([name, a]) => [name, a.errorCodes])),
+    version: settings.model.version,
+    errorCodes: Object.fromEntries(Object.entries(actions).map(([name, a]) => [name, Object.keys(a.errors)])),
     retry,
     timeoutMs: settings.timeoutMs,
     redact: makeRedactor([settings.accessKeySecret, settings.securityToken]),

@@ -2,20 +2,24 @@
  * The client's options: their type, and their checks and defaults (`resolveClientOptions`), done once when a client
  * is created (a bad endpoint throws there; credentials are checked per call, by the wire building).
  */
-import { apis, defaultApi, type ApiName } from '@rd-contract/contract';
+import type { ApiModel, ApiName, ContractModel, DefaultApi } from '@rd-contract/contract';
 import type { RetryOptions, Site } from './types.js';
 import { ResourceDirectoryClientError } from './errors.js';
 
-/** The default API's endpoint (ResourceManager 2020-03-31). Each API's own: `https://<its endpoint>`. */
-export const DEFAULT_ENDPOINT = `https://${apis[defaultApi].endpoint}`;
 export type SignatureAlgorithm = 'ACS3-HMAC-SHA256' | 'HMAC-SHA1';
 export type Transport = 'auto' | 'fetch' | 'node:http';
 
-export interface ClientOptions<A extends ApiName = typeof defaultApi> {
+export interface ClientOptions<A extends ApiName = DefaultApi> {
   /**
-   * Which API to speak: `'ResourceManager/2020-03-31'` (default) or `'ResourceDirectoryMaster/2022-04-19'`. It sets the
-   * Version sent, the actions and parameters there are (DryRun is 2022-04-19's; InitResourceDirectory 2020-03-31's),
-   * the errors each action documents and the default endpoint.
+   * The contract whose rules the client applies (parameters, versions, documented errors, endpoints). Default: the
+   * `contract` of @rd-contract/contract.
+   */
+  contract?: ContractModel;
+  /**
+   * Which API to speak: `'ResourceManager/2020-03-31'` or `'ResourceDirectoryMaster/2022-04-19'`; default: the
+   * contract's `defaultApi` (ResourceManager/2020-03-31 in @rd-contract/contract). It sets the Version sent, the
+   * actions and parameters there are (DryRun is 2022-04-19's; InitResourceDirectory 2020-03-31's), the errors each
+   * action documents and the default endpoint.
    */
   api?: A;
   /**
@@ -54,9 +58,15 @@ export interface ClientOptions<A extends ApiName = typeof defaultApi> {
   site?: Site;
 }
 
+/** Options whose `contract` has been given (the package's entry point gives its default). */
+export type WithContract<O> = O & { readonly contract: ContractModel };
+
 /** The options of one client, checked, with their defaults and the environment's credentials filled in. */
 export interface ClientSettings {
+  readonly contract: ContractModel;
   readonly api: ApiName;
+  /** The model of `api` in `contract`. */
+  readonly model: ApiModel;
   /** `scheme://host[:port]` of the endpoint. */
   readonly origin: string;
   /** `host[:port]` of the endpoint (the signed `host` header). */
@@ -95,11 +105,13 @@ export function checkMs(name: string, v: number | undefined, min: number): void 
 }
 
 /** Checks the options (throwing InvalidClientOptions) and fills in the defaults and the environment's credentials. */
-export function resolveClientOptions(options: ClientOptions<ApiName>): ClientSettings {
+export function resolveClientOptions(options: WithContract<ClientOptions<ApiName>>): ClientSettings {
   const env = typeof process === 'object' && process?.env ? process.env : {};
-  const api = options.api ?? defaultApi;
-  if (!Object.hasOwn(apis, api)) throw optionError(`api must be one of ${Object.keys(apis).join(', ')}`);
-  const endpointUrl = parseEndpoint(options.endpoint ?? `https://${apis[api].endpoint}`);
+  const { contract } = options;
+  const api = options.api ?? (contract.defaultApi as ApiName);
+  const model = Object.hasOwn(contract.apis, api) ? contract.apis[api] : undefined;
+  if (!model) throw optionError(`api must be one of ${Object.keys(contract.apis).join(', ')}`);
+  const endpointUrl = parseEndpoint(options.endpoint ?? `https://${model.endpoint}`);
   const algorithm: SignatureAlgorithm = options.signatureAlgorithm ?? 'ACS3-HMAC-SHA256';
   if (algorithm !== 'ACS3-HMAC-SHA256' && algorithm !== 'HMAC-SHA1') throw optionError('signatureAlgorithm must be ACS3-HMAC-SHA256 or HMAC-SHA1');
   const site = options.site;
@@ -109,7 +121,9 @@ export function resolveClientOptions(options: ClientOptions<ApiName>): ClientSet
   if (transport === 'node:http' && options.fetch) throw optionError('a fetch option cannot be used with transport node:http');
   checkMs('timeoutMs', options.timeoutMs, 1);
   return {
+    contract,
     api,
+    model,
     origin: endpointUrl.origin,
     host: endpointUrl.host,
     accessKeyId: options.accessKeyId ?? env.ALIBABA_CLOUD_ACCESS_KEY_ID,

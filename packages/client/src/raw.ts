@@ -4,8 +4,7 @@
  * openapi-fetch built, whose `#` would swallow the query), calls the wire building and replaces the request.
  */
 import createFetchClient, { type Client, type Middleware } from 'openapi-fetch';
-import { clientActionsByApi, type ApiSurfaces } from '@rd-contract/contract';
-import type { ApiName } from '@rd-contract/contract';
+import type { ApiModel, ApiName, ApiSurfaces } from '@rd-contract/contract';
 import { ResourceDirectoryClientError } from './errors.js';
 import type { WireBuilder } from './wire.js';
 import { withoutUrl } from './send.js';
@@ -18,17 +17,21 @@ export interface RawClient {
   readonly added: readonly Middleware[];
 }
 
-function actionOf(api: ApiName, schemaPath: string): string {
+function actionOf(model: ApiModel, schemaPath: string): string {
   const m = /^\/#Action=([A-Za-z0-9]+)$/.exec(schemaPath);
   const name = m?.[1];
-  if (!name || !Object.prototype.hasOwnProperty.call(clientActionsByApi[api], name)) {
-    throw new ResourceDirectoryClientError('InvalidAction.NotFound', `${schemaPath} is not an action of ${api}; nothing was sent`);
+  if (!name || !Object.hasOwn(model.actions, name)) {
+    throw new ResourceDirectoryClientError(
+      'InvalidAction.NotFound',
+      `${schemaPath} is not an action of ${model.api}; nothing was sent`,
+    );
   }
   return name;
 }
 
 export interface RawSettings {
-  readonly api: ApiName;
+  /** The model of the client's API. */
+  readonly model: ApiModel;
   readonly origin: string;
   readonly fetch: ((input: Request) => Promise<Response>) | undefined;
   /** HMAC-SHA1 with a security token: the response handed back has an empty `url`. */
@@ -43,7 +46,7 @@ export function createRawClient(settings: RawSettings): RawClient {
     onRequest({ request, schemaPath, params }) {
       // The action from schemaPath and the parameters from params.query, never from the URL openapi-fetch built
       // (its `#` would swallow the query).
-      const wire = wireRequest(actionOf(settings.api, schemaPath), params.query ?? {});
+      const wire = wireRequest(actionOf(settings.model, schemaPath), params.query ?? {});
       return new Request(wire.url, { method: wire.method, headers: wire.headers, signal: request.signal, redirect: 'manual' });
     },
     onResponse({ response }) {

@@ -17,14 +17,19 @@
  *   query order and headers are exactly the client's;
  * - sends it with the given `fetch` (default: the global one) and returns the answer untouched.
  */
-import type { ApiName } from '@rd-contract/contract';
+import type { ApiName, ContractModel } from '@rd-contract/contract';
 import type { Site } from './types.js';
 import { ResourceDirectoryValidationError } from './errors.js';
-import { resolveClientOptions, type SignatureAlgorithm } from './options.js';
+import { resolveClientOptions, type SignatureAlgorithm, type WithContract } from './options.js';
 import { createWireBuilder, type WireBuilder } from './wire.js';
 
 export interface SigningFetchOptions {
-  /** Which API: `'ResourceManager/2020-03-31'` (default) or `'ResourceDirectoryMaster/2022-04-19'`; sets the Version signed. */
+  /** The contract whose rules apply, as the client's option. Default: @rd-contract/contract's. */
+  contract?: ContractModel;
+  /**
+   * Which API: `'ResourceManager/2020-03-31'` or `'ResourceDirectoryMaster/2022-04-19'`; sets the Version signed.
+   * Default: the contract's `defaultApi`.
+   */
   api?: ApiName;
   /** Default: env `ALIBABA_CLOUD_ACCESS_KEY_ID`, as the client. */
   accessKeyId?: string;
@@ -53,12 +58,13 @@ export function withoutFragment(url: string): URL {
   return base;
 }
 
-export function createSigningFetch(options: SigningFetchOptions = {}): SigningFetch {
+export function createSigningFetch(options: WithContract<SigningFetchOptions>): SigningFetch {
   const builders = new Map<string, WireBuilder>();
   const builderFor = (origin: string): WireBuilder => {
     let builder = builders.get(origin);
     if (!builder) {
       builder = createWireBuilder(resolveClientOptions({
+        contract: options.contract,
         api: options.api,
         endpoint: origin,
         accessKeyId: options.accessKeyId,

@@ -6,18 +6,13 @@
  * The signatures are packages/client/src/protocol/signing.ts's: ACS3-HMAC-SHA256 through `acs3Signer` (the canonical request is built here from
  * parts computed once per action and per client, in the shape `acs3CanonicalRequest` gives), HMAC-SHA1 through `signRpc`.
  */
-import { clientActionsByApi } from '@rd-contract/contract';
-import { apis, rules, type ApiName } from '@rd-contract/contract';
-import type { ActionRules } from '@rd-contract/contract';
+import type { ActionRules, ApiName, ContractModel } from '@rd-contract/contract';
 import type { Site } from './types.js';
 import { ResourceDirectoryCredentialsError, ResourceDirectoryValidationError, type ClientViolation } from './errors.js';
 import type { ClientSettings } from './options.js';
 import { EMPTY_BODY_SHA256, acs3Signer, newNonce, percentEncodeAcs3, percentEncodeRpc, signRpc, utcTimestamp } from './protocol/signing.js';
 import type { WireRequest } from './protocol/http-sender.js';
 import { checkAllParameters, isPresent } from './protocol/validate.js';
-
-/** The query parameters the client itself sets (routing and classic signing), from the contract model; a caller may not give them. */
-const TRANSPORT_PARAMETERS = new Set<string>([...rules.commonParameters.routing, ...rules.commonParameters.signing['HMAC-SHA1']]);
 
 export type AnyParams = Readonly<Record<string, unknown>>;
 
@@ -29,11 +24,13 @@ function serialise(value: unknown, schemaType: unknown): string {
 /** An action of an API, by name. */
 type Action = string;
 
-const actionRules = (api: ApiName, action: Action): ActionRules => (apis[api].actions as Readonly<Record<string, ActionRules>>)[action]!;
-const clientActionsOf = (api: ApiName) => clientActionsByApi[api] as Readonly<Record<string, { readonly method: string; readonly parameters: readonly string[] }>>;
-
-function violation(api: ApiName, action: Action, parameter: string, kind: 'unknown' | 'transport', detail: string): ClientViolation {
-  const entry = actionRules(api, action).errors.InvalidParameter!;
+function violation(
+  rules: ActionRules,
+  parameter: string,
+  kind: 'unknown' | 'transport',
+  detail: string,
+): ClientViolation {
+  const entry = rules.errors.InvalidParameter!;
   return { code: 'InvalidParameter', status: entry.status, message: entry.message, parameter, kind, detail };
 }
 
@@ -51,6 +48,7 @@ function currentTimestamp(): string {
 
 /** Per action, computed once from the contract: what building a request needs besides the values. */
 interface ActionPlan {
+  readonly rules: ActionRules;
   /** The names the caller may give. */
   readonly own: ReadonlySet<string>;
   /** The parameters in the contract's declared order (the wire order), with their percent-encoded names. */
@@ -59,33 +57,55 @@ interface ActionPlan {
   readonly canonicalOrder: readonly number[];
 }
 
-/** Every API's plans, by API and action. */
-const plans = Object.fromEntries(
-  (Object.keys(apis) as ApiName[]).map((api) => [
-    api,
-    Object.fromEntries(
-      Object.keys(clientActionsOf(api)).map((action) => {
-        const parameters = actionRules(api, action).parameters.map((p) => ({ name: p.name, encodedName: percentEncodeAcs3(p.name), type: p.schema.type }));
-        const names = parameters.map((p) => p.name);
-        const canonicalOrder = [...names].sort().map((n) => names.indexOf(n));
-        const plan: ActionPlan = { own: new Set<string>(clientActionsOf(api)[action]!.parameters), parameters, canonicalOrder };
-        return [action, plan];
-      }),
-    ),
-  ]),
-) as Record<ApiName, Record<Action, ActionPlan>>;
-
-/** The other APIs whose same action declares a parameter this one does not (DryRun: 2022-04-19 only). */
-function apisDeclaring(api: ApiName, action: Action, name: string): ApiName[] {
-  return (Object.keys(apis) as ApiName[]).filter((other) => other !== api && plans[other][action]?.own.has(name));
+/** What building requests needs from one contract: every API's plans, by API and action, computed once. */
+interface ContractPlan {
+  readonly contract: ContractModel;
+  readonly plans: Readonly<Record<string, Readonly<Record<Action, ActionPlan>>>>;
+  /** The query parameters the client itself sets (routing and classic signing); a caller may not give them. */
+  readonly transportParameters: ReadonlySet<string>;
 }
 
-function unknownParameter(api: ApiName, action: Action, name: string): ClientViolation {
-  const elsewhere = apisDeclaring(api, action, name);
+const contractPlans = new WeakMap<ContractModel, ContractPlan>();
+
+function planOf(contract: ContractModel): ContractPlan {
+  let plan = contractPlans.get(contract);
+  if (plan) return plan;
+  const plans = Object.fromEntries(
+    Object.entries(contract.apis).map(([api, model]) => [
+      api,
+      Object.fromEntries(
+        Object.values(model.actions).map((rules) => {
+          const parameters = rules.parameters.map((p) => ({
+            name: p.name,
+            encodedName: percentEncodeAcs3(p.name),
+            type: p.schema.type,
+          }));
+          const names = parameters.map((p) => p.name);
+          const canonicalOrder = [...names].sort().map((n) => names.indexOf(n));
+          const actionPlan: ActionPlan = { rules, own: new Set<string>(names), parameters, canonicalOrder };
+          return [rules.action, actionPlan];
+        }),
+      ),
+    ]),
+  );
+  const { routing, signing } = contract.shared.commonParameters;
+  plan = { contract, plans, transportParameters: new Set<string>([...routing, ...signing['HMAC-SHA1']]) };
+  contractPlans.set(contract, plan);
+  return plan;
+}
+
+/** The other APIs whose same action declares a parameter this one does not (DryRun: 2022-04-19 only). */
+function apisDeclaring(c: ContractPlan, api: ApiName, action: Action, name: string): string[] {
+  return Object.keys(c.plans).filter((other) => other !== api && c.plans[other]![action]?.own.has(name));
+}
+
+function unknownParameter(c: ContractPlan, api: ApiName, plan: ActionPlan, name: string): ClientViolation {
+  const action = plan.rules.action;
+  const elsewhere = apisDeclaring(c, api, action, name);
   const detail = elsewhere.length
     ? `${name} is not a parameter of ${action} in ${api}, which would ignore it and perform the action; it is one in ${elsewhere.join(', ')}: createClient({ api: '${elsewhere[0]}' })`
     : `${name} is not a parameter of ${action}`;
-  return violation(api, action, name, 'unknown', detail);
+  return violation(plan.rules, name, 'unknown', detail);
 }
 
 /**
@@ -93,9 +113,15 @@ function unknownParameter(api: ApiName, action: Action, name: string): ClientVio
  * (`Action` and `Version` only with the client's values), `checkAllParameters` (with `site`, the site rules) clean.
  * Otherwise throws a ResourceDirectoryValidationError listing every violation.
  */
-function checkedValues(api: ApiName, action: Action, query: AnyParams, site: Site | undefined): Record<string, unknown> {
-  const plan = plans[api][action]!;
-  const version = apis[api].version;
+function checkedValues(
+  c: ContractPlan,
+  api: ApiName,
+  action: Action,
+  query: AnyParams,
+  site: Site | undefined,
+): Record<string, unknown> {
+  const plan = c.plans[api]![action]!;
+  const version = c.contract.apis[api]!.version;
   const extra: ClientViolation[] = [];
   const values: Record<string, unknown> = {};
   for (const name of Object.keys(query)) {
@@ -103,17 +129,20 @@ function checkedValues(api: ApiName, action: Action, query: AnyParams, site: Sit
     if (plan.own.has(name)) values[name] = v;
     else if (name === 'Action' && v === action) continue;
     else if (name === 'Version' && v === version) continue;
-    else if (TRANSPORT_PARAMETERS.has(name)) extra.push(violation(api, action, name, 'transport', `${name} is set by the client and cannot be given${name === 'Action' || name === 'Version' ? ' with another value' : ''}`));
-    else extra.push(unknownParameter(api, action, name));
+    else if (c.transportParameters.has(name)) {
+      const other = name === 'Action' || name === 'Version' ? ' with another value' : '';
+      extra.push(violation(plan.rules, name, 'transport', `${name} is set by the client and cannot be given${other}`));
+    } else extra.push(unknownParameter(c, api, plan, name));
   }
-  const checked = checkAllParameters(action as never, values, { site, api });
+  const checked = checkAllParameters(action as never, values, { contract: c.contract, site, api });
   if (extra.length || checked.length) throw new ResourceDirectoryValidationError(action, [...extra, ...checked]);
   return values;
 }
 
 /** What signing one client's requests needs besides the action and values: computed once per client. */
 interface WireSigner {
-  readonly api: ApiName;
+  /** The API's plans, by action. */
+  readonly plans: Readonly<Record<Action, ActionPlan>>;
   /** The API's version, sent as Version / x-acs-version. */
   readonly version: string;
   readonly origin: string;
@@ -135,8 +164,8 @@ interface WireSigner {
  * encoded the same way): what acs3Authorization would build from the same parts, without building them twice.
  */
 function acs3Wire(s: WireSigner, action: Action, values: Record<string, unknown>, nonce: string, timestamp: string): WireRequest {
-  const method = clientActionsOf(s.api)[action]!.method;
-  const { parameters, canonicalOrder } = plans[s.api][action]!;
+  const { rules, parameters, canonicalOrder } = s.plans[action]!;
+  const method = rules.method;
   const encoded: (string | undefined)[] = new Array(parameters.length);
   let search = '';
   for (let i = 0; i < parameters.length; i++) {
@@ -173,7 +202,8 @@ function acs3Wire(s: WireSigner, action: Action, values: Record<string, unknown>
 
 /** HMAC-SHA1 (signature version 1.0): the signing parameters, then the action's in the contract's order, then Signature. */
 function rpcWire(s: WireSigner, action: Action, values: Record<string, unknown>, nonce: string, timestamp: string): WireRequest {
-  const method = clientActionsOf(s.api)[action]!.method;
+  const plan = s.plans[action]!;
+  const method = plan.rules.method;
   const pairs: [string, string][] = [
     ['Action', action],
     ['Format', 'JSON'],
@@ -185,7 +215,8 @@ function rpcWire(s: WireSigner, action: Action, values: Record<string, unknown>,
     ['Timestamp', timestamp],
     ...(s.hasToken ? [['SecurityToken', s.securityToken as string] as [string, string]] : []),
   ];
-  for (const p of plans[s.api][action]!.parameters) if (isPresent(values[p.name])) pairs.push([p.name, serialise(values[p.name], p.type)]);
+  for (const p of plan.parameters)
+    if (isPresent(values[p.name])) pairs.push([p.name, serialise(values[p.name], p.type)]);
   pairs.push(['Signature', signRpc(method, Object.fromEntries(pairs), s.accessKeySecret)]);
   const search = pairs.map(([k, v]) => `${percentEncodeRpc(k)}=${percentEncodeRpc(v)}`).join('&');
   return { url: `${s.origin}/?${search}`, method, headers: { accept: 'application/json' } };
@@ -195,13 +226,14 @@ function rpcWire(s: WireSigner, action: Action, values: Record<string, unknown>,
 export type WireBuilder = (action: Action, query: AnyParams) => WireRequest;
 
 export function createWireBuilder(settings: ClientSettings): WireBuilder {
-  const { api, accessKeyId, accessKeySecret, securityToken, site, algorithm } = settings;
+  const { api, model, accessKeyId, accessKeySecret, securityToken, site, algorithm } = settings;
   const hasToken = isPresent(securityToken);
+  const plan = planOf(settings.contract);
   const signer: WireSigner | undefined =
     accessKeyId && accessKeySecret
       ? {
-          api,
-          version: apis[api].version,
+          plans: plan.plans[api]!,
+          version: model.version,
           origin: settings.origin,
           accessKeyId,
           accessKeySecret,
@@ -214,7 +246,7 @@ export function createWireBuilder(settings: ClientSettings): WireBuilder {
         }
       : undefined;
   return (action, query) => {
-    const values = checkedValues(api, action, query, site);
+    const values = checkedValues(plan, api, action, query, site);
     if (!signer) {
       throw new ResourceDirectoryCredentialsError(
         'MissingCredentials',

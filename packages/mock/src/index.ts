@@ -1,25 +1,63 @@
 /**
  * The mock server as a library: `createMockServer(options)` → `{ listen(), close(), url, handle }`.
- * See packages/mock/src/mock/pipeline.ts for the request pipeline (wired by packages/mock/src/mock/server.ts) and packages/mock/src/frontend/responder.ts for the
- * per-action seam.
+ * See packages/mock/src/mock/gateway.ts for the request steps (wired by packages/mock/src/mock/server.ts) and
+ * packages/mock/src/frontend/responder.ts for the per-action seam.
+ *
+ * This entry point is where the mock meets @rd-contract/contract: `createMockServer` and `createEmulator` take a
+ * `contract` option and, when it is left out, use that package's `contract` value (and its published descriptions).
+ * The modules behind it are given the contract, never import it.
  */
-export { createMockServer, INVALID_PREFER, MOCK_LIMIT_DEFAULTS } from './mock/server.js';
+import { contract as packagedContract, contractFiles } from '@rd-contract/contract';
+import { createMockServer as createMockServerFor, type MockServer, type MockServerOptions } from './mock/server.js';
+import {
+  createEmulator as createEmulatorFor,
+  stateErrorPrecedence,
+  type Emulator,
+  type EmulatorContext,
+  type EmulatorOptions,
+} from './emulator/index.js';
+
+/** Creates a mock server (see packages/mock/src/mock/server.ts); `contract` defaults to @rd-contract/contract's. */
+export function createMockServer(options: MockServerOptions = {}): MockServer {
+  return createMockServerFor({
+    ...options,
+    contract: options.contract ?? packagedContract,
+    descriptions: options.descriptions ?? contractFiles,
+  });
+}
+
+/** Builds an emulator (see packages/mock/src/emulator/index.ts); `contract` defaults to @rd-contract/contract's. */
+export function createEmulator(options: EmulatorOptions = {}, context: Partial<EmulatorContext> = {}): Emulator {
+  return createEmulatorFor(options, { ...context, contract: context.contract ?? packagedContract });
+}
+
+/** The state errors of @rd-contract/contract, in the order they win (the `state` step of x-acs-error-precedence). */
+export const STATE_ERROR_PRECEDENCE = stateErrorPrecedence(packagedContract);
+
+export { INVALID_PREFER, MOCK_LIMIT_DEFAULTS } from './mock/server.js';
 export type { MockServer, MockServerOptions, MockResponseEvent, ControlRoutes } from './mock/server.js';
 export { exampleResponder } from './frontend/responder.js';
 export type { ActionHandler, ActionHandlers, ActionRequest, ActionResult } from './frontend/responder.js';
 export { NonceCache, parseAccessKeys, SIGNATURE_WINDOW_MS } from './frontend/auth.js';
-export { buildCatalogue, catalogue } from './frontend/catalogue.js';
+export { buildCatalogue } from './frontend/catalogue.js';
 export type { ActionCatalogue, Catalogue, ExampleEntry } from './frontend/catalogue.js';
 export { XML_CONTENT_TYPE, JSON_CONTENT_TYPE } from './frontend/render.js';
 export type { Format } from './frontend/render.js';
 export {
-  createEmulator,
   StateFileError,
-  STATE_ERROR_PRECEDENCE,
   DEFAULT_CODE_TTL_MS,
   CONTROL_PREFIX,
   accountIdOf,
   defaultPhone,
   defaultAccountName,
 } from './emulator/index.js';
-export type { Emulator, EmulatorOptions, EmulatorState, AccountProfile, AccountView, CodeView, StateErrorCode } from './emulator/index.js';
+export type {
+  Emulator,
+  EmulatorContext,
+  EmulatorOptions,
+  EmulatorState,
+  AccountProfile,
+  AccountView,
+  CodeView,
+  StateErrorCode,
+} from './emulator/index.js';

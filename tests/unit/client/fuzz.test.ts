@@ -15,7 +15,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientActions } from '../../../generated/ResourceManager-2020-03-31/action-types.js';
-import { rules, type ActionName } from '../../../generated/contract.js';
+import { contract, type ActionName } from '../../../generated/contract.js';
 import {
   createClient,
   ResourceDirectoryAbortError,
@@ -25,17 +25,18 @@ import {
   ResourceDirectoryResponseError,
   ResourceDirectoryTimeoutError,
   ResourceDirectoryValidationError,
+  checkAllParameters,
   type ClientOptions,
   type Transport,
 } from '../../../packages/client/src/index.js';
 import { verifyAcs3, verifyRpc } from '../../../packages/client/src/protocol/signing.js';
-import { checkAllParameters } from '../../../packages/client/src/protocol/validate.js';
 import { successBodies } from '../../helpers/capture-server.js';
 import { parseResponses } from '../../helpers/wire.js';
 
 const ID = 'LTAI5tFuzzKeyId';
 const SECRET = 'FuzzSecret0123456789abcdef';
 const TOKEN = 'CAIS.Fuzz/Token+With=Specials';
+const rules = contract.apis['ResourceManager/2020-03-31'];
 const VERSION = rules.version;
 const ACTIONS = Object.keys(clientActions) as (keyof typeof clientActions)[];
 const DOCUMENTED_CLASSES = [

@@ -2,7 +2,7 @@
 // the query or x-acs-action, validates like the client (nothing sent on a broken parameter) and signs like the client:
 // the mock with --verify-signatures (real clock) accepts both styles and refuses a wrong secret.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSigningFetch, withoutFragment } from '../../../packages/client/src/signing-fetch.js';
+import { createSigningFetch, withoutFragment } from '../../../packages/client/src/index.js';
 import { ResourceDirectoryValidationError } from '../../../packages/client/src/errors.js';
 import { startMock, VERSION, type TestMock } from '../../helpers/mock.js';
 

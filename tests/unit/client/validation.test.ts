@@ -11,7 +11,7 @@ import {
   type ClientOptions,
   type ResourceDirectoryClient,
 } from '../../../packages/client/src/index.js';
-import { rules } from '../../../generated/contract.js';
+import { contract } from '../../../generated/contract.js';
 import type { ClientActionName } from '../../../generated/contract.js';
 import type { ActionRules, JsonSchema, ParameterRule, Site } from '../../../generated/contract.js';
 import { useCaptureServer } from '../../helpers/capture-server.js';
@@ -24,6 +24,7 @@ const client = (extra: Partial<ClientOptions> = {}): ResourceDirectoryClient =>
 type Params = Record<string, unknown>;
 const call = (c: ResourceDirectoryClient, action: string, params: Params) => (c[action as ClientActionName] as (p: Params) => Promise<unknown>)(params);
 
+const rules = contract.apis['ResourceManager/2020-03-31'];
 const actions = Object.entries(rules.actions) as [ClientActionName, ActionRules][];
 const ajv = new Ajv2020({ strict: false });
 const matches = (schema: JsonSchema, v: unknown) => ajv.validate(schema, v) === true;

@@ -4,19 +4,20 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deref, localLookup } from '../../../scripts/contract/deref.js';
-import { buildModel } from '../../../scripts/gen-15-rules.js';
+import { buildApiModel } from '../../../scripts/gen-15-rules.js';
 import { renderClient } from '../../../scripts/gen-20-client.js';
 import { clientActions } from '../../../generated/ResourceManager-2020-03-31/action-types.js';
-import { rules } from '../../../generated/contract.js';
-import type { operations } from '../../../generated/contract.js';
+import { contract, type operations } from '../../../generated/contract.js';
+
+const rules = contract.apis['ResourceManager/2020-03-31'];
 
 const repo = join(import.meta.dirname, '..', '..', '..');
 const doc = JSON.parse(readFileSync(join(repo, 'generated', 'ResourceManager-2020-03-31', 'openapi.json'), 'utf8'));
 
 describe('gen-20-client', () => {
   it('renders generated/ResourceManager-2020-03-31/action-types.ts byte for byte, twice the same', () => {
-    const first = renderClient(structuredClone(doc), buildModel(structuredClone(doc)));
-    expect(renderClient(structuredClone(doc), buildModel(structuredClone(doc)))).toBe(first);
+    const first = renderClient(structuredClone(doc), buildApiModel(structuredClone(doc)));
+    expect(renderClient(structuredClone(doc), buildApiModel(structuredClone(doc)))).toBe(first);
     expect(readFileSync(join(repo, 'generated', 'ResourceManager-2020-03-31', 'action-types.ts'), 'utf8')).toBe(first);
   });
 
@@ -38,7 +39,9 @@ describe('gen-20-client', () => {
     const op = broken.paths['/#Action=EnableResourceDirectory'].post;
     const p = op.parameters.map((x: unknown) => deref(x, localLookup(broken))).find((x: { name: string }) => x.name === 'VerificationCode');
     p['x-acs-errors'] = { ...p['x-acs-errors'], invalid: 'Invalid.NotDocumentedAnywhere' };
-    expect(() => renderClient(broken, buildModel(broken))).toThrow(/VerificationCode answers Invalid\.NotDocumentedAnywhere/);
+    expect(() => renderClient(broken, buildApiModel(broken))).toThrow(
+      /VerificationCode answers Invalid\.NotDocumentedAnywhere/,
+    );
   });
 
   it('refuses a required parameter whose missing code is not documented (the validator would answer MissingParameter)', () => {
@@ -46,6 +49,6 @@ describe('gen-20-client', () => {
     const op = broken.paths['/#Action=EnableResourceDirectory'].post;
     const p = op.parameters.map((x: unknown) => deref(x, localLookup(broken))).find((x: { name: string }) => x.name === 'EnableMode');
     delete p['x-acs-errors'].missing;
-    expect(() => renderClient(broken, buildModel(broken))).toThrow(/EnableMode answers MissingParameter/);
+    expect(() => renderClient(broken, buildApiModel(broken))).toThrow(/EnableMode answers MissingParameter/);
   });
 });

@@ -5,14 +5,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { apis } from '../../../generated/contract.js';
+import { contract } from '../../../generated/contract.js';
 import { apiEntries, contracts, repoRoot, type Json } from '../../helpers/contract.js';
 
 const STYLES = ['ACS3-HMAC-SHA256', 'HMAC-SHA1'] as const;
 
 describe.each(apiEntries.map((a) => [a.id, a.folder] as const))('%s', (id, folder) => {
   const { doc, deref, operations } = contracts[id]!;
-  const model = apis[id as keyof typeof apis];
+  const model = contract.shared; // what every API shares (the build refuses APIs that disagree on it)
   const perAction: Json[] = readdirSync(join(repoRoot, 'generated', folder, 'actions')).filter((f) => f.endsWith('.json'))
     .map((f) => JSON.parse(readFileSync(join(repoRoot, 'generated', folder, 'actions', f), 'utf8')));
 

@@ -1,7 +1,7 @@
 /**
- * Validates an action's parameters against the contract (generated/contract.ts), the way the service does,
- * and names the documented error each broken rule is answered with. The client uses it to refuse a request
- * before anything is sent; the mock uses it to answer like the gateway.
+ * Validates an action's parameters against a contract (the `contract` option: a value of @rd-contract/contract's
+ * shape), the way the service does, and names the documented error each broken rule is answered with. The client
+ * uses it to refuse a request before anything is sent; the mock uses it to answer like the gateway.
  *
  * Precedence (documented in the contract as `x-acs-error-precedence`): errors with a lower HTTP status come
  * first (the gateway's 400s before the action's 409s); within one status, a missing parameter before a broken
@@ -10,8 +10,15 @@
  */
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
-import { apis, defaultApi, type ActionName, type ApiName } from '@rd-contract/contract';
-import type { ActionRules, JsonSchema, ParameterRule, Site } from '@rd-contract/contract';
+import type {
+  ActionName,
+  ActionRules,
+  ApiName,
+  ContractModel,
+  JsonSchema,
+  ParameterRule,
+  Site,
+} from '@rd-contract/contract';
 
 export type ViolationKind = 'missing' | 'schema' | 'request-rule' | 'site';
 
@@ -29,9 +36,11 @@ export interface Violation {
 }
 
 export interface CheckOptions {
+  /** The contract whose rules apply. */
+  readonly contract: ContractModel;
   /** Apply the site's own rules (`x-acs-site-rules`); without it only the rules both sites share apply. */
   readonly site?: Site;
-  /** The API whose contract applies (`<Product>/<version>`). Default: the default API, ResourceManager/2020-03-31. */
+  /** The API whose rules apply (`<Product>/<version>`). Default: the contract's `defaultApi`. */
   readonly api?: ApiName;
 }
 
@@ -82,9 +91,14 @@ function violation(action: ActionRules, parameter: string, kind: ViolationKind, 
 const phase: Record<ViolationKind, number> = { missing: 0, schema: 1, 'request-rule': 2, site: 3 };
 
 /** Every rule the parameters break, most important first (see the precedence above). */
-export function checkAllParameters(actionName: ActionName, values: ParameterValues, options: CheckOptions = {}): Violation[] {
-  const api = options.api ?? defaultApi;
-  const actions = apis[api]?.actions as Readonly<Record<string, ActionRules>> | undefined;
+export function checkAllParameters(
+  actionName: ActionName,
+  values: ParameterValues,
+  options: CheckOptions,
+): Violation[] {
+  const { contract } = options;
+  const api: string = options.api ?? contract.defaultApi;
+  const actions = Object.hasOwn(contract.apis, api) ? contract.apis[api]!.actions : undefined;
   if (!actions) throw new TypeError(`Unknown API ${String(api)}`);
   const action = Object.hasOwn(actions, actionName) ? actions[actionName] : undefined;
   if (!action) throw new TypeError(`Unknown action ${String(actionName)} in ${api}`);
@@ -107,7 +121,8 @@ export function checkAllParameters(actionName: ActionName, values: ParameterValu
     }
     const siteRule = options.site ? p.siteRules?.[options.site] : undefined;
     if (siteRule && !matches(siteRule.schema, value)) {
-      add(p, 'site', siteRule.error, `${p.name} ${describeSchema(siteRule.schema)} on the ${options.site === 'china' ? 'China' : 'international'} site`);
+      const where = options.site === 'china' ? 'China' : 'international';
+      add(p, 'site', siteRule.error, `${p.name} ${describeSchema(siteRule.schema)} on the ${where} site`);
     }
   }
   for (const rule of action.requestRules) {
@@ -115,7 +130,8 @@ export function checkAllParameters(actionName: ActionName, values: ParameterValu
     for (const name of (rule.then.required as readonly string[] | undefined) ?? []) {
       if (present[name] !== undefined) continue;
       const p = action.parameters.find((q) => q.name === name);
-      if (p) add(p, 'request-rule', p.errors.missing, `${name} is required when ${describeCondition(rule.if)} (${rule.id})`);
+      if (p)
+        add(p, 'request-rule', p.errors.missing, `${name} is required when ${describeCondition(rule.if)} (${rule.id})`);
     }
   }
   return found
@@ -124,7 +140,11 @@ export function checkAllParameters(actionName: ActionName, values: ParameterValu
 }
 
 /** The one error the service answers with, or undefined when the parameters are valid. */
-export function checkParameters(actionName: ActionName, values: ParameterValues, options: CheckOptions = {}): Violation | undefined {
+export function checkParameters(
+  actionName: ActionName,
+  values: ParameterValues,
+  options: CheckOptions,
+): Violation | undefined {
   return checkAllParameters(actionName, values, options)[0];
 }
 

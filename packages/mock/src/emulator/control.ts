@@ -13,8 +13,11 @@
  * with `Allow`), 413 (body over 64 KiB) or 500 (the state could not be saved).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody } from '../frontend/http-guard.js';
 import type { ControlRoutes } from '../frontend/responder.js';
-import { profilePatchProblem, type ProfilePatch, type Store } from './store.js';
+import { ACCOUNT_TYPES, PROFILE_FIELDS } from './model.js';
+import type { EmulatorRules } from './rules.js';
+import type { ProfilePatch, Store } from './store.js';
 
 export const CONTROL_PREFIX = '/_emulator';
 const MAX_CONTROL_BODY = 64 * 1024;
@@ -27,33 +30,36 @@ function json(req: IncomingMessage, res: ServerResponse, status: number, value: 
 
 const problem = (req: IncomingMessage, res: ServerResponse, status: number, error: string, headers?: Record<string, string>) => json(req, res, status, { error }, headers);
 
-function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    req.on('data', (c: Buffer) => {
-      if (done) return;
-      size += c.length;
-      if (size > MAX_CONTROL_BODY) {
-        done = true;
-        resolve('too-large');
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => {
-      if (!done) resolve(Buffer.concat(chunks));
-    });
-    req.on('error', reject);
-  });
+/** The body of a control request, or undefined when it is over MAX_CONTROL_BODY. */
+const body = (req: IncomingMessage): Promise<Buffer | undefined> =>
+  new Promise((resolve) => readBody(MAX_CONTROL_BODY, req, true, resolve));
+
+/** Checks a profile patch from a control request; returns what is wrong, or undefined. */
+export function profilePatchProblem(value: unknown, phone: EmulatorRules['phone']): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'the body must be a JSON object';
+  const v = value as Record<string, unknown>;
+  for (const k of Object.keys(v))
+    if (!(PROFILE_FIELDS as readonly string[]).includes(k))
+      return `unknown field ${JSON.stringify(k)} (known: ${PROFILE_FIELDS.join(', ')})`;
+  const nullable = (k: string) => v[k] === null || v[k] === undefined;
+  if (!nullable('site') && v.site !== 'intl' && v.site !== 'china') return 'site must be "intl", "china" or null';
+  if (!nullable('accountType') && !ACCOUNT_TYPES.includes(v.accountType as never))
+    return `accountType must be ${ACCOUNT_TYPES.map((t) => `"${t}"`).join(', ')} or null`;
+  for (const k of ['enterpriseVerified', 'inAnotherResourceDirectory'])
+    if (!nullable(k) && typeof v[k] !== 'boolean') return `${k} must be true, false or null`;
+  for (const k of ['enterpriseName', 'name'])
+    if (!nullable(k) && typeof v[k] !== 'string') return `${k} must be a string or null`;
+  if (!nullable('phone') && (typeof v.phone !== 'string' || !phone.test(v.phone))) {
+    return `phone must be "<country code>-<number>" matching ${phone.source} (e.g. "852-61234567"), or null`;
+  }
+  return undefined;
 }
 
 /**
  * The control routes over a store. Returns a hook for `createMockServer({ controlRoutes })` that answers `/_emulator`
- * and everything under it.
+ * and everything under it; a profile's phone must be one the contract's SecureMobilePhone accepts.
  */
-export function createControlRoutes(store: Store): ControlRoutes {
+export function createControlRoutes(store: Store, rules: EmulatorRules): ControlRoutes {
 
   async function route(req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> {
     const method = req.method ?? 'GET';
@@ -63,7 +69,7 @@ export function createControlRoutes(store: Store): ControlRoutes {
       return problem(req, res, 405, `${method} is not allowed on ${path} (allowed: ${methods})`, { allow: methods });
     };
     /** Answers what a change answers, or 500 when the store could not make it. */
-    const saved = async (change: () => Promise<unknown>) => {
+    const saved = async (change: () => unknown) => {
       let value: unknown;
       try {
         value = await change();
@@ -104,18 +110,18 @@ export function createControlRoutes(store: Store): ControlRoutes {
       if (accessKeyId.trim() === '') return problem(req, res, 400, 'the AccessKeyId in the path is empty');
       return allow('GET, POST', async () => {
         if (method !== 'POST') return json(req, res, 200, await store.accountView(accessKeyId));
-        const body = await readBody(req);
-        if (body === 'too-large') {
+        const received = await body(req);
+        if (received === undefined) {
           res.setHeader('connection', 'close');
           return problem(req, res, 413, `the body is larger than ${MAX_CONTROL_BODY} bytes`);
         }
         let patch: unknown;
         try {
-          patch = JSON.parse(body.toString('utf8'));
+          patch = JSON.parse(received.toString('utf8'));
         } catch {
           return problem(req, res, 400, 'the body must be a JSON object, e.g. {"site":"intl","enterpriseVerified":false}');
         }
-        const wrong = profilePatchProblem(patch);
+        const wrong = profilePatchProblem(patch, rules.phone);
         if (wrong) return problem(req, res, 400, wrong);
         return saved(() => store.setProfile(accessKeyId, patch as ProfilePatch));
       });

@@ -6,21 +6,25 @@
  * instead of the contract's examples, and serves the control routes of ./control.ts. `createEmulator()` builds one on
  * its own (its `handlers` and `controlRoutes` plug into createMockServer).
  *
- * - model.ts        what is remembered, defaults, made-up ids, STATE_ERROR_PRECEDENCE
- * - store.ts        the operations on the state (each check-and-change is one transaction)
- * - backend.ts      the store interface, optimistic transactions, and the in-memory store
- * - sqlite.ts       the store in a SQLite file (--state-file), and the migration of a JSON state file
- * - redis.ts        the store in Redis (--state redis://...)
- * - handlers.ts     the actions' answers
- * - control.ts      /_emulator/... routes
- * - persistence.ts  the JSON state's checker (migration), StateFileError
- * - contract.ts     the contract's x-acs-quota
+ * - model.ts        what is remembered, defaults, made-up ids, the state error codes
+ * - rules.ts        what the emulator reads from the contract it is given (state error order, quotas, names, phones)
+ * - store.ts        the domain: the operations on the state (each check-and-change is one transaction)
+ * - backend.ts      the tables (each table's record type) and the backend interface
+ * - transaction.ts  the one transaction API (generators, at once with a synchronous backend)
+ * - memory.ts       the backend in memory (--stateful)
+ * - sqlite.ts       the backend in a SQLite file (--state-file), and the migration of a JSON state file to it
+ * - migration.ts    a whole JSON state as the writes that load it (the migration, the bench's fill)
+ * - redis.ts        the backend in Redis (--state redis://...)
+ * - actions.ts      the actions' answers
+ * - control.ts      /_emulator/... routes and the check of their input
+ * - persistence.ts  the JSON state's checker, StateFileError
  */
-import type { ContractRules, Site } from '@rd-contract/contract';
+import type { ContractModel, Site } from '@rd-contract/contract';
 import type { ActionHandlers } from '../frontend/responder.js';
 import type { ControlRoutes } from '../frontend/responder.js';
-import { MemoryBackend, type Backend } from './backend.js';
-import { quotasOf } from './contract.js';
+import type { Backend } from './backend.js';
+import { MemoryBackend } from './memory.js';
+import { emulatorRules } from './rules.js';
 import { createControlRoutes } from './control.js';
 import { createStatefulHandlers } from './actions.js';
 import { DEFAULT_CODE_TTL_MS } from './model.js';
@@ -44,8 +48,8 @@ export interface EmulatorOptions {
 export interface EmulatorContext {
   /** The site the mock plays. */
   readonly site?: Site | undefined;
-  /** The contract model (for x-acs-quota). */
-  readonly contract: ContractRules;
+  /** The contract whose state errors, quotas and documented codes the emulator answers with. */
+  readonly contract: ContractModel;
   readonly now?: () => number;
 }
 
@@ -70,14 +74,19 @@ export function createEmulator(options: EmulatorOptions, context: EmulatorContex
   if (!(Number.isFinite(codeTtlMs) && codeTtlMs > 0)) throw new Error('codeTtlMs must be a positive number of milliseconds');
   const given = [options.stateFile, options.redisUrl, options.backend].filter((x) => x !== undefined).length;
   if (given > 1) throw new Error('the emulator keeps its state in one place: give stateFile, redisUrl or backend, not several');
-  const quotas = quotasOf(context.contract);
+  const rules = emulatorRules(context.contract);
   const backend: Backend =
-    options.backend ?? (options.stateFile !== undefined ? openStateFile(options.stateFile) : options.redisUrl !== undefined ? new RedisBackend(options.redisUrl) : new MemoryBackend());
-  const store = new Store({ site: context.site, now, codeTtlMs, quotas }, backend);
+    options.backend ??
+    (options.stateFile !== undefined
+      ? openStateFile(options.stateFile, rules.nameKey)
+      : options.redisUrl !== undefined
+        ? new RedisBackend(options.redisUrl)
+        : new MemoryBackend());
+  const store = new Store({ site: context.site, now, codeTtlMs, rules }, backend);
   return {
     store,
-    handlers: createStatefulHandlers(store),
-    controlRoutes: createControlRoutes(store),
+    handlers: createStatefulHandlers(store, context.contract),
+    controlRoutes: createControlRoutes(store, rules),
     stateFile: options.stateFile,
     description: backend.description,
     ready: () => backend.ready(),
@@ -86,12 +95,16 @@ export function createEmulator(options: EmulatorOptions, context: EmulatorContex
 }
 
 export { StateFileError, checkState } from './persistence.js';
-export { quotasOf } from './contract.js';
-export type { Quota } from './contract.js';
-export { Store, stateWrites } from './store.js';
-export type { AccountView, CodeView, CodeStatus, ProfilePatch, Attempt, EnableOutcome } from './store.js';
-export { MemoryBackend, Transaction, transact, TABLES } from './backend.js';
-export type { Backend, Table, Read, Write, Versioned } from './backend.js';
+export { emulatorRules, stateErrorPrecedence } from './rules.js';
+export type { EmulatorRules, Quota } from './rules.js';
+export { Store } from './store.js';
+export type { AccountView, CodeView, CodeStatus, ProfilePatch, Attempt, EnableOutcome, SendOutcome } from './store.js';
+export { stateWrites } from './migration.js';
+export { TABLES, codeKey, codeSlot } from './backend.js';
+export type { Backend, MaybePromise, Table, Tables, Read, Write, Versioned } from './backend.js';
+export { Transaction, transact } from './transaction.js';
+export type { Step } from './transaction.js';
+export { MemoryBackend } from './memory.js';
 export { SqliteBackend, openStateFile } from './sqlite.js';
 export { RedisBackend } from './redis.js';
 export { ANONYMOUS_SUFFIX } from './actions.js';

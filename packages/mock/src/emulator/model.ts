@@ -3,9 +3,7 @@
  * it has not been told about, the identifiers it makes up, and the order in which state errors win.
  */
 import { hash, randomFillSync, randomInt } from 'node:crypto';
-import { rules } from '@rd-contract/contract';
-import type { components } from '@rd-contract/contract';
-import type { Site } from '@rd-contract/contract';
+import type { Contract, Site } from '@rd-contract/contract';
 
 /** `format` of the state (and the state file). */
 export const STATE_FORMAT = 'rd-emulator-state';
@@ -25,13 +23,12 @@ export const INITIAL_MEMBER_DELETION_STATUS = 'Disabled';
 export const DEFAULT_ENTERPRISE_NAME = 'Emulated Enterprise Co., Ltd.';
 
 /**
- * Which state error wins when several apply (the `state` step of the contract's `x-acs-error-precedence`). An action
- * is only ever answered with the codes it documents: the others are skipped for it.
+ * The state errors the emulator knows: the `state` step of the contract's `x-acs-error-precedence`, in the order they
+ * win (./rules.ts reads the order from the contract it is given). An action is only ever answered with the codes it
+ * documents: the others are skipped for it.
  */
-type StateStep = Extract<(typeof rules.errorPrecedence)[number], { step: 'state' }>;
-export const STATE_ERROR_PRECEDENCE: StateStep['errors'] = rules.errorPrecedence.find((s): s is StateStep => s.step === 'state')!.errors;
-
-export type StateErrorCode = (typeof STATE_ERROR_PRECEDENCE)[number];
+type StateStep = Extract<Contract['shared']['errorPrecedence'][number], { step: 'state' }>;
+export type StateErrorCode = StateStep['errors'][number];
 
 export type AccountType = 'enterprise' | 'individual';
 export const ACCOUNT_TYPES: readonly AccountType[] = ['enterprise', 'individual'];
@@ -69,7 +66,7 @@ export interface AccountRecord {
   verificationCodesSent: { day: string; count: number } | null;
 }
 
-export type EnableMode = components['schemas']['EnableMode'];
+export type EnableMode = 'CurrentAccount' | 'NewManagementAccount';
 
 export interface DirectoryRecord {
   ResourceDirectoryId: string;
@@ -189,15 +186,6 @@ export const newVerificationCode = (): string => String(randomInt(0, 1_000_000))
 
 /** The UTC day of a time, `YYYY-MM-DD` (the quota's period). */
 export const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
-
-/** The China site's suffix of management account names (MAName's China site rule). */
-const CHINA_NAME_SUFFIX = rules.actions.EnableResourceDirectory.parameters.find((p) => p.name === 'MAName')!.siteRules.china.suffix.toLowerCase();
-
-/** Management account names compare without case and without the China site's suffix (`@rdadmin.aliyunid.com`). */
-export const nameKey = (name: string): string => {
-  const key = name.toLowerCase();
-  return key.endsWith(CHINA_NAME_SUFFIX) ? key.slice(0, -CHINA_NAME_SUFFIX.length) : key;
-};
 
 export const ID_PATTERNS = {
   accountId: /^[1-9][0-9]{15}$/,

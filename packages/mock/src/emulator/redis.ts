@@ -10,7 +10,7 @@
  */
 import { createRequire } from 'node:module';
 import type { Redis as RedisClient } from 'ioredis';
-import type { Backend, Read, Table, Versioned, Write } from './backend.js';
+import type { Backend, Read, Table, Tables, Versioned, Write } from './backend.js';
 
 const PREFIX = 'rd-emulator:';
 const ORDER = `${PREFIX}codes-order`;
@@ -68,6 +68,8 @@ const redisKey = (table: Table, key: string): string => `${PREFIX}${table}:${key
 
 export class RedisBackend implements Backend {
   readonly description: string;
+  /** Emulators on other machines share the store: a commit checks what the transaction read. */
+  readonly exclusive = false;
   private readonly client: Scripted;
   private lastError: Error | undefined;
 
@@ -96,7 +98,7 @@ export class RedisBackend implements Backend {
     }
   }
 
-  async get(table: Table, key: string): Promise<Versioned | undefined> {
+  async get<K extends Table>(table: K, key: string): Promise<Versioned<K> | undefined> {
     const text = await this.client.get(redisKey(table, key));
     return text === null ? undefined : { value: JSON.parse(text), token: text };
   }
@@ -111,8 +113,8 @@ export class RedisBackend implements Backend {
     return (await this.client.rdCommit(keys.length, ...keys, ...args)) === 1;
   }
 
-  private async values(keys: string[]): Promise<Array<[string, unknown]>> {
-    const out: Array<[string, unknown]> = [];
+  private async values<K extends Table>(keys: string[]): Promise<Array<[string, Tables[K]]>> {
+    const out: Array<[string, Tables[K]]> = [];
     for (let i = 0; i < keys.length; i += 1000) {
       const chunk = keys.slice(i, i + 1000);
       const texts = await this.client.mget(...chunk);
@@ -136,18 +138,18 @@ export class RedisBackend implements Backend {
     return keys.sort();
   }
 
-  private strip(table: Table, entries: Array<[string, unknown]>): Array<[string, unknown]> {
+  private strip<K extends Table>(table: K, entries: Array<[string, Tables[K]]>): Array<[string, Tables[K]]> {
     const prefix = `${PREFIX}${table}:`.length;
     return entries.map(([k, v]) => [k.slice(prefix), v]);
   }
 
-  async head(table: Table, limit: number): Promise<Array<[string, unknown]>> {
+  async head<K extends Table>(table: K, limit: number): Promise<Array<[string, Tables[K]]>> {
     if (table !== 'codes') return (await this.entries(table)).slice(0, limit);
-    return this.strip(table, await this.values(await this.client.zrange(ORDER, '0', String(limit - 1))));
+    return this.strip(table, await this.values<K>(await this.client.zrange(ORDER, '0', String(limit - 1))));
   }
 
-  async entries(table: Table): Promise<Array<[string, unknown]>> {
-    return this.strip(table, await this.values(await this.keysOf(table)));
+  async entries<K extends Table>(table: K): Promise<Array<[string, Tables[K]]>> {
+    return this.strip(table, await this.values<K>(await this.keysOf(table)));
   }
 
   async count(table: Table): Promise<number> {

@@ -21,10 +21,10 @@ import { closeSync, copyFileSync, constants, existsSync, openSync, readFileSync,
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Backend, Read, Table, Versioned, Write } from './backend.js';
+import type { Backend, Read, Table, Tables, Versioned, Write } from './backend.js';
+import { stateWrites } from './migration.js';
 import { STATE_FORMAT } from './model.js';
 import { checkState, StateFileError } from './persistence.js';
-import { stateWrites } from './store.js';
 
 type Database = BetterSqlite3.Database;
 
@@ -54,8 +54,13 @@ const SCHEMA_SQL = `
   INSERT OR IGNORE INTO rd_emulator_meta (key, value) VALUES ('format', '${STATE_FORMAT}'), ('schema', '${SCHEMA}'), ('sequence', '0');
 `;
 
+/**
+ * The SQLite backend. better-sqlite3 is synchronous, so every operation answers at once; the file may be shared by
+ * other processes, so a commit checks what the transaction read (not `exclusive`).
+ */
 export class SqliteBackend implements Backend {
   readonly description: string;
+  readonly exclusive = false;
   private readonly statements;
   private readonly commitTransaction;
 
@@ -89,32 +94,34 @@ export class SqliteBackend implements Backend {
     }
   }
 
-  async get(table: Table, key: string): Promise<Versioned | undefined> {
+  get<K extends Table>(table: K, key: string): Versioned<K> | undefined {
     const text = this.statements.get.get(table, key);
     return text === undefined ? undefined : { value: JSON.parse(text), token: text };
   }
 
-  async commit(reads: readonly Read[], writes: readonly Write[]): Promise<boolean> {
+  commit(reads: readonly Read[], writes: readonly Write[]): boolean {
     return this.commitTransaction.immediate(reads, writes);
   }
 
-  async head(table: Table, limit: number): Promise<Array<[string, unknown]>> {
+  head<K extends Table>(table: K, limit: number): Array<[string, Tables[K]]> {
     return this.statements.head.all(table, limit).map(([k, v]) => [k, JSON.parse(v)]);
   }
 
-  async entries(table: Table): Promise<Array<[string, unknown]>> {
+  entries<K extends Table>(table: K): Array<[string, Tables[K]]> {
     return this.statements.all.all(table).map(([k, v]) => [k, JSON.parse(v)]);
   }
 
-  async count(table: Table): Promise<number> {
-    return this.statements.count.get(table)!;
+  count(table: Table): number {
+    return this.statements.count.get(table) ?? 0;
   }
 
-  async nextSequence(): Promise<number> {
-    return this.statements.next.get()!;
+  nextSequence(): number {
+    const next = this.statements.next.get();
+    if (next === undefined) throw new Error(`${this.description}: no sequence row (rd_emulator_meta)`);
+    return next;
   }
 
-  async clear(): Promise<void> {
+  clear(): void {
     this.db.transaction(() => this.statements.clear.run()).immediate();
   }
 
@@ -178,7 +185,7 @@ function sleepSync(ms: number): void {
  * Turns the JSON state file at `path` into a database of the same state, under a lock file (`<file>.migrating`) so
  * that two processes started on the same file migrate it once. Returns false when the lock is another process's.
  */
-function migrateJson(path: string, text: string): boolean {
+function migrateJson(path: string, text: string, nameKey: (name: string) => string): boolean {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -207,7 +214,7 @@ function migrateJson(path: string, text: string): boolean {
     const db = openDatabase(tmp, { walJournal: false });
     try {
       const backend = new SqliteBackend(tmp, db);
-      const writes = stateWrites(state, 1);
+      const writes = stateWrites(state, nameKey, 1);
       db.transaction(() => {
         backend.apply(writes);
         db.prepare("UPDATE rd_emulator_meta SET value = ? WHERE key = 'sequence'").run(String(state.verificationCodes.length));
@@ -227,10 +234,11 @@ function migrateJson(path: string, text: string): boolean {
 }
 
 /**
- * The SQLite backend for `--state-file PATH` (see the top of this file for what each kind of file becomes). Throws a
- * {@link StateFileError} when the file cannot be used; it is then left as it is.
+ * The SQLite backend for `--state-file PATH` (see the top of this file for what each kind of file becomes; a JSON
+ * state file's management account names are indexed by `nameKey`). Throws a {@link StateFileError} when the file
+ * cannot be used; it is then left as it is.
  */
-export function openStateFile(path: string): SqliteBackend {
+export function openStateFile(path: string, nameKey: (name: string) => string): SqliteBackend {
   let dirOk = false;
   try {
     dirOk = statSync(dirname(path)).isDirectory();
@@ -256,7 +264,7 @@ export function openStateFile(path: string): SqliteBackend {
       } catch (e) {
         throw new StateFileError(path, `it cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
       }
-      if (!migrateJson(path, text)) {
+      if (!migrateJson(path, text, nameKey)) {
         if (Date.now() > deadline) throw new StateFileError(path, `another process has been migrating it to SQLite for ${BUSY_TIMEOUT_MS / 1000} s (lock file ${path}.migrating)`, 'If no process is, remove the lock file.');
         sleepSync(50);
       }

@@ -1,23 +1,23 @@
 /**
- * The emulator's operations on its state (kept by a ./backend.ts Backend). Each operation that checks and changes the
- * state is one transaction, so concurrent requests cannot change the state between a check and its change: of 50
- * simultaneous EnableResourceDirectory calls for one account, one creates the directory and the other 49 find it.
+ * The emulator's domain: its operations on the state (kept by a ./backend.ts Backend). Each operation that checks and
+ * changes the state is one transaction (./transaction.ts), so concurrent requests cannot change the state between a
+ * check and its change: of 50 simultaneous EnableResourceDirectory calls for one account, one creates the directory
+ * and the other 49 find it. Every operation answers at once when the backend does (in memory, SQLite), and with a
+ * promise otherwise (Redis).
  */
-import { apis, defaultApi, rules, type ActionName, type ApiName } from '@rd-contract/contract';
-import type { Site } from '@rd-contract/contract';
-import { MemoryBackend, transactSteps, type Backend, type Step, type Table, type Transaction, type Write } from './backend.js';
-import type { Quota } from './contract.js';
+import type { ActionName, ApiName, Site } from '@rd-contract/contract';
+import { codeKey, codeSlot, type Backend, type MaybePromise } from './backend.js';
+import { MemoryBackend } from './memory.js';
+import type { EmulatorRules } from './rules.js';
+import { run, settle, transact, type Step, type Transaction } from './transaction.js';
 import {
-  ACCOUNT_TYPES,
   CODE_RETENTION_MS,
   INITIAL_CONTROL_POLICY_STATUS,
   INITIAL_MEMBER_DELETION_STATUS,
   PROFILE_FIELDS,
-  STATE_ERROR_PRECEDENCE,
   accountIdOf,
   effectiveProfile,
   emptyState,
-  nameKey,
   newAccountId,
   newDirectoryId,
   newRootFolderId,
@@ -38,15 +38,15 @@ export interface StoreOptions {
   readonly site: Site | undefined;
   readonly now: () => number;
   readonly codeTtlMs: number;
-  /** The contract's quotas by action. */
-  readonly quotas: ReadonlyMap<string, Quota>;
+  /** What the emulator reads from the contract: state error order, quotas, name keys. */
+  readonly rules: EmulatorRules;
 }
 
 /** One request as the state checks see it. */
 export interface Attempt {
   readonly action: ActionName;
-  /** The API the request was made to, whose documented codes the action answers. Default: the default API. */
-  readonly api?: ApiName;
+  /** The API the request was made to, whose documented codes (and quotas) the action answers. */
+  readonly api: ApiName;
   readonly accessKeyId: string;
   /** The site the request was made at (the mock's `--site`). */
   readonly site: Site | undefined;
@@ -96,15 +96,25 @@ type Check = (tx: Transaction, attempt: Attempt, subject: Subject) => boolean | 
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-/** The `validCodes` key of an account's codes to a phone. */
-const codeSlot = (accessKeyId: string, phone: string): string => JSON.stringify([accessKeyId, phone]);
-/** The `codes` key of a sequence number: 12 digits, so that key order is the order sent. */
-const codeKey = (sequence: number): string => String(sequence).padStart(12, '0');
 /** How many codes a clean-up reads at a time. */
 const PRUNE_BATCH = 64;
 
 /** An enable's (or GetResourceDirectory's) outcome. */
 export type EnableOutcome = { readonly error: StateErrorCode } | { readonly directory: DirectoryRecord };
+
+/** SendVerificationCodeForEnableRD's outcome. */
+export type SendOutcome = { readonly error: StateErrorCode } | { readonly code: CodeRecord };
+
+/** Forgets a code: its record, its place in its account's list and, if it is the latest to its phone, that slot. */
+function* forget(tx: Transaction, key: string): Step<void> {
+  const c = yield* tx.read('codes', key);
+  if (!c) return;
+  tx.set('codes', key, undefined);
+  const keys = ((yield* tx.read('accountCodes', c.account)) ?? []).filter((k) => k !== key);
+  tx.set('accountCodes', c.account, keys.length > 0 ? keys : undefined);
+  const slot = codeSlot(c.account, c.phone);
+  if ((yield* tx.read('validCodes', slot)) === key) tx.set('validCodes', slot, undefined);
+}
 
 /**
  * The emulator's operations over a {@link Backend}. Every operation that checks and changes the state is one
@@ -120,9 +130,13 @@ export class Store {
     private readonly options: StoreOptions,
     readonly backend: Backend = new MemoryBackend(),
   ) {
-    for (const q of options.quotas.values()) {
-      if (!(STATE_ERROR_PRECEDENCE as readonly string[]).includes(q.error)) {
-        throw new Error(`The contract's quota of ${q.action} answers ${q.error}, which the emulator's STATE_ERROR_PRECEDENCE does not place`);
+    const { rules } = options;
+    for (const model of Object.values(rules.contract.apis)) {
+      for (const a of Object.values(model.actions)) {
+        if (a.quota && !(rules.stateErrorPrecedence as readonly string[]).includes(a.quota.error)) {
+          const where = 'which the state step of its x-acs-error-precedence does not place';
+          throw new Error(`The contract's quota of ${a.action} answers ${a.quota.error}, ${where}`);
+        }
       }
     }
     const now = options.now;
@@ -132,9 +146,11 @@ export class Store {
     };
     const self = this;
     this.checks = {
-      'EntityAlreadyExists.ResourceDirectory': (tx, _a, s) => s.record?.resourceDirectoryId ? self.hasDirectory(tx, s.record) : false,
+      'EntityAlreadyExists.ResourceDirectory': (tx, _a, s) =>
+        s.record?.resourceDirectoryId ? self.hasDirectory(tx, s.record) : false,
       'NotSupport.AccountInAnotherResourceDirectory': (_tx, _a, s) => s.profile.inAnotherResourceDirectory,
-      ResourceDirectoryNotInUse: (tx, _a, s) => s.record?.resourceDirectoryId ? self.hasNoDirectory(tx, s.record) : true,
+      ResourceDirectoryNotInUse: (tx, _a, s) =>
+        s.record?.resourceDirectoryId ? self.hasNoDirectory(tx, s.record) : true,
       'NotSupport.Account.Site': (_tx, a, s) => {
         const registered = s.record?.profile.site;
         return a.site !== undefined && registered !== undefined && registered !== a.site;
@@ -143,12 +159,17 @@ export class Store {
       EnterpriseRealNameVerificationError: (_tx, _a, s) => !s.profile.enterpriseVerified,
       'Invalid.EnterpriseName': (_tx, _a, s) => s.profile.enterpriseName.trim() === '',
       SendValidateCodeExceedsLimitForAccount: (_tx, a, s) => {
-        const q = options.quotas.get(a.action);
+        const q = rules.quota(a.api, a.action);
         return q !== undefined && codesSentToday(s.record) >= q.limit;
       },
-      'Invalid.VerificationCode': (tx, a) => (a.enable?.mode === 'NewManagementAccount' ? self.hasNoValidCode(tx, a.accessKeyId, a.enable.phone, a.enable.code) : false),
+      'Invalid.VerificationCode': (tx, a) =>
+        a.enable?.mode === 'NewManagementAccount'
+          ? self.hasNoValidCode(tx, a.accessKeyId, a.enable.phone, a.enable.code)
+          : false,
       'InvalidParameter.ManagementAccountName.AlreadyUsed': (tx, a) =>
-        a.enable?.mode === 'NewManagementAccount' && a.enable.maName !== undefined ? self.isNameUsed(tx, a.enable.maName) : false,
+        a.enable?.mode === 'NewManagementAccount' && a.enable.maName !== undefined
+          ? self.isNameUsed(tx, a.enable.maName)
+          : false,
     };
   }
 
@@ -160,29 +181,25 @@ export class Store {
     return (yield* this.directoryOf(tx, record)) === undefined;
   }
 
-  private *hasNoValidCode(tx: Transaction, accessKeyId: string, phone: string | undefined, code: string | undefined): Step<boolean> {
+  private *hasNoValidCode(
+    tx: Transaction,
+    accessKeyId: string,
+    phone: string | undefined,
+    code: string | undefined,
+  ): Step<boolean> {
     return (yield* this.findValidCode(tx, accessKeyId, phone, code)) === undefined;
   }
 
-  /** Runs a transaction: at once with a synchronous store (in memory), else as a promise. */
-  private run<T>(body: (tx: Transaction) => Step<T>): T | Promise<T> {
-    return transactSteps(this.backend, body);
-  }
-
-  /** {@link run}, always as a promise (the store's public operations). */
-  private async read<T>(body: (tx: Transaction) => Step<T>): Promise<T> {
-    return this.run(body);
+  /** Runs a transaction (see ./transaction.ts). */
+  private transact<T>(body: (tx: Transaction) => Step<T>): MaybePromise<T> {
+    return transact(this.backend, body);
   }
 
   // ----------------------------------------------------------------------------------------- reading (in a transaction)
 
-  private accountRecord(tx: Transaction, accessKeyId: string): Step<AccountRecord | undefined> {
-    return tx.read<AccountRecord>('accounts', accessKeyId);
-  }
-
   /** The account's record, id and profile, read once for all the checks of a request. */
   private *subjectIn(tx: Transaction, accessKeyId: string): Step<Subject> {
-    const record = yield* this.accountRecord(tx, accessKeyId);
+    const record = yield* tx.read('accounts', accessKeyId);
     const accountId = record?.accountId ?? accountIdOf(accessKeyId);
     return { record, accountId, profile: effectiveProfile(accountId, record?.profile ?? {}, this.options.site) };
   }
@@ -193,7 +210,7 @@ export class Store {
 
   private *directoryOf(tx: Transaction, record: AccountRecord | undefined): Step<DirectoryRecord | undefined> {
     const id = record?.resourceDirectoryId;
-    return id ? yield* tx.read<DirectoryRecord>('directories', id) : undefined;
+    return id ? yield* tx.read('directories', id) : undefined;
   }
 
   private codesSentToday(record: AccountRecord | undefined): number {
@@ -202,16 +219,27 @@ export class Store {
   }
 
   private *isNameUsed(tx: Transaction, name: string): Step<boolean> {
-    return (yield* tx.read('names', nameKey(name))) !== undefined;
+    return (yield* tx.read('names', this.options.rules.nameKey(name))) !== undefined;
   }
 
   /** The key and record of the code a NewManagementAccount enable may use, or undefined. */
-  private *findValidCode(tx: Transaction, accessKeyId: string, phone: string | undefined, code: string | undefined): Step<[string, CodeRecord] | undefined> {
+  private *findValidCode(
+    tx: Transaction,
+    accessKeyId: string,
+    phone: string | undefined,
+    code: string | undefined,
+  ): Step<[string, CodeRecord] | undefined> {
     if (phone === undefined || code === undefined) return undefined;
-    const key = yield* tx.read<string>('validCodes', codeSlot(accessKeyId, phone));
+    const key = yield* tx.read('validCodes', codeSlot(accessKeyId, phone));
     if (key === undefined) return undefined;
-    const c = yield* tx.read<CodeRecord>('codes', key);
-    return c && c.code === code && c.consumedAt === null && c.supersededAt === null && Date.parse(c.expiresAt) > this.options.now() ? [key, c] : undefined;
+    const c = yield* tx.read('codes', key);
+    return c &&
+      c.code === code &&
+      c.consumedAt === null &&
+      c.supersededAt === null &&
+      Date.parse(c.expiresAt) > this.options.now()
+      ? [key, c]
+      : undefined;
   }
 
   private *viewIn(tx: Transaction, accessKeyId: string): Step<AccountView> {
@@ -225,60 +253,75 @@ export class Store {
     };
   }
 
-  /** The checks an action documents, in the order of {@link STATE_ERROR_PRECEDENCE} (worked out once per action). */
+  /** The checks an action documents, in the order of the state error precedence (worked out once per action). */
   private checksOf(api: ApiName, action: ActionName): ReadonlyArray<readonly [StateErrorCode, Check]> {
     const id = `${api} ${action}`;
     let list = this.checksByAction.get(id);
     if (!list) {
-      const documented = (apis[api].actions as Readonly<Record<string, { errors: Readonly<Record<string, unknown>> }>>)[action]!.errors;
-      list = STATE_ERROR_PRECEDENCE.filter((code) => Object.hasOwn(documented, code)).map((code) => [code, this.checks[code]] as const);
+      const documented = this.options.rules.contract.apis[api]!.actions[action]!.errors;
+      list = this.options.rules.stateErrorPrecedence
+        .filter((code) => Object.hasOwn(documented, code))
+        .map((code) => {
+          const check = this.checks[code];
+          if (!check)
+            throw new Error(`${action} documents the state error ${code}, which the emulator does not implement`);
+          return [code, check] as const;
+        });
       this.checksByAction.set(id, list);
     }
     return list;
   }
 
-  /** The first of {@link STATE_ERROR_PRECEDENCE} that the action documents and that applies, or undefined. */
+  /** The first state error (in their order of precedence) that the action documents and that applies, or undefined. */
   private *stateErrorIn(tx: Transaction, attempt: Attempt, subject?: Subject): Step<StateErrorCode | undefined> {
     const s = subject ?? (yield* this.subjectIn(tx, attempt.accessKeyId));
-    for (const [code, check] of this.checksOf(attempt.api ?? defaultApi, attempt.action)) {
+    for (const [code, check] of this.checksOf(attempt.api, attempt.action)) {
       const applies = check(tx, attempt, s);
-      if (typeof applies === 'boolean' ? applies : yield* applies) return code;
+      if (typeof applies === 'boolean' ? applies : yield * applies) return code;
     }
     return undefined;
   }
 
   // ----------------------------------------------------------------------------------------- reading
 
-  profile(accessKeyId: string): Promise<EffectiveProfile> {
-    return this.read((tx) => this.profileIn(tx, accessKeyId));
+  profile(accessKeyId: string): MaybePromise<EffectiveProfile> {
+    return this.transact((tx) => this.profileIn(tx, accessKeyId));
   }
 
   /** GetResourceDirectory: the state error, or (none) the account's directory, read together. */
-  getResourceDirectory(accessKeyId: string, site: Site | undefined): Promise<EnableOutcome> {
-    return this.read((tx) => this.getResourceDirectoryIn(tx, accessKeyId, site));
+  getResourceDirectory(api: ApiName, accessKeyId: string, site: Site | undefined): MaybePromise<EnableOutcome> {
+    return this.transact((tx) => this.getResourceDirectoryIn(tx, api, accessKeyId, site));
   }
 
-  /** {@link getResourceDirectory}, at once with a synchronous store (the handlers' path). */
-  getResourceDirectoryNow(accessKeyId: string, site: Site | undefined): EnableOutcome | Promise<EnableOutcome> {
-    return this.run((tx) => this.getResourceDirectoryIn(tx, accessKeyId, site));
-  }
-
-  private *getResourceDirectoryIn(tx: Transaction, accessKeyId: string, site: Site | undefined): Step<EnableOutcome> {
+  private *getResourceDirectoryIn(
+    tx: Transaction,
+    api: ApiName,
+    accessKeyId: string,
+    site: Site | undefined,
+  ): Step<EnableOutcome> {
     const subject = yield* this.subjectIn(tx, accessKeyId);
-    const error = yield* this.stateErrorIn(tx, { action: 'GetResourceDirectory', accessKeyId, site }, subject);
+    const error = yield* this.stateErrorIn(tx, { action: 'GetResourceDirectory', api, accessKeyId, site }, subject);
     if (error) return { error };
     const directory = yield* this.directoryOf(tx, subject.record);
-    if (!directory) throw new Error('GetResourceDirectory: no directory although ResourceDirectoryNotInUse did not apply');
+    if (!directory)
+      throw new Error('GetResourceDirectory: no directory although ResourceDirectoryNotInUse did not apply');
     return { directory };
   }
 
   /** The code a NewManagementAccount enable may use: sent for this account to this phone, not used, replaced or expired. */
-  async validCode(accessKeyId: string, phone: string | undefined, code: string | undefined): Promise<CodeRecord | undefined> {
-    return (await this.read((tx) => this.findValidCode(tx, accessKeyId, phone, code)))?.[1];
+  validCode(
+    accessKeyId: string,
+    phone: string | undefined,
+    code: string | undefined,
+  ): MaybePromise<CodeRecord | undefined> {
+    const self = this;
+    return this.transact(function* (tx) {
+      return (yield* self.findValidCode(tx, accessKeyId, phone, code))?.[1];
+    });
   }
 
-  stateError(attempt: Attempt): Promise<StateErrorCode | undefined> {
-    return this.read((tx) => this.stateErrorIn(tx, attempt));
+  stateError(attempt: Attempt): MaybePromise<StateErrorCode | undefined> {
+    return this.transact((tx) => this.stateErrorIn(tx, attempt));
   }
 
   codeStatus(c: CodeRecord): CodeStatus {
@@ -288,42 +331,60 @@ export class Store {
   }
 
   /** The codes sent (for an account: from its own list; otherwise all of them), oldest first. */
-  async listCodes(filter: { account?: string; phone?: string } = {}): Promise<CodeView[]> {
-    let codes: CodeRecord[];
-    if (filter.account !== undefined) {
-      const account = filter.account;
-      codes = await this.read(function* (tx) {
-        const keys = (yield* tx.read<string[]>('accountCodes', account)) ?? [];
-        const found: CodeRecord[] = [];
-        for (const k of keys) {
-          const c = yield* tx.read<CodeRecord>('codes', k);
-          if (c !== undefined) found.push(c);
+  listCodes(filter: { account?: string; phone?: string } = {}): MaybePromise<CodeView[]> {
+    const self = this;
+    return this.transact(function* (tx) {
+      let codes: CodeRecord[];
+      if (filter.account !== undefined) {
+        codes = [];
+        for (const k of (yield* tx.read('accountCodes', filter.account)) ?? []) {
+          const c = yield* tx.read('codes', k);
+          if (c !== undefined) codes.push(c);
         }
-        return found;
-      });
-    } else {
-      codes = (await this.backend.entries('codes')).map(([, c]) => c as CodeRecord);
-    }
-    return codes
-      .filter((c) => filter.phone === undefined || c.phone === filter.phone)
-      .map((c) => ({ phone: c.phone, code: c.code, account: c.account, sentAt: c.sentAt, expiresAt: c.expiresAt, status: this.codeStatus(c) }));
+      } else {
+        codes = (yield* settle(self.backend.entries('codes'))).map(([, c]) => c);
+      }
+      return codes
+        .filter((c) => filter.phone === undefined || c.phone === filter.phone)
+        .map((c) => ({
+          phone: c.phone,
+          code: c.code,
+          account: c.account,
+          sentAt: c.sentAt,
+          expiresAt: c.expiresAt,
+          status: self.codeStatus(c),
+        }));
+    });
   }
 
-  accountView(accessKeyId: string): Promise<AccountView> {
-    return this.read((tx) => this.viewIn(tx, accessKeyId));
+  accountView(accessKeyId: string): MaybePromise<AccountView> {
+    return this.transact((tx) => this.viewIn(tx, accessKeyId));
   }
 
   /** The whole state, as `GET /_emulator/state` shows it (and as the JSON state file had it). */
-  async exportState(): Promise<EmulatorState> {
-    const state = emptyState();
-    for (const [k, v] of await this.backend.entries('accounts')) state.accounts[k] = v as AccountRecord;
-    for (const [k, v] of await this.backend.entries('directories')) state.directories[k] = v as DirectoryRecord;
-    state.verificationCodes = (await this.backend.entries('codes')).map(([, c]) => c as CodeRecord);
-    return state;
+  exportState(): MaybePromise<EmulatorState> {
+    const backend = this.backend;
+    return run(
+      (function* () {
+        const state = emptyState();
+        for (const [k, v] of yield* settle(backend.entries('accounts'))) state.accounts[k] = v;
+        for (const [k, v] of yield* settle(backend.entries('directories'))) state.directories[k] = v;
+        state.verificationCodes = (yield* settle(backend.entries('codes'))).map(([, c]) => c);
+        return state;
+      })(),
+    );
   }
 
-  async counts(): Promise<{ accounts: number; directories: number }> {
-    return { accounts: await this.backend.count('accounts'), directories: await this.backend.count('directories') };
+  counts(): MaybePromise<{ accounts: number; directories: number }> {
+    const backend = this.backend;
+    return run(
+      (function* () {
+        return {
+          accounts: yield* settle(backend.count('accounts')),
+          directories: yield* settle(backend.count('directories')),
+        };
+      })(),
+    );
   }
 
   // ----------------------------------------------------------------------------------------- changing
@@ -332,9 +393,19 @@ export class Store {
    * The account's record to write: a copy of the stored one (`stored`, as read in this transaction) with `change`
    * applied, or a new one (registering its id).
    */
-  private putAccount(tx: Transaction, accessKeyId: string, subject: Subject, change: (a: AccountRecord) => AccountRecord): AccountRecord {
+  private putAccount(
+    tx: Transaction,
+    accessKeyId: string,
+    subject: Subject,
+    change: (a: AccountRecord) => AccountRecord,
+  ): AccountRecord {
     const stored = subject.record;
-    const base: AccountRecord = stored ?? { accountId: subject.accountId, profile: {}, resourceDirectoryId: null, verificationCodesSent: null };
+    const base: AccountRecord = stored ?? {
+      accountId: subject.accountId,
+      profile: {},
+      resourceDirectoryId: null,
+      verificationCodesSent: null,
+    };
     if (!stored) tx.set('accountIds', base.accountId, 'account');
     const next = change(base);
     tx.set('accounts', accessKeyId, next);
@@ -343,56 +414,91 @@ export class Store {
 
   /**
    * SendVerificationCodeForEnableRD: the state error, or (none) a code recorded for `phone` (default: the account's
-   * phone), replacing the account's older code to it. Codes kept past their retention are forgotten first.
+   * phone), replacing the account's older code to it. Codes kept past their retention are forgotten then.
    */
-  async sendCode(accessKeyId: string, site: Site | undefined, phone: string | undefined): Promise<{ error: StateErrorCode } | { code: CodeRecord }> {
-    const now = this.options.now();
-    const sequence = await this.backend.nextSequence();
+  sendCode(
+    api: ApiName,
+    accessKeyId: string,
+    site: Site | undefined,
+    phone: string | undefined,
+  ): MaybePromise<SendOutcome> {
     const self = this;
-    const outcome = await this.run(function* (tx): Step<{ error: StateErrorCode } | { code: CodeRecord }> {
-      const subject = yield* self.subjectIn(tx, accessKeyId);
-      const error = yield* self.stateErrorIn(tx, { action: 'SendVerificationCodeForEnableRD', accessKeyId, site }, subject);
-      if (error) return { error };
-      const to = phone ?? subject.profile.phone;
-      const today = utcDay(now);
-      self.putAccount(tx, accessKeyId, subject, (a) => ({
-        ...a,
-        verificationCodesSent: { day: today, count: (a.verificationCodesSent?.day === today ? a.verificationCodesSent.count : 0) + 1 },
-      }));
-      const slot = codeSlot(accessKeyId, to);
-      const previousKey = yield* tx.read<string>('validCodes', slot);
-      const previous = previousKey === undefined ? undefined : yield* tx.read<CodeRecord>('codes', previousKey);
-      if (previous && previous.consumedAt === null && previous.supersededAt === null) tx.set('codes', previousKey!, { ...previous, supersededAt: iso(now) });
-      const key = codeKey(sequence);
-      const record: CodeRecord = { phone: to, code: newVerificationCode(), account: accessKeyId, sentAt: iso(now), expiresAt: iso(now + self.options.codeTtlMs), consumedAt: null, supersededAt: null };
-      tx.set('codes', key, record);
-      tx.set('validCodes', slot, key);
-      tx.set('accountCodes', accessKeyId, [...((yield* tx.read<string[]>('accountCodes', accessKeyId)) ?? []), key]);
-      return { code: record };
-    });
-    if ('code' in outcome) await this.prune(now);
-    return outcome;
+    return run(
+      (function* (): Step<SendOutcome> {
+        const now = self.options.now();
+        const sequence = yield* settle(self.backend.nextSequence());
+        const outcome = yield* settle(
+          self.transact((tx) =>
+            self.sendCodeIn(
+              tx,
+              { action: 'SendVerificationCodeForEnableRD', api, accessKeyId, site },
+              phone,
+              now,
+              sequence,
+            ),
+          ),
+        );
+        if ('code' in outcome) yield* self.prune(now);
+        return outcome;
+      })(),
+    );
+  }
+
+  private *sendCodeIn(
+    tx: Transaction,
+    attempt: Attempt,
+    phone: string | undefined,
+    now: number,
+    sequence: number,
+  ): Step<SendOutcome> {
+    const { accessKeyId } = attempt;
+    const subject = yield* this.subjectIn(tx, accessKeyId);
+    const error = yield* this.stateErrorIn(tx, attempt, subject);
+    if (error) return { error };
+    const to = phone ?? subject.profile.phone;
+    const today = utcDay(now);
+    this.putAccount(tx, accessKeyId, subject, (a) => ({
+      ...a,
+      verificationCodesSent: {
+        day: today,
+        count: (a.verificationCodesSent?.day === today ? a.verificationCodesSent.count : 0) + 1,
+      },
+    }));
+    const slot = codeSlot(accessKeyId, to);
+    const previousKey = yield* tx.read('validCodes', slot);
+    if (previousKey !== undefined) {
+      const previous = yield* tx.read('codes', previousKey);
+      if (previous && previous.consumedAt === null && previous.supersededAt === null)
+        tx.set('codes', previousKey, { ...previous, supersededAt: iso(now) });
+    }
+    const key = codeKey(sequence);
+    const expiresAt = iso(now + this.options.codeTtlMs);
+    const record: CodeRecord = {
+      phone: to,
+      code: newVerificationCode(),
+      account: accessKeyId,
+      sentAt: iso(now),
+      expiresAt,
+      consumedAt: null,
+      supersededAt: null,
+    };
+    tx.set('codes', key, record);
+    tx.set('validCodes', slot, key);
+    tx.set('accountCodes', accessKeyId, [...((yield* tx.read('accountCodes', accessKeyId)) ?? []), key]);
+    return { code: record };
   }
 
   /**
    * Forgets the codes whose retention ended, oldest first, stopping at the first one still kept: each code is looked
    * at once when it is forgotten (and the one kept, once per call), never the whole list.
    */
-  private async prune(now: number): Promise<void> {
+  private *prune(now: number): Step<void> {
     for (;;) {
-      const oldest = await this.backend.head('codes', PRUNE_BATCH);
+      const oldest = yield* settle(this.backend.head('codes', PRUNE_BATCH));
       let forgot = 0;
       for (const [key, value] of oldest) {
-        if (Date.parse((value as CodeRecord).expiresAt) + CODE_RETENTION_MS > now) return;
-        await this.run(function* (tx) {
-          const c = yield* tx.read<CodeRecord>('codes', key);
-          if (!c) return;
-          tx.set('codes', key, undefined);
-          const keys = ((yield* tx.read<string[]>('accountCodes', c.account)) ?? []).filter((k) => k !== key);
-          tx.set('accountCodes', c.account, keys.length > 0 ? keys : undefined);
-          const slot = codeSlot(c.account, c.phone);
-          if ((yield* tx.read<string>('validCodes', slot)) === key) tx.set('validCodes', slot, undefined);
-        });
+        if (Date.parse(value.expiresAt) + CODE_RETENTION_MS > now) return;
+        yield* settle(this.transact((tx) => forget(tx, key)));
         forgot++;
       }
       if (forgot < PRUNE_BATCH) return;
@@ -404,16 +510,18 @@ export class Store {
    * With `dryRun` nothing is stored (the ids are fresh but not reserved) and no code is used; otherwise the account
    * gets the directory and its code is consumed.
    */
-  async enable(attempt: Attempt & { readonly enable: NonNullable<Attempt['enable']> }, dryRun: boolean): Promise<EnableOutcome> {
-    return this.enableNow(attempt, dryRun);
+  enable(
+    attempt: Attempt & { readonly enable: NonNullable<Attempt['enable']> },
+    dryRun: boolean,
+  ): MaybePromise<EnableOutcome> {
+    return this.transact((tx) => this.enableIn(tx, attempt, dryRun));
   }
 
-  /** {@link enable}, at once with a synchronous store (the handlers' path). */
-  enableNow(attempt: Attempt & { readonly enable: NonNullable<Attempt['enable']> }, dryRun: boolean): EnableOutcome | Promise<EnableOutcome> {
-    return this.run((tx) => this.enableIn(tx, attempt, dryRun));
-  }
-
-  private *enableIn(tx: Transaction, attempt: Attempt & { readonly enable: NonNullable<Attempt['enable']> }, dryRun: boolean): Step<EnableOutcome> {
+  private *enableIn(
+    tx: Transaction,
+    attempt: Attempt & { readonly enable: NonNullable<Attempt['enable']> },
+    dryRun: boolean,
+  ): Step<EnableOutcome> {
     const subject = yield* this.subjectIn(tx, attempt.accessKeyId);
     const error = yield* this.stateErrorIn(tx, attempt, subject);
     if (error) return { error };
@@ -442,86 +550,44 @@ export class Store {
     const id = directory.ResourceDirectoryId;
     tx.set('directories', id, directory);
     tx.set('roots', directory.RootFolderId, id);
-    if (directory.MasterAccountName !== '') tx.set('names', nameKey(directory.MasterAccountName), id);
+    if (directory.MasterAccountName !== '')
+      tx.set('names', this.options.rules.nameKey(directory.MasterAccountName), id);
     this.putAccount(tx, attempt.accessKeyId, subject, (a) => ({ ...a, resourceDirectoryId: id }));
     return { directory };
   }
 
   /** Sets (or, with null, clears back to the default) fields of an account's profile. */
-  setProfile(accessKeyId: string, patch: ProfilePatch): Promise<AccountView> {
+  setProfile(accessKeyId: string, patch: ProfilePatch): MaybePromise<AccountView> {
     const self = this;
-    return this.read(function* (tx) {
+    return this.transact(function* (tx) {
       const subject = yield* self.subjectIn(tx, accessKeyId);
-      self.putAccount(tx, accessKeyId, subject, (a) => {
-        const profile: Record<string, unknown> = { ...a.profile };
-        for (const k of PROFILE_FIELDS) {
-          if (!Object.hasOwn(patch, k)) continue;
-          const v = patch[k];
-          if (v === null || v === undefined) delete profile[k];
-          else profile[k] = v;
-        }
-        return { ...a, profile: profile as AccountProfile };
-      });
+      self.putAccount(tx, accessKeyId, subject, (a) => ({ ...a, profile: patched(a.profile, patch) }));
       return yield* self.viewIn(tx, accessKeyId);
     });
   }
 
-  reset(): Promise<void> {
+  reset(): MaybePromise<void> {
     return this.backend.clear();
   }
 }
 
-/**
- * The writes that load a whole state (a JSON state file being migrated) into an empty store, indexes included; codes
- * get the keys `firstSequence`, `firstSequence + 1`, ... in their order.
- */
-export function stateWrites(state: EmulatorState, firstSequence = 1): Write[] {
-  const writes: Write[] = [];
-  const set = (table: Table, key: string, value: unknown) => writes.push({ table, key, value });
-  for (const [ak, a] of Object.entries(state.accounts)) {
-    set('accounts', ak, a);
-    set('accountIds', a.accountId, 'account');
-  }
-  for (const [id, d] of Object.entries(state.directories)) {
-    set('directories', id, d);
-    set('roots', d.RootFolderId, id);
-    if (d.MasterAccountName !== '') set('names', nameKey(d.MasterAccountName), id);
-    if (d.enableMode === 'NewManagementAccount') set('accountIds', d.MasterAccountId, 'directory');
-  }
-  const byAccount = new Map<string, string[]>();
-  const slots = new Map<string, string>();
-  state.verificationCodes.forEach((c, i) => {
-    const key = codeKey(firstSequence + i);
-    set('codes', key, c);
-    byAccount.set(c.account, [...(byAccount.get(c.account) ?? []), key]);
-    slots.set(codeSlot(c.account, c.phone), key);
-  });
-  for (const [ak, keys] of byAccount) set('accountCodes', ak, keys);
-  for (const [slot, key] of slots) set('validCodes', slot, key);
-  return writes;
+/** A profile with a patch's fields set (null: back to the default). */
+function patched(profile: AccountProfile, patch: ProfilePatch): AccountProfile {
+  const out: AccountProfile = { ...profile };
+  const apply = <K extends keyof AccountProfile>(k: K): void => {
+    if (!Object.hasOwn(patch, k)) return;
+    const v = patch[k];
+    if (v === null || v === undefined) delete out[k];
+    else out[k] = v;
+  };
+  for (const k of PROFILE_FIELDS) apply(k);
+  return out;
 }
 
 /** A fresh id (from `make`) that is not yet a key of `table`. */
-function* unique(tx: Transaction, table: Table, make: () => string): Step<string> {
+function* unique(tx: Transaction, table: 'directories' | 'roots' | 'accountIds', make: () => string): Step<string> {
   for (;;) {
     const id = make();
     if ((yield* tx.read(table, id)) === undefined) return id;
   }
-}
-
-/** A phone number as the contract's SecureMobilePhone schema has it. */
-const PHONE = new RegExp(String(rules.actions.SendVerificationCodeForEnableRD.parameters.find((p) => p.name === 'SecureMobilePhone')?.schema.pattern));
-
-/** Checks a profile patch from a control request; returns what is wrong, or undefined. */
-export function profilePatchProblem(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'the body must be a JSON object';
-  const v = value as Record<string, unknown>;
-  for (const k of Object.keys(v)) if (!(PROFILE_FIELDS as readonly string[]).includes(k)) return `unknown field ${JSON.stringify(k)} (known: ${PROFILE_FIELDS.join(', ')})`;
-  const nullable = (k: string) => v[k] === null || v[k] === undefined;
-  if (!nullable('site') && v.site !== 'intl' && v.site !== 'china') return 'site must be "intl", "china" or null';
-  if (!nullable('accountType') && !ACCOUNT_TYPES.includes(v.accountType as never)) return `accountType must be ${ACCOUNT_TYPES.map((t) => `"${t}"`).join(', ')} or null`;
-  for (const k of ['enterpriseVerified', 'inAnotherResourceDirectory']) if (!nullable(k) && typeof v[k] !== 'boolean') return `${k} must be true, false or null`;
-  for (const k of ['enterpriseName', 'name']) if (!nullable(k) && typeof v[k] !== 'string') return `${k} must be a string or null`;
-  if (!nullable('phone') && (typeof v.phone !== 'string' || !PHONE.test(v.phone))) return `phone must be "<country code>-<number>" matching ${PHONE.source} (e.g. "852-61234567"), or null`;
-  return undefined;
 }

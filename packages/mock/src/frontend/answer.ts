@@ -1,19 +1,30 @@
 /**
- * The mock's answer writing: status, headers (`x-acs-request-id`, `x-acs-retry-after` for Throttling*) and a JSON or
- * XML body; the contract's examples, in the site's wording where it has one; Alibaba-shaped errors (RequestId,
- * HostId, Code, Message, Recommend), from the contract's error examples or built from a status and message; a
- * handler's result; an error written straight to a socket, below the request listener.
+ * Answers, built by the front end's steps and written in one place (`writeAnswer`): status, headers
+ * (`x-acs-request-id`, `x-acs-retry-after` for Throttling*) and a JSON or XML body; the contract's examples, in the
+ * site's wording where it has one; Alibaba-shaped errors (RequestId, HostId, Code, Message, Recommend), from the
+ * contract's error examples or built from a status and message; a handler's result. Also an error written straight to
+ * a socket, below the request listener.
  */
 import { randomUUID } from 'node:crypto';
-import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Site } from '@rd-contract/contract';
 import type { Violation } from '@rd-contract/client/protocol';
 import { fill, type ActionCatalogue, type Catalogue, type ExampleEntry } from './catalogue.js';
 import type { ActionResult } from './responder.js';
 import { contentType, errorBody, negotiate, successBody, type Format } from './render.js';
+import { firstHeader } from './request.js';
 
-/** What `onResponse` is told after every answer is written. */
+/** An answer: what a step returns instead of writing it. */
+export interface Answer {
+  readonly status: number;
+  readonly headers: OutgoingHttpHeaders;
+  readonly body: string | Buffer;
+  /** What the answer is to (an API answer of the mock), for `onResponse`. */
+  readonly to?: Reply;
+}
+
+/** What `onResponse` is told after every API answer is written. */
 export interface MockResponseEvent {
   readonly method: string;
   readonly url: string;
@@ -29,24 +40,23 @@ export interface MockResponseEvent {
   readonly headers: Readonly<Record<string, string | number>>;
 }
 
-/** What writing answers needs from the server (one per server, passed to every step). */
+/** What building and writing the mock's answers needs from the server (one per server). */
 export interface AnswerContext {
   /** The site whose wording (`x-acs-site-messages`) the answers use. */
   readonly site: Site | undefined;
+  /** The catalogue of the default API: HostId and gateway errors before a request names its API. */
   readonly catalogue: Catalogue;
   readonly onResponse: ((event: MockResponseEvent) => void) | undefined;
   readonly onError: (error: unknown, action: string | undefined) => void;
 }
 
-/** Per-request state the steps share. */
-export interface Exchange {
-  readonly req: IncomingMessage;
-  readonly res: ServerResponse;
+/** The request an answer replies to, as far as the steps got: its id and format, then its API and action. */
+export interface Reply {
   readonly requestId: string;
-  format: Format;
-  action: ActionCatalogue | undefined;
+  readonly format: Format;
   /** The catalogue of the API the request named, once its version is known (its HostId, its gateway errors). */
-  catalogue?: Catalogue;
+  readonly catalogue?: Catalogue | undefined;
+  readonly action?: ActionCatalogue | undefined;
 }
 
 /** How long a refused connection may take to read its answer before it is destroyed anyway. */
@@ -54,91 +64,152 @@ const CLOSE_GRACE_MS = 2_000;
 
 export const newRequestId = (): string => randomUUID().toUpperCase();
 
-/** An exchange for an answer before the parameters are read: the format from `Accept` only. */
-export function exchangeByAccept(req: IncomingMessage, res: ServerResponse): Exchange {
-  const accept = req.headers.accept;
-  return { req, res, requestId: newRequestId(), format: negotiate(undefined, Array.isArray(accept) ? accept[0] : accept).format, action: undefined };
-}
+/** A reply to a request whose parameters were not read: the format from `Accept` only. */
+export const replyByAccept = (req: IncomingMessage): Reply => ({
+  requestId: newRequestId(),
+  format: negotiate(undefined, firstHeader(req.headers, 'accept')).format,
+});
 
-export function send(ctx: AnswerContext, x: Exchange, status: number, body: string, extra?: Record<string, string>): void {
-  const headers: Record<string, string | number> = {
-    'content-type': contentType(x.format),
+const throttled = (code: string): Record<string, string> | undefined =>
+  code.includes('Throttling') ? { 'x-acs-retry-after': '1000' } : undefined;
+
+function answer(to: Reply, status: number, body: string, extra?: Record<string, string>): Answer {
+  const headers: OutgoingHttpHeaders = {
+    'content-type': contentType(to.format),
     'content-length': Buffer.byteLength(body),
-    'x-acs-request-id': x.requestId,
+    'x-acs-request-id': to.requestId,
     ...extra,
   };
-  x.res.writeHead(status, headers);
-  x.res.end(body);
-  ctx.onResponse?.({
-    method: x.req.method ?? '',
-    url: x.req.url ?? '',
-    action: x.action?.action,
-    api: x.catalogue?.api,
-    status,
-    format: x.format,
-    contentType: headers['content-type'] as string,
-    requestId: x.requestId,
-    body,
-    headers,
-  });
+  return { status, headers, body, to };
 }
 
-const throttled = (code: string): Record<string, string> | undefined => (code.includes('Throttling') ? { 'x-acs-retry-after': '1000' } : undefined);
+/**
+ * An Alibaba error body answered with a status: `{RequestId, HostId, Code, Message, Recommend}` (XML root `<Error>`),
+ * with `x-acs-request-id` (and `x-acs-retry-after` for Throttling*).
+ */
+export function builtError(
+  to: Reply,
+  status: number,
+  code: string,
+  message: string,
+  hostId: string,
+  product: string,
+): Answer {
+  return answer(to, status, errorBody(to.format, to.requestId, hostId, code, message, product), throttled(code));
+}
 
-/** Serves a contract example (success or error), in the site's wording where the contract has one. */
-export function sendExample(ctx: AnswerContext, x: Exchange, entry: ExampleEntry): void {
+/** A contract example (success or error), in the site's wording where the contract has one. */
+export function exampleAnswer(ctx: AnswerContext, to: Reply, entry: ExampleEntry): Answer {
   const variant = (ctx.site && entry.bySite?.[ctx.site]) || entry;
-  send(ctx, x, entry.status, fill(x.format === 'xml' ? variant.xml : variant.json, x.requestId), entry.code ? throttled(entry.code) : undefined);
+  return answer(
+    to,
+    entry.status,
+    fill(to.format === 'xml' ? variant.xml : variant.json, to.requestId),
+    entry.code ? throttled(entry.code) : undefined,
+  );
 }
 
-/** Answers a documented error code: the action's (or the gateway's) example, or a body built from status and message. */
-export function sendError(ctx: AnswerContext, x: Exchange, code: string, detail?: { status?: number; message?: string; suffix?: string }): void {
-  const catalogue = x.catalogue ?? ctx.catalogue;
-  const entry = x.action?.errors.get(code) ?? catalogue.gatewayErrors.get(code);
-  if (entry && !detail?.message && !detail?.suffix && (detail?.status === undefined || detail.status === entry.status)) {
-    sendExample(ctx, x, entry);
-    return;
-  }
+/** A documented error code: the action's (or the gateway's) example, or a body built from status and message. */
+export function errorAnswer(
+  ctx: AnswerContext,
+  to: Reply,
+  code: string,
+  detail?: { status?: number; message?: string; suffix?: string },
+): Answer {
+  const catalogue = to.catalogue ?? ctx.catalogue;
+  const entry = to.action?.errors.get(code) ?? catalogue.gatewayErrors.get(code);
+  if (entry && !detail?.message && !detail?.suffix && (detail?.status === undefined || detail.status === entry.status))
+    return exampleAnswer(ctx, to, entry);
   const site = ctx.site;
   const status = detail?.status ?? entry?.status ?? 400;
   const base = detail?.message ?? (site && entry?.siteMessages?.[site]) ?? entry?.message ?? code;
-  send(ctx, x, status, errorBody(x.format, x.requestId, catalogue.hostId, code, base + (detail?.suffix ?? ''), catalogue.product), throttled(code));
+  return builtError(to, status, code, base + (detail?.suffix ?? ''), catalogue.hostId, catalogue.product);
 }
 
-export function sendViolation(ctx: AnswerContext, x: Exchange, v: Violation): void {
-  sendError(ctx, x, v.code, x.action?.errors.has(v.code) ? undefined : { status: v.status, message: v.message });
+export function violationAnswer(ctx: AnswerContext, to: Reply, v: Violation): Answer {
+  return errorAnswer(
+    ctx,
+    to,
+    v.code,
+    to.action?.errors.has(v.code) ? undefined : { status: v.status, message: v.message },
+  );
 }
 
-export function internalError(ctx: AnswerContext, x: Exchange, err: unknown): void {
-  ctx.onError(err, x.action?.action);
-  if (x.res.headersSent) {
-    x.res.destroy();
-    return;
-  }
-  sendError(ctx, x, 'InternalError', { status: 500, message: 'The request processing has failed due to some unknown error, exception or failure.' });
+/** 500 InternalError, after telling `onError`. */
+export function internalErrorAnswer(ctx: AnswerContext, to: Reply, err: unknown): Answer {
+  ctx.onError(err, to.action?.action);
+  return errorAnswer(ctx, to, 'InternalError', {
+    status: 500,
+    message: 'The request processing has failed due to some unknown error, exception or failure.',
+  });
 }
 
-/** Writes what a handler answered: a documented example, a success body, or an error (documented, or with a status). */
-export function sendResult(ctx: AnswerContext, x: Exchange, result: ActionResult): void {
-  const action = x.action!;
+/**
+ * What a handler answered for an action: a documented example, a success body, or an error (documented, or with a
+ * status).
+ */
+export function resultAnswer(
+  ctx: AnswerContext,
+  to: Reply & { readonly action: ActionCatalogue },
+  result: ActionResult,
+): Answer {
+  const { action } = to;
   switch (result.kind) {
     case 'example': {
       const entry = result.name === undefined ? action.success[0] : action.byName.get(result.name);
-      if (!entry) throw new Error(`handler asked for example "${result.name}", which ${action.action} does not document`);
-      sendExample(ctx, x, entry);
-      return;
+      if (!entry)
+        throw new Error(`handler asked for example "${result.name}", which ${action.action} does not document`);
+      return exampleAnswer(ctx, to, entry);
     }
     case 'body':
-      send(ctx, x, 200, successBody(x.format, x.requestId, action.xmlRoot, result.body));
-      return;
+      return answer(to, 200, successBody(to.format, to.requestId, action.xmlRoot, result.body));
     case 'error': {
       if (!action.errors.has(result.code) && result.status === undefined) {
         throw new Error(`handler answered ${result.code}, which ${action.action} does not document (give a status)`);
       }
-      sendError(ctx, x, result.code, result.status !== undefined || result.message !== undefined ? { ...(result.status !== undefined ? { status: result.status } : {}), ...(result.message !== undefined ? { message: result.message } : {}) } : undefined);
-      return;
+      const detail = {
+        ...(result.status !== undefined ? { status: result.status } : {}),
+        ...(result.message !== undefined ? { message: result.message } : {}),
+      };
+      return errorAnswer(
+        ctx,
+        to,
+        result.code,
+        result.status !== undefined || result.message !== undefined ? detail : undefined,
+      );
     }
   }
+}
+
+/**
+ * Writes an answer: the one place the front end writes to a response. An answer to an API request is then told to
+ * `onResponse`. When something was written already (it cannot be answered any more), the connection is destroyed.
+ */
+export function writeAnswer(
+  ctx: Pick<AnswerContext, 'onResponse'>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  a: Answer,
+): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(a.status, a.headers);
+  res.end(a.body);
+  if (!a.to || !ctx.onResponse) return;
+  ctx.onResponse({
+    method: req.method ?? '',
+    url: req.url ?? '',
+    action: a.to.action?.action,
+    api: a.to.catalogue?.api,
+    status: a.status,
+    format: a.to.format,
+    contentType: a.headers['content-type'] as string,
+    requestId: a.to.requestId,
+    body: String(a.body),
+    headers: a.headers as Record<string, string | number>,
+  });
 }
 
 /**
@@ -146,17 +217,43 @@ export function sendResult(ctx: AnswerContext, x: Exchange, result: ActionResult
  * answer is flushed, destroyed at the latest CLOSE_GRACE_MS later (a peer that never reads). The answer to a HEAD
  * request has no body (or the client would read it as the start of a next response).
  */
-export function rawError(ctx: AnswerContext, socket: Duplex, method: string, url: string, code: string, status: number, message: string): void {
+export function rawError(
+  ctx: AnswerContext,
+  socket: Duplex,
+  method: string,
+  url: string,
+  code: string,
+  status: number,
+  message: string,
+): void {
   const requestId = newRequestId();
   const body = errorBody('json', requestId, ctx.catalogue.hostId, code, message, ctx.catalogue.product);
-  const headers: Record<string, string | number> = { 'content-type': contentType('json'), 'content-length': Buffer.byteLength(body), 'x-acs-request-id': requestId, connection: 'close' };
-  const head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
+  const headers: Record<string, string | number> = {
+    'content-type': contentType('json'),
+    'content-length': Buffer.byteLength(body),
+    'x-acs-request-id': requestId,
+    connection: 'close',
+  };
+  const head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n${Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('')}\r\n`;
   const timer = setTimeout(() => socket.destroy(), CLOSE_GRACE_MS);
   timer.unref();
   socket.once('close', () => clearTimeout(timer));
   socket.end(method === 'HEAD' ? head : head + body, () => socket.destroy());
   try {
-    ctx.onResponse?.({ method, url, action: undefined, api: undefined, status, format: 'json', contentType: headers['content-type'] as string, requestId, body, headers });
+    ctx.onResponse?.({
+      method,
+      url,
+      action: undefined,
+      api: undefined,
+      status,
+      format: 'json',
+      contentType: headers['content-type'] as string,
+      requestId,
+      body,
+      headers,
+    });
   } catch (e) {
     ctx.onError(e, undefined);
   }

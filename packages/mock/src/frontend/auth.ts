@@ -1,23 +1,22 @@
 /**
- * The gateway's signature step (`--verify-signatures`), for both signing styles, in the order of the contract's
+ * Signatures as the front end reads them: which signing style a request uses, the AccessKeyId it claims, and the
+ * gateway's signature step (`--verify-signatures`), for both signing styles, in the order of the contract's
  * `x-acs-error-precedence` (signature step):
  * IncompleteSignature, InvalidSignatureMethod, InvalidTimeStamp.Format, InvalidTimeStamp.Expired,
  * InvalidAccessKeyId.NotFound, SignatureNonceUsed, SignatureDoesNotMatch.
  * The signatures themselves are computed by packages/client/src/protocol/signing.ts.
  */
-import type { IncomingHttpHeaders } from 'node:http';
 import { ACS3_ALGORITHM, parseAcs3Authorization, verifyAcs3, verifyRpc, type ParamList, type VerifyFailure } from '@rd-contract/client/protocol';
-import { rules } from '@rd-contract/contract';
-import { isPresent as present } from '@rd-contract/client/protocol';
+import type { SharedRules } from '@rd-contract/contract';
+import { firstHeader, present, type RpcRequest } from './request.js';
+
+type SigningRequired = SharedRules['commonParameters']['signingRequired'];
 
 /** Requests more than this far from the server's clock are refused, and nonces are remembered this long. */
 export const SIGNATURE_WINDOW_MS = 15 * 60 * 1000;
 
 const TIMESTAMP = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
-/** Headers an ACS3 request must carry and sign (they bind the time, the nonce and the body to the signature). */
-/** The ACS3 headers a signed request must carry, and the classic parameters (the contract's signing parameters with a missing code). */
-const ACS3_REQUIRED_SIGNED = rules.commonParameters.signingRequired['ACS3-HMAC-SHA256'];
 
 export type SignatureErrorCode =
   | 'IncompleteSignature'
@@ -68,36 +67,34 @@ export class NonceCache {
   }
 }
 
-export interface SignatureRequest {
-  readonly method: string;
-  readonly pathname: string;
-  readonly headers: IncomingHttpHeaders;
-  /** Query pairs in wire order (decoded). */
-  readonly query: ParamList;
-  /** Form-body pairs (decoded); empty when the body is not a form. */
-  readonly form: ParamList;
-  readonly body: Buffer;
+/**
+ * Which signing style a request uses: an Authorization header (ACS3-HMAC-SHA256), any of the parameters that HMAC-SHA1
+ * requires (the contract's), or none.
+ */
+export function signingStyle(r: RpcRequest, required: SigningRequired): 'ACS3-HMAC-SHA256' | 'HMAC-SHA1' | undefined {
+  if (firstHeader(r.headers, 'authorization') !== undefined) return 'ACS3-HMAC-SHA256';
+  return required['HMAC-SHA1'].some((n) => r.params[n] !== undefined) ? 'HMAC-SHA1' : undefined;
+}
+
+/** The AccessKeyId a request claims, unverified: the ACS3 `Credential=` or the `AccessKeyId` parameter. */
+export function claimedAccessKeyId(r: RpcRequest): string | undefined {
+  const authorization = firstHeader(r.headers, 'authorization');
+  if (authorization !== undefined) return parseAcs3Authorization(authorization)?.accessKeyId;
+  return present(r.params.AccessKeyId) ? r.params.AccessKeyId : undefined;
 }
 
 export interface SignatureVerifierOptions {
+  /**
+   * What each style must carry: the contract's signing parameters with a missing code (the ACS3 headers must also be
+   * signed: they bind the time, the nonce and the body to the signature).
+   */
+  readonly signingRequired: SigningRequired;
   /** AccessKeyId -> AccessKeySecret. */
   readonly keys: ReadonlyMap<string, string>;
   readonly now: () => number;
   readonly nonces: NonceCache;
 }
 
-const header = (headers: IncomingHttpHeaders, name: string): string | undefined => {
-  const v = headers[name];
-  return Array.isArray(v) ? v[0] : v;
-};
-
-const first = (pairs: ParamList, name: string): string | undefined => {
-  for (const [k, v] of pairs) if (k === name) return v;
-  return undefined;
-};
-
-
-const CLASSIC_PARAMS = rules.commonParameters.signingRequired['HMAC-SHA1'];
 
 function timeCheck(value: string, now: number): SignatureCheck | undefined {
   if (!TIMESTAMP.test(value)) return { ok: false, code: 'InvalidTimeStamp.Format' };
@@ -117,17 +114,19 @@ function mismatch(reason: VerifyFailure | undefined, stringToSign: string): Sign
 }
 
 /** Verifies a request's signature the way the gateway does; records its nonce when it is accepted. */
-export function checkSignature(req: SignatureRequest, options: SignatureVerifierOptions): SignatureCheck {
-  const authorization = header(req.headers, 'authorization');
-  if (authorization !== undefined) return checkAcs3(req, authorization, options);
-  const params: ParamList = req.form.length > 0 ? [...req.query, ...req.form] : req.query;
-  if (CLASSIC_PARAMS.some((n) => first(params, n) !== undefined)) return checkClassic(req, params, options);
+export function checkSignature(req: RpcRequest, options: SignatureVerifierOptions): SignatureCheck {
+  const style = signingStyle(req, options.signingRequired);
+  if (style === 'ACS3-HMAC-SHA256') return checkAcs3(req, firstHeader(req.headers, 'authorization')!, options);
+  if (style === 'HMAC-SHA1') return checkClassic(req, options);
   return { ok: false, code: 'IncompleteSignature' };
 }
 
-function checkClassic(req: SignatureRequest, params: ParamList, { keys, now, nonces }: SignatureVerifierOptions): SignatureCheck {
-  const get = (n: string) => first(params, n);
-  if (!CLASSIC_PARAMS.every((n) => present(get(n)))) return { ok: false, code: 'IncompleteSignature' };
+function checkClassic(
+  req: RpcRequest,
+  { signingRequired, keys, now, nonces }: SignatureVerifierOptions,
+): SignatureCheck {
+  const get = (n: string): string | undefined => req.params[n];
+  if (!signingRequired['HMAC-SHA1'].every((n) => present(get(n)))) return { ok: false, code: 'IncompleteSignature' };
   if (get('SignatureVersion') !== '1.0') return { ok: false, code: 'IncompleteSignature' };
   if (get('SignatureMethod') !== 'HMAC-SHA1') return { ok: false, code: 'InvalidSignatureMethod' };
   const t = now();
@@ -137,25 +136,33 @@ function checkClassic(req: SignatureRequest, params: ParamList, { keys, now, non
   if (!keys.has(accessKeyId)) return { ok: false, code: 'InvalidAccessKeyId.NotFound' };
   const nonceKey = `${accessKeyId}\n${get('SignatureNonce')}`;
   if (nonces.has(nonceKey, t)) return { ok: false, code: 'SignatureNonceUsed' };
+  const params: ParamList = req.form.length > 0 ? [...req.query, ...req.form] : req.query;
   const result = verifyRpc(req.method, params, (id) => keys.get(id));
   if (!result.ok) return mismatch(result.reason, result.stringToSign);
   nonces.add(nonceKey, t);
   return { ok: true, style: 'HMAC-SHA1', accessKeyId };
 }
 
-function checkAcs3(req: SignatureRequest, authorization: string, { keys, now, nonces }: SignatureVerifierOptions): SignatureCheck {
-  const date = header(req.headers, 'x-acs-date');
-  const nonce = header(req.headers, 'x-acs-signature-nonce');
-  const contentSha = header(req.headers, 'x-acs-content-sha256');
-  if (!present(date) || !present(nonce) || !present(contentSha) || !SHA256_HEX.test(contentSha)) return { ok: false, code: 'IncompleteSignature' };
+function checkAcs3(
+  req: RpcRequest,
+  authorization: string,
+  { signingRequired, keys, now, nonces }: SignatureVerifierOptions,
+): SignatureCheck {
+  const date = firstHeader(req.headers, 'x-acs-date');
+  const nonce = firstHeader(req.headers, 'x-acs-signature-nonce');
+  const contentSha = firstHeader(req.headers, 'x-acs-content-sha256');
+  if (!present(date) || !present(nonce) || !present(contentSha) || !SHA256_HEX.test(contentSha))
+    return { ok: false, code: 'IncompleteSignature' };
 
   // Another ACS3 algorithm (ACS3-HMAC-SM3, ACS3-RSA-SHA256, ...) with complete fields is a method we do not support.
   const space = authorization.indexOf(' ');
   const algorithm = space > 0 ? authorization.slice(0, space) : authorization;
   const parsed = parseAcs3Authorization(space > 0 ? `${ACS3_ALGORITHM} ${authorization.slice(space + 1)}` : undefined);
   if (!parsed) return { ok: false, code: 'IncompleteSignature' };
-  if (!ACS3_REQUIRED_SIGNED.every((h) => parsed.signedHeaders.includes(h))) return { ok: false, code: 'IncompleteSignature' };
-  if (algorithm !== ACS3_ALGORITHM) return { ok: false, code: algorithm.startsWith('ACS3-') ? 'InvalidSignatureMethod' : 'IncompleteSignature' };
+  if (!signingRequired['ACS3-HMAC-SHA256'].every((h) => parsed.signedHeaders.includes(h)))
+    return { ok: false, code: 'IncompleteSignature' };
+  if (algorithm !== ACS3_ALGORITHM)
+    return { ok: false, code: algorithm.startsWith('ACS3-') ? 'InvalidSignatureMethod' : 'IncompleteSignature' };
 
   const t = now();
   const timeError = timeCheck(date, t);
@@ -164,7 +171,7 @@ function checkAcs3(req: SignatureRequest, authorization: string, { keys, now, no
   const nonceKey = `${parsed.accessKeyId}\n${nonce}`;
   if (nonces.has(nonceKey, t)) return { ok: false, code: 'SignatureNonceUsed' };
   const result = verifyAcs3(
-    { method: req.method, pathname: req.pathname, query: req.query, headers: req.headers, body: req.body },
+    { method: req.method, pathname: req.path, query: req.query, headers: req.headers, body: req.body },
     (id) => keys.get(id),
   );
   if (!result.ok) return mismatch(result.reason, result.stringToSign);

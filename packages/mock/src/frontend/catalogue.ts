@@ -1,11 +1,10 @@
 /**
- * The mock's answers, from the contract model (generated/contract.ts): for every action, every named response example
+ * The mock's answers, from the contract it is given: for every action of an API, every named response example
  * (success and error) as ready-to-send JSON and XML, already cut at the example's RequestId by the build, so that a
  * response is one `fill(template, requestId)` (a join) on the hot path. Error examples carry the site wording of
  * `x-acs-site-messages` as a second variant.
  */
-import { apis, defaultApi, type ApiName } from '@rd-contract/contract';
-import type { BodyTemplate, ContractRules, ExampleModel } from '@rd-contract/contract';
+import type { BodyTemplate, ContractModel, ExampleModel } from '@rd-contract/contract';
 
 /** A response body with the example's RequestId cut out: `fill(template, requestId)` is the body. */
 export type Template = BodyTemplate;
@@ -41,8 +40,10 @@ export interface Catalogue {
   readonly gatewayErrors: ReadonlyMap<string, ExampleEntry>;
 }
 
-/** The catalogue of a contract model (indexes over its examples). */
-export function buildCatalogue(model: ContractRules): Catalogue {
+/** The catalogue of an API of a contract (indexes over its examples). */
+export function buildCatalogue(contract: ContractModel, api: string): Catalogue {
+  const model = Object.hasOwn(contract.apis, api) ? contract.apis[api] : undefined;
+  if (!model) throw new RangeError(`The contract has no API ${api} (it has ${Object.keys(contract.apis).join(', ')})`);
   const actions = new Map<string, ActionCatalogue>();
   for (const a of Object.values(model.actions)) {
     const byName = new Map<string, ExampleEntry>();
@@ -59,15 +60,9 @@ export function buildCatalogue(model: ContractRules): Catalogue {
   }
   const first = actions.values().next().value;
   const gatewayErrors = new Map<string, ExampleEntry>();
-  for (const code of Object.values(model.gatewayErrors).flat()) {
+  for (const code of Object.values(contract.shared.gatewayErrors).flat()) {
     const e = first?.errors.get(code);
     if (e) gatewayErrors.set(code, e);
   }
   return { api: model.api, product: model.product, version: model.version, hostId: model.endpoint, actions, gatewayErrors };
 }
-
-/** The catalogue of each API this package was built from, by id. */
-export const catalogues = Object.fromEntries(Object.entries(apis).map(([api, model]) => [api, buildCatalogue(model)])) as Record<ApiName, Catalogue>;
-
-/** The default API's catalogue. */
-export const catalogue: Catalogue = catalogues[defaultApi];

@@ -1,12 +1,14 @@
 /**
- * The mock's HTTP hardening (see the limits in packages/mock/src/mock/server.ts's header): the server's limits and timeouts, the
- * body read within its limit (or drained), and the answers to what Node's HTTP parser refuses (clientError) and to
- * CONNECT, each a 400 InvalidParameter (404 InvalidApi.NotFound for CONNECT) with an Alibaba JSON body, the
- * connection closed.
+ * The HTTP server side of the mock and the proxy (see the limits in packages/mock/src/mock/server.ts's header): the
+ * server's limits and timeouts, the body read within its limit (or drained), and the answers to a body over the limit,
+ * to a request without Host, to what Node's HTTP parser refuses (clientError) and to CONNECT, each a 400
+ * InvalidParameter (404 InvalidApi.NotFound for CONNECT) with an Alibaba JSON body, the connection closed; listening
+ * and closing.
  */
 import type { IncomingMessage, Server, ServerOptions, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { exchangeByAccept, rawError, sendError, type AnswerContext } from './answer.js';
+import { errorAnswer, rawError, replyByAccept, type Answer, type AnswerContext } from './answer.js';
 
 /** The defaults of the limit options (also stated by `npm run mock -- --help`). */
 export const MOCK_LIMIT_DEFAULTS = {
@@ -91,18 +93,26 @@ export function readBody(maxBody: number, req: IncomingMessage, keep: boolean, d
   });
 }
 
-/** An HTTP/1.1 request without Host: answered 400 InvalidParameter, the connection closed after it (returns true). */
-export function refusedWithoutHost(ctx: AnswerContext, req: IncomingMessage, res: ServerResponse): boolean {
-  if (req.headers.host !== undefined || req.httpVersionMajor !== 1 || req.httpVersionMinor < 1) return false;
-  res.setHeader('connection', 'close');
-  sendError(ctx, exchangeByAccept(req, res), 'InvalidParameter', { status: 400, message: 'Specified parameter format is not valid. An HTTP/1.1 request must have a Host header.' });
-  return true;
+/** A refusal that closes the connection after the answer. */
+function closing(a: Answer): Answer {
+  return { ...a, headers: { ...a.headers, connection: 'close' } };
+}
+
+/**
+ * An HTTP/1.1 request without Host: 400 InvalidParameter, the connection closed after it; undefined when it has
+ * one.
+ */
+export function hostRefusal(ctx: AnswerContext, req: IncomingMessage): Answer | undefined {
+  if (req.headers.host !== undefined || req.httpVersionMajor !== 1 || req.httpVersionMinor < 1) return undefined;
+  const message = 'Specified parameter format is not valid. An HTTP/1.1 request must have a Host header.';
+  return closing(errorAnswer(ctx, replyByAccept(req), 'InvalidParameter', { status: 400, message }));
 }
 
 /** A body over the limit: answered at once, the connection closed after the answer; what was read so far is dropped. */
-export function refuseTooLarge(ctx: GuardContext, req: IncomingMessage, res: ServerResponse): void {
-  res.setHeader('connection', 'close');
-  sendError(ctx, exchangeByAccept(req, res), 'InvalidParameter', { status: 400, message: `Specified parameter format is not valid. The request body is larger than ${ctx.limits.maxBody} bytes.` });
+export function tooLargeAnswer(ctx: GuardContext, req: IncomingMessage): Answer {
+  const reason = `The request body is larger than ${ctx.limits.maxBody} bytes.`;
+  const message = `Specified parameter format is not valid. ${reason}`;
+  return closing(errorAnswer(ctx, replyByAccept(req), 'InvalidParameter', { status: 400, message }));
 }
 
 /** Why Node's parser refused a request, in words for the InvalidParameter message. */
@@ -117,14 +127,14 @@ function refusalReason(limits: HttpLimits, code: string | undefined): string {
 }
 
 /**
- * What Node's parser refuses (see the header comment of packages/mock/src/mock/server.ts) would get Node's bare `400 Bad Request`,
- * `431 Request Header Fields Too Large` or `408 Request Timeout`, without a body. The mock answers 400
- * InvalidParameter with an Alibaba body instead: the contract documents no 408 or 431 (every action declares 400
- * InvalidParameter, so clients and SDKs know the shape), and the message says what was wrong. A connection reset by
- * the peer or that cannot be written to is only destroyed; so is one whose answer to the broken request has started
- * already (writing now would corrupt it). When the broken bytes follow a complete request still being answered
- * (pipelining), the error is written after that answer. `answered`: sockets already answered (Node's parser reports
- * every later chunk of a broken request again).
+ * What Node's parser refuses (see the header comment of packages/mock/src/mock/server.ts) would get Node's bare
+ * `400 Bad Request`, `431 Request Header Fields Too Large` or `408 Request Timeout`, without a body. The server
+ * answers 400 InvalidParameter with an Alibaba body instead: the contract documents no 408 or 431 (every action
+ * declares 400 InvalidParameter, so clients and SDKs know the shape), and the message says what was wrong. A
+ * connection reset by the peer or that cannot be written to is only destroyed; so is one whose answer to the broken
+ * request has started already (writing now would corrupt it). When the broken bytes follow a complete request still
+ * being answered (pipelining), the error is written after that answer. `answered`: sockets already answered (Node's
+ * parser reports every later chunk of a broken request again).
  */
 function onClientError(ctx: GuardContext, answered: WeakSet<Duplex>, err: NodeJS.ErrnoException, socket: Duplex): void {
   if (answered.has(socket)) return;
@@ -170,4 +180,27 @@ export function guardServer(ctx: GuardContext, server: Server, handle: (req: Inc
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => onClientError(ctx, answered, err, socket));
   server.on('connect', (req: IncomingMessage, socket: Duplex) => onConnect(ctx, req, socket));
   server.on('checkExpectation', handle);
+}
+
+/** Starts listening; resolves with `http://host:port`. */
+export function listen(server: Server, port: number, host: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const onError = (e: Error) => reject(e);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      const address = server.address() as AddressInfo;
+      const h = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      resolve(`http://${h}:${address.port}`);
+    });
+  });
+}
+
+/** Stops listening and closes every connection. */
+export function close(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
 }

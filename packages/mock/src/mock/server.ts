@@ -1,5 +1,6 @@
 /**
- * The mock server: Alibaba Cloud's RPC gateway for Resource Manager 2020-03-31, answering from the contract.
+ * The mock server: Alibaba Cloud's RPC gateway for every API of the contract it is given (ResourceManager 2020-03-31
+ * and ResourceDirectoryMaster 2022-04-19 in @rd-contract/contract), routed by version, answering from that contract.
  *
  * One request goes through the steps of the contract's `x-acs-error-precedence`, then the action's handler:
  *
@@ -34,29 +35,29 @@
  * `Transfer-Encoding`, ...) are answered the same way, and so is an HTTP/1.1 request without `Host`. CONNECT is
  * 404 InvalidApi.NotFound like every other method but GET and POST; an `Expect` other than 100-continue is ignored.
  *
- * This module only wires the pieces, each in its module: packages/mock/src/mock/pipeline.ts (the steps above),
- * packages/mock/src/frontend/answer.ts (answer writing), packages/mock/src/mock/static.ts (static and docs serving), packages/mock/src/frontend/http-guard.ts (the
- * limits and the answers below the request listener).
+ * This module only wires the pieces, each in its module: packages/mock/src/mock/gateway.ts (the steps above, on the
+ * front end's packages/mock/src/frontend/steps.ts), packages/mock/src/frontend/answer.ts (answers and their writing),
+ * packages/mock/src/mock/static.ts (static and docs answers), packages/mock/src/frontend/http-guard.ts (the limits and
+ * the answers below the request listener).
  */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { apiNames, apis, contractFiles, defaultApi, rules } from '@rd-contract/contract';
-import type { ContractRules, Site } from '@rd-contract/contract';
+import type { ApiName, ContractModel, Site } from '@rd-contract/contract';
 import { createCorsHandler } from '../frontend/cors.js';
 import { NonceCache } from '../frontend/auth.js';
-import { buildCatalogue, catalogues, type Catalogue } from '../frontend/catalogue.js';
+import { buildCatalogue } from '../frontend/catalogue.js';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../emulator/index.js';
 import type { MockResponseEvent } from '../frontend/answer.js';
 import type { ActionHandlers, ControlRoutes } from '../frontend/responder.js';
-import { guardServer, resolveLimits, serverOptions, type HttpLimits } from '../frontend/http-guard.js';
-import { handleRequest, type PipelineContext } from './pipeline.js';
+import { close, guardServer, listen, resolveLimits, serverOptions, type HttpLimits } from '../frontend/http-guard.js';
+import { createRequestListener, type GatewayContext } from './gateway.js';
 import { toPath } from './static.js';
 
 export type { MockResponseEvent } from '../frontend/answer.js';
 export type { ControlRoutes } from '../frontend/responder.js';
 export { MOCK_LIMIT_DEFAULTS } from '../frontend/http-guard.js';
-export { INVALID_PREFER } from './pipeline.js';
+export { INVALID_PREFER } from './gateway.js';
 
 export interface MockServerOptions {
   /** Default 127.0.0.1. */
@@ -80,12 +81,22 @@ export interface MockServerOptions {
   /** Answers paths other than `/` before the static files (returns true when it did). Default: the emulator's, if any. */
   readonly controlRoutes?: ControlRoutes;
   /**
-   * A contract model that replaces its API's (`contract.api`) for the examples the mock answers and, for the default
-   * API, the quotas the emulator counts (tests give a changed one). Default: generated/contract.ts's models. Parameter
-   * rules are always generated/contract.ts's.
+   * The contract the mock answers from: the APIs it serves, their examples and every rule (versions, signing
+   * parameters, parameters, error precedence, the emulator's state errors and quotas). Default: the `contract` of
+   * @rd-contract/contract.
    */
-  readonly contract?: ContractRules;
-  /** The description served at /openapi.json. Default: the default API's, generated/ResourceManager-2020-03-31/openapi.json. */
+  readonly contract?: ContractModel;
+  /**
+   * The API whose answers a request gets before it names one (HostId of its errors) and whose description is served
+   * at /openapi.json and /openapi.yaml. Default: the contract's `defaultApi`.
+   */
+  readonly defaultApi?: ApiName;
+  /**
+   * The folder of the published descriptions (`<Product>-<version>/openapi.json|yaml`, `.../actions/`), served at
+   * `/<Product>-<version>/...`. Default: @rd-contract/contract's (`contractFiles`).
+   */
+  readonly descriptions?: string | URL;
+  /** The description served at /openapi.json. Default: the default API's openapi.json in `descriptions`. */
   readonly contractFile?: string | URL;
   /** The description served at /openapi.yaml. Default: the default API's openapi.yaml. */
   readonly contractYamlFile?: string | URL;
@@ -131,11 +142,14 @@ export interface MockServer {
   readonly emulator: Emulator | undefined;
 }
 
+/** Options with the contract and its descriptions given (the package's entry point gives the defaults). */
+export type MockServerSetup = MockServerOptions & {
+  readonly contract: ContractModel;
+  readonly descriptions: string | URL;
+};
+
 /** The folder of an API's published files: `<Product>-<version>`. */
 const apiFolder = (api: string): string => api.replace('/', '-');
-
-/** A published file of the contract package (in this repository: generated/). */
-const publishedFile = (name: string): URL => new URL(name, contractFiles);
 
 /**
  * The rendered docs: inside this package once built (dist/docs, copied from generated/docs by scripts/packages.ts),
@@ -146,15 +160,18 @@ function defaultDocsDir(): URL {
   return candidates.find((u) => existsSync(u)) ?? candidates[0]!;
 }
 
-/** The pipeline's context from the options: checked (a RangeError names a bad limit), with their defaults. */
-function pipelineContext(
-  options: MockServerOptions,
-  limits: HttpLimits,
-  emulator: Emulator | undefined,
-  apisByVersion: PipelineContext['apisByVersion'],
-  contractFile: string | URL,
-): PipelineContext {
+/** The gateway's context from the options, with their defaults. */
+function gatewayContext(options: MockServerSetup, limits: HttpLimits, emulator: Emulator | undefined): GatewayContext {
+  const { contract } = options;
+  const defaultApi = options.defaultApi ?? (contract.defaultApi as ApiName);
+  // Every API by the version a request names.
+  const apisByVersion = new Map(
+    (Object.keys(contract.apis) as ApiName[]).map(
+      (api) => [contract.apis[api]!.version, { api, catalogue: buildCatalogue(contract, api) }] as const,
+    ),
+  );
   const catalogue = [...apisByVersion.values()].find((a) => a.api === defaultApi)!.catalogue;
+  const descriptions = toPath(options.descriptions).replace(/[\\/]+$/, '');
   const keys: ReadonlyMap<string, string> =
     options.accessKeys instanceof Map ? options.accessKeys : new Map(Object.entries((options.accessKeys ?? {}) as Record<string, string>));
   return {
@@ -162,9 +179,10 @@ function pipelineContext(
     catalogue,
     onResponse: options.onResponse,
     onError: options.onError ?? ((err: unknown, action: string | undefined) => console.error(`mock: ${action ?? 'request'} failed:`, err)),
-    contractFile,
-    yamlFile: options.contractYamlFile ?? publishedFile(`${apiFolder(defaultApi)}/openapi.yaml`),
-    generatedDir: toPath(contractFiles).replace(/[\\/]+$/, ''),
+    contract,
+    contractFile: options.contractFile ?? join(descriptions, apiFolder(defaultApi), 'openapi.json'),
+    yamlFile: options.contractYamlFile ?? join(descriptions, apiFolder(defaultApi), 'openapi.yaml'),
+    descriptionsDir: descriptions,
     docsDir: toPath(options.docsDir ?? defaultDocsDir()).replace(/[\\/]+$/, ''),
     limits,
     apisByVersion,
@@ -179,25 +197,27 @@ function pipelineContext(
   };
 }
 
-export function createMockServer(options: MockServerOptions = {}): MockServer {
+export function createMockServer(options: MockServerSetup): MockServer {
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 4010;
   const limits = resolveLimits(options);
-  const jsonFile = options.contractFile ?? publishedFile(`${apiFolder(defaultApi)}/openapi.json`);
-  const contract = options.contract ?? rules;
-  // Every API by its version; a contract model given replaces its API's.
-  const apisByVersion = new Map(apiNames.map((api) => {
-    const model = options.contract?.api === api ? options.contract : apis[api];
-    const catalogue: Catalogue = model === apis[api] ? catalogues[api] : buildCatalogue(model);
-    for (const name of Object.keys(apis[api].actions)) if (!catalogue.actions.has(name)) throw new Error(`The contract model of ${api} has no action ${name}`);
-    return [model.version, { api, catalogue }] as const;
-  }));
-  const emulator = options.stateful ? createEmulator(options.stateful === true ? {} : options.stateful, { site: options.site, contract, now: options.now ?? Date.now }) : undefined;
-  const ctx = pipelineContext(options, limits, emulator, apisByVersion, jsonFile);
+  const { contract } = options;
+  const defaultApi = options.defaultApi ?? contract.defaultApi;
+  if (!Object.hasOwn(contract.apis, defaultApi))
+    throw new RangeError(`createMockServer: defaultApi ${defaultApi} is not an API of the contract`);
+  const emulator = options.stateful
+    ? createEmulator(options.stateful === true ? {} : options.stateful, {
+        site: options.site,
+        contract,
+        now: options.now ?? Date.now,
+      })
+    : undefined;
+  const ctx = gatewayContext(options, limits, emulator);
   const cors = createCorsHandler(options.cors);
+  const listener = createRequestListener(ctx);
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     if (cors?.(req, res)) return;
-    handleRequest(ctx, req, res);
+    listener(req, res);
   };
   const server = createServer(serverOptions(limits), handle);
   guardServer(ctx, server, handle);
@@ -216,25 +236,7 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
       return (url = await listen(server, port, host));
     },
     close() {
-      return new Promise<void>((resolve) => {
-        if (!server.listening) return resolve();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }).then(() => emulator?.close());
+      return close(server).then(() => emulator?.close());
     },
   };
-}
-
-/** Starts listening; resolves with `http://host:port`. */
-function listen(server: Server, port: number, host: string): Promise<string> {
-  return new Promise<string>((resolve, reject) => {
-    const onError = (e: Error) => reject(e);
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      const address = server.address() as AddressInfo;
-      const h = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      resolve(`http://${h}:${address.port}`);
-    });
-  });
 }

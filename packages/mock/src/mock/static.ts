@@ -1,12 +1,13 @@
 /**
- * The mock's static and docs serving: `/openapi.yaml`, `/openapi.json` and the rendered docs under `/docs/` (GET and
- * HEAD; paths kept inside the docs directory); any other path or method is 404 InvalidApi.NotFound, Alibaba-shaped.
+ * The mock's static and docs answers: `/openapi.yaml`, `/openapi.json`, each API's published descriptions and the
+ * rendered docs under `/docs/` (GET and HEAD; paths kept inside the docs directory); any other path or method is 404
+ * InvalidApi.NotFound, Alibaba-shaped.
  */
 import { readFile, stat } from 'node:fs/promises';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { exchangeByAccept, sendError, type AnswerContext } from '../frontend/answer.js';
+import { errorAnswer, replyByAccept, type Answer, type AnswerContext } from '../frontend/answer.js';
 
 /** Where the served files are. */
 export interface StaticContext extends AnswerContext {
@@ -16,8 +17,8 @@ export interface StaticContext extends AnswerContext {
   readonly yamlFile: string | URL;
   /** The rendered docs, without a trailing separator. */
   readonly docsDir: string;
-  /** generated/, whose per-API descriptions are served at /<Product>-<version>/openapi.{json,yaml} (and actions/). */
-  readonly generatedDir: string;
+  /** The published descriptions, served at /<Product>-<version>/openapi.{json,yaml} (and actions/). */
+  readonly descriptionsDir: string;
 }
 
 /** A file path from a path or a file: URL. */
@@ -35,69 +36,78 @@ const STATIC_TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-async function serveFile(res: ServerResponse, method: string, file: string, type?: string): Promise<void> {
+/** A HEAD answer carries the headers of the GET answer, without its body. */
+const bodyFor = (method: string, body: string | Buffer): string | Buffer => (method === 'HEAD' ? '' : body);
+
+async function fileAnswer(method: string, file: string, type?: string): Promise<Answer> {
   try {
     const body = await readFile(file);
-    res.writeHead(200, { 'content-type': type ?? STATIC_TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': body.length });
-    res.end(method === 'HEAD' ? undefined : body);
+    return {
+      status: 200,
+      headers: {
+        'content-type': type ?? STATIC_TYPES[extname(file)] ?? 'application/octet-stream',
+        'content-length': body.length,
+      },
+      body: bodyFor(method, body),
+    };
   } catch {
-    notFound(res, method, 'not built yet (run `npm run build`)');
+    return notFound(method, 'not built yet (run `npm run build`)');
   }
 }
 
-function notFound(res: ServerResponse, method: string, why: string): void {
+function notFound(method: string, why: string): Answer {
   const body = `Not found: ${why}\n`;
-  res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-  res.end(method === 'HEAD' ? undefined : body);
+  return {
+    status: 404,
+    headers: { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) },
+    body: bodyFor(method, body),
+  };
 }
 
-async function serveDocs(docsDir: string, res: ServerResponse, method: string, path: string): Promise<void> {
+const redirect = (location: string): Answer => ({ status: 301, headers: { location, 'content-length': 0 }, body: '' });
+
+async function docsAnswer(docsDir: string, method: string, path: string): Promise<Answer> {
   let rel: string;
   try {
     rel = decodeURIComponent(path.slice('/docs/'.length));
   } catch {
-    return notFound(res, method, 'no such document');
+    return notFound(method, 'no such document');
   }
   if (rel === '' || rel.endsWith('/')) rel += 'index.html';
   const file = normalize(join(docsDir, rel));
-  if (!file.startsWith(docsDir + sep) || rel.includes('\0')) return notFound(res, method, 'no such document');
+  if (!file.startsWith(docsDir + sep) || rel.includes('\0')) return notFound(method, 'no such document');
   try {
-    const s = await stat(file);
-    if (s.isDirectory()) {
-      res.writeHead(301, { location: `${path}/`, 'content-length': 0 });
-      res.end();
-      return;
-    }
+    if ((await stat(file)).isDirectory()) return redirect(`${path}/`);
   } catch {
-    return notFound(res, method, `${path} (the docs are written by \`npm run build\`)`);
+    return notFound(method, `${path} (the docs are written by \`npm run build\`)`);
   }
-  return serveFile(res, method, file);
+  return fileAnswer(method, file);
 }
 
 /** A published description: `/<Product>-<version>/openapi.json|yaml`, and per action `/<...>/actions/<Action>.json|yaml`. */
 const PUBLISHED = /^\/([A-Za-z]+-\d{4}-\d{2}-\d{2})\/((?:actions\/[A-Za-z0-9]+|openapi)\.(json|yaml))$/;
 
 /**
- * `/openapi.yaml`, `/openapi.json` (the default API's), each API's published descriptions, `/docs/...`; anything
- * else is not an API of this endpoint.
+ * The answer to `/openapi.yaml`, `/openapi.json` (the default API's), each API's published descriptions,
+ * `/docs/...`; anything else is not an API of this endpoint.
  */
-export function serveStatic(ctx: StaticContext, req: IncomingMessage, res: ServerResponse, path: string): void {
+export function serveStatic(ctx: StaticContext, req: IncomingMessage, path: string): Answer | Promise<Answer> {
   const method = req.method ?? '';
   if (method === 'GET' || method === 'HEAD') {
-    const done = (p: Promise<void>) => void p.catch(() => res.destroy());
-    if (path === '/openapi.yaml') return done(serveFile(res, method, toPath(ctx.yamlFile), 'application/yaml; charset=utf-8'));
-    if (path === '/openapi.json') return done(serveFile(res, method, toPath(ctx.contractFile), 'application/json; charset=utf-8'));
+    if (path === '/openapi.yaml') return fileAnswer(method, toPath(ctx.yamlFile), 'application/yaml; charset=utf-8');
+    if (path === '/openapi.json')
+      return fileAnswer(method, toPath(ctx.contractFile), 'application/json; charset=utf-8');
     const published = PUBLISHED.exec(path);
     if (published) {
-      const file = join(ctx.generatedDir, published[1]!, published[2]!);
-      return done(serveFile(res, method, file, published[3] === 'json' ? 'application/json; charset=utf-8' : 'application/yaml; charset=utf-8'));
+      const file = join(ctx.descriptionsDir, published[1]!, published[2]!);
+      return fileAnswer(
+        method,
+        file,
+        published[3] === 'json' ? 'application/json; charset=utf-8' : 'application/yaml; charset=utf-8',
+      );
     }
-    if (path === '/docs') {
-      res.writeHead(301, { location: '/docs/', 'content-length': 0 });
-      res.end();
-      return;
-    }
-    if (path.startsWith('/docs/')) return done(serveDocs(ctx.docsDir, res, method, path));
+    if (path === '/docs') return redirect('/docs/');
+    if (path.startsWith('/docs/')) return docsAnswer(ctx.docsDir, method, path);
   }
-  sendError(ctx, exchangeByAccept(req, res), 'InvalidApi.NotFound');
+  return errorAnswer(ctx, replyByAccept(req), 'InvalidApi.NotFound');
 }

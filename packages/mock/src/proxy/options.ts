@@ -1,9 +1,13 @@
 /** The contract proxy's options, defaults and own error codes. */
-import type { Site } from '@rd-contract/contract';
+import type { ApiName, ContractModel, Site } from '@rd-contract/contract';
 import type { Credentials } from './resign.js';
 import type { ViolationRecord } from './violations.js';
 
 export interface ProxyServerOptions {
+  /** The contract both directions are checked against. Default: the `contract` of @rd-contract/contract. */
+  readonly contract?: ContractModel;
+  /** The API whose product the proxy's own error bodies name. Default: the contract's `defaultApi`. */
+  readonly defaultApi?: ApiName;
   /** Where requests go, e.g. `https://resourcemanager.aliyuncs.com` (an http(s) origin; a path other than `/` is refused). */
   readonly upstream: string | URL;
   /** Default 127.0.0.1. */
@@ -31,6 +35,9 @@ export interface ProxyServerOptions {
   /** When the upstream timed out or could not be reached (the message is redacted). */
   readonly onUpstreamError?: (message: string) => void;
 }
+
+/** Options with the contract given (the proxy's entry point, ./index.ts, gives the default). */
+export type ProxyServerSetup = ProxyServerOptions & { readonly contract: ContractModel };
 
 export const PROXY_DEFAULTS = { port: 4011, upstreamTimeoutMs: 30_000, maxBodyBytes: 1024 * 1024, maxResponseBytes: 10 * 1024 * 1024 } as const;
 

@@ -13,7 +13,9 @@
  */
 import type { OutgoingHttpHeaders } from 'node:http';
 import { acs3Sign, newNonce, sha256Hex, signRpc, utcTimestamp, type ParamList } from '@rd-contract/client/protocol';
-import { firstHeader, isForm, signingStyle, type ProxyRequest } from '../frontend/request.js';
+import type { SharedRules } from '@rd-contract/contract';
+import { signingStyle } from '../frontend/auth.js';
+import { firstHeader, isForm, type RpcRequest } from '../frontend/request.js';
 
 export interface Credentials {
   readonly accessKeyId: string;
@@ -35,7 +37,7 @@ export interface UpstreamRequest {
 /** Headers that belong to one connection, not to the request (RFC 9110 7.6.1), plus what the proxy sets itself. */
 const NOT_FORWARDED = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'content-length', 'accept-encoding', 'expect']);
 
-function baseHeaders(r: ProxyRequest, upstreamHost: string, body: Buffer): Record<string, string | string[]> {
+function baseHeaders(r: RpcRequest, upstreamHost: string, body: Buffer): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = { host: upstreamHost };
   for (const [name, value] of Object.entries(r.headers)) {
     if (value === undefined || NOT_FORWARDED.has(name)) continue;
@@ -47,22 +49,31 @@ function baseHeaders(r: ProxyRequest, upstreamHost: string, body: Buffer): Recor
   return out;
 }
 
-const target = (r: ProxyRequest, queryString: string) => `${r.path}${queryString === '' ? '' : `?${queryString}`}`;
+const target = (r: RpcRequest, queryString: string) => `${r.path}${queryString === '' ? '' : `?${queryString}`}`;
 
 /** The request as the caller signed it, for the upstream host (the only header changed is `host`). */
-export function forwardUnchanged(r: ProxyRequest, upstreamHost: string): UpstreamRequest {
+export function forwardUnchanged(r: RpcRequest, upstreamHost: string): UpstreamRequest {
   return { method: r.method, target: target(r, r.queryString), headers: baseHeaders(r, upstreamHost, r.body), body: r.body, signing: 'unchanged' };
 }
 
-/** The request re-signed for `upstreamHost` with `credentials`; a request in no known style is forwarded unchanged. */
-export function resign(r: ProxyRequest, upstreamHost: string, credentials: Credentials, now: Date = new Date()): UpstreamRequest {
-  const style = signingStyle(r);
+/**
+ * The request re-signed for `upstreamHost` with `credentials`; a request in no known style (`signingRequired`: what
+ * marks each) is forwarded unchanged.
+ */
+export function resign(
+  r: RpcRequest,
+  upstreamHost: string,
+  credentials: Credentials,
+  signingRequired: SharedRules['commonParameters']['signingRequired'],
+  now: Date = new Date(),
+): UpstreamRequest {
+  const style = signingStyle(r, signingRequired);
   if (style === 'ACS3-HMAC-SHA256') return resignAcs3(r, upstreamHost, credentials, now);
   if (style === 'HMAC-SHA1') return resignClassic(r, upstreamHost, credentials, now);
   return forwardUnchanged(r, upstreamHost);
 }
 
-function resignAcs3(r: ProxyRequest, upstreamHost: string, c: Credentials, now: Date): UpstreamRequest {
+function resignAcs3(r: RpcRequest, upstreamHost: string, c: Credentials, now: Date): UpstreamRequest {
   const headers = baseHeaders(r, upstreamHost, r.body);
   delete headers.authorization;
   headers['x-acs-date'] = utcTimestamp(now);
@@ -84,7 +95,7 @@ function resignAcs3(r: ProxyRequest, upstreamHost: string, c: Credentials, now: 
 
 const REPLACED = new Set(['AccessKeyId', 'SignatureNonce', 'Timestamp', 'SecurityToken', 'Signature']);
 
-function resignClassic(r: ProxyRequest, upstreamHost: string, c: Credentials, now: Date): UpstreamRequest {
+function resignClassic(r: RpcRequest, upstreamHost: string, c: Credentials, now: Date): UpstreamRequest {
   const fresh: Record<string, string | undefined> = {
     AccessKeyId: c.accessKeyId,
     SignatureNonce: newNonce(),

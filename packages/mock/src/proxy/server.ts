@@ -1,28 +1,36 @@
 /**
  * The contract proxy: forwards each RPC request to an upstream (Alibaba Cloud's endpoint, or any server that speaks
- * it) and checks both directions against the contract of the request's version (packages/mock/src/proxy/contracts.ts):
+ * it) and checks both directions against the contract it is given, the API of the request's version
+ * (packages/mock/src/proxy/contracts.ts):
  *
- *   read        the request (at most maxBodyBytes; what Node's parser refuses too) -> 400 InvalidParameter, connection closed
- *   check       packages/mock/src/proxy/request-checks.ts                          -> with `errors`: 400 InvalidParameter, not forwarded
- *   sign        packages/mock/src/proxy/resign.ts: re-signed for the upstream with `credentials`, else forwarded as signed
- *   forward     packages/mock/src/proxy/upstream.ts                                -> 504 Proxy.UpstreamTimeout / 502 Proxy.UpstreamUnreachable
- *   check       packages/mock/src/proxy/response-checks.ts                         -> with `errors`: 502 Proxy.ResponseViolation
- *   answer      the upstream's status, headers and body (the proxy's credentials, should the upstream echo them,
- *               replaced by [REDACTED]), plus `sl-violations` when something broke the contract
+ *   read     the request, at most maxBodyBytes (the front end, ../frontend/steps.ts; what Node's parser refuses too)
+ *                                              -> 400 InvalidParameter, connection closed
+ *   check    ./request-checks.ts               -> with `errors`: 400 InvalidParameter, not forwarded
+ *   sign     ./resign.ts: re-signed for the upstream with `credentials`, else forwarded as signed
+ *   forward  ./forwarder.ts                    -> 504 Proxy.UpstreamTimeout / 502 Proxy.UpstreamUnreachable
+ *   check    ./response-checks.ts              -> with `errors`: 502 Proxy.ResponseViolation
+ *   answer   the upstream's status, headers and body (the proxy's credentials, should the upstream echo them, replaced
+ *            by [REDACTED]), plus `sl-violations` when something broke the contract
+ *
+ * The steps are ./exchange.ts's, on the front end shared with the mock.
  *
  * Every violation is handed to `onViolation` as one record (and its JSON line), redacted of the credentials.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, maxHeaderSize, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { makeRedactor } from '@rd-contract/client/protocol';
+import { buildCatalogue } from '../frontend/catalogue.js';
 import { createCorsHandler } from '../frontend/cors.js';
-import { answerClientError, handleProxyRequest, type ProxyContext } from './exchange.js';
-import { PROXY_DEFAULTS, type ProxyServerOptions } from './options.js';
-import { createRedactor } from './redact.js';
+import { close, guardServer, listen, type GuardContext } from '../frontend/http-guard.js';
+import { splitTarget } from '../frontend/request.js';
+import { serveRpc } from '../frontend/steps.js';
+import { proxyServing, proxySteps, type ProxyContext } from './exchange.js';
+import { versionContracts } from './contracts.js';
+import { PROXY_DEFAULTS, type ProxyServerSetup } from './options.js';
 import { ReportCollector, type ProxyReport } from './report.js';
-import { createUpstream } from './upstream.js';
+import { createUpstream } from './forwarder.js';
 
 export { PROXY_DEFAULTS, PROXY_ERRORS } from './options.js';
-export type { ProxyServerOptions } from './options.js';
+export type { ProxyServerOptions, ProxyServerSetup } from './options.js';
 
 export interface ProxyServer {
   readonly server: Server;
@@ -44,8 +52,12 @@ function parseUpstream(upstream: string | URL): URL {
   return url;
 }
 
-export function createProxyServer(options: ProxyServerOptions): ProxyServer {
+export function createProxyServer(options: ProxyServerSetup): ProxyServer {
   const upstreamUrl = parseUpstream(options.upstream);
+  const { contract } = options;
+  const defaultApi = options.defaultApi ?? contract.defaultApi;
+  if (!Object.hasOwn(contract.apis, defaultApi))
+    throw new RangeError(`defaultApi ${defaultApi} is not an API of the contract`);
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? PROXY_DEFAULTS.port;
   const credentials = options.credentials;
@@ -53,23 +65,44 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     timeoutMs: options.upstreamTimeoutMs ?? PROXY_DEFAULTS.upstreamTimeoutMs,
     maxResponseBytes: options.maxResponseBytes ?? PROXY_DEFAULTS.maxResponseBytes,
   });
+  const redact = makeRedactor([credentials?.accessKeySecret, credentials?.securityToken]);
+  const hostId = upstreamUrl.hostname;
+  const server = createServer({ keepAliveTimeout: 5_000 });
+  // The proxy's own refusals below the steps (a body too large, what Node's parser refuses, CONNECT) name the upstream
+  // as HostId and the default API's product, as its other errors do.
+  const guard: GuardContext = {
+    site: options.site,
+    catalogue: { ...buildCatalogue(contract, defaultApi), hostId },
+    onResponse: undefined,
+    onError: (e) => options.onUpstreamError?.(redact(`proxy failure: ${(e as Error)?.message ?? String(e)}`)),
+    limits: {
+      maxBody: options.maxBodyBytes ?? PROXY_DEFAULTS.maxBodyBytes,
+      maxHeader: maxHeaderSize,
+      headersTimeout: server.headersTimeout,
+      requestTimeout: server.requestTimeout,
+    },
+  };
   const ctx: ProxyContext = {
     options,
-    redact: createRedactor([credentials?.accessKeySecret, credentials?.securityToken]),
+    checks: { shared: contract.shared, contracts: versionContracts(contract), site: options.site },
+    product: contract.apis[defaultApi]!.product,
+    redact,
     upstream,
     collector: new ReportCollector(upstreamUrl.origin),
     credentials,
-    hostId: upstreamUrl.hostname,
-    maxBody: options.maxBodyBytes ?? PROXY_DEFAULTS.maxBodyBytes,
+    hostId,
+    guard,
   };
+  const serving = proxyServing(ctx);
   const cors = createCorsHandler(options.cors, ['sl-violations']);
-  const server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
     req.on('error', () => res.destroy());
     if (cors?.(req, res)) return;
-    handleProxyRequest(ctx, req, res);
-  });
-  // What Node's HTTP parser refuses: an Alibaba-shaped 400, then the connection is closed.
-  server.on('clientError', (err: NodeJS.ErrnoException, socket) => answerClientError(ctx, err, socket));
+    serveRpc(serving, proxySteps, ctx, req, res, splitTarget(req.url ?? '/'));
+  };
+  server.on('request', handle);
+  // What Node's HTTP parser refuses, and CONNECT: an Alibaba-shaped answer, then the connection is closed.
+  guardServer(guard, server, handle);
   let url = '';
   return {
     server,
@@ -79,25 +112,12 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     upstream: upstreamUrl.origin,
     resigning: credentials !== undefined,
     report: () => ctx.collector.report(),
-    listen() {
-      return new Promise<string>((resolve, reject) => {
-        const onError = (e: Error) => reject(e);
-        server.once('error', onError);
-        server.listen(port, host, () => {
-          server.off('error', onError);
-          const a = server.address() as AddressInfo;
-          url = `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`;
-          resolve(url);
-        });
-      });
+    async listen() {
+      return (url = await listen(server, port, host));
     },
     close() {
-      return new Promise<void>((resolve) => {
-        upstream.close();
-        if (!server.listening) return resolve();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      upstream.close();
+      return close(server);
     },
   };
 }

@@ -1,5 +1,6 @@
-// The client's transports (packages/client/src/protocol/http-sender.ts, ClientOptions.transport): which one a call takes, and that node:http and
-// fetch are interchangeable: the same bytes on the wire, the same results and errors from the same answers.
+// The client's transports (packages/client/src/protocol/http-sender.ts, ClientOptions.transport): which one a call
+// takes, and that node:http and fetch are interchangeable: the same bytes on the wire, the same results and errors
+// from the same answers. And the sender's options the contract proxy uses (a raw target, limits, kept bodies).
 import http from 'node:http';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createClient, ResourceDirectoryAbortError, ResourceDirectoryNetworkError, ResourceDirectoryTimeoutError, type ClientOptions, type Transport } from '../../../../packages/client/src/index.js';
 import { verifyAcs3, verifyRpc } from '../../../../packages/client/src/protocol/signing.js';
+import { AnswerError, sendHttp } from '../../../../packages/client/src/protocol/http-sender.js';
 import { errorBody, normalisedRequest, useCaptureServer, type Captured } from '../../../helpers/capture-server.js';
 
 const ID = 'LTAI5tTransportKeyId';
@@ -364,5 +366,69 @@ describe('https', () => {
       options.ca = before;
       https.globalAgent.destroy();
     }
+  });
+});
+
+describe('sendHttp, the one sender (what the proxy asks of it)', () => {
+  const url = () => new URL('/', server.origin);
+
+  it('sends the request target as given, not normalised as a URL would be, with the body', async () => {
+    server.handler = (_req, res) => res.end('{}');
+    const target = "/?a=b%20c&d='x'";
+    expect(new URL(target, server.origin).search).not.toBe(target.slice(1)); // a URL would write the quotes as %27
+    const answer = await sendHttp({
+      url: url(),
+      path: target,
+      method: 'POST',
+      headers: { host: new URL(server.origin).host, 'content-length': '3' },
+      body: Buffer.from('x=1'),
+    });
+    expect(answer.status).toBe(200);
+    expect(server.requests.at(-1)!.url).toBe(target);
+    expect(server.requests.at(-1)!.body.toString()).toBe('x=1');
+  });
+
+  it('an answer over maxResponseBytes: rejected with ERR_ANSWER_TOO_LARGE as the cause', async () => {
+    server.handler = (_req, res) => res.end('x'.repeat(10_000));
+    const e = await sendHttp(
+      { url: url(), method: 'GET', headers: { host: new URL(server.origin).host } },
+      { maxResponseBytes: 1000 },
+    ).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(TypeError);
+    expect((e as Error).cause).toBeInstanceOf(AnswerError);
+    expect(((e as Error).cause as AnswerError).code).toBe('ERR_ANSWER_TOO_LARGE');
+  });
+
+  it('an answer cut short: rejected with ERR_ANSWER_INCOMPLETE as the cause', async () => {
+    server.handler = (_req, res) => {
+      res.writeHead(200, { 'content-length': '100' });
+      res.write('{"RequestId":');
+      setTimeout(() => res.socket?.destroy(), 20);
+    };
+    const e = await sendHttp({ url: url(), method: 'GET', headers: { host: new URL(server.origin).host } }).catch(
+      (x: unknown) => x,
+    );
+    expect(((e as Error).cause as AnswerError).code).toBe('ERR_ANSWER_INCOMPLETE');
+  });
+
+  it("a body that cannot be decoded: rejected by default, kept as received with undecodable: 'keep'", async () => {
+    server.handler = (_req, res) => {
+      res.writeHead(200, { 'content-encoding': 'gzip' });
+      res.end('not gzip at all');
+    };
+    const request = { url: url(), method: 'GET', headers: { host: new URL(server.origin).host } };
+    await expect(sendHttp(request)).rejects.toBeInstanceOf(TypeError);
+    const kept = await sendHttp(request, { undecodable: 'keep' });
+    expect([kept.body.toString(), kept.decoded, kept.headers['content-encoding']]).toEqual([
+      'not gzip at all',
+      false,
+      'gzip',
+    ]);
+    server.handler = (_req, res) => {
+      res.writeHead(200, { 'content-encoding': 'gzip' });
+      res.end(gzipSync('{"ok":true}'));
+    };
+    const decoded = await sendHttp(request, { undecodable: 'keep' });
+    expect([decoded.body.toString(), decoded.decoded]).toEqual(['{"ok":true}', true]);
   });
 });

@@ -1,9 +1,10 @@
 // packages/client/src/protocol/validate.ts: every parameter rule of the contract maps to its documented error, in the documented precedence.
 import { describe, expect, it } from 'vitest';
-import { checkAllParameters, checkParameters } from '../../../../packages/client/src/protocol/validate.js';
-import { rules } from '../../../../generated/contract.js';
+import { checkAllParameters, checkParameters } from '../../../../packages/client/src/index.js';
+import { contract, type ActionRules } from '../../../../generated/contract.js';
 import { errorCodes } from '../../../helpers/contract.js';
-import type { ActionRules } from '../../../../generated/contract.js';
+
+const rules = contract.apis['ResourceManager/2020-03-31'];
 
 const RDM = { api: 'ResourceDirectoryMaster/2022-04-19' } as const;
 const valid = { EnableMode: 'NewManagementAccount', MAName: 'user01', MASecureMobilePhone: '852-61234567', VerificationCode: '123456', DryRun: 'false' };

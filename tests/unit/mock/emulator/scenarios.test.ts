@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { accountIdOf, defaultPhone, DEFAULT_CODE_TTL_MS, STATE_ERROR_PRECEDENCE } from '../../../../packages/mock/src/index.js';
-import { buildModel } from '../../../../scripts/gen-15-rules.js';
+import { buildContract } from '../../../../scripts/gen-15-rules.js';
 import { apiFile, contracts, doc, operation, repoRoot } from '../../../helpers/contract.js';
 import { newAccount, otherCode, startEmulator, type Emu } from '../../../helpers/emulator.js';
 import { startMock, statusOf, XML_TYPE } from '../../../helpers/mock.js';
@@ -559,9 +559,11 @@ describe('stateful emulator, --site china', () => {
 
 describe('the quota is the contract\'s', () => {
   it('a contract with limit 3 refuses the 4th code', async () => {
-    const contract = JSON.parse(readFileSync(apiFile('ResourceManager/2020-03-31', 'openapi.json'), 'utf8'));
-    contract.paths['/#Action=SendVerificationCodeForEnableRD'].post['x-acs-quota'].limit = 3;
-    const emu = await startEmulator({ contract: buildModel(contract) });
+    const docs = ['ResourceManager/2020-03-31', 'ResourceDirectoryMaster/2022-04-19'].map((api) =>
+      JSON.parse(readFileSync(apiFile(api, 'openapi.json'), 'utf8')),
+    );
+    docs[0].paths['/#Action=SendVerificationCodeForEnableRD'].post['x-acs-quota'].limit = 3;
+    const emu = await startEmulator({ contract: buildContract(docs) });
     try {
       for (let i = 0; i < 3; i++) expect((await emu.call('SendVerificationCodeForEnableRD', 'AK')).status).toBe(200);
       expect((await emu.call('SendVerificationCodeForEnableRD', 'AK')).code).toBe('SendValidateCodeExceedsLimitForAccount');

@@ -3,7 +3,7 @@
 // both signing styles: the account is the verified AccessKeyId. Every API answer is checked against the contract.
 import { createRequire } from 'node:module';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createClient } from '../../../../packages/client/src/client.js';
+import { createClient } from '../../../../packages/client/src/index.js';
 import { accountIdOf } from '../../../../packages/mock/src/index.js';
 import { startEmulator, type Emu } from '../../../helpers/emulator.js';
 

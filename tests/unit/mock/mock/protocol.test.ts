@@ -7,10 +7,12 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { rules } from '../../../../generated/contract.js';
+import { contract } from '../../../../generated/contract.js';
 import type { ActionHandlers } from '../../../../packages/mock/src/index.js';
 import { contractProblem, bodyOf, startMock, statusOf, VERSION, XML_TYPE, JSON_TYPE, type TestMock } from '../../../helpers/mock.js';
 import { apiEntries, apiFile, doc, repoRoot, type Json } from '../../../helpers/contract.js';
+
+const rules = contract.apis['ResourceManager/2020-03-31'];
 
 interface Answer {
   status: number;

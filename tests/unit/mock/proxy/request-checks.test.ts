@@ -167,3 +167,12 @@ it.each([
   expect(body.Code).toBe('InvalidParameter');
   expect(body.RequestId).toBe(answer!.headers['x-acs-request-id']);
 });
+
+it('CONNECT (no API of the endpoint): 404 InvalidApi.NotFound as from the mock; the upstream is HostId', async () => {
+  const r = await rawExchange(proxy.port, 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n');
+  expect(r.closed).toBe(true);
+  const [answer] = parseResponses(r.data).responses;
+  expect(answer?.status).toBe(404);
+  const body = JSON.parse(answer!.body.toString());
+  expect([body.Code, body.HostId]).toEqual(['InvalidApi.NotFound', new URL(mock.url).hostname]);
+});
