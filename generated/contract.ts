@@ -2,6 +2,8 @@
 // The contract: every API's model by id (`<Product>/<version>`), the default API, and every API's action types.
 import { model as ResourceManager20200331 } from './ResourceManager-2020-03-31/model.js';
 import { model as ResourceDirectoryMaster20220419 } from './ResourceDirectoryMaster-2022-04-19/model.js';
+// The schemas the parameter validator checks, compiled ahead of time (written by gen-17-checks.ts).
+import { schemaChecks } from './schema-checks.js';
 
 export * as ResourceManager20200331 from './ResourceManager-2020-03-31/action-types.js';
 export * as ResourceDirectoryMaster20220419 from './ResourceDirectoryMaster-2022-04-19/action-types.js';
@@ -25,8 +27,13 @@ export const rules = apis[defaultApi];
 export type ActionName = { [A in ApiName]: keyof (typeof apis)[A]['actions'] }[ApiName];
 export const actionNames = [...new Set(apiNames.flatMap((api) => Object.keys(apis[api].actions)))] as ActionName[];
 
-/** The contract as one value: every API's model, by id, and the API used when a caller names none. */
-export const contract = { apis, defaultApi } as const;
+/**
+ * The contract as one value: every API's model, by id, the API used when a caller names none, and the checks of
+ * the schemas its parameters are validated with (by JSON text).
+ */
+export const contract = { apis, defaultApi, schemaChecks } as const;
+export { schemaChecks };
+export type { SchemaCheck } from './schema-checks.js';
 export type Contract = typeof contract;
 
 /** Where the published descriptions lie: `new URL('<Product>-<version>/openapi.json', contractFiles)`. */

@@ -4,8 +4,9 @@
  * TypeScript resolves `@rd-contract/*` through the workspace links to their dist/ types (packages/<name>/tsconfig.json
  * has no `paths`).
  *
- * - contract: generated/contract.ts and what it imports (the contract value, models, types), compiled; every published
- *   description (generated/<Product>-<version>/openapi.{json,yaml} and actions/) copied beside them.
+ * - contract: generated/contract.ts and what it imports (the contract value, models, types), compiled; the compiled
+ *   schema checks (generated/schema-checks.{js,d.ts}, already JavaScript) and every published description
+ *   (generated/<Product>-<version>/openapi.{json,yaml} and actions/) copied beside them.
  * - client: packages/client/src, compiled.
  * - mock: packages/mock/src, compiled; the rendered docs (generated/docs) copied to dist/docs.
  */
@@ -31,6 +32,7 @@ const steps: Record<Name, () => void> = {
   contract() {
     compile('contract');
     const dist = join(packageDir('contract'), 'dist');
+    for (const file of ['schema-checks.js', 'schema-checks.d.ts']) cpSync(join(generatedDir, file), join(dist, file));
     for (const api of apiIndex()) {
       for (const file of ['openapi.json', 'openapi.yaml']) cpSync(join(generatedDir, api.folder, file), join(dist, api.folder, file));
       const actions = join(generatedDir, api.folder, 'actions');

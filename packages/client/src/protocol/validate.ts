@@ -8,8 +8,7 @@
  * schema, before a broken `x-acs-request-rules` rule, before a broken `x-acs-site-rules` rule; then the
  * parameters' declared order. An empty value counts as absent ("if you leave this parameter empty ...").
  */
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { ValidateFunction } from 'ajv';
+import { schemaCheck, type SchemaCheck } from './schema-check.js';
 import { apis, defaultApi, type ActionName, type ApiName } from '@rd-contract/contract';
 import type { ActionRules, JsonSchema, ParameterRule, Site } from '@rd-contract/contract';
 
@@ -37,14 +36,13 @@ export interface CheckOptions {
 
 export type ParameterValues = Readonly<Record<string, unknown>>;
 
-const ajv = new Ajv2020({ allErrors: false, strict: true, coerceTypes: true });
-const compiled = new WeakMap<object, ValidateFunction>();
+const compiled = new WeakMap<object, SchemaCheck>();
 
-/** Compiles a schema once; the same contract object always gives the same function. */
-function compile(schema: JsonSchema): ValidateFunction {
+/** A value's check, found once; the same contract object always gives the same function. */
+function compile(schema: JsonSchema): SchemaCheck {
   let fn = compiled.get(schema);
   if (!fn) {
-    fn = ajv.compile({ type: 'object', properties: { value: schema } });
+    fn = schemaCheck({ type: 'object', properties: { value: schema } });
     compiled.set(schema, fn);
   }
   return fn;
@@ -128,11 +126,11 @@ export function checkParameters(actionName: ActionName, values: ParameterValues,
   return checkAllParameters(actionName, values, options)[0];
 }
 
-const conditionFns = new WeakMap<object, ValidateFunction>();
+const conditionFns = new WeakMap<object, SchemaCheck>();
 function ruleApplies(condition: JsonSchema, present: Record<string, unknown>): boolean {
   let fn = conditionFns.get(condition);
   if (!fn) {
-    fn = ajv.compile(condition);
+    fn = schemaCheck(condition);
     conditionFns.set(condition, fn);
   }
   return fn({ ...present }) === true;
