@@ -4,7 +4,8 @@
  * contract models, parameter validator and signer.
  */
 export { createClient, DEFAULT_ENDPOINT } from './client.js';
-export type { ClientOptions, ResourceDirectoryClient, SignatureAlgorithm, Transport, ParamsOf, DataOf, ErrorOf } from './client.js';
+export type { ClientOptions, ResourceDirectoryClient, SignatureAlgorithm, ParamsOf, DataOf, ErrorOf } from './client.js';
+export { nodeHttpFetch } from './node-http-fetch.js';
 export type { ActionResult, CallOptions, RetryOptions, Site } from './types.js';
 export {
   ResourceDirectoryAbortError,

@@ -157,17 +157,18 @@ function acs3Wire(s: WireSigner, action: Action, values: Record<string, unknown>
     `${s.acs3TokenLine}x-acs-signature-nonce:${nonce}\nx-acs-version:${s.version}\n`;
   const canonicalRequest = `${method}\n/\n${canonicalQuery}\n${canonicalHeaders}\n${s.acs3SignedHeaders}\n${EMPTY_BODY_SHA256}`;
   const authorization = (s.acs3Authorization ??= acs3Signer(s.accessKeyId, s.accessKeySecret, s.acs3SignedHeaders))(canonicalRequest);
-  // fetch sends host itself, from the URL
+  // fetch sends host itself, from the URL. The names in code-unit order: the order `Headers` lists them in, so that
+  // Node's fetch and the node:http fetch, given the same Request, send them in the same order.
   const headers: Record<string, string> = {
+    accept: 'application/json',
+    authorization,
     'x-acs-action': action,
-    'x-acs-version': s.version,
-    'x-acs-date': timestamp,
-    'x-acs-signature-nonce': nonce,
     'x-acs-content-sha256': EMPTY_BODY_SHA256,
+    'x-acs-date': timestamp,
   };
   if (s.hasToken) headers['x-acs-security-token'] = s.securityToken as string;
-  headers.accept = 'application/json';
-  headers.authorization = authorization;
+  headers['x-acs-signature-nonce'] = nonce;
+  headers['x-acs-version'] = s.version;
   return { url: `${s.origin}/${search}`, method, headers };
 }
 

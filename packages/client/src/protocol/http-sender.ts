@@ -1,11 +1,11 @@
 /**
- * The client's `node:http` transport: sends a signed wire request with `http.request` / `https.request` (through the
- * global agents, which keep connections alive in Node 20, and where Node-level settings such as `https.globalAgent`'s
- * `ca` apply) and resolves with a WHATWG `Response` whose body has been read, and the body's text, so the rest of the
- * client cannot tell it from fetch followed by `response.text()`.
+ * The `node:http` sender under the client's default fetch (packages/client/src/node-http-fetch.ts): sends a signed wire
+ * request with `http.request` / `https.request` (through the global agents, which keep connections alive in Node 20,
+ * and where Node-level settings such as `https.globalAgent`'s `ca` apply) and resolves with a WHATWG `Response` whose
+ * body has been read (./buffered-response.ts), so the rest of the client cannot tell it from fetch's.
  *
  * Why: Node's global fetch (undici) costs more per call than `node:http`, which is what Alibaba Cloud's official SDK
- * uses; this transport is what keeps the client's per call cost below the SDK's (see `npm run bench`).
+ * uses; this sender is what keeps the client's per call cost below the SDK's (see `npm run bench`).
  *
  * What goes on the wire is what Node 20's fetch sends for the same request, byte for byte apart from the values of the
  * host and of the signed headers: the same header names, values and order (`host`, `connection: keep-alive`, the
@@ -26,6 +26,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
+import { BufferedResponse } from './buffered-response.js';
 import { brotliDecompress as brotliCb, constants as zlibConstants, gunzip as gunzipCb, inflate as inflateCb, inflateRaw as inflateRawCb } from 'node:zlib';
 
 const gunzip = promisify(gunzipCb);
@@ -40,11 +41,8 @@ export interface WireRequest {
   readonly headers: Readonly<Record<string, string>>;
 }
 
-/** What the transport resolves with: the answer, its body already read as text. */
-export interface NodeHttpResult {
-  readonly response: Response;
-  readonly text: string;
-}
+/** The statuses whose answers fetch gives no body. */
+const NULL_BODY_STATUS: ReadonlySet<number> = new Set([101, 103, 204, 205, 304]);
 
 function fetchFailed(cause: unknown): TypeError {
   return new TypeError('fetch failed', { cause });
@@ -85,13 +83,10 @@ async function decodedBody(res: http.IncomingMessage): Promise<Buffer> {
 }
 
 /**
- * The answer as a WHATWG Response and its body as text (UTF-8, a leading BOM dropped, as `Response.text()` gives it).
- * The Response's body has been read (`bodyUsed` is true, as after fetch and `text()`); building it without a body
- * stream saves a third of this transport's own cost. Headers that `Headers` refuses are left out, as fetch leaves them;
- * a status outside 200-599 is kept, as fetch keeps it.
+ * The answer as a WHATWG Response, its body read (./buffered-response.ts: served from memory, as fetch would stream
+ * it). Headers that `Headers` refuses are left out, as fetch leaves them.
  */
-function toResult(res: http.IncomingMessage, body: Buffer, url: string): NodeHttpResult {
-  const status = res.statusCode ?? 0;
+function toResponse(res: http.IncomingMessage, body: Buffer, url: string): Response {
   const headers = new Headers();
   const raw = res.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) {
@@ -101,16 +96,8 @@ function toResult(res: http.IncomingMessage, body: Buffer, url: string): NodeHtt
       /* a name or value fetch would refuse too */
     }
   }
-  const inRange = status >= 200 && status <= 599;
-  const response = new Response(null, { status: inRange ? status : 200, statusText: res.statusMessage ?? '', headers });
-  // fetch gives the request URL and accepts any three-digit status (`HTTP/1.1 999`); `new Response` does neither.
-  Object.defineProperties(response, {
-    url: { value: url, configurable: true },
-    bodyUsed: { value: true, configurable: true },
-    ...(inRange ? {} : { status: { value: status, configurable: true }, ok: { value: false, configurable: true } }),
-  });
-  const bom = body.length >= 3 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf;
-  return { response, text: body.toString('utf8', bom ? 3 : 0) };
+  const status = res.statusCode ?? 0;
+  return new BufferedResponse(NULL_BODY_STATUS.has(status) ? null : body, { status, statusText: res.statusMessage ?? '', headers, url });
 }
 
 /** The headers in the order Node 20's fetch sends them, as a flat [name, value, ...] list (http.request keeps it). */
@@ -121,26 +108,31 @@ function wireHeaders(target: URL, own: Readonly<Record<string, string>>): string
   return out;
 }
 
-function attempt(target: URL, wire: WireRequest, signal: AbortSignal | undefined, retried: boolean, responseUrl: string): Promise<NodeHttpResult> {
-  return new Promise<NodeHttpResult>((resolve, reject) => {
+function attempt(target: URL, wire: WireRequest, signal: AbortSignal | undefined, retried: boolean, responseUrl: string): Promise<Response> {
+  return new Promise<Response>((outerResolve, outerReject) => {
     const send = target.protocol === 'https:' ? https.request : http.request;
     let answered = false;
+    // The signal is watched here rather than through http.request's `signal` option, whose stream clean-up costs
+    // about as much as the rest of sending a request (Node 20).
+    const onAbort = () => req.destroy(new Error('aborted'));
+    const resolve = (r: Response) => (signal?.removeEventListener('abort', onAbort), outerResolve(r));
+    const reject = (e: unknown) => (signal?.removeEventListener('abort', onAbort), outerReject(e));
     const req = send(
       target,
       {
         method: wire.method,
         headers: wireHeaders(target, wire.headers) as unknown as http.OutgoingHttpHeaders, // a raw list is accepted (Node >= 18.15)
         setHost: false,
-        ...(signal ? { signal } : {}),
       },
       (res) => {
         answered = true;
         decodedBody(res).then(
-          (body) => resolve(toResult(res, body, responseUrl)),
+          (body) => resolve(toResponse(res, body, responseUrl)),
           (e: unknown) => reject(signal?.aborted ? signal.reason : fetchFailed(e)),
         );
       },
     );
+    signal?.addEventListener('abort', onAbort, { once: true });
     req.on('error', (e: NodeJS.ErrnoException) => {
       if (signal?.aborted) return reject(signal.reason);
       if (!answered && !retried && req.reusedSocket && e.code === 'ECONNRESET') {
@@ -157,7 +149,7 @@ function attempt(target: URL, wire: WireRequest, signal: AbortSignal | undefined
  * Sends the request with node:http(s); resolves with the answer, its body read in full. `responseUrl` is the answer's
  * `url` (default the request's; the client gives '' when the URL holds a security token).
  */
-export function sendWithNodeHttp(wire: WireRequest, signal?: AbortSignal, responseUrl = wire.url): Promise<NodeHttpResult> {
+export function sendWithNodeHttp(wire: WireRequest, signal?: AbortSignal, responseUrl = wire.url): Promise<Response> {
   if (signal?.aborted) return Promise.reject(signal.reason);
   return attempt(new URL(wire.url), wire, signal, false, responseUrl);
 }
