@@ -7,10 +7,10 @@
  * parts computed once per action and per client, in the shape `acs3CanonicalRequest` gives), HMAC-SHA1 through `signRpc`.
  */
 import { clientActionsByApi } from '@rd-contract/contract';
-import { apis, rules, type ApiName } from '@rd-contract/contract';
+import { apis, rules, type ActionName, type ApiName } from '@rd-contract/contract';
 import type { ActionRules } from '@rd-contract/contract';
 import type { Site } from './types.js';
-import { ResourceDirectoryCredentialsError, ResourceDirectoryValidationError, type ClientViolation } from './errors.js';
+import { ResourceDirectoryClientError, ResourceDirectoryCredentialsError, ResourceDirectoryValidationError, type ClientViolation } from './errors.js';
 import type { ClientSettings } from './options.js';
 import { EMPTY_BODY_SHA256, acs3Signer, newNonce, percentEncodeAcs3, percentEncodeRpc, signRpc, utcTimestamp } from './protocol/signing.js';
 import type { WireRequest } from './protocol/http-sender.js';
@@ -94,7 +94,8 @@ function unknownParameter(api: ApiName, action: Action, name: string): ClientVio
  * Otherwise throws a ResourceDirectoryValidationError listing every violation.
  */
 function checkedValues(api: ApiName, action: Action, query: AnyParams, site: Site | undefined): Record<string, unknown> {
-  const plan = plans[api][action]!;
+  const plan = Object.hasOwn(plans[api], action) ? plans[api][action] : undefined;
+  if (!plan) throw new ResourceDirectoryClientError('InvalidAction.NotFound', `${action || '(no action)'} is not an action of ${api}; nothing was sent`, { action });
   const version = apis[api].version;
   const extra: ClientViolation[] = [];
   const values: Record<string, unknown> = {};
@@ -106,8 +107,8 @@ function checkedValues(api: ApiName, action: Action, query: AnyParams, site: Sit
     else if (TRANSPORT_PARAMETERS.has(name)) extra.push(violation(api, action, name, 'transport', `${name} is set by the client and cannot be given${name === 'Action' || name === 'Version' ? ' with another value' : ''}`));
     else extra.push(unknownParameter(api, action, name));
   }
-  const checked = checkAllParameters(action as never, values, { site, api });
-  if (extra.length || checked.length) throw new ResourceDirectoryValidationError(action, [...extra, ...checked]);
+  const checked = checkAllParameters(action as ActionName, values, { site, api });
+  if (extra.length || checked.length) throw new ResourceDirectoryValidationError(action as ActionName, [...extra, ...checked]);
   return values;
 }
 
