@@ -1,0 +1,65 @@
+/**
+ * What the bin's commands (./mock.ts, ./proxy.ts) share: how one ends with an exit code, flag values that look like
+ * negative numbers, the optional peer dependencies a flag needs, and a clean stop on SIGINT / SIGTERM.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+/** A command's end before it serves: the message for stderr and the exit code (2: a bad flag; 1: it cannot start). */
+export class CliExit extends Error {
+  readonly code: number;
+  constructor(code: number, message: string) {
+    super(message);
+    this.name = 'CliExit';
+    this.code = code;
+  }
+}
+
+/**
+ * parseArgs takes `--port -1` for a forgotten value; a negative number is joined to its flag (`--port=-1`) so that the
+ * command refuses it with the flag and the value named.
+ */
+export function joinNegativeNumbers(args: readonly string[], numericFlags: readonly string[]): string[] {
+  const out = [...args];
+  for (let i = 0; i < out.length - 1; i++) {
+    if (numericFlags.includes(out[i]!) && /^-[\d.]/.test(out[i + 1]!)) out.splice(i, 2, `${out[i]}=${out[i + 1]}`);
+  }
+  return out;
+}
+
+/** The optional peer dependencies of @rd-contract/mock (package.json `peerDependenciesMeta`) a flag may need. */
+export type OptionalPeer = 'better-sqlite3' | 'ioredis';
+
+/**
+ * Exits 2 (a CliExit) naming the install command when the flag's driver cannot be found from this package, as in a
+ * project that installed @rd-contract/mock without it (npm does not install optional peer dependencies).
+ */
+export function requirePeer(name: OptionalPeer, flag: string, command: string): void {
+  try {
+    createRequire(import.meta.url).resolve(name);
+  } catch {
+    // src/cli and dist/cli both sit two folders below the package's own package.json
+    const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; peerDependencies: Record<string, string> };
+    throw new CliExit(
+      2,
+      `${command}: ${flag} needs ${name}, an optional peer dependency of ${manifest.name} that is not installed. Install it:\n` +
+        `  npm install --save-dev "${name}@${manifest.peerDependencies[name]}"`,
+    );
+  }
+}
+
+/** On the first SIGINT or SIGTERM: says so on stderr, runs `before`, closes, and exits 0 (1 if closing takes over 5 s). */
+export function stopOnSignals(command: string, close: () => Promise<void>, before?: () => void): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    console.error(`${command}: ${signal}, stopping`);
+    const force = setTimeout(() => process.exit(1), 5_000);
+    force.unref();
+    before?.();
+    void close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
