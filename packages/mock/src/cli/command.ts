@@ -48,13 +48,19 @@ export function requirePeer(name: OptionalPeer, flag: string, command: string): 
   }
 }
 
-/** On the first SIGINT or SIGTERM: says so on stderr, runs `before`, closes, and exits 0 (1 if closing takes over 5 s). */
+/**
+ * On the first SIGINT or SIGTERM: says so on stderr, runs `before`, closes, and exits 0 (1 if closing takes over 5 s).
+ *
+ * Started through npm (`npx rd-mock`, `npm run mock`: npm sets `npm_command`), the process the user started is npm,
+ * which runs the command under `sh -c`: a signal to npm ends npm and that shell, not this process. So under npm, a
+ * parent that is gone (this process was left to another, `process.ppid` changed) stops it the same way.
+ */
 export function stopOnSignals(command: string, close: () => Promise<void>, before?: () => void): void {
   let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
+  const stop = (why: string) => {
     if (stopping) return;
     stopping = true;
-    console.error(`${command}: ${signal}, stopping`);
+    console.error(`${command}: ${why}, stopping`);
     const force = setTimeout(() => process.exit(1), 5_000);
     force.unref();
     before?.();
@@ -62,4 +68,8 @@ export function stopOnSignals(command: string, close: () => Promise<void>, befor
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  if (process.env.npm_command) {
+    const parent = process.ppid;
+    setInterval(() => process.ppid !== parent && stop('the npm process that started it ended'), 250).unref();
+  }
 }
