@@ -173,12 +173,18 @@ export interface SurfaceVerdict {
 }
 
 /** The exports paths and published files at `then` that `now` no longer has (a published file only when no exports path reached it). */
-function removedFrom(then: PublishedSurface, now: PublishedSurface, keyOf: (source: string) => string | undefined, successorOf: (key: string) => string | undefined): SurfaceVerdict[] {
+function removedFrom(
+  then: PublishedSurface,
+  now: PublishedSurface,
+  keyOf: (source: string) => string | undefined,
+  successorOf: (key: string, ext: 'yaml' | 'json') => string | undefined,
+): SurfaceVerdict[] {
   const out: SurfaceVerdict[] = [];
   const exported = new Set(then.exports.values());
   const successor = (source: string) => {
-    const key = source.endsWith('.yaml') || source.endsWith('.json') ? keyOf(source) : undefined;
-    return key === undefined ? undefined : successorOf(key);
+    const ext = /\.(yaml|json)$/.exec(source)?.[1];
+    const key = ext ? keyOf(source) : undefined;
+    return key === undefined ? undefined : successorOf(key, ext as 'yaml' | 'json');
   };
   for (const [specifier, source] of then.exports) if (!now.exports.has(specifier)) out.push({ kind: 'exports path', path: specifier, successor: successor(source) });
   for (const [file, source] of then.files) if (!now.files.has(file) && !exported.has(source)) out.push({ kind: 'published file', path: file, successor: successor(source) });
@@ -217,10 +223,10 @@ export async function diffAgainst(ref: string, root = repoRoot): Promise<{ descr
         if (!keyAt.has(source)) keyAt.set(source, descriptionKey(thenTree.read(source.replace(/\.json$/, '.yaml')) ?? ''));
         return keyAt.get(source);
       };
-      const successorOf = (key: string) => {
-        const path = now.get(key);
-        if (path === undefined) return undefined;
-        return [...nowSurface.exports].find(([, source]) => source === path)?.[0];
+      // The description's path now (its YAML; the JSON twin beside it), and the exports path that publishes it.
+      const successorOf = (key: string, ext: 'yaml' | 'json') => {
+        const path = now.get(key)?.replace(/\.yaml$/, `.${ext}`);
+        return path === undefined ? undefined : [...nowSurface.exports].find(([, source]) => source === path)?.[0];
       };
       removed = removedFrom(surfaceOf(thenTree), nowSurface, keyOf, successorOf);
     }
