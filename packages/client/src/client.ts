@@ -42,7 +42,7 @@ import { apis, type ApiName, type defaultApi } from '@rd-contract/contract';
 import type { ActionResult, CallOptions, Site } from './types.js';
 import { callAction, type CallContext } from './call.js';
 import { resolveClientOptions, type ClientOptions, type SignatureAlgorithm } from './options.js';
-import { createSender, type FetchResult } from './send.js';
+import { actionMethodQuery, createSender, type FetchResult } from './send.js';
 import { createWireBuilder, type AnyParams } from './wire.js';
 import { makeRedactor } from './protocol/redaction.js';
 import { resolveRetry } from './retry.js';
@@ -100,7 +100,7 @@ export function createClient<A extends ApiName = DefaultApi>(options: ClientOpti
     timeoutMs: settings.timeoutMs,
     redact: makeRedactor([settings.accessKeySecret, settings.securityToken]),
     send: (action, query, signal, headers) =>
-      post(actions[action]!.pathKey, { params: { query }, parseAs: 'text', ...(signal ? { signal } : {}), ...(headers ? { headers } : {}) }),
+      post(actions[action]!.pathKey, { params: { query: actionMethodQuery(query) }, parseAs: 'text', ...(signal ? { signal } : {}), ...(headers ? { headers } : {}) }),
   };
 
   const client: Record<string, unknown> = {};

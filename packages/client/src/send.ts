@@ -17,6 +17,7 @@ import { clientActionsByApi, type ApiSurfaces } from '@rd-contract/contract';
 import type { ApiName } from '@rd-contract/contract';
 import { ResourceDirectoryClientError } from './errors.js';
 import { optionError } from './options.js';
+import { nodeHttpFetch } from './node-http-fetch.js';
 import type { WireBuilder } from './wire.js';
 
 export type AnyPaths = ApiSurfaces[ApiName]['paths'];
@@ -70,21 +71,24 @@ function withCallHeaders(own: Readonly<Record<string, string>>, given: Headers):
 }
 
 /**
- * What openapi-fetch builds first (its `Request` option), in place of a WHATWG Request: only the client's middleware,
- * always the first, sees it, and replaces it with the signed Request, which is all that later middleware, the fetch
- * and the caller see. It holds what that middleware reads: the call's headers, and its signal if it has one. A
- * Request would cost a third of the client's own work per call (Node 20's undici makes an AbortSignal for each, and
- * several times more when it must follow the call's signal), and its `signal` is never undefined, so the signed
- * Request would follow one on every call.
+ * A request as only the client itself sees it: what openapi-fetch builds first (its `Request` option), which the
+ * client's middleware, always the first, replaces with the signed request; and that signed request of an action
+ * method's call when nothing but the client's default fetch (nodeHttpFetch) will see it. Whenever something else may,
+ * a middleware added with `raw.use`, a fetch of the caller's, or a call through `raw` (which may bring middleware of
+ * its own), the signed request is a WHATWG Request. It holds what the middleware and
+ * nodeHttpFetch read: URL, method, headers, and the call's signal if it has one.
  *
- * openapi-fetch accepts a middleware's result as the new request when it is `instanceof` this class: every WHATWG
- * Request is.
+ * Why: a WHATWG Request costs a good part of the client's own work per call (Node 20's undici makes an AbortSignal
+ * for each, and several times more when it must follow the call's signal), and its `signal` is never undefined, so a
+ * signed Request would follow one on every call. openapi-fetch takes a middleware's result as the new request when it
+ * is `instanceof` its `Request` option: a WHATWG Request is an instance of this class too.
  */
 class PlannedRequest {
   readonly url: string;
   readonly method: string;
   readonly headers: Headers;
   readonly signal: AbortSignal | undefined;
+  readonly body = null;
   constructor(url: string, init: RequestInit = {}) {
     this.url = url;
     this.method = init.method ?? 'GET';
@@ -96,16 +100,28 @@ class PlannedRequest {
   }
 }
 
+/** The queries of the action methods' calls (they bring no middleware of their own to openapi-fetch). */
+const actionMethodQueries = new WeakSet<object>();
+
+/** Marks a query as an action method's (see PlannedRequest). */
+export function actionMethodQuery<Q extends object>(query: Q): Q {
+  actionMethodQueries.add(query);
+  return query;
+}
+
 /** The client's openapi-fetch client: its middleware first, then whatever the caller adds with `use`. */
 export function createSender(settings: SendSettings): Client<AnyPaths> {
   const { wireRequest, tokenInUrl, fetch } = settings;
+  /** Middleware the caller added with `use` and has not ejected; with none, and the default fetch, nothing else sees the request. */
+  const added: Middleware[] = [];
   const middleware: Middleware = {
     onRequest({ request, schemaPath, params }) {
       const wire = wireRequest(actionOf(settings.api, schemaPath), params.query ?? {});
       const init: RequestInit = { method: wire.method, headers: withCallHeaders(wire.headers, request.headers), redirect: 'manual' };
       // The call's signal, if it has one (a Request a caller of raw gives always has one).
       if (request.signal) init.signal = request.signal;
-      return new Request(wire.url, init);
+      const unseen = added.length === 0 && fetch === nodeHttpFetch && params.query !== undefined && actionMethodQueries.has(params.query);
+      return unseen ? (new PlannedRequest(wire.url, init) as unknown as Request) : new Request(wire.url, init);
     },
   };
   const client = createFetchClient<AnyPaths>({
@@ -116,5 +132,18 @@ export function createSender(settings: SendSettings): Client<AnyPaths> {
     fetch: tokenInUrl ? async (input: Request) => withoutUrl(await fetch(input)) : fetch,
   });
   client.use(middleware);
-  return client;
+  const { use, eject } = client;
+  return Object.assign(client, {
+    use(...middlewares: Middleware[]) {
+      use(...middlewares);
+      for (const m of middlewares) if (m) added.push(m);
+    },
+    eject(...middlewares: Middleware[]) {
+      eject(...middlewares);
+      for (const m of middlewares) {
+        const i = added.indexOf(m);
+        if (i !== -1) added.splice(i, 1);
+      }
+    },
+  });
 }

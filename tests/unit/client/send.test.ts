@@ -111,6 +111,19 @@ describe('one path: the action methods go through raw', () => {
     expect(verifyAcs3(acs3Incoming(server.requests[0]!), SECRET).ok).toBe(true);
   });
 
+  it("whatever sees the signed request gets a WHATWG Request: a middleware of raw's, one given to a single raw call, a fetch of yours", async () => {
+    const seen: boolean[] = [];
+    const check: Middleware = { onRequest: ({ request }) => void seen.push(request instanceof Request && typeof request.clone === 'function') };
+    const viaOwnFetch = client({ fetch: async (r) => (seen.push(r instanceof Request), new Response(JSON.stringify({ RequestId: 'f' }), { status: 200 })) });
+    await viaOwnFetch.GetResourceDirectory();
+    const c = client();
+    await (c.raw.POST as unknown as (p: string, i: object) => Promise<unknown>)('/#Action=GetResourceDirectory', { params: { query: { Action: 'GetResourceDirectory', Version: '2020-03-31' } }, middleware: [check] });
+    c.raw.use(check);
+    await c.GetResourceDirectory();
+    expect(seen).toEqual([true, true, true]);
+    expect(server.requests).toHaveLength(2);
+  });
+
   it('an invalid call throws before any middleware sees it: nothing is sent', async () => {
     const c = client();
     const seen = vi.fn();
