@@ -4,6 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { normaliseCorsFlag } from '../frontend/cors.js';
 
 /** A command's end before it serves: the message for stderr and the exit code (2: a bad flag; 1: it cannot start). */
 export class CliExit extends Error {
@@ -26,6 +28,40 @@ export function joinNegativeNumbers(args: readonly string[], numericFlags: reado
   }
   return out;
 }
+
+/**
+ * A command's flags (and `-h`/`--help`), parsed strictly: an unknown flag or a missing value goes to `fail` (exit 2);
+ * `--cors` may stand without its value; a negative number is kept with its numeric flag. Undefined once the usage has
+ * been printed for --help.
+ */
+export function parseFlags<const O extends FlagOptions>(
+  argv: readonly string[],
+  options: O,
+  numericFlags: readonly string[],
+  usage: string,
+  fail: (message: string) => never,
+): Flags<O> | undefined {
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = parseArgs({
+      args: joinNegativeNumbers(normaliseCorsFlag([...argv]), numericFlags),
+      options: { ...options, help: { type: 'boolean', short: 'h', default: false } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  if (values.help) {
+    console.log(usage);
+    return undefined;
+  }
+  return values as Flags<O>;
+}
+
+type FlagOptions = NonNullable<ParseArgsConfig['options']>;
+/** The values parseArgs gives for these options. */
+type Flags<O extends FlagOptions> = ReturnType<typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: false }>>['values'];
 
 /** The optional peer dependencies of @rd-contract/mock (package.json `peerDependenciesMeta`) a flag may need. */
 export type OptionalPeer = 'better-sqlite3' | 'ioredis';

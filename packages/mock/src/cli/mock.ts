@@ -7,11 +7,10 @@
  * mock cannot start (code 1).
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { normaliseCorsFlag, parseCorsOrigin } from '../frontend/cors.js';
+import { parseCorsOrigin } from '../frontend/cors.js';
 import { createMockServer, DEFAULT_CODE_TTL_MS, MOCK_LIMIT_DEFAULTS, parseAccessKeys, StateFileError } from '../index.js';
 import type { Site } from '@rd-contract/contract';
-import { CliExit, joinNegativeNumbers, requirePeer, stopOnSignals } from './command.js';
+import { CliExit, parseFlags, requirePeer, stopOnSignals } from './command.js';
 
 // createMockServer's defaults, for the usage text and the timeout check below; a flag not given is not passed, so the
 // library's own default applies.
@@ -90,35 +89,27 @@ function describeState(counts: { accounts: number; directories: number }): strin
 
 /** Serves the mock with these command-line arguments (and HOST, PORT, MOCK_ACCESS_KEYS from `env`) until a signal. */
 export async function runMock(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: joinNegativeNumbers(normaliseCorsFlag([...argv]), NUMERIC_FLAGS),
-      options: {
-        host: { type: 'string' },
-        port: { type: 'string' },
-        'verify-signatures': { type: 'boolean', default: false },
-        site: { type: 'string' },
-        stateful: { type: 'boolean', default: false },
-        'state-file': { type: 'string' },
-        state: { type: 'string' },
-        'max-body-bytes': { type: 'string' },
-        'max-header-bytes': { type: 'string' },
-        'headers-timeout-ms': { type: 'string' },
-        'request-timeout-ms': { type: 'string' },
-        cors: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    fail((e as Error).message);
-  }
-  if (values.help) {
-    console.log(usage);
-    return;
-  }
+  const values = parseFlags(
+    argv,
+    {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'verify-signatures': { type: 'boolean', default: false },
+      site: { type: 'string' },
+      stateful: { type: 'boolean', default: false },
+      'state-file': { type: 'string' },
+      state: { type: 'string' },
+      'max-body-bytes': { type: 'string' },
+      'max-header-bytes': { type: 'string' },
+      'headers-timeout-ms': { type: 'string' },
+      'request-timeout-ms': { type: 'string' },
+      cors: { type: 'string' },
+    },
+    NUMERIC_FLAGS,
+    usage,
+    fail,
+  );
+  if (!values) return;
 
   const host = values.host ?? env.HOST ?? '127.0.0.1';
   const portText = values.port ?? env.PORT ?? '4010';

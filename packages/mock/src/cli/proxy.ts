@@ -7,11 +7,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { normaliseCorsFlag, parseCorsOrigin } from '../frontend/cors.js';
+import { parseCorsOrigin } from '../frontend/cors.js';
 import { createProxyServer, PROXY_DEFAULTS, PROXY_ERRORS, type Credentials } from '../proxy/index.js';
 import type { Site } from '@rd-contract/contract';
-import { CliExit, joinNegativeNumbers, stopOnSignals } from './command.js';
+import { CliExit, parseFlags, stopOnSignals } from './command.js';
 
 const usage = `Usage: rd-mock proxy --upstream <url> [options]   (in a clone of the repository: npm run proxy -- ...)
 
@@ -49,35 +48,28 @@ function fail(message: string): never {
 
 /** Runs the proxy with these command-line arguments (HOST, PORT and ALIBABA_CLOUD_* from `env`) until a signal. */
 export async function runProxy(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: joinNegativeNumbers(normaliseCorsFlag([...argv]), ['--port', '--upstream-timeout-ms']),
-      options: {
-        upstream: { type: 'string' },
-        host: { type: 'string' },
-        port: { type: 'string' },
-        'access-key-id': { type: 'string' },
-        'access-key-secret': { type: 'string' },
-        'security-token': { type: 'string' },
-        site: { type: 'string' },
-        errors: { type: 'boolean', default: false },
-        'strict-fields': { type: 'boolean', default: false },
-        report: { type: 'string' },
-        cors: { type: 'string' },
-        'upstream-timeout-ms': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    fail((e as Error).message);
-  }
-  if (values.help) {
-    console.log(usage);
-    return;
-  }
+  const values = parseFlags(
+    argv,
+    {
+      upstream: { type: 'string' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'access-key-id': { type: 'string' },
+      'access-key-secret': { type: 'string' },
+      'security-token': { type: 'string' },
+      site: { type: 'string' },
+      errors: { type: 'boolean', default: false },
+      'strict-fields': { type: 'boolean', default: false },
+      report: { type: 'string' },
+      cors: { type: 'string' },
+      'upstream-timeout-ms': { type: 'string' },
+    },
+    ['--port', '--upstream-timeout-ms'],
+    usage,
+    fail,
+  );
+  if (!values) return;
+
   if (values.upstream === undefined) fail('--upstream is required, e.g. --upstream https://resourcemanager.aliyuncs.com');
   let upstream: URL;
   try {
