@@ -47,12 +47,12 @@ const warmUpSeconds = quick ? 2 : 5;
 /** The mock package's bin, from source, as package.json's mock and proxy scripts run it. */
 const BIN = 'packages/mock/src/cli/main.ts';
 
-/** The node arguments of a package.json script `node ... <bin> <command>`. */
+/** The node arguments of a package.json script `exec node ... <bin> <command>` (exec: npm's signals reach node). */
 function scriptNodeArgs(name: 'mock' | 'proxy'): string[] {
   const script: string = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).scripts[name];
   const words = script.split(/\s+/);
-  if (words[0] !== 'node' || !words.includes(BIN)) throw new Error(`package.json's ${name} script is not "node ... ${BIN} ${name}": ${script}`);
-  return words.slice(1);
+  if (words[0] !== 'exec' || words[1] !== 'node' || !words.includes(BIN)) throw new Error(`package.json's ${name} script is not "exec node ... ${BIN} ${name}": ${script}`);
+  return words.slice(2);
 }
 
 function mockCommand(): string[] {
@@ -339,7 +339,7 @@ async function emulatorBench(scratch: string, children: ChildProcess[]): Promise
 
 // ---------------------------------------------------------------------------------------------- proxy overhead
 
-/** The proxy as `npm run proxy` runs it (package.json: `node --import tsx packages/mock/src/cli/main.ts proxy`), as one node process. */
+/** The proxy as `npm run proxy` runs it (package.json: `exec node --import tsx packages/mock/src/cli/main.ts proxy`), as one node process. */
 function proxyCommand(): string[] {
   return scriptNodeArgs('proxy');
 }

@@ -57,7 +57,7 @@ describe('npm run diff -- <git ref>', () => {
     expect(out).toContain(`ok  ${FULL} [ResourceDirectoryMaster/2022-04-19]: no breaking change`);
     expect(out).toContain(`${published.length} descriptions compared with HEAD: no breaking change`);
     expect(code, out).toBe(0);
-  }, 120_000);
+  }, 300_000);
 
   it('a new required parameter is a breaking change, per action and in the full description: exit 1', async () => {
     addParameter(PER_ACTION, 'RequiredTestParameter', true);
@@ -68,7 +68,7 @@ describe('npm run diff -- <git ref>', () => {
     expect(out).toContain('cannot add required query parameter RequiredTestParameter');
     expect(out).toContain(`${published.length} descriptions compared with HEAD: 2 with a breaking change`);
     expect(code, out).toBe(1);
-  }, 120_000);
+  }, 300_000);
 
   it('a bad ref or no ref: exit 2 and a message', async () => {
     const lines: string[] = [];

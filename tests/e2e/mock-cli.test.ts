@@ -99,7 +99,7 @@ describe('npm run mock', () => {
     });
     expect((await fetch(`${url}/?Action=GetResourceDirectory&Version=2020-03-31`)).status).toBe(200);
     npm.kill(signal);
-    await exited(npm);
+    expect(await exited(npm)).toEqual({ code: 0, signal: null });
     // the node process npm started has stopped too: nothing answers on the port
     const after = await fetch(`${url}/?Action=GetResourceDirectory&Version=2020-03-31`, { signal: AbortSignal.timeout(5_000) }).then(
       (r) => `answered ${r.status}`,

@@ -87,9 +87,10 @@ export function requirePeer(name: OptionalPeer, flag: string, command: string): 
 /**
  * On the first SIGINT or SIGTERM: says so on stderr, runs `before`, closes, and exits 0 (1 if closing takes over 5 s).
  *
- * Started through npm (`npx rd-mock`, `npm run mock`: npm sets `npm_command`), the process the user started is npm,
- * which runs the command under `sh -c`: a signal to npm ends npm and that shell, not this process. So under npm, a
- * parent that is gone (this process was left to another, `process.ppid` changed) stops it the same way.
+ * Started through npm (`npx rd-mock`: npm sets `npm_command`), the process the user started is npm, which runs the
+ * command under `sh -c`: SIGTERM to npm ends npm and that shell, not this process. So under npm, a parent that is gone
+ * (this process was left to another, `process.ppid` changed) stops it the same way. (The repository's `npm run mock`
+ * execs node in place of that shell, so npm hands its signals straight to this process.)
  */
 export function stopOnSignals(command: string, close: () => Promise<void>, before?: () => void): void {
   let stopping = false;
