@@ -8,6 +8,7 @@ const alias = [
   { find: /^@rd-contract\/client$/, replacement: source('./packages/client/src/index.ts') },
   { find: /^@rd-contract\/client\/protocol$/, replacement: source('./packages/client/src/protocol/index.ts') },
   { find: /^@rd-contract\/mock$/, replacement: source('./packages/mock/src/index.ts') },
+  { find: /^@rd-contract\/mock\/testing$/, replacement: source('./packages/mock/src/testing/index.ts') },
 ];
 
 export default defineConfig({

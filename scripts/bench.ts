@@ -61,12 +61,17 @@ const warmUpSeconds = quick ? 2 : 5;
 /** The mock package's bin, from source, as package.json's mock and proxy scripts run it. */
 const BIN = 'packages/mock/src/cli/main.ts';
 
-function mockCommand(): string[] {
-  const script: string = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).scripts.mock;
+/** The node arguments of a package.json script `exec node ... <bin> <command>` (exec: npm's signals reach node). */
+function scriptNodeArgs(name: 'mock' | 'proxy'): string[] {
+  const script: string = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).scripts[name];
   const words = script.split(/\s+/);
-  if (words[0] !== 'node' || !words.includes(BIN)) throw new Error(`package.json's mock script is not "node ... ${BIN} mock": ${script}`);
+  if (words[0] !== 'exec' || words[1] !== 'node' || !words.includes(BIN)) throw new Error(`package.json's ${name} script is not "exec node ... ${BIN} ${name}": ${script}`);
+  return words.slice(2);
+}
+
+function mockCommand(): string[] {
   const hook = pathToFileURL(join(repoRoot, 'scripts', 'bench-heap-hook.mjs')).href;
-  return ['--expose-gc', '--import', hook, ...words.slice(1)];
+  return ['--expose-gc', '--import', hook, ...scriptNodeArgs('mock')];
 }
 
 const actions = {
@@ -179,9 +184,9 @@ const fmt = (r: LoadResult) =>
 
 async function clientOverhead(noopUrl: string): Promise<{ ours: number; oursFetch: number; sdk: number }> {
   const { createClient } = await import('../packages/client/src/index.js');
-  // The default transport (auto: node:http here), and fetch for comparison.
+  // The default fetch (node:http), and Node's own fetch for comparison.
   const client = createClient({ endpoint: noopUrl, accessKeyId: 'bench', accessKeySecret: 'bench-secret' });
-  const viaFetch = createClient({ endpoint: noopUrl, accessKeyId: 'bench', accessKeySecret: 'bench-secret', transport: 'fetch' });
+  const viaFetch = createClient({ endpoint: noopUrl, accessKeyId: 'bench', accessKeySecret: 'bench-secret', fetch: (r) => fetch(r) });
   const sdkModule = (await import('@alicloud/resourcemanager20200331')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   const OpenApi = (await import('@alicloud/openapi-core')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   const Sdk = sdkModule.default?.default ?? sdkModule.default;
@@ -218,8 +223,8 @@ async function clientOverhead(noopUrl: string): Promise<{ ours: number; oursFetc
 function clientLines(o: { ours: number; oursFetch: number; sdk: number }): string[] {
   const us = (ms: number) => `${(ms * 1000).toFixed(0)} µs`;
   return [
-    `client per call: ${us(o.ours)} (default transport: node:http), official SDK ${us(o.sdk)}: client vs sdk: ${(o.ours / o.sdk).toFixed(2)}x time per call`,
-    `client per call with transport 'fetch': ${us(o.oursFetch)}: client (fetch) vs sdk: ${(o.oursFetch / o.sdk).toFixed(2)}x time per call`,
+    `client per call: ${us(o.ours)} (default fetch: node:http), official SDK ${us(o.sdk)}: client vs sdk: ${(o.ours / o.sdk).toFixed(2)}x time per call`,
+    `client per call with Node's fetch: ${us(o.oursFetch)}: client (Node's fetch) vs sdk: ${(o.oursFetch / o.sdk).toFixed(2)}x time per call`,
   ];
 }
 
@@ -353,12 +358,9 @@ async function emulatorBench(scratch: string, children: ChildProcess[]): Promise
 
 // ---------------------------------------------------------------------------------------------- proxy overhead
 
-/** The proxy as `npm run proxy` runs it (package.json: `node --import tsx packages/mock/src/cli/main.ts proxy`), as one node process. */
+/** The proxy as `npm run proxy` runs it (package.json: `exec node --import tsx packages/mock/src/cli/main.ts proxy`), as one node process. */
 function proxyCommand(): string[] {
-  const script: string = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).scripts.proxy;
-  const words = script.split(/\s+/);
-  if (words[0] !== 'node' || !words.includes(BIN)) throw new Error(`package.json's proxy script is not "node ... ${BIN} proxy": ${script}`);
-  return words.slice(1);
+  return scriptNodeArgs('proxy');
 }
 
 /**

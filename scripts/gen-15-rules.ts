@@ -229,7 +229,9 @@ function siteRulesOf(rules: Json): Json {
 
 /**
  * The contract value of the APIs' descriptions, the first being the default: their shared part, which must be the
- * same in every description (the build fails naming what differs), and one model per API.
+ * same in every description (the build fails naming what differs), and one model per API. It has no compiled schema
+ * checks (gen-17-checks.ts compiles them from the models this writes): whoever validates with it must bring a
+ * `compileSchema`, as the mock does.
  */
 export function buildContract(docs: readonly Json[]): ContractModel {
   if (docs.length === 0) throw new Error('no API description to build the contract from');
@@ -243,7 +245,7 @@ export function buildContract(docs: readonly Json[]): ContractModel {
       }
     }
   });
-  return { shared, apis: Object.fromEntries(models.map((m) => [m.api, m])), defaultApi: models[0]!.api };
+  return { shared, schemaChecks: {}, apis: Object.fromEntries(models.map((m) => [m.api, m])), defaultApi: models[0]!.api };
 }
 
 /** The build's own reading of the contract, for later build steps (they import this, never the contract package). */
@@ -280,11 +282,13 @@ export async function generate(): Promise<string[]> {
   const model = (api: ApiIndexEntry) => `${identifier(api.folder)}Model`;
   const first = apis[0]!;
   writeFileSync(join(generatedDir, 'contract.ts'), [
-    ...header('The contract as one value, `contract = { shared, apis, defaultApi }`, and its types.'),
+    ...header('The contract as one value, `contract = { shared, schemaChecks, apis, defaultApi }`, and its types.'),
     "import type { ContractModel } from './contract-types.js';",
     "import { shared } from './shared.js';",
     ...apis.map((api) => `import { model as ${model(api)} } from './${api.folder}/model.js';`),
     ...apis.map((api) => `import type * as ${identifier(api.folder)}Types from './${api.folder}/action-types.js';`),
+    '// The schemas the parameter validator checks, compiled ahead of time (written by gen-17-checks.ts).',
+    "import { schemaChecks } from './schema-checks.js';",
     '',
     '/** Each API\'s action types, as a namespace per API. */',
     ...apis.map((api) => `export type * as ${identifier(api.folder)} from './${api.folder}/action-types.js';`),
@@ -294,11 +298,13 @@ export async function generate(): Promise<string[]> {
     "export type * from './contract-types.js';",
     '',
     '/**',
-    ' * What every API shares, one model per API (`<Product>/<version>`), and the default API: the first the source',
-    ' * declares (x-acs-apis), used where a caller names none.',
+    ' * What every API shares, one model per API (`<Product>/<version>`), the default API (the first the source declares',
+    ' * in x-acs-apis, used where a caller names none), and the checks of the schemas its parameters are validated',
+    ' * with, compiled ahead of time, by JSON text.',
     ' */',
     'export const contract = {',
     '  shared,',
+    '  schemaChecks,',
     `  apis: {\n${apis.map((api) => `    ${JSON.stringify(api.id)}: ${model(api)},`).join('\n')}\n  },`,
     `  defaultApi: ${JSON.stringify(first.id)},`,
     '} as const satisfies ContractModel;',

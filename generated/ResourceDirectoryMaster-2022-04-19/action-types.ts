@@ -17,9 +17,19 @@ export type ErrorBody<C extends string> = C extends string ? ErrorBase & { Code:
 // ---------------------------------------------------------------------------------------------
 
 /**
- * The parameters of EnableResourceDirectory, by wire name.
+ * Every query parameter of EnableResourceDirectory, by wire name (openapi-typescript's), the common ones included.
  */
-export type EnableResourceDirectoryParams = Pick<operations["EnableResourceDirectory"]['parameters']['query'], "EnableMode" | "MAName" | "MASecureMobilePhone" | "VerificationCode" | "DryRun">;
+type EnableResourceDirectoryQuery = operations["EnableResourceDirectory"]['parameters']['query'];
+
+/**
+ * The parameters of EnableResourceDirectory, by wire name.
+ * With EnableMode NewManagementAccount, MAName, MASecureMobilePhone, VerificationCode are required too (x-acs-request-rules NewManagementAccountRequiresAccountFields).
+ */
+export type EnableResourceDirectoryParams = Pick<EnableResourceDirectoryQuery, "EnableMode" | "MAName" | "MASecureMobilePhone" | "VerificationCode" | "DryRun"> &
+  (
+    | ({ EnableMode: "NewManagementAccount" } & Required<Pick<EnableResourceDirectoryQuery, "MAName" | "MASecureMobilePhone" | "VerificationCode">>)
+    | { EnableMode: Exclude<EnableResourceDirectoryQuery["EnableMode"], "NewManagementAccount"> }
+  );
 
 /**
  * The JSON body of a successful EnableResourceDirectory.
@@ -70,14 +80,33 @@ export type EnableResourceDirectoryErrorCode =
  */
 export type EnableResourceDirectoryError = ErrorBody<EnableResourceDirectoryErrorCode>;
 
+/**
+ * The code of a ResourceDirectoryValidationError the client throws for EnableResourceDirectory before sending: the documented errors
+ * its parameter rules answer with (InvalidParameter also for a parameter it does not have).
+ */
+export type EnableResourceDirectoryValidationCode =
+  | "InvalidParameter"
+  | "MissingEnableMode"
+  | "MissingMAName"
+  | "Invalid.VerificationCode"
+  | "InvalidParameter.ManagementAccountName"
+  | "InvalidParameter.ManagementAccountSecurityInfo"
+  | "MissingSecureMobilePhone"
+  | "MissingSecurityInfo";
+
 // ---------------------------------------------------------------------------------------------
 // SendVerificationCodeForEnableRD
 // ---------------------------------------------------------------------------------------------
 
 /**
+ * Every query parameter of SendVerificationCodeForEnableRD, by wire name (openapi-typescript's), the common ones included.
+ */
+type SendVerificationCodeForEnableRDQuery = operations["SendVerificationCodeForEnableRD"]['parameters']['query'];
+
+/**
  * The parameters of SendVerificationCodeForEnableRD, by wire name.
  */
-export type SendVerificationCodeForEnableRDParams = Pick<operations["SendVerificationCodeForEnableRD"]['parameters']['query'], "SecureMobilePhone">;
+export type SendVerificationCodeForEnableRDParams = Pick<SendVerificationCodeForEnableRDQuery, "SecureMobilePhone">;
 
 /**
  * The JSON body of a successful SendVerificationCodeForEnableRD.
@@ -117,6 +146,14 @@ export type SendVerificationCodeForEnableRDErrorCode =
  * An error body of SendVerificationCodeForEnableRD: a union discriminated by `Code`, so `switch (error.Code)` can be exhaustive.
  */
 export type SendVerificationCodeForEnableRDError = ErrorBody<SendVerificationCodeForEnableRDErrorCode>;
+
+/**
+ * The code of a ResourceDirectoryValidationError the client throws for SendVerificationCodeForEnableRD before sending: the documented errors
+ * its parameter rules answer with (InvalidParameter also for a parameter it does not have).
+ */
+export type SendVerificationCodeForEnableRDValidationCode =
+  | "InvalidParameter"
+  | "InvalidParameter.MobileCountryCode";
 
 // ---------------------------------------------------------------------------------------------
 // GetResourceDirectory
@@ -163,6 +200,13 @@ export type GetResourceDirectoryErrorCode =
  */
 export type GetResourceDirectoryError = ErrorBody<GetResourceDirectoryErrorCode>;
 
+/**
+ * The code of a ResourceDirectoryValidationError the client throws for GetResourceDirectory before sending: the documented errors
+ * its parameter rules answer with (InvalidParameter also for a parameter it does not have).
+ */
+export type GetResourceDirectoryValidationCode =
+  | "InvalidParameter";
+
 // ---------------------------------------------------------------------------------------------
 // Every action
 // ---------------------------------------------------------------------------------------------
@@ -200,7 +244,7 @@ export const clientActions = {
 export type ClientActionName = keyof typeof clientActions;
 
 /**
- * Parameter, data and error types of every action, by action name (each documented as the client's method).
+ * Parameter, data, error and validation-code types of every action, by action name (each documented as the client's method).
  */
 export interface ActionTypes {
   /**
@@ -211,7 +255,7 @@ export interface ActionTypes {
    * `ResourceDirectoryClientError` when nothing could be sent (invalid parameters, missing credentials) or no
    * documented answer came back (timeout, network failure, undocumented response).
    */
-  EnableResourceDirectory: { params: EnableResourceDirectoryParams; data: EnableResourceDirectoryData; error: EnableResourceDirectoryError };
+  EnableResourceDirectory: { params: EnableResourceDirectoryParams; data: EnableResourceDirectoryData; error: EnableResourceDirectoryError; validationCode: EnableResourceDirectoryValidationCode };
   /**
    * Sends a verification code to the mobile phone number bound to a newly created account when you use the account to enable a resource directory.
    *
@@ -220,7 +264,7 @@ export interface ActionTypes {
    * `ResourceDirectoryClientError` when nothing could be sent (invalid parameters, missing credentials) or no
    * documented answer came back (timeout, network failure, undocumented response).
    */
-  SendVerificationCodeForEnableRD: { params: SendVerificationCodeForEnableRDParams; data: SendVerificationCodeForEnableRDData; error: SendVerificationCodeForEnableRDError };
+  SendVerificationCodeForEnableRD: { params: SendVerificationCodeForEnableRDParams; data: SendVerificationCodeForEnableRDData; error: SendVerificationCodeForEnableRDError; validationCode: SendVerificationCodeForEnableRDValidationCode };
   /**
    * Queries the information of a resource directory.
    *
@@ -229,5 +273,5 @@ export interface ActionTypes {
    * `ResourceDirectoryClientError` when nothing could be sent (invalid parameters, missing credentials) or no
    * documented answer came back (timeout, network failure, undocumented response).
    */
-  GetResourceDirectory: { params: GetResourceDirectoryParams; data: GetResourceDirectoryData; error: GetResourceDirectoryError };
+  GetResourceDirectory: { params: GetResourceDirectoryParams; data: GetResourceDirectoryData; error: GetResourceDirectoryError; validationCode: GetResourceDirectoryValidationCode };
 }

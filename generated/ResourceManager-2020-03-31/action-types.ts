@@ -17,9 +17,19 @@ export type ErrorBody<C extends string> = C extends string ? ErrorBase & { Code:
 // ---------------------------------------------------------------------------------------------
 
 /**
- * The parameters of EnableResourceDirectory, by wire name.
+ * Every query parameter of EnableResourceDirectory, by wire name (openapi-typescript's), the common ones included.
  */
-export type EnableResourceDirectoryParams = Pick<operations["EnableResourceDirectory"]['parameters']['query'], "EnableMode" | "MAName" | "MASecureMobilePhone" | "VerificationCode">;
+type EnableResourceDirectoryQuery = operations["EnableResourceDirectory"]['parameters']['query'];
+
+/**
+ * The parameters of EnableResourceDirectory, by wire name.
+ * With EnableMode NewManagementAccount, MAName, MASecureMobilePhone, VerificationCode are required too (x-acs-request-rules NewManagementAccountRequiresAccountFields).
+ */
+export type EnableResourceDirectoryParams = Pick<EnableResourceDirectoryQuery, "EnableMode" | "MAName" | "MASecureMobilePhone" | "VerificationCode"> &
+  (
+    | ({ EnableMode: "NewManagementAccount" } & Required<Pick<EnableResourceDirectoryQuery, "MAName" | "MASecureMobilePhone" | "VerificationCode">>)
+    | { EnableMode: Exclude<EnableResourceDirectoryQuery["EnableMode"], "NewManagementAccount"> }
+  );
 
 /**
  * The JSON body of a successful EnableResourceDirectory.
@@ -67,6 +77,20 @@ export type EnableResourceDirectoryErrorCode =
  * An error body of EnableResourceDirectory: a union discriminated by `Code`, so `switch (error.Code)` can be exhaustive.
  */
 export type EnableResourceDirectoryError = ErrorBody<EnableResourceDirectoryErrorCode>;
+
+/**
+ * The code of a ResourceDirectoryValidationError the client throws for EnableResourceDirectory before sending: the documented errors
+ * its parameter rules answer with (InvalidParameter also for a parameter it does not have).
+ */
+export type EnableResourceDirectoryValidationCode =
+  | "InvalidParameter"
+  | "MissingEnableMode"
+  | "MissingMAName"
+  | "Invalid.VerificationCode"
+  | "InvalidParameter.ManagementAccountName"
+  | "InvalidParameter.ManagementAccountSecurityInfo"
+  | "MissingSecureMobilePhone"
+  | "MissingSecurityInfo";
 
 // ---------------------------------------------------------------------------------------------
 // InitResourceDirectory (deprecated)
@@ -118,14 +142,26 @@ export type InitResourceDirectoryErrorCode =
  */
 export type InitResourceDirectoryError = ErrorBody<InitResourceDirectoryErrorCode>;
 
+/**
+ * The code of a ResourceDirectoryValidationError the client throws for InitResourceDirectory before sending: the documented errors
+ * its parameter rules answer with (InvalidParameter also for a parameter it does not have).
+ */
+export type InitResourceDirectoryValidationCode =
+  | "InvalidParameter";
+
 // ---------------------------------------------------------------------------------------------
 // SendVerificationCodeForEnableRD
 // ---------------------------------------------------------------------------------------------
 
 /**
+ * Every query parameter of SendVerificationCodeForEnableRD, by wire name (openapi-typescript's), the common ones included.
+ */
+type SendVerificationCodeForEnableRDQuery = operations["SendVerificationCodeForEnableRD"]['parameters']['query'];
+
+/**
  * The parameters of SendVerificationCodeForEnableRD, by wire name.
  */
-export type SendVerificationCodeForEnableRDParams = Pick<operations["SendVerificationCodeForEnableRD"]['parameters']['query'], "SecureMobilePhone">;
+export type SendVerificationCodeForEnableRDParams = Pick<SendVerificationCodeForEnableRDQuery, "SecureMobilePhone">;
 
 /**
  * The JSON body of a successful SendVerificationCodeForEnableRD.
@@ -165,6 +201,14 @@ export type SendVerificationCodeForEnableRDErrorCode =
  * An error body of SendVerificationCodeForEnableRD: a union discriminated by `Code`, so `switch (error.Code)` can be exhaustive.
  */
 export type SendVerificationCodeForEnableRDError = ErrorBody<SendVerificationCodeForEnableRDErrorCode>;
+
+/**
+ * The code of a ResourceDirectoryValidationError the client throws for SendVerificationCodeForEnableRD before sending: the documented errors
+ * its parameter rules answer with (InvalidParameter also for a parameter it does not have).
+ */
+export type SendVerificationCodeForEnableRDValidationCode =
+  | "InvalidParameter"
+  | "InvalidParameter.MobileCountryCode";
 
 // ---------------------------------------------------------------------------------------------
 // GetResourceDirectory
@@ -211,6 +255,13 @@ export type GetResourceDirectoryErrorCode =
  */
 export type GetResourceDirectoryError = ErrorBody<GetResourceDirectoryErrorCode>;
 
+/**
+ * The code of a ResourceDirectoryValidationError the client throws for GetResourceDirectory before sending: the documented errors
+ * its parameter rules answer with (InvalidParameter also for a parameter it does not have).
+ */
+export type GetResourceDirectoryValidationCode =
+  | "InvalidParameter";
+
 // ---------------------------------------------------------------------------------------------
 // Every action
 // ---------------------------------------------------------------------------------------------
@@ -256,7 +307,7 @@ export const clientActions = {
 export type ClientActionName = keyof typeof clientActions;
 
 /**
- * Parameter, data and error types of every action, by action name (each documented as the client's method).
+ * Parameter, data, error and validation-code types of every action, by action name (each documented as the client's method).
  */
 export interface ActionTypes {
   /**
@@ -267,7 +318,7 @@ export interface ActionTypes {
    * `ResourceDirectoryClientError` when nothing could be sent (invalid parameters, missing credentials) or no
    * documented answer came back (timeout, network failure, undocumented response).
    */
-  EnableResourceDirectory: { params: EnableResourceDirectoryParams; data: EnableResourceDirectoryData; error: EnableResourceDirectoryError };
+  EnableResourceDirectory: { params: EnableResourceDirectoryParams; data: EnableResourceDirectoryData; error: EnableResourceDirectoryError; validationCode: EnableResourceDirectoryValidationCode };
   /**
    * Enables a resource directory (deprecated: use EnableResourceDirectory).
    *
@@ -278,7 +329,7 @@ export interface ActionTypes {
    *
    * @deprecated InitResourceDirectory is deprecated in the contract: Enables a resource directory (deprecated: use EnableResourceDirectory).
    */
-  InitResourceDirectory: { params: InitResourceDirectoryParams; data: InitResourceDirectoryData; error: InitResourceDirectoryError };
+  InitResourceDirectory: { params: InitResourceDirectoryParams; data: InitResourceDirectoryData; error: InitResourceDirectoryError; validationCode: InitResourceDirectoryValidationCode };
   /**
    * Sends a verification code to the mobile phone number bound to a newly created account when you use the account to enable a resource directory.
    *
@@ -287,7 +338,7 @@ export interface ActionTypes {
    * `ResourceDirectoryClientError` when nothing could be sent (invalid parameters, missing credentials) or no
    * documented answer came back (timeout, network failure, undocumented response).
    */
-  SendVerificationCodeForEnableRD: { params: SendVerificationCodeForEnableRDParams; data: SendVerificationCodeForEnableRDData; error: SendVerificationCodeForEnableRDError };
+  SendVerificationCodeForEnableRD: { params: SendVerificationCodeForEnableRDParams; data: SendVerificationCodeForEnableRDData; error: SendVerificationCodeForEnableRDError; validationCode: SendVerificationCodeForEnableRDValidationCode };
   /**
    * Queries the information of a resource directory.
    *
@@ -296,5 +347,5 @@ export interface ActionTypes {
    * `ResourceDirectoryClientError` when nothing could be sent (invalid parameters, missing credentials) or no
    * documented answer came back (timeout, network failure, undocumented response).
    */
-  GetResourceDirectory: { params: GetResourceDirectoryParams; data: GetResourceDirectoryData; error: GetResourceDirectoryError };
+  GetResourceDirectory: { params: GetResourceDirectoryParams; data: GetResourceDirectoryData; error: GetResourceDirectoryError; validationCode: GetResourceDirectoryValidationCode };
 }

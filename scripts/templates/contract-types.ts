@@ -113,11 +113,16 @@ export interface ApiModel {
 }
 
 /**
- * The contract as one value: what every API shares, one model per API by `<Product>/<version>`, and the API the
- * source declares first (`x-acs-apis`), used where a caller names none.
+ * The contract as one value: what every API shares, the compiled checks of its parameter schemas, one model per API
+ * by `<Product>/<version>`, and the API the source declares first (`x-acs-apis`), used where a caller names none.
  */
+/** A compiled schema: true when the data is valid (ajv may coerce a wrapped value in place). */
+export type SchemaCheck = (data: unknown) => boolean;
+
 export interface ContractModel {
   readonly shared: SharedRules;
+  /** Every schema the parameter validator checks, compiled ahead of time, by the schema's JSON text. */
+  readonly schemaChecks: Readonly<Record<string, SchemaCheck>>;
   readonly apis: { readonly [api: string]: ApiModel };
   readonly defaultApi: string;
 }

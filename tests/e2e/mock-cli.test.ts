@@ -84,6 +84,30 @@ describe('npm run mock', () => {
     expect(await exited(child)).toEqual({ code: 0, signal: null });
   });
 
+  it.each(['SIGTERM', 'SIGINT'] as const)('started as a user does, `npm run mock`: %s to the npm process ends the mock and frees the port', async (signal) => {
+    const npm = spawn('npm', ['run', 'mock', '--', '--port', '0'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(npm);
+    // npm prints its banner first; the mock's first line is its URL
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      npm.stdout!.on('data', (d: Buffer) => {
+        out += d;
+        const line = out.split('\n').find((l) => l.startsWith('http://'));
+        if (line) resolve(line);
+      });
+      npm.on('exit', (code) => reject(new Error(`npm run mock exited ${code} before printing a URL:\n${out}`)));
+    });
+    expect((await fetch(`${url}/?Action=GetResourceDirectory&Version=2020-03-31`)).status).toBe(200);
+    npm.kill(signal);
+    expect(await exited(npm)).toEqual({ code: 0, signal: null });
+    // the node process npm started has stopped too: nothing answers on the port
+    const after = await fetch(`${url}/?Action=GetResourceDirectory&Version=2020-03-31`, { signal: AbortSignal.timeout(5_000) }).then(
+      (r) => `answered ${r.status}`,
+      (e: Error & { cause?: { code?: string } }) => e.cause?.code ?? e.name,
+    );
+    expect(after).toBe('ECONNREFUSED');
+  });
+
   it('--verify-signatures with MOCK_ACCESS_KEYS', async () => {
     const { child, url, stderr } = await start(['--port', '0', '--verify-signatures', '--site', 'china'], { MOCK_ACCESS_KEYS: 'id1:s1,id2:s2' });
     const unsigned = await fetch(`${url}/?Action=GetResourceDirectory&Version=2020-03-31`);
@@ -216,7 +240,7 @@ describe('npm run mock: the limit flags', () => {
       const r = await runAsync([flag, value]);
       expect(r.status, r.stderr).toBe(2);
       expect(r.stderr).toContain(`mock: ${flag} must be a positive integer (decimal digits), got "${value}"`);
-      expect(r.stderr).toMatch(/Usage: npm run mock/);
+      expect(r.stderr).toMatch(/Usage: rd-mock \[mock\] \[options\]/);
       expect(r.stdout).toBe('');
     },
   );

@@ -27,8 +27,8 @@ export interface CallContext {
   /** The client's timeout of each attempt; a call's own `timeoutMs` replaces it. */
   readonly timeoutMs: number | undefined;
   readonly redact: (text: string) => string;
-  /** Sends one attempt (directly, or through `raw` while it has middleware) and reads its answer. */
-  readonly send: (action: string, query: AnyParams, signal: AbortSignal | undefined) => Promise<FetchResult>;
+  /** Sends one attempt (through `raw`, ./send.ts) and reads its answer. */
+  readonly send: (action: string, query: AnyParams, signal: AbortSignal | undefined, headers: CallOptions['headers']) => Promise<FetchResult>;
 }
 
 /** A parsed body as text for an error message; JSON.parse accepts nesting JSON.stringify cannot serialise. */
@@ -108,7 +108,7 @@ export async function callAction(ctx: CallContext, action: string, params: AnyPa
     const signal = user && timeout ? AbortSignal.any([user, timeout]) : user ?? timeout;
     let result: FetchResult;
     try {
-      result = await ctx.send(action, { Action: action, Version: ctx.version, ...(params ?? {}) }, signal);
+      result = await ctx.send(action, { Action: action, Version: ctx.version, ...(params ?? {}) }, signal, co.headers);
     } catch (e) {
       throw toThrown(redact, action, e, timeout, timeoutMs, user, attempt);
     }

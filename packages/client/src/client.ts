@@ -11,7 +11,7 @@
  * ```
  *
  * How a call goes:
- * 1. The parameters are checked: `wireRequest` refuses unknown or transport parameters, validates the rest with
+ * 1. The parameters are checked: `wireRequest` (./wire.ts) refuses unknown or transport parameters, validates the rest with
  *    `checkAllParameters` (including the contract's request rules and, with `site`, the site rules) and throws a
  *    `ResourceDirectoryValidationError` if anything is broken: nothing is sent.
  * 2. It then builds the wire request from scratch and signs it:
@@ -22,16 +22,11 @@
  *      [&SecurityToken]&<action parameters>&Signature`, with `accept: application/json`.
  *    Parameters go in the contract's declared order; an empty value counts as absent and is not sent; booleans are
  *    `true`/`false`. The body is empty. Every attempt gets a new nonce and timestamp.
- * 3. The request is sent:
- *    - `client.raw` is openapi-fetch over the contract's paths (path key `/#Action=X`, parameters as `params.query`);
- *      its middleware reads the action from `schemaPath` and the parameters from `params.query` (never from the URL
- *      openapi-fetch built, whose `#` would swallow the query), calls `wireRequest` and replaces the request.
- *    - The action methods call `wireRequest` themselves and send the wire request with the transport
- *      (`ClientOptions.transport`): by default `node:http` (packages/client/src/protocol/http-sender.ts: the same bytes as fetch, cheaper per
- *      call), or fetch as URL and init (to a custom or replaced fetch, as a Request), reading the answer as
- *      openapi-fetch does with `parseAs: 'text'`: one Request per call instead of three. Once middleware has been added to `client.raw` (`raw.use`), they go through `raw`
- *      instead, so that middleware sees their requests too.
- *    Nothing is allocated for a timeout or a signal unless one is set.
+ * 3. The request is sent one way (./send.ts): through `client.raw`, openapi-fetch over the contract's paths (path key
+ *    `/#Action=X`, parameters as `params.query`), whose first middleware does steps 1 and 2 and whose fetch is the
+ *    `fetch` option, by default node:http (./node-http-fetch.ts: the same bytes as Node's fetch, cheaper per call).
+ *    Middleware added with `raw.use` sees every request, signed, and every answer. A call's own `headers` (e.g.
+ *    `Prefer`, to pick a mock's answer) are sent as given. No timer is set unless a timeout is.
  * 4. The answer: 2xx with a JSON body gives `{ data, response }`; an error body with a code the action documents gives
  *    `{ error, response }` (string fields redacted of the secret and token); anything else throws a
  *    `ResourceDirectoryResponseError`. With `retry`, Throttling* codes and 5xx are retried with backoff, honouring
@@ -46,21 +41,14 @@ import type { Client } from 'openapi-fetch';
 import type { ActionTypes, ApiName, ApiSurfaces, ClientActionName, DefaultApi } from '@rd-contract/contract';
 import type { ActionResult, CallOptions, Site } from './types.js';
 import { callAction, type CallContext } from './call.js';
-import {
-  resolveClientOptions,
-  type ClientOptions,
-  type SignatureAlgorithm,
-  type Transport,
-  type WithContract,
-} from './options.js';
-import { createRawClient } from './raw.js';
-import { sendWire, type FetchResult } from './send.js';
+import { resolveClientOptions, type ClientOptions, type SignatureAlgorithm, type WithContract } from './options.js';
+import { actionMethodQuery, createSender, type FetchResult } from './send.js';
 import { createWireBuilder, type AnyParams } from './wire.js';
 import { makeRedactor } from './protocol/redaction.js';
 import { resolveRetry } from './retry.js';
 import { isPresent } from './protocol/validate.js';
 
-export type { ClientOptions, SignatureAlgorithm, Transport } from './options.js';
+export type { ClientOptions, SignatureAlgorithm } from './options.js';
 export type { DefaultApi };
 
 /** An action's method: its parameters (optional when none is required) and per-call options, resolving with its result. */
@@ -75,22 +63,24 @@ export type ActionMethods<A extends ApiName> = { [K in keyof ApiSurfaces[A]['typ
 
 /** The client of one API: one method per action of that API, plus the underlying openapi-fetch client (same signing middleware). */
 export type ResourceDirectoryClient<A extends ApiName = DefaultApi> = ActionMethods<A> & {
-  /** openapi-fetch over the API's paths; its requests go through the same validating, signing middleware. */
+  /**
+   * openapi-fetch over the API's paths, through which every call of the client goes: its first middleware validates
+   * and signs; `raw.use(middleware)` adds yours after it (it sees the signed requests of the action methods too).
+   */
   readonly raw: Client<ApiSurfaces[A]['paths']>;
   /** `<Product>/<version>`. */
   readonly api: A;
   readonly endpoint: string;
   readonly signatureAlgorithm: SignatureAlgorithm;
   readonly site: Site | undefined;
-  readonly transport: Transport;
 };
 
 /**
- * Creates a client for `options.contract` (the package's entry point, packages/client/src/index.ts, gives the
- * default). Options are checked here (a bad endpoint throws); credentials are checked per call.
- * The pieces, each in its module: options (packages/client/src/options.ts), redaction (packages/client/src/protocol/redaction.ts), wire building and
- * signing (packages/client/src/wire.ts, packages/client/src/protocol/signing.ts), `raw` (packages/client/src/raw.ts), sending (packages/client/src/send.ts,
- * packages/client/src/protocol/http-sender.ts), the call with its retry (packages/client/src/call.ts, packages/client/src/retry.ts).
+ * Creates a client for `options.contract` (the package's entry point, ./index.ts, gives the default). Options are
+ * checked here (a bad endpoint throws); credentials are checked per call.
+ * The pieces, each in its module: options (./options.ts), redaction (./protocol/redaction.ts), wire building and
+ * signing (./wire.ts, ./protocol/signing.ts), sending (./send.ts, ./node-http-fetch.ts), the call with its retry
+ * (./call.ts, ./retry.ts).
  */
 export function createClient<A extends ApiName = DefaultApi>(
   options: WithContract<ClientOptions<A>>,
@@ -100,29 +90,17 @@ export function createClient<A extends ApiName = DefaultApi>(
   const retry = resolveRetry(settings.retry);
   const tokenInUrl = settings.algorithm === 'HMAC-SHA1' && isPresent(settings.securityToken);
   const wireRequest = createWireBuilder(settings);
-  const { raw, added } = createRawClient({
-    model: settings.model,
-    origin: settings.origin,
-    fetch: settings.fetch,
-    tokenInUrl,
-    wireRequest,
-  });
-  const sendSettings = { transport: settings.transport, fetch: settings.fetch, tokenInUrl };
+  const raw = createSender({ model: settings.model, origin: settings.origin, fetch: settings.fetch, tokenInUrl, wireRequest });
+  // The path key and query are checked by the middleware at run time; the per-action types are on the methods.
+  const post = raw.POST as unknown as (pathKey: string, init: object) => Promise<FetchResult>;
   const context: CallContext = {
     version: settings.model.version,
     errorCodes: Object.fromEntries(Object.entries(actions).map(([name, a]) => [name, Object.keys(a.errors)])),
     retry,
     timeoutMs: settings.timeoutMs,
     redact: makeRedactor([settings.accessKeySecret, settings.securityToken]),
-    send: (action: string, query: AnyParams, signal: AbortSignal | undefined): Promise<FetchResult> =>
-      added.length === 0
-        ? sendWire(sendSettings, wireRequest(action, query), signal)
-        : // The path key and query are checked by the middleware at run time; the per-action types are on the methods.
-          (raw.POST as unknown as (p: string, init: object) => Promise<FetchResult>)(actions[action]!.pathKey, {
-            params: { query },
-            parseAs: 'text',
-            ...(signal ? { signal } : {}),
-          }),
+    send: (action, query, signal, headers) =>
+      post(actions[action]!.pathKey, { params: { query: actionMethodQuery(query) }, parseAs: 'text', ...(signal ? { signal } : {}), ...(headers ? { headers } : {}) }),
   };
 
   const client: Record<string, unknown> = {};
@@ -135,7 +113,6 @@ export function createClient<A extends ApiName = DefaultApi>(
     endpoint: { value: settings.origin, enumerable: true },
     signatureAlgorithm: { value: settings.algorithm, enumerable: true },
     site: { value: settings.site, enumerable: true },
-    transport: { value: settings.transport, enumerable: true },
   });
   return Object.freeze(client) as unknown as ResourceDirectoryClient<A>;
 }

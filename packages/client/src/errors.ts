@@ -14,6 +14,7 @@
  * No message, property or `cause` holds the AccessKey secret or the security token: texts that come from outside
  * (fetch errors, response bodies) are redacted before they are stored.
  */
+import type { ActionName, ApiName, ApiSurfaces } from '@rd-contract/contract';
 import type { Violation } from './protocol/validate.js';
 
 export type ClientErrorCode = 'MissingCredentials' | 'RequestTimeout' | 'Aborted' | 'NetworkError' | 'UnexpectedResponse' | 'InvalidClientOptions' | (string & {});
@@ -40,16 +41,42 @@ export interface ClientViolation extends Omit<Violation, 'kind'> {
   readonly kind: Violation['kind'] | 'unknown' | 'transport';
 }
 
-/** Invalid parameters: `code`/`parameter`/`status` are those of the first (most important) violation. */
-export class ResourceDirectoryValidationError extends ResourceDirectoryClientError {
-  declare readonly action: string;
+/** The codes a ResourceDirectoryValidationError for action `A` can have, in whichever API has it (each API's `<A>ValidationCode`). */
+export type ValidationCodeOf<A extends ActionName> = {
+  [Api in ApiName]: A extends keyof ApiSurfaces[Api]['types'] ? ApiSurfaces[Api]['types'][A] extends { validationCode: infer C } ? C : never : never;
+}[ApiName];
+
+/** A ResourceDirectoryValidationError of one action: its `code` is one of the codes that action's parameter rules answer with. */
+export interface ValidationErrorOf<A extends ActionName> extends ResourceDirectoryClientError {
+  readonly action: A;
+  /** The documented code the service would answer the first violation with. */
+  readonly code: ValidationCodeOf<A>;
   /** The parameter the first violation is about. */
   readonly parameter: string;
   /** The HTTP status the service would answer the first violation with. */
   readonly status: number;
   /** Every broken rule, most important first (the contract's `x-acs-error-precedence`). Never holds a value. */
   readonly violations: readonly ClientViolation[];
-  constructor(action: string, violations: readonly ClientViolation[]) {
+}
+
+/**
+ * Invalid parameters: `code`/`parameter`/`status` are those of the first (most important) violation. After
+ * `e instanceof ResourceDirectoryValidationError`, `e.action` tells the action, and narrows `e.code` to its codes.
+ */
+export type ResourceDirectoryValidationError<A extends ActionName = ActionName> = { [K in A]: ValidationErrorOf<K> }[A];
+
+export interface ResourceDirectoryValidationErrorConstructor {
+  new <A extends ActionName>(action: A, violations: readonly ClientViolation[]): ResourceDirectoryValidationError<A>;
+  /** What `instanceof` narrows to: the union over the actions, discriminated by `action`. */
+  readonly prototype: ResourceDirectoryValidationError;
+}
+
+export const ResourceDirectoryValidationError: ResourceDirectoryValidationErrorConstructor = class ResourceDirectoryValidationError extends ResourceDirectoryClientError {
+  declare readonly action: ActionName;
+  readonly parameter: string;
+  readonly status: number;
+  readonly violations: readonly ClientViolation[];
+  constructor(action: ActionName, violations: readonly ClientViolation[]) {
     const first = violations[0];
     if (!first) throw new TypeError('ResourceDirectoryValidationError needs at least one violation');
     const more = violations.length > 1 ? ` (and ${violations.length - 1} more: ${violations.slice(1).map((v) => v.code).join(', ')})` : '';
@@ -58,7 +85,7 @@ export class ResourceDirectoryValidationError extends ResourceDirectoryClientErr
     this.status = first.status;
     this.violations = violations;
   }
-}
+} as unknown as ResourceDirectoryValidationErrorConstructor;
 
 export class ResourceDirectoryCredentialsError extends ResourceDirectoryClientError {}
 

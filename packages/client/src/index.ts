@@ -54,8 +54,9 @@ export function checkParameters(
   return checkAllParameters(action, values, options)[0];
 }
 
-export type { ResourceDirectoryClient, SignatureAlgorithm, Transport, ParamsOf, DataOf, ErrorOf } from './client.js';
+export type { ResourceDirectoryClient, SignatureAlgorithm, ParamsOf, DataOf, ErrorOf } from './client.js';
 export type { ClientOptions, SigningFetch, SigningFetchOptions };
+export { nodeHttpFetch } from './node-http-fetch.js';
 export type { ActionResult, CallOptions, RetryOptions, Site } from './types.js';
 export {
   ResourceDirectoryAbortError,

@@ -5,9 +5,9 @@
 import type { ApiModel, ApiName, ContractModel, DefaultApi } from '@rd-contract/contract';
 import type { RetryOptions, Site } from './types.js';
 import { ResourceDirectoryClientError } from './errors.js';
+import { nodeHttpFetch } from './node-http-fetch.js';
 
 export type SignatureAlgorithm = 'ACS3-HMAC-SHA256' | 'HMAC-SHA1';
-export type Transport = 'auto' | 'fetch' | 'node:http';
 
 export interface ClientOptions<A extends ApiName = DefaultApi> {
   /**
@@ -35,18 +35,13 @@ export interface ClientOptions<A extends ApiName = DefaultApi> {
   securityToken?: string;
   /** Default `ACS3-HMAC-SHA256` (what the official SDKs send). */
   signatureAlgorithm?: SignatureAlgorithm;
-  /** A fetch to send with, given a Request (implies `transport: 'fetch'`). */
-  fetch?: (input: Request) => Promise<Response>;
   /**
-   * How the action methods send (`client.raw` always uses fetch). Both put the same bytes on the wire.
-   * - `'auto'` (default): `node:http` (the global agents, as the official SDK does; cheaper per call than fetch),
-   *   unless something else was asked for: a `fetch` option, a replaced global fetch (looked up per request, e.g.
-   *   `vi.stubGlobal('fetch', ...)`), or an undici global dispatcher other than a plain `Agent` (`MockAgent`,
-   *   `ProxyAgent`, ...); then fetch.
-   * - `'fetch'`: the `fetch` option, else the global fetch, looked up per request.
-   * - `'node:http'`: always `http.request` / `https.request` through `http.globalAgent` / `https.globalAgent`.
+   * The fetch every request is sent with, given the signed Request. Default: `nodeHttpFetch`, `http.request` /
+   * `https.request` through the global agents (as the official SDK sends; cheaper per call than Node's fetch, with the
+   * same bytes on the wire). Give `fetch: (r) => fetch(r)` to send with Node's fetch (undici: a `MockAgent` or
+   * `ProxyAgent` set as its global dispatcher then applies, and a global fetch replaced later is looked up per request).
    */
-  transport?: Transport;
+  fetch?: (input: Request) => Promise<Response>;
   /** Retry Throttling* and 5xx answers: `true` for the defaults (3 attempts). Off by default. */
   retry?: boolean | RetryOptions;
   /** Time limit of each attempt, in milliseconds. None by default. */
@@ -76,8 +71,7 @@ export interface ClientSettings {
   readonly securityToken: string | undefined;
   readonly algorithm: SignatureAlgorithm;
   readonly site: Site | undefined;
-  readonly transport: Transport;
-  readonly fetch: ((input: Request) => Promise<Response>) | undefined;
+  readonly fetch: (input: Request) => Promise<Response>;
   readonly timeoutMs: number | undefined;
   readonly retry: boolean | RetryOptions | undefined;
 }
@@ -116,9 +110,7 @@ export function resolveClientOptions(options: WithContract<ClientOptions<ApiName
   if (algorithm !== 'ACS3-HMAC-SHA256' && algorithm !== 'HMAC-SHA1') throw optionError('signatureAlgorithm must be ACS3-HMAC-SHA256 or HMAC-SHA1');
   const site = options.site;
   if (site !== undefined && site !== 'intl' && site !== 'china') throw optionError('site must be intl or china');
-  const transport: Transport = options.transport ?? 'auto';
-  if (transport !== 'auto' && transport !== 'fetch' && transport !== 'node:http') throw optionError('transport must be auto, fetch or node:http');
-  if (transport === 'node:http' && options.fetch) throw optionError('a fetch option cannot be used with transport node:http');
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') throw optionError('fetch must be a function');
   checkMs('timeoutMs', options.timeoutMs, 1);
   return {
     contract,
@@ -131,8 +123,7 @@ export function resolveClientOptions(options: WithContract<ClientOptions<ApiName
     securityToken: options.securityToken ?? env.ALIBABA_CLOUD_SECURITY_TOKEN,
     algorithm,
     site,
-    transport,
-    fetch: options.fetch,
+    fetch: options.fetch ?? nodeHttpFetch,
     timeoutMs: options.timeoutMs,
     retry: options.retry,
   };

@@ -12,14 +12,15 @@
  *   another Format is refused (the client's answers are JSON);
  * - takes the query (and an `application/x-www-form-urlencoded` body's fields) as the action's parameters and builds
  *   the wire request with the client's own wire builder (packages/client/src/wire.ts): parameters checked with
- *   `checkAllParameters` (a broken one throws ResourceDirectoryValidationError, nothing is sent), the request rebuilt
+ *   `checkAllParameters` (a broken one throws ResourceDirectoryValidationError, nothing is sent; no action, or one
+ *   the API does not have, a ResourceDirectoryClientError InvalidAction.NotFound), the request rebuilt
  *   from scratch for the endpoint's origin and signed ACS3-HMAC-SHA256 or HMAC-SHA1 (packages/client/src/protocol/signing.ts) — the method,
  *   query order and headers are exactly the client's;
  * - sends it with the given `fetch` (default: the global one) and returns the answer untouched.
  */
 import type { ApiName, ContractModel } from '@rd-contract/contract';
 import type { Site } from './types.js';
-import { ResourceDirectoryValidationError } from './errors.js';
+import { ResourceDirectoryClientError } from './errors.js';
 import { resolveClientOptions, type SignatureAlgorithm, type WithContract } from './options.js';
 import { createWireBuilder, type WireBuilder } from './wire.js';
 
@@ -91,9 +92,7 @@ export function createSigningFetch(options: WithContract<SigningFetchOptions>): 
     // builder.
     if (values.Format?.toLowerCase() === 'json') delete values.Format;
     const action = values.Action ?? request.headers.get('x-acs-action') ?? '';
-    if (!action) {
-      throw new ResourceDirectoryValidationError(action, [{ code: 'InvalidAction.NotFound', status: 404, message: 'Specified api is not found, please check your url and method.', parameter: 'Action', kind: 'unknown', detail: `${rawUrl}: no Action query parameter and no x-acs-action header` }]);
-    }
+    if (!action) throw new ResourceDirectoryClientError('InvalidAction.NotFound', `${rawUrl}: no Action query parameter and no x-acs-action header; nothing was sent`);
     const wire = builderFor(url.origin)(action, values);
     const send = options.fetch ?? ((r: Request) => globalThis.fetch(r));
     return send(new Request(wire.url, { method: wire.method, headers: wire.headers, signal: request.signal }));

@@ -28,4 +28,10 @@ export interface CallOptions {
   timeoutMs?: number;
   /** `true` for the defaults, `false` for one attempt, or the settings. */
   retry?: boolean | RetryOptions;
+  /**
+   * Headers of this call's own, sent as given and not signed, e.g. `{ Prefer: 'code=409, example=EntityAlreadyExists.ResourceDirectory' }`
+   * to pick one of the mock's documented answers. A header the client sets or signs (`host`, `authorization`,
+   * `accept`, `content-type`, `content-length`, `x-acs-*`) is refused: InvalidClientOptions, nothing is sent.
+   */
+  headers?: Readonly<Record<string, string>>;
 }

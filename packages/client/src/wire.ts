@@ -6,9 +6,9 @@
  * The signatures are packages/client/src/protocol/signing.ts's: ACS3-HMAC-SHA256 through `acs3Signer` (the canonical request is built here from
  * parts computed once per action and per client, in the shape `acs3CanonicalRequest` gives), HMAC-SHA1 through `signRpc`.
  */
-import type { ActionRules, ApiName, ContractModel } from '@rd-contract/contract';
+import type { ActionName, ActionRules, ApiName, ContractModel } from '@rd-contract/contract';
 import type { Site } from './types.js';
-import { ResourceDirectoryCredentialsError, ResourceDirectoryValidationError, type ClientViolation } from './errors.js';
+import { ResourceDirectoryClientError, ResourceDirectoryCredentialsError, ResourceDirectoryValidationError, type ClientViolation } from './errors.js';
 import type { ClientSettings } from './options.js';
 import { EMPTY_BODY_SHA256, acs3Signer, newNonce, percentEncodeAcs3, percentEncodeRpc, signRpc, utcTimestamp } from './protocol/signing.js';
 import type { WireRequest } from './protocol/http-sender.js';
@@ -120,7 +120,12 @@ function checkedValues(
   query: AnyParams,
   site: Site | undefined,
 ): Record<string, unknown> {
-  const plan = c.plans[api]![action]!;
+  const plans = c.plans[api]!;
+  const plan = Object.hasOwn(plans, action) ? plans[action] : undefined;
+  if (!plan) {
+    const message = `${action || '(no action)'} is not an action of ${api}; nothing was sent`;
+    throw new ResourceDirectoryClientError('InvalidAction.NotFound', message, { action });
+  }
   const version = c.contract.apis[api]!.version;
   const extra: ClientViolation[] = [];
   const values: Record<string, unknown> = {};
@@ -134,8 +139,8 @@ function checkedValues(
       extra.push(violation(plan.rules, name, 'transport', `${name} is set by the client and cannot be given${other}`));
     } else extra.push(unknownParameter(c, api, plan, name));
   }
-  const checked = checkAllParameters(action as never, values, { contract: c.contract, site, api });
-  if (extra.length || checked.length) throw new ResourceDirectoryValidationError(action, [...extra, ...checked]);
+  const checked = checkAllParameters(action as ActionName, values, { contract: c.contract, site, api });
+  if (extra.length || checked.length) throw new ResourceDirectoryValidationError(action as ActionName, [...extra, ...checked]);
   return values;
 }
 
@@ -186,17 +191,18 @@ function acs3Wire(s: WireSigner, action: Action, values: Record<string, unknown>
     `${s.acs3TokenLine}x-acs-signature-nonce:${nonce}\nx-acs-version:${s.version}\n`;
   const canonicalRequest = `${method}\n/\n${canonicalQuery}\n${canonicalHeaders}\n${s.acs3SignedHeaders}\n${EMPTY_BODY_SHA256}`;
   const authorization = (s.acs3Authorization ??= acs3Signer(s.accessKeyId, s.accessKeySecret, s.acs3SignedHeaders))(canonicalRequest);
-  // fetch sends host itself, from the URL
+  // fetch sends host itself, from the URL. The names in code-unit order: the order `Headers` lists them in, so that
+  // Node's fetch and the node:http fetch, given the same Request, send them in the same order.
   const headers: Record<string, string> = {
+    accept: 'application/json',
+    authorization,
     'x-acs-action': action,
-    'x-acs-version': s.version,
-    'x-acs-date': timestamp,
-    'x-acs-signature-nonce': nonce,
     'x-acs-content-sha256': EMPTY_BODY_SHA256,
+    'x-acs-date': timestamp,
   };
   if (s.hasToken) headers['x-acs-security-token'] = s.securityToken as string;
-  headers.accept = 'application/json';
-  headers.authorization = authorization;
+  headers['x-acs-signature-nonce'] = nonce;
+  headers['x-acs-version'] = s.version;
   return { url: `${s.origin}/${search}`, method, headers };
 }
 

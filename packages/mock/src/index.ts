@@ -1,11 +1,12 @@
 /**
- * The mock server as a library: `createMockServer(options)` → `{ listen(), close(), url, handle }`.
- * See packages/mock/src/mock/gateway.ts for the request steps (wired by packages/mock/src/mock/server.ts) and
- * packages/mock/src/frontend/responder.ts for the per-action seam.
+ * The mock server as a library: `createMockServer(options)` → `{ listen(), close(), url, handle }`, and the contract
+ * proxy: `createProxyServer({ upstream, ... })`. See packages/mock/src/mock/gateway.ts for the request steps (wired
+ * by packages/mock/src/mock/server.ts), packages/mock/src/frontend/responder.ts for the per-action seam and
+ * packages/mock/src/proxy/ for the proxy. For a test suite: `@rd-contract/mock/testing` (packages/mock/src/testing/).
  *
- * This entry point is where the mock meets @rd-contract/contract: `createMockServer` and `createEmulator` take a
- * `contract` option and, when it is left out, use that package's `contract` value (and its published descriptions).
- * The modules behind it are given the contract, never import it.
+ * This entry point is where the mock meets @rd-contract/contract: `createMockServer`, `createEmulator` and
+ * `createProxyServer` take a `contract` option and, when it is left out, use that package's `contract` value (and its
+ * published descriptions). The modules behind it are given the contract, never import it.
  */
 import { contract as packagedContract, contractFiles } from '@rd-contract/contract';
 import { createMockServer as createMockServerFor, type MockServer, type MockServerOptions } from './mock/server.js';
@@ -61,3 +62,15 @@ export type {
   CodeView,
   StateErrorCode,
 } from './emulator/index.js';
+export { createProxyServer, PROXY_DEFAULTS, PROXY_ERRORS, RULES } from './proxy/index.js';
+export type {
+  ProxyServer,
+  ProxyServerOptions,
+  Credentials,
+  ProxyReport,
+  ContractViolation,
+  ViolationRecord,
+  RuleName,
+  Severity,
+  Direction,
+} from './proxy/index.js';

@@ -1,5 +1,6 @@
-// How the action methods send: the wire request built once and handed to fetch, with the same result as going
-// through openapi-fetch (`client.raw`); middleware added to `raw` sees the action methods' requests too.
+// How the client sends (packages/client/src/send.ts): one path, through openapi-fetch (`client.raw`), for the action
+// methods as for callers of raw; middleware added to raw sees (and may replace) every request and answer; a call's own
+// headers go with it.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Middleware } from 'openapi-fetch';
 import { createClient, type ClientOptions, type ResourceDirectoryClient } from '../../../packages/client/src/index.js';
@@ -31,7 +32,7 @@ describe.each([
   ['ACS3-HMAC-SHA256', true],
   ['HMAC-SHA1', false],
   ['HMAC-SHA1', true],
-] as const)('%s, STS=%s: an action method puts on the wire exactly what raw does', (signatureAlgorithm, sts) => {
+] as const)('%s, STS=%s: an action method puts on the wire exactly what the same call through raw does', (signatureAlgorithm, sts) => {
   it('the same method, target, headers (names in order) and body, both signed', async () => {
     const c = client({ signatureAlgorithm, ...(sts ? { securityToken: TOKEN } : {}) });
     await viaMethod(c);
@@ -53,37 +54,8 @@ describe.each([
   });
 });
 
-describe('the answer, read as openapi-fetch reads it', () => {
-  const answers: [string, Answer][] = [
-    ['a success', { status: 200, body: JSON.stringify({ RequestId: 'r', ResourceDirectory: { ResourceDirectoryId: 'rd-1' } }) }],
-    ['a documented error', { status: 409, body: errorBody('EntityAlreadyExists.ResourceDirectory') }],
-    ['an undocumented error code', { status: 400, body: errorBody('NoSuchCode') }],
-    ['an empty success', { status: 200, body: '' }],
-    ['an empty error', { status: 400, body: '' }],
-    ['a 204', { status: 204, body: '' }],
-    ['a success that is not JSON', { status: 200, headers: { 'content-type': 'text/xml' }, body: '<x/>' }],
-    ['a 5xx page', { status: 502, headers: { 'content-type': 'text/html' }, body: '<html>bad gateway</html>' }],
-    ['a JSON array', { status: 200, body: '[1]' }],
-  ];
-  it.each(answers)('%s: the action method resolves or rejects like the same call through raw', async (_name, answer) => {
-    const settle = (p: Promise<unknown>) => p.then((v) => ({ resolved: v }), (e: unknown) => ({ rejected: { ...(e as object), name: (e as Error).name, message: (e as Error).message } }));
-    const strip = (x: { resolved?: unknown; rejected?: unknown }) =>
-      x.resolved ? { ...(x.resolved as object), response: { status: (x.resolved as { response: Response }).response.status } } : x;
-
-    // through the action method (hot path), then the same action method with a middleware on raw (openapi-fetch)
-    server.queue.push(answer);
-    const direct = strip(await settle(viaMethod(client())));
-    const c = client();
-    c.raw.use({ onRequest: () => undefined });
-    server.queue.push(answer);
-    const through = strip(await settle(viaMethod(c)));
-    expect(direct).toEqual(through);
-    expect(server.requests).toHaveLength(2);
-  });
-});
-
-describe('middleware added to raw', () => {
-  it('sees the action methods\' signed requests while it is there, and only then', async () => {
+describe('one path: the action methods go through raw', () => {
+  it('a middleware added to raw sees every signed request of the action methods while it is there, and only then', async () => {
     const seen: string[] = [];
     const mw: Middleware = {
       onRequest({ request }) {
@@ -110,31 +82,83 @@ describe('middleware added to raw', () => {
     expect(server.requests).toHaveLength(5);
   });
 
-  it('can answer in place of the server, for the action methods too', async () => {
+  it('a middleware sees the answer before the caller, and may replace it', async () => {
+    const c = client();
+    const statuses: number[] = [];
+    c.raw.use({
+      onResponse({ response }) {
+        statuses.push(response.status);
+        return new Response(JSON.stringify({ RequestId: 'replaced' }), { status: 200 });
+      },
+    });
+    expect((await c.GetResourceDirectory()).data).toEqual({ RequestId: 'replaced' });
+    expect(statuses).toEqual([200]);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('a middleware can answer in place of the server', async () => {
     const c = client();
     c.raw.use({ onRequest: () => new Response(JSON.stringify({ RequestId: 'from-middleware' }), { status: 200 }) });
     expect((await c.SendVerificationCodeForEnableRD()).data).toEqual({ RequestId: 'from-middleware' });
     expect(server.requests).toHaveLength(0);
   });
+
+  it('a middleware that replaces the signed request with its own WHATWG Request is followed', async () => {
+    const c = client();
+    c.raw.use({ onRequest: ({ request }) => new Request(request, { headers: { ...Object.fromEntries(request.headers), 'x-trace': 't-1' } }) });
+    await c.GetResourceDirectory();
+    expect(server.requests[0]!.headers['x-trace']).toBe('t-1');
+    expect(verifyAcs3(acs3Incoming(server.requests[0]!), SECRET).ok).toBe(true);
+  });
+
+  it("whatever sees the signed request gets a WHATWG Request: a middleware of raw's, one given to a single raw call, a fetch of yours", async () => {
+    const seen: boolean[] = [];
+    const check: Middleware = { onRequest: ({ request }) => void seen.push(request instanceof Request && typeof request.clone === 'function') };
+    const viaOwnFetch = client({ fetch: async (r) => (seen.push(r instanceof Request), new Response(JSON.stringify({ RequestId: 'f' }), { status: 200 })) });
+    await viaOwnFetch.GetResourceDirectory();
+    const c = client();
+    await (c.raw.POST as unknown as (p: string, i: object) => Promise<unknown>)('/#Action=GetResourceDirectory', { params: { query: { Action: 'GetResourceDirectory', Version: '2020-03-31' } }, middleware: [check] });
+    c.raw.use(check);
+    await c.GetResourceDirectory();
+    expect(seen).toEqual([true, true, true]);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('an invalid call throws before any middleware sees it: nothing is sent', async () => {
+    const c = client();
+    const seen = vi.fn();
+    c.raw.use({ onRequest: seen });
+    await expect(c.EnableResourceDirectory({ EnableMode: 'Nope' } as never)).rejects.toMatchObject({ code: 'InvalidParameter', parameter: 'EnableMode' });
+    expect(seen).not.toHaveBeenCalled();
+    expect(server.requests).toHaveLength(0);
+  });
 });
 
-describe('fetch', () => {
-  it('a global fetch replaced after the client was created is looked up per request and gets a Request', async () => {
-    const c = client();
-    const seen: unknown[] = [];
-    vi.stubGlobal('fetch', async (input: unknown, init?: unknown) => {
-      seen.push(input, init);
-      return new Response(JSON.stringify({ RequestId: 'stub' }), { status: 200 });
-    });
-    expect((await c.GetResourceDirectory()).data).toEqual({ RequestId: 'stub' });
-    expect(seen).toHaveLength(2);
-    expect(seen[0]).toBeInstanceOf(Request);
-    expect((seen[0] as Request).headers.get('x-acs-action')).toBe('GetResourceDirectory');
-    expect(seen[1]).toBeUndefined();
+describe('per-call headers', () => {
+  it('are sent as given with the signed request, which still verifies', async () => {
+    await client().GetResourceDirectory(undefined, { headers: { Prefer: 'code=404, example=ResourceDirectoryNotInUse', 'X-Trace': 'abc' } });
+    await client({ signatureAlgorithm: 'HMAC-SHA1' }).GetResourceDirectory(undefined, { headers: { prefer: 'code=200' } });
+    const [acs3, v1] = server.requests as [Captured, Captured];
+    expect(acs3.headers.prefer).toBe('code=404, example=ResourceDirectoryNotInUse');
+    expect(acs3.headers['x-trace']).toBe('abc');
+    expect(verifyAcs3(acs3Incoming(acs3), SECRET).ok).toBe(true);
+    expect(v1.headers.prefer).toBe('code=200');
+    expect(verifyRpc(v1.method, v1.query, SECRET).ok).toBe(true);
+  });
+
+  it.each(['authorization', 'x-acs-date', 'X-Acs-Action', 'host', 'accept', 'content-type'])('%s, a header the client sets or signs, is refused: InvalidClientOptions, nothing sent', async (name) => {
+    await expect(client().GetResourceDirectory(undefined, { headers: { [name]: 'x' } })).rejects.toMatchObject({ code: 'InvalidClientOptions', message: expect.stringContaining(name.toLowerCase()) });
     expect(server.requests).toHaveLength(0);
   });
 
-  it('a custom fetch gets a Request with the caller\'s signal', async () => {
+  it('a header value fetch refuses is refused too, nothing sent', async () => {
+    await expect(client().GetResourceDirectory(undefined, { headers: { Prefer: 'a\nb' } })).rejects.toThrow();
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe('fetch', () => {
+  it('a custom fetch gets the signed Request with the caller\'s signal', async () => {
     const ac = new AbortController();
     let got: Request | undefined;
     const c = client({

@@ -80,7 +80,9 @@ describe('createSigningFetch', () => {
     const { sent, signingFetch } = capturing();
     const call = signingFetch(`${mock.url}/?Action=EnableResourceDirectory&Version=${VERSION}&EnableMode=Sideways`, { method: 'POST' });
     await expect(call).rejects.toBeInstanceOf(ResourceDirectoryValidationError);
-    await expect(signingFetch(`${mock.url}/`, { method: 'POST' })).rejects.toBeInstanceOf(ResourceDirectoryValidationError);
+    // no action, or one the API does not have: the client's InvalidAction.NotFound, not a validation error of an action
+    await expect(signingFetch(`${mock.url}/`, { method: 'POST' })).rejects.toMatchObject({ name: 'ResourceDirectoryClientError', code: 'InvalidAction.NotFound' });
+    await expect(signingFetch(`${mock.url}/?Action=DeleteEverything&Version=${VERSION}`, { method: 'POST' })).rejects.toMatchObject({ name: 'ResourceDirectoryClientError', code: 'InvalidAction.NotFound' });
     expect(sent).toEqual([]);
   });
 });

@@ -142,7 +142,7 @@ describe('every broken rule is refused before sending', () => {
   });
 
   it('the NewManagementAccount rule: all three missing fields are reported, most important first', async () => {
-    const e = (await client().EnableResourceDirectory({ EnableMode: 'NewManagementAccount' }).catch((x: unknown) => x)) as ResourceDirectoryValidationError;
+    const e = (await client().EnableResourceDirectory({ EnableMode: 'NewManagementAccount' } as never).catch((x: unknown) => x)) as ResourceDirectoryValidationError;
     expect(e.violations.map((v) => v.code)).toEqual(['MissingMAName', 'MissingSecureMobilePhone', 'MissingSecurityInfo']);
     expect(e.code).toBe('MissingMAName');
     expect(e.status).toBe(400);

@@ -51,4 +51,22 @@ describe('gen-20-client', () => {
     delete p['x-acs-errors'].missing;
     expect(() => renderClient(broken, buildApiModel(broken))).toThrow(/EnableMode answers MissingParameter/);
   });
+
+  it('makes the parameters a union from x-acs-request-rules: with the rule, NewManagementAccount requires the account fields; without it, a plain Pick', () => {
+    const rendered = renderClient(structuredClone(doc), buildApiModel(structuredClone(doc)));
+    const params = /export type EnableResourceDirectoryParams = [^;]+;/.exec(rendered)![0];
+    expect(params).toContain('({ EnableMode: "NewManagementAccount" } & Required<Pick<EnableResourceDirectoryQuery, "MAName" | "MASecureMobilePhone" | "VerificationCode">>)');
+    expect(params).toContain('{ EnableMode: Exclude<EnableResourceDirectoryQuery["EnableMode"], "NewManagementAccount"> }');
+    const ruleless = structuredClone(doc);
+    delete ruleless.paths['/#Action=EnableResourceDirectory'].post['x-acs-request-rules'];
+    const plain = /export type EnableResourceDirectoryParams = [^;]+;/.exec(renderClient(ruleless, buildApiModel(ruleless)))![0];
+    expect(plain).toBe('export type EnableResourceDirectoryParams = Pick<EnableResourceDirectoryQuery, "EnableMode" | "MAName" | "MASecureMobilePhone" | "VerificationCode">;');
+  });
+
+  it('refuses a request rule the types cannot say (not "if <parameter> is <value>, <parameters> are required")', () => {
+    const broken = structuredClone(doc);
+    const rules = broken.paths['/#Action=EnableResourceDirectory'].post['x-acs-request-rules'];
+    rules[0].if.properties.EnableMode = { enum: ['NewManagementAccount', 'CurrentAccount'] };
+    expect(() => renderClient(broken, buildApiModel(broken))).toThrow(/request rule NewManagementAccountRequiresAccountFields is not/);
+  });
 });

@@ -22,13 +22,15 @@
  * `host`, `connection: keep-alive`, the request's own headers, `accept-language: *`, `sec-fetch-mode: cors`,
  * `user-agent: node`, `accept-encoding: gzip, deflate`, `content-length: 0`;
  * tests/unit/client/protocol/http-sender.test.ts compares them), resolving with a WHATWG `Response` whose body has been
- * read, and its text, so that the rest of the client cannot tell it from fetch followed by `response.text()`. Why:
+ * read (./buffered-response.ts), so that the rest of the client cannot tell it from fetch's. It is what the client's
+ * default fetch sends with (packages/client/src/node-http-fetch.ts). Why:
  * Node's global fetch (undici) costs more per call than `node:http`, which is what Alibaba Cloud's official SDK uses;
  * this is what keeps the client's per call cost below the SDK's (see `npm run bench`).
  */
 import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import { promisify } from 'node:util';
+import { BufferedResponse } from './buffered-response.js';
 import { brotliDecompress as brotliCb, constants as zlibConstants, gunzip as gunzipCb, inflate as inflateCb, inflateRaw as inflateRawCb } from 'node:zlib';
 
 const gunzip = promisify(gunzipCb);
@@ -43,11 +45,8 @@ export interface WireRequest {
   readonly headers: Readonly<Record<string, string>>;
 }
 
-/** What the transport resolves with: the answer, its body already read as text. */
-export interface NodeHttpResult {
-  readonly response: Response;
-  readonly text: string;
-}
+/** The statuses whose answers fetch gives no body. */
+const NULL_BODY_STATUS: ReadonlySet<number> = new Set([101, 103, 204, 205, 304]);
 
 function fetchFailed(cause: unknown): TypeError {
   return new TypeError('fetch failed', { cause });
@@ -155,9 +154,14 @@ async function decode(header: string | string[] | undefined, body: Buffer): Prom
 
 function attempt(target: URL, request: HttpRequest, options: HttpSendOptions, retried: boolean): Promise<HttpAnswer> {
   const { signal } = options;
-  return new Promise<HttpAnswer>((resolve, reject) => {
+  return new Promise<HttpAnswer>((outerResolve, outerReject) => {
     const send = target.protocol === 'https:' ? https.request : http.request;
     let answered = false;
+    // The signal is watched here rather than through http.request's `signal` option, whose stream clean-up costs
+    // about as much as the rest of sending a request (Node 20).
+    const onAbort = () => req.destroy(new Error('aborted'));
+    const resolve = (a: HttpAnswer) => (signal?.removeEventListener('abort', onAbort), outerResolve(a));
+    const reject = (e: unknown) => (signal?.removeEventListener('abort', onAbort), outerReject(e));
     const req = send(
       target,
       {
@@ -166,7 +170,6 @@ function attempt(target: URL, request: HttpRequest, options: HttpSendOptions, re
         headers: request.headers as OutgoingHttpHeaders, // a raw list is accepted too (Node >= 18.15)
         setHost: false,
         ...(options.agent ? { agent: options.agent } : {}),
-        ...(signal ? { signal } : {}),
       },
       (res) => {
         answered = true;
@@ -191,6 +194,7 @@ function attempt(target: URL, request: HttpRequest, options: HttpSendOptions, re
         }, failed);
       },
     );
+    signal?.addEventListener('abort', onAbort, { once: true });
     req.on('error', (e: NodeJS.ErrnoException) => {
       if (signal?.aborted) return reject(signal.reason);
       if (!answered && !retried && req.reusedSocket && e.code === 'ECONNRESET') {
@@ -210,12 +214,10 @@ export function sendHttp(request: HttpRequest, options: HttpSendOptions = {}): P
 }
 
 /**
- * The answer as a WHATWG Response and its body as text (UTF-8, a leading BOM dropped, as `Response.text()` gives it).
- * The Response's body has been read (`bodyUsed` is true, as after fetch and `text()`); building it without a body
- * stream saves a third of this transport's own cost. Headers that `Headers` refuses are left out, as fetch leaves them;
- * a status outside 200-599 is kept, as fetch keeps it.
+ * The answer as a WHATWG Response, its body read (./buffered-response.ts: served from memory, as fetch would stream
+ * it). Headers that `Headers` refuses are left out, as fetch leaves them.
  */
-function toResult(answer: HttpAnswer, url: string): NodeHttpResult {
+function toResponse(answer: HttpAnswer, url: string): Response {
   const { status, rawHeaders: raw, body } = answer;
   const headers = new Headers();
   for (let i = 0; i + 1 < raw.length; i += 2) {
@@ -225,16 +227,7 @@ function toResult(answer: HttpAnswer, url: string): NodeHttpResult {
       /* a name or value fetch would refuse too */
     }
   }
-  const inRange = status >= 200 && status <= 599;
-  const response = new Response(null, { status: inRange ? status : 200, statusText: answer.statusMessage, headers });
-  // fetch gives the request URL and accepts any three-digit status (`HTTP/1.1 999`); `new Response` does neither.
-  Object.defineProperties(response, {
-    url: { value: url, configurable: true },
-    bodyUsed: { value: true, configurable: true },
-    ...(inRange ? {} : { status: { value: status, configurable: true }, ok: { value: false, configurable: true } }),
-  });
-  const bom = body.length >= 3 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf;
-  return { response, text: body.toString('utf8', bom ? 3 : 0) };
+  return new BufferedResponse(NULL_BODY_STATUS.has(status) ? null : body, { status, statusText: answer.statusMessage, headers, url });
 }
 
 /** The headers in the order Node 20's fetch sends them, as a flat [name, value, ...] list (http.request keeps it). */
@@ -250,9 +243,9 @@ function wireHeaders(target: URL, own: Readonly<Record<string, string>>): string
  * read in full. `responseUrl` is the answer's `url` (default the request's; the client gives '' when the URL holds a
  * security token).
  */
-export function sendWithNodeHttp(wire: WireRequest, signal?: AbortSignal, responseUrl = wire.url): Promise<NodeHttpResult> {
+export function sendWithNodeHttp(wire: WireRequest, signal?: AbortSignal, responseUrl = wire.url): Promise<Response> {
   const target = new URL(wire.url);
   return sendHttp({ url: target, method: wire.method, headers: wireHeaders(target, wire.headers) }, { signal }).then(
-    (answer) => toResult(answer, responseUrl),
+    (answer) => toResponse(answer, responseUrl),
   );
 }

@@ -4,5 +4,6 @@
  */
 export * from './signing.js';
 export * from './validate.js';
+export * from './schema-check.js';
 export * from './redaction.js';
 export * from './http-sender.js';

@@ -8,8 +8,7 @@
  * schema, before a broken `x-acs-request-rules` rule, before a broken `x-acs-site-rules` rule; then the
  * parameters' declared order. An empty value counts as absent ("if you leave this parameter empty ...").
  */
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { ValidateFunction } from 'ajv';
+import { schemaCheck, type SchemaCheck, type SchemaCompiler } from './schema-check.js';
 import type {
   ActionName,
   ActionRules,
@@ -42,25 +41,31 @@ export interface CheckOptions {
   readonly site?: Site;
   /** The API whose rules apply (`<Product>/<version>`). Default: the contract's `defaultApi`. */
   readonly api?: ApiName;
+  /**
+   * Compiles a schema the contract's ahead-of-time checks lack (a contract modified at run time); without it such a
+   * schema is a TypeError (./schema-check.ts).
+   */
+  readonly compileSchema?: SchemaCompiler;
 }
 
 export type ParameterValues = Readonly<Record<string, unknown>>;
 
-const ajv = new Ajv2020({ allErrors: false, strict: true, coerceTypes: true });
-const compiled = new WeakMap<object, ValidateFunction>();
+const compiled = new WeakMap<object, SchemaCheck>();
 
-/** Compiles a schema once; the same contract object always gives the same function. */
-function compile(schema: JsonSchema): ValidateFunction {
+/** A value's check, found once; the same schema object always gives the same function. */
+function compile(schema: JsonSchema, options: CheckOptions): SchemaCheck {
   let fn = compiled.get(schema);
   if (!fn) {
-    fn = ajv.compile({ type: 'object', properties: { value: schema } });
+    fn = schemaCheck({ type: 'object', properties: { value: schema } }, checkSource(options));
     compiled.set(schema, fn);
   }
   return fn;
 }
 
-function matches(schema: JsonSchema, value: unknown): boolean {
-  return compile(schema)({ value }) === true;
+const checkSource = ({ contract, compileSchema }: CheckOptions) => ({ schemaChecks: contract.schemaChecks, compileSchema });
+
+function matches(schema: JsonSchema, value: unknown, options: CheckOptions): boolean {
+  return compile(schema, options)({ value }) === true;
 }
 
 function describeSchema(schema: JsonSchema): string {
@@ -115,18 +120,18 @@ export function checkAllParameters(
       if (p.required) add(p, 'missing', p.errors.missing, `${p.name} is required`);
       continue;
     }
-    if (!matches(p.schema, value)) {
+    if (!matches(p.schema, value, options)) {
       add(p, 'schema', p.errors.invalid, `${p.name} ${describeSchema(p.schema)}`);
       continue;
     }
     const siteRule = options.site ? p.siteRules?.[options.site] : undefined;
-    if (siteRule && !matches(siteRule.schema, value)) {
+    if (siteRule && !matches(siteRule.schema, value, options)) {
       const where = options.site === 'china' ? 'China' : 'international';
       add(p, 'site', siteRule.error, `${p.name} ${describeSchema(siteRule.schema)} on the ${where} site`);
     }
   }
   for (const rule of action.requestRules) {
-    if (!ruleApplies(rule.if, present)) continue;
+    if (!ruleApplies(rule.if, present, options)) continue;
     for (const name of (rule.then.required as readonly string[] | undefined) ?? []) {
       if (present[name] !== undefined) continue;
       const p = action.parameters.find((q) => q.name === name);
@@ -148,11 +153,11 @@ export function checkParameters(
   return checkAllParameters(actionName, values, options)[0];
 }
 
-const conditionFns = new WeakMap<object, ValidateFunction>();
-function ruleApplies(condition: JsonSchema, present: Record<string, unknown>): boolean {
+const conditionFns = new WeakMap<object, SchemaCheck>();
+function ruleApplies(condition: JsonSchema, present: Record<string, unknown>, options: CheckOptions): boolean {
   let fn = conditionFns.get(condition);
   if (!fn) {
-    fn = ajv.compile(condition);
+    fn = schemaCheck(condition, checkSource(options));
     conditionFns.set(condition, fn);
   }
   return fn({ ...present }) === true;

@@ -1,18 +1,18 @@
 /**
- * `npm run proxy -- --upstream <url> [--host H --port 4011 --access-key-id ID --access-key-secret S --security-token T
- * --site intl|china --errors --strict-fields --report FILE --cors [origin] --upstream-timeout-ms N]`:
- * the contract proxy (packages/mock/src/proxy/) until SIGINT/SIGTERM. Prints its URL alone on the first line of stdout, then one
- * JSON line per contract violation; everything else goes to stderr. Exit codes: 2 for bad flags, 1 when it cannot
- * start (contract, port).
+ * `rd-mock proxy --upstream <url> [--host H --port 4011 --access-key-id ID --access-key-secret S --security-token T
+ * --site intl|china --errors --strict-fields --report FILE --cors [origin] --upstream-timeout-ms N]` (`npm run proxy --
+ * ...` in the repository): `runProxy(args)` runs the contract proxy (packages/mock/src/proxy/) until SIGINT/SIGTERM.
+ * Prints its URL alone on the first line of stdout, then one JSON line per contract violation; everything else goes
+ * to stderr. It throws a CliExit for a bad flag (code 2) or when the proxy cannot start (code 1).
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { normaliseCorsFlag, parseCorsOrigin } from '../frontend/cors.js';
+import { parseCorsOrigin } from '../frontend/cors.js';
 import { createProxyServer, PROXY_DEFAULTS, PROXY_ERRORS, type Credentials } from '../proxy/index.js';
 import type { Site } from '@rd-contract/contract';
+import { CliExit, parseFlags, stopOnSignals } from './command.js';
 
-const usage = `Usage: npm run proxy -- --upstream <url> [options]
+const usage = `Usage: rd-mock proxy --upstream <url> [options]   (in a clone of the repository: npm run proxy -- ...)
 
 Forwards Alibaba Cloud RPC requests (ResourceManager 2020-03-31, ResourceDirectoryMaster 2022-04-19) to
 <url> and checks each request and each answer against the contract of the request's Version. Every violation is
@@ -43,20 +43,14 @@ Options:
   -h, --help                   this text`;
 
 function fail(message: string): never {
-  console.error(`proxy: ${message}\n\n${usage}`);
-  process.exit(2);
+  throw new CliExit(2, `proxy: ${message}\n\n${usage}`);
 }
 
-const args = normaliseCorsFlag(process.argv.slice(2));
-for (let i = 0; i < args.length - 1; i++) {
-  if ((args[i] === '--port' || args[i] === '--upstream-timeout-ms') && /^-[\d.]/.test(args[i + 1]!)) args.splice(i, 2, `${args[i]}=${args[i + 1]}`);
-}
-
-let values;
-try {
-  ({ values } = parseArgs({
-    args,
-    options: {
+/** Runs the proxy with these command-line arguments (HOST, PORT and ALIBABA_CLOUD_* from `env`) until a signal. */
+export async function runProxy(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const values = parseFlags(
+    argv,
+    {
       upstream: { type: 'string' },
       host: { type: 'string' },
       port: { type: 'string' },
@@ -69,111 +63,95 @@ try {
       report: { type: 'string' },
       cors: { type: 'string' },
       'upstream-timeout-ms': { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
     },
-    strict: true,
-    allowPositionals: false,
-  }));
-} catch (e) {
-  fail((e as Error).message);
-}
-if (values.help) {
-  console.log(usage);
-  process.exit(0);
-}
+    ['--port', '--upstream-timeout-ms'],
+    usage,
+    fail,
+  );
+  if (!values) return;
 
-if (values.upstream === undefined) fail('--upstream is required, e.g. --upstream https://resourcemanager.aliyuncs.com');
-let upstream: URL;
-try {
-  upstream = new URL(values.upstream);
-} catch {
-  fail(`--upstream must be a URL such as https://resourcemanager.aliyuncs.com, got "${values.upstream}"`);
-}
-if ((upstream.protocol !== 'http:' && upstream.protocol !== 'https:') || upstream.pathname !== '/' || upstream.search || upstream.hash || upstream.username || upstream.password) {
-  fail(`--upstream must be an http(s) origin without path, query or user info, got "${values.upstream}"`);
-}
-const host = values.host ?? process.env.HOST ?? '127.0.0.1';
-const portText = values.port ?? process.env.PORT ?? String(PROXY_DEFAULTS.port);
-if (!/^\d+$/.test(portText) || Number(portText) > 65535) fail(`--port must be a number from 0 to 65535, got "${portText}"`);
-const site = values.site;
-if (site !== undefined && site !== 'intl' && site !== 'china') fail(`--site must be intl or china, got "${site}"`);
-const timeoutText = values['upstream-timeout-ms'];
-if (timeoutText !== undefined && (!/^\d+$/.test(timeoutText) || Number(timeoutText) < 1 || !Number.isSafeInteger(Number(timeoutText)))) {
-  fail(`--upstream-timeout-ms must be a positive integer (decimal digits), got "${timeoutText}"`);
-}
-let cors: string | undefined;
-try {
-  cors = values.cors === undefined ? undefined : parseCorsOrigin(values.cors);
-} catch (e) {
-  fail((e as Error).message);
-}
-const reportFile = values.report;
-if (reportFile !== undefined && reportFile.trim() === '') fail('--report needs a file');
+  if (values.upstream === undefined) fail('--upstream is required, e.g. --upstream https://resourcemanager.aliyuncs.com');
+  let upstream: URL;
+  try {
+    upstream = new URL(values.upstream);
+  } catch {
+    fail(`--upstream must be a URL such as https://resourcemanager.aliyuncs.com, got "${values.upstream}"`);
+  }
+  if ((upstream.protocol !== 'http:' && upstream.protocol !== 'https:') || upstream.pathname !== '/' || upstream.search || upstream.hash || upstream.username || upstream.password) {
+    fail(`--upstream must be an http(s) origin without path, query or user info, got "${values.upstream}"`);
+  }
+  const host = values.host ?? env.HOST ?? '127.0.0.1';
+  const portText = values.port ?? env.PORT ?? String(PROXY_DEFAULTS.port);
+  if (!/^\d+$/.test(portText) || Number(portText) > 65535) fail(`--port must be a number from 0 to 65535, got "${portText}"`);
+  const site = values.site;
+  if (site !== undefined && site !== 'intl' && site !== 'china') fail(`--site must be intl or china, got "${site}"`);
+  const timeoutText = values['upstream-timeout-ms'];
+  if (timeoutText !== undefined && (!/^\d+$/.test(timeoutText) || Number(timeoutText) < 1 || !Number.isSafeInteger(Number(timeoutText)))) {
+    fail(`--upstream-timeout-ms must be a positive integer (decimal digits), got "${timeoutText}"`);
+  }
+  let cors: string | undefined;
+  try {
+    cors = values.cors === undefined ? undefined : parseCorsOrigin(values.cors);
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  const reportFile = values.report;
+  if (reportFile !== undefined && reportFile.trim() === '') fail('--report needs a file');
 
-const accessKeyId = values['access-key-id'] ?? process.env.ALIBABA_CLOUD_ACCESS_KEY_ID;
-const accessKeySecret = values['access-key-secret'] ?? process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
-const securityToken = values['security-token'] ?? process.env.ALIBABA_CLOUD_SECURITY_TOKEN;
-if (values['access-key-id'] !== undefined && values['access-key-id'] === '') fail('--access-key-id is empty');
-if (values['access-key-secret'] !== undefined && values['access-key-secret'] === '') fail('--access-key-secret is empty');
-if (Boolean(accessKeyId) !== Boolean(accessKeySecret)) {
-  fail(accessKeyId ? '--access-key-id needs --access-key-secret (or ALIBABA_CLOUD_ACCESS_KEY_SECRET)' : '--access-key-secret needs --access-key-id (or ALIBABA_CLOUD_ACCESS_KEY_ID)');
-}
-const credentials: Credentials | undefined =
-  accessKeyId && accessKeySecret ? { accessKeyId, accessKeySecret, ...(securityToken ? { securityToken } : {}) } : undefined;
+  const accessKeyId = values['access-key-id'] ?? env.ALIBABA_CLOUD_ACCESS_KEY_ID;
+  const accessKeySecret = values['access-key-secret'] ?? env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
+  const securityToken = values['security-token'] ?? env.ALIBABA_CLOUD_SECURITY_TOKEN;
+  if (values['access-key-id'] !== undefined && values['access-key-id'] === '') fail('--access-key-id is empty');
+  if (values['access-key-secret'] !== undefined && values['access-key-secret'] === '') fail('--access-key-secret is empty');
+  if (Boolean(accessKeyId) !== Boolean(accessKeySecret)) {
+    fail(accessKeyId ? '--access-key-id needs --access-key-secret (or ALIBABA_CLOUD_ACCESS_KEY_SECRET)' : '--access-key-secret needs --access-key-id (or ALIBABA_CLOUD_ACCESS_KEY_ID)');
+  }
+  const credentials: Credentials | undefined =
+    accessKeyId && accessKeySecret ? { accessKeyId, accessKeySecret, ...(securityToken ? { securityToken } : {}) } : undefined;
 
-let proxy;
-try {
-  proxy = createProxyServer({
-    upstream,
-    host,
-    port: Number(portText),
-    ...(credentials ? { credentials } : {}),
-    ...(site ? { site: site as Site } : {}),
-    errors: values.errors === true,
-    strictFields: values['strict-fields'] === true,
-    ...(cors !== undefined ? { cors } : {}),
-    ...(timeoutText !== undefined ? { upstreamTimeoutMs: Number(timeoutText) } : {}),
-    onViolation: (line) => process.stdout.write(`${line}\n`),
-    onUpstreamError: (message) => console.error(`proxy: ${message}`),
-  });
-} catch (e) {
-  console.error(`proxy: cannot start: ${(e as Error).message}\nRun \`npm run build\` first if the contract is missing.`);
-  process.exit(1);
-}
+  let proxy;
+  try {
+    proxy = createProxyServer({
+      upstream,
+      host,
+      port: Number(portText),
+      ...(credentials ? { credentials } : {}),
+      ...(site ? { site: site as Site } : {}),
+      errors: values.errors === true,
+      strictFields: values['strict-fields'] === true,
+      ...(cors !== undefined ? { cors } : {}),
+      ...(timeoutText !== undefined ? { upstreamTimeoutMs: Number(timeoutText) } : {}),
+      onViolation: (line) => process.stdout.write(`${line}\n`),
+      onUpstreamError: (message) => console.error(`proxy: ${message}`),
+    });
+  } catch (e) {
+    throw new CliExit(1, `proxy: cannot start: ${(e as Error).message}\nRun \`npm run build\` first if the contract is missing.`);
+  }
 
-let stopping = false;
-const stop = (signal: string) => {
-  if (stopping) return;
-  stopping = true;
-  console.error(`proxy: ${signal}, stopping`);
-  const force = setTimeout(() => process.exit(1), 5_000);
-  force.unref();
-  if (reportFile !== undefined) {
+  const server = proxy;
+  stopOnSignals('proxy', () => server.close(), () => {
+    if (reportFile === undefined) return;
     try {
-      writeFileSync(resolve(reportFile), `${JSON.stringify(proxy.report(), null, 2)}\n`);
+      writeFileSync(resolve(reportFile), `${JSON.stringify(server.report(), null, 2)}\n`);
       console.error(`proxy: report written to ${resolve(reportFile)}`);
     } catch (e) {
       console.error(`proxy: cannot write the report to ${reportFile}: ${(e as Error).message}`);
     }
-  }
-  void proxy.close().then(() => process.exit(0));
-};
-process.on('SIGINT', () => stop('SIGINT'));
-process.on('SIGTERM', () => stop('SIGTERM'));
+  });
 
-try {
-  const url = await proxy.listen();
-  console.log(url);
-  console.error(
-    `proxy: ${url}/ -> ${proxy.upstream}/; ` +
-      (credentials
-        ? `re-signing every request as ${credentials.accessKeyId}${credentials.securityToken ? ' (with an STS token)' : ''} in the caller's style (ACS3-HMAC-SHA256 or HMAC-SHA1); `
-        : 'no credentials: forwarding requests unchanged, as the caller signed them (HMAC-SHA1 verifies upstream; ACS3 only if signed for the upstream host); ') +
-      `${values.errors ? 'violations answered as errors (--errors)' : 'violations reported, answers passed on'}; ` +
-      `undocumented response fields: ${values['strict-fields'] ? 'errors' : 'info'}; CORS ${cors === undefined ? 'off' : `for ${cors}`}` +
-      (reportFile !== undefined ? `; report on exit to ${resolve(reportFile)}` : ''),
-  );
-} catch (e) {
-  console.error(`proxy: cannot listen on ${host}:${portText}: ${(e as Error).message}`);
-  process.exit(1);
+  try {
+    const url = await proxy.listen();
+    console.log(url);
+    console.error(
+      `proxy: ${url}/ -> ${proxy.upstream}/; ` +
+        (credentials
+          ? `re-signing every request as ${credentials.accessKeyId}${credentials.securityToken ? ' (with an STS token)' : ''} in the caller's style (ACS3-HMAC-SHA256 or HMAC-SHA1); `
+          : 'no credentials: forwarding requests unchanged, as the caller signed them (HMAC-SHA1 verifies upstream; ACS3 only if signed for the upstream host); ') +
+        `${values.errors ? 'violations answered as errors (--errors)' : 'violations reported, answers passed on'}; ` +
+        `undocumented response fields: ${values['strict-fields'] ? 'errors' : 'info'}; CORS ${cors === undefined ? 'off' : `for ${cors}`}` +
+        (reportFile !== undefined ? `; report on exit to ${resolve(reportFile)}` : ''),
+    );
+  } catch (e) {
+    throw new CliExit(1, `proxy: cannot listen on ${host}:${portText}: ${(e as Error).message}`);
+  }
 }

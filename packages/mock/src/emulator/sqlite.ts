@@ -64,6 +64,7 @@ export class SqliteBackend implements Backend {
   private readonly statements;
   private readonly commitTransaction;
 
+  /** @internal Made by openStateFile; left out of the declarations, which then need no better-sqlite3 types. */
   constructor(
     readonly path: string,
     private readonly db: Database,

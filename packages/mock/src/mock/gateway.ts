@@ -8,6 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ActionName, ApiName, ContractModel } from '@rd-contract/contract';
 import { checkParameters, type Violation } from '@rd-contract/client/protocol';
+import { compileSchema } from '../frontend/schema-compiler.js';
 import {
   errorAnswer,
   exampleAnswer,
@@ -153,6 +154,7 @@ function parameterViolation(ctx: GatewayContext, r: RpcRequest, routed: Routed):
   const { api, to, invalidFormat } = routed;
   const v = checkParameters(to.action.action as ActionName, r.params, {
     contract: ctx.contract,
+    compileSchema,
     api,
     ...(ctx.site ? { site: ctx.site } : {}),
   });

@@ -6,6 +6,7 @@
  */
 import type { ActionName, ActionRules, ApiModel, ApiName, ContractModel, Site } from '@rd-contract/contract';
 import { checkAllParameters, type ParameterValues, type Violation } from '@rd-contract/client/protocol';
+import { compileSchema } from '../frontend/schema-compiler.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
@@ -23,7 +24,7 @@ export function versionContracts(contract: ContractModel): ReadonlyMap<string, V
     (Object.keys(contract.apis) as ApiName[]).map((api) => {
       const model = contract.apis[api]!;
       const checkParameters: VersionContract['checkParameters'] = (action, values, site) =>
-        checkAllParameters(action as ActionName, values, { contract, api, ...(site ? { site } : {}) });
+        checkAllParameters(action as ActionName, values, { contract, compileSchema, api, ...(site ? { site } : {}) });
       return [model.version, { version: model.version, rules: model, checkParameters }] as const;
     }),
   );
