@@ -6,7 +6,7 @@ import { derefDeep, isRef } from './contract/deref.js';
 import { sourceProblems } from './contract/sources.js';
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });
-addFormats.default ? addFormats.default(ajv) : addFormats(ajv);
+(addFormats.default ?? addFormats)(ajv);
 const xmlParser = new XMLParser({ parseTagValue: false, ignoreDeclaration: true, trimValues: true });
 
 const isXml = (mediaType) => /[/+]xml\b/.test(mediaType);

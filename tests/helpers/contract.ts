@@ -11,8 +11,8 @@ import addFormatsModule from 'ajv-formats';
 import { XMLParser } from 'fast-xml-parser';
 import { deref as derefNode, localLookup } from '../../scripts/contract/deref.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Json = any;
+export type { Json } from '../../scripts/contract/json.js';
+import type { Json } from '../../scripts/contract/json.js';
 
 export const repoRoot = join(import.meta.dirname, '..', '..');
 

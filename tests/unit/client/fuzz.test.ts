@@ -102,9 +102,9 @@ function requestProblems(req: IncomingMessage, body: Buffer, e: Expectation): { 
   if (body.length !== 0) problems.push(`a body of ${body.length} bytes`);
   const headers = req.headers;
   const lookup = (id: string) => (id.startsWith(ID) ? SECRET : undefined);
-  let id = '';
+  let id: string;
   const fresh = (t: string | undefined) => t !== undefined && TIMESTAMP.test(t) && Math.abs(Date.parse(t) - Date.now()) < 15 * 60_000;
-  let action = '';
+  let action: string;
   let params: [string, string][];
   if (e.algorithm === 'ACS3-HMAC-SHA256') {
     action = String(headers['x-acs-action'] ?? '');
