@@ -5,10 +5,18 @@ import { describe, expect, it } from 'vitest';
 import { compileSchema, contracts, deref, doc } from '../../helpers/contract.js';
 
 const param = (name: string) => doc.components.parameters[name];
+/** Each parameter's check, per site, compiled once (ajv compiles a schema again for every new schema object). */
+const checks = new Map<string, (value: string) => boolean>();
 const accepts = (name: string, site?: 'intl' | 'china') => {
-  const base = compileSchema(param(name).schema);
-  const siteRule = site ? compileSchema(param(name)['x-acs-site-rules'][site].schema) : undefined;
-  return (value: string) => base(value) === true && (siteRule ? siteRule(value) === true : true);
+  const key = `${name} ${site}`;
+  let check = checks.get(key);
+  if (!check) {
+    const base = compileSchema(param(name).schema);
+    const siteRule = site ? compileSchema(param(name)['x-acs-site-rules'][site].schema) : undefined;
+    check = (value: string) => base(value) === true && (siteRule ? siteRule(value) === true : true);
+    checks.set(key, check);
+  }
+  return check;
 };
 
 /** Seed 000/002's MAName rule for the prefix, in words made code: 2-50 characters of letters, digits and _ . -,
