@@ -75,9 +75,12 @@ describe('MAName', () => {
       fc.string({ unit: chars, minLength: 0, maxLength: 55 }),
       fc.string({ unit: chars, minLength: 0, maxLength: 55 }).map((s) => s + suffix),
     );
+    let runs = 0;
     fc.assert(fc.property(candidate, fc.constantFrom(undefined, 'intl' as const, 'china' as const), (s, site) => {
+      runs++;
       expect(accepts('MAName', site)(s)).toBe(maNameOk(s, site));
     }), { numRuns: 3000 });
+    expect(runs).toBeGreaterThanOrEqual(3000);
   });
 });
 
@@ -123,9 +126,12 @@ describe.each(['MASecureMobilePhone', 'SecureMobilePhone'])('%s', (name) => {
   });
   it('agrees with the rule in words on random input', () => {
     const candidate = fc.tuple(fc.string({ unit: fc.constantFrom(...'0123456789'.split('')), maxLength: 6 }), fc.constantFrom('-', '', '--', ' '), fc.string({ unit: fc.constantFrom(...'0123456789a'.split('')), maxLength: 17 })).map(([a, b, c]) => a + b + c);
+    let runs = 0;
     fc.assert(fc.property(candidate, fc.constantFrom(undefined, 'intl' as const, 'china' as const), (s, site) => {
+      runs++;
       expect(accepts(name, site)(s)).toBe(phoneOk(s, site));
     }), { numRuns: 2000 });
+    expect(runs).toBeGreaterThanOrEqual(2000);
   });
 });
 
