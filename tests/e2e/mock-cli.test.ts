@@ -272,12 +272,12 @@ describe('npm run mock: the limit flags', () => {
     expect(flags.map(defaultOf)).toEqual([1024 * 1024, d.maxHeaderSize, d.headersTimeout, d.requestTimeout]);
   });
 
-  it("every flag of --help is in the README's table of the mock's flags", () => {
+  it("every flag of --help is in docs/mock.md's table of the mock's flags", () => {
     const usage = run(['--help']).stdout;
     const listed = [...usage.matchAll(/^ {2}(?:-\w, )?(--[a-z-]+)/gm)].map((m) => m[1]!);
     expect(listed).toEqual(expect.arrayContaining(['--port', '--state-file', ...flags]));
-    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
-    const rows = readme.split('\n').filter((line) => line.startsWith('| `-'));
+    const page = readFileSync(join(repoRoot, 'docs', 'mock.md'), 'utf8');
+    const rows = page.split('\n').filter((line) => line.startsWith('| `-'));
     expect(listed.filter((flag) => !rows.some((row) => row.includes(`\`${flag}`)))).toEqual([]);
   });
 });
