@@ -1,7 +1,7 @@
-// The generated reference docs without a browser: one page per API and language, each self-contained, linked to the
-// same API in the other language and to the other APIs in the same language, naming its API's version and endpoint
-// on every action, and carrying every action, parameter, error code and RAM action of THAT API, with the generated
-// reference sections and code samples.
+// The generated reference docs without a browser: one page per API and language, each loading the renderer shared
+// under assets/ (nothing from another origin, no inlined copy), linked to the same API in the other language and to
+// the other APIs in the same language, naming its API's version and endpoint on every action, and carrying every
+// action, parameter, error code and RAM action of THAT API, with the generated reference sections and code samples.
 import { existsSync, readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { docsDescription } from '../scripts/docs/description.js';
 import { descriptionFile, docsDir, htmlFile, otherApis, otherLanguage, relativeHref, type DocsPage } from '../scripts/docs/editions.js';
 import { EnglishTranslator } from '../scripts/docs/i18n.js';
 import { assertSelfContained } from '../scripts/docs/render.js';
+import { ASSETS_DIR, classicRenderer, RENDERER_FILE, vendorRenderer } from '../scripts/docs/renderer.js';
 import { loadDocsSite, pageContract } from '../scripts/gen-30-docs.js';
 
 const site = loadDocsSite();
@@ -40,6 +41,17 @@ describe('the docs site', () => {
     expect(site.pages.map((page) => page.dir)).toEqual(['', 'zh-Hant', 'ResourceDirectoryMaster-2022-04-19', 'ResourceDirectoryMaster-2022-04-19/zh-Hant']);
     for (const page of site.pages) expect(existsSync(htmlFile(page)), htmlFile(page)).toBe(true);
   });
+
+  it('has one copy of Redoc, the standalone bundle of the @redocly/cli in node_modules as a classic script (file:// refuses modules)', () => {
+    const shared = readFileSync(posix.join(docsDir, ASSETS_DIR, RENDERER_FILE), 'utf8');
+    const vendor = readFileSync(vendorRenderer, 'utf8');
+    expect(shared === classicRenderer(vendor), 'generated/docs/assets/redoc.standalone.js is the classic form of the installed bundle').toBe(true);
+    expect(/export\{RedocStandalone,hydrate,init\};\s*$/.test(vendor)).toBe(true);
+    expect(/export\{RedocStandalone|\bimport\.meta\b/.test(shared), 'no module syntax left').toBe(false);
+    expect(shared.length).toBeGreaterThan(vendor.length - 1000);
+    expect(() => new Function(shared)).not.toThrow(); // parses as a classic script
+    expect(() => classicRenderer(vendor.replace(/export\{[^}]*\};\s*$/, ''))).toThrow(/no longer ends with export/);
+  });
 });
 
 describe.each(site.pages.map((page) => [pageName(page), page] as const))('the %s docs page', (_name, page) => {
@@ -49,23 +61,34 @@ describe.each(site.pages.map((page) => [pageName(page), page] as const))('the %s
   const facts = actionFacts(contract);
   const otherLang = otherLanguage(page, site.pages);
 
-  it('is self-contained: Redoc is inlined, no script from a CDN or any other origin', () => {
-    expect(html).not.toMatch(/<script[^>]+src=["']?https:\/\/cdn/i);
+  it('loads the renderer, styles and script shared under assets/ by a relative URL: nothing from a CDN or any other origin, no inlined copy', () => {
+    const assets = posix.relative(page.dir || '.', ASSETS_DIR);
+    expect(html).toContain(`<script defer src="${assets}/${RENDERER_FILE}"></script>`);
+    expect(html).toContain(`<link rel="stylesheet" href="${assets}/docs.css">`);
+    expect(html).toContain(`<script src="${assets}/docs.js"></script>`);
+    expect(html.includes('cdn.redocly.com'), 'a reference to Redocly\'s CDN').toBe(false);
     expect(() => assertSelfContained(html, htmlFile(page))).not.toThrow();
-    expect(html).toContain('<script type="module">');
+    expect(html.includes('hydrate(__redoc_definition, __redoc_options')).toBe(true);
+    expect(html.length).toBeLessThan(1024 * 1024);
+    expect(html.includes('function hydrate('), 'an inlined copy of Redoc').toBe(false);
+  });
+
+  it('has Redoc’s prerendered links pointing into the page (#/...), not at the site root', () => {
+    expect(html.match(/href="\/(?!\/)[^"]*"/g) ?? []).toEqual([]);
+    expect(html.includes('href="#/section/signing" data-discover="true"')).toBe(true);
   });
 
   it('is in its language and links to the same API in the other language with a relative href', () => {
-    expect(html).toMatch(new RegExp(`<html lang="${page.edition.lang}">`));
+    expect(html).toMatch(new RegExp(`<html lang="${page.edition.lang}" data-docs="`));
     const href = relativeHref(page, otherLang);
-    expect(html).toContain(`id="docs-language-link" href="${href}" hreflang="${otherLang.edition.lang}"`);
+    expect(html).toContain(`id="docs-language-link" href="${href}" hreflang="${otherLang.edition.lang}" lang="${otherLang.edition.lang}" data-keep-route>`);
     expect(pageAt(page, href)).toBe(otherLang);
     expect(existsSync(posix.join(docsDir, otherLang.dir, 'index.html'))).toBe(true);
   });
 
   it('names its API and links to every other API in the same language', () => {
     expect(html).toContain(`<span aria-current="page">${page.api.label}</span>`);
-    const links = [...html.matchAll(/<a class="docs-api-link" href="([^"]+)">([^<]+)<\/a>/g)].map(([, href, label]) => ({ href, label }));
+    const links = [...html.matchAll(/<a class="docs-api-link" href="([^"]+)" data-keep-route>([^<]+)<\/a>/g)].map(([, href, label]) => ({ href, label }));
     const others = otherApis(page, site.pages);
     expect(links.map((l) => l.label)).toEqual(others.map((o) => o.api.label));
     links.forEach((link, i) => {

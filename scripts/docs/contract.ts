@@ -157,7 +157,7 @@ export function parameterExample(doc: Document, parameter: Parameter): unknown {
   return schema.example ?? schema.examples?.[0] ?? schema.enum?.[0] ?? schema.default;
 }
 
-function isErrorStatus(status: string): boolean {
+export function isErrorStatus(status: string): boolean {
   return /^[45]\d\d$/.test(status);
 }
 

@@ -1,12 +1,14 @@
 /**
  * The docs-only copy of the bundled contract: texts translated, and per operation the generated reference
- * sections appended to the description and `x-codeSamples` added. The contract itself is never changed.
+ * sections appended to the description and `x-codeSamples` added; every heading given its id from its English
+ * text, and every error example labelled by its code. The contract itself is never changed.
  */
 import { choiceSentence, type ApiContract } from './choice.js';
-import { listOperations, type Document } from './contract.js';
+import { deref, isErrorStatus, listOperations, type Document, type Example, type Response } from './contract.js';
 import { codeSamples, EXAMPLE_ACCESS_KEY_SECRET, exampleAccessKeyId } from './code-samples.js';
-import { mapDocumentTexts, type Translator } from './i18n.js';
+import { EnglishTranslator, mapDocumentTexts, type Translator } from './i18n.js';
 import { blocks, code, escapeText, heading } from './markdown.js';
+import { withHeadingIds } from './routes.js';
 import { apiLine, deprecationNotice, referenceSections } from './sections.js';
 
 function aboutSection(contract: Document, tr: Translator): string {
@@ -34,8 +36,36 @@ function withChoice(description: string | undefined, choice: string): string {
  * one API, `apis` those of every API of the build (for the sentence on which to choose).
  */
 export function docsDescription(api: ApiContract, apis: readonly ApiContract[], tr: Translator): Document {
+  const doc = translatedDescription(api, apis, tr);
+  const english = tr.lang === 'en' ? doc : translatedDescription(api, apis, new EnglishTranslator());
+  doc.info.description = withHeadingIds(english.info.description ?? '', doc.info.description ?? '', 'section/');
+  const englishOperations = listOperations(english);
+  listOperations(doc).forEach(({ operation }, i) => {
+    operation.description = withHeadingIds(englishOperations[i].operation.description ?? '', operation.description ?? '');
+  });
+  return doc;
+}
+
+/**
+ * Drops the summary (the message) of every error example, so that Redoc's example menu names each by its code (the
+ * example's name), each once, rather than by messages, some of which two codes share. The message is in the example
+ * itself and in the error table. Shared examples (`#/components/examples`) lose theirs too.
+ */
+function labelErrorExamplesByCode(doc: Document): void {
+  for (const { operation } of listOperations(doc)) {
+    for (const [status, response] of Object.entries(operation.responses)) {
+      if (!isErrorStatus(status)) continue;
+      for (const media of Object.values(deref<Response>(doc, response).content ?? {})) {
+        for (const example of Object.values(media.examples ?? {})) delete deref<Example>(doc, example).summary;
+      }
+    }
+  }
+}
+
+function translatedDescription(api: ApiContract, apis: readonly ApiContract[], tr: Translator): Document {
   const { contract } = api;
   const doc = structuredClone(contract);
+  labelErrorExamplesByCode(doc);
   // Descriptions are CommonMark; summaries and titles are plain text.
   mapDocumentTexts(doc, (text, key) => (key === 'description' ? escapeText(tr.t(text)) : tr.t(text)));
   doc.info.description = blocks(withChoice(doc.info.description, choiceSentence(apis, tr)), aboutSection(contract, tr));

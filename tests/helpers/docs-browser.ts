@@ -184,7 +184,7 @@ const pageName = (docsPage: DocsPage) => `${docsPage.api.id} ${docsPage.edition.
 /** Follows a switch's link (by its text) from `from` and checks that it leads to `to`: its URL, language and API. */
 async function assertSwitchLink(page: Page, docsUrl: string, from: DocsPage, linkText: string, to: DocsPage): Promise<void> {
   await page.goto(pageUrl(docsUrl, from));
-  await page.locator('.docs-switches').getByRole('link', { name: linkText, exact: true }).click();
+  await page.locator('.docs-bar').getByRole('link', { name: linkText, exact: true }).click();
   await page.waitForURL(pageUrl(docsUrl, to), { timeout: 15_000 });
   const { lang, api } = await page.evaluate(() => ({
     lang: document.documentElement.lang,
