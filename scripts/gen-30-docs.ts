@@ -9,15 +9,17 @@
  * Fails when an English text has no translation in docs/i18n/zh-Hant.yaml.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, relative } from 'node:path';
+import { dirname, posix, relative } from 'node:path';
 import type { ApiContract } from './docs/choice.js';
 import { loadBundledContract, type Document } from './docs/contract.js';
 import { docsDescription } from './docs/description.js';
-import { descriptionFile, docsApis, docsDir, docsPages, htmlFile, otherApis, otherLanguage, relativeHref, templateOptions, translatorFor, type DocsApi, type DocsPage } from './docs/editions.js';
+import { writeComparePages } from './docs/compare-page.js';
+import { compareDir, descriptionFile, docsApis, docsDir, docsPages, htmlFile, otherApis, otherLanguage, relativeHref, relativePath, templateOptions, translatorFor, type DocsApi, type DocsPage } from './docs/editions.js';
 import { CatalogTranslator, type Translator } from './docs/i18n.js';
 import { redocOptions, renderHtml, type TemplateOptions } from './docs/render.js';
 import { writeAssets } from './docs/renderer.js';
 import { pageRoutes } from './docs/routes.js';
+import type { PageLinks } from './docs/sections.js';
 import { repoRoot } from './paths.js';
 
 /** Every API of the build with its published description, and every page of the docs. */
@@ -44,9 +46,17 @@ export interface PageBuild {
   template: TemplateOptions;
 }
 
+/** A page's links to the other versions' pages in its language and to the version comparison. */
+export function pageLinks(page: DocsPage, pages: readonly DocsPage[]): PageLinks {
+  return {
+    versions: otherApis(page, pages).map((other) => ({ id: other.api.id, label: other.api.label, href: relativeHref(page, other) })),
+    compare: relativePath(page.dir, posix.join(compareDir(page.edition), 'index.html')),
+  };
+}
+
 /** The docs description of one page and its template options, with the given translator (missing texts are left to it). */
 export function describeWith(site: DocsSite, page: DocsPage, tr: Translator): PageBuild {
-  return { page, description: docsDescription(pageContract(site, page), site.apis, tr), template: templateOptions(page, site.pages, tr) };
+  return { page, description: docsDescription(pageContract(site, page), site.apis, tr, pageLinks(page, site.pages)), template: templateOptions(page, site.pages, tr) };
 }
 
 /**
@@ -72,7 +82,7 @@ export function withPageData(builds: PageBuild[]): PageBuild[] {
     const own = routes.get(page)!;
     const switches = [otherLanguage(page, pages), ...otherApis(page, pages)];
     const targets = Object.fromEntries(switches.map((other) => [relativeHref(page, other), routes.get(other)!.all]));
-    return { ...build, template: { ...build.template, data: JSON.stringify({ operations: own.operations, tags: own.tags, targets }) } };
+    return { ...build, template: { ...build.template, data: JSON.stringify({ operations: own.operations, tags: own.tags, headings: own.headings, targets }) } };
   });
 }
 
@@ -89,5 +99,6 @@ export async function generate(): Promise<string[]> {
   await Promise.all(
     builds.map(({ page, description, template }) => renderHtml(descriptionFile(page), htmlFile(page), template, redocOptions(description))),
   );
-  return [...assets, ...builds.flatMap(({ page }) => [descriptionFile(page), htmlFile(page)])].map((file) => relative(repoRoot, file));
+  const compare = writeComparePages(site);
+  return [...assets, ...builds.flatMap(({ page }) => [descriptionFile(page), htmlFile(page)]), ...compare].map((file) => relative(repoRoot, file));
 }

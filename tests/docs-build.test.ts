@@ -5,12 +5,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { actionFacts, apiIdentity, errorRows, listOperations, type Document, type Operation } from '../scripts/docs/contract.js';
+import { actionFacts, apiIdentity, deref, errorRows, listOperations, type Document, type Example, type Operation, type Response } from '../scripts/docs/contract.js';
 import { docsDescription } from '../scripts/docs/description.js';
 import { descriptionFile, docsDir, htmlFile, otherApis, otherLanguage, relativeHref, type DocsPage } from '../scripts/docs/editions.js';
 import { EnglishTranslator } from '../scripts/docs/i18n.js';
 import { assertSelfContained } from '../scripts/docs/render.js';
 import { ASSETS_DIR, classicRenderer, RENDERER_FILE, vendorRenderer } from '../scripts/docs/renderer.js';
+import { errorAnchor, indexAnchor, operationRoute } from '../scripts/docs/routes.js';
 import { loadDocsSite, pageContract } from '../scripts/gen-30-docs.js';
 
 const site = loadDocsSite();
@@ -132,8 +133,64 @@ describe.each(site.pages.map((page) => [pageName(page), page] as const))('the %s
     expect(line).toContain(`**${api.label}** · \`POST ${api.url}\``);
     expect(line).toMatch(page.edition.lang === 'en' ? /^Version and endpoint: / : /^版本與接入地址:/);
     for (const parameter of f.parameters) expect(text, parameter).toContain(`| \`${parameter}\` |`);
-    for (const code of f.errorCodes) expect(text, code).toMatch(new RegExp(`\\| \\d{3} \\| \`${code.replace(/\./g, '\\.')}\` \\|`));
+    for (const code of f.errorCodes) expect(text.includes(` | \`${code}\` {% id="${errorAnchor(action, code)}" %} |`), code).toBe(true);
     expect(text).toContain(`\`${f.ramAction}\``);
+  });
+
+  it('has an error-code index: every code of its API once, with its statuses and an anchor, linking to the code in each action that answers it', () => {
+    const intro = description.info.description ?? '';
+    expect(intro).toMatch(/^## .+\{% id="section\/error-code-index" %\}$/m);
+    const index = intro.slice(intro.search(/\{% id="section\/error-code-index" %\}/));
+    const rows = new Map<string, string>();
+    for (const line of index.split('\n')) {
+      const m = /^\| `([^`]+)` \{% id="([^"]+)" %\} \| ([^|]+) \| (.+) \|$/.exec(line);
+      if (m) {
+        expect(m[2]).toBe(indexAnchor(m[1]));
+        expect(rows.has(m[1]), `${m[1]} listed twice`).toBe(false);
+        rows.set(m[1], line);
+      }
+    }
+    const byCode = new Map<string, { statuses: Set<string>; actions: string[] }>();
+    for (const { operation: op } of listOperations(contract)) {
+      for (const row of errorRows(contract, op)) {
+        const entry = byCode.get(row.code) ?? { statuses: new Set(), actions: [] };
+        entry.statuses.add(row.status);
+        entry.actions.push(`[${op.operationId}](#${operationRoute(op.tags![0], op.operationId)}#${errorAnchor(op.operationId, row.code)})`);
+        byCode.set(row.code, entry);
+      }
+    }
+    expect([...rows.keys()].sort()).toEqual([...byCode.keys()].sort());
+    for (const [code, { statuses, actions }] of byCode) {
+      expect(rows.get(code)).toContain(` | ${[...statuses].join(', ')} | `);
+      for (const link of actions) expect(rows.get(code), `${code} → ${link}`).toContain(link);
+    }
+  });
+
+  it('names its error examples by their code only (no summary), so the example menu lists each code once', () => {
+    for (const { operation: op } of listOperations(description)) {
+      for (const [status, response] of Object.entries(op.responses)) {
+        if (!/^[45]/.test(status)) continue;
+        for (const media of Object.values(deref<Response>(description, response).content ?? {})) {
+          for (const [name, example] of Object.entries(media.examples ?? {})) expect(deref<Example>(description, example).summary, `${op.operationId} ${status} ${name}`).toBeUndefined();
+        }
+      }
+    }
+  });
+
+  it('opens every action with the same action in the other versions (or says it has none) and the version comparison', () => {
+    for (const { operation: op } of listOperations(description)) {
+      const second = (op.description ?? '').split('\n\n')[1];
+      for (const other of otherApis(page, site.pages)) {
+        const has = listOperations(pageContract(site, other).contract).some(({ operation: o }) => o.operationId === op.operationId);
+        const link = `[${other.api.label}](${relativeHref(page, other)}#${operationRoute(op.tags![0], op.operationId)})`;
+        if (has) expect(second, `${op.operationId} → ${other.api.label}`).toContain(link);
+        else expect(second).not.toContain(link);
+        if (!has) expect(second).toContain(other.api.label);
+      }
+      const compare = posix.relative(page.dir || '.', posix.join('compare', page.edition.dir, 'index.html'));
+      expect(second).toContain(`](${compare}#${op.operationId})`);
+      expect(readFileSync(posix.join(docsDir, compare.replace(/^(\.\.\/)+/, ''))).toString()).toContain(`<h2 id="${op.operationId}">`);
+    }
   });
 
   it('says in the intro which API to choose, right after what the page describes', () => {
@@ -191,12 +248,16 @@ describe('the English docs description of the default API', () => {
   });
 
   it('marks InitResourceDirectory deprecated below its version line, and gives change history, quota and RAM table where the contract has them', () => {
-    expect(operation(description, 'InitResourceDirectory').description).toMatch(/^Version and endpoint: .*\n\n> \*\*Deprecated\.\*\*/);
+    expect(operation(description, 'InitResourceDirectory').description).toMatch(/^Version and endpoint: .*\n\nOther versions: .*\n\n> \*\*Deprecated\.\*\*/);
     expect(operation(description, 'GetResourceDirectory').description).toContain('The sources give no change history.');
     // The 2023-12-21 change (DryRun, two codes) is seed 000's, of 2022-04-19; the 2020-03-31 sources give no history.
     expect(operation(description, 'EnableResourceDirectory').description).toContain('The sources give no change history.');
     const rdm = readPage(site.pages.find((p) => p.api.id === 'ResourceDirectoryMaster/2022-04-19' && p.edition.lang === 'en')!).description;
     expect(operation(rdm, 'EnableResourceDirectory').description).toContain('| 2023-12-21 | The Error code has changed.');
+    // The source says only "Error Codes 409 change"; the history names the 409 codes 2022-04-19 has and 2020-03-31 has not.
+    const change = (operation(rdm, 'EnableResourceDirectory').description ?? '').split('\n').find((line) => line.includes('Error Codes 409 change'))!;
+    expect(change).toContain('Codes: [`NotSupport.Account.Site`](#/resourcedirectory/enableresourcedirectory#enableresourcedirectory-notsupport.account.site) and [`Invalid.AccountType`](#/resourcedirectory/enableresourcedirectory#enableresourcedirectory-invalid.accounttype)');
+    expect(change).toContain('ResourceManager 2020-03-31 does not');
     const send = operation(description, 'SendVerificationCodeForEnableRD').description ?? '';
     expect(send).toContain('At most 100 per account per day; the next call is refused with `SendValidateCodeExceedsLimitForAccount` (seed 003).');
     expect(send).toContain('| `resourcemanager:SendVerificationCodeForEnableRD` | none | \\*All Resources (`*`) | none | none |');
@@ -206,7 +267,7 @@ describe('the English docs description of the default API', () => {
     for (const { operation: op } of listOperations(contract)) {
       const text = operation(description, op.operationId).description ?? '';
       expect(text).toContain('| HTTP status | Error code | Error message | Description |');
-      for (const row of errorRows(contract, op)) expect(text.split(`| ${row.status} | \`${row.code}\` |`).length - 1, row.code).toBe(1);
+      for (const row of errorRows(contract, op)) expect(text.split(`| ${row.status} | \`${row.code}\` {% id="${errorAnchor(op.operationId, row.code)}" %} |`).length - 1, row.code).toBe(1);
     }
   });
 

@@ -26,10 +26,13 @@ export function headingSlug(english: string): string {
 export const operationRoute = (tag: string, operationId: string): string => `/${routeSlug(tag)}/${routeSlug(operationId)}`;
 export const tagRoute = (tag: string): string => `/${routeSlug(tag)}`;
 
-/** The anchor of an error code in an action's error table (`EnableResourceDirectory-Invalid.EnterpriseName`). */
-export const errorAnchor = (action: string, code: string): string => `${action}-${code}`;
-/** The anchor of an error code in the page's error-code index (`error-Invalid.EnterpriseName`). */
-export const indexAnchor = (code: string): string => `error-${code}`;
+/**
+ * The anchor of an error code in an action's error table (`enableresourcedirectory-invalid.enterprisename`). Lower
+ * case, because Redoc lower-cases the place it scrolls to (`#/<route>#<anchor>`).
+ */
+export const errorAnchor = (action: string, code: string): string => `${action}-${code}`.toLowerCase();
+/** The anchor of an error code in the page's error-code index (`error-invalid.enterprisename`), lower case too. */
+export const indexAnchor = (code: string): string => `error-${code}`.toLowerCase();
 
 // --- Headings ------------------------------------------------------------------------------------------------
 
@@ -78,6 +81,8 @@ export function headingIds(text: string): string[] {
 export interface PageRoutes {
   operations: Record<string, string>;
   tags: Record<string, string>;
+  /** The ids of the headings of the operations' descriptions (`error-codes`). */
+  headings: string[];
   /** Every route of the page: the top (`/`), the intro's sections, the tags and the operations. */
   all: string[];
 }
@@ -93,5 +98,6 @@ export function pageRoutes(description: Document): PageRoutes {
     operations[operation.operationId] = operationRoute(tag, operation.operationId);
   }
   const sections = headingIds(description.info.description ?? '').map((id) => `/${id}`);
-  return { operations, tags, all: ['/', ...sections, ...Object.values(tags), ...Object.values(operations)] };
+  const headings = [...new Set(listOperations(description).flatMap(({ operation }) => headingIds(operation.description ?? '')))];
+  return { operations, tags, headings, all: ['/', ...sections, ...Object.values(tags), ...Object.values(operations)] };
 }

@@ -1,21 +1,34 @@
 /**
  * The reference sections appended to each operation's description, derived from the contract:
- * conditional request rules, parameter constraints and site rules, quota, error codes, RAM authorization,
- * site differences, change history and sources. Every human text goes through the Translator.
+ * conditional request rules, parameter constraints and site rules, quota, error codes (each with its anchor),
+ * RAM authorization, site differences, change history (naming the codes a change concerns) and sources; and the line
+ * that opens each operation: its version and endpoint, and the same action in the other versions. Every human text
+ * goes through the Translator.
  */
+import { codesOnlyIn, type Comparison } from './compare.js';
 import {
   apiIdentity,
   errorRows,
   operationParameters,
   parameterSchema,
   type Document,
+  type ErrorRow,
   type Operation,
   type Parameter,
   type RequestRule,
   type Schema,
 } from './contract.js';
-import { formatList, type Translator } from './i18n.js';
-import { blocks, bullets, code, escapeText, heading, table } from './markdown.js';
+import { formatList, needsTranslation, type Translator } from './i18n.js';
+import { annotate, blocks, bullets, code, escapeText, heading, table } from './markdown.js';
+import { errorAnchor, operationRoute } from './routes.js';
+
+/** Links from a page to the other versions' pages and to the version comparison (relative to the page). */
+export interface PageLinks {
+  /** The other APIs' pages in the same language: their label and href (no fragment). */
+  versions: { id: string; label: string; href: string }[];
+  /** The version comparison page in the same language. */
+  compare: string;
+}
 
 export interface SectionContext {
   doc: Document;
@@ -23,6 +36,9 @@ export interface SectionContext {
   /** The operation's HTTP method in the description (`post`). */
   method: string;
   tr: Translator;
+  /** What differs between the APIs of the build (for the change history and the other versions' links). */
+  comparison?: Comparison;
+  links?: PageLinks;
 }
 
 /** Display names of the site keys used by `x-acs-site-rules`, `x-acs-site-messages` and `x-acs-site-differences`. */
@@ -56,7 +72,7 @@ function alternatives(tr: Translator, values: unknown[]): string {
   return formatList(tr.lang, values.map(code), 'disjunction');
 }
 
-function seed(tr: Translator, source: string): string {
+export function seed(tr: Translator, source: string): string {
   return tr.t('seed {source}', { source });
 }
 
@@ -111,17 +127,21 @@ function conditionalRules(operation: Operation, parameter: string): RequestRule[
   return (operation['x-acs-request-rules'] ?? []).filter((rule) => rule.then.required?.includes(parameter));
 }
 
-function requiredCell(ctx: SectionContext, parameter: Parameter): string {
-  const { tr } = ctx;
-  if (parameter.required) return tr.t('Yes');
-  const rules = conditionalRules(ctx.operation, parameter.name);
+/** Whether a parameter is required, in words: Yes, No, or When (the conditions of the rules that require it). */
+export function requiredInWords(tr: Translator, required: boolean | undefined, rules: RequestRule[]): string {
+  if (required) return tr.t('Yes');
   if (rules.length === 0) return tr.t('No');
   return tr.t('When {condition}', { condition: list(tr, rules.map((rule) => ruleCondition(tr, rule))) });
 }
 
+function requiredCell(ctx: SectionContext, parameter: Parameter): string {
+  return requiredInWords(ctx.tr, parameter.required, conditionalRules(ctx.operation, parameter.name));
+}
+
 function locationCell(tr: Translator, parameter: Parameter): string {
   const signing = parameter['x-acs-signing'];
-  return signing ? tr.t('{location} ({form})', { location: parameter.in, form: tr.t(label(SIGNING_LABELS, signing, 'signing style')) }) : parameter.in;
+  const location = tr.t(parameter.in);
+  return signing ? tr.t('{location} ({form})', { location, form: tr.t(label(SIGNING_LABELS, signing, 'signing style')) }) : location;
 }
 
 function errorCell(tr: Translator, errorCode: string | undefined): string {
@@ -137,7 +157,7 @@ function constraintRow(ctx: SectionContext, parameter: Parameter): string[] {
     code(parameter.name),
     locationCell(tr, parameter),
     requiredCell(ctx, parameter),
-    [...constraints, ...siteRules].join('; ') || '-',
+    annotate([...constraints, ...siteRules].join('; ') || '-', { class: 'docs-wrap' }),
     errorCell(tr, errors.missing),
     errorCell(tr, errors.invalid),
   ];
@@ -149,7 +169,7 @@ function siteRuleRows(ctx: SectionContext, parameter: Parameter): string[][] {
     code(parameter.name),
     tr.t(label(SITE_LABELS, site, 'site')),
     `${text(tr, rule.text)} (${seed(tr, rule.source)})`,
-    schemaConstraints(tr, rule.schema ?? {}).join('; ') || '-',
+    annotate(schemaConstraints(tr, rule.schema ?? {}).join('; ') || '-', { class: 'docs-wrap' }),
     errorCell(tr, rule.error),
   ]);
 }
@@ -195,12 +215,23 @@ function messageCell(tr: Translator, message: string, siteMessages: Record<strin
   return [escapeText(message), ...others].join(' — ');
 }
 
+/**
+ * An error's description in the page's language. Where the sources give none (seed 000 writes "-"), a translated page
+ * gives the China site page's (seed 002): there it is the translation of the China site's message, which the
+ * catalogue pairs with it.
+ */
+function errorDescription(tr: Translator, row: ErrorRow): string {
+  if (row.description && needsTranslation(row.description)) return text(tr, row.description);
+  const china = row.siteMessages.china;
+  return tr.lang !== 'en' && china ? text(tr, china) : row.description || '-';
+}
+
 function errorSection({ doc, operation, tr }: SectionContext): string {
   const rows = errorRows(doc, operation).map((row) => [
     row.status,
-    code(row.code),
+    annotate(code(row.code), { id: errorAnchor(operation.operationId, row.code) }),
     messageCell(tr, row.message, row.siteMessages),
-    row.description ? text(tr, row.description) : '-',
+    errorDescription(tr, row),
   ]);
   return blocks(
     heading(2, tr.t('Error codes')),
@@ -241,7 +272,27 @@ function siteDifferencesSection({ operation, tr }: SectionContext): string {
   return blocks(title, table(header, rows));
 }
 
-function changeHistorySection({ operation, tr }: SectionContext): string {
+/**
+ * The codes a change of error codes concerns, which the sources do not name ("Error Codes 409 change"): those of the
+ * statuses it names that this version documents and the other versions with the action do not.
+ */
+function changedCodes(ctx: SectionContext, change: { item: string; content: string }): string | undefined {
+  const { comparison, doc, operation, tr } = ctx;
+  if (!comparison || !/error code/i.test(change.item)) return undefined;
+  const api = apiIdentity(doc);
+  const statuses = change.content.match(/\b[45]\d\d\b/g) ?? [];
+  const codes = codesOnlyIn(comparison, operation.operationId, api.id, statuses);
+  if (codes.length === 0) return undefined;
+  const action = comparison.actions.find((a) => a.action === operation.operationId)!;
+  const others = comparison.apis.filter(({ id }) => id !== api.id && action.apis.includes(id)).map(({ label: l }) => l);
+  return tr.t('Codes: {codes} (the ones this version documents and {others} does not, from the descriptions).', {
+    codes: list(tr, codes.map((c) => `[${code(c)}](#${operationRoute(operation.tags?.[0] ?? '', operation.operationId)}#${errorAnchor(operation.operationId, c)})`)),
+    others: list(tr, others),
+  });
+}
+
+function changeHistorySection(ctx: SectionContext): string {
+  const { operation, tr } = ctx;
   const history = operation['x-acs-change-history'] ?? [];
   const title = heading(2, tr.t('Change history'));
   if (history.length === 0) return blocks(title, tr.t('The sources give no change history.'));
@@ -251,7 +302,7 @@ function changeHistorySection({ operation, tr }: SectionContext): string {
       i === 0 ? entry.date : '',
       i === 0 ? text(tr, entry.summary) : '',
       text(tr, change.item),
-      text(tr, change.content),
+      [text(tr, change.content), changedCodes(ctx, change)].filter(Boolean).join(' '),
     ]);
   });
   const header = [tr.t('Change time'), tr.t('Summary of changes'), tr.t('Change item'), tr.t('Change content')];
@@ -266,10 +317,20 @@ function sourcesSection({ doc, operation, tr }: SectionContext): string | undefi
   return blocks(heading(2, tr.t('Sources')), bullets(items));
 }
 
-/** The first line of each operation: the API (product and version) and the request line it is sent with. */
-export function apiLine({ doc, method, tr }: SectionContext): string {
+/**
+ * The first line of each operation: the API (product and version) and the request line it is sent with; then, on a
+ * page with links, the same action in each other version (or that it has none) and what differs between them.
+ */
+export function apiLine({ doc, method, operation, tr, links, comparison }: SectionContext): string {
   const api = apiIdentity(doc);
-  return tr.t('Version and endpoint: {api} · {request}', { api: `**${api.label}**`, request: code(`${method.toUpperCase()} ${api.url}`) });
+  const line = tr.t('Version and endpoint: {api} · {request}', { api: `**${api.label}**`, request: code(`${method.toUpperCase()} ${api.url}`) });
+  if (!links) return line;
+  const action = operation.operationId;
+  const route = operationRoute(operation.tags?.[0] ?? '', action);
+  const has = (id: string) => comparison?.actions.find((a) => a.action === action)?.apis.includes(id) ?? false;
+  const versions = links.versions.map((v) => (has(v.id) ? `[${v.label}](${v.href}#${route})` : tr.t('{api} does not have this action', { api: v.label })));
+  const others = tr.t('Other versions: {versions} · {compare}', { versions: list(tr, versions), compare: `[${tr.t('What differs between the versions')}](${links.compare}#${action})` });
+  return blocks(line, others);
 }
 
 export function deprecationNotice({ operation, tr }: SectionContext): string | undefined {

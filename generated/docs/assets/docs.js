@@ -2,6 +2,7 @@
  * Behaviour shared by every docs page (scripts/docs/assets/docs.js, copied to generated/docs/assets/ by npm run build).
  * Loaded in <head>, before Redoc starts. The page's data is the JSON of <html data-docs>:
  *   operations: { <operationId>: <route> }, tags: { <tag>: <route> }  the routes of this page (`/resourcedirectory/...`)
+ *   headings: [<id>, ...]                                               the ids of the operations' headings (`error-codes`)
  *   targets: { <href of a switch link>: [<route>, ...] }               the routes the page behind each switch link has
  * Redoc routes in the fragment (`#/resourcedirectory/enableresourcedirectory`, then `#<anchor>` for a place in it).
  */
@@ -37,8 +38,19 @@
     if (m && data.tags && data.tags[decodeURIComponent(m[1])]) return data.tags[decodeURIComponent(m[1])];
     return undefined;
   }
-  var legacy = legacyRoute(location.hash);
-  if (legacy && history.replaceState) history.replaceState(history.state, '', '#' + legacy);
+  // Redoc links a heading of an operation as `#/<route>#<route without its first slash>/request/<id>` but gives the
+  // heading the id `/<route>/request/<id>`, so such a link, opened on its own, stays at the top of the operation:
+  // the place gets its leading slash here, before Redoc reads it.
+  function headingPlace(hash) {
+    var m = /^#(\/[^#]+)#([^/#][^#]*)$/.exec(hash);
+    if (!m) return undefined;
+    var prefix = m[1].slice(1).toLowerCase() + '/request/';
+    var place = decodeURIComponent(m[2]).toLowerCase();
+    if (place.indexOf(prefix) !== 0 || (data.headings || []).indexOf(place.slice(prefix.length)) === -1) return undefined;
+    return m[1] + '#/' + place;
+  }
+  var fixed = legacyRoute(location.hash) || headingPlace(location.hash);
+  if (fixed && history.replaceState) history.replaceState(history.state, '', '#' + fixed);
 
   /** The route part of the address (`/resourcedirectory/getresourcedirectory`), or '' at the top. */
   function currentRoute() {
