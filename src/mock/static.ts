@@ -1,6 +1,8 @@
 /**
  * The mock's static and docs serving: `/openapi.yaml`, `/openapi.json` and the rendered docs under `/docs/` (GET and
  * HEAD; paths kept inside the docs directory); any other path or method is 404 InvalidApi.NotFound, Alibaba-shaped.
+ * Docs files carry an ETag and `Cache-Control: no-cache`, so a browser keeps the shared renderer (assets/) and asks
+ * only whether it changed: `If-None-Match` with the current ETag is answered 304 without a body.
  */
 import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -35,15 +37,18 @@ const STATIC_TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-async function serveFile(res: ServerResponse, method: string, file: string, type?: string): Promise<void> {
+async function serveFile(res: ServerResponse, method: string, file: string, type?: string, cache?: Record<string, string>): Promise<void> {
   try {
     const body = await readFile(file);
-    res.writeHead(200, { 'content-type': type ?? STATIC_TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': body.length });
+    res.writeHead(200, { 'content-type': type ?? STATIC_TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': body.length, ...cache });
     res.end(method === 'HEAD' ? undefined : body);
   } catch {
     notFound(res, method, 'not built yet (run `npm run build`)');
   }
 }
+
+/** A weak validator from the file's size and modification time (no read needed to answer a revalidation). */
+const etagOf = (size: number, mtimeMs: number): string => `W/"${size.toString(16)}-${Math.floor(mtimeMs).toString(16)}"`;
 
 function notFound(res: ServerResponse, method: string, why: string): void {
   const body = `Not found: ${why}\n`;
@@ -51,7 +56,7 @@ function notFound(res: ServerResponse, method: string, why: string): void {
   res.end(method === 'HEAD' ? undefined : body);
 }
 
-async function serveDocs(docsDir: string, res: ServerResponse, method: string, path: string): Promise<void> {
+async function serveDocs(docsDir: string, req: IncomingMessage, res: ServerResponse, method: string, path: string): Promise<void> {
   let rel: string;
   try {
     rel = decodeURIComponent(path.slice('/docs/'.length));
@@ -61,6 +66,7 @@ async function serveDocs(docsDir: string, res: ServerResponse, method: string, p
   if (rel === '' || rel.endsWith('/')) rel += 'index.html';
   const file = normalize(join(docsDir, rel));
   if (!file.startsWith(docsDir + sep) || rel.includes('\0')) return notFound(res, method, 'no such document');
+  let etag: string;
   try {
     const s = await stat(file);
     if (s.isDirectory()) {
@@ -68,10 +74,17 @@ async function serveDocs(docsDir: string, res: ServerResponse, method: string, p
       res.end();
       return;
     }
+    etag = etagOf(s.size, s.mtimeMs);
   } catch {
     return notFound(res, method, `${path} (the docs are written by \`npm run build\`)`);
   }
-  return serveFile(res, method, file);
+  const cache = { etag, 'cache-control': 'no-cache' };
+  if (req.headers['if-none-match']?.split(/\s*,\s*/).includes(etag)) {
+    res.writeHead(304, cache);
+    res.end();
+    return;
+  }
+  return serveFile(res, method, file, undefined, cache);
 }
 
 /** A published description: `/<Product>-<version>/openapi.json|yaml`, and per action `/<...>/actions/<Action>.json|yaml`. */
@@ -97,7 +110,7 @@ export function serveStatic(ctx: StaticContext, req: IncomingMessage, res: Serve
       res.end();
       return;
     }
-    if (path.startsWith('/docs/')) return done(serveDocs(ctx.docsDir, res, method, path));
+    if (path.startsWith('/docs/')) return done(serveDocs(ctx.docsDir, req, res, method, path));
   }
   sendError(ctx, exchangeByAccept(req, res), 'InvalidApi.NotFound');
 }
