@@ -131,7 +131,7 @@ describe.each(site.pages.map((page) => [pageName(page), page] as const))('the %s
     const text = operation(description, action).description ?? '';
     const line = text.split('\n')[0];
     expect(line).toContain(`**${api.label}** · \`POST ${api.url}\``);
-    expect(line).toMatch(page.edition.lang === 'en' ? /^Version and endpoint: / : /^版本與接入地址:/);
+    expect(line).toMatch(page.edition.lang === 'en' ? /^Version and endpoint: / : /^版本與接入地址：/);
     for (const parameter of f.parameters) expect(text, parameter).toContain(`| \`${parameter}\` |`);
     for (const code of f.errorCodes) expect(text.includes(` | \`${code}\` {% id="${errorAnchor(action, code)}" %} |`), code).toBe(true);
     expect(text).toContain(`\`${f.ramAction}\``);
@@ -196,33 +196,39 @@ describe.each(site.pages.map((page) => [pageName(page), page] as const))('the %s
   it('says in the intro which API to choose, right after what the page describes', () => {
     const paragraphs = (description.info.description ?? '').split('\n\n');
     expect(paragraphs[0]).toContain(api.url.replace(/\/$/, ''));
-    expect(paragraphs[1]).toMatch(page.edition.lang === 'en' ? /^\*\*Which API to choose:\*\* / : /^\*\*選擇哪個 API:\*\* /);
+    expect(paragraphs[1]).toMatch(page.edition.lang === 'en' ? /^\*\*Which API to choose:\*\* / : /^\*\*選擇哪個 API：\*\* /);
     for (const fact of ['`2020-03-31`', '`2022-04-19`', '`@alicloud/resourcemanager20200331`', '`DryRun`', '`InitResourceDirectory`', '`NotSupport.Account.Site`', '`Invalid.AccountType`', 'Terraform']) {
       expect(paragraphs[1], fact).toContain(fact);
     }
   });
 
-  it('has four code samples per action, for its API’s endpoint and version', () => {
+  it('has four code samples per action and case, for its API’s endpoint and version', () => {
+    /** A sample as the shell reads it: quoted pieces continued on the next line are one word. */
+    const joined = (source: string) => source.replace(/'\\\n'/g, '');
     for (const { operation: op } of listOperations(description)) {
-      const samples = op['x-codeSamples'] ?? [];
-      expect(samples.map((s) => s.lang)).toEqual(['bash', 'bash', 'TypeScript', 'TypeScript']);
-      const [classic, acs3, client, sdk] = samples.map((s) => s.source);
-      expect(classic.startsWith(`curl -X POST '${api.url}?Action=${op.operationId}&Version=${api.version}&`), classic).toBe(true);
-      expect(classic).toMatch(/&SignatureMethod=HMAC-SHA1&SignatureVersion=1\.0&SignatureNonce=[^&]+&Timestamp=[^&]+&Signature=[^&']+'$/);
-      expect(acs3.startsWith(`curl -X POST '${api.url}`)).toBe(true);
-      expect(acs3).toContain(`-H 'x-acs-action: ${op.operationId}'`);
-      expect(acs3).toContain(`-H 'x-acs-version: ${api.version}'`);
-      expect(acs3).toMatch(/-H 'Authorization: ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,Signature=[0-9a-f]{64}'$/);
-      expect(client).toContain(`await client.${op.operationId}(`);
-      if (page.api.isDefault) expect(client).not.toContain('api:');
-      else expect(client).toContain(`  api: '${page.api.id}',`);
-      expect(sdk).toContain(`endpoint: '${new URL(api.url).host}',`);
-      if (page.api.id === 'ResourceManager/2020-03-31') {
-        expect(sdk).toContain("from '@alicloud/resourcemanager20200331';");
-        expect(sdk).toContain(`await client.${op.operationId.charAt(0).toLowerCase()}${op.operationId.slice(1)}(`);
-      } else {
-        expect(sdk).toContain(`new $OpenApiUtil.Params({ action: '${op.operationId}', version: '${api.version}', protocol: 'HTTPS', pathname: '/', method: 'POST', authType: 'AK', style: 'RPC',`);
-        expect(sdk).toContain('await client.callApi(params, request, new RuntimeOptions({}));');
+      const all = op['x-codeSamples'] ?? [];
+      expect(all.length % 4).toBe(0);
+      for (let i = 0; i < all.length; i += 4) {
+        const samples = all.slice(i, i + 4);
+        expect(samples.map((s) => s.lang)).toEqual(['bash', 'bash', 'TypeScript', 'TypeScript']);
+        const [classic, acs3, client, sdk] = samples.map((s, j) => (j < 2 ? joined(s.source) : s.source));
+        expect(classic.startsWith(`curl -X POST '${api.url}?Action=${op.operationId}&Version=${api.version}&`), classic).toBe(true);
+        expect(classic).toMatch(/&SignatureMethod=HMAC-SHA1&SignatureVersion=1\.0&SignatureNonce=[^&]+&Timestamp=[^&]+&Signature=[^&']+'$/);
+        expect(acs3.startsWith(`curl -X POST '${api.url}`)).toBe(true);
+        expect(acs3).toContain(`-H 'x-acs-action: ${op.operationId}'`);
+        expect(acs3).toContain(`-H 'x-acs-version: ${api.version}'`);
+        expect(acs3).toMatch(/-H 'Authorization: ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,Signature=[0-9a-f]{64}'$/);
+        expect(client).toContain(`await client.${op.operationId}(`);
+        if (page.api.isDefault) expect(client).not.toContain('api:');
+        else expect(client).toContain(`  api: '${page.api.id}',`);
+        expect(sdk).toContain(`endpoint: '${new URL(api.url).host}',`);
+        if (page.api.id === 'ResourceManager/2020-03-31') {
+          expect(sdk).toContain("from '@alicloud/resourcemanager20200331';");
+          expect(sdk).toContain(`await client.${op.operationId.charAt(0).toLowerCase()}${op.operationId.slice(1)}(`);
+        } else {
+          expect(sdk).toContain(`new $OpenApiUtil.Params({\n    action: '${op.operationId}',\n    version: '${api.version}',\n    protocol: 'HTTPS',\n    pathname: '/',\n    method: 'POST',\n    authType: 'AK',\n    style: 'RPC',`);
+          expect(sdk).toContain('await client.callApi(params, request, new RuntimeOptions({}));');
+        }
       }
     }
   });
@@ -235,7 +241,7 @@ describe('the English docs description of the default API', () => {
 
   it('uses the contract’s example values in the samples (EnableMode=CurrentAccount)', () => {
     const [classic, , client, sdk] = (operation(description, 'EnableResourceDirectory')['x-codeSamples'] ?? []).map((s) => s.source);
-    expect(classic).toContain('&EnableMode=CurrentAccount&Format=JSON&AccessKeyId=testid&');
+    expect(classic.replace(/'\\\n'/g, '')).toContain('&EnableMode=CurrentAccount&Format=JSON&AccessKeyId=testid&');
     expect(client).toContain("client.EnableResourceDirectory({ EnableMode: 'CurrentAccount' })");
     expect(sdk).toContain("client.enableResourceDirectory(new EnableResourceDirectoryRequest({ enableMode: 'CurrentAccount' }))");
   });

@@ -115,8 +115,8 @@ describe('the zh-Hant pages’ own generated texts', () => {
   it.each(zhPages.map((page) => [page.api.id, page] as const))('%s: the version line, the choice sentence and both switches are in Traditional Chinese', (_id, page) => {
     const { description, template } = describePage(site, page);
     const enable = listOperations(description).find(({ operation }) => operation.operationId === 'EnableResourceDirectory')!.operation;
-    expect(enable.description).toMatch(new RegExp(`^版本與接入地址:\\*\\*${page.api.label}\\*\\* · \``));
-    expect(description.info.description).toContain('**選擇哪個 API:**');
+    expect(enable.description).toMatch(new RegExp(`^版本與接入地址：\\*\\*${page.api.label}\\*\\* · \``));
+    expect(description.info.description).toContain('**選擇哪個 API：**');
     expect(description.info.description).toContain('`NotSupport.Account.Site`和`Invalid.AccountType`');
     expect(template.switchLabel).toBe('語言');
     expect(template.apiSwitchLabel).toBe('API 版本');

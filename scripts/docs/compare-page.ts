@@ -6,12 +6,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, posix } from 'node:path';
 import { compareApis, type ActionComparison, type Behaviour, type Comparison, type Difference, type DifferenceSource, type ParameterValue } from './compare.js';
-import type { ErrorRow, Operation, RequestRule } from './contract.js';
+import { listOperations, type ErrorRow, type Operation, type RequestRule } from './contract.js';
 import { compareDir, compareFile, escapeHtml, EDITIONS, pagePath, relativePath, translatorFor, type DocsPage, type Edition } from './editions.js';
-import { CatalogTranslator, formatList, type Translator } from './i18n.js';
+import { CatalogTranslator, formatList, punctuation, type Translator } from './i18n.js';
 import { code } from './markdown.js';
 import { ASSETS_DIR, SCRIPT_FILE, STYLE_FILE } from './renderer.js';
-import { errorAnchor, operationRoute } from './routes.js';
+import { errorAnchor, routeOf } from './routes.js';
 import { requiredInWords, schemaConstraints, seed } from './sections.js';
 import type { ApiContract } from './choice.js';
 
@@ -50,14 +50,11 @@ function apiHref(ctx: PageContext, apiId: string, fragment = ''): string {
 }
 
 function operationOf(ctx: PageContext, apiId: string, action: string): Operation | undefined {
-  const doc = ctx.comparison.contracts.get(apiId)!;
-  return Object.values(doc.paths).flatMap((item) => Object.values(item)).find((op) => op.operationId === action);
+  return listOperations(ctx.comparison.contracts.get(apiId)!).find(({ operation }) => operation.operationId === action)?.operation;
 }
 
 function actionHref(ctx: PageContext, apiId: string, action: string, anchor?: string): string {
-  const operation = operationOf(ctx, apiId, action);
-  if (!operation?.tags?.[0]) throw new Error(`docs: ${apiId} has no tagged ${action}`);
-  return apiHref(ctx, apiId, `#${operationRoute(operation.tags[0], action)}${anchor ? `#${anchor}` : ''}`);
+  return apiHref(ctx, apiId, `#${routeOf(ctx.comparison.contracts.get(apiId)!, action)}${anchor ? `#${anchor}` : ''}`);
 }
 
 /** Where a difference comes from, in words (inline Markdown). */
@@ -65,7 +62,7 @@ function sourceText({ tr }: PageContext, source: DifferenceSource): string {
   const parts = source.seeds.map((s) => seed(tr, s));
   if (source.since) parts.push(tr.t('added on {date}', { date: source.since }));
   if (parts.length === 0) return tr.t('the descriptions alone (the contract’s {extension}, no source document named)', { extension: code('x-acs-apis') });
-  return parts.join(tr.lang === 'en' ? '; ' : '；');
+  return parts.join(punctuation(tr.lang).semicolon);
 }
 
 function absent(tr: Translator): string {
@@ -76,7 +73,7 @@ function parameterCell(ctx: PageContext, value: ParameterValue, rules: RequestRu
   const { tr } = ctx;
   const required = requiredInWords(tr, value.required === true, rules.filter((rule) => Array.isArray(value.required) && value.required.includes(rule.id)));
   const parts = [tr.t('in {location}', { location: tr.t(value.parameter.in) }), tr.t('required: {required}', { required }), ...schemaConstraints(tr, value.schema)];
-  return inlineHtml(parts.join(tr.lang === 'en' ? '; ' : '；'));
+  return inlineHtml(parts.join(punctuation(tr.lang).semicolon));
 }
 
 function errorValueCell(ctx: PageContext, apiId: string, action: string, row: ErrorRow): string {
@@ -162,7 +159,7 @@ function sourcesSection(ctx: PageContext): string {
   const { tr } = ctx;
   const names = Object.assign({}, ...[...ctx.comparison.contracts.values()].map((doc) => doc.info['x-acs-sources'] ?? {})) as Record<string, string>;
   const used = [...new Set(ctx.comparison.actions.flatMap((a) => [a.presence, ...a.parameters.map((d) => d.source), ...a.errors.map((d) => d.source), ...a.behaviours.map((d) => d.source)]).flatMap((s) => s?.seeds ?? []))].sort();
-  const items = used.map((id) => `<li>${inlineHtml(seed(tr, id))}: ${inlineHtml(tr.t(names[id] ?? id))}</li>`);
+  const items = used.map((id) => `<li>${inlineHtml(`${seed(tr, id)}${punctuation(tr.lang).colon}${tr.t(names[id] ?? id)}`)}</li>`);
   return `<h2 id="sources">${inlineHtml(tr.t('Sources'))}</h2>\n<ul>\n${items.join('\n')}\n</ul>`;
 }
 

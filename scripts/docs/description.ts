@@ -7,9 +7,9 @@ import { choiceSentence, type ApiContract } from './choice.js';
 import { compareApis, type Comparison } from './compare.js';
 import { deref, errorRows, isErrorStatus, listOperations, type Document, type Example, type Response } from './contract.js';
 import { codeSamples, EXAMPLE_ACCESS_KEY_SECRET, exampleAccessKeyId } from './code-samples.js';
-import { EnglishTranslator, formatList, mapDocumentTexts, type Translator } from './i18n.js';
+import { EnglishTranslator, formatList, mapDocumentTexts, punctuation, type Translator } from './i18n.js';
 import { annotate, blocks, code, escapeText, heading, table } from './markdown.js';
-import { errorAnchor, indexAnchor, operationRoute, withHeadingIds } from './routes.js';
+import { errorAnchor, indexAnchor, routeOf, withHeadingIds } from './routes.js';
 import { apiLine, deprecationNotice, referenceSections, type PageLinks } from './sections.js';
 
 function aboutSection(contract: Document, tr: Translator): string {
@@ -33,7 +33,7 @@ function aboutSection(contract: Document, tr: Translator): string {
 function errorIndexSection(contract: Document, tr: Translator): string {
   const codes = new Map<string, { statuses: Set<string>; actions: string[] }>();
   for (const { operation } of listOperations(contract)) {
-    const route = operationRoute(operation.tags?.[0] ?? '', operation.operationId);
+    const route = routeOf(contract, operation.operationId);
     for (const row of errorRows(contract, operation)) {
       const entry = codes.get(row.code) ?? { statuses: new Set<string>(), actions: [] };
       entry.statuses.add(row.status);
@@ -43,7 +43,7 @@ function errorIndexSection(contract: Document, tr: Translator): string {
   }
   const rows = [...codes.entries()]
     .sort(([a], [b]) => a.localeCompare(b, 'en'))
-    .map(([c, { statuses, actions }]) => [annotate(code(c), { id: indexAnchor(c) }), [...statuses].join(', '), formatList(tr.lang, actions)]);
+    .map(([c, { statuses, actions }]) => [annotate(code(c), { id: indexAnchor(c) }), [...statuses].join(punctuation(tr.lang).comma), formatList(tr.lang, actions)]);
   return blocks(
     heading(2, tr.t('Error code index')),
     tr.t('Every error code of this API, with its HTTP status and the actions that answer it; each action links to the code in its error table.'),

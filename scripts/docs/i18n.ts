@@ -118,6 +118,27 @@ export function loadCatalog(file: string, lang: TranslatedLang): Map<string, str
   return parseCatalog(readFileSync(file, 'utf8'), lang, file);
 }
 
+/** How generated parts are joined: English with ASCII punctuation and spaces, Chinese with full-width punctuation. */
+export interface Punctuation {
+  /** Between clauses of a list of constraints: `; ` / `；`. */
+  semicolon: string;
+  /** Between short items (HTTP statuses): `, ` / `、`. */
+  comma: string;
+  /** Around a note after a text: ` (` and `)` / `（` and `）`. */
+  open: string;
+  close: string;
+  /** After a label: `: ` / `：`. */
+  colon: string;
+  /** Between two sentences: a space / nothing. */
+  space: string;
+}
+
+export function punctuation(lang: Lang): Punctuation {
+  return lang === 'en'
+    ? { semicolon: '; ', comma: ', ', open: ' (', close: ')', colon: ': ', space: ' ' }
+    : { semicolon: '；', comma: '、', open: '（', close: '）', colon: '：', space: '' };
+}
+
 /** Joins items as the language does: "a, b, and c" / "a、b和c", or with `or` "a, b, or c" / "a、b或c". */
 export function formatList(lang: Lang, items: string[], type: 'conjunction' | 'disjunction' = 'conjunction'): string {
   return new Intl.ListFormat(lang, { style: 'long', type }).format(items);

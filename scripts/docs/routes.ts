@@ -26,6 +26,13 @@ export function headingSlug(english: string): string {
 export const operationRoute = (tag: string, operationId: string): string => `/${routeSlug(tag)}/${routeSlug(operationId)}`;
 export const tagRoute = (tag: string): string => `/${routeSlug(tag)}`;
 
+/** The route of an operation of a description, by its id (Redoc files it under its first tag). */
+export function routeOf(doc: Document, operationId: string): string {
+  const tag = listOperations(doc).find(({ operation }) => operation.operationId === operationId)?.operation.tags?.[0];
+  if (!tag) throw new Error(`docs: the description has no tagged operation ${operationId}, so it has no route`);
+  return operationRoute(tag, operationId);
+}
+
 /**
  * The anchor of an error code in an action's error table (`enableresourcedirectory-invalid.enterprisename`). Lower
  * case, because Redoc lower-cases the place it scrolls to (`#/<route>#<anchor>`).

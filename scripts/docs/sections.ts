@@ -18,9 +18,9 @@ import {
   type RequestRule,
   type Schema,
 } from './contract.js';
-import { formatList, needsTranslation, type Translator } from './i18n.js';
+import { formatList, needsTranslation, punctuation, type Translator } from './i18n.js';
 import { annotate, blocks, bullets, code, escapeText, heading, table } from './markdown.js';
-import { errorAnchor, operationRoute } from './routes.js';
+import { errorAnchor, routeOf } from './routes.js';
 
 /** Links from a page to the other versions' pages and to the version comparison (relative to the page). */
 export interface PageLinks {
@@ -72,6 +72,12 @@ function alternatives(tr: Translator, values: unknown[]): string {
   return formatList(tr.lang, values.map(code), 'disjunction');
 }
 
+/** A text followed by its source: `text (seed 002)` / `text（來源文件 002）`. */
+function withSource(tr: Translator, content: string, source: string): string {
+  const { open, close } = punctuation(tr.lang);
+  return `${content}${open}${seed(tr, source)}${close}`;
+}
+
 export function seed(tr: Translator, source: string): string {
   return tr.t('seed {source}', { source });
 }
@@ -95,7 +101,7 @@ function ruleInWords(tr: Translator, rule: RequestRule): string {
   const required = rule.then.required ?? [];
   if (required.length === 0) throw new Error(`docs: request rule ${rule.id} requires nothing`);
   const sentence = tr.t('When {condition}, {parameters} must be given.', { condition: ruleCondition(tr, rule), parameters: list(tr, required.map(code)) });
-  return rule.description ? `${sentence} ${text(tr, rule.description)}` : sentence;
+  return rule.description ? `${sentence}${punctuation(tr.lang).space}${text(tr, rule.description)}` : sentence;
 }
 
 function requestRulesSection({ operation, tr }: SectionContext): string {
@@ -157,7 +163,7 @@ function constraintRow(ctx: SectionContext, parameter: Parameter): string[] {
     code(parameter.name),
     locationCell(tr, parameter),
     requiredCell(ctx, parameter),
-    annotate([...constraints, ...siteRules].join('; ') || '-', { class: 'docs-wrap' }),
+    annotate([...constraints, ...siteRules].join(punctuation(tr.lang).semicolon) || '-', { class: 'docs-wrap' }),
     errorCell(tr, errors.missing),
     errorCell(tr, errors.invalid),
   ];
@@ -168,8 +174,8 @@ function siteRuleRows(ctx: SectionContext, parameter: Parameter): string[][] {
   return Object.entries(parameter['x-acs-site-rules'] ?? {}).map(([site, rule]) => [
     code(parameter.name),
     tr.t(label(SITE_LABELS, site, 'site')),
-    `${text(tr, rule.text)} (${seed(tr, rule.source)})`,
-    annotate(schemaConstraints(tr, rule.schema ?? {}).join('; ') || '-', { class: 'docs-wrap' }),
+    withSource(tr, text(tr, rule.text), rule.source),
+    annotate(schemaConstraints(tr, rule.schema ?? {}).join(punctuation(tr.lang).semicolon) || '-', { class: 'docs-wrap' }),
     errorCell(tr, rule.error),
   ]);
 }
@@ -223,7 +229,10 @@ function messageCell(tr: Translator, message: string, siteMessages: Record<strin
 function errorDescription(tr: Translator, row: ErrorRow): string {
   if (row.description && needsTranslation(row.description)) return text(tr, row.description);
   const china = row.siteMessages.china;
-  return tr.lang !== 'en' && china ? text(tr, china) : row.description || '-';
+  if (!china) return row.description || '-';
+  // Asked in every language, so that the texts a page needs are the same in all (English keeps the source's "-").
+  const translated = text(tr, china);
+  return tr.lang === 'en' ? row.description || '-' : translated;
 }
 
 function errorSection({ doc, operation, tr }: SectionContext): string {
@@ -253,7 +262,8 @@ function ramSection({ operation, tr }: SectionContext): string {
     const intro = tr.t('The source discloses no authorization information for this action. Its RAM action is {action}.', { action: code(ram.action) });
     return blocks(title, intro, ram.note && text(tr, ram.note));
   }
-  const resourceType = `${ram.resourceTypeRequired ? '\\*' : ''}${text(tr, ram.resourceType ?? '-')}${ram.resource ? ` (${code(ram.resource)})` : ''}`;
+  const { open, close } = punctuation(tr.lang);
+  const resourceType = `${ram.resourceTypeRequired ? '\\*' : ''}${text(tr, ram.resourceType ?? '-')}${ram.resource ? `${open}${code(ram.resource)}${close}` : ''}`;
   const row = [code(ram.action), text(tr, ram.accessLevel ?? '-'), resourceType, noneIfEmpty(tr, ram.conditionKeys), noneIfEmpty(tr, ram.associatedOperations)];
   const header = [tr.t('Operation'), tr.t('Access level'), tr.t('Resource type'), tr.t('Condition key'), tr.t('Associated operation')];
   const source = ram.source ? tr.t('Source: {source}.', { source: seed(tr, ram.source) }) : undefined;
@@ -262,11 +272,13 @@ function ramSection({ operation, tr }: SectionContext): string {
 
 // --- Site differences, change history, sources, deprecation -------------------------------------------------
 
-function siteDifferencesSection({ operation, tr }: SectionContext): string {
+function siteDifferencesSection({ doc, operation, tr }: SectionContext): string {
   const differences = operation['x-acs-site-differences'] ?? [];
   const title = heading(2, tr.t('Site differences'));
   if (differences.length === 0) return blocks(title, tr.t('The sources show no difference between the sites for this action.'));
-  const sited = (site: { text: string; source: string }) => `${text(tr, site.text)} (${seed(tr, site.source)})`;
+  // An error message is what the API answers, word for word: shown as it is, as in the error table, never translated.
+  const messages = new Set(errorRows(doc, operation).flatMap((row) => [row.message, ...Object.values(row.siteMessages)]));
+  const sited = (site: { text: string; source: string }) => withSource(tr, messages.has(site.text) ? escapeText(site.text) : text(tr, site.text), site.source);
   const rows = differences.map((d) => [text(tr, d.topic), sited(d.intl), sited(d.china), text(tr, d.contract)]);
   const header = [tr.t('Topic'), tr.t(label(SITE_LABELS, 'intl', 'site')), tr.t(label(SITE_LABELS, 'china', 'site')), tr.t('In this contract')];
   return blocks(title, table(header, rows));
@@ -286,7 +298,7 @@ function changedCodes(ctx: SectionContext, change: { item: string; content: stri
   const action = comparison.actions.find((a) => a.action === operation.operationId)!;
   const others = comparison.apis.filter(({ id }) => id !== api.id && action.apis.includes(id)).map(({ label: l }) => l);
   return tr.t('Codes: {codes} (the ones this version documents and {others} does not, from the descriptions).', {
-    codes: list(tr, codes.map((c) => `[${code(c)}](#${operationRoute(operation.tags?.[0] ?? '', operation.operationId)}#${errorAnchor(operation.operationId, c)})`)),
+    codes: list(tr, codes.map((c) => `[${code(c)}](#${routeOf(doc, operation.operationId)}#${errorAnchor(operation.operationId, c)})`)),
     others: list(tr, others),
   });
 }
@@ -302,7 +314,7 @@ function changeHistorySection(ctx: SectionContext): string {
       i === 0 ? entry.date : '',
       i === 0 ? text(tr, entry.summary) : '',
       text(tr, change.item),
-      [text(tr, change.content), changedCodes(ctx, change)].filter(Boolean).join(' '),
+      [text(tr, change.content), changedCodes(ctx, change)].filter(Boolean).join(punctuation(tr.lang).space),
     ]);
   });
   const header = [tr.t('Change time'), tr.t('Summary of changes'), tr.t('Change item'), tr.t('Change content')];
@@ -313,7 +325,7 @@ function sourcesSection({ doc, operation, tr }: SectionContext): string | undefi
   const ids = operation['x-acs-sources'] ?? [];
   if (ids.length === 0) return undefined;
   const names = doc.info['x-acs-sources'] ?? {};
-  const items = ids.map((id) => (names[id] ? `${seed(tr, id)}: ${text(tr, names[id])}` : seed(tr, id)));
+  const items = ids.map((id) => (names[id] ? `${seed(tr, id)}${punctuation(tr.lang).colon}${text(tr, names[id])}` : seed(tr, id)));
   return blocks(heading(2, tr.t('Sources')), bullets(items));
 }
 
@@ -326,19 +338,19 @@ export function apiLine({ doc, method, operation, tr, links, comparison }: Secti
   const line = tr.t('Version and endpoint: {api} · {request}', { api: `**${api.label}**`, request: code(`${method.toUpperCase()} ${api.url}`) });
   if (!links) return line;
   const action = operation.operationId;
-  const route = operationRoute(operation.tags?.[0] ?? '', action);
+  const route = routeOf(doc, action);
   const has = (id: string) => comparison?.actions.find((a) => a.action === action)?.apis.includes(id) ?? false;
   const versions = links.versions.map((v) => (has(v.id) ? `[${v.label}](${v.href}#${route})` : tr.t('{api} does not have this action', { api: v.label })));
   const others = tr.t('Other versions: {versions} · {compare}', { versions: list(tr, versions), compare: `[${tr.t('What differs between the versions')}](${links.compare}#${action})` });
   return blocks(line, others);
 }
 
-export function deprecationNotice({ operation, tr }: SectionContext): string | undefined {
+export function deprecationNotice({ doc, operation, tr }: SectionContext): string | undefined {
   if (!operation.deprecated) return undefined;
   const notice = tr.t('**Deprecated.** The contract marks this action as deprecated: do not use it in new code.');
   const replacement = operation['x-acs-replaced-by'];
   if (!replacement) return `> ${notice}`;
-  return `> ${notice} ${tr.t('Use {action} instead.', { action: `[${replacement}](#operation/${replacement})` })}`;
+  return `> ${notice} ${tr.t('Use {action} instead.', { action: `[${replacement}](#${routeOf(doc, replacement)})` })}`;
 }
 
 /** Everything appended below an operation's own description. */
