@@ -140,6 +140,18 @@ describe.skipIf(missing !== undefined)('docs links in Chromium', () => {
       }
     }, 120_000);
 
+    it('the search finds an error code: in the operation that answers it and in the error-code index', async () => {
+      await page.goto('about:blank');
+      await page.goto(`${server.url}zh-Hant/index.html`);
+      await waitForRedoc(page);
+      await page.locator('[data-testid="search-trigger"]').click();
+      await page.keyboard.type('ManagementAccountName.AlreadyUsed');
+      // Results: the operation's 409 example, and excerpts of the operation's error table and of the intro's index.
+      await page.getByText('examples → InvalidParameter.ManagementAccountName.AlreadyUsed').first().waitFor({ timeout: 15_000 });
+      const excerpts = (await page.evaluate(() => document.body.innerText)).split('\n').filter((line) => line.startsWith('...') && line.includes('ManagementAccountName.AlreadyUsed'));
+      expect(excerpts.length).toBeGreaterThanOrEqual(2);
+    }, 60_000);
+
     it('Redoc 2 addresses (#tag/…/operation/…, #operation/…) open their operation, with no "No page at this address" on the way', async () => {
       await page.addInitScript(() => {
         const seen: string[] = [];

@@ -148,50 +148,62 @@ function behaviourValue(operation: Operation, behaviour: Behaviour): unknown {
   }
 }
 
+/** How to compare one kind of item of an action: its subjects, each API's item for a subject, and what counts. */
+interface ItemKind<T> {
+  subjects(at: Located): string[];
+  /** The API's item for the subject (undefined: the API does not have it) and where the item says it comes from. */
+  find(at: Located, subject: string): { value: T; source: DifferenceSource } | undefined;
+  key(value: T): string;
+}
+
+/** The items of one kind that differ between the APIs, when every API has the action. */
+function differences<T>(located: Map<string, Located | undefined>, kind: ItemKind<T>): Difference<T>[] {
+  const all = [...located.values()];
+  if (all.some((at) => !at)) return [];
+  const subjects = [...new Set(all.flatMap((at) => kind.subjects(at!)))];
+  return subjects.flatMap((subject) => {
+    const found = new Map([...located].map(([id, at]) => [id, kind.find(at!, subject)]));
+    const sides = new Map<string, Side<T>>([...found].map(([id, item]) => [id, item ? { present: true, value: item.value } : { present: false }]));
+    const source = mergeSources([...found.values()].flatMap((item) => (item ? [item.source] : [])));
+    return differs(sides, kind.key) ? [{ subject, sides, source }] : [];
+  });
+}
+
+const PARAMETERS: ItemKind<ParameterValue> = {
+  subjects: (at) => operationParameters(at.doc, at.operation).map((p) => p.name),
+  find: (at, name) => {
+    const parameter = operationParameters(at.doc, at.operation).find((p) => p.name === name);
+    return parameter && { value: parameterValue(at, parameter), source: itemSource(parameter, at) };
+  },
+  key: parameterKey,
+};
+
+const ERRORS: ItemKind<ErrorRow> = {
+  subjects: (at) => errorRows(at.doc, at.operation).map((row) => row.code),
+  find: (at, code) => {
+    const row = errorRows(at.doc, at.operation).find((r) => r.code === code);
+    return row && { value: row, source: itemSource(errorExample(at, code), at) };
+  },
+  key: errorKey,
+};
+
+const BEHAVIOUR_ITEMS: ItemKind<unknown> = {
+  subjects: () => [...BEHAVIOURS],
+  find: (at, behaviour) => ({ value: behaviourValue(at.operation, behaviour as Behaviour), source: itemSource(at.operation, at) }),
+  key: canonical,
+};
+
 function compareAction(action: string, located: Map<string, Located | undefined>): ActionComparison {
-  const ids = [...located.keys()];
-  const having = ids.filter((id) => located.get(id));
-  const comparison: ActionComparison = { action, apis: having, parameters: [], errors: [], behaviours: [] };
-  if (having.length < ids.length) {
-    comparison.presence = mergeSources(having.map((id) => itemSource(located.get(id)!.operation, located.get(id))));
-  }
-  // Parameters, in the order of their first appearance.
-  const parameterNames = [...new Set(having.flatMap((id) => operationParameters(located.get(id)!.doc, located.get(id)!.operation).map((p) => p.name)))];
-  for (const name of parameterNames) {
-    const sides = new Map<string, Side<ParameterValue>>();
-    const sources: DifferenceSource[] = [];
-    for (const id of ids) {
-      const at = located.get(id);
-      const parameter = at && operationParameters(at.doc, at.operation).find((p) => p.name === name);
-      sides.set(id, parameter ? { present: true, value: parameterValue(at, parameter) } : { present: false });
-      if (parameter) sources.push(itemSource(parameter, at));
-    }
-    if (having.length === ids.length && differs(sides, parameterKey)) comparison.parameters.push({ subject: name, sides, source: mergeSources(sources) });
-  }
-  // Error codes.
-  const codes = [...new Set(having.flatMap((id) => errorRows(located.get(id)!.doc, located.get(id)!.operation).map((row) => row.code)))];
-  for (const code of codes) {
-    const sides = new Map<string, Side<ErrorRow>>();
-    const sources: DifferenceSource[] = [];
-    for (const id of ids) {
-      const at = located.get(id);
-      const row = at && errorRows(at.doc, at.operation).find((r) => r.code === code);
-      sides.set(id, row ? { present: true, value: row } : { present: false });
-      if (row) sources.push(itemSource(errorExample(at, code), at));
-    }
-    if (having.length === ids.length && differs(sides, errorKey)) comparison.errors.push({ subject: code, sides, source: mergeSources(sources) });
-  }
-  // Behaviours.
-  for (const behaviour of BEHAVIOURS) {
-    const sides = new Map<string, Side<unknown>>(ids.map((id) => {
-      const at = located.get(id);
-      return [id, at ? { present: true, value: behaviourValue(at.operation, behaviour) } : { present: false }];
-    }));
-    if (having.length === ids.length && differs(sides, canonical)) {
-      comparison.behaviours.push({ subject: behaviour, sides, source: mergeSources(having.map((id) => itemSource(located.get(id)!.operation, located.get(id)))) });
-    }
-  }
-  return comparison;
+  const having = [...located.keys()].filter((id) => located.get(id));
+  const presence = having.length < located.size ? mergeSources(having.map((id) => itemSource(located.get(id)!.operation, located.get(id)))) : undefined;
+  return {
+    action,
+    apis: having,
+    ...(presence ? { presence } : {}),
+    parameters: differences(located, PARAMETERS),
+    errors: differences(located, ERRORS),
+    behaviours: differences(located, BEHAVIOUR_ITEMS),
+  };
 }
 
 /** Compares the APIs' descriptions (in the build's order), action by action, in the order the actions first appear. */

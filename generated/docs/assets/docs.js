@@ -12,13 +12,14 @@
 
   // The colour scheme, as Redoc decides it (its choice in localStorage, else the system's), set before anything paints.
   // Redoc's pages run the same rule themselves; the version comparison pages have only this one.
+  var mode = null;
   try {
-    var mode = localStorage.getItem('redoc.colorMode');
-    if (mode !== 'light' && mode !== 'dark') mode = matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
-    root.classList.add(mode);
+    mode = localStorage.getItem('redoc.colorMode');
   } catch (e) {
-    /* no storage (file:// in some browsers): the system's scheme through the stylesheet's media query */
+    mode = null; // no storage (file:// in some browsers): the system's scheme
   }
+  if (mode !== 'light' && mode !== 'dark') mode = window.matchMedia && matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+  root.classList.add(mode);
 
   var data = {};
   try {
