@@ -1,10 +1,25 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+/** The workspace packages, read from their sources (tsconfig.json `paths` say the same for tsc and tsx). */
+const source = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+const alias = [
+  { find: /^@rd-contract\/contract$/, replacement: source('./generated/contract.ts') },
+  { find: /^@rd-contract\/client$/, replacement: source('./packages/client/src/index.ts') },
+  { find: /^@rd-contract\/client\/protocol$/, replacement: source('./packages/client/src/protocol/index.ts') },
+  { find: /^@rd-contract\/mock$/, replacement: source('./packages/mock/src/index.ts') },
+  { find: /^@rd-contract\/mock\/testing$/, replacement: source('./packages/mock/src/testing/index.ts') },
+];
+
 export default defineConfig({
+  resolve: { alias },
   test: {
-    include: ['tests/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
+      { extends: true, test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'] } },
+    ],
   },
 });

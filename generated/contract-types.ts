@@ -1,8 +1,8 @@
 // Copied by npm run build from scripts/templates/contract-types.ts. Do not edit here.
 /**
- * The shapes of the contract model (generated/rules.ts): what the client, the mock, the emulator, the docs build and the
- * tests know of the contract. The build (scripts/gen-15-rules.ts) copies this file to generated/contract-types.ts, so
- * that generated/ imports nothing from src/; edit it here.
+ * The shapes of the contract value (generated/contract.ts): what the client, the mock, the emulator, the docs build
+ * and the tests know of the contract. The build (scripts/gen-15-rules.ts) copies this file to
+ * generated/contract-types.ts, so that generated/ imports nothing from packages/; edit it here.
  */
 
 export type Site = 'intl' | 'china';
@@ -80,18 +80,13 @@ export interface ActionRules {
 /** A documented response: its media types, the schema of its body (the JSON form's; XML is the same tree under `xmlRoot`). */
 export interface ResponseModel {
   readonly mediaTypes: readonly string[];
-  /** A JSON Schema whose `$ref`s point to `#/components/schemas/<Name>` (see ContractRules.schemas). */
+  /** A JSON Schema whose `$ref`s point to `#/components/schemas/<Name>` (see ApiModel.schemas). */
   readonly schema: JsonSchema;
   readonly xmlRoot?: string;
 }
 
-export interface ContractRules {
-  /** `<Product>/<version>`: the API this model describes. */
-  readonly api: string;
-  readonly version: string;
-  readonly product: string;
-  /** The endpoint host, also the `HostId` of error bodies. */
-  readonly endpoint: string;
+/** What every API of the contract shares: the build refuses a source whose APIs disagree on any of it. */
+export interface SharedRules {
   /** Parameters every action shares: routing (Action, Version, Format) and each signing style's. */
   readonly commonParameters: {
     readonly routing: readonly string[];
@@ -103,7 +98,32 @@ export interface ContractRules {
   readonly gatewayErrors: { readonly [status: string]: readonly string[] };
   /** `x-acs-error-precedence`: the steps, in order, with the codes each answers. */
   readonly errorPrecedence: readonly { readonly step: string; readonly errors: readonly string[] }[];
+}
+
+/** One API of the contract: its identity, endpoint, schemas and actions. */
+export interface ApiModel {
+  /** `<Product>/<version>`: the API this model describes. */
+  readonly api: string;
+  readonly version: string;
+  readonly product: string;
+  /** The endpoint host, also the `HostId` of error bodies. */
+  readonly endpoint: string;
   /** The description's `components.schemas`, which response schemas reference. */
   readonly schemas: { readonly [name: string]: JsonSchema };
   readonly actions: { readonly [action: string]: ActionRules };
+}
+
+/**
+ * The contract as one value: what every API shares, the compiled checks of its parameter schemas, one model per API
+ * by `<Product>/<version>`, and the API the source declares first (`x-acs-apis`), used where a caller names none.
+ */
+/** A compiled schema: true when the data is valid (ajv may coerce a wrapped value in place). */
+export type SchemaCheck = (data: unknown) => boolean;
+
+export interface ContractModel {
+  readonly shared: SharedRules;
+  /** Every schema the parameter validator checks, compiled ahead of time, by the schema's JSON text. */
+  readonly schemaChecks: Readonly<Record<string, SchemaCheck>>;
+  readonly apis: { readonly [api: string]: ApiModel };
+  readonly defaultApi: string;
 }

@@ -24,11 +24,25 @@ import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import { stringify } from 'yaml';
 import { apiFile, apiIndex, repoRoot } from './paths.js';
-import { accountIdOf, openStateFile, RedisBackend, stateWrites, type Backend, type DirectoryRecord, type EmulatorState } from '../src/mock/emulator/index.js';
-import { emptyState } from '../src/mock/emulator/model.js';
+import { contract } from '../generated/contract.js';
+import {
+  accountIdOf,
+  emulatorRules,
+  openStateFile,
+  RedisBackend,
+  stateWrites,
+  type Backend,
+  type DirectoryRecord,
+  type EmulatorState,
+} from '../packages/mock/src/emulator/index.js';
+import { emptyState } from '../packages/mock/src/emulator/model.js';
 import { redisMissing, startRedis } from '../tests/helpers/redis.js';
 
 const quick = process.argv.includes('--quick');
+/** How the emulator keys management account names, from the contract (the bulk fill writes its name index). */
+const { nameKey } = emulatorRules(contract);
+/** Bytes in MiB, to one decimal. */
+const mb = (bytes: number): string => (bytes / 1048576).toFixed(1);
 /** `--client`: only the client against the official SDK (about a minute). */
 const clientOnly = process.argv.includes('--client');
 /** `--emulator`: only the stateful emulator's stores at 1k and 100k accounts (a few minutes). */
@@ -40,16 +54,24 @@ const connections = 20;
 const soakSeconds = quick ? 10 : 60;
 const warmUpSeconds = quick ? 2 : 5;
 /**
- * The mock runs as `npm run mock` runs it (package.json: `node <V8 flags> --import tsx scripts/mock.ts`), started here
+ * The mock runs as `npm run mock` runs it (package.json: `node <V8 flags> --import tsx packages/mock/src/cli/main.ts mock`), started here
  * as that one node process so that the RSS read from its pid is the mock's; plus `--expose-gc` and
  * scripts/bench-heap-hook.mjs, which report the heap in use after a full collection on SIGUSR2.
  */
-function mockCommand(): string[] {
-  const script: string = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).scripts.mock;
+/** The mock package's bin, from source, as package.json's mock and proxy scripts run it. */
+const BIN = 'packages/mock/src/cli/main.ts';
+
+/** The node arguments of a package.json script `exec node ... <bin> <command>` (exec: npm's signals reach node). */
+function scriptNodeArgs(name: 'mock' | 'proxy'): string[] {
+  const script: string = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).scripts[name];
   const words = script.split(/\s+/);
-  if (words[0] !== 'node' || !words.includes('scripts/mock.ts')) throw new Error(`package.json's mock script is not "node ... scripts/mock.ts": ${script}`);
+  if (words[0] !== 'exec' || words[1] !== 'node' || !words.includes(BIN)) throw new Error(`package.json's ${name} script is not "exec node ... ${BIN} ${name}": ${script}`);
+  return words.slice(2);
+}
+
+function mockCommand(): string[] {
   const hook = pathToFileURL(join(repoRoot, 'scripts', 'bench-heap-hook.mjs')).href;
-  return ['--expose-gc', '--import', hook, ...words.slice(1)];
+  return ['--expose-gc', '--import', hook, ...scriptNodeArgs('mock')];
 }
 
 const actions = {
@@ -161,10 +183,10 @@ const fmt = (r: LoadResult) =>
 // ---------------------------------------------------------------------------------------------- client overhead
 
 async function clientOverhead(noopUrl: string): Promise<{ ours: number; oursFetch: number; sdk: number }> {
-  const { createClient } = await import('../src/client.js');
-  // The default transport (auto: node:http here), and fetch for comparison.
+  const { createClient } = await import('../packages/client/src/index.js');
+  // The default fetch (node:http), and Node's own fetch for comparison.
   const client = createClient({ endpoint: noopUrl, accessKeyId: 'bench', accessKeySecret: 'bench-secret' });
-  const viaFetch = createClient({ endpoint: noopUrl, accessKeyId: 'bench', accessKeySecret: 'bench-secret', transport: 'fetch' });
+  const viaFetch = createClient({ endpoint: noopUrl, accessKeyId: 'bench', accessKeySecret: 'bench-secret', fetch: (r) => fetch(r) });
   const sdkModule = (await import('@alicloud/resourcemanager20200331')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   const OpenApi = (await import('@alicloud/openapi-core')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   const Sdk = sdkModule.default?.default ?? sdkModule.default;
@@ -201,8 +223,8 @@ async function clientOverhead(noopUrl: string): Promise<{ ours: number; oursFetc
 function clientLines(o: { ours: number; oursFetch: number; sdk: number }): string[] {
   const us = (ms: number) => `${(ms * 1000).toFixed(0)} µs`;
   return [
-    `client per call: ${us(o.ours)} (default transport: node:http), official SDK ${us(o.sdk)}: client vs sdk: ${(o.ours / o.sdk).toFixed(2)}x time per call`,
-    `client per call with transport 'fetch': ${us(o.oursFetch)}: client (fetch) vs sdk: ${(o.oursFetch / o.sdk).toFixed(2)}x time per call`,
+    `client per call: ${us(o.ours)} (default fetch: node:http), official SDK ${us(o.sdk)}: client vs sdk: ${(o.ours / o.sdk).toFixed(2)}x time per call`,
+    `client per call with Node's fetch: ${us(o.oursFetch)}: client (Node's fetch) vs sdk: ${(o.oursFetch / o.sdk).toFixed(2)}x time per call`,
   ];
 }
 
@@ -242,7 +264,7 @@ async function bulkFill(backend: Backend, from: number, to: number): Promise<voi
       state.accounts[ak] = { accountId, profile: {}, resourceDirectoryId: id, verificationCodesSent: null };
       state.directories[id] = directory;
     }
-    if (!(await backend.commit([], stateWrites(state)))) throw new Error('bulk fill: commit refused');
+    if (!(await backend.commit([], stateWrites(state, nameKey)))) throw new Error('bulk fill: commit refused');
   }
 }
 
@@ -276,7 +298,12 @@ async function emulatorBench(scratch: string, children: ChildProcess[]): Promise
   const file = join(scratch, 'state.db');
   const runs: StoreRun[] = [
     { name: 'memory', args: ['--stateful'] },
-    { name: 'SQLite', args: ['--state-file', file], open: () => openStateFile(file), size: () => `${(statSync(file).size / 1048576).toFixed(1)} MB file + ${(statSync(`${file}-wal`).size / 1048576).toFixed(1)} MB WAL` },
+    {
+      name: 'SQLite',
+      args: ['--state-file', file],
+      open: () => openStateFile(file, nameKey),
+      size: () => `${mb(statSync(file).size)} MB file + ${mb(statSync(`${file}-wal`).size)} MB WAL`,
+    },
   ];
   const missing = redisMissing();
   const redis = missing ? undefined : await startRedis();
@@ -331,12 +358,9 @@ async function emulatorBench(scratch: string, children: ChildProcess[]): Promise
 
 // ---------------------------------------------------------------------------------------------- proxy overhead
 
-/** The proxy as `npm run proxy` runs it (package.json: `node --import tsx scripts/proxy.ts`), as one node process. */
+/** The proxy as `npm run proxy` runs it (package.json: `exec node --import tsx packages/mock/src/cli/main.ts proxy`), as one node process. */
 function proxyCommand(): string[] {
-  const script: string = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).scripts.proxy;
-  const words = script.split(/\s+/);
-  if (words[0] !== 'node' || !words.includes('scripts/proxy.ts')) throw new Error(`package.json's proxy script is not "node ... scripts/proxy.ts": ${script}`);
-  return words.slice(1);
+  return scriptNodeArgs('proxy');
 }
 
 /**

@@ -1,16 +1,29 @@
 /**
- * Writes the contract model, generated/rules.ts (with its types, generated/contract-types.ts): everything code needs
- * to know of the contract at run time, read from the published description once, at build time. Per action: its own
- * parameters (schema, required, x-acs-errors, x-acs-site-rules), its x-acs-request-rules, its error catalogue, its
- * quota and every named response example rendered as the mock sends it; for all: the common routing and signing
- * parameters, the gateway's errors and the error precedence. The client, mock, emulator, docs build and tests read
- * this model; nothing parses the contract at run time.
+ * Writes the contract value, generated/contract.ts (with its types, generated/contract-types.ts): everything code needs
+ * to know of the contract at run time, read from the published descriptions once, at build time.
+ * - generated/shared.ts: what every API shares (the common routing and signing parameters, the gateway's errors, the
+ *   error precedence); the build fails when the APIs' descriptions disagree on any of it.
+ * - generated/<Product>-<version>/model.ts, per API: per action its own parameters (schema, required, x-acs-errors,
+ *   x-acs-site-rules), its x-acs-request-rules, its error catalogue, its quota and every named response example
+ *   rendered as the mock sends it.
+ * - generated/contract.ts: `contract = { shared, apis, defaultApi }` (the default: the first of x-acs-apis) and the
+ *   types. The client, mock, emulator, docs build and tests are given this value; nothing parses the contract at run
+ *   time.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { XML_DECLARATION, xmlElement, xmlEscape } from '../src/mock/render.js';
+import { XML_DECLARATION, xmlElement, xmlEscape } from '../packages/mock/src/frontend/render.js';
 import { deref, derefDeep, localLookup, type Lookup } from './contract/deref.js';
-import type { ActionRules, ContractRules, ExampleModel, Quota, ResponseModel, Site } from './templates/contract-types.js';
+import type {
+  ActionRules,
+  ApiModel,
+  ContractModel,
+  ExampleModel,
+  Quota,
+  ResponseModel,
+  SharedRules,
+  Site,
+} from './templates/contract-types.js';
 import { apiFile, apiIndex, copyTemplate, generatedDir, type ApiIndexEntry } from './paths.js';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -18,13 +31,20 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 const JSON_MEDIA = 'application/json';
 const XML_MEDIA = 'text/xml';
 
-/** A schema as code checks it: references inlined, prose and examples left out. */
+/** A schema without its extensions (`x-acs-sources`: where a constraint comes from is for readers, not for code). */
+const withoutExtensions = (v: Json): Json => withoutKeys(v, () => false);
+
+/** `v` with, at every depth, the extensions and the keys `drop` names left out. */
+function withoutKeys(v: Json, drop: (key: string) => boolean): Json {
+  if (Array.isArray(v)) return v.map((x) => withoutKeys(x, drop));
+  if (!v || typeof v !== 'object') return v;
+  const kept = Object.entries(v).filter(([k]) => !k.startsWith('x-') && !drop(k));
+  return Object.fromEntries(kept.map(([k, x]) => [k, withoutKeys(x, drop)]));
+}
+
+/** A schema as code checks it: references inlined, prose, examples and extensions left out. */
 function ruleSchema(node: Json, lookup: Lookup): Json {
-  const n = derefDeep(node, lookup);
-  const strip = (v: Json): Json => Array.isArray(v) ? v.map(strip)
-    : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([k]) => !['example', 'examples', 'description'].includes(k)).map(([k, x]) => [k, strip(x)]))
-      : v;
-  return strip(n);
+  return withoutKeys(derefDeep(node, lookup), (k) => ['example', 'examples', 'description'].includes(k));
 }
 
 function template(text: string, requestId: string, where: string): readonly string[] {
@@ -101,48 +121,84 @@ function responsesOf(op: Json, lookup: Lookup): Record<string, ResponseModel> {
   }));
 }
 
-export function buildModel(doc: Json): ContractRules {
-  const lookup = localLookup(doc);
+/**
+ * The common parameters: the operations' (Action, Version) and the request's (Format) are routing; each security
+ * scheme's `x-acs-parameters` are its signing style's, required when they name a code for a missing one.
+ */
+function commonParametersOf(doc: Json): SharedRules['commonParameters'] {
   const common = doc['x-acs-common-parameters'] ?? {};
-  const commonNames = new Set<string>([...(common.before ?? []), ...(common.after ?? [])]);
   const commonParameters = {
-    routing: [] as string[],
+    routing: [...(common.operations ?? []), ...(common.request ?? []).map((p: Json) => p.name)] as string[],
     signing: { 'HMAC-SHA1': [] as string[], 'ACS3-HMAC-SHA256': [] as string[] },
     signingRequired: { 'HMAC-SHA1': [] as string[], 'ACS3-HMAC-SHA256': [] as string[] },
   };
+  for (const [style, scheme] of Object.entries<Json>(doc.components?.securitySchemes ?? {})) {
+    if (!(style in commonParameters.signing)) {
+      throw new Error(`security scheme ${style} is not a signing style the model knows`);
+    }
+    const key = style as keyof typeof commonParameters.signing;
+    for (const p of scheme['x-acs-parameters'] ?? []) {
+      if (p['x-acs-signing'] !== style) {
+        throw new Error(`${style}: signing parameter ${p.name} says x-acs-signing ${p['x-acs-signing']}`);
+      }
+      commonParameters.signing[key].push(p.name);
+      if (p['x-acs-errors']?.missing) commonParameters.signingRequired[key].push(p.name);
+    }
+  }
+  return commonParameters;
+}
+
+/** The names of the common parameters: routing and signing, not an action's own. */
+function commonNames(doc: Json): Set<string> {
+  const { routing, signing } = commonParametersOf(doc);
+  return new Set<string>([...routing, ...Object.values(signing).flat()]);
+}
+
+/** What an API's description says every API shares: its common parameters, gateway errors and error precedence. */
+export function buildShared(doc: Json): SharedRules {
+  return {
+    commonParameters: commonParametersOf(doc),
+    gatewayErrors: doc['x-acs-gateway-errors'] ?? {},
+    errorPrecedence: (doc['x-acs-error-precedence']?.order ?? []).map((s: Json) => ({
+      step: s.step,
+      errors: s.errors ?? [],
+    })),
+  };
+}
+
+/** One API's model: its identity, endpoint, schemas and every action (its own parameters, rules, errors, examples). */
+export function buildApiModel(doc: Json): ApiModel {
+  const lookup = localLookup(doc);
+  const names = commonNames(doc);
   const actions: Record<string, ActionRules> = {};
   for (const [pathKey, item] of Object.entries<Json>(doc.paths)) {
     for (const [method, op] of Object.entries<Json>(item)) {
       const action = op.operationId as string;
       const params = (op.parameters as Json[]).map((p) => deref(p, lookup));
-      for (const p of params.filter((x) => commonNames.has(x.name))) {
-        const style = p['x-acs-signing'] as keyof typeof commonParameters.signing | undefined;
-        const list: string[] = style ? commonParameters.signing[style] : commonParameters.routing;
-        if (list.includes(p.name)) continue;
-        list.push(p.name);
-        if (style && p['x-acs-errors']?.missing) commonParameters.signingRequired[style].push(p.name);
-      }
       const errors: Record<string, Json> = {};
       for (const [status, resp] of Object.entries<Json>(op.responses)) {
         if (Number(status) < 400) continue;
         for (const [name, ex] of Object.entries<Json>(deref(resp, lookup).content?.[JSON_MEDIA]?.examples ?? {})) {
           const e = deref(ex, lookup);
-          errors[name] = { status: Number(status), message: e.value.Message, ...(e['x-acs-site-messages'] ? { siteMessages: e['x-acs-site-messages'] } : {}) };
+          const sites = e['x-acs-site-messages'] ? { siteMessages: e['x-acs-site-messages'] } : {};
+          errors[name] = { status: Number(status), message: e.value.Message, ...sites };
         }
       }
       const quota = quotaOf(op);
-      if (quota && !(quota.error in errors)) throw new Error(`${action} x-acs-quota: ${quota.error} is not a documented error of the action`);
+      if (quota && !(quota.error in errors)) {
+        throw new Error(`${action} x-acs-quota: ${quota.error} is not a documented error of the action`);
+      }
       actions[action] = {
         action,
         method: method.toUpperCase(),
         pathKey,
         deprecated: op.deprecated === true,
-        parameters: params.filter((p) => !commonNames.has(p.name)).map((p) => ({
+        parameters: params.filter((p) => !names.has(p.name)).map((p) => ({
           name: p.name,
           required: p.required === true,
           schema: ruleSchema(p.schema, lookup),
           errors: p['x-acs-errors'] ?? {},
-          ...(p['x-acs-site-rules'] ? { siteRules: Object.fromEntries(Object.entries<Json>(p['x-acs-site-rules']).map(([site, r]) => [site, { schema: r.schema, error: r.error, ...(r.suffix ? { suffix: r.suffix } : {}) }])) } : {}),
+          ...(p['x-acs-site-rules'] ? { siteRules: siteRulesOf(p['x-acs-site-rules']) } : {}),
         })),
         requestRules: (op['x-acs-request-rules'] ?? []).map((r: Json) => ({ id: r.id, if: r.if, then: r.then })),
         errors,
@@ -157,16 +213,44 @@ export function buildModel(doc: Json): ContractRules {
     version: doc.info.version,
     product: doc['x-acs-rpc'].product,
     endpoint: doc['x-acs-rpc'].endpoint,
-    commonParameters,
-    gatewayErrors: doc['x-acs-gateway-errors'] ?? {},
-    errorPrecedence: (doc['x-acs-error-precedence']?.order ?? []).map((s: Json) => ({ step: s.step, errors: s.errors ?? [] })),
-    schemas: doc.components?.schemas ?? {},
+    schemas: withoutExtensions(doc.components?.schemas ?? {}),
     actions,
   };
 }
 
-/** The build's own reading of each API's model, for later build steps (they import this, never the contract). */
-export const readModel = (api: ApiIndexEntry): ContractRules => buildModel(JSON.parse(readFileSync(apiFile(api, 'openapi.json'), 'utf8')));
+function siteRulesOf(rules: Json): Json {
+  return Object.fromEntries(
+    Object.entries<Json>(rules).map(([site, r]) => [
+      site,
+      { schema: r.schema, error: r.error, ...(r.suffix ? { suffix: r.suffix } : {}) },
+    ]),
+  );
+}
+
+/**
+ * The contract value of the APIs' descriptions, the first being the default: their shared part, which must be the
+ * same in every description (the build fails naming what differs), and one model per API. It has no compiled schema
+ * checks (gen-17-checks.ts compiles them from the models this writes): whoever validates with it must bring a
+ * `compileSchema`, as the mock does.
+ */
+export function buildContract(docs: readonly Json[]): ContractModel {
+  if (docs.length === 0) throw new Error('no API description to build the contract from');
+  const models = docs.map(buildApiModel);
+  const shared = buildShared(docs[0]);
+  docs.slice(1).forEach((doc, i) => {
+    const other = buildShared(doc);
+    for (const key of Object.keys(shared) as (keyof SharedRules)[]) {
+      if (JSON.stringify(other[key]) !== JSON.stringify(shared[key])) {
+        throw new Error(`${models[i + 1]!.api} and ${models[0]!.api} disagree on ${key}, which every API shares`);
+      }
+    }
+  });
+  return { shared, schemaChecks: {}, apis: Object.fromEntries(models.map((m) => [m.api, m])), defaultApi: models[0]!.api };
+}
+
+/** The build's own reading of the contract, for later build steps (they import this, never the contract package). */
+export const readContract = (apis: readonly ApiIndexEntry[]): ContractModel =>
+  buildContract(apis.map((api) => JSON.parse(readFileSync(apiFile(api, 'openapi.json'), 'utf8'))));
 
 const identifier = (folder: string) => folder.replace(/[^A-Za-z0-9]/g, '');
 
@@ -174,37 +258,77 @@ export async function generate(): Promise<string[]> {
   const types = copyTemplate('contract-types.ts');
   const written = [types];
   const apis = apiIndex();
-  for (const api of apis) {
-    const model = readModel(api);
-    writeFileSync(apiFile(api, 'rules.ts'), [
-      `// Generated by scripts/gen-15-rules.ts from generated/${api.folder}/openapi.json. Do not edit.`,
-      `// The contract model of ${api.id}: what code knows of the contract at run time (see scripts/templates/contract-types.ts).`,
-      "import type { ContractRules } from '../contract-types.js';",
-      '',
-      `export const rules = ${JSON.stringify(model, null, 2)} as const satisfies ContractRules;`,
-      '',
-    ].join('\n'));
-    written.push(`generated/${api.folder}/rules.ts`);
-  }
-  // The index: every API's model by id, and the default (the first of x-acs-apis).
-  writeFileSync(join(generatedDir, 'rules.ts'), [
-    '// Generated by scripts/gen-15-rules.ts. Do not edit.',
-    '// The contract models of every API, by id (`<Product>/<version>`); the first is the default.',
-    ...apis.map((api) => `import { rules as ${identifier(api.folder)} } from './${api.folder}/rules.js';`),
+  const contract = readContract(apis);
+  const header = (what: string) => [`// Generated by scripts/gen-15-rules.ts. Do not edit.`, `// ${what}`];
+  writeFileSync(join(generatedDir, 'shared.ts'), [
+    ...header('What every API of the contract shares (see scripts/templates/contract-types.ts, SharedRules).'),
+    "import type { SharedRules } from './contract-types.js';",
     '',
-    `export const apis = {\n${apis.map((api) => `  ${JSON.stringify(api.id)}: ${identifier(api.folder)},`).join('\n')}\n} as const;`,
-    '',
-    'export type ApiName = keyof typeof apis;',
-    `export const apiNames = Object.keys(apis) as ApiName[];`,
-    `export const defaultApi = ${JSON.stringify(apis[0]!.id)} satisfies ApiName;`,
-    '/** The default API\'s model; what every API shares (common parameters, error precedence, site rules) is read here. */',
-    'export const rules = apis[defaultApi];',
-    '',
-    '/** Every action of any API. */',
-    'export type ActionName = { [A in ApiName]: keyof (typeof apis)[A][\'actions\'] }[ApiName];',
-    'export const actionNames = [...new Set(apiNames.flatMap((api) => Object.keys(apis[api].actions)))] as ActionName[];',
+    `export const shared = ${JSON.stringify(contract.shared, null, 2)} as const satisfies SharedRules;`,
     '',
   ].join('\n'));
-  written.push('generated/rules.ts');
+  written.push('generated/shared.ts');
+  for (const api of apis) {
+    writeFileSync(apiFile(api, 'model.ts'), [
+      `// Generated by scripts/gen-15-rules.ts from generated/${api.folder}/openapi.json. Do not edit.`,
+      `// The model of ${api.id} (see scripts/templates/contract-types.ts, ApiModel).`,
+      "import type { ApiModel } from '../contract-types.js';",
+      '',
+      `export const model = ${JSON.stringify(contract.apis[api.id], null, 2)} as const satisfies ApiModel;`,
+      '',
+    ].join('\n'));
+    written.push(`generated/${api.folder}/model.ts`);
+  }
+  const model = (api: ApiIndexEntry) => `${identifier(api.folder)}Model`;
+  const first = apis[0]!;
+  writeFileSync(join(generatedDir, 'contract.ts'), [
+    ...header('The contract as one value, `contract = { shared, schemaChecks, apis, defaultApi }`, and its types.'),
+    "import type { ContractModel } from './contract-types.js';",
+    "import { shared } from './shared.js';",
+    ...apis.map((api) => `import { model as ${model(api)} } from './${api.folder}/model.js';`),
+    ...apis.map((api) => `import type * as ${identifier(api.folder)}Types from './${api.folder}/action-types.js';`),
+    '// The schemas the parameter validator checks, compiled ahead of time (written by gen-17-checks.ts).',
+    "import { schemaChecks } from './schema-checks.js';",
+    '',
+    '/** Each API\'s action types, as a namespace per API. */',
+    ...apis.map((api) => `export type * as ${identifier(api.folder)} from './${api.folder}/action-types.js';`),
+    `/** The action and openapi-typescript types of ${first.id}, the default API, also at the top level. */`,
+    `export type * from './${first.folder}/action-types.js';`,
+    `export type { components, operations, paths } from './${first.folder}/types.js';`,
+    "export type * from './contract-types.js';",
+    '',
+    '/**',
+    ' * What every API shares, one model per API (`<Product>/<version>`), the default API (the first the source declares',
+    ' * in x-acs-apis, used where a caller names none), and the checks of the schemas its parameters are validated',
+    ' * with, compiled ahead of time, by JSON text.',
+    ' */',
+    'export const contract = {',
+    '  shared,',
+    '  schemaChecks,',
+    `  apis: {\n${apis.map((api) => `    ${JSON.stringify(api.id)}: ${model(api)},`).join('\n')}\n  },`,
+    `  defaultApi: ${JSON.stringify(first.id)},`,
+    '} as const satisfies ContractModel;',
+    '',
+    'export type Contract = typeof contract;',
+    "export type ApiName = keyof Contract['apis'];",
+    "export type DefaultApi = Contract['defaultApi'];",
+    '/** Every action of any API. */',
+    "export type ActionName = { [A in ApiName]: keyof Contract['apis'][A]['actions'] }[ApiName];",
+    '',
+    '/** Each API\'s per-action types and openapi-typescript paths. */',
+    'export interface ApiSurfaces {',
+    ...apis.map((api) => [
+      `  ${JSON.stringify(api.id)}: {`,
+      `    types: ${identifier(api.folder)}Types.ActionTypes;`,
+      `    paths: import('./${api.folder}/types.js').paths;`,
+      '  };',
+    ].join('\n')),
+    '}',
+    '',
+    '/** Where the published descriptions lie: `new URL(\'<Product>-<version>/openapi.json\', contractFiles)`. */',
+    "export const contractFiles = new URL('./', import.meta.url);",
+    '',
+  ].join('\n'));
+  written.push('generated/contract.ts');
   return written;
 }

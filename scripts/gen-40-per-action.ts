@@ -4,12 +4,15 @@
  * (OpenAPI keys operations by path and method); generic tools join that key and the query into a URL whose query lands
  * in the fragment. A per-action description has the one real path, `/`, with the action as `post` (operationId
  * `<Action>`) and `get` (`<Action>Get`), its parameters inline (parameter components share names with schema
- * components, which some generators turn into clashing type names), and only the components it uses.
+ * components, which some generators turn into clashing type names), its responses and their schemas inline (each
+ * operation its own copy: the description is the one action's, and two operations that share no schema are
+ * independent for tools such as `redocly score`), and only the components it still uses (examples, headers).
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
-import { deref, isRef, localLookup } from './contract/deref.js';
+import { deref, derefDeep, isRef, localLookup } from './contract/deref.js';
+import { sourceKey, sourceLists } from './contract/sources.js';
+import { publishedYaml } from './contract/yaml.js';
 import { apiFile, apiIndex, generatedDir } from './paths.js';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -50,6 +53,11 @@ export function perActionDocument(full: Json, action: string, folder: string): J
   const lookup = localLookup(full);
   const post = structuredClone(item.post);
   post.parameters = (post.parameters ?? []).map((p: Json) => structuredClone(deref(p, lookup)));
+  post.responses = Object.fromEntries(Object.entries<Json>(post.responses).map(([status, raw]) => {
+    const response = structuredClone(deref(raw, lookup));
+    for (const media of Object.values<Json>(response.content ?? {})) if (media.schema) media.schema = derefDeep(media.schema, lookup);
+    return [status, response];
+  }));
   const get = { ...structuredClone(post), operationId: getOperationId(action), summary: `${post.summary} (GET)` };
   const doc: Json = {
     openapi: full.openapi,
@@ -76,6 +84,9 @@ export function perActionDocument(full: Json, action: string, folder: string): J
   };
   for (const [key, value] of Object.entries<Json>(full)) if (key.startsWith('x-')) doc[key] = structuredClone(value);
   pruneComponents(doc);
+  // `info.x-acs-sources` lists the kinds of source this description's items name.
+  const used = new Set(sourceLists(doc).flatMap(({ sources }) => (sources as string[]).map(sourceKey)));
+  doc.info['x-acs-sources'] = Object.fromEntries(Object.entries<string>(full.info['x-acs-sources'] ?? {}).filter(([kind]) => used.has(kind)));
   return doc;
 }
 
@@ -90,7 +101,7 @@ export async function generate(): Promise<string[]> {
       const action = /^\/#Action=([A-Za-z0-9]+)$/.exec(key)?.[1];
       if (!action) throw new Error(`${api.folder}: path key ${key} is not /#Action=<Action>`);
       const doc = perActionDocument(full, action, api.folder);
-      writeFileSync(join(dir, `${action}.yaml`), stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false }));
+      writeFileSync(join(dir, `${action}.yaml`), publishedYaml(doc));
       writeFileSync(join(dir, `${action}.json`), JSON.stringify(doc, null, 2) + '\n');
       written.push(`generated/${api.folder}/actions/${action}.yaml`, `generated/${api.folder}/actions/${action}.json`);
     }

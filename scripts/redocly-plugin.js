@@ -3,6 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { XMLParser } from 'fast-xml-parser';
 import { derefDeep, isRef } from './contract/deref.js';
+import { sourceProblems } from './contract/sources.js';
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 addFormats.default ? addFormats.default(ajv) : addFormats(ajv);
@@ -197,6 +198,24 @@ function ErrorExamples() {
   };
 }
 
+/**
+ * Provenance (scripts/contract/sources.js): every operation, parameter, example, sample request, constrained schema,
+ * site and request rule, quota, security scheme, header and gateway response says where it comes from in
+ * `x-acs-sources`, in the vocabulary (seed:NNN, research:<note>#<section>, sdk:<package>, inference: <why>), every kind
+ * used is listed in `info.x-acs-sources`, and a sample's summary says "built by the contract" exactly when an
+ * inference is among its sources. Whether a seed's label is backed by the seed is checked by
+ * tests/contract-provenance.test.ts, which has the seeds' facts.
+ */
+function Sources() {
+  return {
+    Root: {
+      leave(root, ctx) {
+        for (const { path, message } of sourceProblems(root)) ctx.report({ message, location: ctx.location.child(path) });
+      },
+    },
+  };
+}
+
 export default function rdPlugin() {
   return {
     id: 'rd',
@@ -207,6 +226,7 @@ export default function rdPlugin() {
         'parameter-description-and-example': ParameterDescriptionAndExample,
         'property-description-and-example': PropertyDescriptionAndExample,
         'error-examples': ErrorExamples,
+        sources: Sources,
       },
     },
   };

@@ -99,7 +99,7 @@ export type paths = {
          *
          *     This topic provides an example on how to use a management account to call the API operation to query the information of the resource directory that is enabled by using the management account.
          *
-         *     Sample request (seed 004):
+         *     Sample request (built by the contract: seed 004 gives only its last line):
          *
          *     ```
          *     https://resourcemanager.aliyuncs.com/?Action=GetResourceDirectory
@@ -151,6 +151,7 @@ export type components = {
          */
         VerificationCode: string;
         /**
+         * Format: uuid
          * @description The ID of the request.
          * @example EC2FE94D-A4A2-51A1-A493-5C273A36C46A
          */
@@ -194,12 +195,9 @@ export type components = {
          *     403 responses may add `AccessDeniedDetail`.
          */
         ErrorResponse: {
+            RequestId: components["schemas"]["RequestId"];
             /**
-             * @description The ID of the request.
-             * @example 724E69B8-9285-54E9-A4A4-159108C46B03
-             */
-            RequestId: string;
-            /**
+             * Format: hostname
              * @description The endpoint that answered.
              * @example resourcemanager.aliyuncs.com
              */
@@ -215,6 +213,7 @@ export type components = {
              */
             Message: string;
             /**
+             * Format: uri
              * @description A troubleshooting link, `https://api.aliyun.com/troubleshoot?q=<Code>&product=ResourceManager&requestId=<RequestId>`.
              * @example https://api.aliyun.com/troubleshoot?q=SignatureDoesNotMatch&product=ResourceManager&requestId=724E69B8-9285-54E9-A4A4-159108C46B03
              */
@@ -391,74 +390,6 @@ export type components = {
          */
         Version: "2020-03-31";
         /**
-         * @description The format of the response: JSON or XML, case-insensitive (the official SDK sends `json`). The default is JSON
-         *     (Resource Manager's common-parameter page; some other Alibaba Cloud pages say XML). When Format is absent, the
-         *     `Accept` header decides (`application/xml` or `text/xml` gives XML). Classic form only.
-         * @example JSON
-         */
-        Format: "JSON" | "XML" | "json" | "xml";
-        /**
-         * @description The AccessKey ID of the caller. Classic HMAC-SHA1 form only; required there.
-         * @example testid
-         */
-        AccessKeyId: string;
-        /**
-         * @description The HMAC-SHA1 signature, base64-encoded. Classic HMAC-SHA1 form only; required there.
-         * @example OLeaidS1JvxuMvnyHOwuJ+uX5qY=
-         */
-        Signature: string;
-        /**
-         * @description The signature algorithm. Set the value to HMAC-SHA1. Classic HMAC-SHA1 form only; required there.
-         * @example HMAC-SHA1
-         */
-        SignatureMethod: "HMAC-SHA1";
-        /**
-         * @description The version of the signature algorithm. Set the value to 1.0. Classic HMAC-SHA1 form only; required there.
-         * @example 1.0
-         */
-        SignatureVersion: "1.0";
-        /**
-         * @description A unique random value for each request, which prevents replay attacks. Classic HMAC-SHA1 form only; required there.
-         * @example 3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf
-         */
-        SignatureNonce: string;
-        /**
-         * @description The time of the request in UTC, in the `yyyy-MM-ddTHH:mm:ssZ` format (ISO 8601, no milliseconds). The request is
-         *     refused when it is more than 15 minutes away from the server time. Classic HMAC-SHA1 form only; required there.
-         * @example 2016-02-23T12:46:24Z
-         */
-        Timestamp: string;
-        /**
-         * @description The STS token, when the caller uses temporary Security Token Service credentials. Classic HMAC-SHA1 form only.
-         * @example CAIS8wF1q6Ft5B2yfSjIr5bSCfnRrLwV0YaqNUXVlkUwQ...
-         */
-        SecurityToken: string;
-        /**
-         * @description The version of the API, `2020-03-31`, in the ACS3-HMAC-SHA256 form. Required there.
-         * @example 2020-03-31
-         */
-        AcsVersion: "2020-03-31";
-        /**
-         * @description The time of the request in UTC, `yyyy-MM-ddTHH:mm:ssZ` (no milliseconds), in the ACS3-HMAC-SHA256 form. Required there; more than 15 minutes away from the server time is refused.
-         * @example 2023-10-26T10:22:32Z
-         */
-        AcsDate: string;
-        /**
-         * @description A unique random value for each request (the official SDK sends 64 hex characters), in the ACS3-HMAC-SHA256 form. Required there.
-         * @example 3156853299f313e23d1673dc12e1703d
-         */
-        AcsSignatureNonce: string;
-        /**
-         * @description The hex SHA-256 of the request body (`e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855` for an empty body), in the ACS3-HMAC-SHA256 form. Required there.
-         * @example e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
-         */
-        AcsContentSha256: string;
-        /**
-         * @description The STS token, when the caller uses temporary Security Token Service credentials, in the ACS3-HMAC-SHA256 form. It is signed like every `x-acs-*` header.
-         * @example CAIS8wF1q6Ft5B2yfSjIr5bSCfnRrLwV0YaqNUXVlkUwQ...
-         */
-        AcsSecurityToken: string;
-        /**
          * @description The mode in which you enable a resource directory. Valid values:
          *
          *     - CurrentAccount: The current account is used to enable a resource directory.
@@ -570,82 +501,8 @@ export interface operations {
                  * @example 123456
                  */
                 VerificationCode?: components["parameters"]["VerificationCode"];
-                /**
-                 * @description The format of the response: JSON or XML, case-insensitive (the official SDK sends `json`). The default is JSON
-                 *     (Resource Manager's common-parameter page; some other Alibaba Cloud pages say XML). When Format is absent, the
-                 *     `Accept` header decides (`application/xml` or `text/xml` gives XML). Classic form only.
-                 * @example JSON
-                 */
-                Format?: components["parameters"]["Format"];
-                /**
-                 * @description The AccessKey ID of the caller. Classic HMAC-SHA1 form only; required there.
-                 * @example testid
-                 */
-                AccessKeyId?: components["parameters"]["AccessKeyId"];
-                /**
-                 * @description The HMAC-SHA1 signature, base64-encoded. Classic HMAC-SHA1 form only; required there.
-                 * @example OLeaidS1JvxuMvnyHOwuJ+uX5qY=
-                 */
-                Signature?: components["parameters"]["Signature"];
-                /**
-                 * @description The signature algorithm. Set the value to HMAC-SHA1. Classic HMAC-SHA1 form only; required there.
-                 * @example HMAC-SHA1
-                 */
-                SignatureMethod?: components["parameters"]["SignatureMethod"];
-                /**
-                 * @description The version of the signature algorithm. Set the value to 1.0. Classic HMAC-SHA1 form only; required there.
-                 * @example 1.0
-                 */
-                SignatureVersion?: components["parameters"]["SignatureVersion"];
-                /**
-                 * @description A unique random value for each request, which prevents replay attacks. Classic HMAC-SHA1 form only; required there.
-                 * @example 3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf
-                 */
-                SignatureNonce?: components["parameters"]["SignatureNonce"];
-                /**
-                 * @description The time of the request in UTC, in the `yyyy-MM-ddTHH:mm:ssZ` format (ISO 8601, no milliseconds). The request is
-                 *     refused when it is more than 15 minutes away from the server time. Classic HMAC-SHA1 form only; required there.
-                 * @example 2016-02-23T12:46:24Z
-                 */
-                Timestamp?: components["parameters"]["Timestamp"];
-                /**
-                 * @description The STS token, when the caller uses temporary Security Token Service credentials. Classic HMAC-SHA1 form only.
-                 * @example CAIS8wF1q6Ft5B2yfSjIr5bSCfnRrLwV0YaqNUXVlkUwQ...
-                 */
-                SecurityToken?: components["parameters"]["SecurityToken"];
             };
-            header?: {
-                /**
-                 * @description The action, in the ACS3-HMAC-SHA256 form (which sends no `Action` query parameter). Required there; set the value to EnableResourceDirectory.
-                 * @example EnableResourceDirectory
-                 */
-                "x-acs-action"?: "EnableResourceDirectory";
-                /**
-                 * @description The version of the API, `2020-03-31`, in the ACS3-HMAC-SHA256 form. Required there.
-                 * @example 2020-03-31
-                 */
-                "x-acs-version"?: components["parameters"]["AcsVersion"];
-                /**
-                 * @description The time of the request in UTC, `yyyy-MM-ddTHH:mm:ssZ` (no milliseconds), in the ACS3-HMAC-SHA256 form. Required there; more than 15 minutes away from the server time is refused.
-                 * @example 2023-10-26T10:22:32Z
-                 */
-                "x-acs-date"?: components["parameters"]["AcsDate"];
-                /**
-                 * @description A unique random value for each request (the official SDK sends 64 hex characters), in the ACS3-HMAC-SHA256 form. Required there.
-                 * @example 3156853299f313e23d1673dc12e1703d
-                 */
-                "x-acs-signature-nonce"?: components["parameters"]["AcsSignatureNonce"];
-                /**
-                 * @description The hex SHA-256 of the request body (`e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855` for an empty body), in the ACS3-HMAC-SHA256 form. Required there.
-                 * @example e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
-                 */
-                "x-acs-content-sha256"?: components["parameters"]["AcsContentSha256"];
-                /**
-                 * @description The STS token, when the caller uses temporary Security Token Service credentials, in the ACS3-HMAC-SHA256 form. It is signed like every `x-acs-*` header.
-                 * @example CAIS8wF1q6Ft5B2yfSjIr5bSCfnRrLwV0YaqNUXVlkUwQ...
-                 */
-                "x-acs-security-token"?: components["parameters"]["AcsSecurityToken"];
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -705,82 +562,8 @@ export interface operations {
                  * @example 2020-03-31
                  */
                 Version: components["parameters"]["Version"];
-                /**
-                 * @description The format of the response: JSON or XML, case-insensitive (the official SDK sends `json`). The default is JSON
-                 *     (Resource Manager's common-parameter page; some other Alibaba Cloud pages say XML). When Format is absent, the
-                 *     `Accept` header decides (`application/xml` or `text/xml` gives XML). Classic form only.
-                 * @example JSON
-                 */
-                Format?: components["parameters"]["Format"];
-                /**
-                 * @description The AccessKey ID of the caller. Classic HMAC-SHA1 form only; required there.
-                 * @example testid
-                 */
-                AccessKeyId?: components["parameters"]["AccessKeyId"];
-                /**
-                 * @description The HMAC-SHA1 signature, base64-encoded. Classic HMAC-SHA1 form only; required there.
-                 * @example OLeaidS1JvxuMvnyHOwuJ+uX5qY=
-                 */
-                Signature?: components["parameters"]["Signature"];
-                /**
-                 * @description The signature algorithm. Set the value to HMAC-SHA1. Classic HMAC-SHA1 form only; required there.
-                 * @example HMAC-SHA1
-                 */
-                SignatureMethod?: components["parameters"]["SignatureMethod"];
-                /**
-                 * @description The version of the signature algorithm. Set the value to 1.0. Classic HMAC-SHA1 form only; required there.
-                 * @example 1.0
-                 */
-                SignatureVersion?: components["parameters"]["SignatureVersion"];
-                /**
-                 * @description A unique random value for each request, which prevents replay attacks. Classic HMAC-SHA1 form only; required there.
-                 * @example 3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf
-                 */
-                SignatureNonce?: components["parameters"]["SignatureNonce"];
-                /**
-                 * @description The time of the request in UTC, in the `yyyy-MM-ddTHH:mm:ssZ` format (ISO 8601, no milliseconds). The request is
-                 *     refused when it is more than 15 minutes away from the server time. Classic HMAC-SHA1 form only; required there.
-                 * @example 2016-02-23T12:46:24Z
-                 */
-                Timestamp?: components["parameters"]["Timestamp"];
-                /**
-                 * @description The STS token, when the caller uses temporary Security Token Service credentials. Classic HMAC-SHA1 form only.
-                 * @example CAIS8wF1q6Ft5B2yfSjIr5bSCfnRrLwV0YaqNUXVlkUwQ...
-                 */
-                SecurityToken?: components["parameters"]["SecurityToken"];
             };
-            header?: {
-                /**
-                 * @description The action, in the ACS3-HMAC-SHA256 form (which sends no `Action` query parameter). Required there; set the value to InitResourceDirectory.
-                 * @example InitResourceDirectory
-                 */
-                "x-acs-action"?: "InitResourceDirectory";
-                /**
-                 * @description The version of the API, `2020-03-31`, in the ACS3-HMAC-SHA256 form. Required there.
-                 * @example 2020-03-31
-                 */
-                "x-acs-version"?: components["parameters"]["AcsVersion"];
-                /**
-                 * @description The time of the request in UTC, `yyyy-MM-ddTHH:mm:ssZ` (no milliseconds), in the ACS3-HMAC-SHA256 form. Required there; more than 15 minutes away from the server time is refused.
-                 * @example 2023-10-26T10:22:32Z
-                 */
-                "x-acs-date"?: components["parameters"]["AcsDate"];
-                /**
-                 * @description A unique random value for each request (the official SDK sends 64 hex characters), in the ACS3-HMAC-SHA256 form. Required there.
-                 * @example 3156853299f313e23d1673dc12e1703d
-                 */
-                "x-acs-signature-nonce"?: components["parameters"]["AcsSignatureNonce"];
-                /**
-                 * @description The hex SHA-256 of the request body (`e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855` for an empty body), in the ACS3-HMAC-SHA256 form. Required there.
-                 * @example e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
-                 */
-                "x-acs-content-sha256"?: components["parameters"]["AcsContentSha256"];
-                /**
-                 * @description The STS token, when the caller uses temporary Security Token Service credentials, in the ACS3-HMAC-SHA256 form. It is signed like every `x-acs-*` header.
-                 * @example CAIS8wF1q6Ft5B2yfSjIr5bSCfnRrLwV0YaqNUXVlkUwQ...
-                 */
-                "x-acs-security-token"?: components["parameters"]["AcsSecurityToken"];
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -837,82 +620,8 @@ export interface operations {
                  *     Note Mobile phone numbers in the `86-<Mobile phone number>` format in the Chinese mainland are not supported.
                  */
                 SecureMobilePhone?: components["parameters"]["SecureMobilePhone"];
-                /**
-                 * @description The format of the response: JSON or XML, case-insensitive (the official SDK sends `json`). The default is JSON
-                 *     (Resource Manager's common-parameter page; some other Alibaba Cloud pages say XML). When Format is absent, the
-                 *     `Accept` header decides (`application/xml` or `text/xml` gives XML). Classic form only.
-                 * @example JSON
-                 */
-                Format?: components["parameters"]["Format"];
-                /**
-                 * @description The AccessKey ID of the caller. Classic HMAC-SHA1 form only; required there.
-                 * @example testid
-                 */
-                AccessKeyId?: components["parameters"]["AccessKeyId"];
-                /**
-                 * @description The HMAC-SHA1 signature, base64-encoded. Classic HMAC-SHA1 form only; required there.
-                 * @example OLeaidS1JvxuMvnyHOwuJ+uX5qY=
-                 */
-                Signature?: components["parameters"]["Signature"];
-                /**
-                 * @description The signature algorithm. Set the value to HMAC-SHA1. Classic HMAC-SHA1 form only; required there.
-                 * @example HMAC-SHA1
-                 */
-                SignatureMethod?: components["parameters"]["SignatureMethod"];
-                /**
-                 * @description The version of the signature algorithm. Set the value to 1.0. Classic HMAC-SHA1 form only; required there.
-                 * @example 1.0
-                 */
-                SignatureVersion?: components["parameters"]["SignatureVersion"];
-                /**
-                 * @description A unique random value for each request, which prevents replay attacks. Classic HMAC-SHA1 form only; required there.
-                 * @example 3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf
-                 */
-                SignatureNonce?: components["parameters"]["SignatureNonce"];
-                /**
-                 * @description The time of the request in UTC, in the `yyyy-MM-ddTHH:mm:ssZ` format (ISO 8601, no milliseconds). The request is
-                 *     refused when it is more than 15 minutes away from the server time. Classic HMAC-SHA1 form only; required there.
-                 * @example 2016-02-23T12:46:24Z
-                 */
-                Timestamp?: components["parameters"]["Timestamp"];
-                /**
-                 * @description The STS token, when the caller uses temporary Security Token Service credentials. Classic HMAC-SHA1 form only.
-                 * @example CAIS8wF1q6Ft5B2yfSjIr5bSCfnRrLwV0YaqNUXVlkUwQ...
-                 */
-                SecurityToken?: components["parameters"]["SecurityToken"];
             };
-            header?: {
-                /**
-                 * @description The action, in the ACS3-HMAC-SHA256 form (which sends no `Action` query parameter). Required there; set the value to SendVerificationCodeForEnableRD.
-                 * @example SendVerificationCodeForEnableRD
-                 */
-                "x-acs-action"?: "SendVerificationCodeForEnableRD";
-                /**
-                 * @description The version of the API, `2020-03-31`, in the ACS3-HMAC-SHA256 form. Required there.
-                 * @example 2020-03-31
-                 */
-                "x-acs-version"?: components["parameters"]["AcsVersion"];
-                /**
-                 * @description The time of the request in UTC, `yyyy-MM-ddTHH:mm:ssZ` (no milliseconds), in the ACS3-HMAC-SHA256 form. Required there; more than 15 minutes away from the server time is refused.
-                 * @example 2023-10-26T10:22:32Z
-                 */
-                "x-acs-date"?: components["parameters"]["AcsDate"];
-                /**
-                 * @description A unique random value for each request (the official SDK sends 64 hex characters), in the ACS3-HMAC-SHA256 form. Required there.
-                 * @example 3156853299f313e23d1673dc12e1703d
-                 */
-                "x-acs-signature-nonce"?: components["parameters"]["AcsSignatureNonce"];
-                /**
-                 * @description The hex SHA-256 of the request body (`e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855` for an empty body), in the ACS3-HMAC-SHA256 form. Required there.
-                 * @example e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
-                 */
-                "x-acs-content-sha256"?: components["parameters"]["AcsContentSha256"];
-                /**
-                 * @description The STS token, when the caller uses temporary Security Token Service credentials, in the ACS3-HMAC-SHA256 form. It is signed like every `x-acs-*` header.
-                 * @example CAIS8wF1q6Ft5B2yfSjIr5bSCfnRrLwV0YaqNUXVlkUwQ...
-                 */
-                "x-acs-security-token"?: components["parameters"]["AcsSecurityToken"];
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -961,82 +670,8 @@ export interface operations {
                  * @example 2020-03-31
                  */
                 Version: components["parameters"]["Version"];
-                /**
-                 * @description The format of the response: JSON or XML, case-insensitive (the official SDK sends `json`). The default is JSON
-                 *     (Resource Manager's common-parameter page; some other Alibaba Cloud pages say XML). When Format is absent, the
-                 *     `Accept` header decides (`application/xml` or `text/xml` gives XML). Classic form only.
-                 * @example JSON
-                 */
-                Format?: components["parameters"]["Format"];
-                /**
-                 * @description The AccessKey ID of the caller. Classic HMAC-SHA1 form only; required there.
-                 * @example testid
-                 */
-                AccessKeyId?: components["parameters"]["AccessKeyId"];
-                /**
-                 * @description The HMAC-SHA1 signature, base64-encoded. Classic HMAC-SHA1 form only; required there.
-                 * @example OLeaidS1JvxuMvnyHOwuJ+uX5qY=
-                 */
-                Signature?: components["parameters"]["Signature"];
-                /**
-                 * @description The signature algorithm. Set the value to HMAC-SHA1. Classic HMAC-SHA1 form only; required there.
-                 * @example HMAC-SHA1
-                 */
-                SignatureMethod?: components["parameters"]["SignatureMethod"];
-                /**
-                 * @description The version of the signature algorithm. Set the value to 1.0. Classic HMAC-SHA1 form only; required there.
-                 * @example 1.0
-                 */
-                SignatureVersion?: components["parameters"]["SignatureVersion"];
-                /**
-                 * @description A unique random value for each request, which prevents replay attacks. Classic HMAC-SHA1 form only; required there.
-                 * @example 3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf
-                 */
-                SignatureNonce?: components["parameters"]["SignatureNonce"];
-                /**
-                 * @description The time of the request in UTC, in the `yyyy-MM-ddTHH:mm:ssZ` format (ISO 8601, no milliseconds). The request is
-                 *     refused when it is more than 15 minutes away from the server time. Classic HMAC-SHA1 form only; required there.
-                 * @example 2016-02-23T12:46:24Z
-                 */
-                Timestamp?: components["parameters"]["Timestamp"];
-                /**
-                 * @description The STS token, when the caller uses temporary Security Token Service credentials. Classic HMAC-SHA1 form only.
-                 * @example CAIS8wF1q6Ft5B2yfSjIr5bSCfnRrLwV0YaqNUXVlkUwQ...
-                 */
-                SecurityToken?: components["parameters"]["SecurityToken"];
             };
-            header?: {
-                /**
-                 * @description The action, in the ACS3-HMAC-SHA256 form (which sends no `Action` query parameter). Required there; set the value to GetResourceDirectory.
-                 * @example GetResourceDirectory
-                 */
-                "x-acs-action"?: "GetResourceDirectory";
-                /**
-                 * @description The version of the API, `2020-03-31`, in the ACS3-HMAC-SHA256 form. Required there.
-                 * @example 2020-03-31
-                 */
-                "x-acs-version"?: components["parameters"]["AcsVersion"];
-                /**
-                 * @description The time of the request in UTC, `yyyy-MM-ddTHH:mm:ssZ` (no milliseconds), in the ACS3-HMAC-SHA256 form. Required there; more than 15 minutes away from the server time is refused.
-                 * @example 2023-10-26T10:22:32Z
-                 */
-                "x-acs-date"?: components["parameters"]["AcsDate"];
-                /**
-                 * @description A unique random value for each request (the official SDK sends 64 hex characters), in the ACS3-HMAC-SHA256 form. Required there.
-                 * @example 3156853299f313e23d1673dc12e1703d
-                 */
-                "x-acs-signature-nonce"?: components["parameters"]["AcsSignatureNonce"];
-                /**
-                 * @description The hex SHA-256 of the request body (`e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855` for an empty body), in the ACS3-HMAC-SHA256 form. Required there.
-                 * @example e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
-                 */
-                "x-acs-content-sha256"?: components["parameters"]["AcsContentSha256"];
-                /**
-                 * @description The STS token, when the caller uses temporary Security Token Service credentials, in the ACS3-HMAC-SHA256 form. It is signed like every `x-acs-*` header.
-                 * @example CAIS8wF1q6Ft5B2yfSjIr5bSCfnRrLwV0YaqNUXVlkUwQ...
-                 */
-                "x-acs-security-token"?: components["parameters"]["AcsSecurityToken"];
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };

@@ -15,9 +15,9 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { acs3Authorization, percentEncodeAcs3, percentEncodeRpc, sha256Hex, signRpc } from '../../src/signing.js';
+import { acs3Authorization, percentEncodeAcs3, percentEncodeRpc, sha256Hex, signRpc } from '../../packages/client/src/protocol/signing.js';
 import { repoRoot } from '../paths.js';
-import { apiIdentity, deref, operationParameters, parameterExample, type ApiIdentity, type CodeSample, type Document, type Example, type OperationEntry, type Parameter, type Schema } from './contract.js';
+import { apiIdentity, commonRequestParameters, deref, operationParameters, parameterExample, type ApiIdentity, type CodeSample, type Document, type Example, type OperationEntry, type Parameter, type Schema } from './contract.js';
 import type { Translator } from './i18n.js';
 
 /** The secret that goes with the AccessKey ID `testid` in Alibaba Cloud's published signature examples. */
@@ -40,7 +40,7 @@ const DARABONBA = '@darabonba/typescript';
 
 /** The AccessKey ID the samples are signed with: the contract's example of the `AccessKeyId` parameter. */
 export function exampleAccessKeyId(doc: Document): string {
-  const parameter = Object.values(doc.components?.parameters ?? {}).find((p) => (p as Parameter).name === ACCESS_KEY_ID) as Parameter | undefined;
+  const parameter = commonRequestParameters(doc).find((p) => p.name === ACCESS_KEY_ID);
   const value = parameter && parameterExample(doc, parameter);
   if (typeof value !== 'string') throw new Error(`docs: the contract has no example ${ACCESS_KEY_ID}`);
   return value;
@@ -49,6 +49,7 @@ export function exampleAccessKeyId(doc: Document): string {
 interface SampleContext {
   doc: Document;
   entry: OperationEntry;
+  /** The operation's parameters, then those every request may carry (Format, the signing parameters). */
   parameters: Parameter[];
   /** The operation's required parameters (no signing parameters), in contract order, with example values. */
   required: [string, unknown][];
@@ -113,7 +114,7 @@ function forCase(ctx: SampleContext, sampleCase: SampleCase): SampleContext {
 }
 
 function sampleContext(doc: Document, entry: OperationEntry, options: SampleOptions): SampleContext {
-  const parameters = operationParameters(doc, entry.operation);
+  const parameters = [...operationParameters(doc, entry.operation), ...commonRequestParameters(doc)];
   const serverUrl = doc.servers?.[0]?.url;
   if (!serverUrl) throw new Error('docs: the contract has no server URL');
   const ctx = { doc, parameters };
@@ -201,8 +202,9 @@ function tsObject(fields: [string, unknown][], indent = ''): string {
   return oneLine.length <= 60 ? oneLine : `{\n${entries.map((e) => `${indent}  ${e},`).join('\n')}\n${indent}}`;
 }
 
+/** The client package's name, as its package.json says. */
 function packageName(): string {
-  return (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { name: string }).name;
+  return (JSON.parse(readFileSync(join(repoRoot, 'packages', 'client', 'package.json'), 'utf8')) as { name: string }).name;
 }
 
 /**

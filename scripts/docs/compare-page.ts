@@ -12,7 +12,8 @@ import { CatalogTranslator, formatList, punctuation, type Translator } from './i
 import { code } from './markdown.js';
 import { ASSETS_DIR, SCRIPT_FILE, STYLE_FILE } from './renderer.js';
 import { errorAnchor, routeOf } from './routes.js';
-import { requiredInWords, schemaConstraints, seed } from './sections.js';
+import { sourceLabel } from './provenance.js';
+import { requiredInWords, schemaConstraints } from './sections.js';
 import type { ApiContract } from './choice.js';
 
 /** The APIs of the build and their pages (as scripts/gen-30-docs.ts loads them). */
@@ -59,9 +60,10 @@ function actionHref(ctx: PageContext, apiId: string, action: string, anchor?: st
 
 /** Where a difference comes from, in words (inline Markdown). */
 function sourceText({ tr }: PageContext, source: DifferenceSource): string {
-  const parts = source.seeds.map((s) => seed(tr, s));
+  const parts = source.labels.map((label) => sourceLabel(tr, label));
   if (source.since) parts.push(tr.t('added on {date}', { date: source.since }));
-  if (parts.length === 0) return tr.t('the descriptions alone (the contract’s {extension}, no source document named)', { extension: code('x-acs-apis') });
+  // Every item of the descriptions has x-acs-sources (rd/sources, tests/unit/contract/provenance.test.ts).
+  if (parts.length === 0) throw new Error('docs: a difference between the versions has no source');
   return parts.join(punctuation(tr.lang).semicolon);
 }
 
@@ -158,8 +160,9 @@ function actionSection(ctx: PageContext, comparison: ActionComparison): string {
 function sourcesSection(ctx: PageContext): string {
   const { tr } = ctx;
   const names = Object.assign({}, ...[...ctx.comparison.contracts.values()].map((doc) => doc.info['x-acs-sources'] ?? {})) as Record<string, string>;
-  const used = [...new Set(ctx.comparison.actions.flatMap((a) => [a.presence, ...a.parameters.map((d) => d.source), ...a.errors.map((d) => d.source), ...a.behaviours.map((d) => d.source)]).flatMap((s) => s?.seeds ?? []))].sort();
-  const items = used.map((id) => `<li>${inlineHtml(`${seed(tr, id)}${punctuation(tr.lang).colon}${tr.t(names[id] ?? id)}`)}</li>`);
+  const used = [...new Set(ctx.comparison.actions.flatMap((a) => [a.presence, ...a.parameters.map((d) => d.source), ...a.errors.map((d) => d.source), ...a.behaviours.map((d) => d.source)]).flatMap((s) => s?.labels ?? []))].sort();
+  // A source document's label is its own key in info.x-acs-sources, which names it; other labels say what they are.
+  const items = used.map((label) => `<li>${inlineHtml(label in names ? `${sourceLabel(tr, label)}${punctuation(tr.lang).colon}${tr.t(names[label]!)}` : sourceLabel(tr, label))}</li>`);
   return `<h2 id="sources">${inlineHtml(tr.t('Sources'))}</h2>\n<ul>\n${items.join('\n')}\n</ul>`;
 }
 

@@ -22,8 +22,11 @@ import { derefDeep, localLookup } from '../contract/deref.js';
 
 /** Where the descriptions say a difference comes from. */
 export interface DifferenceSource {
-  /** Seeds (`000`...) named by the item's own `x-acs-sources`, or by the change-history entry of its `x-acs-since`. */
-  seeds: string[];
+  /**
+   * The item's own `x-acs-sources` labels (`seed:000`, `research:<note>#<section>`, `inference: <why>`...), and the
+   * seed of the change-history entry of its `x-acs-since` (as `seed:NNN`).
+   */
+  labels: string[];
   /** The date of the change that introduced the item (`x-acs-since`, or its change-history entry), when known. */
   since?: string;
 }
@@ -90,17 +93,17 @@ export function canonical(value: unknown): string {
 
 /** The source of an item: its own `x-acs-sources`, else the change-history entry of its `x-acs-since`. */
 function itemSource(node: { 'x-acs-sources'?: string[]; 'x-acs-since'?: string } | undefined, at: Located | undefined): DifferenceSource {
-  const seeds = [...(node?.['x-acs-sources'] ?? [])];
+  const labels = [...(node?.['x-acs-sources'] ?? [])];
   const since = node?.['x-acs-since'];
   const entry = since ? at?.operation['x-acs-change-history']?.find((e) => e.date === since) : undefined;
-  if (entry?.source && !seeds.includes(entry.source)) seeds.push(entry.source);
-  return { seeds, ...(since ? { since } : {}) };
+  if (entry?.source && !labels.includes(`seed:${entry.source}`)) labels.push(`seed:${entry.source}`);
+  return { labels, ...(since ? { since } : {}) };
 }
 
 function mergeSources(sources: DifferenceSource[]): DifferenceSource {
-  const seeds = [...new Set(sources.flatMap((s) => s.seeds))].sort();
+  const labels = [...new Set(sources.flatMap((s) => s.labels))].sort();
   const since = sources.find((s) => s.since)?.since;
-  return { seeds, ...(since ? { since } : {}) };
+  return { labels, ...(since ? { since } : {}) };
 }
 
 function differs<T>(sides: Map<string, Side<T>>, key: (value: T) => string): boolean {

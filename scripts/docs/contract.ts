@@ -1,5 +1,5 @@
 /**
- * A typed, read-only view of the bundled contract (generated/openapi.json) for the docs build and its tests:
+ * A typed, read-only view of the bundled contract (generated/<Product>-<version>/openapi.json) for the docs build and its tests:
  * the operations, their resolved parameters, their documented error codes and their RAM actions.
  * Only the parts the docs use are typed; everything else passes through untouched.
  */
@@ -37,7 +37,7 @@ export interface Example {
   'x-acs-site-messages'?: Record<string, string>;
 }
 
-export interface SiteRule { source: string; text: string; schema?: Schema; error?: string }
+export interface SiteRule { source: string; text: string; schema?: Schema; error?: string; 'x-acs-sources'?: string[] }
 
 export interface Parameter {
   name: string;
@@ -61,6 +61,7 @@ export interface Response { description: string; content?: Record<string, MediaT
 export interface RequestRule {
   id: string;
   description?: string;
+  'x-acs-sources'?: string[];
   if: { required?: string[]; properties?: Record<string, Schema> };
   then: { required?: string[] };
 }
@@ -83,7 +84,7 @@ export interface ChangeEntry { date: string; summary: string; source?: string; c
 export interface SiteText { source: string; text: string }
 export interface SiteDifference { topic: string; intl: SiteText; china: SiteText; contract: string }
 
-export interface Quota { limit: number; period: string; scope: string; error: string; source: string; text: string }
+export interface Quota { limit: number; period: string; scope: string; error: string; source: string; text: string; 'x-acs-sources'?: string[] }
 
 export interface CodeSample { lang: string; label: string; source: string }
 
@@ -122,6 +123,8 @@ export interface ErrorRow {
   message: string;
   description?: string;
   siteMessages: Record<string, string>;
+  /** The example's `x-acs-sources`. */
+  sources: string[];
 }
 
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
@@ -144,6 +147,22 @@ export function listOperations(doc: Document): OperationEntry[] {
 
 export function operationParameters(doc: Document, operation: Operation): Parameter[] {
   return (operation.parameters ?? []).map((p) => deref<Parameter>(doc, p));
+}
+
+/** A security scheme: its description and the signing parameters it stands for (`x-acs-parameters`). */
+export interface SecurityScheme { type: string; name?: string; in?: string; description?: string; 'x-acs-parameters'?: Parameter[] }
+
+export function securitySchemes(doc: Document): [string, SecurityScheme][] {
+  return Object.entries((doc.components?.securitySchemes ?? {}) as Record<string, SecurityScheme>);
+}
+
+/**
+ * The parameters every request may carry that no operation declares: `x-acs-common-parameters.request` (Format), then
+ * each security scheme's signing parameters (`x-acs-parameters`).
+ */
+export function commonRequestParameters(doc: Document): Parameter[] {
+  const request = (doc['x-acs-common-parameters'] as { request?: Parameter[] } | undefined)?.request ?? [];
+  return [...request, ...securitySchemes(doc).flatMap(([, scheme]) => scheme['x-acs-parameters'] ?? [])];
 }
 
 /** The schema of a parameter with a top-level `$ref` resolved (sub-schemas stay as they are). */
@@ -187,7 +206,7 @@ export function errorRows(doc: Document, operation: Operation): ErrorRow[] {
         if (body.Code !== name) {
           throw new Error(`docs: ${operation.operationId} ${status} example "${name}" has Code ${body.Code}; the example name must be the code`);
         }
-        rows.set(name, { status, code: name, message: body.Message, description: example.description, siteMessages: example['x-acs-site-messages'] ?? {} });
+        rows.set(name, { status, code: name, message: body.Message, description: example.description, siteMessages: example['x-acs-site-messages'] ?? {}, sources: example['x-acs-sources'] ?? [] });
       }
     }
   }

@@ -5,12 +5,12 @@
  */
 import { choiceSentence, type ApiContract } from './choice.js';
 import { compareApis, type Comparison } from './compare.js';
-import { deref, errorRows, isErrorStatus, listOperations, type Document, type Example, type Response } from './contract.js';
+import { commonRequestParameters, deref, errorRows, isErrorStatus, listOperations, securitySchemes, type Document, type Example, type Response } from './contract.js';
 import { codeSamples, EXAMPLE_ACCESS_KEY_SECRET, exampleAccessKeyId } from './code-samples.js';
 import { EnglishTranslator, formatList, mapDocumentTexts, punctuation, type Translator } from './i18n.js';
 import { annotate, blocks, code, escapeText, heading, table } from './markdown.js';
 import { errorAnchor, indexAnchor, routeOf, withHeadingIds } from './routes.js';
-import { apiLine, deprecationNotice, referenceSections, type PageLinks } from './sections.js';
+import { apiLine, commonParameterTable, deprecationNotice, referenceSections, type PageLinks } from './sections.js';
 
 function aboutSection(contract: Document, tr: Translator): string {
   return blocks(
@@ -23,6 +23,21 @@ function aboutSection(contract: Document, tr: Translator): string {
       'The request samples are really signed, with the example credentials of Alibaba Cloud’s signature documents (AccessKey ID {id}, AccessKey secret {secret}) and the contract’s example time and nonce, so every signature can be checked. Use your own credentials, a current time and a fresh nonce for real calls.',
       { id: code(exampleAccessKeyId(contract)), secret: code(EXAMPLE_ACCESS_KEY_SECRET) },
     ),
+    tr.t(
+      'Each error code, parameter, sample and response field says where it comes from (its Source): one of Alibaba Cloud’s source documents (seed 000 to 004), a research note of this project, an official SDK’s models, or an inference of the contract with its reason.',
+    ),
+  );
+}
+
+/** The parameters every request may carry that no operation declares, besides the signing ones (Format). */
+function commonParametersSection(contract: Document, tr: Translator): string | undefined {
+  const signing = new Set(securitySchemes(contract).flatMap(([, scheme]) => scheme['x-acs-parameters'] ?? []));
+  const parameters = commonRequestParameters(contract).filter((p) => !signing.has(p));
+  if (parameters.length === 0) return undefined;
+  return blocks(
+    heading(2, tr.t('Common parameters')),
+    tr.t('Every request may carry these besides its action’s own parameters; no operation declares them, and the client and the signing fetch send them. The signing parameters are listed with each signing style under Authentication.'),
+    commonParameterTable(contract, parameters, tr),
   );
 }
 
@@ -96,7 +111,18 @@ function translatedDescription(api: ApiContract, apis: readonly ApiContract[], t
   labelErrorExamplesByCode(doc);
   // Descriptions are CommonMark; summaries and titles are plain text.
   mapDocumentTexts(doc, (text, key) => (key === 'description' ? escapeText(tr.t(text)) : tr.t(text)));
-  doc.info.description = blocks(withChoice(doc.info.description, choiceSentence(apis, tr)), aboutSection(contract, tr), errorIndexSection(contract, tr));
+  doc.info.description = blocks(
+    withChoice(doc.info.description, choiceSentence(apis, tr)),
+    aboutSection(contract, tr),
+    commonParametersSection(contract, tr),
+    errorIndexSection(contract, tr),
+  );
+  // No operation declares the signing parameters: each security scheme (Redoc's Authentication section) lists its own.
+  const schemes = new Map(securitySchemes(doc));
+  for (const [name, scheme] of securitySchemes(contract)) {
+    const parameters = scheme['x-acs-parameters'] ?? [];
+    if (parameters.length) schemes.get(name)!.description = blocks(schemes.get(name)!.description, commonParameterTable(contract, parameters, tr));
+  }
   const originals = listOperations(contract);
   listOperations(doc).forEach(({ operation }, i) => {
     const original = originals[i];

@@ -8,9 +8,10 @@
  * comparison is `compare/index.html` and `compare/zh-Hant/index.html`; the files every page shares are in `assets/`.
  * Every link between them is relative, so the docs work from the mock's /docs/, any static server and file://.
  */
+import { readdirSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { apiIndex, generatedDir, repoRoot, type ApiIndexEntry } from '../paths.js';
-import { CatalogTranslator, EnglishTranslator, loadCatalog, type Lang, type TranslatedLang, type Translator } from './i18n.js';
+import { CatalogTranslator, EnglishTranslator, loadCatalogs, type Lang, type TranslatedLang, type Translator } from './i18n.js';
 import type { TemplateOptions } from './render.js';
 import { ASSETS_DIR } from './renderer.js';
 
@@ -68,9 +69,17 @@ export function docsPages(apis: readonly DocsApi[] = docsApis()): DocsPage[] {
 
 export const catalogFile = (lang: TranslatedLang): string => join(i18nDir, `${lang}.yaml`);
 
-/** English passes texts through; another language looks them up in its catalogue (docs/i18n/<lang>.yaml unless given). */
+/** A language's further catalogue files, `docs/i18n/<lang>.<part>.yaml`: texts kept apart from the main file. */
+export function extraCatalogFiles(lang: TranslatedLang): string[] {
+  return readdirSync(i18nDir).filter((f) => f.startsWith(`${lang}.`) && f.endsWith('.yaml') && f !== `${lang}.yaml`).sort().map((f) => join(i18nDir, f));
+}
+
+/**
+ * English passes texts through; another language looks them up in its catalogue: docs/i18n/<lang>.yaml (or `file`)
+ * with the language's further files.
+ */
 export function translatorFor(lang: Lang, file?: string): EnglishTranslator | CatalogTranslator {
-  return lang === 'en' ? new EnglishTranslator() : new CatalogTranslator(lang, loadCatalog(file ?? catalogFile(lang), lang));
+  return lang === 'en' ? new EnglishTranslator() : new CatalogTranslator(lang, loadCatalogs([file ?? catalogFile(lang), ...extraCatalogFiles(lang)], lang));
 }
 
 /** Path of a page's file, relative to generated/docs (POSIX separators, as in a URL). */

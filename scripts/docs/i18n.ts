@@ -139,6 +139,18 @@ export function punctuation(lang: Lang): Punctuation {
     : { semicolon: '；', comma: '、', open: '（', close: '）', colon: '：', space: '' };
 }
 
+/** One catalogue from several files; a text may have an entry in one file only. */
+export function loadCatalogs(files: readonly string[], lang: TranslatedLang): Map<string, string> {
+  const merged = new Map<string, string>();
+  for (const file of files) {
+    for (const [key, value] of loadCatalog(file, lang)) {
+      if (merged.has(key)) throw new Error(`${file}: ${JSON.stringify(key)} has an entry in another catalogue file of ${lang} too`);
+      merged.set(key, value);
+    }
+  }
+  return merged;
+}
+
 /** Joins items as the language does: "a, b, and c" / "a、b和c", or with `or` "a, b, or c" / "a、b或c". */
 export function formatList(lang: Lang, items: string[], type: 'conjunction' | 'disjunction' = 'conjunction'): string {
   return new Intl.ListFormat(lang, { style: 'long', type }).format(items);

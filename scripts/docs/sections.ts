@@ -20,6 +20,7 @@ import {
 } from './contract.js';
 import { formatList, needsTranslation, punctuation, type Translator } from './i18n.js';
 import { annotate, blocks, bullets, code, escapeText, heading, table } from './markdown.js';
+import { parameterSources, responseFieldsSection, samplesSection, sourceLabel, sourcesCell } from './provenance.js';
 import { errorAnchor, routeOf } from './routes.js';
 
 /** Links from a page to the other versions' pages and to the version comparison (relative to the page). */
@@ -78,7 +79,7 @@ function withSource(tr: Translator, content: string, source: string): string {
   return `${content}${open}${seed(tr, source)}${close}`;
 }
 
-export function seed(tr: Translator, source: string): string {
+function seed(tr: Translator, source: string): string {
   return tr.t('seed {source}', { source });
 }
 
@@ -101,7 +102,8 @@ function ruleInWords(tr: Translator, rule: RequestRule): string {
   const required = rule.then.required ?? [];
   if (required.length === 0) throw new Error(`docs: request rule ${rule.id} requires nothing`);
   const sentence = tr.t('When {condition}, {parameters} must be given.', { condition: ruleCondition(tr, rule), parameters: list(tr, required.map(code)) });
-  return rule.description ? `${sentence}${punctuation(tr.lang).space}${text(tr, rule.description)}` : sentence;
+  const source = tr.t('Source: {source}.', { source: sourcesCell(tr, rule['x-acs-sources']) });
+  return [sentence, rule.description && text(tr, rule.description), source].filter(Boolean).join(punctuation(tr.lang).space);
 }
 
 function requestRulesSection({ operation, tr }: SectionContext): string {
@@ -166,6 +168,7 @@ function constraintRow(ctx: SectionContext, parameter: Parameter): string[] {
     annotate([...constraints, ...siteRules].join(punctuation(tr.lang).semicolon) || '-', { class: 'docs-wrap' }),
     errorCell(tr, errors.missing),
     errorCell(tr, errors.invalid),
+    sourcesCell(tr, parameterSources(ctx.doc, parameter)),
   ];
 }
 
@@ -177,6 +180,7 @@ function siteRuleRows(ctx: SectionContext, parameter: Parameter): string[][] {
     withSource(tr, text(tr, rule.text), rule.source),
     annotate(schemaConstraints(tr, rule.schema ?? {}).join(punctuation(tr.lang).semicolon) || '-', { class: 'docs-wrap' }),
     errorCell(tr, rule.error),
+    sourcesCell(tr, rule['x-acs-sources']),
   ]);
 }
 
@@ -184,17 +188,40 @@ function parameterSection(ctx: SectionContext): string {
   const { tr } = ctx;
   const parameters = operationParameters(ctx.doc, ctx.operation);
   const constraints = table(
-    [tr.t('Parameter'), tr.t('In'), tr.t('Required'), tr.t('Constraints'), tr.t('Error when missing'), tr.t('Error when invalid')],
+    [tr.t('Parameter'), tr.t('In'), tr.t('Required'), tr.t('Constraints'), tr.t('Error when missing'), tr.t('Error when invalid'), tr.t('Source')],
     parameters.map((p) => constraintRow(ctx, p)),
   );
   const siteRows = parameters.flatMap((p) => siteRuleRows(ctx, p));
   const siteRules = siteRows.length
     ? blocks(
         heading(3, tr.t('Site rules')),
-        table([tr.t('Parameter'), tr.t('Site'), tr.t('Rule'), tr.t('Constraints'), tr.t('Error')], siteRows),
+        table([tr.t('Parameter'), tr.t('Site'), tr.t('Rule'), tr.t('Constraints'), tr.t('Error'), tr.t('Source')], siteRows),
       )
     : undefined;
   return blocks(heading(2, tr.t('Parameter constraints')), constraints, siteRules);
+}
+
+/**
+ * The parameters every request may carry that no operation declares (Format; a security scheme's signing parameters):
+ * a signing style's parameter is required in that style when it names a code for a missing one.
+ */
+export function commonParameterTable(doc: Document, parameters: Parameter[], tr: Translator): string {
+  const rows = parameters.map((p) => {
+    const errors = p['x-acs-errors'] ?? {};
+    const required = p.required ? tr.t('Yes') : p['x-acs-signing'] && errors.missing ? tr.t('Yes, in this signing form') : tr.t('No');
+    return [
+      code(p.name),
+      locationCell(tr, p),
+      required,
+      annotate(schemaConstraints(tr, parameterSchema(doc, p)).join(punctuation(tr.lang).semicolon) || '-', { class: 'docs-wrap' }),
+      errorCell(tr, errors.missing),
+      errorCell(tr, errors.invalid),
+      p.description ? text(tr, p.description) : '-',
+      sourcesCell(tr, parameterSources(doc, p)),
+    ];
+  });
+  const header = [tr.t('Parameter'), tr.t('In'), tr.t('Required'), tr.t('Constraints'), tr.t('Error when missing'), tr.t('Error when invalid'), tr.t('Description'), tr.t('Source')];
+  return table(header, rows);
 }
 
 // --- Quota ---------------------------------------------------------------------------------------------------
@@ -209,7 +236,8 @@ function quotaSection({ operation, tr }: SectionContext): string | undefined {
     error: code(quota.error),
     source: seed(tr, quota.source),
   });
-  return blocks(heading(2, tr.t('Quota')), `${text(tr, quota.text)} ${limit}`);
+  const source = tr.t('Source: {source}.', { source: sourcesCell(tr, quota['x-acs-sources']) });
+  return blocks(heading(2, tr.t('Quota')), [text(tr, quota.text), limit, source].join(punctuation(tr.lang).space));
 }
 
 // --- Error codes ---------------------------------------------------------------------------------------------
@@ -241,10 +269,11 @@ function errorSection({ doc, operation, tr }: SectionContext): string {
     annotate(code(row.code), { id: errorAnchor(operation.operationId, row.code) }),
     messageCell(tr, row.message, row.siteMessages),
     errorDescription(tr, row),
+    sourcesCell(tr, row.sources),
   ]);
   return blocks(
     heading(2, tr.t('Error codes')),
-    table([tr.t('HTTP status'), tr.t('Error code'), tr.t('Error message'), tr.t('Description')], rows),
+    table([tr.t('HTTP status'), tr.t('Error code'), tr.t('Error message'), tr.t('Description'), tr.t('Source')], rows),
   );
 }
 
@@ -325,7 +354,7 @@ function sourcesSection({ doc, operation, tr }: SectionContext): string | undefi
   const ids = operation['x-acs-sources'] ?? [];
   if (ids.length === 0) return undefined;
   const names = doc.info['x-acs-sources'] ?? {};
-  const items = ids.map((id) => (names[id] ? `${seed(tr, id)}${punctuation(tr.lang).colon}${text(tr, names[id])}` : seed(tr, id)));
+  const items = ids.map((id) => (id in names ? `${sourceLabel(tr, id)}${punctuation(tr.lang).colon}${text(tr, names[id]!)}` : sourceLabel(tr, id)));
   return blocks(heading(2, tr.t('Sources')), bullets(items));
 }
 
@@ -360,6 +389,8 @@ export function referenceSections(ctx: SectionContext): string {
     parameterSection(ctx),
     quotaSection(ctx),
     errorSection(ctx),
+    samplesSection(ctx.doc, ctx.operation, ctx.tr),
+    responseFieldsSection(ctx.doc, ctx.operation, ctx.tr, (schema) => schemaConstraints(ctx.tr, schema)),
     ramSection(ctx),
     siteDifferencesSection(ctx),
     changeHistorySection(ctx),

@@ -40,7 +40,7 @@ export function contractOf(doc: Json) {
   const createAjv = (): Ajv2020 => {
     const ajv = new Ajv2020({ strict: true, allErrors: true });
     (addFormatsModule as unknown as (a: Ajv2020) => void)(ajv);
-    ajv.addVocabulary(['example', 'xml']);
+    ajv.addVocabulary(['example', 'xml', 'x-acs-sources']);
     for (const [name, schema] of Object.entries<Json>(doc.components.schemas)) ajv.addSchema({ ...rewriteRefs(schema), $id: schemaId(name) });
     return ajv;
   };

@@ -3,7 +3,7 @@
  * signature verification unless a test says otherwise), the control routes, and a settable clock. The mock itself is
  * started with tests/helpers/mock.ts's startMock, so every API answer is checked against the contract.
  */
-import type { Emulator, MockServerOptions } from '../../src/mock/index.js';
+import type { Emulator, MockServerOptions } from '../../packages/mock/src/index.js';
 import { bodyOf, startMock, VERSION, type TestMock } from './mock.js';
 import type { Json } from './contract.js';
 

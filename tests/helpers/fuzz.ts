@@ -6,9 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { rules } from '../../generated/rules.js';
-import type { MockServerOptions } from '../../src/mock/index.js';
-import { acs3Authorization, sha256Hex, signRpc, utcTimestamp } from '../../src/signing.js';
+import { contract } from '../../generated/contract.js';
+import type { MockServerOptions } from '../../packages/mock/src/index.js';
+import { acs3Authorization, sha256Hex, signRpc, utcTimestamp } from '../../packages/client/src/protocol/signing.js';
 import { VERSION } from './mock.js';
 import { alibabaProblem, codeOf, type AnswerLike } from './wire.js';
 
@@ -36,6 +36,7 @@ export const MODES: readonly Mode[] = [false, true].flatMap((stateful) =>
   })),
 );
 
+const rules = contract.apis['ResourceManager/2020-03-31'];
 export const ACTIONS = Object.keys(rules.actions);
 const PARAMETER_NAMES = [...new Set(Object.values(rules.actions).flatMap((a) => a.parameters.map((p) => p.name)))];
 const COMMON = ['Action', 'Version', 'Format', 'AccessKeyId', 'Signature', 'SignatureMethod', 'SignatureVersion', 'SignatureNonce', 'Timestamp', 'SecurityToken', '__code', '__example'];

@@ -4,7 +4,7 @@
  * fast-xml-parser), the content type is exact, and RequestId = x-acs-request-id header = the id in Recommend.
  */
 import type { ValidateFunction } from 'ajv';
-import { createMockServer, type MockResponseEvent, type MockServer, type MockServerOptions } from '../../src/mock/index.js';
+import { createMockServer, type MockResponseEvent, type MockServer, type MockServerOptions } from '../../packages/mock/src/index.js';
 import { apiEntries, contracts, deref, operations, parseXml, type Contract, type Json } from './contract.js';
 
 export const VERSION = '2020-03-31';

@@ -1,9 +1,9 @@
 /**
  * The contract proxy in-process for tests, with every violation it reports collected; and signed requests built by
- * hand (src/signing.ts) in both styles, so that a test can break any rule a client would refuse to send.
+ * hand (packages/client/src/protocol/signing.ts) in both styles, so that a test can break any rule a client would refuse to send.
  */
-import { createProxyServer, type ProxyServer, type ProxyServerOptions, type ViolationRecord } from '../../src/proxy/index.js';
-import { acs3Sign, newNonce, sha256Hex, signRpc, utcTimestamp } from '../../src/signing.js';
+import { createProxyServer, type ProxyServer, type ProxyServerOptions, type ViolationRecord } from '../../packages/mock/src/proxy/index.js';
+import { acs3Sign, newNonce, sha256Hex, signRpc, utcTimestamp } from '../../packages/client/src/protocol/signing.js';
 import { VERSION } from './mock.js';
 
 export interface TestProxy {

@@ -1,4 +1,4 @@
-// Compiled by tests/client-types.test.ts with `tsc --noEmit -p tests/types`: what the client's types accept and refuse.
+// Compiled by tests/e2e/client-types.test.ts with `tsc --noEmit -p tests/types`: what the client's types accept and refuse.
 // Every `@ts-expect-error` must be needed (an unused one is an error), and the test also compiles this file with the
 // directives removed to check that each of them marks exactly one error.
 import {
@@ -8,7 +8,7 @@ import {
   type GetResourceDirectoryError,
   type ErrorOf,
   type ResourceDirectoryMaster20220419,
-} from '../../src/index.js';
+} from '../../packages/client/src/index.js';
 
 const client = createClient({ accessKeyId: 'id', accessKeySecret: 'secret', signatureAlgorithm: 'HMAC-SHA1', site: 'intl', retry: { maxAttempts: 2 }, timeoutMs: 1000 });
 

@@ -1,0 +1,205 @@
+/**
+ * `rd-mock [mock] [--port 4010 --host 127.0.0.1 --verify-signatures --site intl|china --stateful --state-file PATH
+ * --state redis://host:port/db --max-body-bytes N --max-header-bytes N --headers-timeout-ms N --request-timeout-ms N
+ * --cors [origin]]` (`npm run mock -- ...` in the repository): `runMock(args)` serves the mock (packages/mock/src/mock/)
+ * until SIGINT/SIGTERM. Prints its URL alone on the first line of stdout; everything else goes to stderr. It throws a
+ * CliExit for a bad flag (code 2, also when a flag needs an optional peer dependency that is not installed) or when the
+ * mock cannot start (code 1).
+ */
+import { resolve } from 'node:path';
+import { parseCorsOrigin } from '../frontend/cors.js';
+import { createMockServer, DEFAULT_CODE_TTL_MS, MOCK_LIMIT_DEFAULTS, parseAccessKeys, StateFileError } from '../index.js';
+import type { Site } from '@rd-contract/contract';
+import { CliExit, parseFlags, requirePeer, stopOnSignals } from './command.js';
+
+// createMockServer's defaults, for the usage text and the timeout check below; a flag not given is not passed, so the
+// library's own default applies.
+const {
+  maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+  maxHeaderBytes: DEFAULT_MAX_HEADER_BYTES,
+  headersTimeoutMs: DEFAULT_HEADERS_TIMEOUT_MS,
+  requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
+} = MOCK_LIMIT_DEFAULTS;
+
+const usage = `Usage: rd-mock [mock] [options]        (in a clone of the repository: npm run mock -- [options])
+
+Serves Alibaba Cloud's resource directory actions from the contract, as both APIs on one port, routed by version:
+ResourceManager 2020-03-31 and ResourceDirectoryMaster 2022-04-19. RPC requests on /, each API's description on
+/<Product>-<version>/openapi.yaml|json (per action: /<Product>-<version>/actions/<Action>.yaml|json; the default API's
+also on /openapi.yaml|json), the docs on /docs/.
+
+Options:
+  --host <host>          interface to listen on (env HOST; default 127.0.0.1)
+  --port <port>          port, 0 for a free one (env PORT; default 4010)
+  --verify-signatures    verify ACS3-HMAC-SHA256 and HMAC-SHA1 signatures like the gateway, with the keys of
+                         env MOCK_ACCESS_KEYS="id:secret,id2:secret2" (without it any credentials are accepted)
+  --site <intl|china>    apply that site's parameter rules and error messages (default: only the rules both share)
+  --stateful             emulate a resource directory that remembers, per account (= AccessKeyId; a request
+                         without one gets 400 IncompleteSignature); state in memory unless --state-file
+  --state-file <path>    keep the state in this SQLite database (implies --stateful; created when missing): one
+                         transaction per change, so several mocks given the same file share one state; a JSON
+                         state file of earlier versions is migrated (kept as <path>.pre-sqlite.json); any other
+                         file is reported and left alone (exit 1)
+  --state <url>          keep the state in Redis, redis://host:port/db (implies --stateful; not with --state-file):
+                         mocks on several machines share one state
+  --cors [origin]        answer CORS preflights and add CORS headers for browsers: any origin (*) or only this
+                         one (e.g. https://app.example.com); allows the x-acs-*, Authorization, Content-Type and
+                         Accept headers, exposes x-acs-request-id (default: off, like Alibaba's gateway)
+  -h, --help             this text
+
+Limits (past one: 400 InvalidParameter with an Alibaba error body, and the connection is closed):
+  --max-body-bytes <n>       request body, in bytes (default ${DEFAULT_MAX_BODY_BYTES}, 1 MiB)
+  --max-header-bytes <n>     request line and headers (the query string counts), in bytes (default ${DEFAULT_MAX_HEADER_BYTES}, 16 KiB)
+  --headers-timeout-ms <n>   time to receive the request line and headers, also on an idle new connection
+                             (default ${DEFAULT_HEADERS_TIMEOUT_MS}, or --request-timeout-ms if lower; at most --request-timeout-ms)
+  --request-timeout-ms <n>   time to receive the whole request, body included (default ${DEFAULT_REQUEST_TIMEOUT_MS})
+  Each <n> is a positive integer in decimal digits.
+
+Select any documented answer with \`Prefer: code=409, example=<Code>\` (or ?__code=409&__example=<Code>).
+
+Stateful mode's control routes (plain JSON, unsigned):
+  GET  /_emulator/state                                  the whole state (what the state file holds)
+  POST /_emulator/reset                                  forget everything
+  GET  /_emulator/verification-codes[?account=&phone=]   codes "sent" (no SMS): [{phone, code, account, sentAt,
+                                                         expiresAt, status}]; a code lives ${DEFAULT_CODE_TTL_MS / 60_000} minutes
+  GET  /_emulator/accounts/<AccessKeyId>                 the account: accountId, phone, name, site, ...
+  POST /_emulator/accounts/<AccessKeyId>                 set {site, accountType, enterpriseVerified, enterpriseName,
+                                                         inAnotherResourceDirectory, phone, name} (null: default)`;
+
+function fail(message: string): never {
+  throw new CliExit(2, `mock: ${message}\n\n${usage}`);
+}
+
+const NUMERIC_FLAGS = ['--port', '--max-body-bytes', '--max-header-bytes', '--headers-timeout-ms', '--request-timeout-ms'];
+
+/** The value of a limit flag: undefined when not given, else a positive integer in decimal digits (or exit 2). */
+function positiveInteger(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1) fail(`${flag} must be a positive integer (decimal digits), got "${text}"`);
+  if (!Number.isSafeInteger(n)) fail(`${flag} must be at most ${Number.MAX_SAFE_INTEGER}, got "${text}"`);
+  return n;
+}
+
+function describeState(counts: { accounts: number; directories: number }): string {
+  const a = counts.accounts;
+  const d = counts.directories;
+  return `${a} account${a === 1 ? '' : 's'}, ${d} director${d === 1 ? 'y' : 'ies'}`;
+}
+
+/** Serves the mock with these command-line arguments (and HOST, PORT, MOCK_ACCESS_KEYS from `env`) until a signal. */
+export async function runMock(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const values = parseFlags(
+    argv,
+    {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'verify-signatures': { type: 'boolean', default: false },
+      site: { type: 'string' },
+      stateful: { type: 'boolean', default: false },
+      'state-file': { type: 'string' },
+      state: { type: 'string' },
+      'max-body-bytes': { type: 'string' },
+      'max-header-bytes': { type: 'string' },
+      'headers-timeout-ms': { type: 'string' },
+      'request-timeout-ms': { type: 'string' },
+      cors: { type: 'string' },
+    },
+    NUMERIC_FLAGS,
+    usage,
+    fail,
+  );
+  if (!values) return;
+
+  const host = values.host ?? env.HOST ?? '127.0.0.1';
+  const portText = values.port ?? env.PORT ?? '4010';
+  if (!/^\d+$/.test(portText) || Number(portText) > 65535) fail(`--port must be a number from 0 to 65535, got "${portText}"`);
+  const site = values.site;
+  if (site !== undefined && site !== 'intl' && site !== 'china') fail(`--site must be intl or china, got "${site}"`);
+
+  let accessKeys: Map<string, string>;
+  try {
+    accessKeys = parseAccessKeys(env.MOCK_ACCESS_KEYS);
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  const verifySignatures = values['verify-signatures'] === true;
+  if (verifySignatures && accessKeys.size === 0) fail('--verify-signatures needs keys in MOCK_ACCESS_KEYS="id:secret,id2:secret2"');
+
+  let cors: string | undefined;
+  try {
+    cors = values.cors === undefined ? undefined : parseCorsOrigin(values.cors);
+  } catch (e) {
+    fail((e as Error).message);
+  }
+
+  const stateFile = values['state-file'];
+  if (stateFile !== undefined && stateFile.trim() === '') fail('--state-file needs a path');
+  const redisUrl = values.state;
+  if (redisUrl !== undefined && !/^rediss?:\/\/[^/]/.test(redisUrl)) fail(`--state must be a Redis URL, redis://host:port/db, got "${redisUrl}"`);
+  if (redisUrl !== undefined && stateFile !== undefined) fail('--state and --state-file both say where the state is kept: give one');
+  const stateful = values.stateful === true || stateFile !== undefined || redisUrl !== undefined;
+  if (stateFile !== undefined) requirePeer('better-sqlite3', '--state-file', 'mock');
+  if (redisUrl !== undefined) requirePeer('ioredis', '--state', 'mock');
+
+  const maxBodyBytes = positiveInteger('--max-body-bytes', values['max-body-bytes']);
+  const maxHeaderBytes = positiveInteger('--max-header-bytes', values['max-header-bytes']);
+  const headersTimeoutMs = positiveInteger('--headers-timeout-ms', values['headers-timeout-ms']);
+  const requestTimeoutMs = positiveInteger('--request-timeout-ms', values['request-timeout-ms']);
+  // (createMockServer would throw a RangeError for this too; checked here to name the flags and the defaults)
+  if (headersTimeoutMs !== undefined && headersTimeoutMs > (requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS)) {
+    fail(
+      `--headers-timeout-ms (${headersTimeoutMs}) must not exceed --request-timeout-ms ` +
+        `(${requestTimeoutMs ?? `${DEFAULT_REQUEST_TIMEOUT_MS}, its default`})`,
+    );
+  }
+
+  let mock;
+  try {
+    mock = createMockServer({
+      host,
+      port: Number(portText),
+      verifySignatures,
+      accessKeys,
+      ...(site ? { site: site as Site } : {}),
+      ...(stateful ? { stateful: stateFile !== undefined ? { stateFile: resolve(stateFile) } : redisUrl !== undefined ? { redisUrl } : true } : {}),
+      // undefined: the library's default
+      maxBodyBytes,
+      maxHeaderBytes,
+      headersTimeoutMs,
+      requestTimeoutMs,
+      ...(cors !== undefined ? { cors } : {}),
+    });
+  } catch (e) {
+    // a limit the checks above let through (they mirror the library's): a bad flag all the same
+    if (e instanceof RangeError && e.message.startsWith('createMockServer: ')) fail(e.message);
+    if (e instanceof StateFileError) throw new CliExit(1, `mock: ${e.message}`);
+    throw new CliExit(1, `mock: cannot load the contract: ${(e as Error).message}\nRun \`npm run build\` first.`);
+  }
+
+  // Before listening: a signal that arrives as soon as the URL is printed stops the mock cleanly too.
+  const server = mock;
+  stopOnSignals('mock', () => server.close());
+
+  try {
+    await mock.emulator?.ready();
+  } catch (e) {
+    throw new CliExit(1, `mock: ${(e as Error).message}`);
+  }
+  let url: string;
+  try {
+    url = await mock.listen();
+  } catch (e) {
+    throw new CliExit(1, `mock: cannot listen on ${host}:${portText}: ${(e as Error).message}`);
+  }
+  console.log(url);
+  console.error(
+    `mock: serving ResourceManager 2020-03-31 and ResourceDirectoryMaster 2022-04-19 on ${url}/ (docs ${url}/docs/, descriptions ${url}/<Product>-<version>/openapi.yaml); ` +
+      `signatures ${verifySignatures ? `verified (${accessKeys.size} key${accessKeys.size === 1 ? '' : 's'})` : 'not verified'}; ` +
+      `site ${site ?? 'rules of both sites'}; ` +
+      `CORS ${cors === undefined ? 'off' : `for ${cors}`}; ` +
+      (mock.emulator
+        ? `stateful (${describeState(await mock.emulator.store.counts())}, ${mock.emulator.stateFile ? `file ${mock.emulator.stateFile}` : mock.emulator.description}; control routes on ${url}/_emulator/)`
+        : 'stateless (answers from the contract examples)'),
+  );
+}

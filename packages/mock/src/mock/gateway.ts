@@ -1,0 +1,254 @@
+/**
+ * The mock = the RPC front end + a responder. Its steps are the gateway's, in the contract's `x-acs-error-precedence`
+ * (see packages/mock/src/mock/server.ts's header): route (action, then version), validate (signature, Prefer,
+ * parameters with packages/client/src/protocol/validate.ts), then produce the answer: a Prefer'd example, or the
+ * action's handler (the contract's example by default, the emulator's when stateful). Each step returns its outcome;
+ * the request listener routes by path and method and writes the one answer.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ActionName, ApiName, ContractModel } from '@rd-contract/contract';
+import { checkParameters, type Violation } from '@rd-contract/client/protocol';
+import { compileSchema } from '../frontend/schema-compiler.js';
+import {
+  errorAnswer,
+  exampleAnswer,
+  internalErrorAnswer,
+  newRequestId,
+  resultAnswer,
+  violationAnswer,
+  writeAnswer,
+  type Answer,
+  type Reply,
+} from '../frontend/answer.js';
+import { checkSignature, claimedAccessKeyId, type NonceCache } from '../frontend/auth.js';
+import type { ActionCatalogue, Catalogue, ExampleEntry } from '../frontend/catalogue.js';
+import { ANONYMOUS_SUFFIX } from '../emulator/index.js';
+import { exampleResponder, type ActionHandlers, type ActionResult, type ControlRoutes } from '../frontend/responder.js';
+import { hostRefusal, readBody, tooLargeAnswer, type GuardContext } from '../frontend/http-guard.js';
+import {
+  firstHeader,
+  present,
+  requestedAction,
+  requestedVersion,
+  splitTarget,
+  type RpcRequest,
+} from '../frontend/request.js';
+import { answerWith, isPromise, proceed, serveRpc, type Outcome, type Serving, type Steps } from '../frontend/steps.js';
+import { parsePrefer, selectExample } from './prefer.js';
+import { negotiate } from '../frontend/render.js';
+import { serveStatic, type StaticContext } from './static.js';
+
+/** A mock control error (not the service's): an unknown Prefer example or status. */
+export const INVALID_PREFER = 'Mock.InvalidPrefer';
+
+/** Everything the gateway needs from its server: built once by createMockServer. */
+export interface GatewayContext extends StaticContext, GuardContext {
+  /** The contract the mock answers from. */
+  readonly contract: ContractModel;
+  /** Every API the mock serves, by the version a request names (`Version` / `x-acs-version`), with its catalogue. */
+  readonly apisByVersion: ReadonlyMap<string, { readonly api: ApiName; readonly catalogue: Catalogue }>;
+  /** Every action of any API served (the action step, before the version is known). */
+  readonly actionNames: ReadonlySet<string>;
+  /** Verify signatures with these keys, clock and nonces. */
+  readonly verify: boolean;
+  readonly keys: ReadonlyMap<string, string>;
+  readonly now: () => number;
+  readonly nonces: NonceCache;
+  /** Stateful: a request without an AccessKeyId is refused after the signature step. */
+  readonly refuseAnonymous: boolean;
+  readonly handlers: ActionHandlers;
+  readonly controlRoutes: ControlRoutes | undefined;
+}
+
+/** A request routed to an action of an API served. */
+interface Routed {
+  readonly api: ApiName;
+  readonly to: Reply & { readonly catalogue: Catalogue; readonly action: ActionCatalogue };
+  /** `Format` was given, and is neither JSON nor XML. */
+  readonly invalidFormat: boolean;
+}
+
+/** A routed request that passed the signature, Prefer and parameter steps. */
+interface Valid extends Routed {
+  readonly accessKeyId: string | undefined;
+  readonly verified: boolean;
+  /** A success example asked for with Prefer. */
+  readonly preferred: ExampleEntry | undefined;
+}
+
+/**
+ * The route steps: the action (`x-acs-action` or `Action`, both agreeing, an action of one of the APIs served), then
+ * the version (`x-acs-version` or `Version`, at least one, naming the same API served). That API must have the
+ * action: one it lacks (InitResourceDirectory on 2022-04-19) is answered as the gateway answers an unknown action.
+ */
+function route(ctx: GatewayContext, r: RpcRequest): Outcome<Routed> {
+  const { format, invalidFormat } = negotiate(r.params.Format, firstHeader(r.headers, 'accept'));
+  const reply: Reply = { requestId: newRequestId(), format };
+  const action = requestedAction(r);
+  const version = requestedVersion(r);
+  if (action.given !== 'one' || !ctx.actionNames.has(action.value)) {
+    // The gateway of the API the request names answers (its HostId, its product in Recommend); without a version the
+    // mock serves, the default API's.
+    const named = version.given === 'one' ? ctx.apisByVersion.get(version.value) : undefined;
+    return answerWith(errorAnswer(ctx, named ? { ...reply, catalogue: named.catalogue } : reply, 'InvalidAction.NotFound'));
+  }
+  if (version.given === 'none') return answerWith(errorAnswer(ctx, reply, 'MissingVersion'));
+  const served = version.given === 'one' ? ctx.apisByVersion.get(version.value) : undefined;
+  if (!served) return answerWith(errorAnswer(ctx, reply, 'InvalidVersion'));
+  const catalogued = served.catalogue.actions.get(action.value);
+  if (!catalogued)
+    return answerWith(errorAnswer(ctx, { ...reply, catalogue: served.catalogue }, 'InvalidAction.NotFound'));
+  return proceed({ api: served.api, to: { ...reply, catalogue: served.catalogue, action: catalogued }, invalidFormat });
+}
+
+/**
+ * The signature step: with `verify`, both signing styles checked (packages/mock/src/frontend/auth.ts); otherwise the
+ * AccessKeyId only read. Stateful, a request without one is refused.
+ */
+function signatureStep(
+  ctx: GatewayContext,
+  r: RpcRequest,
+  to: Reply,
+): Outcome<{ accessKeyId: string | undefined; verified: boolean }> {
+  let accessKeyId: string | undefined;
+  let verified = false;
+  if (ctx.verify) {
+    const signingRequired = ctx.contract.shared.commonParameters.signingRequired;
+    const check = checkSignature(r, { signingRequired, keys: ctx.keys, now: ctx.now, nonces: ctx.nonces });
+    if (!check.ok)
+      return answerWith(
+        errorAnswer(
+          ctx,
+          to,
+          check.code,
+          check.messageSuffix !== undefined ? { suffix: check.messageSuffix } : undefined,
+        ),
+      );
+    accessKeyId = check.accessKeyId;
+    verified = true;
+  } else {
+    accessKeyId = claimedAccessKeyId(r);
+  }
+  if (ctx.refuseAnonymous && !present(accessKeyId))
+    return answerWith(errorAnswer(ctx, to, 'IncompleteSignature', { suffix: ANONYMOUS_SUFFIX }));
+  return proceed({ accessKeyId, verified });
+}
+
+/**
+ * The Prefer step: an error example is answered as it is; a success example is given back, to be answered only for a
+ * valid request; no Prefer gives undefined.
+ */
+function preferStep(ctx: GatewayContext, r: RpcRequest, to: Routed['to']): Outcome<ExampleEntry | undefined> {
+  const pref = parsePrefer(firstHeader(r.headers, 'prefer'), r.params.__code, r.params.__example);
+  if (!pref) return proceed(undefined);
+  const selected = selectExample(to.action, pref);
+  if (!selected.ok) return answerWith(errorAnswer(ctx, to, INVALID_PREFER, { status: 400, message: selected.message }));
+  return selected.entry.status >= 400 ? answerWith(exampleAnswer(ctx, to, selected.entry)) : proceed(selected.entry);
+}
+
+/**
+ * The parameters step: packages/client/src/protocol/validate.ts over the action's parameters, plus the common
+ * `Format` parameter.
+ */
+function parameterViolation(ctx: GatewayContext, r: RpcRequest, routed: Routed): Violation | undefined {
+  const { api, to, invalidFormat } = routed;
+  const v = checkParameters(to.action.action as ActionName, r.params, {
+    contract: ctx.contract,
+    compileSchema,
+    api,
+    ...(ctx.site ? { site: ctx.site } : {}),
+  });
+  if (!invalidFormat) return v;
+  // Format (declared after the action's own parameters) breaks its schema: a 400 InvalidParameter, which loses only
+  // to a lower status, or to a 400 that is missing or breaks the schema of a parameter declared before it.
+  if (v && (v.status < 400 || (v.status === 400 && (v.kind === 'missing' || v.kind === 'schema')))) return v;
+  const entry = to.action.errors.get('InvalidParameter');
+  return {
+    code: 'InvalidParameter',
+    status: entry?.status ?? 400,
+    message: entry?.message ?? 'Specified parameter format is not valid.',
+    parameter: 'Format',
+    kind: 'schema',
+    detail: 'Format must be JSON or XML',
+  };
+}
+
+function validate(ctx: GatewayContext, r: RpcRequest, routed: Routed): Outcome<Valid> {
+  const caller = signatureStep(ctx, r, routed.to);
+  if (!caller.ok) return caller;
+  const preferred = preferStep(ctx, r, routed.to);
+  if (!preferred.ok) return preferred;
+  const violation = parameterViolation(ctx, r, routed);
+  if (violation) return answerWith(violationAnswer(ctx, routed.to, violation));
+  return proceed({ ...routed, ...caller.value, preferred: preferred.value });
+}
+
+/**
+ * The answer: a Prefer'd success example, or the action's handler (default: the contract's example), at once when the
+ * handler answered at once; a handler that fails gets 500 InternalError (told to `onError`).
+ */
+function produce(ctx: GatewayContext, r: RpcRequest, valid: Valid): Answer | Promise<Answer> {
+  const { to } = valid;
+  if (valid.preferred) return exampleAnswer(ctx, to, valid.preferred);
+  const action = to.action.action as ActionName;
+  const handler = ctx.handlers[action] ?? exampleResponder;
+  const failed = (e: unknown) => internalErrorAnswer(ctx, to, e);
+  try {
+    const result = handler({
+      action,
+      api: valid.api,
+      params: r.params,
+      accessKeyId: valid.accessKeyId,
+      verified: valid.verified,
+      site: ctx.site,
+      requestId: to.requestId,
+      format: to.format,
+      headers: r.headers,
+    });
+    if (!isPromise(result)) return resultAnswer(ctx, to, result);
+    return Promise.resolve(result)
+      .then((answered: ActionResult) => resultAnswer(ctx, to, answered))
+      .catch(failed);
+  } catch (e) {
+    return failed(e);
+  }
+}
+
+/** The mock's steps. */
+export const gatewaySteps: Steps<GatewayContext, Routed, Valid> = { route, validate, produce };
+
+/**
+ * The request listener: a request without Host is refused; paths other than `/` go to the control routes, then to
+ * the static files (their bodies read and dropped first); `/` takes GET and POST, through the gateway's steps.
+ */
+export function createRequestListener(ctx: GatewayContext): (req: IncomingMessage, res: ServerResponse) => void {
+  const serving: Serving = {
+    maxBody: ctx.limits.maxBody,
+    tooLarge: (req) => tooLargeAnswer(ctx, req),
+    failed: (_req, e) => internalErrorAnswer(ctx, { requestId: newRequestId(), format: 'json' }, e),
+    write: (req, res, a) => writeAnswer(ctx, req, res, a),
+  };
+  const write = (req: IncomingMessage, res: ServerResponse, a: Answer | Promise<Answer>) => {
+    if (isPromise(a))
+      a.then(
+        (x) => serving.write(req, res, x),
+        () => res.destroy(),
+      );
+    else serving.write(req, res, a);
+  };
+  return (req, res) => {
+    req.on('error', () => res.destroy());
+    const refused = hostRefusal(ctx, req);
+    if (refused) return serving.write(req, res, refused);
+    const target = splitTarget(req.url ?? '/');
+    if (target.path !== '/') {
+      if (ctx.controlRoutes?.(req, res, target.path, target.queryString)) return;
+      // A body is read (and dropped) before the answer: answering, then closing while the body still arrives, resets
+      // the connection, and the client can lose the answer.
+      return readBody(ctx.limits.maxBody, req, false, () => write(req, res, serveStatic(ctx, req, target.path)));
+    }
+    if (req.method !== 'GET' && req.method !== 'POST')
+      return readBody(ctx.limits.maxBody, req, false, () => write(req, res, serveStatic(ctx, req, '')));
+    serveRpc(serving, gatewaySteps, ctx, req, res, target);
+  };
+}

@@ -1,0 +1,242 @@
+/**
+ * The mock server: Alibaba Cloud's RPC gateway for every API of the contract it is given (ResourceManager 2020-03-31
+ * and ResourceDirectoryMaster 2022-04-19 in @rd-contract/contract), routed by version, answering from that contract.
+ *
+ * One request goes through the steps of the contract's `x-acs-error-precedence`, then the action's handler:
+ *
+ *   route      `/` only (plus `/openapi.yaml|json` and `/docs/`), GET or POST   -> 404 InvalidApi.NotFound
+ *   action     `x-acs-action` header or `Action` parameter                         -> 404 InvalidAction.NotFound
+ *   version    `x-acs-version` header or `Version` parameter                       -> 400 MissingVersion / InvalidVersion
+ *   signature  only with `verifySignatures` (packages/mock/src/frontend/auth.ts, packages/client/src/protocol/signing.ts)     -> IncompleteSignature ... SignatureDoesNotMatch
+ *   Prefer     `Prefer: code=, example=` / `__code`, `__example`: an error example is answered here;
+ *              an unknown name or status                                           -> 400 Mock.InvalidPrefer
+ *   parameters packages/client/src/protocol/validate.ts over the action's parameters, plus `Format`        -> the documented code and status
+ *   handler    `handlers[action]` (default: the contract's example; Prefer's success example wins)
+ *
+ * With `stateful` (packages/mock/src/emulator/), a request without an AccessKeyId is refused after the signature step
+ * (400 IncompleteSignature), the handlers answer from per-account state, and `/_emulator/...` control routes are served.
+ *
+ * Parameters come from the query string and, for POST, an `application/x-www-form-urlencoded` body; names are
+ * case-sensitive. Every answer has a fresh upper-case UUID as RequestId (also in `Recommend` and the
+ * `x-acs-request-id` header), as JSON or as XML (`text/xml;charset=utf-8`) per `Format` / `Accept`.
+ *
+ * Limits (a contract-test mock runs in other teams' CI: it must never fall over, hang or answer a 5xx for bad input).
+ * Each is answered 400 InvalidParameter with an Alibaba JSON error body, and the connection is closed:
+ *
+ *   maxBodyBytes      1 MiB   a larger body (by Content-Length before reading, or while reading a chunked one);
+ *                             nothing past the limit is kept. Routes that do not use a body (static files, other
+ *                             paths and methods) read and drop it before answering, so that closing the connection
+ *                             cannot reset it under the answer
+ *   maxHeaderBytes    16 KiB  request line plus headers (Node's `maxHeaderSize`); a longer query string counts too
+ *   headersTimeoutMs  10 s    to receive the request line and headers (slowloris); also an idle new connection
+ *   requestTimeoutMs  30 s    to receive the whole request, body included
+ *
+ * Requests Node's HTTP parser refuses (malformed request line, header or chunked body; `Content-Length` with
+ * `Transfer-Encoding`, ...) are answered the same way, and so is an HTTP/1.1 request without `Host`. CONNECT is
+ * 404 InvalidApi.NotFound like every other method but GET and POST; an `Expect` other than 100-continue is ignored.
+ *
+ * This module only wires the pieces, each in its module: packages/mock/src/mock/gateway.ts (the steps above, on the
+ * front end's packages/mock/src/frontend/steps.ts), packages/mock/src/frontend/answer.ts (answers and their writing),
+ * packages/mock/src/mock/static.ts (static and docs answers), packages/mock/src/frontend/http-guard.ts (the limits and
+ * the answers below the request listener).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { ApiName, ContractModel, Site } from '@rd-contract/contract';
+import { createCorsHandler } from '../frontend/cors.js';
+import { NonceCache } from '../frontend/auth.js';
+import { buildCatalogue } from '../frontend/catalogue.js';
+import { createEmulator, type Emulator, type EmulatorOptions } from '../emulator/index.js';
+import type { MockResponseEvent } from '../frontend/answer.js';
+import type { ActionHandlers, ControlRoutes } from '../frontend/responder.js';
+import { close, guardServer, listen, resolveLimits, serverOptions, type HttpLimits } from '../frontend/http-guard.js';
+import { createRequestListener, type GatewayContext } from './gateway.js';
+import { toPath } from './static.js';
+
+export type { MockResponseEvent } from '../frontend/answer.js';
+export type { ControlRoutes } from '../frontend/responder.js';
+export { MOCK_LIMIT_DEFAULTS } from '../frontend/http-guard.js';
+export { INVALID_PREFER } from './gateway.js';
+
+export interface MockServerOptions {
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** Default 4010; 0 picks a free port. */
+  readonly port?: number;
+  /** Apply the site's rules (`x-acs-site-rules`) and messages (`x-acs-site-messages`). Default: neither site's. */
+  readonly site?: Site;
+  /** Verify both signing styles like the gateway. Default false: any credentials (or none) are accepted. */
+  readonly verifySignatures?: boolean;
+  /** AccessKeyId -> secret, for `verifySignatures`. */
+  readonly accessKeys?: ReadonlyMap<string, string> | Readonly<Record<string, string>>;
+  /** Per-action answers for requests that pass every check (the stateful emulator's seam). Default: examples. */
+  readonly handlers?: ActionHandlers;
+  /**
+   * The stateful emulator (packages/mock/src/emulator/): answers from per-account state and serves `/_emulator/...`.
+   * `true` keeps the state in memory; options give a `stateFile` and more. `handlers` still win per action.
+   * Throws (StateFileError) when the state file cannot be used. Default: stateless.
+   */
+  readonly stateful?: boolean | EmulatorOptions;
+  /** Answers paths other than `/` before the static files (returns true when it did). Default: the emulator's, if any. */
+  readonly controlRoutes?: ControlRoutes;
+  /**
+   * The contract the mock answers from: the APIs it serves, their examples and every rule (versions, signing
+   * parameters, parameters, error precedence, the emulator's state errors and quotas). Default: the `contract` of
+   * @rd-contract/contract.
+   */
+  readonly contract?: ContractModel;
+  /**
+   * The API whose answers a request gets before it names one (HostId of its errors) and whose description is served
+   * at /openapi.json and /openapi.yaml. Default: the contract's `defaultApi`.
+   */
+  readonly defaultApi?: ApiName;
+  /**
+   * The folder of the published descriptions (`<Product>-<version>/openapi.json|yaml`, `.../actions/`), served at
+   * `/<Product>-<version>/...`. Default: @rd-contract/contract's (`contractFiles`).
+   */
+  readonly descriptions?: string | URL;
+  /** The description served at /openapi.json. Default: the default API's openapi.json in `descriptions`. */
+  readonly contractFile?: string | URL;
+  /** The description served at /openapi.yaml. Default: the default API's openapi.yaml. */
+  readonly contractYamlFile?: string | URL;
+  /** The rendered docs served under /docs/. Default: generated/docs. */
+  readonly docsDir?: string | URL;
+  /** Largest request body accepted; a larger one is 400 InvalidParameter and the connection is closed. Default 1 MiB. */
+  readonly maxBodyBytes?: number;
+  /**
+   * Largest request line plus headers accepted (Node's `maxHeaderSize`); more is 400 InvalidParameter and the
+   * connection is closed. Default 16 KiB (Node's default).
+   */
+  readonly maxHeaderBytes?: number;
+  /**
+   * Time a client has to send the request line and headers, from its first byte (or from connecting); then it is
+   * answered 400 InvalidParameter and disconnected (Node's `headersTimeout`). At most `requestTimeoutMs`. Default 10 000.
+   */
+  readonly headersTimeoutMs?: number;
+  /** Time a client has to send a whole request, body included (Node's `requestTimeout`); as above. Default 30 000. */
+  readonly requestTimeoutMs?: number;
+  /** Nonces remembered at most (each for 15 minutes). Default 100 000. */
+  readonly nonceCapacity?: number;
+  /** Clock, in ms since the epoch (tests). Default Date.now. */
+  readonly now?: () => number;
+  /** Called after every API answer is written (tests, logging). */
+  readonly onResponse?: (event: MockResponseEvent) => void;
+  /** Called when a handler fails (the request is answered 500 InternalError). Default: console.error. */
+  readonly onError?: (error: unknown, action: string | undefined) => void;
+  /** CORS for browsers (packages/mock/src/frontend/cors.ts): `*` or one origin. Default: off, like Alibaba's gateway. */
+  readonly cors?: string;
+}
+
+export interface MockServer {
+  readonly server: Server;
+  /** `http://host:port` once listening, '' before. */
+  readonly url: string;
+  /** Starts listening; resolves with the URL. */
+  listen(): Promise<string>;
+  /** Stops listening and closes every connection. */
+  close(): Promise<void>;
+  /** The request listener, to mount the mock in another server. */
+  readonly handle: (req: IncomingMessage, res: ServerResponse) => void;
+  /** The stateful emulator, with `stateful`. */
+  readonly emulator: Emulator | undefined;
+}
+
+/** Options with the contract and its descriptions given (the package's entry point gives the defaults). */
+export type MockServerSetup = MockServerOptions & {
+  readonly contract: ContractModel;
+  readonly descriptions: string | URL;
+};
+
+/** The folder of an API's published files: `<Product>-<version>`. */
+const apiFolder = (api: string): string => api.replace('/', '-');
+
+/**
+ * The rendered docs: inside this package once built (dist/docs, copied from generated/docs by scripts/packages.ts),
+ * or generated/docs when run from this repository's sources.
+ */
+function defaultDocsDir(): URL {
+  const candidates = [new URL('../docs/', import.meta.url), new URL('../../../../generated/docs/', import.meta.url)];
+  return candidates.find((u) => existsSync(u)) ?? candidates[0]!;
+}
+
+/** The gateway's context from the options, with their defaults. */
+function gatewayContext(options: MockServerSetup, limits: HttpLimits, emulator: Emulator | undefined): GatewayContext {
+  const { contract } = options;
+  const defaultApi = options.defaultApi ?? (contract.defaultApi as ApiName);
+  // Every API by the version a request names.
+  const apisByVersion = new Map(
+    (Object.keys(contract.apis) as ApiName[]).map(
+      (api) => [contract.apis[api]!.version, { api, catalogue: buildCatalogue(contract, api) }] as const,
+    ),
+  );
+  const catalogue = [...apisByVersion.values()].find((a) => a.api === defaultApi)!.catalogue;
+  const descriptions = toPath(options.descriptions).replace(/[\\/]+$/, '');
+  const keys: ReadonlyMap<string, string> =
+    options.accessKeys instanceof Map ? options.accessKeys : new Map(Object.entries((options.accessKeys ?? {}) as Record<string, string>));
+  return {
+    site: options.site,
+    catalogue,
+    onResponse: options.onResponse,
+    onError: options.onError ?? ((err: unknown, action: string | undefined) => console.error(`mock: ${action ?? 'request'} failed:`, err)),
+    contract,
+    contractFile: options.contractFile ?? join(descriptions, apiFolder(defaultApi), 'openapi.json'),
+    yamlFile: options.contractYamlFile ?? join(descriptions, apiFolder(defaultApi), 'openapi.yaml'),
+    descriptionsDir: descriptions,
+    docsDir: toPath(options.docsDir ?? defaultDocsDir()).replace(/[\\/]+$/, ''),
+    limits,
+    apisByVersion,
+    actionNames: new Set([...apisByVersion.values()].flatMap(({ catalogue }) => [...catalogue.actions.keys()])),
+    verify: options.verifySignatures === true,
+    keys,
+    now: options.now ?? Date.now,
+    nonces: new NonceCache(options.nonceCapacity ?? 100_000),
+    refuseAnonymous: emulator !== undefined,
+    handlers: emulator ? { ...emulator.handlers, ...options.handlers } : (options.handlers ?? {}),
+    controlRoutes: options.controlRoutes ?? emulator?.controlRoutes,
+  };
+}
+
+export function createMockServer(options: MockServerSetup): MockServer {
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? 4010;
+  const limits = resolveLimits(options);
+  const { contract } = options;
+  const defaultApi = options.defaultApi ?? contract.defaultApi;
+  if (!Object.hasOwn(contract.apis, defaultApi))
+    throw new RangeError(`createMockServer: defaultApi ${defaultApi} is not an API of the contract`);
+  const emulator = options.stateful
+    ? createEmulator(options.stateful === true ? {} : options.stateful, {
+        site: options.site,
+        contract,
+        now: options.now ?? Date.now,
+      })
+    : undefined;
+  const ctx = gatewayContext(options, limits, emulator);
+  const cors = createCorsHandler(options.cors);
+  const listener = createRequestListener(ctx);
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    if (cors?.(req, res)) return;
+    listener(req, res);
+  };
+  const server = createServer(serverOptions(limits), handle);
+  guardServer(ctx, server, handle);
+  let url = '';
+
+  return {
+    server,
+    get url() {
+      return url;
+    },
+    handle,
+    emulator,
+    async listen() {
+      // The store first (Redis: reachable), so that a mock that listens can answer.
+      await emulator?.ready();
+      return (url = await listen(server, port, host));
+    },
+    close() {
+      return close(server).then(() => emulator?.close());
+    },
+  };
+}

@@ -1,2 +1,0 @@
-/** Shapes of the contract model (generated/rules.ts); written in scripts/templates/contract-types.ts. */
-export type * from '../generated/contract-types.js';

