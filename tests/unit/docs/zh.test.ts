@@ -114,7 +114,14 @@ describe('seed 002’s own words in the zh-Hant edition (EnableResourceDirectory
 
   it('quotes only passages the glossary lists as seed 002’s (tests/unit/contract/seeds-crosscheck.test.ts holds them against the seed)', () => {
     const texts = JSON.stringify(description as Document);
-    for (const quote of ['賬號已開通資源目錄,請勿重復開通。', '管理賬號名稱已被占用,請更換其他名稱。']) {
+    for (const quote of [
+      '賬號已開通資源目錄,請勿重復開通。',
+      '管理賬號名稱已被占用,請更換其他名稱。',
+      // The NotSupport.AccountInAnotherResourceDirectory description and MASecureMobilePhone's text checked above.
+      '您的賬號是另一個資源目錄的管理賬號或是另一個資源目錄內的成員。',
+      '新創建管理賬號的安全手機號碼。',
+      '置空表示采用當前登錄賬號的安全手機號碼。該手機號碼必須與SendVerificationCodeForEnableRD中獲取驗證碼時使用的手機號碼一致。',
+    ]) {
       expect(texts).toContain(quote);
       expect(glossary.seed002).toContain(quote);
     }
