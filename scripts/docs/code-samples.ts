@@ -3,16 +3,21 @@
  * ACS3-HMAC-SHA256 wire request, a call with this package's client and a call with Alibaba Cloud's official SDK of
  * the API (or, for an API without one here, Alibaba Cloud's generic call).
  *
- * Samples send the operation's required parameters with the contract's example values. The wire samples are
- * really signed, with the example credentials of Alibaba Cloud's signature documents and the contract's example
- * timestamps and nonces, so they are reproducible byte for byte and every signature can be recomputed.
+ * Each operation has these four samples for its required parameters with the contract's example values, and four
+ * more for each other case the contract names: each conditional rule (`x-acs-request-rules`: EnableMode=
+ * NewManagementAccount with the parameters it requires) and each switch (an optional boolean parameter that is false
+ * by default: DryRun=true). Values come from the parameters' examples, the international site's where a parameter has
+ * one per site, so that the values of one sample belong together. The wire samples are really signed, with the example
+ * credentials of Alibaba Cloud's signature documents and the contract's example timestamps and nonces, so they are
+ * reproducible byte for byte and every signature can be recomputed; their long lines are broken with shell line
+ * continuations (a quoted URL or header goes on in the next quoted piece, which the shell joins to it).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { acs3Authorization, percentEncodeAcs3, percentEncodeRpc, sha256Hex, signRpc } from '../../packages/client/src/protocol/signing.js';
 import { repoRoot } from '../paths.js';
-import { apiIdentity, commonRequestParameters, operationParameters, parameterExample, type CodeSample, type Document, type OperationEntry, type Parameter, type ApiIdentity } from './contract.js';
+import { apiIdentity, commonRequestParameters, deref, operationParameters, parameterExample, type ApiIdentity, type CodeSample, type Document, type Example, type OperationEntry, type Parameter, type Schema } from './contract.js';
 import type { Translator } from './i18n.js';
 
 /** The secret that goes with the AccessKey ID `testid` in Alibaba Cloud's published signature examples. */
@@ -65,6 +70,49 @@ function exampleOf(ctx: Pick<SampleContext, 'doc' | 'parameters'>, name: string)
   return value;
 }
 
+/** A case the samples show: its name (`EnableMode=NewManagementAccount`; none for the required parameters alone) and the values it sends. */
+export interface SampleCase {
+  name?: string;
+  /** The parameters sent, in contract order, with their values (no signing parameters). */
+  values: [string, unknown][];
+}
+
+/** The example value of a parameter for a case: the international site's where the parameter has one per site. */
+function caseValue(ctx: Pick<SampleContext, 'doc' | 'parameters'>, name: string): unknown {
+  const parameter = ctx.parameters.find((p) => p.name === name);
+  const perSite = parameter?.examples?.internationalSite;
+  return perSite ? deref<Example>(ctx.doc, perSite).value : exampleOf(ctx, name);
+}
+
+/**
+ * The cases of an operation: its required parameters alone; each conditional rule, with the values of its condition
+ * and the parameters it requires; each optional boolean parameter false by default, set to true.
+ */
+export function sampleCases(ctx: SampleContext): SampleCase[] {
+  const base = ctx.required;
+  const inOrder = (values: Map<string, unknown>): [string, unknown][] => ctx.parameters.filter((p) => values.has(p.name)).map((p) => [p.name, values.get(p.name)]);
+  const cases: SampleCase[] = [{ values: base }];
+  for (const rule of ctx.entry.operation['x-acs-request-rules'] ?? []) {
+    const condition = Object.entries(rule.if.properties ?? {}).map(([name, schema]): [string, unknown] => {
+      if (schema.const === undefined) throw new Error(`docs: request rule ${rule.id}: a sample needs a const condition on ${name}`);
+      return [name, schema.const];
+    });
+    const values = new Map([...base, ...condition, ...(rule.then.required ?? []).map((name): [string, unknown] => [name, caseValue(ctx, name)])]);
+    cases.push({ name: condition.map(([name, value]) => `${name}=${String(value)}`).join(', '), values: inOrder(values) });
+  }
+  for (const p of ctx.parameters) {
+    const schema = p.schema ? deref<Schema>(ctx.doc, p.schema) : {};
+    if (p.required || p['x-acs-signing'] || p.in !== 'query' || schema.type !== 'boolean' || schema.default !== false) continue;
+    cases.push({ name: `${p.name}=true`, values: inOrder(new Map([...base, [p.name, true]])) });
+  }
+  return cases;
+}
+
+/** The context of one case: its values as the required ones. */
+function forCase(ctx: SampleContext, sampleCase: SampleCase): SampleContext {
+  return { ...ctx, required: sampleCase.values, args: sampleCase.values.filter(([name]) => !(name in ACS3_HEADER_FOR)) };
+}
+
 function sampleContext(doc: Document, entry: OperationEntry, options: SampleOptions): SampleContext {
   const parameters = [...operationParameters(doc, entry.operation), ...commonRequestParameters(doc)];
   const serverUrl = doc.servers?.[0]?.url;
@@ -100,8 +148,22 @@ function classicCurl(ctx: SampleContext): string {
     ...signingParameters(ctx, 'HMAC-SHA1', new Set([signatureName])).map((p): [string, string] => [p.name, String(exampleOf(ctx, p.name))]),
   ];
   const signature = signRpc(ctx.method, Object.fromEntries(params), EXAMPLE_ACCESS_KEY_SECRET);
-  const query = [...params, [signatureName, signature]].map(([k, v]) => `${percentEncodeRpc(k)}=${percentEncodeRpc(v)}`).join('&');
-  return `curl -X ${ctx.method} ${shellQuote(`${ctx.serverUrl}/?${query}`)}`;
+  const pairs = [...params, [signatureName, signature]].map(([k, v]) => `${percentEncodeRpc(k)}=${percentEncodeRpc(v)}`);
+  return `curl -X ${ctx.method} ${quotedUrl(`${ctx.serverUrl}/?`, pairs)}`;
+}
+
+/**
+ * A URL with its query, one parameter a line: `'https://.../?A=1'\`, then `'&B=2'\`, ... The shell drops each
+ * backslash-newline and joins the quoted pieces around it into one word, so each piece starts its line.
+ */
+function quotedUrl(base: string, pairs: string[]): string {
+  if (pairs.length === 0) return shellQuote(base.replace(/\?$/, ''));
+  return continued([`${base}${pairs[0]}`, ...pairs.slice(1).map((pair) => `&${pair}`)]);
+}
+
+/** Quoted pieces the shell joins into one word (see quotedUrl). */
+function continued(pieces: string[]): string {
+  return pieces.map(shellQuote).join('\\\n');
 }
 
 /** The ACS3 form: action and version in `x-acs-*` headers, the other parameters in the query, an `Authorization` header. */
@@ -118,11 +180,12 @@ function acs3Curl(ctx: SampleContext): string {
     String(exampleOf(ctx, ACCESS_KEY_ID)),
     EXAMPLE_ACCESS_KEY_SECRET,
   );
-  const queryString = Object.entries(query).map(([k, v]) => `${k}=${percentEncodeAcs3(v)}`).join('&');
+  const queryPairs = Object.entries(query).map(([k, v]) => `${k}=${percentEncodeAcs3(v)}`);
   const lines = [
-    `curl -X ${ctx.method} ${shellQuote(`${ctx.serverUrl}/${queryString ? `?${queryString}` : ''}`)}`,
+    `curl -X ${ctx.method} ${quotedUrl(`${ctx.serverUrl}/?`, queryPairs)}`,
     ...Object.entries(headers).map(([name, value]) => `  -H ${shellQuote(`${name}: ${value}`)}`),
-    `  -H ${shellQuote(`Authorization: ${authorization}`)}`,
+    // The Authorization header is long: one piece per comma-separated part, joined by the shell as the URL is.
+    `  -H ${continued(`Authorization: ${authorization}`.split(/(?<=,)/))}`,
   ];
   return lines.join(' \\\n');
 }
@@ -131,8 +194,12 @@ function tsLiteral(value: unknown): string {
   return typeof value === 'string' ? `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : JSON.stringify(value);
 }
 
-function tsObject(fields: [string, unknown][]): string {
-  return fields.length ? `{ ${fields.map(([k, v]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : tsLiteral(k)}: ${tsLiteral(v)}`).join(', ')} }` : '';
+/** An object literal, on one line, or one field a line (indented by `indent`) when that line would be long. */
+function tsObject(fields: [string, unknown][], indent = ''): string {
+  const entries = fields.map(([k, v]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : tsLiteral(k)}: ${tsLiteral(v)}`);
+  if (entries.length === 0) return '';
+  const oneLine = `{ ${entries.join(', ')} }`;
+  return oneLine.length <= 60 ? oneLine : `{\n${entries.map((e) => `${indent}  ${e},`).join('\n')}\n${indent}}`;
 }
 
 /** The client package's name, as its package.json says. */
@@ -191,7 +258,7 @@ function officialSdkSample(ctx: SampleContext, sdkPackage: string): string {
     if (!field) throw new Error(`docs: ${sdkPackage} ${action}Request has no field for ${name}`);
     return [field, value];
   });
-  const call = model ? `new ${model.className}(${tsObject(fields)})` : '';
+  const call = model ? `new ${model.className}(${tsObject(fields, '  ')})` : '';
   return [
     `import Client${model ? `, { ${model.className} }` : ''} from '${sdkPackage}';`,
     `import { $OpenApiUtil as $OpenApi } from '${OFFICIAL_CORE}';`,
@@ -235,8 +302,9 @@ function genericCallSample(ctx: SampleContext): string {
     ...SDK_CONFIG,
     `    endpoint: '${ctx.host}',`,
     '  }));',
-    `  const params = new $OpenApiUtil.Params(${tsObject(Object.entries(params))});`,
-    `  const request = new $OpenApiUtil.OpenApiRequest({ query: ${tsObject(ctx.args) || '{}'} });`,
+    `  const params = new $OpenApiUtil.Params(${tsObject(Object.entries(params), '  ')});`,
+    // The query of OpenApiRequest takes strings: a boolean is sent as its text, as on the wire.
+    `  const request = new $OpenApiUtil.OpenApiRequest({ query: ${tsObject(ctx.args.map(([k, v]) => [k, String(v)]), '  ') || '{}'} });`,
     '  const { body } = await client.callApi(params, request, new RuntimeOptions({}));',
     '  console.log(body);',
     '}',
@@ -250,15 +318,22 @@ export interface SampleOptions {
   isDefaultApi: boolean;
 }
 
+/** The four samples of one case, labelled by their form and, but for the first case, by the case. */
+function caseSamples(ctx: SampleContext, sampleCase: SampleCase, tr: Translator): CodeSample[] {
+  const c = forCase(ctx, sampleCase);
+  const sdkPackage = OFFICIAL_SDKS[c.api.id];
+  const label = (form: string) => (sampleCase.name ? `${tr.t(form)} · ${sampleCase.name}` : tr.t(form));
+  return [
+    { lang: 'bash', label: label('curl (HMAC-SHA1)'), source: classicCurl(c) },
+    { lang: 'bash', label: label('curl (ACS3-HMAC-SHA256)'), source: acs3Curl(c) },
+    { lang: 'TypeScript', label: label('TypeScript (this package)'), source: clientSample(c) },
+    sdkPackage
+      ? { lang: 'TypeScript', label: label('TypeScript (official SDK)'), source: officialSdkSample(c, sdkPackage) }
+      : { lang: 'TypeScript', label: label('TypeScript (official generic call)'), source: genericCallSample(c) },
+  ];
+}
+
 export function codeSamples(doc: Document, entry: OperationEntry, tr: Translator, options: SampleOptions): CodeSample[] {
   const ctx = sampleContext(doc, entry, options);
-  const sdkPackage = OFFICIAL_SDKS[ctx.api.id];
-  return [
-    { lang: 'bash', label: tr.t('curl (HMAC-SHA1)'), source: classicCurl(ctx) },
-    { lang: 'bash', label: tr.t('curl (ACS3-HMAC-SHA256)'), source: acs3Curl(ctx) },
-    { lang: 'TypeScript', label: tr.t('TypeScript (this package)'), source: clientSample(ctx) },
-    sdkPackage
-      ? { lang: 'TypeScript', label: tr.t('TypeScript (official SDK)'), source: officialSdkSample(ctx, sdkPackage) }
-      : { lang: 'TypeScript', label: tr.t('TypeScript (official generic call)'), source: genericCallSample(ctx) },
-  ];
+  return sampleCases(ctx).flatMap((sampleCase) => caseSamples(ctx, sampleCase, tr));
 }

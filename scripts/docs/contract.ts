@@ -50,6 +50,9 @@ export interface Parameter {
   'x-acs-errors'?: { missing?: string; invalid?: string };
   'x-acs-site-rules'?: Record<string, SiteRule>;
   'x-acs-signing'?: string;
+  'x-acs-sources'?: string[];
+  /** The date the parameter was added (`2023-12-21`), matching an entry of the operation's change history. */
+  'x-acs-since'?: string;
 }
 
 export interface MediaType { schema?: Schema; examples?: Record<string, Example | Ref> }
@@ -176,7 +179,7 @@ export function parameterExample(doc: Document, parameter: Parameter): unknown {
   return schema.example ?? schema.examples?.[0] ?? schema.enum?.[0] ?? schema.default;
 }
 
-function isErrorStatus(status: string): boolean {
+export function isErrorStatus(status: string): boolean {
   return /^[45]\d\d$/.test(status);
 }
 

@@ -118,6 +118,27 @@ export function loadCatalog(file: string, lang: TranslatedLang): Map<string, str
   return parseCatalog(readFileSync(file, 'utf8'), lang, file);
 }
 
+/** How generated parts are joined: English with ASCII punctuation and spaces, Chinese with full-width punctuation. */
+export interface Punctuation {
+  /** Between clauses of a list of constraints: `; ` / `；`. */
+  semicolon: string;
+  /** Between short items (HTTP statuses): `, ` / `、`. */
+  comma: string;
+  /** Around a note after a text: ` (` and `)` / `（` and `）`. */
+  open: string;
+  close: string;
+  /** After a label: `: ` / `：`. */
+  colon: string;
+  /** Between two sentences: a space / nothing. */
+  space: string;
+}
+
+export function punctuation(lang: Lang): Punctuation {
+  return lang === 'en'
+    ? { semicolon: '; ', comma: ', ', open: ' (', close: ')', colon: ': ', space: ' ' }
+    : { semicolon: '；', comma: '、', open: '（', close: '）', colon: '：', space: '' };
+}
+
 /** One catalogue from several files; a text may have an entry in one file only. */
 export function loadCatalogs(files: readonly string[], lang: TranslatedLang): Map<string, string> {
   const merged = new Map<string, string>();

@@ -35,6 +35,18 @@ export function table(headers: string[], rows: string[][]): string {
   return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
+/**
+ * Markdoc attributes for the block a text ends (a table cell, a paragraph): `text {% id="..." class="..." %}`. Redoc
+ * renders its Markdown with Markdoc, which puts them on the element (`<td id="...">`).
+ */
+export function annotate(text: string, attributes: { id?: string; class?: string }): string {
+  const parts = Object.entries(attributes).map(([name, value]) => {
+    if (/["{}%|]/.test(value)) throw new Error(`docs: ${name} "${value}" cannot be a Markdoc attribute here`);
+    return `${name}="${value}"`;
+  });
+  return `${text} {% ${parts.join(' ')} %}`;
+}
+
 export function heading(level: number, text: string): string {
   return `${'#'.repeat(level)} ${text}`;
 }

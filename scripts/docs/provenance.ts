@@ -6,7 +6,7 @@
  */
 import { parseSource } from '../contract/sources.js';
 import { deref, parameterSchema, type Document, type Example, type Operation, type Parameter, type Ref, type Response, type Schema } from './contract.js';
-import type { Translator } from './i18n.js';
+import { punctuation, type Translator } from './i18n.js';
 import { blocks, code, escapeText, heading, table } from './markdown.js';
 
 type Sourced = { 'x-acs-sources'?: string[] };
@@ -75,9 +75,9 @@ export function responseFieldsSection(doc: Document, operation: Operation, tr: T
   const rows: string[][] = [];
   const visit = (raw: Schema | Ref, path: string): void => {
     const schema = deref<Schema & Sourced>(doc, raw);
-    const required = schema.required?.length ? [tr.t('requires {fields}', { fields: schema.required.map(code).join(', ') })] : [];
+    const required = schema.required?.length ? [tr.t('requires {fields}', { fields: schema.required.map(code).join(punctuation(tr.lang).comma) })] : [];
     if (CONSTRAINTS.some((k) => schema[k] !== undefined) || required.length) {
-      rows.push([path ? code(path) : tr.t('(the response)'), [...constraints(schema), ...required].join('; '), sourcesCell(tr, schema['x-acs-sources'])]);
+      rows.push([path ? code(path) : tr.t('(the response)'), [...constraints(schema), ...required].join(punctuation(tr.lang).semicolon), sourcesCell(tr, schema['x-acs-sources'])]);
     }
     for (const [name, sub] of Object.entries(schema.properties ?? {})) visit(sub, path ? `${path}.${name}` : name);
   };

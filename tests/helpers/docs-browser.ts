@@ -6,9 +6,8 @@
  *   index.html and zh-Hant/index.html and every other API's <Product>-<version>/..., e.g. `http://127.0.0.1:1234/`
  *   or a mock's `http://127.0.0.1:1234/docs/`), opens every action and checks that every action, parameter, error
  *   code and RAM action of THAT API's description is visible with the API's version and endpoint, that JSON and XML
- *   response examples render, that the language link leads to the same API in the other language and the API links
- *   to the other APIs in the same language, that nothing is loaded from another origin, and saves a full-page
- *   screenshot of each page.
+ *   response examples render, that nothing is loaded from another origin, and saves a full-page screenshot of each
+ *   page. (Links, including the switches between the pages, layout and colours: docs-links.ts and docs-layout.ts.)
  */
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -16,7 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { actionFacts, apiIdentity, deref, listOperations, type ActionFacts, type Document, type Example, type Response } from '../../scripts/docs/contract.js';
-import { descriptionFile, otherApis, otherLanguage, pagePath, type DocsPage } from '../../scripts/docs/editions.js';
+import { descriptionFile, pagePath, type DocsPage } from '../../scripts/docs/editions.js';
 import { loadDocsSite, pageContract, type DocsSite } from '../../scripts/gen-30-docs.js';
 import { repoRoot } from '../../scripts/paths.js';
 
@@ -88,7 +87,7 @@ export async function serveDirectory(root: string): Promise<StaticServer> {
 // --- Page checks ---------------------------------------------------------------------------------------------
 
 export interface DocsSiteOptions {
-  /** Where the full-page screenshots go (docs-<Product>-<version>-<lang>.png); default artifacts/. */
+  /** Where the full-page screenshots go (docs-<Product>-<version>-<lang>-1400-light-full.png); default artifacts/. */
   screenshotDir?: string;
   /** The APIs (with their descriptions, whose actions must be shown) and pages; default those of the last build. */
   site?: DocsSite;
@@ -181,20 +180,6 @@ function pageUrl(docsUrl: string, docsPage: DocsPage): string {
 
 const pageName = (docsPage: DocsPage) => `${docsPage.api.id} ${docsPage.edition.lang}`;
 
-/** Follows a switch's link (by its text) from `from` and checks that it leads to `to`: its URL, language and API. */
-async function assertSwitchLink(page: Page, docsUrl: string, from: DocsPage, linkText: string, to: DocsPage): Promise<void> {
-  await page.goto(pageUrl(docsUrl, from));
-  await page.locator('.docs-switches').getByRole('link', { name: linkText, exact: true }).click();
-  await page.waitForURL(pageUrl(docsUrl, to), { timeout: 15_000 });
-  const { lang, api } = await page.evaluate(() => ({
-    lang: document.documentElement.lang,
-    api: document.querySelector('.docs-api-switch [aria-current]')?.textContent ?? '',
-  }));
-  if (lang !== to.edition.lang || api !== to.api.label) {
-    throw new Error(`${pageName(from)}: the link "${linkText}" led to a page in "${lang}" about "${api}", not ${pageName(to)}`);
-  }
-}
-
 /** Fails on uncaught page errors and on anything fetched from another origin but images Redoc's CSP blocks. */
 function watchPage(page: Page, origin: string): () => string[] {
   const problems: string[] = [];
@@ -224,7 +209,7 @@ async function fullPageScreenshot(page: Page, file: string): Promise<void> {
     await page.waitForTimeout(500);
   }
   mkdirSync(dirname(file), { recursive: true });
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage: true, timeout: 120_000 });
 }
 
 async function assertPage(browser: Browser, docsUrl: string, site: DocsSite, docsPage: DocsPage, screenshotDir: string): Promise<void> {
@@ -250,10 +235,7 @@ async function assertPage(browser: Browser, docsUrl: string, site: DocsSite, doc
       await assertResponseExamples(page, view, `${name} ${view.action}`);
     }
     if (failures.length) throw new Error(failures.join('\n'));
-    await fullPageScreenshot(page, join(screenshotDir, `docs-${docsPage.api.folder}-${docsPage.edition.lang}.png`));
-    const otherLang = otherLanguage(docsPage, site.pages);
-    await assertSwitchLink(page, docsUrl, docsPage, otherLang.edition.label, otherLang);
-    for (const other of otherApis(docsPage, site.pages)) await assertSwitchLink(page, docsUrl, docsPage, other.api.label, other);
+    await fullPageScreenshot(page, join(screenshotDir, `docs-${docsPage.api.folder}-${docsPage.edition.lang}-1400-light-full.png`));
     if (problems().length) throw new Error(`${name}:\n${problems().join('\n')}`);
   } finally {
     await page.close();

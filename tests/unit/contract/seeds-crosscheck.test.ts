@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadGlossary } from '../../../scripts/docs/glossary.js';
 import { repoRoot } from '../../helpers/contract.js';
 import {
   chinaSiteEnable, errorDescriptions, gatewayErrors, getResourceDirectorySample, missingParameter, missingParameterForm,
@@ -41,6 +42,13 @@ describe.skipIf(reason !== undefined)('tests/fixtures/seed-facts.ts is faithful 
       expect(text, code).toContain(code);
       expect(text, code).toContain(message);
     }
+  });
+
+  it('the passages of seed 002 the zh-Hant docs quote (docs/i18n/glossary.yaml) stand in seed 002, word for word', () => {
+    const text = seed('002');
+    const { seed002 } = loadGlossary();
+    expect(seed002.length).toBeGreaterThan(20);
+    expect(seed002.filter((quote) => !text.includes(quote))).toEqual([]);
   });
 
   it('the China site rows stand in seed 002', () => {

@@ -1,13 +1,14 @@
-// The Traditional Chinese pages are complete: every English text of the docs of every API has an entry in
-// docs/i18n/zh-Hant.yaml or a further zh-Hant.<part>.yaml, no entry is left over (across all APIs and files), and the
-// build fails when one is missing.
+// The Traditional Chinese pages are complete: every English text of the docs of every API and of the version
+// comparison has an entry in docs/i18n/zh-Hant.yaml or a further zh-Hant.<part>.yaml, no entry is left over (across
+// all APIs and files), and the build fails when one is missing.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { comparePage } from '../../../scripts/docs/compare-page.js';
 import { listOperations } from '../../../scripts/docs/contract.js';
-import { catalogFile, extraCatalogFiles } from '../../../scripts/docs/editions.js';
+import { catalogFile, EDITIONS, extraCatalogFiles } from '../../../scripts/docs/editions.js';
 import { CatalogTranslator, EnglishTranslator, loadCatalogs, parseCatalog, type Translator } from '../../../scripts/docs/i18n.js';
 import { describePage, describeWith, loadDocsSite } from '../../../scripts/gen-30-docs.js';
 
@@ -20,9 +21,12 @@ const catalog = loadCatalogs([file, ...extraCatalogFiles('zh-Hant')], 'zh-Hant')
 const scratch = mkdtempSync(join(tmpdir(), 'rd-docs-i18n-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** Describes every API's zh-Hant page with one translator. */
+const zhEdition = EDITIONS.find((edition) => edition.lang === 'zh-Hant')!;
+
+/** Describes every API's zh-Hant page and the zh-Hant version comparison with one translator. */
 function describeAll(tr: Translator): void {
   for (const page of zhPages) describeWith(site, page, tr);
+  comparePage(site, zhEdition, tr);
 }
 
 /** Every text the zh-Hant pages ask a translation for. */
@@ -36,6 +40,12 @@ describe('docs/i18n/zh-Hant.yaml', () => {
   it.each(zhPages.map((page) => [page.api.id, page] as const))('translates every English text of the %s docs', (_id, page) => {
     const tr = new CatalogTranslator('zh-Hant', catalog);
     describeWith(site, page, tr);
+    expect([...tr.missing], 'English texts without a zh-Hant entry').toEqual([]);
+  });
+
+  it('translates every English text of the version comparison', () => {
+    const tr = new CatalogTranslator('zh-Hant', catalog);
+    comparePage(site, zhEdition, tr);
     expect([...tr.missing], 'English texts without a zh-Hant entry').toEqual([]);
   });
 
@@ -113,8 +123,8 @@ describe('the zh-Hant pages’ own generated texts', () => {
   it.each(zhPages.map((page) => [page.api.id, page] as const))('%s: the version line, the choice sentence and both switches are in Traditional Chinese', (_id, page) => {
     const { description, template } = describePage(site, page);
     const enable = listOperations(description).find(({ operation }) => operation.operationId === 'EnableResourceDirectory')!.operation;
-    expect(enable.description).toMatch(new RegExp(`^版本與接入地址:\\*\\*${page.api.label}\\*\\* · \``));
-    expect(description.info.description).toContain('**選擇哪個 API:**');
+    expect(enable.description).toMatch(new RegExp(`^版本與接入地址：\\*\\*${page.api.label}\\*\\* · \``));
+    expect(description.info.description).toContain('**選擇哪個 API：**');
     expect(description.info.description).toContain('`NotSupport.Account.Site`和`Invalid.AccountType`');
     expect(template.switchLabel).toBe('語言');
     expect(template.apiSwitchLabel).toBe('API 版本');
