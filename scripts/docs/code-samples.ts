@@ -15,9 +15,28 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { acs3Authorization, percentEncodeAcs3, percentEncodeRpc, sha256Hex, signRpc } from '../../packages/client/src/protocol/signing.js';
+import {
+  acs3Authorization,
+  percentEncodeAcs3,
+  percentEncodeRpc,
+  sha256Hex,
+  signRpc,
+} from '../../packages/client/src/protocol/signing.js';
 import { repoRoot } from '../paths.js';
-import { apiIdentity, commonRequestParameters, deref, operationParameters, parameterExample, type ApiIdentity, type CodeSample, type Document, type Example, type OperationEntry, type Parameter, type Schema } from './contract.js';
+import {
+  apiIdentity,
+  commonRequestParameters,
+  deref,
+  operationParameters,
+  parameterExample,
+  type ApiIdentity,
+  type CodeSample,
+  type Document,
+  type Example,
+  type OperationEntry,
+  type Parameter,
+  type Schema,
+} from './contract.js';
 import type { Translator } from './i18n.js';
 
 /** The secret that goes with the AccessKey ID `testid` in Alibaba Cloud's published signature examples. */
@@ -32,8 +51,13 @@ const ACS3_HEADER_FOR: Record<string, string> = { [ACTION]: 'x-acs-action', [VER
 /** Parameters only sent with temporary STS credentials; the samples use a long-term AccessKey. */
 const STS_ONLY = new Set(['SecurityToken', 'x-acs-security-token']);
 
-/** Alibaba Cloud's official npm SDK of each API, where there is one in this project's registry (by `<Product>/<version>`). */
-export const OFFICIAL_SDKS: Readonly<Record<string, string>> = { 'ResourceManager/2020-03-31': '@alicloud/resourcemanager20200331' };
+/**
+ * Alibaba Cloud's official npm SDK of each API, where there is one in this project's registry (by
+ * `<Product>/<version>`).
+ */
+export const OFFICIAL_SDKS: Readonly<Record<string, string>> = {
+  'ResourceManager/2020-03-31': '@alicloud/resourcemanager20200331',
+};
 const OFFICIAL_CORE = '@alicloud/openapi-core';
 /** The runtime options model `callApi` takes, from the package `@alicloud/openapi-core` is written in. */
 const DARABONBA = '@darabonba/typescript';
@@ -70,7 +94,10 @@ function exampleOf(ctx: Pick<SampleContext, 'doc' | 'parameters'>, name: string)
   return value;
 }
 
-/** A case the samples show: its name (`EnableMode=NewManagementAccount`; none for the required parameters alone) and the values it sends. */
+/**
+ * A case the samples show: its name (`EnableMode=NewManagementAccount`; none for the required parameters alone) and the
+ * values it sends.
+ */
 export interface SampleCase {
   name?: string;
   /** The parameters sent, in contract order, with their values (no signing parameters). */
@@ -90,19 +117,29 @@ function caseValue(ctx: Pick<SampleContext, 'doc' | 'parameters'>, name: string)
  */
 export function sampleCases(ctx: SampleContext): SampleCase[] {
   const base = ctx.required;
-  const inOrder = (values: Map<string, unknown>): [string, unknown][] => ctx.parameters.filter((p) => values.has(p.name)).map((p) => [p.name, values.get(p.name)]);
+  const inOrder = (values: Map<string, unknown>): [string, unknown][] =>
+    ctx.parameters.filter((p) => values.has(p.name)).map((p) => [p.name, values.get(p.name)]);
   const cases: SampleCase[] = [{ values: base }];
   for (const rule of ctx.entry.operation['x-acs-request-rules'] ?? []) {
     const condition = Object.entries(rule.if.properties ?? {}).map(([name, schema]): [string, unknown] => {
-      if (schema.const === undefined) throw new Error(`docs: request rule ${rule.id}: a sample needs a const condition on ${name}`);
+      if (schema.const === undefined)
+        throw new Error(`docs: request rule ${rule.id}: a sample needs a const condition on ${name}`);
       return [name, schema.const];
     });
-    const values = new Map([...base, ...condition, ...(rule.then.required ?? []).map((name): [string, unknown] => [name, caseValue(ctx, name)])]);
-    cases.push({ name: condition.map(([name, value]) => `${name}=${String(value)}`).join(', '), values: inOrder(values) });
+    const values = new Map([
+      ...base,
+      ...condition,
+      ...(rule.then.required ?? []).map((name): [string, unknown] => [name, caseValue(ctx, name)]),
+    ]);
+    cases.push({
+      name: condition.map(([name, value]) => `${name}=${String(value)}`).join(', '),
+      values: inOrder(values),
+    });
   }
   for (const p of ctx.parameters) {
     const schema = p.schema ? deref<Schema>(ctx.doc, p.schema) : {};
-    if (p.required || p['x-acs-signing'] || p.in !== 'query' || schema.type !== 'boolean' || schema.default !== false) continue;
+    if (p.required || p['x-acs-signing'] || p.in !== 'query' || schema.type !== 'boolean' || schema.default !== false)
+      continue;
     cases.push({ name: `${p.name}=true`, values: inOrder(new Map([...base, [p.name, true]])) });
   }
   return cases;
@@ -110,7 +147,11 @@ export function sampleCases(ctx: SampleContext): SampleCase[] {
 
 /** The context of one case: its values as the required ones. */
 function forCase(ctx: SampleContext, sampleCase: SampleCase): SampleContext {
-  return { ...ctx, required: sampleCase.values, args: sampleCase.values.filter(([name]) => !(name in ACS3_HEADER_FOR)) };
+  return {
+    ...ctx,
+    required: sampleCase.values,
+    args: sampleCase.values.filter(([name]) => !(name in ACS3_HEADER_FOR)),
+  };
 }
 
 function sampleContext(doc: Document, entry: OperationEntry, options: SampleOptions): SampleContext {
@@ -122,7 +163,17 @@ function sampleContext(doc: Document, entry: OperationEntry, options: SampleOpti
     .filter((p) => p.required && p.in === 'query' && !p['x-acs-signing'])
     .map((p): [string, unknown] => [p.name, exampleOf(ctx, p.name)]);
   const args = required.filter(([name]) => !(name in ACS3_HEADER_FOR));
-  return { ...ctx, entry, required, args, method: entry.method.toUpperCase(), serverUrl: serverUrl.replace(/\/$/, ''), host: new URL(serverUrl).host, api: apiIdentity(doc), isDefaultApi: options.isDefaultApi };
+  return {
+    ...ctx,
+    entry,
+    required,
+    args,
+    method: entry.method.toUpperCase(),
+    serverUrl: serverUrl.replace(/\/$/, ''),
+    host: new URL(serverUrl).host,
+    api: apiIdentity(doc),
+    isDefaultApi: options.isDefaultApi,
+  };
 }
 
 function signingParameters(ctx: SampleContext, style: string, exclude: Set<string>): Parameter[] {
@@ -145,10 +196,15 @@ function classicCurl(ctx: SampleContext): string {
   const params: [string, string][] = [
     ...ctx.required.map(([name, value]): [string, string] => [name, String(value)]),
     [FORMAT, String(exampleOf(ctx, FORMAT))],
-    ...signingParameters(ctx, 'HMAC-SHA1', new Set([signatureName])).map((p): [string, string] => [p.name, String(exampleOf(ctx, p.name))]),
+    ...signingParameters(ctx, 'HMAC-SHA1', new Set([signatureName])).map((p): [string, string] => [
+      p.name,
+      String(exampleOf(ctx, p.name)),
+    ]),
   ];
   const signature = signRpc(ctx.method, Object.fromEntries(params), EXAMPLE_ACCESS_KEY_SECRET);
-  const pairs = [...params, [signatureName, signature]].map(([k, v]) => `${percentEncodeRpc(k)}=${percentEncodeRpc(v)}`);
+  const pairs = [...params, [signatureName, signature]].map(
+    ([k, v]) => `${percentEncodeRpc(k)}=${percentEncodeRpc(v)}`,
+  );
   return `curl -X ${ctx.method} ${quotedUrl(`${ctx.serverUrl}/?`, pairs)}`;
 }
 
@@ -166,14 +222,17 @@ function continued(pieces: string[]): string {
   return pieces.map(shellQuote).join('\\\n');
 }
 
-/** The ACS3 form: action and version in `x-acs-*` headers, the other parameters in the query, an `Authorization` header. */
+/**
+ * The ACS3 form: action and version in `x-acs-*` headers, the other parameters in the query, an `Authorization` header.
+ */
 function acs3Curl(ctx: SampleContext): string {
   const query = Object.fromEntries(ctx.args.map(([name, value]) => [name, String(value)]));
   const paramFor = new Map(Object.entries(ACS3_HEADER_FOR).map(([param, header]) => [header, param]));
   const payloadHash = sha256Hex(''); // the body is empty
   const headers: Record<string, string> = {};
   for (const p of signingParameters(ctx, 'ACS3-HMAC-SHA256', new Set())) {
-    headers[p.name] = p.name === 'x-acs-content-sha256' ? payloadHash : String(exampleOf(ctx, paramFor.get(p.name) ?? p.name));
+    headers[p.name] =
+      p.name === 'x-acs-content-sha256' ? payloadHash : String(exampleOf(ctx, paramFor.get(p.name) ?? p.name));
   }
   const authorization = acs3Authorization(
     { method: ctx.method, pathname: '/', query, headers: { host: ctx.host, ...headers }, payloadHash },
@@ -204,7 +263,8 @@ function tsObject(fields: [string, unknown][], indent = ''): string {
 
 /** The client package's name, as its package.json says. */
 function packageName(): string {
-  return (JSON.parse(readFileSync(join(repoRoot, 'packages', 'client', 'package.json'), 'utf8')) as { name: string }).name;
+  return (JSON.parse(readFileSync(join(repoRoot, 'packages', 'client', 'package.json'), 'utf8')) as { name: string })
+    .name;
 }
 
 /**
@@ -226,8 +286,13 @@ function clientSample(ctx: SampleContext): string {
 
 type SdkModelClass = { names(): Record<string, string> };
 
-/** The official SDK's request model of an action (its field names are not always camelCase: `MAName`), if it takes one. */
-function officialRequestModel(sdkPackage: string, action: string): { className: string; fieldFor: Map<string, string> } | undefined {
+/**
+ * The official SDK's request model of an action (its field names are not always camelCase: `MAName`), if it takes one.
+ */
+function officialRequestModel(
+  sdkPackage: string,
+  action: string,
+): { className: string; fieldFor: Map<string, string> } | undefined {
   const sdk = createRequire(join(repoRoot, 'package.json'))(sdkPackage) as Record<string, SdkModelClass | undefined>;
   const className = `${action}Request`;
   const model = sdk[className];
@@ -252,7 +317,8 @@ const SDK_CONFIG = [
 function officialSdkSample(ctx: SampleContext, sdkPackage: string): string {
   const action = ctx.entry.operation.operationId;
   const model = officialRequestModel(sdkPackage, action);
-  if (!model && ctx.args.length) throw new Error(`docs: ${sdkPackage} has no ${action}Request for the required parameters`);
+  if (!model && ctx.args.length)
+    throw new Error(`docs: ${sdkPackage} has no ${action}Request for the required parameters`);
   const fields = ctx.args.map(([name, value]): [string, unknown] => {
     const field = model?.fieldFor.get(name);
     if (!field) throw new Error(`docs: ${sdkPackage} ${action}Request has no field for ${name}`);
@@ -304,7 +370,12 @@ function genericCallSample(ctx: SampleContext): string {
     '  }));',
     `  const params = new $OpenApiUtil.Params(${tsObject(Object.entries(params), '  ')});`,
     // The query of OpenApiRequest takes strings: a boolean is sent as its text, as on the wire.
-    `  const request = new $OpenApiUtil.OpenApiRequest({ query: ${tsObject(ctx.args.map(([k, v]) => [k, String(v)]), '  ') || '{}'} });`,
+    `  const request = new $OpenApiUtil.OpenApiRequest({ query: ${
+      tsObject(
+        ctx.args.map(([k, v]) => [k, String(v)]),
+        '  ',
+      ) || '{}'
+    } });`,
     '  const { body } = await client.callApi(params, request, new RuntimeOptions({}));',
     '  console.log(body);',
     '}',
@@ -333,7 +404,12 @@ function caseSamples(ctx: SampleContext, sampleCase: SampleCase, tr: Translator)
   ];
 }
 
-export function codeSamples(doc: Document, entry: OperationEntry, tr: Translator, options: SampleOptions): CodeSample[] {
+export function codeSamples(
+  doc: Document,
+  entry: OperationEntry,
+  tr: Translator,
+  options: SampleOptions,
+): CodeSample[] {
   const ctx = sampleContext(doc, entry, options);
   return sampleCases(ctx).flatMap((sampleCase) => caseSamples(ctx, sampleCase, tr));
 }

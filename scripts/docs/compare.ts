@@ -92,7 +92,10 @@ export function canonical(value: unknown): string {
 }
 
 /** The source of an item: its own `x-acs-sources`, else the change-history entry of its `x-acs-since`. */
-function itemSource(node: { 'x-acs-sources'?: string[]; 'x-acs-since'?: string } | undefined, at: Located | undefined): DifferenceSource {
+function itemSource(
+  node: { 'x-acs-sources'?: string[]; 'x-acs-since'?: string } | undefined,
+  at: Located | undefined,
+): DifferenceSource {
   const labels = [...(node?.['x-acs-sources'] ?? [])];
   const since = node?.['x-acs-since'];
   const entry = since ? at?.operation['x-acs-change-history']?.find((e) => e.date === since) : undefined;
@@ -112,15 +115,26 @@ function differs<T>(sides: Map<string, Side<T>>, key: (value: T) => string): boo
 }
 
 function parameterValue({ doc, operation }: Located, parameter: Parameter): ParameterValue {
-  const rules = (operation['x-acs-request-rules'] ?? []).filter((rule) => rule.then.required?.includes(parameter.name)).map((rule) => rule.id);
+  const rules = (operation['x-acs-request-rules'] ?? [])
+    .filter((rule) => rule.then.required?.includes(parameter.name))
+    .map((rule) => rule.id);
   const schema = (parameter.schema ? derefDeep(parameter.schema, localLookup(doc)) : {}) as Schema;
   return { parameter, schema, required: parameter.required ? true : rules.length ? rules : false };
 }
 
-/** What of a parameter is compared: where it goes, whether it is required, its schema, errors and site rules (not its prose). */
+/**
+ * What of a parameter is compared: where it goes, whether it is required, its schema, errors and site rules (not its
+ * prose).
+ */
 function parameterKey(value: ParameterValue): string {
   const { parameter } = value;
-  return canonical({ in: parameter.in, required: value.required, schema: value.schema, errors: parameter['x-acs-errors'], siteRules: parameter['x-acs-site-rules'] });
+  return canonical({
+    in: parameter.in,
+    required: value.required,
+    schema: value.schema,
+    errors: parameter['x-acs-errors'],
+    siteRules: parameter['x-acs-site-rules'],
+  });
 }
 
 function errorKey(row: ErrorRow): string {
@@ -130,7 +144,9 @@ function errorKey(row: ErrorRow): string {
 /** The documented example of an error code, for its `x-acs-sources`. */
 function errorExample({ doc, operation }: Located, code: string): { 'x-acs-sources'?: string[] } | undefined {
   for (const response of Object.values(operation.responses)) {
-    for (const media of Object.values(deref<{ content?: Record<string, { examples?: Record<string, unknown> }> }>(doc, response).content ?? {})) {
+    for (const media of Object.values(
+      deref<{ content?: Record<string, { examples?: Record<string, unknown> }> }>(doc, response).content ?? {},
+    )) {
       const example = media.examples?.[code];
       if (example) return deref<{ 'x-acs-sources'?: string[] }>(doc, example as { $ref: string });
     }
@@ -143,9 +159,20 @@ function behaviourValue(operation: Operation, behaviour: Behaviour): unknown {
     case 'deprecated':
       return operation.deprecated ? { replacedBy: operation['x-acs-replaced-by'] ?? null } : null;
     case 'requestRules':
-      return (operation['x-acs-request-rules'] ?? []).map(({ id, if: condition, then }) => ({ id, if: condition, then }));
+      return (operation['x-acs-request-rules'] ?? []).map(({ id, if: condition, then }) => ({
+        id,
+        if: condition,
+        then,
+      }));
     case 'quota':
-      return operation['x-acs-quota'] ? { limit: operation['x-acs-quota'].limit, period: operation['x-acs-quota'].period, scope: operation['x-acs-quota'].scope, error: operation['x-acs-quota'].error } : null;
+      return operation['x-acs-quota']
+        ? {
+            limit: operation['x-acs-quota'].limit,
+            period: operation['x-acs-quota'].period,
+            scope: operation['x-acs-quota'].scope,
+            error: operation['x-acs-quota'].error,
+          }
+        : null;
     case 'ramAction':
       return operation['x-acs-ram']?.action ?? null;
   }
@@ -166,7 +193,9 @@ function differences<T>(located: Map<string, Located | undefined>, kind: ItemKin
   const subjects = [...new Set(all.flatMap((at) => kind.subjects(at!)))];
   return subjects.flatMap((subject) => {
     const found = new Map([...located].map(([id, at]) => [id, kind.find(at!, subject)]));
-    const sides = new Map<string, Side<T>>([...found].map(([id, item]) => [id, item ? { present: true, value: item.value } : { present: false }]));
+    const sides = new Map<string, Side<T>>(
+      [...found].map(([id, item]) => [id, item ? { present: true, value: item.value } : { present: false }]),
+    );
     const source = mergeSources([...found.values()].flatMap((item) => (item ? [item.source] : [])));
     return differs(sides, kind.key) ? [{ subject, sides, source }] : [];
   });
@@ -192,13 +221,19 @@ const ERRORS: ItemKind<ErrorRow> = {
 
 const BEHAVIOUR_ITEMS: ItemKind<unknown> = {
   subjects: () => [...BEHAVIOURS],
-  find: (at, behaviour) => ({ value: behaviourValue(at.operation, behaviour as Behaviour), source: itemSource(at.operation, at) }),
+  find: (at, behaviour) => ({
+    value: behaviourValue(at.operation, behaviour as Behaviour),
+    source: itemSource(at.operation, at),
+  }),
   key: canonical,
 };
 
 function compareAction(action: string, located: Map<string, Located | undefined>): ActionComparison {
   const having = [...located.keys()].filter((id) => located.get(id));
-  const presence = having.length < located.size ? mergeSources(having.map((id) => itemSource(located.get(id)!.operation, located.get(id)))) : undefined;
+  const presence =
+    having.length < located.size
+      ? mergeSources(having.map((id) => itemSource(located.get(id)!.operation, located.get(id))))
+      : undefined;
   return {
     action,
     apis: having,
@@ -221,10 +256,12 @@ export function compareApis(apis: readonly ApiContract[]): Comparison {
     actions: actions.map((action) =>
       compareAction(
         action,
-        new Map(identities.map(({ id }) => {
-          const operation = operations.get(id)!.get(action);
-          return [id, operation ? { doc: byId.get(id)!, operation } : undefined];
-        })),
+        new Map(
+          identities.map(({ id }) => {
+            const operation = operations.get(id)!.get(action);
+            return [id, operation ? { doc: byId.get(id)!, operation } : undefined];
+          }),
+        ),
       ),
     ),
   };
@@ -241,7 +278,12 @@ export function codesOnlyIn(comparison: Comparison, action: string, apiId: strin
     .filter(({ sides }) => {
       const own = sides.get(apiId);
       const others = [...sides.entries()].filter(([id]) => id !== apiId && found.apis.includes(id));
-      return own?.present && others.length > 0 && others.every(([, side]) => !side.present) && (statuses.length === 0 || statuses.includes(own.value.status));
+      return (
+        own?.present &&
+        others.length > 0 &&
+        others.every(([, side]) => !side.present) &&
+        (statuses.length === 0 || statuses.includes(own.value.status))
+      );
     })
     .map(({ subject }) => subject);
 }

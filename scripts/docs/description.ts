@@ -5,7 +5,17 @@
  */
 import { choiceSentence, type ApiContract } from './choice.js';
 import { compareApis, type Comparison } from './compare.js';
-import { commonRequestParameters, deref, errorRows, isErrorStatus, listOperations, securitySchemes, type Document, type Example, type Response } from './contract.js';
+import {
+  commonRequestParameters,
+  deref,
+  errorRows,
+  isErrorStatus,
+  listOperations,
+  securitySchemes,
+  type Document,
+  type Example,
+  type Response,
+} from './contract.js';
 import { codeSamples, EXAMPLE_ACCESS_KEY_SECRET, exampleAccessKeyId } from './code-samples.js';
 import { EnglishTranslator, formatList, mapDocumentTexts, punctuation, type Translator } from './i18n.js';
 import { annotate, blocks, code, escapeText, heading, table } from './markdown.js';
@@ -16,15 +26,21 @@ function aboutSection(contract: Document, tr: Translator): string {
   return blocks(
     heading(2, tr.t('About this reference')),
     tr.t(
-      'This page is generated from the contract by {command}. Below its own description, each action lists its conditional rules, parameter constraints, error codes, RAM authorization, site differences and change history, all taken from the contract.',
+      'This page is generated from the contract by {command}. Below its own description, each action lists its' +
+        ' conditional rules, parameter constraints, error codes, RAM authorization, site differences and change' +
+        ' history, all taken from the contract.',
       { command: code('npm run build') },
     ),
     tr.t(
-      'The request samples are really signed, with the example credentials of Alibaba Cloud’s signature documents (AccessKey ID {id}, AccessKey secret {secret}) and the contract’s example time and nonce, so every signature can be checked. Use your own credentials, a current time and a fresh nonce for real calls.',
+      'The request samples are really signed, with the example credentials of Alibaba Cloud’s signature documents' +
+        ' (AccessKey ID {id}, AccessKey secret {secret}) and the contract’s example time and nonce, so every' +
+        ' signature can be checked. Use your own credentials, a current time and a fresh nonce for real calls.',
       { id: code(exampleAccessKeyId(contract)), secret: code(EXAMPLE_ACCESS_KEY_SECRET) },
     ),
     tr.t(
-      'Each error code, parameter, sample and response field says where it comes from (its Source): one of Alibaba Cloud’s source documents (seed 000 to 004), a research note of this project, an official SDK’s models, or an inference of the contract with its reason.',
+      'Each error code, parameter, sample and response field says where it comes from (its Source): one of Alibaba' +
+        ' Cloud’s source documents (seed 000 to 004), a research note of this project, an official SDK’s models, or' +
+        ' an inference of the contract with its reason.',
     ),
   );
 }
@@ -36,7 +52,11 @@ function commonParametersSection(contract: Document, tr: Translator): string | u
   if (parameters.length === 0) return undefined;
   return blocks(
     heading(2, tr.t('Common parameters')),
-    tr.t('Every request may carry these besides its action’s own parameters; no operation declares them, and the client and the signing fetch send them. The signing parameters are listed with each signing style under Authentication.'),
+    tr.t(
+      'Every request may carry these besides its action’s own parameters; no operation declares them, and the client' +
+        ' and the signing fetch send them. The signing parameters are listed with each signing style under' +
+        ' Authentication.',
+    ),
     commonParameterTable(contract, parameters, tr),
   );
 }
@@ -58,15 +78,24 @@ function errorIndexSection(contract: Document, tr: Translator): string {
   }
   const rows = [...codes.entries()]
     .sort(([a], [b]) => a.localeCompare(b, 'en'))
-    .map(([c, { statuses, actions }]) => [annotate(code(c), { id: indexAnchor(c) }), [...statuses].join(punctuation(tr.lang).comma), formatList(tr.lang, actions)]);
+    .map(([c, { statuses, actions }]) => [
+      annotate(code(c), { id: indexAnchor(c) }),
+      [...statuses].join(punctuation(tr.lang).comma),
+      formatList(tr.lang, actions),
+    ]);
   return blocks(
     heading(2, tr.t('Error code index')),
-    tr.t('Every error code of this API, with its HTTP status and the actions that answer it; each action links to the code in its error table.'),
+    tr.t(
+      'Every error code of this API, with its HTTP status and the actions that answer it; each action links to the' +
+        ' code in its error table.',
+    ),
     table([tr.t('Error code'), tr.t('HTTP status'), tr.t('Actions')], rows),
   );
 }
 
-/** The description's first paragraph (what it describes, on which endpoint), then the sentence on which API to choose. */
+/**
+ * The description's first paragraph (what it describes, on which endpoint), then the sentence on which API to choose.
+ */
 function withChoice(description: string | undefined, choice: string): string {
   const [first, ...rest] = (description ?? '').split(/\n\n/);
   return blocks(first, choice, rest.join('\n\n'));
@@ -77,14 +106,22 @@ function withChoice(description: string | undefined, choice: string): string {
  * one API, `apis` those of every API of the build (for the sentence on which to choose and what differs between
  * them), `links` the page's links to the other versions and the comparison (none: no such links).
  */
-export function docsDescription(api: ApiContract, apis: readonly ApiContract[], tr: Translator, links?: PageLinks): Document {
+export function docsDescription(
+  api: ApiContract,
+  apis: readonly ApiContract[],
+  tr: Translator,
+  links?: PageLinks,
+): Document {
   const comparison = compareApis(apis);
   const doc = translatedDescription(api, apis, tr, comparison, links);
   const english = tr.lang === 'en' ? doc : translatedDescription(api, apis, new EnglishTranslator(), comparison, links);
   doc.info.description = withHeadingIds(english.info.description ?? '', doc.info.description ?? '', 'section/');
   const englishOperations = listOperations(english);
   listOperations(doc).forEach(({ operation }, i) => {
-    operation.description = withHeadingIds(englishOperations[i].operation.description ?? '', operation.description ?? '');
+    operation.description = withHeadingIds(
+      englishOperations[i].operation.description ?? '',
+      operation.description ?? '',
+    );
   });
   return doc;
 }
@@ -105,7 +142,13 @@ function labelErrorExamplesByCode(doc: Document): void {
   }
 }
 
-function translatedDescription(api: ApiContract, apis: readonly ApiContract[], tr: Translator, comparison: Comparison, links?: PageLinks): Document {
+function translatedDescription(
+  api: ApiContract,
+  apis: readonly ApiContract[],
+  tr: Translator,
+  comparison: Comparison,
+  links?: PageLinks,
+): Document {
   const { contract } = api;
   const doc = structuredClone(contract);
   labelErrorExamplesByCode(doc);
@@ -121,7 +164,11 @@ function translatedDescription(api: ApiContract, apis: readonly ApiContract[], t
   const schemes = new Map(securitySchemes(doc));
   for (const [name, scheme] of securitySchemes(contract)) {
     const parameters = scheme['x-acs-parameters'] ?? [];
-    if (parameters.length) schemes.get(name)!.description = blocks(schemes.get(name)!.description, commonParameterTable(contract, parameters, tr));
+    if (parameters.length)
+      schemes.get(name)!.description = blocks(
+        schemes.get(name)!.description,
+        commonParameterTable(contract, parameters, tr),
+      );
   }
   const originals = listOperations(contract);
   listOperations(doc).forEach(({ operation }, i) => {

@@ -11,7 +11,14 @@
 import { readdirSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { apiIndex, generatedDir, repoRoot, type ApiIndexEntry } from '../paths.js';
-import { CatalogTranslator, EnglishTranslator, loadCatalogs, type Lang, type TranslatedLang, type Translator } from './i18n.js';
+import {
+  CatalogTranslator,
+  EnglishTranslator,
+  loadCatalogs,
+  type Lang,
+  type TranslatedLang,
+  type Translator,
+} from './i18n.js';
 import type { TemplateOptions } from './render.js';
 import { ASSETS_DIR } from './renderer.js';
 
@@ -64,14 +71,19 @@ export function docsApis(index: readonly ApiIndexEntry[] = apiIndex()): DocsApi[
 
 /** Every page, API by API (the default first), each in every language. */
 export function docsPages(apis: readonly DocsApi[] = docsApis()): DocsPage[] {
-  return apis.flatMap((api) => EDITIONS.map((edition) => ({ api, edition, dir: posix.join(api.dir, edition.dir).replace(/^\.$/, '') })));
+  return apis.flatMap((api) =>
+    EDITIONS.map((edition) => ({ api, edition, dir: posix.join(api.dir, edition.dir).replace(/^\.$/, '') })),
+  );
 }
 
 export const catalogFile = (lang: TranslatedLang): string => join(i18nDir, `${lang}.yaml`);
 
 /** A language's further catalogue files, `docs/i18n/<lang>.<part>.yaml`: texts kept apart from the main file. */
 export function extraCatalogFiles(lang: TranslatedLang): string[] {
-  return readdirSync(i18nDir).filter((f) => f.startsWith(`${lang}.`) && f.endsWith('.yaml') && f !== `${lang}.yaml`).sort().map((f) => join(i18nDir, f));
+  return readdirSync(i18nDir)
+    .filter((f) => f.startsWith(`${lang}.`) && f.endsWith('.yaml') && f !== `${lang}.yaml`)
+    .sort()
+    .map((f) => join(i18nDir, f));
 }
 
 /**
@@ -79,7 +91,9 @@ export function extraCatalogFiles(lang: TranslatedLang): string[] {
  * with the language's further files.
  */
 export function translatorFor(lang: Lang, file?: string): EnglishTranslator | CatalogTranslator {
-  return lang === 'en' ? new EnglishTranslator() : new CatalogTranslator(lang, loadCatalogs([file ?? catalogFile(lang), ...extraCatalogFiles(lang)], lang));
+  return lang === 'en'
+    ? new EnglishTranslator()
+    : new CatalogTranslator(lang, loadCatalogs([file ?? catalogFile(lang), ...extraCatalogFiles(lang)], lang));
 }
 
 /** Path of a page's file, relative to generated/docs (POSIX separators, as in a URL). */
@@ -128,7 +142,11 @@ export function escapeHtml(text: string): string {
 /** The API switch's links (to the same language of every other API), as HTML for the template. */
 function apiLinks(page: DocsPage, pages: readonly DocsPage[]): string {
   return otherApis(page, pages)
-    .map((other) => `<a class="docs-api-link" href="${escapeHtml(relativeHref(page, other))}" data-keep-route>${escapeHtml(other.api.label)}</a>`)
+    .map(
+      (other) =>
+        `<a class="docs-api-link" href="${escapeHtml(relativeHref(page, other))}"` +
+        ` data-keep-route>${escapeHtml(other.api.label)}</a>`,
+    )
     .join('');
 }
 

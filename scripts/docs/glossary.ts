@@ -36,15 +36,23 @@ export function loadGlossary(file: string = glossaryFile): Glossary {
  * Characters that only Simplified Chinese writes (each has a different Traditional form), common in API documents.
  * Characters that are also correct Traditional in some words (后, 里, 范, 于...) are checked as words, in conversions.
  */
-export const SIMPLIFIED_ONLY = [...'这个们为时发号码账户参数验证错误请务关对应开资录设签称认实类选择说网络见页据从与进转换问题让还没样间头体单无现态条历变场区库链览简译过运动达启显该执'];
+export const SIMPLIFIED_ONLY = [
+  ...'这个们为时发号码账户参数验证错误请务关对应开资录设签称认实类选择说网络见页据从与进转换问题让还没样间头体单无现态条历变场区库链览简译过运动达启显该执',
+];
 
 const CJK = /[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]/u;
-/** Stands for a span that is not prose (code, a URL, a placeholder): punctuation next to it in a Chinese text counts. */
+/**
+ * Stands for a span that is not prose (code, a URL, a placeholder): punctuation next to it in a Chinese text counts.
+ */
 const SPAN = '\u0001';
 
 /** The prose of a text: seed 002's words, code, URLs, Markdoc annotations, link targets and HTML tags taken out. */
 function prose(text: string, glossary: Glossary): string {
-  let out = text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+  let out = text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
   for (const quote of [...glossary.seed002].sort((a, b) => b.length - a.length)) out = out.split(quote).join(' ');
   return out
     .replace(/```[\s\S]*?```/g, SPAN)
@@ -77,15 +85,22 @@ function latinRunStart(text: string, index: number): string {
 export function zhProblems(text: string, glossary: Glossary): string[] {
   const problems: string[] = [];
   const body = prose(text, glossary);
-  const excerpt = (i: number) => JSON.stringify(body.slice(Math.max(0, i - 12), i + 12).replace(new RegExp(SPAN, 'g'), '…'));
-  for (const { wrong, right } of glossary.conversions) if (body.includes(wrong)) problems.push(`"${wrong}" is a wrong conversion (write "${right}"): ${excerpt(body.indexOf(wrong))}`);
-  for (const c of SIMPLIFIED_ONLY) if (body.includes(c)) problems.push(`"${c}" is a Simplified character: ${excerpt(body.indexOf(c))}`);
+  const excerpt = (i: number) =>
+    JSON.stringify(body.slice(Math.max(0, i - 12), i + 12).replace(new RegExp(SPAN, 'g'), '…'));
+  for (const { wrong, right } of glossary.conversions)
+    if (body.includes(wrong))
+      problems.push(`"${wrong}" is a wrong conversion (write "${right}"): ${excerpt(body.indexOf(wrong))}`);
+  for (const c of SIMPLIFIED_ONLY)
+    if (body.includes(c)) problems.push(`"${c}" is a Simplified character: ${excerpt(body.indexOf(c))}`);
   for (const term of glossary.terms) {
     const own = term['zh-Hant'].split(' / ');
     for (const word of term.avoid) {
       // An avoided word inside the term itself (源文件 in 來源文件) is the term.
-      const found = [...body.matchAll(new RegExp(word, 'g'))].find(({ index }) => !own.some((t) => body.slice(Math.max(0, index! - t.length), index! + t.length).includes(t)));
-      if (found) problems.push(`"${word}": the docs write ${term.concept} as "${term['zh-Hant']}": ${excerpt(found.index!)}`);
+      const found = [...body.matchAll(new RegExp(word, 'g'))].find(
+        ({ index }) => !own.some((t) => body.slice(Math.max(0, index! - t.length), index! + t.length).includes(t)),
+      );
+      if (found)
+        problems.push(`"${word}": the docs write ${term.concept} as "${term['zh-Hant']}": ${excerpt(found.index!)}`);
     }
   }
   if (!CJK.test(body)) return problems;
@@ -95,8 +110,10 @@ export function zhProblems(text: string, glossary: Glossary): string[] {
     // Next to Chinese or to code; or ending the clause of a Chinese sentence after a Latin term (`API:`), that is a
     // space, bold or the end after it and at most two words back to Chinese (an English sentence, such as an error
     // message the API answers, keeps its punctuation).
-    const clause = /[,;:?!]/.test(m[0]) && /^(\s|\*|$)/.test(body.slice(i + 1, i + 2)) && CJK.test(latinRunStart(body, i));
-    if (clause || around.some((c) => c === SPAN || CJK.test(c))) problems.push(`ASCII "${m[0]}" in Chinese text (use the full-width form): ${excerpt(i)}`);
+    const clause =
+      /[,;:?!]/.test(m[0]) && /^(\s|\*|$)/.test(body.slice(i + 1, i + 2)) && CJK.test(latinRunStart(body, i));
+    if (clause || around.some((c) => c === SPAN || CJK.test(c)))
+      problems.push(`ASCII "${m[0]}" in Chinese text (use the full-width form): ${excerpt(i)}`);
   }
   return problems;
 }

@@ -12,7 +12,14 @@ function splitCode(text: string): string[] {
  */
 export function escapeText(text: string): string {
   return splitCode(text)
-    .map((part, i) => (i % 2 === 1 ? part : part.replace(/&(?![a-zA-Z]+;|#\d+;)/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')))
+    .map((part, i) =>
+      i % 2 === 1
+        ? part
+        : part
+            .replace(/&(?![a-zA-Z]+;|#\d+;)/g, '&amp;')
+            .replace(/</g, '&lt;')
+            .replace(/>/g, '&gt;'),
+    )
     .join('');
 }
 

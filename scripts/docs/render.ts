@@ -1,7 +1,7 @@
 /**
  * Renders a docs-only description to one HTML page with `redocly build-docs`: Redoc's prerendered markup and the
- * description, with the renderer, styles and script loaded from the shared files under assets/ (scripts/docs/renderer.ts)
- * instead of a CDN or a copy inlined into every page.
+ * description, with the renderer, styles and script loaded from the shared files under assets/
+ * (scripts/docs/renderer.ts) instead of a CDN or a copy inlined into every page.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -56,7 +56,12 @@ export interface TemplateOptions {
   data: string;
 }
 
-export function buildDocsArgs(input: string, output: string, options: TemplateOptions, redoc: Record<string, unknown>): string[] {
+export function buildDocsArgs(
+  input: string,
+  output: string,
+  options: TemplateOptions,
+  redoc: Record<string, unknown>,
+): string[] {
   return [
     'build-docs',
     input,
@@ -70,8 +75,12 @@ export function buildDocsArgs(input: string, output: string, options: TemplateOp
   ];
 }
 
-/** build-docs without --inlineBundle preloads and imports Redoc from Redocly's CDN; the page loads the shared copy instead. */
-const CDN_PRELOAD = /<link rel="modulepreload" href="https:\/\/cdn\.redocly\.com\/[^"]+\/redoc\.standalone\.js"[^>]*\/>/g;
+/**
+ * build-docs without --inlineBundle preloads and imports Redoc from Redocly's CDN; the page loads the shared copy
+ * instead.
+ */
+const CDN_PRELOAD =
+  /<link rel="modulepreload" href="https:\/\/cdn\.redocly\.com\/[^"]+\/redoc\.standalone\.js"[^>]*\/>/g;
 const CDN_IMPORT = /^\s*import \{ hydrate \} from "https:\/\/cdn\.redocly\.com\/[^"]+\/redoc\.standalone\.js";\n/gm;
 /** Redoc prerenders its router links for a site root (`href="/section/signing"`); the page routes in the fragment. */
 const ROOT_LINK = /href="\/([^"]*)"( data-discover="true")/g;
@@ -85,7 +94,10 @@ export function sitePage(html: string): string {
   const preloads = html.match(CDN_PRELOAD) ?? [];
   const imports = html.match(CDN_IMPORT) ?? [];
   if (preloads.length !== 1 || imports.length !== 1) {
-    throw new Error(`docs: build-docs' page has ${preloads.length} CDN preload(s) and ${imports.length} CDN import(s), not one of each; update scripts/docs/render.ts`);
+    throw new Error(
+      `docs: build-docs' page has ${preloads.length} CDN preload(s) and ${imports.length} CDN import(s), not one of` +
+        ` each; update scripts/docs/render.ts`,
+    );
   }
   return html.replace(CDN_PRELOAD, '').replace(CDN_IMPORT, '').replace(ROOT_LINK, 'href="#/$1"$2');
 }
@@ -97,7 +109,12 @@ export function assertSelfContained(html: string, file: string): void {
   if (external.length) throw new Error(`docs: ${file} is not self-contained: ${external.join(' ')}`);
 }
 
-export async function renderHtml(input: string, output: string, options: TemplateOptions, redoc: Record<string, unknown>): Promise<void> {
+export async function renderHtml(
+  input: string,
+  output: string,
+  options: TemplateOptions,
+  redoc: Record<string, unknown>,
+): Promise<void> {
   await run(redoclyBin, buildDocsArgs(input, output, options, redoc), {
     env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
     maxBuffer: 16 * 1024 * 1024,

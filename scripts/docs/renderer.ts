@@ -3,8 +3,10 @@
  * relative URL (so the docs work from the mock's /docs/, from any static server and from file://):
  *
  * - `redoc.standalone.js`: Redoc's standalone bundle, taken at build time from the @redocly/cli installed in
- *   node_modules (the file its `build-docs --inlineBundle` would inline into every page; nothing is fetched from a CDN).
- *   The bundle is an ES module; Chromium refuses module scripts from file:// URLs, so it is written as a classic script:
+ *   node_modules (the file its `build-docs --inlineBundle` would inline into every page; nothing is fetched from a
+ *   CDN).
+ *   The bundle is an ES module; Chromium refuses module scripts from file:// URLs, so it is written as a classic
+ *   script:
  *   its final `export{...}` is dropped (the top-level `const{RedocStandalone,hydrate,init}` stays a global binding the
  *   page's script calls) and `import.meta`, which a classic script may not name, becomes an object with the same
  *   `url` (the script's own URL, as `import.meta.url` would be) and an empty `dirname` (Node's, used only on Node).
@@ -38,13 +40,20 @@ export function rendererVersion(source: string = readFileSync(vendorRenderer, 'u
 
 /** The classic-script form of Redoc's module bundle (see the module comment); fails if the bundle changed shape. */
 export function classicRenderer(source: string): string {
-  if (!EXPORT.test(source)) throw new Error(`docs: ${vendorRenderer} no longer ends with export{RedocStandalone,hydrate,init}; update scripts/docs/renderer.ts`);
-  if (!/^const\{RedocStandalone,hydrate,init\}=/m.test(source)) throw new Error(`docs: ${vendorRenderer} no longer declares const{RedocStandalone,hydrate,init}`);
+  if (!EXPORT.test(source))
+    throw new Error(
+      `docs: ${vendorRenderer} no longer ends with export{RedocStandalone,hydrate,init}; update` +
+        ` scripts/docs/renderer.ts`,
+    );
+  if (!/^const\{RedocStandalone,hydrate,init\}=/m.test(source))
+    throw new Error(`docs: ${vendorRenderer} no longer declares const{RedocStandalone,hydrate,init}`);
   if (source.includes(META_NAME)) throw new Error(`docs: ${vendorRenderer} already uses the name ${META_NAME}`);
   const cliVersion = (JSON.parse(readFileSync(join(cliDir, 'package.json'), 'utf8')) as { version: string }).version;
   const header = [
-    `/* Redoc ${rendererVersion(source)} standalone, from @redocly/cli ${cliVersion} (lib/chunks/${RENDERER_FILE}), written by`,
-    ' * scripts/docs/renderer.ts as a classic script: its export dropped, its module metadata replaced (see that file). */',
+    `/* Redoc ${rendererVersion(source)} standalone, from @redocly/cli ${cliVersion} (lib/chunks/${RENDERER_FILE}),` +
+      ` written by`,
+    ' * scripts/docs/renderer.ts as a classic script: its export dropped, its module metadata replaced (see that' +
+      ' file). */',
     `var ${META_NAME}={url:document.currentScript?document.currentScript.src:"",dirname:""};`,
   ].join('\n');
   return `${header}\n${source.replace(EXPORT, '\n').replace(IMPORT_META, META_NAME)}`;

@@ -8,7 +8,10 @@ import { listOperations, type Document } from './contract.js';
 
 /** A name as Redoc puts it in a route: operation ids and tags are letters, digits, `-` and `_`, lower-cased. */
 export function routeSlug(name: string): string {
-  if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new Error(`docs: "${name}" is not a plain name; Redoc would slugify it in a way scripts/docs/routes.ts does not model`);
+  if (!/^[A-Za-z0-9_-]+$/.test(name))
+    throw new Error(
+      `docs: "${name}" is not a plain name; Redoc would slugify it in a way scripts/docs/routes.ts does not model`,
+    );
   return name.toLowerCase();
 }
 
@@ -23,7 +26,8 @@ export function headingSlug(english: string): string {
   return slug;
 }
 
-export const operationRoute = (tag: string, operationId: string): string => `/${routeSlug(tag)}/${routeSlug(operationId)}`;
+export const operationRoute = (tag: string, operationId: string): string =>
+  `/${routeSlug(tag)}/${routeSlug(operationId)}`;
 export const tagRoute = (tag: string): string => `/${routeSlug(tag)}`;
 
 /** The route of an operation of a description, by its id (Redoc files it under its first tag). */
@@ -70,7 +74,10 @@ export function withHeadingIds(english: string, text: string, prefix = ''): stri
   const own = headingLines(lines);
   const originals = headingLines(english.split('\n'));
   if (own.length !== originals.length || own.some((h, i) => h.level !== originals[i].level)) {
-    throw new Error(`docs: a text's headings (${own.map((h) => h.text).join(' | ')}) do not match its English headings (${originals.map((h) => h.text).join(' | ')})`);
+    throw new Error(
+      `docs: a text's headings (${own.map((h) => h.text).join(' | ')}) do not match its English headings` +
+        ` (${originals.map((h) => h.text).join(' | ')})`,
+    );
   }
   own.forEach((h, i) => {
     lines[h.index] = `${'#'.repeat(h.level)} ${h.text}{% id="${prefix}${headingSlug(originals[i].text)}" %}`;
@@ -100,11 +107,14 @@ export function pageRoutes(description: Document): PageRoutes {
   const tags: Record<string, string> = {};
   for (const { operation } of listOperations(description)) {
     const tag = operation.tags?.[0];
-    if (!tag) throw new Error(`docs: ${operation.operationId} has no tag, so Redoc gives it no route this module knows`);
+    if (!tag)
+      throw new Error(`docs: ${operation.operationId} has no tag, so Redoc gives it no route this module knows`);
     tags[tag] = tagRoute(tag);
     operations[operation.operationId] = operationRoute(tag, operation.operationId);
   }
   const sections = headingIds(description.info.description ?? '').map((id) => `/${id}`);
-  const headings = [...new Set(listOperations(description).flatMap(({ operation }) => headingIds(operation.description ?? '')))];
+  const headings = [
+    ...new Set(listOperations(description).flatMap(({ operation }) => headingIds(operation.description ?? ''))),
+  ];
   return { operations, tags, headings, all: ['/', ...sections, ...Object.values(tags), ...Object.values(operations)] };
 }

@@ -91,8 +91,10 @@ function ruleCondition(tr: Translator, rule: RequestRule): string {
   return list(
     tr,
     properties.map(([name, schema]) => {
-      if (schema.const !== undefined) return tr.t('{parameter} is {value}', { parameter: code(name), value: code(schema.const) });
-      if (schema.enum) return tr.t('{parameter} is one of {values}', { parameter: code(name), values: alternatives(tr, schema.enum) });
+      if (schema.const !== undefined)
+        return tr.t('{parameter} is {value}', { parameter: code(name), value: code(schema.const) });
+      if (schema.enum)
+        return tr.t('{parameter} is one of {values}', { parameter: code(name), values: alternatives(tr, schema.enum) });
       throw new Error(`docs: request rule ${rule.id}: only const and enum conditions can be put in words`);
     }),
   );
@@ -101,14 +103,21 @@ function ruleCondition(tr: Translator, rule: RequestRule): string {
 function ruleInWords(tr: Translator, rule: RequestRule): string {
   const required = rule.then.required ?? [];
   if (required.length === 0) throw new Error(`docs: request rule ${rule.id} requires nothing`);
-  const sentence = tr.t('When {condition}, {parameters} must be given.', { condition: ruleCondition(tr, rule), parameters: list(tr, required.map(code)) });
+  const sentence = tr.t('When {condition}, {parameters} must be given.', {
+    condition: ruleCondition(tr, rule),
+    parameters: list(tr, required.map(code)),
+  });
   const source = tr.t('Source: {source}.', { source: sourcesCell(tr, rule['x-acs-sources']) });
-  return [sentence, rule.description && text(tr, rule.description), source].filter(Boolean).join(punctuation(tr.lang).space);
+  return [sentence, rule.description && text(tr, rule.description), source]
+    .filter(Boolean)
+    .join(punctuation(tr.lang).space);
 }
 
 function requestRulesSection({ operation, tr }: SectionContext): string {
   const rules = operation['x-acs-request-rules'] ?? [];
-  const body = rules.length ? bullets(rules.map((rule) => ruleInWords(tr, rule))) : tr.t('This action has no conditional parameter rules.');
+  const body = rules.length
+    ? bullets(rules.map((rule) => ruleInWords(tr, rule)))
+    : tr.t('This action has no conditional parameter rules.');
   return blocks(heading(2, tr.t('Request rules')), body);
 }
 
@@ -139,7 +148,12 @@ function conditionalRules(operation: Operation, parameter: string): RequestRule[
 export function requiredInWords(tr: Translator, required: boolean | undefined, rules: RequestRule[]): string {
   if (required) return tr.t('Yes');
   if (rules.length === 0) return tr.t('No');
-  return tr.t('When {condition}', { condition: list(tr, rules.map((rule) => ruleCondition(tr, rule))) });
+  return tr.t('When {condition}', {
+    condition: list(
+      tr,
+      rules.map((rule) => ruleCondition(tr, rule)),
+    ),
+  });
 }
 
 function requiredCell(ctx: SectionContext, parameter: Parameter): string {
@@ -149,7 +163,9 @@ function requiredCell(ctx: SectionContext, parameter: Parameter): string {
 function locationCell(tr: Translator, parameter: Parameter): string {
   const signing = parameter['x-acs-signing'];
   const location = tr.t(parameter.in);
-  return signing ? tr.t('{location} ({form})', { location, form: tr.t(label(SIGNING_LABELS, signing, 'signing style')) }) : location;
+  return signing
+    ? tr.t('{location} ({form})', { location, form: tr.t(label(SIGNING_LABELS, signing, 'signing style')) })
+    : location;
 }
 
 function errorCell(tr: Translator, errorCode: string | undefined): string {
@@ -178,7 +194,9 @@ function siteRuleRows(ctx: SectionContext, parameter: Parameter): string[][] {
     code(parameter.name),
     tr.t(label(SITE_LABELS, site, 'site')),
     withSource(tr, text(tr, rule.text), rule.source),
-    annotate(schemaConstraints(tr, rule.schema ?? {}).join(punctuation(tr.lang).semicolon) || '-', { class: 'docs-wrap' }),
+    annotate(schemaConstraints(tr, rule.schema ?? {}).join(punctuation(tr.lang).semicolon) || '-', {
+      class: 'docs-wrap',
+    }),
     errorCell(tr, rule.error),
     sourcesCell(tr, rule['x-acs-sources']),
   ]);
@@ -188,14 +206,25 @@ function parameterSection(ctx: SectionContext): string {
   const { tr } = ctx;
   const parameters = operationParameters(ctx.doc, ctx.operation);
   const constraints = table(
-    [tr.t('Parameter'), tr.t('In'), tr.t('Required'), tr.t('Constraints'), tr.t('Error when missing'), tr.t('Error when invalid'), tr.t('Source')],
+    [
+      tr.t('Parameter'),
+      tr.t('In'),
+      tr.t('Required'),
+      tr.t('Constraints'),
+      tr.t('Error when missing'),
+      tr.t('Error when invalid'),
+      tr.t('Source'),
+    ],
     parameters.map((p) => constraintRow(ctx, p)),
   );
   const siteRows = parameters.flatMap((p) => siteRuleRows(ctx, p));
   const siteRules = siteRows.length
     ? blocks(
         heading(3, tr.t('Site rules')),
-        table([tr.t('Parameter'), tr.t('Site'), tr.t('Rule'), tr.t('Constraints'), tr.t('Error'), tr.t('Source')], siteRows),
+        table(
+          [tr.t('Parameter'), tr.t('Site'), tr.t('Rule'), tr.t('Constraints'), tr.t('Error'), tr.t('Source')],
+          siteRows,
+        ),
       )
     : undefined;
   return blocks(heading(2, tr.t('Parameter constraints')), constraints, siteRules);
@@ -208,19 +237,34 @@ function parameterSection(ctx: SectionContext): string {
 export function commonParameterTable(doc: Document, parameters: Parameter[], tr: Translator): string {
   const rows = parameters.map((p) => {
     const errors = p['x-acs-errors'] ?? {};
-    const required = p.required ? tr.t('Yes') : p['x-acs-signing'] && errors.missing ? tr.t('Yes, in this signing form') : tr.t('No');
+    const required = p.required
+      ? tr.t('Yes')
+      : p['x-acs-signing'] && errors.missing
+        ? tr.t('Yes, in this signing form')
+        : tr.t('No');
     return [
       code(p.name),
       locationCell(tr, p),
       required,
-      annotate(schemaConstraints(tr, parameterSchema(doc, p)).join(punctuation(tr.lang).semicolon) || '-', { class: 'docs-wrap' }),
+      annotate(schemaConstraints(tr, parameterSchema(doc, p)).join(punctuation(tr.lang).semicolon) || '-', {
+        class: 'docs-wrap',
+      }),
       errorCell(tr, errors.missing),
       errorCell(tr, errors.invalid),
       p.description ? text(tr, p.description) : '-',
       sourcesCell(tr, parameterSources(doc, p)),
     ];
   });
-  const header = [tr.t('Parameter'), tr.t('In'), tr.t('Required'), tr.t('Constraints'), tr.t('Error when missing'), tr.t('Error when invalid'), tr.t('Description'), tr.t('Source')];
+  const header = [
+    tr.t('Parameter'),
+    tr.t('In'),
+    tr.t('Required'),
+    tr.t('Constraints'),
+    tr.t('Error when missing'),
+    tr.t('Error when invalid'),
+    tr.t('Description'),
+    tr.t('Source'),
+  ];
   return table(header, rows);
 }
 
@@ -288,13 +332,28 @@ function ramSection({ operation, tr }: SectionContext): string {
   if (!ram) throw new Error(`docs: ${operation.operationId} has no x-acs-ram`);
   const title = heading(2, tr.t('Authorization (RAM)'));
   if (!ram.disclosed) {
-    const intro = tr.t('The source discloses no authorization information for this action. Its RAM action is {action}.', { action: code(ram.action) });
+    const intro = tr.t(
+      'The source discloses no authorization information for this action. Its RAM action is {action}.',
+      { action: code(ram.action) },
+    );
     return blocks(title, intro, ram.note && text(tr, ram.note));
   }
   const { open, close } = punctuation(tr.lang);
   const resourceType = `${ram.resourceTypeRequired ? '\\*' : ''}${text(tr, ram.resourceType ?? '-')}${ram.resource ? `${open}${code(ram.resource)}${close}` : ''}`;
-  const row = [code(ram.action), text(tr, ram.accessLevel ?? '-'), resourceType, noneIfEmpty(tr, ram.conditionKeys), noneIfEmpty(tr, ram.associatedOperations)];
-  const header = [tr.t('Operation'), tr.t('Access level'), tr.t('Resource type'), tr.t('Condition key'), tr.t('Associated operation')];
+  const row = [
+    code(ram.action),
+    text(tr, ram.accessLevel ?? '-'),
+    resourceType,
+    noneIfEmpty(tr, ram.conditionKeys),
+    noneIfEmpty(tr, ram.associatedOperations),
+  ];
+  const header = [
+    tr.t('Operation'),
+    tr.t('Access level'),
+    tr.t('Resource type'),
+    tr.t('Condition key'),
+    tr.t('Associated operation'),
+  ];
   const source = ram.source ? tr.t('Source: {source}.', { source: seed(tr, ram.source) }) : undefined;
   return blocks(title, table(header, [row]), source);
 }
@@ -304,12 +363,21 @@ function ramSection({ operation, tr }: SectionContext): string {
 function siteDifferencesSection({ doc, operation, tr }: SectionContext): string {
   const differences = operation['x-acs-site-differences'] ?? [];
   const title = heading(2, tr.t('Site differences'));
-  if (differences.length === 0) return blocks(title, tr.t('The sources show no difference between the sites for this action.'));
+  if (differences.length === 0)
+    return blocks(title, tr.t('The sources show no difference between the sites for this action.'));
   // An error message is what the API answers, word for word: shown as it is, as in the error table, never translated.
-  const messages = new Set(errorRows(doc, operation).flatMap((row) => [row.message, ...Object.values(row.siteMessages)]));
-  const sited = (site: { text: string; source: string }) => withSource(tr, messages.has(site.text) ? escapeText(site.text) : text(tr, site.text), site.source);
+  const messages = new Set(
+    errorRows(doc, operation).flatMap((row) => [row.message, ...Object.values(row.siteMessages)]),
+  );
+  const sited = (site: { text: string; source: string }) =>
+    withSource(tr, messages.has(site.text) ? escapeText(site.text) : text(tr, site.text), site.source);
   const rows = differences.map((d) => [text(tr, d.topic), sited(d.intl), sited(d.china), text(tr, d.contract)]);
-  const header = [tr.t('Topic'), tr.t(label(SITE_LABELS, 'intl', 'site')), tr.t(label(SITE_LABELS, 'china', 'site')), tr.t('In this contract')];
+  const header = [
+    tr.t('Topic'),
+    tr.t(label(SITE_LABELS, 'intl', 'site')),
+    tr.t(label(SITE_LABELS, 'china', 'site')),
+    tr.t('In this contract'),
+  ];
   return blocks(title, table(header, rows));
 }
 
@@ -327,7 +395,12 @@ function changedCodes(ctx: SectionContext, change: { item: string; content: stri
   const action = comparison.actions.find((a) => a.action === operation.operationId)!;
   const others = comparison.apis.filter(({ id }) => id !== api.id && action.apis.includes(id)).map(({ label: l }) => l);
   return tr.t('Codes: {codes} (the ones this version documents and {others} does not, from the descriptions).', {
-    codes: list(tr, codes.map((c) => `[${code(c)}](#${routeOf(doc, operation.operationId)}#${errorAnchor(operation.operationId, c)})`)),
+    codes: list(
+      tr,
+      codes.map(
+        (c) => `[${code(c)}](#${routeOf(doc, operation.operationId)}#${errorAnchor(operation.operationId, c)})`,
+      ),
+    ),
     others: list(tr, others),
   });
 }
@@ -354,7 +427,9 @@ function sourcesSection({ doc, operation, tr }: SectionContext): string | undefi
   const ids = operation['x-acs-sources'] ?? [];
   if (ids.length === 0) return undefined;
   const names = doc.info['x-acs-sources'] ?? {};
-  const items = ids.map((id) => (id in names ? `${sourceLabel(tr, id)}${punctuation(tr.lang).colon}${text(tr, names[id]!)}` : sourceLabel(tr, id)));
+  const items = ids.map((id) =>
+    id in names ? `${sourceLabel(tr, id)}${punctuation(tr.lang).colon}${text(tr, names[id]!)}` : sourceLabel(tr, id),
+  );
   return blocks(heading(2, tr.t('Sources')), bullets(items));
 }
 
@@ -364,13 +439,21 @@ function sourcesSection({ doc, operation, tr }: SectionContext): string | undefi
  */
 export function apiLine({ doc, method, operation, tr, links, comparison }: SectionContext): string {
   const api = apiIdentity(doc);
-  const line = tr.t('Version and endpoint: {api} · {request}', { api: `**${api.label}**`, request: code(`${method.toUpperCase()} ${api.url}`) });
+  const line = tr.t('Version and endpoint: {api} · {request}', {
+    api: `**${api.label}**`,
+    request: code(`${method.toUpperCase()} ${api.url}`),
+  });
   if (!links) return line;
   const action = operation.operationId;
   const route = routeOf(doc, action);
   const has = (id: string) => comparison?.actions.find((a) => a.action === action)?.apis.includes(id) ?? false;
-  const versions = links.versions.map((v) => (has(v.id) ? `[${v.label}](${v.href}#${route})` : tr.t('{api} does not have this action', { api: v.label })));
-  const others = tr.t('Other versions: {versions} · {compare}', { versions: list(tr, versions), compare: `[${tr.t('What differs between the versions')}](${links.compare}#${action})` });
+  const versions = links.versions.map((v) =>
+    has(v.id) ? `[${v.label}](${v.href}#${route})` : tr.t('{api} does not have this action', { api: v.label }),
+  );
+  const others = tr.t('Other versions: {versions} · {compare}', {
+    versions: list(tr, versions),
+    compare: `[${tr.t('What differs between the versions')}](${links.compare}#${action})`,
+  });
   return blocks(line, others);
 }
 
@@ -397,4 +480,3 @@ export function referenceSections(ctx: SectionContext): string {
     sourcesSection(ctx),
   );
 }
-

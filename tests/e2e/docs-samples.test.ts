@@ -41,7 +41,17 @@ const samples = site.apis.flatMap((api) => {
     return Array.from({ length: all.length / 4 }, (_, i) => {
       const [classic, acs3, client, sdk] = all.slice(4 * i, 4 * i + 4);
       const caseName = classic.label.split(' · ')[1] ?? '';
-      return { api: api.id, url, version, action: operation.operationId, caseName, classic: classic.source, acs3: acs3.source, client: client.source, sdk: sdk.source };
+      return {
+        api: api.id,
+        url,
+        version,
+        action: operation.operationId,
+        caseName,
+        classic: classic.source,
+        acs3: acs3.source,
+        client: client.source,
+        sdk: sdk.source,
+      };
     });
   });
 });
@@ -52,7 +62,9 @@ const sampleFile = (s: (typeof samples)[number], kind: string, ext: string) =>
 /** Method, URL and headers of a `curl -X METHOD 'URL' -H 'name: value' ...` sample, as the shell reads it. */
 function parseCurl(source: string): { method: string; url: URL; headers: Record<string, string> } {
   const printArgs = 'curl() { for a in "$@"; do printf \'%s\\0\' "$a"; done; }\n';
-  const argv = execFileSync('sh', ['-c', printArgs + source], { encoding: 'utf8' }).split('\0').slice(0, -1);
+  const argv = execFileSync('sh', ['-c', printArgs + source], { encoding: 'utf8' })
+    .split('\0')
+    .slice(0, -1);
   let method = '';
   let url = '';
   const headers: Record<string, string> = {};
@@ -68,14 +80,26 @@ function parseCurl(source: string): { method: string; url: URL; headers: Record<
 }
 
 /** Sends a sample's request to a server at `port`, with the sample's Host (the ACS3 signature covers it). */
-function send(port: number, { method, url, headers }: ReturnType<typeof parseCurl>): Promise<{ status: number; body: string }> {
+function send(
+  port: number,
+  { method, url, headers }: ReturnType<typeof parseCurl>,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, method, path: `${url.pathname}${url.search}`, headers: { ...headers, host: url.host } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, body }));
-    });
+    const req = httpRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path: `${url.pathname}${url.search}`,
+        headers: { ...headers, host: url.host },
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode!, body }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -92,7 +116,8 @@ describe('the samples', () => {
       'ResourceDirectoryMaster/2022-04-19 DryRun=true',
     ]);
     const nma = samples.find((s) => s.caseName === 'EnableMode=NewManagementAccount')!;
-    for (const parameter of ['EnableMode=NewManagementAccount', 'MAName=', 'MASecureMobilePhone=', 'VerificationCode=']) expect(nma.classic).toContain(parameter);
+    for (const parameter of ['EnableMode=NewManagementAccount', 'MAName=', 'MASecureMobilePhone=', 'VerificationCode='])
+      expect(nma.classic).toContain(parameter);
     expect(samples.find((s) => s.caseName === 'DryRun=true')!.client).toContain('DryRun: true');
     for (const s of samples) {
       for (const line of [s.classic, s.acs3].join('\n').split('\n')) expect(line.length, line).toBeLessThanOrEqual(120);
@@ -100,54 +125,73 @@ describe('the samples', () => {
   });
 });
 
-describe.each(samples.map((s) => [`${s.api} ${s.action} ${s.caseName}`, s] as const))('the %s samples', (_name, sample) => {
-  it('classic form: the Signature is the one the official signer computes (HMAC-SHA1, testid/testsecret), sent to the API’s endpoint with its Version', () => {
-    const { method, url } = parseCurl(sample.classic);
-    const params = Object.fromEntries(url.searchParams);
-    const { Signature, ...signed } = params;
-    expect(`${url.origin}/`).toBe(sample.url);
-    expect(signed.Action).toBe(sample.action);
-    expect(signed.Version).toBe(sample.version);
-    expect(signed.AccessKeyId).toBe('testid');
-    expect(Signature).toBe(OpenApiUtil.getRPCSignature(signed, method, EXAMPLE_ACCESS_KEY_SECRET));
-  });
-
-  it('ACS3 form: the Authorization header is the one the official signer computes', () => {
-    const { method, url, headers } = parseCurl(sample.acs3);
-    const { Authorization, ...signedHeaders } = headers;
-    const official = OpenApiUtil.getAuthorization(
-      { method, pathname: url.pathname, query: Object.fromEntries(url.searchParams), headers: { host: url.host, ...signedHeaders } },
-      'ACS3-HMAC-SHA256',
-      signedHeaders['x-acs-content-sha256'],
-      'testid',
-      EXAMPLE_ACCESS_KEY_SECRET,
+describe.each(samples.map((s) => [`${s.api} ${s.action} ${s.caseName}`, s] as const))(
+  'the %s samples',
+  (_name, sample) => {
+    it(
+      'classic form: the Signature is the one the official signer computes (HMAC-SHA1, testid/testsecret), sent to' +
+        ' the API’s endpoint with its Version',
+      () => {
+        const { method, url } = parseCurl(sample.classic);
+        const params = Object.fromEntries(url.searchParams);
+        const { Signature, ...signed } = params;
+        expect(`${url.origin}/`).toBe(sample.url);
+        expect(signed.Action).toBe(sample.action);
+        expect(signed.Version).toBe(sample.version);
+        expect(signed.AccessKeyId).toBe('testid');
+        expect(Signature).toBe(OpenApiUtil.getRPCSignature(signed, method, EXAMPLE_ACCESS_KEY_SECRET));
+      },
     );
-    expect(url.searchParams.has('Action')).toBe(false);
-    expect(`${url.origin}/`).toBe(sample.url);
-    expect(signedHeaders['x-acs-version']).toBe(sample.version);
-    expect(Authorization).toBe(official);
-  });
 
-  it('are answered 200 by the mock verifying signatures (testid/testsecret) at the time they were signed', async () => {
-    for (const [form, time] of [
-      [parseCurl(sample.classic), (r: ReturnType<typeof parseCurl>) => r.url.searchParams.get('Timestamp')!],
-      [parseCurl(sample.acs3), (r: ReturnType<typeof parseCurl>) => r.headers['x-acs-date']!],
-    ] as const) {
-      const mock = await startMock({ verifySignatures: true, accessKeys: { testid: EXAMPLE_ACCESS_KEY_SECRET }, now: () => Date.parse(time(form)) });
-      try {
-        const answer = await send(mock.port, form);
-        expect(answer.status, answer.body).toBe(200);
-        expect(JSON.parse(answer.body)).toHaveProperty('RequestId');
-        expect(mock.problems).toEqual([]);
-        // The same request with another value than the one signed is refused: the signature is what is checked.
-        const tampered = { ...form, url: new URL(form.url.href.replace(/(Version|EnableMode)=/, '$1=x')) };
-        if (tampered.url.href !== form.url.href) expect((await send(mock.port, tampered)).status).not.toBe(200);
-      } finally {
-        await mock.close();
-      }
-    }
-  });
-});
+    it('ACS3 form: the Authorization header is the one the official signer computes', () => {
+      const { method, url, headers } = parseCurl(sample.acs3);
+      const { Authorization, ...signedHeaders } = headers;
+      const official = OpenApiUtil.getAuthorization(
+        {
+          method,
+          pathname: url.pathname,
+          query: Object.fromEntries(url.searchParams),
+          headers: { host: url.host, ...signedHeaders },
+        },
+        'ACS3-HMAC-SHA256',
+        signedHeaders['x-acs-content-sha256'],
+        'testid',
+        EXAMPLE_ACCESS_KEY_SECRET,
+      );
+      expect(url.searchParams.has('Action')).toBe(false);
+      expect(`${url.origin}/`).toBe(sample.url);
+      expect(signedHeaders['x-acs-version']).toBe(sample.version);
+      expect(Authorization).toBe(official);
+    });
+
+    it(
+      'are answered 200 by the mock verifying signatures (testid/testsecret) at the time they were' + ' signed',
+      async () => {
+        for (const [form, time] of [
+          [parseCurl(sample.classic), (r: ReturnType<typeof parseCurl>) => r.url.searchParams.get('Timestamp')!],
+          [parseCurl(sample.acs3), (r: ReturnType<typeof parseCurl>) => r.headers['x-acs-date']!],
+        ] as const) {
+          const mock = await startMock({
+            verifySignatures: true,
+            accessKeys: { testid: EXAMPLE_ACCESS_KEY_SECRET },
+            now: () => Date.parse(time(form)),
+          });
+          try {
+            const answer = await send(mock.port, form);
+            expect(answer.status, answer.body).toBe(200);
+            expect(JSON.parse(answer.body)).toHaveProperty('RequestId');
+            expect(mock.problems).toEqual([]);
+            // The same request with another value than the one signed is refused: the signature is what is checked.
+            const tampered = { ...form, url: new URL(form.url.href.replace(/(Version|EnableMode)=/, '$1=x')) };
+            if (tampered.url.href !== form.url.href) expect((await send(mock.port, tampered)).status).not.toBe(200);
+          } finally {
+            await mock.close();
+          }
+        }
+      },
+    );
+  },
+);
 
 // --- Type-checking the TypeScript samples ------------------------------------------------------------------
 
@@ -159,21 +203,33 @@ function typeErrors(files: Record<string, string>, options: ts.CompilerOptions):
   host.fileExists = (file) => paths.has(file) || fileExists.call(host, file);
   host.readFile = (file) => paths.get(file) ?? readFile.call(host, file);
   host.getSourceFile = (file, language, ...rest) =>
-    paths.has(file) ? ts.createSourceFile(file, paths.get(file)!, language) : getSourceFile.call(host, file, language, ...rest);
+    paths.has(file)
+      ? ts.createSourceFile(file, paths.get(file)!, language)
+      : getSourceFile.call(host, file, language, ...rest);
   const program = ts.createProgram([...paths.keys()], options, host);
   return ts
     .getPreEmitDiagnostics(program)
     .filter((d) => d.file && paths.has(d.file.fileName))
-    .map((d) => `${d.file!.fileName.slice(repoRoot.length + 1)}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+    .map(
+      (d) => `${d.file!.fileName.slice(repoRoot.length + 1)}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`,
+    );
 }
 
-const common: ts.CompilerOptions = { strict: true, noEmit: true, skipLibCheck: true, types: ['node'], target: ts.ScriptTarget.ES2022 };
+const common: ts.CompilerOptions = {
+  strict: true,
+  noEmit: true,
+  skipLibCheck: true,
+  types: ['node'],
+  target: ts.ScriptTarget.ES2022,
+};
 
 describe.each(site.apis.map((api) => [api.id] as const))('the TypeScript samples of %s', (id) => {
   const ofApi = samples.filter((s) => s.api === id);
 
   it('are there, for every action and case', () => {
-    const actions = listOperations(site.apis.find((api) => api.id === id)!.contract).map(({ operation }) => operation.operationId);
+    const actions = listOperations(site.apis.find((api) => api.id === id)!.contract).map(
+      ({ operation }) => operation.operationId,
+    );
     expect(ofApi.filter((s) => !s.caseName).map((s) => s.action)).toEqual(actions);
     expect(ofApi.length).toBeGreaterThan(actions.length);
   });
@@ -192,9 +248,19 @@ describe.each(site.apis.map((api) => [api.id] as const))('the TypeScript samples
     expect(errors).toEqual([]);
   }, 60_000);
 
-  it('type-check against the official SDK @alicloud/resourcemanager20200331 or the generic call of @alicloud/openapi-core (CommonJS, as Alibaba Cloud writes them)', () => {
-    const files = Object.fromEntries(ofApi.map((s) => [sampleFile(s, 'sdk', 'ts'), s.sdk]));
-    const errors = typeErrors(files, { ...common, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10, esModuleInterop: true });
-    expect(errors).toEqual([]);
-  }, 60_000);
+  it(
+    'type-check against the official SDK @alicloud/resourcemanager20200331 or the generic call of' +
+      ' @alicloud/openapi-core (CommonJS, as Alibaba Cloud writes them)',
+    () => {
+      const files = Object.fromEntries(ofApi.map((s) => [sampleFile(s, 'sdk', 'ts'), s.sdk]));
+      const errors = typeErrors(files, {
+        ...common,
+        module: ts.ModuleKind.CommonJS,
+        moduleResolution: ts.ModuleResolutionKind.Node10,
+        esModuleInterop: true,
+      });
+      expect(errors).toEqual([]);
+    },
+    60_000,
+  );
 });

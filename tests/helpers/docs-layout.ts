@@ -11,7 +11,10 @@ export type Scheme = (typeof SCHEMES)[number];
 
 /** The page is not wider than the window: nothing makes it scroll sideways. */
 export async function horizontalOverflow(page: Page): Promise<string[]> {
-  const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+  const { scroll, client } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    client: document.documentElement.clientWidth,
+  }));
   return scroll > client ? [`the page is ${scroll} px wide in a ${client} px window`] : [];
 }
 
@@ -28,8 +31,10 @@ export async function barProblems(page: Page): Promise<string[]> {
     const width = document.documentElement.clientWidth;
     for (const item of Array.from(bar.querySelectorAll<HTMLElement>('.docs-switch > *'))) {
       const r = item.getBoundingClientRect();
-      if (r.left < -0.5 || r.right > width + 0.5) problems.push(`"${item.textContent}" runs off the window (${Math.round(r.left)}..${Math.round(r.right)})`);
-      if (item.getClientRects().length !== 1 || r.height > 2 * parseFloat(getComputedStyle(item).lineHeight || '20')) problems.push(`"${item.textContent}" breaks over lines (${Math.round(r.height)} px high)`);
+      if (r.left < -0.5 || r.right > width + 0.5)
+        problems.push(`"${item.textContent}" runs off the window (${Math.round(r.left)}..${Math.round(r.right)})`);
+      if (item.getClientRects().length !== 1 || r.height > 2 * parseFloat(getComputedStyle(item).lineHeight || '20'))
+        problems.push(`"${item.textContent}" breaks over lines (${Math.round(r.height)} px high)`);
     }
     const targets: [string, Element | null][] = [
       ['the title', document.querySelector('#redoc h1, main h1')],
@@ -39,7 +44,8 @@ export async function barProblems(page: Page): Promise<string[]> {
       if (!el || !(el as HTMLElement).checkVisibility()) continue;
       const r = el.getBoundingClientRect();
       if (r.width === 0 || r.bottom < 0 || r.top > window.innerHeight) continue;
-      if (r.top < box.bottom - 0.5) problems.push(`${name} starts at ${Math.round(r.top)} px, under the bar (bottom ${Math.round(box.bottom)} px)`);
+      if (r.top < box.bottom - 0.5)
+        problems.push(`${name} starts at ${Math.round(r.top)} px, under the bar (bottom ${Math.round(box.bottom)} px)`);
       const hit = document.elementFromPoint(r.left + Math.min(r.width / 2, 40), r.top + r.height / 2);
       if (hit && !el.contains(hit) && bar.contains(hit)) problems.push(`the bar covers ${name}`);
     }
@@ -55,16 +61,24 @@ export async function tableProblems(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const problems: string[] = [];
     const width = document.documentElement.clientWidth;
-    const tables = Array.from(document.querySelectorAll<HTMLTableElement>('table.md, .docs-table table')).filter((t) => t.checkVisibility());
+    const tables = Array.from(document.querySelectorAll<HTMLTableElement>('table.md, .docs-table table')).filter((t) =>
+      t.checkVisibility(),
+    );
     if (tables.length === 0) return ['no table on screen to check'];
     for (const table of tables) {
       const box = table.parentElement!;
       const name = `the table "${(table.rows[0]?.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 40)}"`;
       const overflow = getComputedStyle(box).overflowX;
-      if (table.getBoundingClientRect().width > box.clientWidth + 0.5 && overflow !== 'auto' && overflow !== 'scroll') problems.push(`${name} is wider than its box, which does not scroll (${overflow})`);
-      if (box.getBoundingClientRect().right > width + 0.5) problems.push(`${name}'s box ends at ${Math.round(box.getBoundingClientRect().right)} px, past the window`);
+      if (table.getBoundingClientRect().width > box.clientWidth + 0.5 && overflow !== 'auto' && overflow !== 'scroll')
+        problems.push(`${name} is wider than its box, which does not scroll (${overflow})`);
+      if (box.getBoundingClientRect().right > width + 0.5)
+        problems.push(`${name}'s box ends at ${Math.round(box.getBoundingClientRect().right)} px, past the window`);
       for (const cell of Array.from(table.querySelectorAll<HTMLElement>('td'))) {
-        if (cell.getBoundingClientRect().width < 48) problems.push(`${name}: a cell is ${Math.round(cell.getBoundingClientRect().width)} px wide ("${cell.textContent?.trim().slice(0, 20)}")`);
+        if (cell.getBoundingClientRect().width < 48)
+          problems.push(
+            `${name}: a cell is ${Math.round(cell.getBoundingClientRect().width)} px wide` +
+              ` ("${cell.textContent?.trim().slice(0, 20)}")`,
+          );
       }
       for (const code of Array.from(table.querySelectorAll<HTMLElement>('code'))) {
         if (code.closest('.docs-wrap')) continue;
@@ -85,7 +99,10 @@ export async function contrastProblems(page: Page, minimum = 4.5): Promise<strin
     const parse = (c: string): Rgba | undefined => {
       const m = /rgba?\(([^)]+)\)/.exec(c);
       if (!m) return undefined;
-      const p = m[1].split(/[\s,/]+/).filter(Boolean).map(Number);
+      const p = m[1]
+        .split(/[\s,/]+/)
+        .filter(Boolean)
+        .map(Number);
       return { r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1 };
     };
     const over = (top: Rgba, bottom: Rgba): Rgba => {
@@ -120,12 +137,22 @@ export async function contrastProblems(page: Page, minimum = 4.5): Promise<strin
       seen.add(el);
       if (!el.checkVisibility({ opacityProperty: true, visibilityProperty: true })) continue;
       const box = el.getBoundingClientRect();
-      if (box.width === 0 || box.bottom < 0 || box.top > window.innerHeight || box.right < 0 || box.left > window.innerWidth) continue;
+      if (
+        box.width === 0 ||
+        box.bottom < 0 ||
+        box.top > window.innerHeight ||
+        box.right < 0 ||
+        box.left > window.innerWidth
+      )
+        continue;
       const bg = background(el);
       const fg = over(parse(getComputedStyle(el).color) ?? { r: 0, g: 0, b: 0, a: 1 }, bg);
       const [hi, lo] = [luminance(fg), luminance(bg)].sort((x, y) => y - x);
       const ratio = (hi + 0.05) / (lo + 0.05);
-      if (ratio < min) problems.push(`"${node.textContent.trim().slice(0, 40)}" (${el.tagName.toLowerCase()}) has contrast ${ratio.toFixed(2)}:1`);
+      if (ratio < min)
+        problems.push(
+          `"${node.textContent.trim().slice(0, 40)}" (${el.tagName.toLowerCase()}) has contrast ${ratio.toFixed(2)}:1`,
+        );
     }
     return problems;
   }, minimum);

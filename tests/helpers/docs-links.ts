@@ -32,14 +32,28 @@ export interface SitePage {
 /** Every HTML page of the docs: each API in each language, and the version comparison in each language. */
 export function sitePages(site: DocsSite): SitePage[] {
   return [
-    ...site.pages.map((page: DocsPage) => ({ name: `${page.api.id} ${page.edition.lang}`, slug: `${page.api.folder}-${page.edition.lang}`, path: pagePath(page, 'index.html'), redoc: true })),
-    ...EDITIONS.map((edition) => ({ name: `comparison ${edition.lang}`, slug: `compare-${edition.lang}`, path: `${compareDir(edition)}/index.html`, redoc: false })),
+    ...site.pages.map((page: DocsPage) => ({
+      name: `${page.api.id} ${page.edition.lang}`,
+      slug: `${page.api.folder}-${page.edition.lang}`,
+      path: pagePath(page, 'index.html'),
+      redoc: true,
+    })),
+    ...EDITIONS.map((edition) => ({
+      name: `comparison ${edition.lang}`,
+      slug: `compare-${edition.lang}`,
+      path: `${compareDir(edition)}/index.html`,
+      redoc: false,
+    })),
   ];
 }
 
 /** Waits until Redoc has taken over the page (its sections are there, nothing says Loading...). */
 export async function waitForRedoc(page: Page): Promise<void> {
-  await page.waitForFunction(() => !!document.querySelector('[data-section-id]') && !document.body.innerText.includes('Loading...'), null, { timeout: 30_000, polling: 100 });
+  await page.waitForFunction(
+    () => !!document.querySelector('[data-section-id]') && !document.body.innerText.includes('Loading...'),
+    null,
+    { timeout: 30_000, polling: 100 },
+  );
 }
 
 const NOT_FOUND = 'No page at this address';
@@ -74,7 +88,13 @@ export async function collectLinks(browser: Browser, docsUrl: string, site: Docs
       await add();
       // Redoc renders the operation that is open: open each, as the sidebar does.
       const routes = await page.evaluate(() =>
-        [...new Set([...document.querySelectorAll('a[href^="#/"]')].map((a) => (a.getAttribute('href') ?? '').slice(1).split('#')[0]))].filter((r) => r.split('/').length === 3),
+        [
+          ...new Set(
+            [...document.querySelectorAll('a[href^="#/"]')].map(
+              (a) => (a.getAttribute('href') ?? '').slice(1).split('#')[0],
+            ),
+          ),
+        ].filter((r) => r.split('/').length === 3),
       );
       for (const route of routes) {
         await page.evaluate((hash) => (location.hash = hash), `#${route}`);
@@ -122,7 +142,8 @@ async function anchorTop(page: Page, anchor: string, folded: boolean): Promise<n
       let el: HTMLElement | null = null;
       while (candidate && !el) {
         el = document.getElementById(candidate) ?? document.getElementById(`/${candidate}`);
-        candidate = foldedToo && /&path=[^&]+\/[^&/]+$/.test(candidate) ? candidate.replace(/\/[^&/]+$/, '') : undefined;
+        candidate =
+          foldedToo && /&path=[^&]+\/[^&/]+$/.test(candidate) ? candidate.replace(/\/[^&/]+$/, '') : undefined;
       }
       return el ? el.getBoundingClientRect().top : undefined;
     },
@@ -143,12 +164,22 @@ async function settle(page: Page, top: () => Promise<number | undefined>): Promi
   return value;
 }
 
-const sectionTop = (page: Page, route: string) => () => page.evaluate((r) => document.querySelector(`[data-section-id="${r}"]`)?.getBoundingClientRect().top, route);
+const sectionTop = (page: Page, route: string) => () =>
+  page.evaluate((r) => document.querySelector(`[data-section-id="${r}"]`)?.getBoundingClientRect().top, route);
 
 /** Resolves every link (see the module comment) against the server at `docsUrl`. */
-export async function resolveLinks(browser: Browser, docsUrl: string, site: DocsSite, links: Map<string, string>): Promise<LinkReport> {
+export async function resolveLinks(
+  browser: Browser,
+  docsUrl: string,
+  site: DocsSite,
+  links: Map<string, string>,
+): Promise<LinkReport> {
   const origin = new URL(docsUrl).origin;
-  const redocPages = new Set(sitePages(site).filter((p) => p.redoc).map((p) => new URL(p.path, docsUrl).href));
+  const redocPages = new Set(
+    sitePages(site)
+      .filter((p) => p.redoc)
+      .map((p) => new URL(p.path, docsUrl).href),
+  );
   const context = await browser.newContext({ viewport: VIEWPORT });
   const page = await context.newPage();
   const report: LinkReport = { external: [], broken: [], checked: 0, fresh: [] };
@@ -192,7 +223,8 @@ export async function resolveLinks(browser: Browser, docsUrl: string, site: Docs
     for (const place of places) {
       await freshLoad(page, place);
       const id = place.slice(place.indexOf('#') + 1);
-      if (!(await page.evaluate((i) => !!document.getElementById(i), id))) report.broken.push(`${place}: no element ${id}`);
+      if (!(await page.evaluate((i) => !!document.getElementById(i), id)))
+        report.broken.push(`${place}: no element ${id}`);
     }
     let loaded = '';
     for (const [key, anchors] of routes) {
@@ -209,9 +241,11 @@ export async function resolveLinks(browser: Browser, docsUrl: string, site: Docs
         const top = await settle(page, sectionTop(page, route));
         if (!onScreen(top)) report.broken.push(`${file}#${route}: the section does not come on screen (top ${top})`);
       }
-      if (await page.evaluate((text) => document.body.innerText.includes(text), NOT_FOUND)) report.broken.push(`${file}#${route}: Redoc says "${NOT_FOUND}"`);
+      if (await page.evaluate((text) => document.body.innerText.includes(text), NOT_FOUND))
+        report.broken.push(`${file}#${route}: Redoc says "${NOT_FOUND}"`);
       for (const anchor of anchors) {
-        if ((await anchorTop(page, anchor, true)) === undefined) report.broken.push(`${file}#${route}#${anchor}: no element ${anchor}`);
+        if ((await anchorTop(page, anchor, true)) === undefined)
+          report.broken.push(`${file}#${route}#${anchor}: no element ${anchor}`);
       }
     }
     // One link of each kind, opened on its own, must bring its place onto the screen.
@@ -222,7 +256,8 @@ export async function resolveLinks(browser: Browser, docsUrl: string, site: Docs
       const [route, anchor] = decodeURIComponent(new URL(href).hash).slice(1).split('#');
       const top = await settle(page, anchor ? () => anchorTop(page, anchor, false) : sectionTop(page, route));
       if (!onScreen(top)) report.broken.push(`${href}: opened on its own, its place is not on screen (top ${top})`);
-      if (await page.evaluate((text) => document.body.innerText.includes(text), NOT_FOUND)) report.broken.push(`${href}: Redoc says "${NOT_FOUND}"`);
+      if (await page.evaluate((text) => document.body.innerText.includes(text), NOT_FOUND))
+        report.broken.push(`${href}: Redoc says "${NOT_FOUND}"`);
     }
   } finally {
     await context.close();
@@ -235,12 +270,20 @@ export async function resolveLinks(browser: Browser, docsUrl: string, site: Docs
  * The same links served by another server (`docsUrl`): every file they name answers 200 with its type, and every
  * page renders there (Redoc takes over; the comparison shows its title).
  */
-export async function servedLinks(browser: Browser, docsUrl: string, site: DocsSite, links: Map<string, string>, from: string): Promise<string[]> {
+export async function servedLinks(
+  browser: Browser,
+  docsUrl: string,
+  site: DocsSite,
+  links: Map<string, string>,
+  from: string,
+): Promise<string[]> {
   const problems: string[] = [];
   const context = await browser.newContext({ viewport: VIEWPORT });
   const page = await context.newPage();
   try {
-    const files = new Set([...links.keys()].filter((href) => href.startsWith(from)).map((href) => href.slice(from.length).split('#')[0]));
+    const files = new Set(
+      [...links.keys()].filter((href) => href.startsWith(from)).map((href) => href.slice(from.length).split('#')[0]),
+    );
     for (const file of files) {
       const answer = await page.request.get(new URL(file, docsUrl).href);
       const type = answer.headers()['content-type'] ?? '';
@@ -249,7 +292,8 @@ export async function servedLinks(browser: Browser, docsUrl: string, site: DocsS
     }
     for (const sitePage of sitePages(site)) {
       await freshLoad(page, new URL(sitePage.path, docsUrl).href);
-      if (sitePage.redoc) await waitForRedoc(page).catch(() => problems.push(`${sitePage.name}: Redoc does not render`));
+      if (sitePage.redoc)
+        await waitForRedoc(page).catch(() => problems.push(`${sitePage.name}: Redoc does not render`));
       else if (!(await page.locator('main h1').count())) problems.push(`${sitePage.name}: no title`);
     }
   } finally {

@@ -1,8 +1,10 @@
 /*
  * Behaviour shared by every docs page (scripts/docs/assets/docs.js, copied to generated/docs/assets/ by npm run build).
  * Loaded in <head>, before Redoc starts. The page's data is the JSON of <html data-docs>:
- *   operations: { <operationId>: <route> }, tags: { <tag>: <route> }  the routes of this page (`/resourcedirectory/...`)
- *   headings: [<id>, ...]                                               the ids of the operations' headings (`error-codes`)
+ *   operations: { <operationId>: <route> }, tags: { <tag>: <route> }  the routes of this page
+ *   (`/resourcedirectory/...`)
+ *   headings: [<id>, ...]                                               the ids of the operations' headings
+ *   (`error-codes`)
  *   targets: { <href of a switch link>: [<route>, ...] }               the routes the page behind each switch link has
  * Redoc routes in the fragment (`#/resourcedirectory/enableresourcedirectory`, then `#<anchor>` for a place in it).
  */
@@ -12,19 +14,20 @@
 
   // The colour scheme, as Redoc decides it (its choice in localStorage, else the system's), set before anything paints.
   // Redoc's pages run the same rule themselves; the version comparison pages have only this one.
-  var mode = null;
+  var mode;
   try {
     mode = localStorage.getItem('redoc.colorMode');
-  } catch (e) {
+  } catch {
     mode = null; // no storage (file:// in some browsers): the system's scheme
   }
-  if (mode !== 'light' && mode !== 'dark') mode = window.matchMedia && matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+  if (mode !== 'light' && mode !== 'dark')
+    mode = window.matchMedia && matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
   root.classList.add(mode);
 
-  var data = {};
+  var data;
   try {
     data = JSON.parse(root.getAttribute('data-docs') || '{}');
-  } catch (e) {
+  } catch {
     data = {};
   }
 
@@ -32,7 +35,8 @@
   // routes of this page before Redoc reads the address, so an old link opens the place it named, never a 404.
   function legacyRoute(hash) {
     var m = /^#(?:tag\/[^/]+\/)?operation\/([^/#]+)$/.exec(hash);
-    if (m && data.operations && data.operations[decodeURIComponent(m[1])]) return data.operations[decodeURIComponent(m[1])];
+    if (m && data.operations && data.operations[decodeURIComponent(m[1])])
+      return data.operations[decodeURIComponent(m[1])];
     m = /^#section\/([^#]+)$/.exec(hash);
     if (m) return '/section/' + m[1].toLowerCase();
     m = /^#tag\/([^/#]+)$/.exec(hash);
@@ -47,7 +51,8 @@
     if (!m) return undefined;
     var prefix = m[1].slice(1).toLowerCase() + '/request/';
     var place = decodeURIComponent(m[2]).toLowerCase();
-    if (place.indexOf(prefix) !== 0 || (data.headings || []).indexOf(place.slice(prefix.length)) === -1) return undefined;
+    if (place.indexOf(prefix) !== 0 || (data.headings || []).indexOf(place.slice(prefix.length)) === -1)
+      return undefined;
     return m[1] + '#/' + place;
   }
   var fixed = legacyRoute(location.hash) || headingPlace(location.hash);
