@@ -14,6 +14,8 @@ import {
 import { contract } from '../../../generated/contract.js';
 import type { ClientActionName } from '../../../generated/contract.js';
 import type { ActionRules, JsonSchema, ParameterRule, Site } from '../../../generated/contract.js';
+import { apiActions, RM } from '../../fixtures/seed-facts.js';
+import { contracts, type Json } from '../../helpers/contract.js';
 import { useCaptureServer } from '../../helpers/capture-server.js';
 
 const server = useCaptureServer();
@@ -139,6 +141,27 @@ describe('every broken rule is refused before sending', () => {
     }
     expect(cases.some((c) => c.kind === 'site')).toBe(true);
     expect(cases.some((c) => c.kind === 'request-rule')).toBe(true);
+  });
+
+  it('has as many cases of each kind as the published description has rules (the seeds\' actions and parameters)', () => {
+    expect(actions.map(([a]) => a)).toEqual(Object.keys(apiActions[RM]!));
+    for (const [action, a] of actions) expect(a.parameters.map((p) => p.name), action).toEqual(apiActions[RM]![action]!.parameters);
+    // counted in generated/ResourceManager-2020-03-31/openapi.json: two per required parameter (missing, empty), one
+    // per BROKEN value of its type and per enum, one per site rule and per parameter a request rule requires
+    const c = contracts[RM]!;
+    const count = { missing: 0, schema: 0, site: 0, 'request-rule': 0 };
+    for (const { action, op } of c.operations) {
+      const own = (op.parameters as Json[]).map((q) => c.deref(q)).filter((q) => apiActions[RM]![action]!.parameters.includes(q.name));
+      for (const q of own) {
+        const schema = c.deref(q.schema);
+        if (q.required) count.missing += 2;
+        count.schema += (BROKEN[String(schema.type)] ?? []).length + (Array.isArray(schema.enum) ? 1 : 0);
+        count.site += Object.keys(q['x-acs-site-rules'] ?? {}).length;
+      }
+      for (const r of (op['x-acs-request-rules'] ?? []) as Json[]) count['request-rule'] += (r.then.required ?? []).length;
+    }
+    expect(count.missing + count.schema + count.site + count['request-rule']).toBeGreaterThan(0);
+    for (const [kind, n] of Object.entries(count)) expect(cases.filter((x) => x.kind === kind), kind).toHaveLength(n);
   });
 
   it('the NewManagementAccount rule: all three missing fields are reported, most important first', async () => {

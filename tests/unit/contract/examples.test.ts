@@ -1,6 +1,7 @@
 // Every example in each API's published description validates against its schema with ajv (draft 2020-12), not only by the linter;
 // XML examples parse, have the schema's root element, and hold the same values as their JSON twins.
 import { describe, expect, it } from 'vitest';
+import { apiActions, documentedRows } from '../../fixtures/seed-facts.js';
 import { contracts, parseXml, type Json } from '../../helpers/contract.js';
 
 const isXml = (mediaType: string) => /[/+]xml$/.test(mediaType);
@@ -10,12 +11,22 @@ describe.each(Object.keys(contracts))('%s', (api) => {
 
   describe('response examples', () => {
     it('there are JSON and XML examples for every response of every operation', () => {
+      expect(operations.map((o) => o.action)).toEqual(Object.keys(apiActions[api]!));
       for (const { action, op } of operations) {
         for (const status of Object.keys(op.responses)) {
           const media = responseExamples.filter((e) => e.action === action && e.status === status);
           expect(media.some((e) => e.mediaType === 'application/json'), `${action} ${status} JSON`).toBe(true);
           expect(media.some((e) => e.mediaType === 'text/xml'), `${action} ${status} XML`).toBe(true);
         }
+      }
+    });
+
+    it('the error examples are one per code the seeds give the action, the gateway\'s common codes and Missing{Parameter}, each in JSON and XML', () => {
+      for (const action of Object.keys(apiActions[api]!)) {
+        const expected = documentedRows(api, action).map(([, code]) => code).sort();
+        const errors = responseExamples.filter((e) => e.action === action && Number(e.status) >= 400);
+        expect(errors.filter((e) => e.mediaType === 'application/json').map((e) => e.name).sort(), action).toEqual(expected);
+        expect(errors.filter((e) => e.mediaType === 'text/xml').map((e) => e.name).sort(), action).toEqual(expected);
       }
     });
 
@@ -56,6 +67,12 @@ describe.each(Object.keys(contracts))('%s', (api) => {
     ]);
 
     it('every parameter has an example', () => {
+      // each action's parameters: the common ones every operation declares, then the seeds' own ones
+      const common: string[] = doc['x-acs-common-parameters'].operations;
+      expect(params.map(({ action, p }) => `${action} ${p.name}`)).toEqual(
+        Object.entries(apiActions[api]!).flatMap(([action, a]) => [...common, ...a.parameters].map((name) => `${action} ${name}`)),
+      );
+      expect(cases.length).toBeGreaterThanOrEqual(params.length);
       for (const { action, p } of params) expect(p.example !== undefined || Object.keys(p.examples ?? {}).length > 0, `${action} ${p.name}`).toBe(true);
     });
 

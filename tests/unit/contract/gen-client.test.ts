@@ -8,6 +8,7 @@ import { buildApiModel } from '../../../scripts/gen-15-rules.js';
 import { renderClient } from '../../../scripts/gen-20-client.js';
 import { clientActions } from '../../../generated/ResourceManager-2020-03-31/action-types.js';
 import { contract, type operations } from '../../../generated/contract.js';
+import { apiActions, documentedRows, RM } from '../../fixtures/seed-facts.js';
 
 const rules = contract.apis['ResourceManager/2020-03-31'];
 
@@ -24,8 +25,12 @@ describe('gen-20-client', () => {
   it('has one method per operation, named as the operationId, with its parameters minus the transport ones', () => {
     const ops = Object.values<Record<string, { operationId: string; parameters: { name?: string; in?: string; $ref?: string }[] }>>(doc.paths).flatMap((p) => Object.values(p));
     expect(Object.keys(clientActions)).toEqual(ops.map((o) => o.operationId));
+    expect(Object.keys(clientActions)).toEqual(Object.keys(apiActions[RM]!));
     for (const [name, spec] of Object.entries(clientActions)) {
       expect(spec.parameters).toEqual(rules.actions[name as keyof typeof rules.actions].parameters.map((p) => p.name));
+      // the seeds' own parameters of the action, and one error code per seed row, gateway code and Missing{Parameter}
+      expect(spec.parameters).toEqual(apiActions[RM]![name]!.parameters);
+      expect([...spec.errorCodes].sort()).toEqual(documentedRows(RM, name).map(([, code]) => code).sort());
       for (const t of ['Action', 'Version', 'Format', 'AccessKeyId', 'Signature', 'SignatureNonce', 'Timestamp', 'SecurityToken']) expect(spec.parameters).not.toContain(t);
       expect(spec.errorCodes).toEqual(Object.keys(rules.actions[name as keyof typeof rules.actions].errors));
     }

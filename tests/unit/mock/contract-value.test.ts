@@ -7,7 +7,7 @@ import { createMockServer, type MockServer } from '../../../packages/mock/src/in
 import { createProxyServer, type ViolationRecord } from '../../../packages/mock/src/proxy/index.js';
 import { send, STYLES } from '../../helpers/proxy.js';
 
-import type { Json } from '../../helpers/contract.js';
+import { contracts, type Json } from '../../helpers/contract.js';
 
 const RM = 'ResourceManager/2020-03-31';
 const NOT_IN_USE = contract.apis[RM].actions.GetResourceDirectory.errors.ResourceDirectoryNotInUse.message;
@@ -26,6 +26,12 @@ function changedContract(): ContractModel {
   const get = rm.actions.GetResourceDirectory;
   const swap = (parts: string[]) =>
     parts.map((p) => p.replaceAll('rd-St****', 'rd-Changed').replaceAll(NOT_IN_USE, CHANGED_MESSAGE));
+  // every example of the action: one per JSON example of it in the published description
+  const published = contracts[RM]!.responseExamples.filter(
+    (e) => e.action === 'GetResourceDirectory' && e.mediaType === 'application/json',
+  );
+  expect(published.length).toBeGreaterThan(0);
+  expect(get.examples).toHaveLength(published.length);
   for (const e of get.examples) {
     e.json = swap(e.json);
     e.xml = swap(e.xml);

@@ -10,7 +10,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { contract } from '../../../../generated/contract.js';
 import type { ActionHandlers } from '../../../../packages/mock/src/index.js';
 import { contractProblem, bodyOf, startMock, statusOf, VERSION, XML_TYPE, JSON_TYPE, type TestMock } from '../../../helpers/mock.js';
-import { apiEntries, apiFile, doc, repoRoot, type Json } from '../../../helpers/contract.js';
+import { apiActions, RM } from '../../../fixtures/seed-facts.js';
+import { apiEntries, apiFile, contracts, doc, repoRoot, type Json } from '../../../helpers/contract.js';
 
 const rules = contract.apis['ResourceManager/2020-03-31'];
 
@@ -82,6 +83,11 @@ describe('the contract check of every answer', () => {
 });
 
 describe('routing', () => {
+  it('has valid parameters for every action the seeds give the default API', () => {
+    expect(Object.keys(valid)).toEqual(Object.keys(apiActions[RM]!));
+    expect(Object.keys(validChina)).toEqual(Object.keys(apiActions[RM]!));
+  });
+
   it.each(Object.keys(valid))('%s by the Action query parameter, GET and POST', async (action) => {
     for (const method of ['GET', 'POST']) {
       const a = await send(mock, rpc(action, valid[action]), { method });
@@ -171,6 +177,19 @@ describe('parameters: every rule of the contract, through the mock (packages/cli
   }
 
   it('there are cases for every action parameter with a documented error', () => {
+    // counted in the published description: four per x-acs-errors.missing of a parameter that is required or that a
+    // request rule requires, one per x-acs-errors.invalid; over the seeds' own parameters of each action
+    const c = contracts[RM]!;
+    let expected = 0;
+    for (const { action, op } of c.operations) {
+      const ruled = ((op['x-acs-request-rules'] ?? []) as Json[]).flatMap((rule) => rule.then.required ?? []);
+      for (const p of (op.parameters as Json[]).map((q) => c.deref(q)).filter((q) => apiActions[RM]![action]!.parameters.includes(q.name))) {
+        if (p['x-acs-errors']?.missing && (p.required || ruled.includes(p.name))) expected += 4;
+        if (p['x-acs-errors']?.invalid) expected += 1;
+      }
+    }
+    expect(Object.keys(rules.actions)).toEqual(Object.keys(apiActions[RM]!));
+    expect(cases).toHaveLength(expected);
     expect(cases.length).toBeGreaterThanOrEqual(20);
     expect(new Set(cases.map((c) => c[3]))).toEqual(
       new Set(['MissingEnableMode', 'InvalidParameter', 'MissingMAName', 'InvalidParameter.ManagementAccountName', 'MissingSecureMobilePhone', 'InvalidParameter.ManagementAccountSecurityInfo', 'MissingSecurityInfo', 'Invalid.VerificationCode']),
@@ -471,6 +490,7 @@ describe('static routes', () => {
   });
 
   it('each API\'s description is served at /<Product>-<version>/openapi.json and .yaml', async () => {
+    expect(apiEntries.map((a) => a.id)).toEqual(Object.keys(apiActions));
     for (const { id, folder } of apiEntries) {
       for (const ext of ['json', 'yaml']) {
         const r = await fetch(`${mock.url}/${folder}/openapi.${ext}`);
@@ -494,7 +514,8 @@ describe('static routes', () => {
         served += 1;
       }
     }
-    expect(served).toBe(2 * 7);
+    // a .json and a .yaml per action of each API (the seeds' actions)
+    expect(served).toBe(2 * Object.values(apiActions).reduce((n, actions) => n + Object.keys(actions).length, 0));
     for (const path of ['/ResourceManager-2020-03-31/actions/NoSuchAction.json', '/ResourceManager-2020-03-31/actions/GetResourceDirectory.txt',
       '/ResourceManager-2020-03-31/actions/../openapi.json', '/ResourceManager-2020-03-31/actions/%2e%2e%2fopenapi.json']) {
       const status = await new Promise<number>((resolve, reject) => {
