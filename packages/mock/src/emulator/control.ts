@@ -8,6 +8,8 @@
  *   GET  /_emulator/accounts/<AccessKeyId>             the account with its defaults filled in
  *   POST /_emulator/accounts/<AccessKeyId>             sets profile fields (JSON object; null = back to the default),
  *                                                      answers like GET
+ *   DELETE /_emulator/accounts/<AccessKeyId>           forgets that account only: its profile, the directory it
+ *                                                      enabled, its codes  -> {"accessKeyId":..., "forgotten":true|false}
  *
  * Errors are `{ "error": "<what is wrong>" }` with 400 (bad body or query), 404 (no such route), 405 (wrong method,
  * with `Allow`), 413 (body over 64 KiB) or 500 (the state could not be saved).
@@ -108,7 +110,9 @@ export function createControlRoutes(store: Store, rules: EmulatorRules): Control
         return problem(req, res, 400, 'the AccessKeyId in the path is not valid percent-encoding');
       }
       if (accessKeyId.trim() === '') return problem(req, res, 400, 'the AccessKeyId in the path is empty');
-      return allow('GET, POST', async () => {
+      return allow('GET, POST, DELETE', async () => {
+        if (method === 'DELETE')
+          return saved(async () => ({ accessKeyId, forgotten: await store.forgetAccount(accessKeyId) }));
         if (method !== 'POST') return json(req, res, 200, await store.accountView(accessKeyId));
         const received = await body(req);
         if (received === undefined) {
@@ -126,7 +130,7 @@ export function createControlRoutes(store: Store, rules: EmulatorRules): Control
         return saved(() => store.setProfile(accessKeyId, patch as ProfilePatch));
       });
     }
-    return problem(req, res, 404, `no control route ${path} (routes: GET ${CONTROL_PREFIX}/state, POST ${CONTROL_PREFIX}/reset, GET ${CONTROL_PREFIX}/verification-codes, GET|POST ${CONTROL_PREFIX}/accounts/<AccessKeyId>)`);
+    return problem(req, res, 404, `no control route ${path} (routes: GET ${CONTROL_PREFIX}/state, POST ${CONTROL_PREFIX}/reset, GET ${CONTROL_PREFIX}/verification-codes, GET|POST|DELETE ${CONTROL_PREFIX}/accounts/<AccessKeyId>)`);
   }
 
   return (req, res, path, query) => {
