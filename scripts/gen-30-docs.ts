@@ -8,11 +8,12 @@
  * Fails when an English text has no translation in docs/i18n/zh-Hant.yaml.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, relative } from 'node:path';
+import { dirname, join, posix, relative } from 'node:path';
 import type { ApiContract } from './docs/choice.js';
 import { loadBundledContract, type Document } from './docs/contract.js';
 import { docsDescription } from './docs/description.js';
-import { descriptionFile, docsApis, docsPages, htmlFile, templateOptions, translatorFor, type DocsApi, type DocsPage } from './docs/editions.js';
+import { descriptionFile, docsApis, docsDir, docsPages, htmlFile, templateOptions, translatorFor, type DocsApi, type DocsPage } from './docs/editions.js';
+import { controlDir } from './gen-05-control.js';
 import { CatalogTranslator, type Translator } from './docs/i18n.js';
 import { redocOptions, renderHtml, type TemplateOptions } from './docs/render.js';
 import { repoRoot } from './paths.js';
@@ -62,12 +63,37 @@ function writeJson(file: string, value: unknown): void {
   writeFileSync(file, JSON.stringify(value, null, 2) + '\n');
 }
 
+/**
+ * The page of the mock's control routes, generated/docs/control/index.html, rendered from their published description
+ * (generated/control/openapi.json, written by gen-05-control) as it is: English only (no language switch), linked to
+ * the default API's English page.
+ */
+async function renderControlPage(site: DocsSite): Promise<string[]> {
+  const english = site.pages.find((p) => p.edition.lang === 'en' && p.api.isDefault)!;
+  const html = join(docsDir, 'control', 'index.html');
+  const back = posix.relative('control', posix.join(english.dir || '.', 'index.html'));
+  const template: TemplateOptions = {
+    lang: 'en',
+    label: 'English',
+    otherLang: 'en',
+    otherLabel: '',
+    otherHref: '',
+    switchLabel: 'Language',
+    apiLabel: 'Mock control routes',
+    apiLinks: `<a class="docs-api-link" href="${back}">${english.api.label}</a>`,
+    apiSwitchLabel: 'API',
+  };
+  await renderHtml(join(controlDir, 'openapi.json'), html, template, redocOptions({ paths: {} } as unknown as Document));
+  return [relative(repoRoot, html)];
+}
+
 export async function generate(): Promise<string[]> {
   const site = loadDocsSite();
   const builds = site.pages.map((page) => describePage(site, page));
   for (const { page, description } of builds) writeJson(descriptionFile(page), description);
-  await Promise.all(
-    builds.map(({ page, description, template }) => renderHtml(descriptionFile(page), htmlFile(page), template, redocOptions(description))),
-  );
-  return builds.flatMap(({ page }) => [descriptionFile(page), htmlFile(page)]).map((file) => relative(repoRoot, file));
+  const [control] = await Promise.all([
+    renderControlPage(site),
+    ...builds.map(({ page, description, template }) => renderHtml(descriptionFile(page), htmlFile(page), template, redocOptions(description))),
+  ]);
+  return [...builds.flatMap(({ page }) => [descriptionFile(page), htmlFile(page)]).map((file) => relative(repoRoot, file)), ...control!];
 }

@@ -55,6 +55,9 @@ describe('npm pack of each workspace', () => {
     expect(mock.files).toContain('dist/cli/main.js');
     expect(mock.files).toContain('dist/testing/index.js');
     expect(mock.files).toContain('dist/docs/index.html');
+    expect(mock.files).toContain('dist/docs/control/index.html');
+    const contract = packed.find((p) => p.name === '@rd-contract/contract')!;
+    expect(contract.files).toEqual(expect.arrayContaining(['dist/control/openapi.yaml', 'dist/control/openapi.json']));
   });
 
   it("every `exports` entry lists `types` first, and the client's only dependencies are openapi-fetch and the contract", () => {
