@@ -28,7 +28,7 @@ afterAll(() => mock.close());
 async function check(method: string, path: string, body?: unknown): Promise<{ status: number; value: Json }> {
   const res = await fetch(`${mock.url}${path}`, { method, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
   const value = await res.json();
-  const route = path.split('?')[0]!;
+  const route = path.split('?')[0]!.replace(/^\/_emulator\/accounts\/[^/]+$/, '/_emulator/accounts/{accessKeyId}');
   // A method a route does not take is described by the route's other operations' 405.
   const op = doc.paths[route]?.[method.toLowerCase()] ?? (res.status === 405 ? Object.values(doc.paths[route] ?? {})[0] : undefined);
   expect(op, `${method} ${route} is described`).toBeDefined();
@@ -59,20 +59,38 @@ describe('the control routes as described', () => {
     expect((await check('DELETE', '/_mock/requests')).value).toEqual({ deleted: 1 });
   });
 
+  it('and so do the emulator routes', async () => {
+    await fetch(`${mock.url}/?Action=SendVerificationCodeForEnableRD&Version=2020-03-31&AccessKeyId=AK-DOC`, { method: 'POST' });
+    expect((await check('GET', '/_emulator/verification-codes?account=AK-DOC')).value).toHaveLength(1);
+    expect((await check('GET', '/_emulator/verification-codes?colour=red')).status).toBe(400);
+    expect((await check('POST', '/_emulator/accounts/AK-DOC', { enterpriseName: 'Doc Co.', site: null })).value.enterpriseName).toBe('Doc Co.');
+    expect((await check('POST', '/_emulator/accounts/AK-DOC', { colour: 'red' })).status).toBe(400);
+    expect((await check('GET', '/_emulator/accounts/AK-DOC')).status).toBe(200);
+    expect((await check('GET', '/_emulator/state')).value.verificationCodes).toHaveLength(1);
+    expect((await check('DELETE', '/_emulator/accounts/AK-DOC')).value).toEqual({ accessKeyId: 'AK-DOC', forgotten: true });
+    expect((await check('POST', '/_emulator/reset')).value).toEqual({ reset: true });
+    expect((await check('GET', '/_emulator/reset')).status).toBe(405);
+  });
+
   it('describes exactly the routes and methods the mock serves', async () => {
-    const described = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item as object).map((m) => `${m.toUpperCase()} ${path}`));
+    const described = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item as object).filter((m) => m !== 'parameters').map((m) => `${m.toUpperCase()} ${path}`));
     const served: string[] = [];
-    for (const path of ['/_mock/health', '/_mock/requests', '/_mock/requests/count', '/_mock/coverage', '/_mock/faults']) {
-      const res = await fetch(`${mock.url}${path}`, { method: 'PATCH' });
+    for (const path of Object.keys(doc.paths)) {
+      const res = await fetch(`${mock.url}${path.replace('{accessKeyId}', 'AK-X')}`, { method: 'PATCH' });
       expect(res.status).toBe(405);
       served.push(...res.headers.get('allow')!.split(', ').map((m) => `${m} ${path}`));
     }
+    // and no other route: the 404 of each prefix lists the routes there are
+    const listed = async (path: string) => JSON.stringify(await (await fetch(`${mock.url}${path}`)).json()).split('routes:')[1]!;
+    expect((await listed('/_mock/nothing')).match(/\/_mock\/[a-z/]+/g)!.sort()).toEqual(Object.keys(doc.paths).filter((p) => p.startsWith('/_mock/')).sort());
+    expect((await listed('/_emulator/nothing')).match(/\/_emulator\/[a-z-]+/g)!.length).toBe(Object.keys(doc.paths).filter((p) => p.startsWith('/_emulator/')).length);
     expect(described.sort()).toEqual(served.sort());
   });
 
   it('its error codes are the ones the routes answer', async () => {
     const codes = doc.components.schemas.Error.properties.Code.enum as string[];
     const source = readFileSync(join(repoRoot, 'packages', 'mock', 'src', 'control', 'routes.ts'), 'utf8');
+    expect(source).toContain("problem(req, res, 404, 'Mock.NotFound'");
     expect([...new Set(source.match(/'Mock\.[A-Za-z]+'/g)!.map((c) => c.slice(1, -1)))].sort()).toEqual([...codes].sort());
   });
 
