@@ -185,6 +185,15 @@ describe('the client, installed alone into an empty project', () => {
   }, 120_000);
 });
 
+/** The README's example of a contract test with the journal and a fault (its mock section): file name and code. */
+function readmeMockExample(): { file: string; code: string } {
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  const start = readme.indexOf('## The mock');
+  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+  const code = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).find((c) => /^\/\/ \S+\.test\.ts\n/.test(c))!;
+  return { file: /^\/\/ (\S+\.test\.ts)$/m.exec(code)![1]!, code };
+}
+
 /** The README's "Use it in your project" section: its code blocks, by language and first-line comment. */
 function readmeSection(): { sh: string; setup: string; config: string; testFile: string; test: string; ci: string } {
   const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
@@ -261,10 +270,12 @@ describe("the README's newcomer path, in an empty project", () => {
     expect(redis.out).toContain('npm install --save-dev "ioredis@^6.0.0"');
   }, 60_000);
 
-  it("the vitest global setup and test, and the CI job's steps, pass under the project's own vitest", async () => {
+  it("the vitest global setup and test, the mock section's journal-and-faults test, and the CI job's steps, pass under the project's own vitest", async () => {
     writeFileSync(join(project, 'vitest.setup.ts'), section.setup);
     writeFileSync(join(project, 'vitest.config.ts'), section.config);
     writeFileSync(join(project, section.testFile), section.test);
+    const example = readmeMockExample();
+    writeFileSync(join(project, example.file), example.code);
     const job = Object.values<{ steps: { run?: string; uses?: string }[] }>(parse(section.ci).jobs)[0]!;
     const steps = job.steps.flatMap((s) => (s.run ? [s.run] : []));
     expect(steps).toEqual(['npm ci', 'npx vitest run']);
@@ -272,7 +283,7 @@ describe("the README's newcomer path, in an empty project", () => {
       const [file, ...args] = step.split(/\s+/);
       const { code, out } = await attempt(file!, args, project);
       expect(code, `${step}\n${out}`).toBe(0);
-      if (step === 'npx vitest run') expect(out).toMatch(/1 passed/);
+      if (step === 'npx vitest run') expect(out).toMatch(/2 passed/);
     }
   }, 300_000);
 });
