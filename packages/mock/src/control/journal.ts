@@ -1,8 +1,9 @@
 /**
  * The request journal (`GET /_mock/requests`): the last `capacity` API requests the mock answered, oldest first, in
- * a ring buffer (an entry past the capacity replaces the oldest). An entry is kept as the gateway wrote it (references
- * to the parsed parameters, no copy) and formatted, redacted, only when it is read, so that recording costs one small
- * object per request.
+ * a ring buffer (an entry past the capacity replaces the oldest). An entry keeps the request's raw query string and
+ * form body (strings, not the parsed parameters: a kept object outlives the young generation, and a string is the
+ * cheapest thing to promote) and is parsed, formatted and redacted only when it is read, so that recording costs one
+ * small object per request.
  */
 import { REDACTED, type Redactor } from '@rd-contract/client/protocol';
 
@@ -20,8 +21,10 @@ export interface JournalRecord {
   readonly version: string | undefined;
   readonly action: string | undefined;
   readonly accessKeyId: string | undefined;
-  /** The request's parameters (query, then form body). */
-  readonly params: Readonly<Record<string, string>>;
+  /** The request's raw query string (without `?`). */
+  readonly query: string;
+  /** Its `application/x-www-form-urlencoded` body, if it had one. */
+  readonly form: string | undefined;
   /** The HTTP status; 0 when a fault reset the connection. */
   readonly status: number;
   /** The error code of an error answer. */
@@ -116,8 +119,14 @@ export class Journal {
   }
 
   private entry(r: JournalRecord): JournalEntry {
-    const parameters: Record<string, string> = {};
-    for (const [k, v] of Object.entries(r.params)) parameters[k] = SECRET_PARAMETERS.has(k) ? REDACTED : this.redact(v);
+    // Query, then form body: the first occurrence of a name wins, as the gateway reads them.
+    const parameters: Record<string, string> = Object.create(null);
+    for (const text of [r.query, r.form ?? '']) {
+      for (const [k, v] of new URLSearchParams(text)) {
+        if (Object.hasOwn(parameters, k)) continue;
+        parameters[k] = SECRET_PARAMETERS.has(k) ? REDACTED : this.redact(v);
+      }
+    }
     return {
       time: new Date(r.time).toISOString(),
       api: r.api ?? null,
