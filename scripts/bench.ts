@@ -194,8 +194,8 @@ async function clientOverhead(noopUrl: string): Promise<{ ours: number; oursFetc
   // The default fetch (node:http), and Node's own fetch for comparison.
   const client = createClient({ endpoint: noopUrl, accessKeyId: 'bench', accessKeySecret: 'bench-secret' });
   const viaFetch = createClient({ endpoint: noopUrl, accessKeyId: 'bench', accessKeySecret: 'bench-secret', fetch: (r) => fetch(r) });
-  const sdkModule = (await import('@alicloud/resourcemanager20200331')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  const OpenApi = (await import('@alicloud/openapi-core')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const sdkModule = (await import('@alicloud/resourcemanager20200331')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- the official SDK's CommonJS modules have no ESM types
+  const OpenApi = (await import('@alicloud/openapi-core')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- the official SDK's CommonJS modules have no ESM types
   const Sdk = sdkModule.default?.default ?? sdkModule.default;
   const $OpenApi = OpenApi.$OpenApiUtil ?? OpenApi.default?.$OpenApiUtil;
   const port = new URL(noopUrl).port;

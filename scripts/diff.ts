@@ -29,7 +29,7 @@ import { parse as parseYaml } from 'yaml';
 import { copiedFromGenerated } from './packages.js';
 import { repoRoot } from './paths.js';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { Json } from './contract/json.js';
 
 const run = promisify(execFile);
 const opticBin = join(repoRoot, 'node_modules', '.bin', 'optic');
@@ -58,7 +58,7 @@ export async function compareDescription(base: string, head: string): Promise<{ 
   } catch (e) {
     const err = e as { code?: number; stdout?: string; stderr?: string; message: string };
     if (err.code === 1 && /breaking change|Checks: \d+\/\d+ passed/.test(err.stdout ?? '')) return { breaking: true, report: (err.stdout ?? '') + (err.stderr ?? '') };
-    throw new Error(`optic could not compare ${base} and ${head}: ${err.message}\n${err.stdout ?? ''}${err.stderr ?? ''}`);
+    throw new Error(`optic could not compare ${base} and ${head}: ${err.message}\n${err.stdout ?? ''}${err.stderr ?? ''}`, { cause: e });
   }
 }
 

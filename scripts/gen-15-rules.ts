@@ -26,7 +26,7 @@ import type {
 } from './templates/contract-types.js';
 import { apiFile, apiIndex, copyTemplate, generatedDir, type ApiIndexEntry } from './paths.js';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { Json } from './contract/json.js';
 
 const JSON_MEDIA = 'application/json';
 const XML_MEDIA = 'text/xml';

@@ -22,7 +22,7 @@ import { pathToFileURL } from 'node:url';
 import type { ApiModel } from './templates/contract-types.js';
 import { apiFile, apiIndex } from './paths.js';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { Json } from './contract/json.js';
 
 const lit = (s: string): string => JSON.stringify(s);
 const IDENT = /^[A-Za-z][A-Za-z0-9]*$/;

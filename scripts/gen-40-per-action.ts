@@ -15,7 +15,7 @@ import { sourceKey, sourceLists } from './contract/sources.js';
 import { publishedYaml } from './contract/yaml.js';
 import { apiFile, apiIndex, generatedDir } from './paths.js';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { Json } from './contract/json.js';
 
 /** The GET twin's operationId: distinct from the POST's, so generators name two functions. */
 export const getOperationId = (action: string): string => `${action}Get`;
@@ -33,7 +33,10 @@ function pruneComponents(doc: Json): void {
   const used = refsIn(rest, new Set());
   for (let pending = [...used]; pending.length > 0;) {
     const next: string[] = [];
-    for (const ref of pending) for (const r of refsIn(lookup(ref, { $ref: ref }), new Set())) if (!used.has(r)) (used.add(r), next.push(r));
+    for (const ref of pending) for (const r of refsIn(lookup(ref, { $ref: ref }), new Set())) if (!used.has(r)) {
+      used.add(r);
+      next.push(r);
+    }
     pending = next;
   }
   for (const [kind, entries] of Object.entries<Json>(components)) {

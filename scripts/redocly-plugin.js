@@ -6,7 +6,7 @@ import { derefDeep, isRef } from './contract/deref.js';
 import { sourceProblems } from './contract/sources.js';
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });
-addFormats.default ? addFormats.default(ajv) : addFormats(ajv);
+(addFormats.default ?? addFormats)(ajv);
 const xmlParser = new XMLParser({ parseTagValue: false, ignoreDeclaration: true, trimValues: true });
 
 const isXml = (mediaType) => /[/+]xml\b/.test(mediaType);
@@ -204,7 +204,7 @@ function ErrorExamples() {
  * `x-acs-sources`, in the vocabulary (seed:NNN, research:<note>#<section>, sdk:<package>, inference: <why>), every kind
  * used is listed in `info.x-acs-sources`, and a sample's summary says "built by the contract" exactly when an
  * inference is among its sources. Whether a seed's label is backed by the seed is checked by
- * tests/contract-provenance.test.ts, which has the seeds' facts.
+ * tests/unit/contract/provenance.test.ts, which has the seeds' facts.
  */
 function Sources() {
   return {

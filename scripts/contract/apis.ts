@@ -3,7 +3,7 @@
  * `x-acs-apis` list leaves this API out is dropped (with every reference to it), the lists themselves are dropped,
  * and the `{api.*}` placeholders are filled in.
  */
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { Json } from './json.js';
 
 export interface ApiEntry {
   /** `<Product>/<version>`, the name the client's `api` option takes. */

@@ -20,7 +20,7 @@
 import { deref, isRef, localLookup } from './deref.js';
 import { xmlExample } from './xml-example.js';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { Json } from './json.js';
 
 const JSON_MEDIA = 'application/json';
 const XML_MEDIA = 'text/xml';

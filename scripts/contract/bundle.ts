@@ -13,7 +13,7 @@ import { assemble } from './assemble.js';
 
 export const redoclyEnv = { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' };
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { Json } from './json.js';
 
 /** Redocly's bundle of the source whose root file is `root` (openapi/openapi.yaml, or a test's edited copy). */
 export function bundleSource(root: string): Json {

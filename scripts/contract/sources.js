@@ -1,5 +1,5 @@
 // Provenance: where each item of the contract comes from (`x-acs-sources`), in one small vocabulary. Used by the
-// Redocly plugin (rule rd/sources), the docs (the Source columns) and tests/contract-provenance.test.ts, which also
+// Redocly plugin (rule rd/sources), the docs (the Source columns) and tests/unit/contract/provenance.test.ts, which also
 // checks every seed and research label against tests/fixtures/seed-facts.ts.
 //
 // A label is one of:

@@ -1,4 +1,4 @@
-// `redocly lint` passes on the published description (generated/openapi.yaml: the source as the build assembles it),
+// `redocly lint` passes on the published description (generated/<Product>-<version>/openapi.yaml: the source as the build assembles it),
 // and the project's own rules (scripts/redocly-plugin.js) catch what they are for.
 import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

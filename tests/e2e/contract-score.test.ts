@@ -1,7 +1,7 @@
 // Redocly's own `redocly score` (Agent Readiness, 0-100) is at least 90 on every published description, full and per
 // action: credentials are in security schemes (a generated method takes the action's own parameters), constraints
 // are stated, every operation has response examples. The score is an experimental command of Redocly CLI; its
-// subscores say what is left (the closing note of issue 21, README).
+// subscores say what is left (the closing note of issue 21, docs/contract.md).
 import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';

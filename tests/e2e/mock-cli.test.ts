@@ -209,10 +209,11 @@ describe('npm run mock: the limit flags', () => {
     ]);
     // (the defaults, 10 s and 30 s, would leave both hanging past the 3 s deadline)
     for (const r of [headers, body]) expectRefused(r, /not received in time \(headers within 300 ms, the whole request within 800 ms\)/);
+    // below the 3 s deadline, with room for a loaded 2-core machine; each cut off after its own timeout (lower bounds)
     expect(headers.elapsedMs).toBeGreaterThanOrEqual(250);
-    expect(headers.elapsedMs).toBeLessThan(1_000);
+    expect(headers.elapsedMs).toBeLessThan(2_800);
     expect(body.elapsedMs).toBeGreaterThanOrEqual(750);
-    expect(body.elapsedMs).toBeLessThan(1_500);
+    expect(body.elapsedMs).toBeLessThan(2_900);
     child.kill('SIGTERM');
     expect((await exited(child)).code).toBe(0);
   });
@@ -222,7 +223,7 @@ describe('npm run mock: the limit flags', () => {
     const r = await rawExchange(portOf(url), `GET ${API} HTTP/1.1\r\nHost: x\r\n`, { timeoutMs: 3_000 });
     expectRefused(r, /not received in time \(headers within 400 ms, the whole request within 400 ms\)/);
     expect(r.elapsedMs).toBeGreaterThanOrEqual(350);
-    expect(r.elapsedMs).toBeLessThan(1_100);
+    expect(r.elapsedMs).toBeLessThan(2_800); // below the 3 s deadline; the default 10 s would pass it
     child.kill('SIGTERM');
     expect((await exited(child)).code).toBe(0);
   });
@@ -272,12 +273,12 @@ describe('npm run mock: the limit flags', () => {
     expect(flags.map(defaultOf)).toEqual([1024 * 1024, d.maxHeaderSize, d.headersTimeout, d.requestTimeout]);
   });
 
-  it("every flag of --help is in the README's table of the mock's flags, or docs/mock.md's (the contract-test flags)", () => {
+  it("every flag of --help is in docs/mock.md's table of the mock's flags", () => {
     const usage = run(['--help']).stdout;
     const listed = [...usage.matchAll(/^ {2}(?:-\w, )?(--[a-z-]+)/gm)].map((m) => m[1]!);
     expect(listed).toEqual(expect.arrayContaining(['--port', '--state-file', '--seed', '--faults', ...flags]));
-    const tables = ['README.md', 'docs/mock.md'].map((f) => readFileSync(join(repoRoot, f), 'utf8')).join('\n');
-    const rows = tables.split('\n').filter((line) => line.startsWith('| `-'));
+    const page = readFileSync(join(repoRoot, 'docs', 'mock.md'), 'utf8');
+    const rows = page.split('\n').filter((line) => line.startsWith('| `-'));
     expect(listed.filter((flag) => !rows.some((row) => row.includes(`\`${flag}`)))).toEqual([]);
   });
 });

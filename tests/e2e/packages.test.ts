@@ -185,12 +185,10 @@ describe('the client, installed alone into an empty project', () => {
   }, 120_000);
 });
 
-/** The README's example of a contract test with the journal and a fault (its mock section): file name and code. */
+/** The README's example of a contract test with the journal and a fault (its path "Testing your code"): file and code. */
 function readmeMockExample(): { file: string; code: string } {
   const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
-  const start = readme.indexOf('## The mock');
-  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
-  const code = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).find((c) => /^\/\/ \S+\.test\.ts\n/.test(c))!;
+  const code = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).find((c) => c.startsWith('// journal-and-faults.test.ts\n'))!;
   return { file: /^\/\/ (\S+\.test\.ts)$/m.exec(code)![1]!, code };
 }
 

@@ -6,13 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { ValidateFunction } from 'ajv';
+import type { Options as AjvOptions, ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { XMLParser } from 'fast-xml-parser';
 import { deref as derefNode, localLookup } from '../../scripts/contract/deref.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Json = any;
+export type { Json } from '../../scripts/contract/json.js';
+import type { Json } from '../../scripts/contract/json.js';
 
 export const repoRoot = join(import.meta.dirname, '..', '..');
 
@@ -37,8 +37,8 @@ export interface MediaExample { action: string; status: string; mediaType: strin
 
 /** One API's document and the helpers over it. */
 export function contractOf(doc: Json) {
-  const createAjv = (): Ajv2020 => {
-    const ajv = new Ajv2020({ strict: true, allErrors: true });
+  const createAjv = (options: AjvOptions = {}): Ajv2020 => {
+    const ajv = new Ajv2020({ strict: true, allErrors: true, ...options });
     (addFormatsModule as unknown as (a: Ajv2020) => void)(ajv);
     ajv.addVocabulary(['example', 'xml', 'x-acs-sources']);
     for (const [name, schema] of Object.entries<Json>(doc.components.schemas)) ajv.addSchema({ ...rewriteRefs(schema), $id: schemaId(name) });
@@ -71,6 +71,69 @@ export function contractOf(doc: Json) {
 }
 
 export type Contract = ReturnType<typeof contractOf>;
+
+export type Site = 'intl' | 'china';
+type Check = (value: unknown) => boolean;
+export interface ActionRequest {
+  /** The HTTP method of its operation, upper case. */
+  readonly method: string;
+  /** Its own parameters, in declared order: the operation's, without `x-acs-common-parameters.operations`. */
+  readonly parameters: readonly { name: string; required: boolean; check: Check; siteChecks: Partial<Record<Site, Check>> }[];
+  readonly rules: readonly { id: string; when: Check; then: Check }[];
+}
+
+/**
+ * What a published description (an API's openapi.json) allows in a request, compiled here with an ajv of the test's
+ * own, for tests whose oracle must not be the code under test (the client's and the mock's validator, the build's
+ * compiled checks). Per action: its own parameters (`Action` and `Version`, `x-acs-common-parameters.operations`,
+ * are set by whatever signs the request), each present value valid for its schema and, on a site, for that site's
+ * `x-acs-site-rules` schema; the required ones present; each `x-acs-request-rules` rule kept (when the present values
+ * match `if`, they match `then`). An empty value counts as absent (`x-acs-error-precedence`, step `parameters`), as
+ * do undefined and null, which are no value at all. A query value is text, so the schemas are compiled with ajv's
+ * type coercion: a number or a boolean is valid where its text is; an object, array, symbol or bigint never is.
+ */
+export function requestRulesOf(c: Contract) {
+  const ajv = c.createAjv({ coerceTypes: true, allErrors: false, strictRequired: false });
+  const compile = (schema: Json): Check => {
+    const fn = ajv.compile(rewriteRefs(schema));
+    return (value) => fn(value) === true;
+  };
+  const common = new Set<string>(c.doc['x-acs-common-parameters']?.operations ?? []);
+  const actions: Record<string, ActionRequest> = Object.fromEntries(
+    c.operations.map(({ action, method, op }) => {
+      const own = (op.parameters as Json[]).map((p) => c.deref(p)).filter((p) => !common.has(p.name));
+      const parameters = own.map((p) => ({
+        name: p.name as string,
+        required: p.required === true,
+        check: compile(p.schema),
+        siteChecks: Object.fromEntries(Object.entries<Json>(p['x-acs-site-rules'] ?? {}).map(([site, r]) => [site, compile(r.schema)])),
+      }));
+      const rules = ((op['x-acs-request-rules'] ?? []) as Json[]).map((r) => ({ id: r.id as string, when: compile(r.if), then: compile(r.then) }));
+      return [action, { method: method.toUpperCase(), parameters, rules }];
+    }),
+  );
+  const absent = (v: unknown) => v === undefined || v === null || v === '';
+  /** Every rule of the description that an action's parameter values break, in words; [] when they keep them all. */
+  const problems = (action: string, values: Readonly<Record<string, unknown>>, site?: Site): string[] => {
+    const a = actions[action];
+    if (!a) return [`${action} is not an operation`];
+    const found: string[] = [];
+    const present: Record<string, unknown> = {};
+    for (const p of a.parameters) {
+      const v = Object.hasOwn(values, p.name) ? values[p.name] : undefined;
+      if (absent(v)) {
+        if (p.required) found.push(`${p.name} is required`);
+        continue;
+      }
+      present[p.name] = v;
+      if (!p.check(v)) found.push(`${p.name} breaks its schema`);
+      else if (site && p.siteChecks[site] && !p.siteChecks[site]!(v)) found.push(`${p.name} breaks the ${site} site rule`);
+    }
+    for (const r of a.rules) if (r.when({ ...present }) && !r.then({ ...present })) found.push(`request rule ${r.id}`);
+    return found;
+  };
+  return { actions, problems };
+}
 
 /** Every API's contract, by id (`<Product>/<version>`). */
 export const contracts: Record<string, Contract> = Object.fromEntries(

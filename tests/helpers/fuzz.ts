@@ -1,5 +1,5 @@
 /**
- * Shared pieces of the property-based fuzz tests of the mock (tests/mock-fuzz*.test.ts): the four server modes, a
+ * Shared pieces of the property-based fuzz tests of the mock (tests/unit/mock/mock/fuzz*.test.ts, tests/e2e/mock-fuzz-emulator.test.ts): the four server modes, a
  * vocabulary of parameter names and values that reaches every step of the mock, hostile keys, broken
  * percent-encoding, signing a fuzzed request so that it passes `verifySignatures`, and the rule for what an answer
  * may be.

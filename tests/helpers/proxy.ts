@@ -104,7 +104,7 @@ export interface ProxyAnswer {
   status: number;
   headers: Headers;
   text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the answer's JSON, of whatever shape the upstream sent
   body: any;
   /** The parsed sl-violations header ([] when absent). */
   violations: { location: string[]; severity: string; code: string; message: string }[];

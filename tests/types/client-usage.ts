@@ -123,7 +123,7 @@ export async function refused(): Promise<void> {
   createClient({ site: 'eu' });
   const g = await client.GetResourceDirectory();
   // @ts-expect-error data may be undefined until error is ruled out
-  g.data.ResourceDirectory;
+  void g.data.ResourceDirectory;
   if (g.error) {
     // @ts-expect-error a code GetResourceDirectory does not document
     if (g.error.Code === 'EntityAlreadyExists.ResourceDirectory') return;

@@ -53,7 +53,7 @@ export type { DefaultApi };
 
 /** An action's method: its parameters (optional when none is required) and per-call options, resolving with its result. */
 type ActionMethod<T> = T extends { params: infer P; data: infer D; error: infer E }
-  ? {} extends P
+  ? Record<never, never> extends P
     ? (params?: P, options?: CallOptions) => Promise<ActionResult<D, E>>
     : (params: P, options?: CallOptions) => Promise<ActionResult<D, E>>
   : never;

@@ -9,7 +9,7 @@ import { useCaptureServer, type Captured } from '../../helpers/capture-server.js
 
 const require = createRequire(import.meta.url);
 // The SDK is CommonJS and loosely typed here on purpose: we drive it exactly as its README does.
-/* eslint-disable @typescript-eslint/no-explicit-any */
+/* eslint-disable @typescript-eslint/no-explicit-any -- the official SDK's CommonJS modules have no types when required */
 const RM: any = require('@alicloud/resourcemanager20200331');
 const OpenApi: any = require('@alicloud/openapi-core');
 

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Middleware } from 'openapi-fetch';
 import { createClient, type ClientOptions, type ResourceDirectoryClient } from '../../../packages/client/src/index.js';
 import { verifyAcs3, verifyRpc } from '../../../packages/client/src/protocol/signing.js';
-import { errorBody, normalisedRequest, useCaptureServer, type Answer, type Captured } from '../../helpers/capture-server.js';
+import { normalisedRequest, useCaptureServer, type Captured } from '../../helpers/capture-server.js';
 
 const ID = 'LTAI5tSendTestKeyId';
 const SECRET = 'SendTestSecret0123456789abcdef';

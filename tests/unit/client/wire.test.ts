@@ -4,6 +4,8 @@ import { createClient, ResourceDirectoryResponseError, ResourceDirectoryValidati
 import { clientActions, type ClientActionName } from '../../../generated/ResourceManager-2020-03-31/action-types.js';
 import { EMPTY_BODY_SHA256, parseAcs3Authorization, verifyAcs3, verifyRpc } from '../../../packages/client/src/protocol/signing.js';
 import { errorBody, useCaptureServer, type Captured } from '../../helpers/capture-server.js';
+import { errorCodes } from '../../helpers/contract.js';
+import { apiActions, RM } from '../../fixtures/seed-facts.js';
 
 const ID = 'LTAI5tWireTestKeyId';
 const SECRET = 'WireTestSecret0123456789abcdefXYZ';
@@ -288,13 +290,19 @@ describe('answers', () => {
   });
 
   it('every documented code of every action is handed back as `error`', async () => {
+    let handed = 0;
     for (const [action, spec] of Object.entries(clientActions) as [ClientActionName, (typeof clientActions)[ClientActionName]][]) {
       const call = calls.find((x) => x.action === action)!;
       for (const code of spec.errorCodes) {
         server.queue.push({ status: code === 'InternalError' ? 500 : 400, body: errorBody(code) });
         const { error } = await send(client(), action, call.params);
         expect(error, `${action} ${code}`).toMatchObject({ Code: code });
+        handed++;
       }
     }
+    // the seeds' four actions of 2020-03-31, each with every code its published description documents (named examples)
+    const actions = Object.keys(apiActions[RM]!);
+    expect(Object.keys(clientActions)).toEqual(actions);
+    expect(handed).toBe(actions.reduce((n, a) => n + new Set(errorCodes(a).map((e) => e.code)).size, 0));
   });
 });

@@ -3,7 +3,7 @@
 // quota, security scheme, header and gateway response says where it comes from (`x-acs-sources`, in the vocabulary of
 // scripts/contract/sources.js), and a sample no source gives is labelled as built by the contract. Every seed label is
 // backed by the seeds' facts (tests/fixtures/seed-facts.ts, themselves checked word for word against the seeds by
-// tests/seeds-crosscheck.test.ts), every research label names a section of a research note, and every SDK label an
+// tests/unit/contract/seeds-crosscheck.test.ts), every research label names a section of a research note, and every SDK label an
 // installed SDK that says so.
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

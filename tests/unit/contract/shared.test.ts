@@ -6,8 +6,7 @@ import { buildContract, buildShared } from '../../../scripts/gen-15-rules.js';
 import { contract } from '../../../generated/contract.js';
 import { apiFile } from '../../helpers/contract.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
+import type { Json } from '../../helpers/contract.js';
 const APIS = ['ResourceManager/2020-03-31', 'ResourceDirectoryMaster/2022-04-19'] as const;
 const docs = (): Json[] => APIS.map((api) => JSON.parse(readFileSync(apiFile(api, 'openapi.json'), 'utf8')));
 

@@ -7,8 +7,7 @@ import { createMockServer, type MockServer } from '../../../packages/mock/src/in
 import { createProxyServer, type ViolationRecord } from '../../../packages/mock/src/proxy/index.js';
 import { send, STYLES } from '../../helpers/proxy.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
+import type { Json } from '../../helpers/contract.js';
 
 const RM = 'ResourceManager/2020-03-31';
 const NOT_IN_USE = contract.apis[RM].actions.GetResourceDirectory.errors.ResourceDirectoryNotInUse.message;

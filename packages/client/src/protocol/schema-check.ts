@@ -7,10 +7,14 @@
  * with a `compileSchema` (the mock's, with ajv: packages/mock/src/frontend/schema-compiler.ts) compiles those;
  * without one, such a schema is a TypeError naming it.
  */
-import type { JsonSchema, SchemaCheck } from '@rd-contract/contract';
 
-export type { SchemaCheck };
-export type SchemaCompiler = (schema: JsonSchema) => SchemaCheck;
+/**
+ * A compiled schema: true when the data is valid (ajv may coerce a wrapped value in place). The contract's
+ * `SchemaCheck` has this shape; this module declares its own, as the build imports it (it stays a leaf).
+ */
+export type SchemaCheck = (data: unknown) => boolean;
+/** Compiles a JSON Schema (a contract's `JsonSchema`) into its check. */
+export type SchemaCompiler = (schema: object) => SchemaCheck;
 
 /**
  * The options every check is compiled with, here and by the build: draft 2020-12, strict (an unknown keyword in the
@@ -26,7 +30,7 @@ export interface CheckSource {
 }
 
 /** The check of a schema: the compiled one with its JSON text, else the source's compiler's. */
-export function schemaCheck(schema: JsonSchema, source: CheckSource): SchemaCheck {
+export function schemaCheck(schema: object, source: CheckSource): SchemaCheck {
   const key = JSON.stringify(schema);
   const check = Object.hasOwn(source.schemaChecks, key) ? source.schemaChecks[key] : source.compileSchema?.(schema);
   if (!check) throw new TypeError(`No compiled check for the schema ${key}: run \`npm run build\`, or give a compileSchema`);

@@ -1,5 +1,6 @@
 /**
- * Request signing for Alibaba Cloud RPC APIs (Resource Manager 2020-03-31).
+ * Request signing for Alibaba Cloud RPC APIs (both APIs of the contract, ResourceManager 2020-03-31 and
+ * ResourceDirectoryMaster 2022-04-19, sign alike).
  *
  * Two styles are implemented, both byte-for-byte compatible with the official signer
  * `@alicloud/openapi-core` 1.0.8 (`OpenApiUtil.getAuthorization` / `OpenApiUtil.getRPCSignature`):

@@ -74,7 +74,7 @@ export function requirePeer(name: OptionalPeer, flag: string, command: string): 
   try {
     createRequire(import.meta.url).resolve(name);
   } catch {
-    // src/cli and dist/cli both sit two folders below the package's own package.json
+    // the bin's folder, cli/ under src/ or dist/, sits two folders below the package's own package.json
     const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; peerDependencies: Record<string, string> };
     throw new CliExit(
       2,

@@ -130,7 +130,7 @@ export function checkState(value: Json): EmulatorState {
     verificationCodes.forEach((c, i) => checkCode(c, `verificationCodes[${i}]`));
     return { ...(value as unknown as EmulatorState), accounts: dictionary(accounts as Record<string, AccountRecord>), directories: dictionary(directories as Record<string, DirectoryRecord>) };
   } catch (e) {
-    if (e instanceof Invalid) throw new Error(e.message);
+    if (e instanceof Invalid) throw new Error(e.message, { cause: e });
     throw e;
   }
 }

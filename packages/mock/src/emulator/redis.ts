@@ -79,7 +79,7 @@ export class RedisBackend implements Backend {
     try {
       Redis = (createRequire(import.meta.url)('ioredis') as typeof import('ioredis')).Redis;
     } catch (e) {
-      throw new Error(`the Redis client ioredis cannot be loaded (${(e as Error).message.split('\n')[0]}): run \`npm ci\``);
+      throw new Error(`the Redis client ioredis cannot be loaded (${(e as Error).message.split('\n')[0]}): run \`npm ci\``, { cause: e });
     }
     this.client = new Redis(url, { maxRetriesPerRequest: 2, connectTimeout: 5_000, enableAutoPipelining: true }) as Scripted;
     // Errors reach the operations that fail; the client's own event would otherwise be logged as unhandled.
@@ -94,7 +94,7 @@ export class RedisBackend implements Backend {
     try {
       await this.client.ping();
     } catch (e) {
-      throw new Error(`cannot reach Redis at ${this.url}: ${(this.lastError ?? (e as Error)).message}`);
+      throw new Error(`cannot reach Redis at ${this.url}: ${(this.lastError ?? (e as Error)).message}`, { cause: e });
     }
   }
 

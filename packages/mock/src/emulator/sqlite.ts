@@ -240,7 +240,7 @@ function migrateJson(path: string, text: string, nameKey: (name: string) => stri
  * cannot be used; it is then left as it is.
  */
 export function openStateFile(path: string, nameKey: (name: string) => string): SqliteBackend {
-  let dirOk = false;
+  let dirOk: boolean;
   try {
     dirOk = statSync(dirname(path)).isDirectory();
   } catch {

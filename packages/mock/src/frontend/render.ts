@@ -12,7 +12,7 @@ export const contentType = (format: Format): string => (format === 'xml' ? XML_C
 export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
 
 // Characters XML 1.0 cannot carry at all (C0 controls but tab, LF, CR; U+FFFE/U+FFFF) become U+FFFD.
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- these are the control characters XML 1.0 forbids, matched on purpose
 const INVALID_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 const XML_SPECIALS = /[&<>"']/g;
 const XML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };

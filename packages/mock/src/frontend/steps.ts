@@ -1,5 +1,5 @@
 /**
- * The front end's shape, after Prism's (packages/core/src/factory.ts: route → validate → mock or forward →
+ * The front end's shape, after Prism's (stoplightio/prism, its core factory: route → validate → mock or forward →
  * validate output), shared by the mock (front end + responder: packages/mock/src/mock/gateway.ts) and the proxy
  * (front end + forwarder: packages/mock/src/proxy/exchange.ts). Each step returns its outcome: go on with a value,
  * or an answer; the first answer is the request's, and `serveRpc` writes it, in one place.

@@ -8,7 +8,7 @@ import type { ActionName, ActionRules, ApiModel, ApiName, ContractModel, Site } 
 import { checkAllParameters, type ParameterValues, type Violation } from '@rd-contract/client/protocol';
 import { compileSchema } from '../frontend/schema-compiler.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers of any shape, which the response schemas check
 export type Json = any;
 
 export interface VersionContract {

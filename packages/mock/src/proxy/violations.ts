@@ -74,7 +74,6 @@ export function slViolationsHeader(violations: readonly ContractViolation[]): st
     code: v.rule,
     message: `${v.expected}${v.seen === undefined ? '' : `; seen ${JSON.stringify(seenValue(v.seen))}`}`,
   }));
-  // eslint-disable-next-line no-control-regex
   let value = JSON.stringify(items).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   if (value.length > MAX_HEADER_CHARS) value = `Too many violations! ${value.slice(0, MAX_HEADER_CHARS)}`;
   return value;

@@ -114,7 +114,7 @@ describe('schemaCheck: the seam for a contract given at run time', () => {
       },
     };
     let compiled = 0;
-    const options = { contract: modified, compileSchema: (s: JsonSchema) => (compiled++, ajv.compile(s)) };
+    const options = { contract: modified, compileSchema: (s: object) => (compiled++, ajv.compile(s)) };
     const values = { EnableMode: 'CurrentAccount', MAName: 'abcd' };
     const codes = () => checkAllParameters('EnableResourceDirectory', values, options).map((v) => v.parameter);
     expect(codes()).toEqual(['MAName']);

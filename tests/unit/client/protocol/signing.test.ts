@@ -208,13 +208,16 @@ describe('percent-encoding', () => {
   });
 
   it('matches an independent byte-wise RFC 3986 encoder on arbitrary Unicode', () => {
+    let runs = 0;
     fc.assert(
       fc.property(anyString, (s) => {
+        runs++;
         expect(percentEncodeRpc(s)).toBe(referenceRfc3986(s));
         expect(percentEncodeAcs3(s)).toBe(referenceRfc3986(s));
       }),
       { numRuns: RUNS },
     );
+    expect(runs).toBeGreaterThanOrEqual(RUNS);
   });
 
   it('rejects lone surrogates with URIError, as the official util does', () => {
@@ -227,31 +230,39 @@ describe('differential: signature v1 against OpenApiUtil.getRPCSignature', () =>
   it('gives identical signatures for arbitrary requests', () => {
     // undefined values: the SDK leaves unset optional parameters out; both signers must skip them.
     const value = fc.oneof({ weight: 4, arbitrary: anyString }, { weight: 1, arbitrary: fc.constant(undefined) });
+    let runs = 0;
     fc.assert(
       fc.property(method, params(paramName, value), secret, fc.option(anyString, { nil: undefined }), (m, p, s, token) => {
+        runs++;
         const all = token === undefined ? p : { ...p, SecurityToken: token };
         expect(signRpc(m, all, s)).toBe(OpenApiUtil.getRPCSignature(withoutSignature(all), m, s));
       }),
       { numRuns: RUNS },
     );
+    expect(runs).toBeGreaterThanOrEqual(RUNS);
   });
 
   it('agrees with it on strings containing lone surrogates (both throw, or both sign alike)', () => {
     const withSurrogates = fc.string({ unit: fc.oneof(fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }), fc.constantFrom('\ud800', '\udfff', '\udbff')), maxLength: 6 });
+    let runs = 0;
     fc.assert(
       fc.property(method, params(withSurrogates, withSurrogates), secret, (m, p, s) => {
+        runs++;
         const outcome = (f: () => string) => { try { return f(); } catch (e) { return `throws ${(e as Error).name}`; } };
         expect(outcome(() => signRpc(m, p, s))).toBe(outcome(() => OpenApiUtil.getRPCSignature(withoutSignature(p), m, s)));
       }),
       { numRuns: 500 },
     );
+    expect(runs).toBeGreaterThanOrEqual(500);
   });
 });
 
 describe('differential: ACS3-HMAC-SHA256 against OpenApiUtil.getAuthorization', () => {
   it('gives identical Authorization values for arbitrary requests', () => {
+    let runs = 0;
     fc.assert(
       fc.property(acs3Request, (r) => {
+        runs++;
         const ours = acs3Authorization(
           { method: r.method, pathname: r.pathname, query: r.query, headers: r.headers, payloadHash: r.payloadHash },
           r.accessKeyId,
@@ -268,12 +279,15 @@ describe('differential: ACS3-HMAC-SHA256 against OpenApiUtil.getAuthorization', 
       }),
       { numRuns: RUNS },
     );
+    expect(runs).toBeGreaterThanOrEqual(RUNS);
   });
 
   it('agrees with it on query values and keys containing lone surrogates', () => {
     const withSurrogates = fc.string({ unit: fc.oneof(fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }), fc.constantFrom('\ud800', '\udfff')), maxLength: 6 });
+    let runs = 0;
     fc.assert(
       fc.property(method, params(withSurrogates, withSurrogates), secret, (m, q, s) => {
+        runs++;
         const headers = { host: 'h', 'x-acs-action': 'A\ud800' };
         const outcome = (f: () => string) => { try { return f(); } catch (e) { return `throws ${(e as Error).name}`; } };
         expect(outcome(() => acs3Authorization({ method: m, pathname: '/', query: q, headers, payloadHash: EMPTY_BODY_SHA256 }, 'id', s)))
@@ -281,6 +295,7 @@ describe('differential: ACS3-HMAC-SHA256 against OpenApiUtil.getAuthorization', 
       }),
       { numRuns: 500 },
     );
+    expect(runs).toBeGreaterThanOrEqual(500);
   });
 
   it('signs host, content-type and x-acs-* only, lower-cased and sorted, with trimmed values', () => {
@@ -436,8 +451,10 @@ describe('verifyAcs3', () => {
   });
 
   it('verifies every request signed by the official util, and fails each after a one-character change of a signed value', () => {
+    let runs = 0;
     fc.assert(
       fc.property(serverSideAcs3Request, fc.nat(), fc.nat(), (r, pick, pos) => {
+        runs++;
         const authorization = OpenApiUtil.getAuthorization(
           { method: r.method, pathname: r.pathname, query: r.query, headers: r.headers },
           ACS3_ALGORITHM, r.payloadHash, r.accessKeyId, r.secret,
@@ -470,6 +487,7 @@ describe('verifyAcs3', () => {
       }),
       { numRuns: 500 },
     );
+    expect(runs).toBeGreaterThanOrEqual(500);
   });
 });
 
@@ -542,8 +560,10 @@ describe('verifyRpc', () => {
   });
 
   it('verifies requests signed by the official util and fails them after a one-character change', () => {
+    let runs = 0;
     fc.assert(
       fc.property(method, params(), secret, fc.nat(), fc.nat(), (m, p, s, pick, pos) => {
+        runs++;
         const unsigned = withoutSignature(p);
         const all = { ...unsigned, Signature: OpenApiUtil.getRPCSignature(unsigned, m, s) };
         const result = verifyRpc(m, all, s);
@@ -558,6 +578,7 @@ describe('verifyRpc', () => {
       }),
       { numRuns: 500 },
     );
+    expect(runs).toBeGreaterThanOrEqual(500);
   });
 });
 
@@ -578,13 +599,16 @@ describe('utcTimestamp, newNonce, sha256Hex', () => {
 
   it('matches OpenApiUtil.getTimestamp for arbitrary instants', () => {
     vi.useFakeTimers();
+    let runs = 0;
     fc.assert(
       fc.property(fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59.999Z'), noInvalidDate: true }), (d) => {
+        runs++;
         vi.setSystemTime(d);
         expect(utcTimestamp(d)).toBe(OpenApiUtil.getTimestamp());
       }),
       { numRuns: RUNS },
     );
+    expect(runs).toBeGreaterThanOrEqual(RUNS);
   });
 
   it('returns 64-hex-character nonces, unique over 10k calls', () => {

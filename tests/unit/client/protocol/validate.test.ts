@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkAllParameters, checkParameters } from '../../../../packages/client/src/index.js';
 import { contract, type ActionRules } from '../../../../generated/contract.js';
-import { errorCodes } from '../../../helpers/contract.js';
+import { deref, doc, errorCodes, operations, type Json } from '../../../helpers/contract.js';
 
 const rules = contract.apis['ResourceManager/2020-03-31'];
 
@@ -74,13 +74,22 @@ describe('checkParameters', () => {
   });
 
   it('every x-acs-errors code of the contract is documented on its action', () => {
+    let checked = 0;
     for (const [action, a] of Object.entries<ActionRules>(rules.actions)) {
       const codes = new Set(errorCodes(action).map((e) => e.code));
       for (const p of a.parameters) {
         for (const code of Object.values(p.errors)) expect(codes.has(code as string), `${action} ${p.name} ${code}`).toBe(true);
         for (const r of Object.values(p.siteRules ?? {})) expect(codes.has(r.error), `${action} ${p.name} ${r.error}`).toBe(true);
+        checked += Object.values(p.errors).length + Object.values(p.siteRules ?? {}).length;
       }
     }
+    // as many as the published description gives the operations' own parameters (x-acs-errors and x-acs-site-rules)
+    const common = new Set<string>(doc['x-acs-common-parameters'].operations);
+    const published = operations
+      .flatMap(({ op }) => (op.parameters as Json[]).map((p) => deref(p)).filter((p) => !common.has(p.name)))
+      .reduce((n, p) => n + Object.keys(p['x-acs-errors'] ?? {}).length + Object.keys(p['x-acs-site-rules'] ?? {}).length, 0);
+    expect(published).toBeGreaterThan(0);
+    expect(checked).toBe(published);
   });
 
   it('the China site message is used when the site is china', () => {

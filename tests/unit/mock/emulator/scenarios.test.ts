@@ -3,11 +3,10 @@
 // management account names, sites, anonymous requests, and the control routes. Every API answer is checked against
 // the contract (tests/helpers/mock.ts); the clock is the test's.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { accountIdOf, defaultPhone, DEFAULT_CODE_TTL_MS, STATE_ERROR_PRECEDENCE } from '../../../../packages/mock/src/index.js';
 import { buildContract } from '../../../../scripts/gen-15-rules.js';
-import { apiFile, contracts, doc, operation, repoRoot } from '../../../helpers/contract.js';
+import { apiFile, contracts, doc, operation } from '../../../helpers/contract.js';
 import { newAccount, otherCode, startEmulator, type Emu } from '../../../helpers/emulator.js';
 import { startMock, statusOf, XML_TYPE } from '../../../helpers/mock.js';
 

@@ -8,7 +8,7 @@ import { accountIdOf } from '../../../../packages/mock/src/index.js';
 import { startEmulator, type Emu } from '../../../helpers/emulator.js';
 
 const require = createRequire(import.meta.url);
-/* eslint-disable @typescript-eslint/no-explicit-any */
+/* eslint-disable @typescript-eslint/no-explicit-any -- the official SDK's CommonJS modules have no types when required */
 const RM: any = require('@alicloud/resourcemanager20200331');
 const OpenApi: any = require('@alicloud/openapi-core');
 

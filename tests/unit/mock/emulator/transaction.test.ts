@@ -56,9 +56,9 @@ function* rename(tx: Transaction, id: string): Step<string | undefined> {
 
 describe('transact', () => {
   it("reads give the table's record type", () => {
-    const tx = null as unknown as Transaction;
-    expectTypeOf<ReturnType<typeof tx.read<'accounts'>>>().toEqualTypeOf<Step<AccountRecord | undefined>>();
-    expectTypeOf<ReturnType<typeof tx.read<'accountIds'>>>().toEqualTypeOf<Step<'account' | 'directory' | undefined>>();
+    const _tx = null as unknown as Transaction; // a value only for `typeof`: its type's methods are the subject
+    expectTypeOf<ReturnType<typeof _tx.read<'accounts'>>>().toEqualTypeOf<Step<AccountRecord | undefined>>();
+    expectTypeOf<ReturnType<typeof _tx.read<'accountIds'>>>().toEqualTypeOf<Step<'account' | 'directory' | undefined>>();
   });
 
   it.each([

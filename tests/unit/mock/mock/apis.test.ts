@@ -10,7 +10,7 @@ import { newNonce, percentEncodeRpc, signRpc, utcTimestamp } from '../../../../p
 import { startEmulator, type Emu } from '../../../helpers/emulator.js';
 
 const require = createRequire(import.meta.url);
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the official SDK's CommonJS modules have no types when required
 const OpenApi: any = require('@alicloud/openapi-core');
 
 const RM = { api: 'ResourceManager/2020-03-31', version: '2020-03-31', host: 'resourcemanager.aliyuncs.com', product: 'ResourceManager' } as const;

@@ -205,6 +205,7 @@ describe.each(MODES)('fuzzing the mock over HTTP: $name', (mode) => {
 
   it('every answer is an Alibaba-shaped 2xx/4xx that matches the contract, in time; the server keeps serving', async () => {
     let requests = 0;
+    const numRuns = 200;
     await fc.assert(
       fc.asyncProperty(requestArb, async (r) => {
         const s = await send(mock, mode, r);
@@ -217,9 +218,9 @@ describe.each(MODES)('fuzzing the mock over HTTP: $name', (mode) => {
         const problem = answerProblem({ status: s.answer.status, headers: s.answer.headers as Record<string, string>, body: s.answer.body, head: r.method === 'HEAD' }, s.text);
         expect(problem, s.text.slice(0, 2_000)).toBeUndefined();
       }),
-      { numRuns: 200, interruptAfterTimeLimit: 12_000, markInterruptAsFailure: false },
+      { numRuns },
     );
-    expect(requests).toBeGreaterThan(40);
+    expect(requests).toBeGreaterThanOrEqual(numRuns);
     expect(mock.problems).toEqual([]);
     expect(failures).toEqual([]);
     // `AccessKeyId=__proto__` and the like reached the server: nothing was written onto Object.prototype
@@ -228,15 +229,19 @@ describe.each(MODES)('fuzzing the mock over HTTP: $name', (mode) => {
   });
 
   it('repeated keys, hostile names and broken escapes in a form body and the query together', async () => {
+    let runs = 0;
+    const numRuns = 60;
     await fc.assert(
       fc.asyncProperty(fc.array(entryArb, { minLength: 1, maxLength: 12 }), fc.array(entryArb, { maxLength: 12 }), fc.constantFrom(...ACTIONS), async (q, f, action) => {
+        runs++;
         const query = formText([['Action', action, 'encoded', ''], ['Version', VERSION, 'encoded', ''], ...q, ...q]);
         const body = formText([...f, ...f, ['__proto__', 'x', 'encoded', ''], ['constructor', 'y', 'encoded', '']]);
         const a = await httpExchange(mock.port, { method: 'POST', path: `/?${query}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body, timeoutMs: PER_REQUEST_MS });
         expect(answerProblem({ status: a.status, headers: a.headers as Record<string, string>, body: a.body }, `${query}\n${body}`), `${query}\n${body}`).toBeUndefined();
       }),
-      { numRuns: 60, interruptAfterTimeLimit: 6_000, markInterruptAsFailure: false },
+      { numRuns },
     );
+    expect(runs).toBeGreaterThanOrEqual(numRuns);
     expect(mock.problems).toEqual([]);
     expect(failures).toEqual([]);
     await stillServes(mock, mode);

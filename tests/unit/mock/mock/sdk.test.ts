@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { actionNames, documentedErrors, startMock, type TestMock } from '../../../helpers/mock.js';
 
 const require = createRequire(import.meta.url);
-/* eslint-disable @typescript-eslint/no-explicit-any */
+/* eslint-disable @typescript-eslint/no-explicit-any -- the official SDK's CommonJS modules have no types when required */
 const RM: any = require('@alicloud/resourcemanager20200331');
 const OpenApi: any = require('@alicloud/openapi-core');
 
@@ -121,7 +121,7 @@ describe('without signature verification', () => {
   const cases = actionNames.flatMap((action) => documentedErrors(action).map(({ code, status }) => [action, code, status] as const));
 
   /** The SDK raised the class its status and code call for, with the code, status and request id the mock sent. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+   
   const expectDocumentedError = (err: any, code: string, status: number, requestId: string) => {
     expect(err).toBeInstanceOf(sdkClass(code, status));
     expect(err.code).toBe(code);

@@ -11,7 +11,7 @@ import { send, startProxy, STYLES, type TestProxy } from '../../../helpers/proxy
 import { useCaptureServer } from '../../../helpers/capture-server.js';
 
 const require = createRequire(import.meta.url);
-/* eslint-disable @typescript-eslint/no-explicit-any */
+/* eslint-disable @typescript-eslint/no-explicit-any -- the official SDK's CommonJS modules have no types when required */
 const RM: any = require('@alicloud/resourcemanager20200331');
 const OpenApi: any = require('@alicloud/openapi-core');
 
