@@ -3,7 +3,11 @@
 // maxDelayMs), its timeout fires on injected latency, and a reset connection surfaces as ResourceDirectoryNetworkError.
 // The mock's journal says what the client sent.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createClient, ResourceDirectoryNetworkError, ResourceDirectoryTimeoutError } from '../../packages/client/src/index.js';
+import {
+  createClient,
+  ResourceDirectoryNetworkError,
+  ResourceDirectoryTimeoutError,
+} from '../../packages/client/src/index.js';
 import { startMock, type RunningMock } from '../../packages/mock/src/testing/index.js';
 
 let mock: RunningMock;
@@ -22,7 +26,9 @@ const client = (options: Partial<Parameters<typeof createClient>[0]> = {}) =>
 describe('the client under injected faults', () => {
   it('retry waits the x-acs-retry-after of an injected Throttling.User, then succeeds', async () => {
     await mock.setFaults([{ action: 'GetResourceDirectory', error: 'Throttling.User', times: 1 }]);
-    const result = await client({ retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5_000 } }).GetResourceDirectory();
+    const result = await client({
+      retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5_000 },
+    }).GetResourceDirectory();
     expect(result.error).toBeUndefined();
     expect(result.data?.ResourceDirectory.ResourceDirectoryId).toEqual(expect.any(String));
     const sent = await mock.requests({ action: 'GetResourceDirectory' });
@@ -72,6 +78,10 @@ describe('the client under injected faults', () => {
     expect((await rd.GetResourceDirectory()).error).toBeUndefined(); // a kept-alive socket to reuse
     await mock.setFaults([{ action: 'GetResourceDirectory', reset: true, times: 1 }]);
     expect((await rd.GetResourceDirectory()).error).toBeUndefined();
-    expect((await mock.requests()).map((e) => [e.status, e.fault])).toEqual([[200, null], [0, 0], [200, null]]);
+    expect((await mock.requests()).map((e) => [e.status, e.fault])).toEqual([
+      [200, null],
+      [0, 0],
+      [200, null],
+    ]);
   });
 });

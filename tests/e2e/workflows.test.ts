@@ -17,7 +17,9 @@ const run = promisify(execFile);
 const redocly = join(repoRoot, 'node_modules', '.bin', 'redocly');
 const env = { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_COLOR: '1' };
 const dir = join(repoRoot, 'openapi', 'workflows');
-const files = readdirSync(dir).filter((f) => f.endsWith('.arazzo.yaml')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.arazzo.yaml'))
+  .sort();
 
 async function redoclyRun(args: string[]): Promise<{ code: number; out: string }> {
   try {
@@ -44,7 +46,13 @@ afterAll(() => emulator.close());
 
 describe('the Arazzo workflows', () => {
   it('are the four flows and the read-only one', () => {
-    expect(files).toEqual(['current-account-twice.arazzo.yaml', 'dry-run.arazzo.yaml', 'new-management-account.arazzo.yaml', 'read-only.arazzo.yaml', 'terraform.arazzo.yaml']);
+    expect(files).toEqual([
+      'current-account-twice.arazzo.yaml',
+      'dry-run.arazzo.yaml',
+      'new-management-account.arazzo.yaml',
+      'read-only.arazzo.yaml',
+      'terraform.arazzo.yaml',
+    ]);
   });
 
   it('lint clean with redocly lint (no error, no warning on any of them)', async () => {
@@ -54,24 +62,37 @@ describe('the Arazzo workflows', () => {
     expect(out).not.toMatch(/^\s*\d+:\d+\s+(warning|error)\b/m);
   });
 
-  it.each(files.filter((f) => f !== 'read-only.arazzo.yaml'))('%s passes with redocly respect against the emulator, twice', async (file) => {
-    for (let i = 0; i < 2; i++) {
-      const { code, out } = await respect(file, emulator.url);
-      expect(code, out).toBe(0);
-      expect(out).toMatch(/Workflows: 1 passed, 1 total/);
-    }
-  });
+  it.each(files.filter((f) => f !== 'read-only.arazzo.yaml'))(
+    '%s passes with redocly respect against the emulator, twice',
+    async (file) => {
+      for (let i = 0; i < 2; i++) {
+        const { code, out } = await respect(file, emulator.url);
+        expect(code, out).toBe(0);
+        expect(out).toMatch(/Workflows: 1 passed, 1 total/);
+      }
+    },
+  );
 
   it('the emulator journalled what the new-management-account workflow did', async () => {
     await emulator.clearRequests();
     expect((await respect('new-management-account.arazzo.yaml', emulator.url)).code).toBe(0);
     const mine = await emulator.requests({ accessKeyId: 'AK-workflow-new-management-account' });
-    expect(mine.map((e) => `${e.action} ${e.status}`)).toEqual(['SendVerificationCodeForEnableRD 200', 'EnableResourceDirectory 200', 'GetResourceDirectory 200']);
-    expect(mine[1]!.parameters).toMatchObject({ EnableMode: 'NewManagementAccount', MAName: 'workflow-admin', VerificationCode: expect.stringMatching(/^\d{6}$/) });
+    expect(mine.map((e) => `${e.action} ${e.status}`)).toEqual([
+      'SendVerificationCodeForEnableRD 200',
+      'EnableResourceDirectory 200',
+      'GetResourceDirectory 200',
+    ]);
+    expect(mine[1]!.parameters).toMatchObject({
+      EnableMode: 'NewManagementAccount',
+      MAName: 'workflow-admin',
+      VerificationCode: expect.stringMatching(/^\d{6}$/),
+    });
   });
 
   it('a workflow fails when the emulator answers otherwise (a fault rule throttles its enable)', async () => {
-    await emulator.setFaults([{ action: 'EnableResourceDirectory', accessKeyId: 'AK-workflow-current-account', error: 'Throttling.User' }]);
+    await emulator.setFaults([
+      { action: 'EnableResourceDirectory', accessKeyId: 'AK-workflow-current-account', error: 'Throttling.User' },
+    ]);
     try {
       const { code, out } = await respect('current-account-twice.arazzo.yaml', emulator.url);
       expect(code).not.toBe(0);
@@ -83,7 +104,11 @@ describe('the Arazzo workflows', () => {
   });
 
   it('read-only passes through the contract proxy in front of the emulator (404 on both APIs), and on the stateless mock (200 on both)', async () => {
-    const proxy = createProxyServer({ upstream: emulator.url, port: 0, credentials: { accessKeyId: 'AK-workflow-read-only', accessKeySecret: 'read-only-secret' } });
+    const proxy = createProxyServer({
+      upstream: emulator.url,
+      port: 0,
+      credentials: { accessKeyId: 'AK-workflow-read-only', accessKeySecret: 'read-only-secret' },
+    });
     const stateless = await startMock();
     try {
       const url = await proxy.listen();

@@ -91,6 +91,11 @@ export class Coverage {
         return { action, answers, undocumented: [...c.undocumented.values()].map((a) => ({ ...a })) };
       }),
     }));
-    return { apis, documented, exercised, share: documented === 0 ? 0 : Math.round((exercised / documented) * 10_000) / 10_000 };
+    return {
+      apis,
+      documented,
+      exercised,
+      share: documented === 0 ? 0 : Math.round((exercised / documented) * 10_000) / 10_000,
+    };
   }
 }

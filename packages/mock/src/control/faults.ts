@@ -46,19 +46,28 @@ const isMs = (x: unknown): x is number => typeof x === 'number' && Number.isInte
 /** The rule at `i` checked against the APIs served, or what is wrong with it. */
 function checkRule(value: unknown, i: number, catalogues: readonly Catalogue[]): FaultRule | FaultProblem {
   const at = `rule ${i}`;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { message: `${at} must be an object` };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { message: `${at} must be an object` };
   const r = value as Record<string, unknown>;
   for (const k of Object.keys(r))
-    if (!RULE_KEYS.includes(k)) return { message: `${at}: unknown field ${JSON.stringify(k)} (known: ${RULE_KEYS.join(', ')})` };
+    if (!RULE_KEYS.includes(k))
+      return { message: `${at}: unknown field ${JSON.stringify(k)} (known: ${RULE_KEYS.join(', ')})` };
   for (const k of ['action', 'version', 'accessKeyId', 'error'])
-    if (r[k] !== undefined && (typeof r[k] !== 'string' || r[k] === '')) return { message: `${at}: ${k} must be a non-empty string` };
+    if (r[k] !== undefined && (typeof r[k] !== 'string' || r[k] === ''))
+      return { message: `${at}: ${k} must be a non-empty string` };
   const apis = catalogues.filter((c) => r.version === undefined || c.version === r.version);
   if (apis.length === 0)
-    return { message: `${at}: version ${JSON.stringify(r.version)} is not served (versions: ${catalogues.map((c) => c.version).join(', ')})` };
-  const actions = apis.flatMap((c) => [...c.actions.values()].filter((a) => r.action === undefined || a.action === r.action));
+    return {
+      message: `${at}: version ${JSON.stringify(r.version)} is not served (versions: ${catalogues.map((c) => c.version).join(', ')})`,
+    };
+  const actions = apis.flatMap((c) =>
+    [...c.actions.values()].filter((a) => r.action === undefined || a.action === r.action),
+  );
   if (actions.length === 0) {
     const known = [...new Set(apis.flatMap((c) => [...c.actions.keys()]))];
-    return { message: `${at}: action ${JSON.stringify(r.action)} is not an action of ${apis.map((c) => c.api).join(', ')} (actions: ${known.join(', ')})` };
+    return {
+      message: `${at}: action ${JSON.stringify(r.action)} is not an action of ${apis.map((c) => c.api).join(', ')} (actions: ${known.join(', ')})`,
+    };
   }
   if (r.latencyMs !== undefined) {
     const l = r.latencyMs;
@@ -66,7 +75,8 @@ function checkRule(value: unknown, i: number, catalogues: readonly Catalogue[]):
     if (!isMs(l) && !range) return { message: `${at}: latencyMs must be a number of ms (0 to 600000) or [min, max]` };
   }
   if (r.reset !== undefined && typeof r.reset !== 'boolean') return { message: `${at}: reset must be true or false` };
-  if (r.reset === true && r.error !== undefined) return { message: `${at}: reset and error exclude each other (a reset connection answers nothing)` };
+  if (r.reset === true && r.error !== undefined)
+    return { message: `${at}: reset and error exclude each other (a reset connection answers nothing)` };
   if (r.error === undefined && r.reset !== true && r.latencyMs === undefined)
     return { message: `${at}: give what the rule does: error, latencyMs or reset` };
   if (r.probability !== undefined && !(typeof r.probability === 'number' && r.probability >= 0 && r.probability <= 1))
@@ -81,14 +91,20 @@ function checkRule(value: unknown, i: number, catalogues: readonly Catalogue[]):
     )!;
     if (!documented.includes(code)) {
       const which = r.action === undefined ? 'every action it matches' : (r.action as string);
-      return { message: `${at}: ${code} is not an error code ${which} documents; documented: ${documented.join(', ')}`, documented };
+      return {
+        message: `${at}: ${code} is not an error code ${which} documents; documented: ${documented.join(', ')}`,
+        documented,
+      };
     }
   }
   return r as FaultRule;
 }
 
 /** The rules checked against the APIs served, or the first problem. */
-export function checkFaultRules(value: unknown, catalogues: readonly Catalogue[]): { rules: FaultRule[] } | FaultProblem {
+export function checkFaultRules(
+  value: unknown,
+  catalogues: readonly Catalogue[],
+): { rules: FaultRule[] } | FaultProblem {
   if (!Array.isArray(value)) return { message: 'the fault rules must be a JSON array of rules' };
   const rules: FaultRule[] = [];
   for (const [i, v] of value.entries()) {

@@ -79,7 +79,8 @@ export class Journal {
     readonly capacity: number,
     private readonly redact: Redactor,
   ) {
-    if (!Number.isSafeInteger(capacity) || capacity < 0) throw new RangeError('the journal size must be an integer >= 0');
+    if (!Number.isSafeInteger(capacity) || capacity < 0)
+      throw new RangeError('the journal size must be an integer >= 0');
     this.ring = new Array<JournalRecord | undefined>(capacity);
   }
 

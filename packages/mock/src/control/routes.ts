@@ -19,6 +19,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { builtError, newRequestId, type AnswerContext } from '../frontend/answer.js';
 import type { Catalogue } from '../frontend/catalogue.js';
 import { readBody } from '../frontend/http-guard.js';
+import { writeJson } from '../frontend/json-answer.js';
 import type { ControlRoutes } from '../frontend/responder.js';
 import type { Coverage } from './coverage.js';
 import { checkFaultRules, type FaultSet } from './faults.js';
@@ -37,16 +38,7 @@ export interface MockControl {
   readonly health: () => Readonly<Record<string, unknown>>;
 }
 
-function json(req: IncomingMessage, res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
-  const body = `${JSON.stringify(value, null, 2)}\n`;
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(body),
-    'cache-control': 'no-store',
-    ...headers,
-  });
-  res.end(req.method === 'HEAD' ? undefined : body);
-}
+const json = writeJson;
 
 /** The filters of a query string, or what is wrong with it. */
 export function journalFilter(query: string): JournalFilter | string {
@@ -55,7 +47,8 @@ export function journalFilter(query: string): JournalFilter | string {
     if (!(JOURNAL_FILTERS as readonly string[]).includes(k))
       return `unknown query parameter ${JSON.stringify(k)} (known: ${JOURNAL_FILTERS.join(', ')})`;
   const status = q.get('status');
-  if (status !== null && !/^[1-5]\d\d$|^0$/.test(status)) return `status must be an HTTP status code, got ${JSON.stringify(status)}`;
+  if (status !== null && !/^[1-5]\d\d$|^0$/.test(status))
+    return `status must be an HTTP status code, got ${JSON.stringify(status)}`;
   return {
     ...(q.has('action') ? { action: q.get('action')! } : {}),
     ...(q.has('version') ? { version: q.get('version')! } : {}),
@@ -67,8 +60,22 @@ export function journalFilter(query: string): JournalFilter | string {
 /** The `/_mock/...` routes over a control (errors in the words of `ctx`: its default API's HostId). */
 export function createMockControlRoutes(control: MockControl, ctx: AnswerContext): ControlRoutes {
   const { journal, faults, coverage } = control;
-  const problem = (req: IncomingMessage, res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}) => {
-    const a = builtError({ requestId: newRequestId(ctx), format: 'json' }, status, code, message, ctx.catalogue.hostId, ctx.catalogue.product);
+  const problem = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    status: number,
+    code: string,
+    message: string,
+    headers: Record<string, string> = {},
+  ) => {
+    const a = builtError(
+      { requestId: newRequestId(ctx), format: 'json' },
+      status,
+      code,
+      message,
+      ctx.catalogue.hostId,
+      ctx.catalogue.product,
+    );
     res.writeHead(a.status, { ...a.headers, 'cache-control': 'no-store', ...headers });
     res.end(req.method === 'HEAD' ? undefined : a.body);
   };
@@ -80,7 +87,9 @@ export function createMockControlRoutes(control: MockControl, ctx: AnswerContext
       if (allowed.includes(method) || (method === 'HEAD' && allowed.includes('GET'))) return run();
       // A body is read (and dropped) before the answer, as the gateway does, so that closing cannot reset it.
       return readBody(MAX_CONTROL_BODY, req, false, () =>
-        problem(req, res, 405, 'Mock.MethodNotAllowed', `${method} is not allowed on ${path} (allowed: ${methods})`, { allow: methods }),
+        problem(req, res, 405, 'Mock.MethodNotAllowed', `${method} is not allowed on ${path} (allowed: ${methods})`, {
+          allow: methods,
+        }),
       );
     };
     const filtered = (answer: (f: JournalFilter) => unknown) => {
@@ -119,7 +128,13 @@ export function createMockControlRoutes(control: MockControl, ctx: AnswerContext
             try {
               value = JSON.parse(body.toString('utf8'));
             } catch {
-              return problem(req, res, 400, 'Mock.InvalidFaultRule', 'the body must be a JSON array of rules, e.g. [{"action":"GetResourceDirectory","error":"Throttling.User"}]');
+              return problem(
+                req,
+                res,
+                400,
+                'Mock.InvalidFaultRule',
+                'the body must be a JSON array of rules, e.g. [{"action":"GetResourceDirectory","error":"Throttling.User"}]',
+              );
             }
             const checked = checkFaultRules(value, control.catalogues);
             if ('message' in checked) return problem(req, res, 400, 'Mock.InvalidFaultRule', checked.message);
@@ -129,7 +144,9 @@ export function createMockControlRoutes(control: MockControl, ctx: AnswerContext
           return;
         });
       default: {
-        const routes = ['health', 'requests', 'requests/count', 'coverage', 'faults'].map((r) => `${MOCK_CONTROL_PREFIX}/${r}`);
+        const routes = ['health', 'requests', 'requests/count', 'coverage', 'faults'].map(
+          (r) => `${MOCK_CONTROL_PREFIX}/${r}`,
+        );
         return readBody(MAX_CONTROL_BODY, req, false, () =>
           problem(req, res, 404, 'Mock.NotFound', `no control route ${path} (routes: ${routes.join(', ')})`),
         );

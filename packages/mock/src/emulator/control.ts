@@ -16,6 +16,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody } from '../frontend/http-guard.js';
+import { writeJson } from '../frontend/json-answer.js';
 import type { ControlRoutes } from '../frontend/responder.js';
 import { ACCOUNT_TYPES, PROFILE_FIELDS } from './model.js';
 import type { EmulatorRules } from './rules.js';
@@ -24,11 +25,7 @@ import type { ProfilePatch, Store } from './store.js';
 export const CONTROL_PREFIX = '/_emulator';
 const MAX_CONTROL_BODY = 64 * 1024;
 
-function json(req: IncomingMessage, res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
-  const body = `${JSON.stringify(value, null, 2)}\n`;
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', ...headers });
-  res.end(req.method === 'HEAD' ? undefined : body);
-}
+const json = writeJson;
 
 const problem = (req: IncomingMessage, res: ServerResponse, status: number, error: string, headers?: Record<string, string>) => json(req, res, status, { error }, headers);
 

@@ -32,7 +32,8 @@ const HEX = '0123456789ABCDEF';
 
 /** sfc32 seeded with `seed` (an integer from 0 to MAX_SEED), warmed up with 15 rounds as its author recommends. */
 export function seededRandom(seed: number): Random {
-  if (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) throw new RangeError(`seed must be an integer from 0 to ${MAX_SEED}`);
+  if (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED)
+    throw new RangeError(`seed must be an integer from 0 to ${MAX_SEED}`);
   let a = 0x9e3779b9;
   let b = 0x243f6a88;
   let c = 0xb7e15162;

@@ -282,7 +282,7 @@ function seededRandomFor(seed: number): Random {
   try {
     return seededRandom(seed);
   } catch (e) {
-    throw new RangeError(`createMockServer: ${(e as Error).message}, got ${seed}`);
+    throw new RangeError(`createMockServer: ${(e as Error).message}, got ${seed}`, { cause: e });
   }
 }
 

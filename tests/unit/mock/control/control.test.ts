@@ -25,7 +25,12 @@ describe('GET /_mock/health', () => {
       const m = await start({ stateful, seed: 7 });
       const res = await fetch(`${m.url}/_mock/health`);
       expect(res.status).toBe(200);
-      expect(await res.json()).toMatchObject({ status: 'ok', stateful, seed: 7, apis: ['ResourceManager/2020-03-31', 'ResourceDirectoryMaster/2022-04-19'] });
+      expect(await res.json()).toMatchObject({
+        status: 'ok',
+        stateful,
+        seed: 7,
+        apis: ['ResourceManager/2020-03-31', 'ResourceDirectoryMaster/2022-04-19'],
+      });
     }
   });
 
@@ -33,7 +38,12 @@ describe('GET /_mock/health', () => {
     const m = await start();
     const missing = await fetch(`${m.url}/_mock/nothing`);
     expect(missing.status).toBe(404);
-    expect(await missing.json()).toMatchObject({ Code: 'Mock.NotFound', RequestId: expect.any(String), HostId: expect.any(String), Message: expect.stringContaining('/_mock/requests') });
+    expect(await missing.json()).toMatchObject({
+      Code: 'Mock.NotFound',
+      RequestId: expect.any(String),
+      HostId: expect.any(String),
+      Message: expect.stringContaining('/_mock/requests'),
+    });
     const wrong = await fetch(`${m.url}/_mock/health`, { method: 'POST' });
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get('allow')).toBe('GET');
@@ -44,7 +54,11 @@ describe('GET /_mock/health', () => {
 describe('the journal', () => {
   it('records every API answer, oldest first, with parameters (Signature and SecurityToken redacted), status, Code, RequestId, duration', async () => {
     const m = await start();
-    await call(m, 'GetResourceDirectory', { AccessKeyId: 'AK-ONE', Signature: 'c2lnbmF0dXJl', SecurityToken: 'token-123456' });
+    await call(m, 'GetResourceDirectory', {
+      AccessKeyId: 'AK-ONE',
+      Signature: 'c2lnbmF0dXJl',
+      SecurityToken: 'token-123456',
+    });
     await call(m, 'GetResourceDirectory', {}, '1999-01-01');
     const res = await call(m, 'NoSuchAction');
     const entries = await m.requests();
@@ -57,7 +71,13 @@ describe('the journal', () => {
       api: 'ResourceManager/2020-03-31',
       version: '2020-03-31',
       accessKeyId: 'AK-ONE',
-      parameters: { Action: 'GetResourceDirectory', Version: '2020-03-31', AccessKeyId: 'AK-ONE', Signature: '[REDACTED]', SecurityToken: '[REDACTED]' },
+      parameters: {
+        Action: 'GetResourceDirectory',
+        Version: '2020-03-31',
+        AccessKeyId: 'AK-ONE',
+        Signature: '[REDACTED]',
+        SecurityToken: '[REDACTED]',
+      },
       fault: null,
     });
     expect(entries[0]!.durationMs).toBeGreaterThanOrEqual(0);
@@ -82,7 +102,10 @@ describe('the journal', () => {
     expect(await m.count({ action: 'GetResourceDirectory', version: '2022-04-19' })).toBe(1);
     expect(await m.count({ accessKeyId: 'AK-A' })).toBe(2);
     expect(await m.count({ status: 400 })).toBe(1);
-    expect((await m.requests({ status: 400 }))[0]).toMatchObject({ action: 'EnableResourceDirectory', code: 'MissingEnableMode' });
+    expect((await m.requests({ status: 400 }))[0]).toMatchObject({
+      action: 'EnableResourceDirectory',
+      code: 'MissingEnableMode',
+    });
     const bad = await fetch(`${m.url}/_mock/requests?colour=red`);
     expect(bad.status).toBe(400);
     expect((await bad.json()).Code).toBe('Mock.InvalidQuery');
@@ -111,10 +134,16 @@ describe('coverage', () => {
     await call(m, 'EnableResourceDirectory');
     await call(m, 'GetResourceDirectory', { __code: '400', __example: 'Throttling' });
     const report = await m.coverage();
-    const get = report.apis.find((a) => a.api === 'ResourceManager/2020-03-31')!.actions.find((a) => a.action === 'GetResourceDirectory')!;
+    const get = report.apis
+      .find((a) => a.api === 'ResourceManager/2020-03-31')!
+      .actions.find((a) => a.action === 'GetResourceDirectory')!;
     expect(get.answers.find((a) => a.code === null)).toEqual({ status: 200, code: null, count: 2 });
     expect(get.answers.find((a) => a.code === 'Throttling')).toEqual({ status: 400, code: 'Throttling', count: 1 });
-    expect(get.answers.find((a) => a.code === 'ResourceDirectoryNotInUse')).toEqual({ status: 404, code: 'ResourceDirectoryNotInUse', count: 0 });
+    expect(get.answers.find((a) => a.code === 'ResourceDirectoryNotInUse')).toEqual({
+      status: 404,
+      code: 'ResourceDirectoryNotInUse',
+      count: 0,
+    });
     expect(report.exercised).toBe(3);
     expect(report.share).toBe(Math.round((3 / report.documented) * 10_000) / 10_000);
   });
@@ -127,11 +156,16 @@ describe('fault rules', () => {
     const first = await call(m, 'GetResourceDirectory');
     expect(first.status).toBe(400);
     expect(first.headers.get('x-acs-retry-after')).toBe('1000');
-    expect(await first.json()).toMatchObject({ Code: 'Throttling.User', RequestId: first.headers.get('x-acs-request-id') });
+    expect(await first.json()).toMatchObject({
+      Code: 'Throttling.User',
+      RequestId: first.headers.get('x-acs-request-id'),
+    });
     expect((await call(m, 'GetResourceDirectory')).status).toBe(200);
     expect((await m.requests()).map((e) => e.fault)).toEqual([0, null]);
     const listed = await (await fetch(`${m.url}/_mock/faults`)).json();
-    expect(listed).toEqual([{ action: 'GetResourceDirectory', version: '2020-03-31', error: 'Throttling.User', times: 1, applied: 1 }]);
+    expect(listed).toEqual([
+      { action: 'GetResourceDirectory', version: '2020-03-31', error: 'Throttling.User', times: 1, applied: 1 },
+    ]);
   });
 
   it('match on accessKeyId and version only; DELETE removes every rule', async () => {
@@ -150,8 +184,15 @@ describe('fault rules', () => {
     const res = await put([{ action: 'GetResourceDirectory', error: 'EntityAlreadyExists.ResourceDirectory' }]);
     expect(res.status).toBe(400);
     const body = await res.json();
-    expect(body).toMatchObject({ Code: 'Mock.InvalidFaultRule', RequestId: expect.any(String), HostId: expect.any(String), Recommend: expect.any(String) });
-    expect(body.Message).toContain('EntityAlreadyExists.ResourceDirectory is not an error code GetResourceDirectory documents');
+    expect(body).toMatchObject({
+      Code: 'Mock.InvalidFaultRule',
+      RequestId: expect.any(String),
+      HostId: expect.any(String),
+      Recommend: expect.any(String),
+    });
+    expect(body.Message).toContain(
+      'EntityAlreadyExists.ResourceDirectory is not an error code GetResourceDirectory documents',
+    );
     expect(body.Message).toContain('ResourceDirectoryNotInUse');
     for (const [rule, message] of [
       [{ action: 'Nope', error: 'Throttling' }, /action "Nope" is not an action/],
@@ -169,7 +210,9 @@ describe('fault rules', () => {
     }
     expect((await put({ not: 'a list' })).status).toBe(400);
     expect(await (await fetch(`${m.url}/_mock/faults`)).json()).toEqual([]);
-    await expect(m.setFaults([{ action: 'GetResourceDirectory', error: 'Nope' }])).rejects.toThrow(/setFaults\(\): 400 .*Nope is not an error code/);
+    await expect(m.setFaults([{ action: 'GetResourceDirectory', error: 'Nope' }])).rejects.toThrow(
+      /setFaults\(\): 400 .*Nope is not an error code/,
+    );
   });
 
   it('without an action, the error must be one every matched action documents', async () => {
@@ -217,7 +260,9 @@ describe('fault rules', () => {
   });
 
   it('createMockServer refuses bad rules with a RangeError', async () => {
-    await expect(start({ faults: [{ action: 'GetResourceDirectory', error: 'Nope' }] })).rejects.toThrow(/createMockServer: faults: rule 0: Nope/);
+    await expect(start({ faults: [{ action: 'GetResourceDirectory', error: 'Nope' }] })).rejects.toThrow(
+      /createMockServer: faults: rule 0: Nope/,
+    );
   });
 });
 
@@ -233,7 +278,12 @@ describe('--seed and --clock', () => {
     await send('SendVerificationCodeForEnableRD', { SecureMobilePhone: '852-61234567' });
     const [code] = await m.verificationCodes({ account: 'AK-SEED' });
     bodies.push(code!.code);
-    await send('EnableResourceDirectory', { EnableMode: 'NewManagementAccount', MAName: 'seeded', MASecureMobilePhone: '852-61234567', VerificationCode: code!.code });
+    await send('EnableResourceDirectory', {
+      EnableMode: 'NewManagementAccount',
+      MAName: 'seeded',
+      MASecureMobilePhone: '852-61234567',
+      VerificationCode: code!.code,
+    });
     await send('GetResourceDirectory', {});
     await send('EnableResourceDirectory', { EnableMode: 'CurrentAccount' }, 'AK-OTHER');
     await send('GetResourceDirectory', {}, 'AK-NONE');
@@ -256,7 +306,9 @@ describe('--seed and --clock', () => {
 
   it('unseeded mocks differ; a bad seed or clock is a RangeError', async () => {
     const [a, b] = [await start(), await start()];
-    expect(await (await call(a, 'GetResourceDirectory')).text()).not.toBe(await (await call(b, 'GetResourceDirectory')).text());
+    expect(await (await call(a, 'GetResourceDirectory')).text()).not.toBe(
+      await (await call(b, 'GetResourceDirectory')).text(),
+    );
     await expect(start({ seed: -1 })).rejects.toThrow(/seed must be an integer from 0 to 4294967295/);
     await expect(start({ clock: 'yesterday' })).rejects.toThrow(/clock must be an ISO 8601 time/);
   });
