@@ -418,49 +418,56 @@ async function proxyOverhead(mockUrl: string, children: ChildProcess[]): Promise
 // ---------------------------------------------------------------------------------------------- journal
 
 /**
- * The journal's cost: two mocks, one with the journal on (default size) and one with `--journal-size 0`, loaded in
- * turn with the same requests, in rounds alternating which goes first; per round the ratio of the two rates (each
- * round's pair runs back to back, so a machine shared with other work slows both alike), and the median of the
- * rounds' ratios. Then, in this process, what the recording itself costs per request (the journal's ring buffer and
- * the coverage count; not the reads of the version, action and AccessKeyId the gateway hands them), against the mock's
- * time per request.
+ * The journal's cost: a mock with the journal on (default size) and one with `--journal-size 0`, loaded in turn with
+ * the same requests. Each round starts a fresh pair (in alternating order, and loads them in alternating order), so
+ * that neither process's own luck (JIT, placement on the 2 cores) nor the other work on a shared machine favours one
+ * side: per round the ratio of the two rates, and the median of the rounds' ratios. Then, in this process, what the
+ * recording itself costs per request (the journal's ring buffer and the coverage count; not the reads of the
+ * version, action and AccessKeyId the gateway hands them), against the mock's time per request.
  */
 async function journalOverhead(children: ChildProcess[]): Promise<string[]> {
-  const on = await startChild(process.execPath, [...mockCommand(), '--port', '0'], 'mock (journal on)');
-  const off = await startChild(process.execPath, [...mockCommand(), '--port', '0', '--journal-size', '0'], 'mock (journal off)');
-  children.push(on.child, off.child);
-  const lines: string[] = [];
-  const rounds = quick ? 4 : 10;
+  const rounds = quick ? 3 : 6;
+  const seconds = quick ? 2 : 4;
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const names = Object.keys(actions) as BenchAction[];
+  const ratios = new Map(names.map((a) => [a, [] as number[]]));
+  const rates = new Map(names.map((a) => [a, { on: [] as number[], off: [] as number[] }]));
+  let kept = 0;
   console.log('\njournal on vs off');
-  let offRps = 0;
-  for (const action of Object.keys(actions) as BenchAction[]) {
-    const path = `/?${qs(action)}`;
-    for (const m of [on, off]) await load('warm-up', m.url + path, warmUpSeconds);
-    const ratios: number[] = [];
-    const rps = { on: [] as number[], off: [] as number[] };
-    for (let round = 0; round < rounds; round++) {
-      const order = round % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const);
-      const got: Record<'on' | 'off', number> = { on: 0, off: 0 };
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const);
+    const pair: Partial<Record<'on' | 'off', { url: string; child: ChildProcess }>> = {};
+    for (const which of order) {
+      const size = which === 'on' ? [] : ['--journal-size', '0'];
+      const started = await startChild(process.execPath, [...mockCommand(), '--port', '0', ...size], `mock (journal ${which})`);
+      children.push(started.child);
+      pair[which] = started;
+    }
+    for (const action of names) {
+      const path = `/?${qs(action)}`;
+      for (const which of order) await load('warm-up', pair[which]!.url + path, warmUpSeconds);
+      const got = { on: 0, off: 0 };
       for (const which of order) {
-        const r = await load(`journal ${which}`, (which === 'on' ? on : off).url + path, quick ? 2 : 4);
+        const r = await load(`journal ${which}`, pair[which]!.url + path, seconds);
         console.log(`${fmt(r)}   (${action}, round ${round + 1})`);
         got[which] = r.rps;
-        rps[which].push(r.rps);
+        rates.get(action)![which].push(r.rps);
       }
-      ratios.push(got.on / got.off);
+      ratios.get(action)!.push(got.on / got.off);
     }
-    offRps = Math.max(offRps, median(rps.off));
-    lines.push(
-      `${action}: journal on vs off: median ${median(rps.on).toFixed(0)} vs ${median(rps.off).toFixed(0)} req/s; ` +
-        `median of ${rounds} rounds' ratios: ${median(ratios).toFixed(3)}x req/s (rounds ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)})`,
-    );
+    kept = ((await (await fetch(`${pair.on!.url}/_mock/requests/count`)).json()) as { count: number }).count;
+    for (const which of order) pair[which]!.child.kill('SIGTERM');
   }
-  const journalled = (await (await fetch(`${on.url}/_mock/requests/count`)).json()) as { count: number };
-  lines.push(`journal on: ${journalled.count} entries kept at the end (its size, 1000, is the bound)`);
-  on.child.kill('SIGTERM');
-  off.child.kill('SIGTERM');
-  lines.push(recordingCost(offRps));
+  const lines = names.map((action) => {
+    const r = ratios.get(action)!;
+    const { on, off } = rates.get(action)!;
+    return (
+      `${action}: journal on vs off: median ${median(on).toFixed(0)} vs ${median(off).toFixed(0)} req/s; ` +
+      `median of ${rounds} rounds' ratios: ${median(r).toFixed(3)}x req/s (rounds ${Math.min(...r).toFixed(2)}-${Math.max(...r).toFixed(2)})`
+    );
+  });
+  lines.push(`journal on: ${kept} entries kept at the end of a round (its size, 1000, is the bound)`);
+  lines.push(recordingCost(Math.max(...names.map((a) => median(rates.get(a)!.off)))));
   return lines;
 }
 

@@ -2,8 +2,9 @@
  * The mock = the RPC front end + a responder. Its steps are the gateway's, in the contract's `x-acs-error-precedence`
  * (see packages/mock/src/mock/server.ts's header): route (action, then version), validate (signature, Prefer,
  * parameters with packages/client/src/protocol/validate.ts), then produce the answer: a Prefer'd example, or the
- * action's handler (the contract's example by default, the emulator's when stateful). Each step returns its outcome;
- * the request listener routes by path and method and writes the one answer.
+ * action's handler (the contract's example by default, the emulator's when stateful), unless a fault rule applies
+ * (packages/mock/src/control/faults.ts). Each step returns its outcome; the request listener routes by path and method
+ * and writes the one answer, and tells the journal and the coverage counts about it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ActionName, ApiName, ContractModel } from '@rd-contract/contract';

@@ -15,9 +15,11 @@
  *
  * With `stateful` (packages/mock/src/emulator/), a request without an AccessKeyId is refused after the signature step
  * (400 IncompleteSignature), the handlers answer from per-account state, and `/_emulator/...` control routes are served.
+ * Every mock serves the `/_mock/...` control routes (packages/mock/src/control/): the journal and the coverage counts
+ * of its answers, and the fault rules, which apply to a request that passed every step, in place of its answer.
  *
  * Parameters come from the query string and, for POST, an `application/x-www-form-urlencoded` body; names are
- * case-sensitive. Every answer has a fresh upper-case UUID as RequestId (also in `Recommend` and the
+ * case-sensitive. Every answer has a fresh upper-case UUID as RequestId (from `seed`'s generator, given one) (also in `Recommend` and the
  * `x-acs-request-id` header), as JSON or as XML (`text/xml;charset=utf-8`) per `Format` / `Accept`.
  *
  * Limits (a contract-test mock runs in other teams' CI: it must never fall over, hang or answer a 5xx for bad input).
@@ -128,7 +130,10 @@ export interface MockServerOptions {
   readonly requestTimeoutMs?: number;
   /** Nonces remembered at most (each for 15 minutes). Default 100 000. */
   readonly nonceCapacity?: number;
-  /** Clock, in ms since the epoch (tests). Default Date.now. */
+  /**
+   * The real clock, in ms since the epoch (tests): signatures are checked against it, and without `clock` the emulator's
+   * and the journal's times read it. Default Date.now.
+   */
   readonly now?: () => number;
   /** Called after every API answer is written (tests, logging). */
   readonly onResponse?: (event: MockResponseEvent) => void;
