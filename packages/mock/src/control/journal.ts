@@ -1,9 +1,9 @@
 /**
  * The request journal (`GET /_mock/requests`): the last `capacity` API requests the mock answered, oldest first, in
  * a ring buffer (an entry past the capacity replaces the oldest). An entry keeps the request's raw query string and
- * form body (strings, not the parsed parameters: a kept object outlives the young generation, and a string is the
- * cheapest thing to promote) and is parsed, formatted and redacted only when it is read, so that recording costs one
- * small object per request.
+ * form body (strings, which the request had already, rather than the parsed parameters object, which holds the same
+ * strings and a table of them besides) and is parsed, formatted and redacted only when it is read, so that recording
+ * costs one small object per request.
  */
 import { REDACTED, type Redactor } from '@rd-contract/client/protocol';
 
