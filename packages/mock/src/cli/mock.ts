@@ -92,7 +92,11 @@ Stateful mode's control routes (plain JSON, unsigned):
                                                          expiresAt, status}]; a code lives ${DEFAULT_CODE_TTL_MS / 60_000} minutes
   GET  /_emulator/accounts/<AccessKeyId>                 the account: accountId, phone, name, site, ...
   POST /_emulator/accounts/<AccessKeyId>                 set {site, accountType, enterpriseVerified, enterpriseName,
-                                                         inAnotherResourceDirectory, phone, name} (null: default)`;
+                                                         inAnotherResourceDirectory, phone, name} (null: default)
+  DELETE /_emulator/accounts/<AccessKeyId>               forget that account only (its directory and codes too)
+
+Every mock's control routes: GET /_mock/health, GET|DELETE /_mock/requests, GET /_mock/requests/count,
+GET /_mock/coverage, GET|PUT|DELETE /_mock/faults (docs/mock.md)`;
 
 function fail(message: string): never {
   throw new CliExit(2, `mock: ${message}\n\n${usage}`);
