@@ -266,9 +266,14 @@ describe("the README's newcomer path, in an empty project", () => {
     const redis = await attempt('npx', ['rd-mock', '--state', 'redis://127.0.0.1:1/0', '--port', '0'], project);
     expect(redis.code).toBe(2);
     expect(redis.out).toContain('npm install --save-dev "ioredis@^6.0.0"');
+    writeFileSync(join(project, 'faults.yaml'), '- action: GetResourceDirectory\n  error: Throttling\n');
+    const yaml = await attempt('npx', ['rd-mock', '--faults', join(project, 'faults.yaml'), '--port', '0'], project);
+    expect(yaml.code).toBe(2);
+    expect(yaml.out).toContain('--faults with a YAML file needs yaml, an optional peer dependency of @rd-contract/mock');
+    expect(yaml.out).toContain('npm install --save-dev "yaml@^2.0.0"');
   }, 60_000);
 
-  it("the vitest global setup and test, the mock section's journal-and-faults test, and the CI job's steps, pass under the project's own vitest", async () => {
+  it("the vitest global setup and test, the README's journal-and-faults test, and the CI job's steps, pass under the project's own vitest", async () => {
     writeFileSync(join(project, 'vitest.setup.ts'), section.setup);
     writeFileSync(join(project, 'vitest.config.ts'), section.config);
     writeFileSync(join(project, section.testFile), section.test);
