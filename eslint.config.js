@@ -16,11 +16,31 @@ export default tseslint.config(
       // out of an object by destructuring so that the rest is what remains.
       '@typescript-eslint/no-unused-vars': [
         'error',
-        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true },
+        {
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          destructuredArrayIgnorePattern: '^_',
+          ignoreRestSiblings: true,
+        },
       ],
       // The emulator's transactions are generator functions (`function*`, which cannot be arrows): their enclosing
       // object is reached as `self`.
       '@typescript-eslint/no-this-alias': ['error', { allowedNames: ['self'] }],
+    },
+  },
+  {
+    // The script every docs page loads, in the reader's browser.
+    files: ['scripts/docs/assets/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: {
+        document: 'readonly',
+        window: 'readonly',
+        localStorage: 'readonly',
+        location: 'readonly',
+        history: 'readonly',
+        matchMedia: 'readonly',
+      },
     },
   },
   {

@@ -18,7 +18,9 @@ export interface ParameterRule {
   /** `x-acs-errors`: the error code answered when the parameter is missing or breaks its schema. */
   readonly errors: { readonly missing?: string; readonly invalid?: string };
   /** `x-acs-site-rules`: a schema each site adds, and the code answered when it is broken. */
-  readonly siteRules?: { readonly [site in Site]?: { readonly schema: JsonSchema; readonly error: string; readonly suffix?: string } };
+  readonly siteRules?: {
+    readonly [site in Site]?: { readonly schema: JsonSchema; readonly error: string; readonly suffix?: string };
+  };
 }
 
 export interface RequestRule {
@@ -77,7 +79,10 @@ export interface ActionRules {
   readonly responses: { readonly [status: string]: ResponseModel };
 }
 
-/** A documented response: its media types, the schema of its body (the JSON form's; XML is the same tree under `xmlRoot`). */
+/**
+ * A documented response: its media types, the schema of its body (the JSON form's; XML is the same tree under
+ * `xmlRoot`).
+ */
 export interface ResponseModel {
   readonly mediaTypes: readonly string[];
   /** A JSON Schema whose `$ref`s point to `#/components/schemas/<Name>` (see ApiModel.schemas). */

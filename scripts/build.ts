@@ -8,7 +8,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const steps = readdirSync(here).filter((f) => /^gen-\d\d-.*\.ts$/.test(f)).sort();
+const steps = readdirSync(here)
+  .filter((f) => /^gen-\d\d-.*\.ts$/.test(f))
+  .sort();
 for (const file of steps) {
   const started = performance.now();
   const mod = (await import(pathToFileURL(join(here, file)).href)) as { generate: () => Promise<string[]> };

@@ -53,16 +53,30 @@ export interface FileVerdict {
 export async function compareDescription(base: string, head: string): Promise<{ breaking: boolean; report: string }> {
   const env = { ...process.env, OPTIC_TELEMETRY_LEVEL: 'off', NO_COLOR: '1', FORCE_COLOR: '0' };
   try {
-    const { stdout, stderr } = await run(opticBin, ['diff', base, head, '--check'], { env, cwd: dirname(head), maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await run(opticBin, ['diff', base, head, '--check'], {
+      env,
+      cwd: dirname(head),
+      maxBuffer: 64 * 1024 * 1024,
+    });
     return { breaking: false, report: stdout + stderr };
   } catch (e) {
     const err = e as { code?: number; stdout?: string; stderr?: string; message: string };
-    if (err.code === 1 && /breaking change|Checks: \d+\/\d+ passed/.test(err.stdout ?? '')) return { breaking: true, report: (err.stdout ?? '') + (err.stderr ?? '') };
-    throw new Error(`optic could not compare ${base} and ${head}: ${err.message}\n${err.stdout ?? ''}${err.stderr ?? ''}`, { cause: e });
+    if (err.code === 1 && /breaking change|Checks: \d+\/\d+ passed/.test(err.stdout ?? ''))
+      return { breaking: true, report: (err.stdout ?? '') + (err.stderr ?? '') };
+    throw new Error(
+      `optic could not compare ${base} and ${head}: ${err.message}\n${err.stdout ?? ''}${err.stderr ?? ''}`,
+      { cause: e },
+    );
   }
 }
 
-const git = (args: string[]): string => execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+const git = (args: string[]): string =>
+  execFileSync('git', args, {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 
 /** A tree of files: this checkout (or another folder), or the repository at a git ref. */
 interface Tree {
@@ -73,8 +87,15 @@ interface Tree {
 
 function folderTree(root: string): Tree {
   const walk = (dir: string): string[] =>
-    existsSync(join(root, dir)) ? readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(`${dir}/${e.name}`) : [`${dir}/${e.name}`])) : [];
-  return { list: walk, read: (path) => (existsSync(join(root, path)) ? readFileSync(join(root, path), 'utf8') : undefined) };
+    existsSync(join(root, dir))
+      ? readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) =>
+          e.isDirectory() ? walk(`${dir}/${e.name}`) : [`${dir}/${e.name}`],
+        )
+      : [];
+  return {
+    list: walk,
+    read: (path) => (existsSync(join(root, path)) ? readFileSync(join(root, path), 'utf8') : undefined),
+  };
 }
 
 function gitTree(ref: string): Tree {
@@ -100,40 +121,65 @@ export function descriptionKey(text: string): string | undefined {
   const rpc = doc?.['x-acs-rpc'];
   if (!rpc?.product || !doc.paths) return undefined;
   const api = `${rpc.product}/${rpc.version ?? doc.info?.version}`;
-  const ids = new Set<string>(Object.values<Json>(doc.paths).flatMap((item) => Object.values<Json>(item).map((op) => op?.operationId).filter(Boolean)));
+  const ids = new Set<string>(
+    Object.values<Json>(doc.paths).flatMap((item) =>
+      Object.values<Json>(item)
+        .map((op) => op?.operationId)
+        .filter(Boolean),
+    ),
+  );
   const actions = [...ids].filter((id) => !(id.endsWith('Get') && ids.has(id.slice(0, -3))));
   return actions.length === 1 ? `${api} ${actions[0]}` : api;
 }
 
-/** The published descriptions of a tree: every YAML file under generated/ but the rendered docs, by what it describes. */
+/**
+ * The published descriptions of a tree: every YAML file under generated/ but the rendered docs, by what it describes.
+ */
 function descriptionsOf(tree: Tree): Map<string, string> {
   const out = new Map<string, string>();
-  for (const path of tree.list('generated').filter((p) => p.endsWith('.yaml') && !p.startsWith('generated/docs/')).sort()) {
+  for (const path of tree
+    .list('generated')
+    .filter((p) => p.endsWith('.yaml') && !p.startsWith('generated/docs/'))
+    .sort()) {
     const key = descriptionKey(tree.read(path) ?? '');
     if (key && !out.has(key)) out.set(key, path);
   }
   return out;
 }
 
-/** What a tree publishes: per package, the files its tarball holds (those the repository knows) and its `exports` paths. */
+/**
+ * What a tree publishes: per package, the files its tarball holds (those the repository knows) and its `exports` paths.
+ */
 export interface PublishedSurface {
   /** `<package>/<path in the package>` -> the file in the repository. */
   readonly files: Map<string, string>;
-  /** An import specifier, `<package>` or `<package>/<subpath>` -> the file in the repository ('' for a build output). */
+  /**
+   * An import specifier, `<package>` or `<package>/<subpath>` -> the file in the repository ('' for a build output).
+   */
   readonly exports: Map<string, string>;
 }
 
-const glob = (pattern: string): RegExp => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}(/.*)?$`);
+const glob = (pattern: string): RegExp =>
+  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}(/.*)?$`);
 
 function surfaceOf(tree: Tree): PublishedSurface {
   const files = new Map<string, string>();
   const exportsMap = new Map<string, string>();
   const generated = tree.list('generated');
-  const manifests = ['package.json', ...tree.list('packages').filter((p) => /^packages\/[^/]+\/package\.json$/.test(p))];
+  const manifests = [
+    'package.json',
+    ...tree.list('packages').filter((p) => /^packages\/[^/]+\/package\.json$/.test(p)),
+  ];
   for (const manifestPath of manifests) {
     const text = tree.read(manifestPath);
     if (!text) continue;
-    const pkg = JSON.parse(text) as { name: string; private?: boolean; files?: string[]; exports?: Record<string, unknown>; scripts?: Record<string, string> };
+    const pkg = JSON.parse(text) as {
+      name: string;
+      private?: boolean;
+      files?: string[];
+      exports?: Record<string, unknown>;
+      scripts?: Record<string, string>;
+    };
     if (pkg.private) continue;
     const dir = manifestPath === 'package.json' ? '' : manifestPath.slice(0, -'package.json'.length);
     const shipped = new Map<string, string>(); // path in the package -> file in the repository
@@ -144,17 +190,26 @@ function surfaceOf(tree: Tree): PublishedSurface {
     }
     // What the build copies into a workspace's dist/ (scripts/packages.ts)
     if (dir && pkg.scripts?.prepack?.includes('scripts/packages.ts')) {
-      for (const [inPackage, source] of copiedFromGenerated(dir.slice('packages/'.length, -1), generated)) shipped.set(inPackage, source);
+      for (const [inPackage, source] of copiedFromGenerated(dir.slice('packages/'.length, -1), generated))
+        shipped.set(inPackage, source);
     }
     for (const [inPackage, source] of shipped) files.set(`${pkg.name}/${inPackage}`, source);
     for (const [key, target] of Object.entries(pkg.exports ?? {})) {
-      const to = typeof target === 'string' ? target : ((target as Record<string, string>).default ?? (target as Record<string, string>).import ?? '');
+      const to =
+        typeof target === 'string'
+          ? target
+          : ((target as Record<string, string>).default ?? (target as Record<string, string>).import ?? '');
       const specifier = (sub: string) => (sub === '.' ? pkg.name : `${pkg.name}/${sub.slice(2)}`);
       if (!key.includes('*')) {
         exportsMap.set(specifier(key), shipped.get(to.slice(2)) ?? '');
         continue;
       }
-      const re = new RegExp(`^${to.slice(2).replace(/[.+^${}()|[\]\\]/g, '\\$&').replace('*', '(.+)')}$`);
+      const re = new RegExp(
+        `^${to
+          .slice(2)
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace('*', '(.+)')}$`,
+      );
       for (const [inPackage, source] of shipped) {
         const m = re.exec(inPackage);
         if (m) exportsMap.set(specifier(key.replace('*', m[1]!)), source);
@@ -172,7 +227,10 @@ export interface SurfaceVerdict {
   readonly successor: string | undefined;
 }
 
-/** The exports paths and published files at `then` that `now` no longer has (a published file only when no exports path reached it). */
+/**
+ * The exports paths and published files at `then` that `now` no longer has (a published file only when no exports path
+ * reached it).
+ */
 function removedFrom(
   then: PublishedSurface,
   now: PublishedSurface,
@@ -186,13 +244,19 @@ function removedFrom(
     const key = ext ? keyOf(source) : undefined;
     return key === undefined ? undefined : successorOf(key, ext as 'yaml' | 'json');
   };
-  for (const [specifier, source] of then.exports) if (!now.exports.has(specifier)) out.push({ kind: 'exports path', path: specifier, successor: successor(source) });
-  for (const [file, source] of then.files) if (!now.files.has(file) && !exported.has(source)) out.push({ kind: 'published file', path: file, successor: successor(source) });
+  for (const [specifier, source] of then.exports)
+    if (!now.exports.has(specifier)) out.push({ kind: 'exports path', path: specifier, successor: successor(source) });
+  for (const [file, source] of then.files)
+    if (!now.files.has(file) && !exported.has(source))
+      out.push({ kind: 'published file', path: file, successor: successor(source) });
   return out;
 }
 
 /** Compares every published description under `root` (default: this checkout) with its predecessor at `ref`. */
-export async function diffAgainst(ref: string, root = repoRoot): Promise<{ descriptions: FileVerdict[]; removed: SurfaceVerdict[] | undefined }> {
+export async function diffAgainst(
+  ref: string,
+  root = repoRoot,
+): Promise<{ descriptions: FileVerdict[]; removed: SurfaceVerdict[] | undefined }> {
   git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
   const scratch = mkdtempSync(join(tmpdir(), 'rd-diff-'));
   try {
@@ -212,7 +276,8 @@ export async function diffAgainst(ref: string, root = repoRoot): Promise<{ descr
     const descriptions: FileVerdict[] = [];
     const entries = [...now];
     // Two optic processes at a time.
-    for (let i = 0; i < entries.length; i += 2) descriptions.push(...(await Promise.all(entries.slice(i, i + 2).map(compare))));
+    for (let i = 0; i < entries.length; i += 2)
+      descriptions.push(...(await Promise.all(entries.slice(i, i + 2).map(compare))));
     for (const [key, path] of then) if (!now.has(key)) descriptions.push({ path, key, status: 'removed', report: '' });
     // The packages' files and exports paths: only where `root` has the manifests to read them from.
     let removed: SurfaceVerdict[] | undefined;
@@ -220,7 +285,8 @@ export async function diffAgainst(ref: string, root = repoRoot): Promise<{ descr
       const nowSurface = surfaceOf(nowTree);
       const keyAt = new Map<string, string | undefined>();
       const keyOf = (source: string) => {
-        if (!keyAt.has(source)) keyAt.set(source, descriptionKey(thenTree.read(source.replace(/\.json$/, '.yaml')) ?? ''));
+        if (!keyAt.has(source))
+          keyAt.set(source, descriptionKey(thenTree.read(source.replace(/\.json$/, '.yaml')) ?? ''));
         return keyAt.get(source);
       };
       // The description's path now (its YAML; the JSON twin beside it), and the exports path that publishes it.
@@ -237,10 +303,16 @@ export async function diffAgainst(ref: string, root = repoRoot): Promise<{ descr
 }
 
 /** The command: returns the exit status. `root` holds the descriptions to check (default: this checkout). */
-export async function main(argv: string[], root = repoRoot, write = (s: string) => void process.stdout.write(s)): Promise<number> {
+export async function main(
+  argv: string[],
+  root = repoRoot,
+  write = (s: string) => void process.stdout.write(s),
+): Promise<number> {
   const ref = argv[0];
   if (!ref || argv.length > 1 || ref.startsWith('-')) {
-    process.stderr.write('usage: npm run diff -- <git ref>   (compares the published descriptions and packages with those at <git ref>)\n');
+    process.stderr.write(
+      'usage: npm run diff -- <git ref>   (compares the published descriptions and packages with those at <git ref>)\n',
+    );
     return 2;
   }
   let result: Awaited<ReturnType<typeof diffAgainst>>;
@@ -254,21 +326,41 @@ export async function main(argv: string[], root = repoRoot, write = (s: string) 
   for (const v of descriptions) {
     const was = v.predecessor && v.predecessor !== v.path ? ` (was ${v.predecessor})` : '';
     const what =
-      v.status === 'unchanged-or-compatible' ? `no breaking change${was}` : v.status === 'new' ? `new since ${ref}` : v.status === 'removed' ? `published at ${ref}, gone now` : `breaking change${was}`;
+      v.status === 'unchanged-or-compatible'
+        ? `no breaking change${was}`
+        : v.status === 'new'
+          ? `new since ${ref}`
+          : v.status === 'removed'
+            ? `published at ${ref}, gone now`
+            : `breaking change${was}`;
     write(`${v.status === 'breaking' || v.status === 'removed' ? 'BREAKING' : 'ok'}  ${v.path} [${v.key}]: ${what}\n`);
     if (v.status === 'breaking') write(v.report.replace(/^/gm, '    ') + '\n');
   }
-  for (const r of removed ?? []) write(`BREAKING  ${r.kind} ${r.path}: published at ${ref}, gone now${r.successor ? ` (the same description: ${r.successor})` : ''}\n`);
+  for (const r of removed ?? [])
+    write(
+      `BREAKING  ${r.kind} ${r.path}: published at ${ref}, gone` +
+        ` now${r.successor ? ` (the same description: ${r.successor})` : ''}\n`,
+    );
   const broken = descriptions.filter((v) => v.status === 'breaking' || v.status === 'removed');
-  write(`${descriptions.length} descriptions compared with ${ref}: ${broken.length ? `${broken.length} with a breaking change` : 'no breaking change'}\n`);
+  write(
+    `${descriptions.length} descriptions compared with ${ref}:` +
+      ` ${broken.length ? `${broken.length} with a breaking change` : 'no breaking change'}\n`,
+  );
   if (removed === undefined) write(`no package.json under ${root}: published files and exports paths not compared\n`);
-  else write(`published files and exports paths compared with ${ref}: ${removed.length ? `${removed.length} removed` : 'none removed'}\n`);
+  else
+    write(
+      `published files and exports paths compared with ${ref}:` +
+        ` ${removed.length ? `${removed.length} removed` : 'none removed'}\n`,
+    );
   return broken.length || removed?.length ? 1 : 0;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  main(process.argv.slice(2)).then((code) => process.exit(code), (e) => {
-    process.stderr.write(`${(e as Error).stack}\n`);
-    process.exit(2);
-  });
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+      process.stderr.write(`${(e as Error).stack}\n`);
+      process.exit(2);
+    },
+  );
 }

@@ -1,4 +1,6 @@
-/** Writes each API's published description, generated/<Product>-<version>/openapi.yaml and .json (scripts/contract/). */
+/**
+ * Writes each API's published description, generated/<Product>-<version>/openapi.yaml and .json (scripts/contract/).
+ */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { apiFolder } from './contract/apis.js';

@@ -58,8 +58,10 @@ function quotaOf(op: Json): Quota | undefined {
   if (q === undefined) return undefined;
   const where = `${op.operationId} x-acs-quota`;
   if (!Number.isInteger(q?.limit) || q.limit < 1) throw new Error(`${where}: limit must be a positive integer`);
-  if (q.period !== 'day') throw new Error(`${where}: the emulator counts per UTC day only (period: day), not ${String(q.period)}`);
-  if (q.scope !== 'account') throw new Error(`${where}: the emulator counts per account only (scope: account), not ${String(q.scope)}`);
+  if (q.period !== 'day')
+    throw new Error(`${where}: the emulator counts per UTC day only (period: day), not ${String(q.period)}`);
+  if (q.scope !== 'account')
+    throw new Error(`${where}: the emulator counts per account only (scope: account), not ${String(q.scope)}`);
   if (typeof q.error !== 'string' || q.error === '') throw new Error(`${where}: no error code`);
   return { limit: q.limit, period: 'day', scope: 'account', error: q.error };
 }
@@ -74,17 +76,22 @@ function examplesOf(op: Json, lookup: Lookup): { examples: ExampleModel[]; xmlRo
     const content = deref(rawResponse, lookup).content ?? {};
     const jsonMedia = content[JSON_MEDIA];
     if (!jsonMedia) continue;
-    const root: string = deref(jsonMedia.schema ?? {}, lookup).xml?.name ?? (status < 400 ? `${action}Response` : 'Error');
+    const root: string =
+      deref(jsonMedia.schema ?? {}, lookup).xml?.name ?? (status < 400 ? `${action}Response` : 'Error');
     if (status < 300) xmlRoot = root;
     for (const [name, rawExample] of Object.entries<Json>(jsonMedia.examples ?? {})) {
       const ex = deref(rawExample, lookup);
       const value = ex.value;
       const where = `${action} ${status} ${name}`;
-      if (!value || typeof value !== 'object' || typeof value.RequestId !== 'string') throw new Error(`${where}: example has no RequestId`);
+      if (!value || typeof value !== 'object' || typeof value.RequestId !== 'string')
+        throw new Error(`${where}: example has no RequestId`);
       if (examples.some((e) => e.name === name)) throw new Error(`${where}: example name used twice in ${action}`);
       const requestId: string = value.RequestId;
       const xmlEx = content[XML_MEDIA]?.examples?.[name] ? deref(content[XML_MEDIA].examples[name], lookup) : undefined;
-      const xmlText = typeof xmlEx?.value === 'string' ? XML_DECLARATION + xmlEx.value.trim() : XML_DECLARATION + xmlElement(root, value);
+      const xmlText =
+        typeof xmlEx?.value === 'string'
+          ? XML_DECLARATION + xmlEx.value.trim()
+          : XML_DECLARATION + xmlElement(root, value);
       const isError = status >= 400;
       const siteMessages: ExampleModel['siteMessages'] = isError ? ex['x-acs-site-messages'] : undefined;
       const bySite: { [site in Site]?: { json: readonly string[]; xml: readonly string[] } } = {};
@@ -93,8 +100,13 @@ function examplesOf(op: Json, lookup: Lookup): { examples: ExampleModel[]; xmlRo
         const oldTag = `<Message>${xmlEscape(value.Message)}</Message>`;
         const rawTag = `<Message>${value.Message}</Message>`;
         const tag = xmlText.includes(oldTag) ? oldTag : xmlText.includes(rawTag) ? rawTag : undefined;
-        const xml = tag ? xmlText.replace(tag, () => `<Message>${xmlEscape(msg)}</Message>`) : XML_DECLARATION + xmlElement(root, sited);
-        bySite[site] = { json: template(JSON.stringify(sited), requestId, where), xml: template(xml, requestId, `${where} (${site})`) };
+        const xml = tag
+          ? xmlText.replace(tag, () => `<Message>${xmlEscape(msg)}</Message>`)
+          : XML_DECLARATION + xmlElement(root, sited);
+        bySite[site] = {
+          json: template(JSON.stringify(sited), requestId, where),
+          xml: template(xml, requestId, `${where} (${site})`),
+        };
       }
       examples.push({
         name,
@@ -113,12 +125,14 @@ function examplesOf(op: Json, lookup: Lookup): { examples: ExampleModel[]; xmlRo
 
 /** Each documented response of an operation: media types, the JSON form's schema, the XML root. */
 function responsesOf(op: Json, lookup: Lookup): Record<string, ResponseModel> {
-  return Object.fromEntries(Object.entries<Json>(op.responses ?? {}).map(([status, raw]) => {
-    const content = deref(raw, lookup).content ?? {};
-    const schema = content[JSON_MEDIA]?.schema ?? {};
-    const xmlRoot: string | undefined = deref(schema, lookup)?.xml?.name;
-    return [status, { mediaTypes: Object.keys(content), schema, ...(xmlRoot ? { xmlRoot } : {}) }];
-  }));
+  return Object.fromEntries(
+    Object.entries<Json>(op.responses ?? {}).map(([status, raw]) => {
+      const content = deref(raw, lookup).content ?? {};
+      const schema = content[JSON_MEDIA]?.schema ?? {};
+      const xmlRoot: string | undefined = deref(schema, lookup)?.xml?.name;
+      return [status, { mediaTypes: Object.keys(content), schema, ...(xmlRoot ? { xmlRoot } : {}) }];
+    }),
+  );
 }
 
 /**
@@ -193,13 +207,15 @@ export function buildApiModel(doc: Json): ApiModel {
         method: method.toUpperCase(),
         pathKey,
         deprecated: op.deprecated === true,
-        parameters: params.filter((p) => !names.has(p.name)).map((p) => ({
-          name: p.name,
-          required: p.required === true,
-          schema: ruleSchema(p.schema, lookup),
-          errors: p['x-acs-errors'] ?? {},
-          ...(p['x-acs-site-rules'] ? { siteRules: siteRulesOf(p['x-acs-site-rules']) } : {}),
-        })),
+        parameters: params
+          .filter((p) => !names.has(p.name))
+          .map((p) => ({
+            name: p.name,
+            required: p.required === true,
+            schema: ruleSchema(p.schema, lookup),
+            errors: p['x-acs-errors'] ?? {},
+            ...(p['x-acs-site-rules'] ? { siteRules: siteRulesOf(p['x-acs-site-rules']) } : {}),
+          })),
         requestRules: (op['x-acs-request-rules'] ?? []).map((r: Json) => ({ id: r.id, if: r.if, then: r.then })),
         errors,
         ...(quota ? { quota } : {}),
@@ -245,7 +261,12 @@ export function buildContract(docs: readonly Json[]): ContractModel {
       }
     }
   });
-  return { shared, schemaChecks: {}, apis: Object.fromEntries(models.map((m) => [m.api, m])), defaultApi: models[0]!.api };
+  return {
+    shared,
+    schemaChecks: {},
+    apis: Object.fromEntries(models.map((m) => [m.api, m])),
+    defaultApi: models[0]!.api,
+  };
 }
 
 /** The build's own reading of the contract, for later build steps (they import this, never the contract package). */
@@ -260,75 +281,87 @@ export async function generate(): Promise<string[]> {
   const apis = apiIndex();
   const contract = readContract(apis);
   const header = (what: string) => [`// Generated by scripts/gen-15-rules.ts. Do not edit.`, `// ${what}`];
-  writeFileSync(join(generatedDir, 'shared.ts'), [
-    ...header('What every API of the contract shares (see scripts/templates/contract-types.ts, SharedRules).'),
-    "import type { SharedRules } from './contract-types.js';",
-    '',
-    `export const shared = ${JSON.stringify(contract.shared, null, 2)} as const satisfies SharedRules;`,
-    '',
-  ].join('\n'));
+  writeFileSync(
+    join(generatedDir, 'shared.ts'),
+    [
+      ...header('What every API of the contract shares (see scripts/templates/contract-types.ts, SharedRules).'),
+      "import type { SharedRules } from './contract-types.js';",
+      '',
+      `export const shared = ${JSON.stringify(contract.shared, null, 2)} as const satisfies SharedRules;`,
+      '',
+    ].join('\n'),
+  );
   written.push('generated/shared.ts');
   for (const api of apis) {
-    writeFileSync(apiFile(api, 'model.ts'), [
-      `// Generated by scripts/gen-15-rules.ts from generated/${api.folder}/openapi.json. Do not edit.`,
-      `// The model of ${api.id} (see scripts/templates/contract-types.ts, ApiModel).`,
-      "import type { ApiModel } from '../contract-types.js';",
-      '',
-      `export const model = ${JSON.stringify(contract.apis[api.id], null, 2)} as const satisfies ApiModel;`,
-      '',
-    ].join('\n'));
+    writeFileSync(
+      apiFile(api, 'model.ts'),
+      [
+        `// Generated by scripts/gen-15-rules.ts from generated/${api.folder}/openapi.json. Do not edit.`,
+        `// The model of ${api.id} (see scripts/templates/contract-types.ts, ApiModel).`,
+        "import type { ApiModel } from '../contract-types.js';",
+        '',
+        `export const model = ${JSON.stringify(contract.apis[api.id], null, 2)} as const satisfies ApiModel;`,
+        '',
+      ].join('\n'),
+    );
     written.push(`generated/${api.folder}/model.ts`);
   }
   const model = (api: ApiIndexEntry) => `${identifier(api.folder)}Model`;
   const first = apis[0]!;
-  writeFileSync(join(generatedDir, 'contract.ts'), [
-    ...header('The contract as one value, `contract = { shared, schemaChecks, apis, defaultApi }`, and its types.'),
-    "import type { ContractModel } from './contract-types.js';",
-    "import { shared } from './shared.js';",
-    ...apis.map((api) => `import { model as ${model(api)} } from './${api.folder}/model.js';`),
-    ...apis.map((api) => `import type * as ${identifier(api.folder)}Types from './${api.folder}/action-types.js';`),
-    '// The schemas the parameter validator checks, compiled ahead of time (written by gen-17-checks.ts).',
-    "import { schemaChecks } from './schema-checks.js';",
-    '',
-    '/** Each API\'s action types, as a namespace per API. */',
-    ...apis.map((api) => `export type * as ${identifier(api.folder)} from './${api.folder}/action-types.js';`),
-    `/** The action and openapi-typescript types of ${first.id}, the default API, also at the top level. */`,
-    `export type * from './${first.folder}/action-types.js';`,
-    `export type { components, operations, paths } from './${first.folder}/types.js';`,
-    "export type * from './contract-types.js';",
-    '',
-    '/**',
-    ' * What every API shares, one model per API (`<Product>/<version>`), the default API (the first the source declares',
-    ' * in x-acs-apis, used where a caller names none), and the checks of the schemas its parameters are validated',
-    ' * with, compiled ahead of time, by JSON text.',
-    ' */',
-    'export const contract = {',
-    '  shared,',
-    '  schemaChecks,',
-    `  apis: {\n${apis.map((api) => `    ${JSON.stringify(api.id)}: ${model(api)},`).join('\n')}\n  },`,
-    `  defaultApi: ${JSON.stringify(first.id)},`,
-    '} as const satisfies ContractModel;',
-    '',
-    'export type Contract = typeof contract;',
-    "export type ApiName = keyof Contract['apis'];",
-    "export type DefaultApi = Contract['defaultApi'];",
-    '/** Every action of any API. */',
-    "export type ActionName = { [A in ApiName]: keyof Contract['apis'][A]['actions'] }[ApiName];",
-    '',
-    '/** Each API\'s per-action types and openapi-typescript paths. */',
-    'export interface ApiSurfaces {',
-    ...apis.map((api) => [
-      `  ${JSON.stringify(api.id)}: {`,
-      `    types: ${identifier(api.folder)}Types.ActionTypes;`,
-      `    paths: import('./${api.folder}/types.js').paths;`,
-      '  };',
-    ].join('\n')),
-    '}',
-    '',
-    '/** Where the published descriptions lie: `new URL(\'<Product>-<version>/openapi.json\', contractFiles)`. */',
-    "export const contractFiles = new URL('./', import.meta.url);",
-    '',
-  ].join('\n'));
+  writeFileSync(
+    join(generatedDir, 'contract.ts'),
+    [
+      ...header('The contract as one value, `contract = { shared, schemaChecks, apis, defaultApi }`, and its types.'),
+      "import type { ContractModel } from './contract-types.js';",
+      "import { shared } from './shared.js';",
+      ...apis.map((api) => `import { model as ${model(api)} } from './${api.folder}/model.js';`),
+      ...apis.map((api) => `import type * as ${identifier(api.folder)}Types from './${api.folder}/action-types.js';`),
+      '// The schemas the parameter validator checks, compiled ahead of time (written by gen-17-checks.ts).',
+      "import { schemaChecks } from './schema-checks.js';",
+      '',
+      "/** Each API's action types, as a namespace per API. */",
+      ...apis.map((api) => `export type * as ${identifier(api.folder)} from './${api.folder}/action-types.js';`),
+      `/** The action and openapi-typescript types of ${first.id}, the default API, also at the top level. */`,
+      `export type * from './${first.folder}/action-types.js';`,
+      `export type { components, operations, paths } from './${first.folder}/types.js';`,
+      "export type * from './contract-types.js';",
+      '',
+      '/**',
+      ' * What every API shares, one model per API (`<Product>/<version>`), the default API (the first the source' +
+        ' declares',
+      ' * in x-acs-apis, used where a caller names none), and the checks of the schemas its parameters are validated',
+      ' * with, compiled ahead of time, by JSON text.',
+      ' */',
+      'export const contract = {',
+      '  shared,',
+      '  schemaChecks,',
+      `  apis: {\n${apis.map((api) => `    ${JSON.stringify(api.id)}: ${model(api)},`).join('\n')}\n  },`,
+      `  defaultApi: ${JSON.stringify(first.id)},`,
+      '} as const satisfies ContractModel;',
+      '',
+      'export type Contract = typeof contract;',
+      "export type ApiName = keyof Contract['apis'];",
+      "export type DefaultApi = Contract['defaultApi'];",
+      '/** Every action of any API. */',
+      "export type ActionName = { [A in ApiName]: keyof Contract['apis'][A]['actions'] }[ApiName];",
+      '',
+      "/** Each API's per-action types and openapi-typescript paths. */",
+      'export interface ApiSurfaces {',
+      ...apis.map((api) =>
+        [
+          `  ${JSON.stringify(api.id)}: {`,
+          `    types: ${identifier(api.folder)}Types.ActionTypes;`,
+          `    paths: import('./${api.folder}/types.js').paths;`,
+          '  };',
+        ].join('\n'),
+      ),
+      '}',
+      '',
+      "/** Where the published descriptions lie: `new URL('<Product>-<version>/openapi.json', contractFiles)`. */",
+      "export const contractFiles = new URL('./', import.meta.url);",
+      '',
+    ].join('\n'),
+  );
   written.push('generated/contract.ts');
   return written;
 }

@@ -26,17 +26,22 @@ function refsIn(node: Json, out: Set<string>): Set<string> {
   return out;
 }
 
-/** Keeps only the components reachable from `doc` outside `components` (security schemes are named, not referenced: all kept). */
+/**
+ * Keeps only the components reachable from `doc` outside `components` (security schemes are named, not referenced: all
+ * kept).
+ */
 function pruneComponents(doc: Json): void {
   const lookup = localLookup(doc);
   const { components, ...rest } = doc;
   const used = refsIn(rest, new Set());
   for (let pending = [...used]; pending.length > 0;) {
     const next: string[] = [];
-    for (const ref of pending) for (const r of refsIn(lookup(ref, { $ref: ref }), new Set())) if (!used.has(r)) {
-      used.add(r);
-      next.push(r);
-    }
+    for (const ref of pending)
+      for (const r of refsIn(lookup(ref, { $ref: ref }), new Set()))
+        if (!used.has(r)) {
+          used.add(r);
+          next.push(r);
+        }
     pending = next;
   }
   for (const [kind, entries] of Object.entries<Json>(components)) {
@@ -56,28 +61,38 @@ export function perActionDocument(full: Json, action: string, folder: string): J
   const lookup = localLookup(full);
   const post = structuredClone(item.post);
   post.parameters = (post.parameters ?? []).map((p: Json) => structuredClone(deref(p, lookup)));
-  post.responses = Object.fromEntries(Object.entries<Json>(post.responses).map(([status, raw]) => {
-    const response = structuredClone(deref(raw, lookup));
-    for (const media of Object.values<Json>(response.content ?? {})) if (media.schema) media.schema = derefDeep(media.schema, lookup);
-    return [status, response];
-  }));
+  post.responses = Object.fromEntries(
+    Object.entries<Json>(post.responses).map(([status, raw]) => {
+      const response = structuredClone(deref(raw, lookup));
+      for (const media of Object.values<Json>(response.content ?? {}))
+        if (media.schema) media.schema = derefDeep(media.schema, lookup);
+      return [status, response];
+    }),
+  );
   const get = { ...structuredClone(post), operationId: getOperationId(action), summary: `${post.summary} (GET)` };
   const doc: Json = {
     openapi: full.openapi,
     info: {
       ...full.info,
       title: `${full.info.title}: ${action}`,
-      description: [
-        `The per-action description of ${action} (API ${full['x-acs-rpc'].product} \`${full['x-acs-rpc'].version}\`), for code`,
-        'generators and mocks such as Prism: its only path is `/`, as on the wire, with the action as `POST` (operationId',
-        `\`${action}\`) and \`GET\` (operationId \`${getOperationId(action)}\`); \`Action\` and \`Version\` are required query parameters`,
-        `with a single allowed value, so a generated client sends \`POST /?Action=${action}&Version=${full['x-acs-rpc'].version}&...\`.`,
-        'No generator signs Alibaba requests by itself: give the generated client the package\'s signing `fetch`',
-        '(`createSigningFetch`), which signs as the package\'s client does.',
-        '',
-        `The full description (\`../openapi.yaml\`, every action of the API, each keyed \`/#Action=<ActionName>\`) is the`,
-        'reviewer\'s view: the protocol, the signing styles, the error precedence and the site differences are described there.',
-      ].join('\n') + '\n',
+      description:
+        [
+          `The per-action description of ${action} (API ${full['x-acs-rpc'].product}` +
+            ` \`${full['x-acs-rpc'].version}\`), for code`,
+          'generators and mocks such as Prism: its only path is `/`, as on the wire, with the action as `POST`' +
+            ' (operationId',
+          `\`${action}\`) and \`GET\` (operationId \`${getOperationId(action)}\`); \`Action\` and \`Version\` are` +
+            ` required query parameters`,
+          `with a single allowed value, so a generated client sends \`POST` +
+            ` /?Action=${action}&Version=${full['x-acs-rpc'].version}&...\`.`,
+          "No generator signs Alibaba requests by itself: give the generated client the package's signing `fetch`",
+          "(`createSigningFetch`), which signs as the package's client does.",
+          '',
+          `The full description (\`../openapi.yaml\`, every action of the API, each keyed \`/#Action=<ActionName>\`)` +
+            ` is the`,
+          "reviewer's view: the protocol, the signing styles, the error precedence and the site differences are" +
+            ' described there.',
+        ].join('\n') + '\n',
     },
     servers: full.servers,
     security: full.security,
@@ -89,7 +104,9 @@ export function perActionDocument(full: Json, action: string, folder: string): J
   pruneComponents(doc);
   // `info.x-acs-sources` lists the kinds of source this description's items name.
   const used = new Set(sourceLists(doc).flatMap(({ sources }) => (sources as string[]).map(sourceKey)));
-  doc.info['x-acs-sources'] = Object.fromEntries(Object.entries<string>(full.info['x-acs-sources'] ?? {}).filter(([kind]) => used.has(kind)));
+  doc.info['x-acs-sources'] = Object.fromEntries(
+    Object.entries<string>(full.info['x-acs-sources'] ?? {}).filter(([kind]) => used.has(kind)),
+  );
   return doc;
 }
 

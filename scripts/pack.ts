@@ -15,7 +15,12 @@ const run = promisify(execFile);
 export const WORKSPACES = ['contract', 'client', 'mock'] as const;
 
 /** npm without its notices, so that its output is only what was asked for. */
-export const npmEnv = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+export const npmEnv = {
+  ...process.env,
+  npm_config_audit: 'false',
+  npm_config_fund: 'false',
+  npm_config_update_notifier: 'false',
+};
 
 export interface Packed {
   readonly name: string;
@@ -32,19 +37,40 @@ export interface Packed {
 export async function packWorkspaces(dest: string): Promise<Packed[]> {
   const args = ['pack', '--json', '--pack-destination', dest, ...WORKSPACES.flatMap((w) => ['-w', `packages/${w}`])];
   const { stdout } = await run('npm', args, { cwd: repoRoot, env: npmEnv, maxBuffer: 64 * 1024 * 1024 });
-  const packed = JSON.parse(stdout.slice(stdout.indexOf('['))) as { name: string; version: string; filename: string; size: number; unpackedSize: number; files: { path: string }[] }[];
-  return packed.map((p) => ({ name: p.name, version: p.version, tarball: join(dest, p.filename), size: p.size, unpackedSize: p.unpackedSize, files: p.files.map((f) => f.path) }));
+  const packed = JSON.parse(stdout.slice(stdout.indexOf('['))) as {
+    name: string;
+    version: string;
+    filename: string;
+    size: number;
+    unpackedSize: number;
+    files: { path: string }[];
+  }[];
+  return packed.map((p) => ({
+    name: p.name,
+    version: p.version,
+    tarball: join(dest, p.filename),
+    size: p.size,
+    unpackedSize: p.unpackedSize,
+    files: p.files.map((f) => f.path),
+  }));
 }
 
 /** Makes `dir` an empty ESM project (a package.json and nothing else). */
 export function emptyProject(dir: string): void {
-  writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }, null, 2)}\n`);
+  writeFileSync(
+    join(dir, 'package.json'),
+    `${JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }, null, 2)}\n`,
+  );
 }
 
 /** `npm install <specs>` in `project` (scripts run, as for a user); resolves with how long it took, in ms. */
 export async function npmInstall(project: string, args: readonly string[]): Promise<number> {
   const started = performance.now();
-  await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...args], { cwd: project, env: npmEnv, maxBuffer: 64 * 1024 * 1024 });
+  await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...args], {
+    cwd: project,
+    env: npmEnv,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return performance.now() - started;
 }
 
@@ -79,8 +105,15 @@ function sizeOf(dir: string): { bytes: number; nativeFiles: number } {
 export function installedPackages(project: string): InstalledPackage[] {
   const lockFile = join(project, 'node_modules', '.package-lock.json');
   if (!existsSync(lockFile)) return [];
-  const lock = JSON.parse(readFileSync(lockFile, 'utf8')) as { packages: Record<string, { version?: string; hasInstallScript?: boolean; link?: boolean }> };
+  const lock = JSON.parse(readFileSync(lockFile, 'utf8')) as {
+    packages: Record<string, { version?: string; hasInstallScript?: boolean; link?: boolean }>;
+  };
   return Object.entries(lock.packages)
     .filter(([path, p]) => path.startsWith('node_modules/') && !p.link)
-    .map(([path, p]) => ({ name: path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length), version: p.version ?? '', hasInstallScript: p.hasInstallScript === true, ...sizeOf(join(project, path)) }));
+    .map(([path, p]) => ({
+      name: path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length),
+      version: p.version ?? '',
+      hasInstallScript: p.hasInstallScript === true,
+      ...sizeOf(join(project, path)),
+    }));
 }

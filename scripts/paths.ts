@@ -28,6 +28,9 @@ export const redoclyBin = join(repoRoot, 'node_modules', '.bin', 'redocly');
 /** Copies scripts/templates/<name> to generated/<name>, under a header saying where to edit it. */
 export function copyTemplate(name: string): string {
   const text = readFileSync(join(repoRoot, 'scripts', 'templates', name), 'utf8');
-  writeFileSync(join(generatedDir, name), `// Copied by npm run build from scripts/templates/${name}. Do not edit here.\n${text}`);
+  writeFileSync(
+    join(generatedDir, name),
+    `// Copied by npm run build from scripts/templates/${name}. Do not edit here.\n${text}`,
+  );
   return `generated/${name}`;
 }

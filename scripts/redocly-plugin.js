@@ -25,8 +25,9 @@ export function xmlExampleToObject(text) {
 
 /**
  * Replaces the built-in no-invalid-media-type-examples, which cannot read XML examples (redocly-cli#1276). A `text/xml`
- * media type documents XML text (a string schema whose `xml.name` is the root element): each of its examples must parse,
- * have that root, and its root's children must match the schema of the `application/json` twin in the same content.
+ * media type documents XML text (a string schema whose `xml.name` is the root element): each of its examples must
+ * parse, have that root, and its root's children must match the schema of the `application/json` twin in the same
+ * content.
  */
 function ValidMediaExamples() {
   const check = (ctx, content, mediaTypeName, jsonSchema) => {
@@ -36,7 +37,11 @@ function ValidMediaExamples() {
     const ownSchema = mediaType.schema ? derefIn(ctx, mediaType.schema) : undefined;
     const schema = xml ? jsonSchema : ownSchema;
     if (!schema) {
-      if (xml) ctx.report({ message: `XML media type ${mediaTypeName} has no application/json twin to validate its examples against.`, location: ctx.location.child([mediaTypeName]) });
+      if (xml)
+        ctx.report({
+          message: `XML media type ${mediaTypeName} has no application/json twin to validate its examples against.`,
+          location: ctx.location.child([mediaTypeName]),
+        });
       return;
     }
     const validate = ajv.compile(schema);
@@ -51,13 +56,19 @@ function ValidMediaExamples() {
           continue;
         }
         if (ownSchema?.type !== 'string') {
-          ctx.report({ message: `XML media type ${mediaTypeName} must have a string schema (an XML example is XML text).`, location: ctx.location.child([mediaTypeName, 'schema']) });
+          ctx.report({
+            message: `XML media type ${mediaTypeName} must have a string schema (an XML example is XML text).`,
+            location: ctx.location.child([mediaTypeName, 'schema']),
+          });
         }
         try {
           const parsed = xmlExampleToObject(value);
           const expectedRoot = ownSchema?.xml?.name ?? jsonSchema.xml?.name;
           if (expectedRoot && parsed.root !== expectedRoot) {
-            ctx.report({ message: `XML example "${name}" has root <${parsed.root}>, the schema's xml.name is <${expectedRoot}>.`, location });
+            ctx.report({
+              message: `XML example "${name}" has root <${parsed.root}>, the schema's xml.name is <${expectedRoot}>.`,
+              location,
+            });
           }
           value = parsed.value;
         } catch (e) {
@@ -66,7 +77,10 @@ function ValidMediaExamples() {
         }
       }
       if (!validate(value)) {
-        ctx.report({ message: `Example "${name}" does not match its schema: ${ajv.errorsText(validate.errors)}`, location });
+        ctx.report({
+          message: `Example "${name}" does not match its schema: ${ajv.errorsText(validate.errors)}`,
+          location,
+        });
       }
     }
   };
@@ -81,7 +95,10 @@ function ValidMediaExamples() {
   };
 }
 
-/** operationId is the PascalCase action; the path key is `/#Action=<action>`; Action and Version are required one-value query parameters. */
+/**
+ * operationId is the PascalCase action; the path key is `/#Action=<action>`; Action and Version are required one-value
+ * query parameters.
+ */
 function OperationIdIsAction() {
   return {
     PathItem: {
@@ -89,16 +106,29 @@ function OperationIdIsAction() {
         enter(operation, ctx) {
           const id = operation.operationId;
           if (!/^[A-Z][A-Za-z0-9]+$/.test(id ?? '')) {
-            ctx.report({ message: `operationId "${id}" must be the PascalCase action name.`, location: ctx.location.child('operationId') });
+            ctx.report({
+              message: `operationId "${id}" must be the PascalCase action name.`,
+              location: ctx.location.child('operationId'),
+            });
             return;
           }
           const params = (operation.parameters ?? []).map((p) => (isRef(p) ? ctx.resolve(p).node : p));
           const action = params.find((p) => p.name === 'Action' && p.in === 'query');
           const enumOk = action?.required === true && action.schema?.enum?.length === 1 && action.schema.enum[0] === id;
-          if (!enumOk) ctx.report({ message: `Operation ${id} must declare a required query parameter Action whose only allowed value is "${id}".`, location: ctx.location.child('parameters') });
+          if (!enumOk)
+            ctx.report({
+              message:
+                `Operation ${id} must declare a required query parameter Action whose only allowed value is` +
+                ` "${id}".`,
+              location: ctx.location.child('parameters'),
+            });
           const version = params.find((p) => p.name === 'Version' && p.in === 'query');
           const vSchema = version && (isRef(version.schema) ? ctx.resolve(version.schema).node : version.schema);
-          if (!(version?.required === true && vSchema?.enum?.length === 1)) ctx.report({ message: `Operation ${id} must declare a required query parameter Version with a single allowed value.`, location: ctx.location.child('parameters') });
+          if (!(version?.required === true && vSchema?.enum?.length === 1))
+            ctx.report({
+              message: `Operation ${id} must declare a required query parameter Version with a single allowed value.`,
+              location: ctx.location.child('parameters'),
+            });
         },
       },
     },
@@ -108,7 +138,10 @@ function OperationIdIsAction() {
           const resolved = isRef(item) ? ctx.resolve(item).node : item;
           for (const op of Object.values(resolved ?? {})) {
             if (op && typeof op === 'object' && op.operationId && key !== `/#Action=${op.operationId}`) {
-              ctx.report({ message: `Path key "${key}" must be "/#Action=${op.operationId}".`, location: ctx.location.child([key]).key() });
+              ctx.report({
+                message: `Path key "${key}" must be "/#Action=${op.operationId}".`,
+                location: ctx.location.child([key]).key(),
+              });
             }
           }
         }
@@ -117,16 +150,19 @@ function OperationIdIsAction() {
   };
 }
 
-const hasExample = (node) => node && (node.example !== undefined || (node.examples !== undefined && Object.keys(node.examples).length > 0));
+const hasExample = (node) =>
+  node && (node.example !== undefined || (node.examples !== undefined && Object.keys(node.examples).length > 0));
 
 /** Every parameter has a description and an example. */
 function ParameterDescriptionAndExample() {
   return {
     Parameter: {
       enter(parameter, ctx) {
-        if (!parameter.description?.trim()) ctx.report({ message: `Parameter ${parameter.name} needs a description.`, location: ctx.location });
+        if (!parameter.description?.trim())
+          ctx.report({ message: `Parameter ${parameter.name} needs a description.`, location: ctx.location });
         const schema = isRef(parameter.schema) ? ctx.resolve(parameter.schema).node : parameter.schema;
-        if (!hasExample(parameter) && !hasExample(schema)) ctx.report({ message: `Parameter ${parameter.name} needs an example.`, location: ctx.location });
+        if (!hasExample(parameter) && !hasExample(schema))
+          ctx.report({ message: `Parameter ${parameter.name} needs an example.`, location: ctx.location });
       },
     },
   };
@@ -140,8 +176,10 @@ function PropertyDescriptionAndExample() {
         for (const [name, raw] of Object.entries(schema.properties ?? {})) {
           const prop = isRef(raw) ? ctx.resolve(raw).node : raw;
           const location = ctx.location.child(['properties', name]);
-          if (!raw.description?.trim() && !prop?.description?.trim()) ctx.report({ message: `Property ${name} needs a description.`, location });
-          if (!hasExample(raw) && !hasExample(prop) && prop?.type !== 'object') ctx.report({ message: `Property ${name} needs an example.`, location });
+          if (!raw.description?.trim() && !prop?.description?.trim())
+            ctx.report({ message: `Property ${name} needs a description.`, location });
+          if (!hasExample(raw) && !hasExample(prop) && prop?.type !== 'object')
+            ctx.report({ message: `Property ${name} needs an example.`, location });
         }
       },
     },
@@ -177,21 +215,33 @@ function ErrorExamples() {
               let code;
               try {
                 code = isXml(mediaType) ? xmlExampleToObject(ex.value).value.Code : ex.value?.Code;
-              } catch { code = undefined; }
-              if (code !== name) ctx.report({ message: `Error example "${name}" must be named after its Code ("${code}").`, location });
+              } catch {
+                code = undefined;
+              }
+              if (code !== name)
+                ctx.report({ message: `Error example "${name}" must be named after its Code ("${code}").`, location });
             }
           }
           seen[status] = Object.values(names);
           const sets = Object.values(names);
-          for (const s of sets) for (const n of s) if (!sets.every((t) => t.has(n))) {
-            ctx.report({ message: `Error example "${n}" on ${status} must exist in every media type (JSON and XML twins).`, location: ctx.location.child(['responses', status]) });
-          }
+          for (const s of sets)
+            for (const n of s)
+              if (!sets.every((t) => t.has(n))) {
+                ctx.report({
+                  message: `Error example "${n}" on ${status} must exist in every media type (JSON and XML twins).`,
+                  location: ctx.location.child(['responses', status]),
+                });
+              }
         }
         for (const [status, codes] of Object.entries(gateway)) {
           const perMediaType = seen[status] ?? [];
-          for (const code of codes) if (perMediaType.length === 0 || !perMediaType.every((set) => set.has(code))) {
-            ctx.report({ message: `Operation ${operation.operationId} must carry the gateway error ${code} on ${status}.`, location: ctx.location.child('responses') });
-          }
+          for (const code of codes)
+            if (perMediaType.length === 0 || !perMediaType.every((set) => set.has(code))) {
+              ctx.report({
+                message: `Operation ${operation.operationId} must carry the gateway error ${code} on ${status}.`,
+                location: ctx.location.child('responses'),
+              });
+            }
         }
       },
     },
@@ -210,7 +260,8 @@ function Sources() {
   return {
     Root: {
       leave(root, ctx) {
-        for (const { path, message } of sourceProblems(root)) ctx.report({ message, location: ctx.location.child(path) });
+        for (const { path, message } of sourceProblems(root))
+          ctx.report({ message, location: ctx.location.child(path) });
       },
     },
   };

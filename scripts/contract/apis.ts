@@ -25,7 +25,8 @@ export function apisOf(doc: Json): ApiEntry[] {
   const apis: ApiEntry[] = doc['x-acs-apis'] ?? [];
   if (apis.length === 0) throw new Error('openapi/openapi.yaml: x-acs-apis lists no API');
   for (const api of apis) {
-    if (api.id !== `${api.product}/${api.version}`) throw new Error(`x-acs-apis: id ${api.id} must be <product>/<version>`);
+    if (api.id !== `${api.product}/${api.version}`)
+      throw new Error(`x-acs-apis: id ${api.id} must be <product>/<version>`);
   }
   return apis;
 }
@@ -67,11 +68,15 @@ function select(doc: Json, api: ApiEntry): Json {
   }
 }
 
-/** Fills `{api.version}`, `{api.product}`, `{api.endpoint}`, `{api.reference}`, `{api.description}`, `{api.summary}`, `{api.tagline}`, `{api.actions}`. */
+/**
+ * Fills `{api.version}`, `{api.product}`, `{api.endpoint}`, `{api.reference}`, `{api.description}`, `{api.summary}`,
+ * `{api.tagline}`, `{api.actions}`.
+ */
 function fill(node: Json, values: Record<string, string>): Json {
   if (typeof node === 'string') return node.replace(/\{api\.([a-z]+)\}/g, (m, key: string) => values[key] ?? m);
   if (Array.isArray(node)) return node.map((n) => fill(n, values));
-  if (node !== null && typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, fill(v, values)]));
+  if (node !== null && typeof node === 'object')
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, fill(v, values)]));
   return node;
 }
 
@@ -80,7 +85,8 @@ export function documentFor(bundled: Json, api: ApiEntry): Json {
   const selected = select(structuredClone(bundled), api);
   delete selected['x-acs-apis'];
   // A path whose every operation is kept out of this API is not in it.
-  for (const [key, item] of Object.entries<Json>(selected.paths)) if (Object.keys(item).length === 0) delete selected.paths[key];
+  for (const [key, item] of Object.entries<Json>(selected.paths))
+    if (Object.keys(item).length === 0) delete selected.paths[key];
   const operations = Object.values<Json>(selected.paths).flatMap((item) => Object.values<Json>(item));
   const names = operations.map((op) => `${op.operationId}${op.deprecated ? ' (deprecated)' : ''}`);
   const actions = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names.join('');

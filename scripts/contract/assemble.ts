@@ -25,7 +25,8 @@ import type { Json } from './json.js';
 const JSON_MEDIA = 'application/json';
 const XML_MEDIA = 'text/xml';
 const XML_TWIN_DESCRIPTION =
-  'An XML document (text): its root element is the one `xml.name` names, and its child elements hold what the `application/json` twin of this response describes.';
+  'An XML document (text): its root element is the one `xml.name` names, and its child elements hold what the' +
+  ' `application/json` twin of this response describes.';
 /** Common parameters that are templates: `{Action}` is the operation's action. */
 const ACTION_TEMPLATES = new Set(['Action']);
 
@@ -35,13 +36,15 @@ const componentName = (ref: string, kind: string): string | undefined =>
 function fillAction(node: Json, action: string): Json {
   if (typeof node === 'string') return node.replaceAll('{Action}', action);
   if (Array.isArray(node)) return node.map((n) => fillAction(n, action));
-  if (node && typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, fillAction(v, action)]));
+  if (node && typeof node === 'object')
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, fillAction(v, action)]));
   return node;
 }
 
 function operationsOf(doc: Json): Json[] {
   return Object.values<Json>(doc.paths ?? {}).flatMap((item) =>
-    Object.values<Json>(item).filter((op) => op && typeof op === 'object' && typeof op.operationId === 'string'));
+    Object.values<Json>(item).filter((op) => op && typeof op === 'object' && typeof op.operationId === 'string'),
+  );
 }
 
 function addCommonParameters(doc: Json, op: Json): void {
@@ -49,7 +52,9 @@ function addCommonParameters(doc: Json, op: Json): void {
   const common = (name: string): Json => {
     const parameter = doc.components?.parameters?.[name];
     if (!parameter) throw new Error(`x-acs-common-parameters: no components/parameters/${name}`);
-    return ACTION_TEMPLATES.has(name) ? fillAction(structuredClone(parameter), op.operationId) : { $ref: `#/components/parameters/${name}` };
+    return ACTION_TEMPLATES.has(name)
+      ? fillAction(structuredClone(parameter), op.operationId)
+      : { $ref: `#/components/parameters/${name}` };
   };
   op.parameters = [...operations.map(common), ...(op.parameters ?? [])];
 }
@@ -71,23 +76,31 @@ function addGatewayResponses(doc: Json, op: Json): void {
   const lookup = localLookup(doc);
   const gateway: Record<string, string> = doc['x-acs-gateway-responses'] ?? {};
   const sharedExamples = doc.components?.examples ?? {};
-  const gatewayCodes = new Set(Object.values(gateway).flatMap((name) => Object.keys(doc.components?.responses?.[name]?.content?.[JSON_MEDIA]?.examples ?? {})));
+  const gatewayCodes = new Set(
+    Object.values(gateway).flatMap((name) =>
+      Object.keys(doc.components?.responses?.[name]?.content?.[JSON_MEDIA]?.examples ?? {}),
+    ),
+  );
   op.responses ??= {};
   for (const [status, name] of Object.entries(gateway)) {
     const shared = doc.components?.responses?.[name];
     if (!shared) throw new Error(`x-acs-gateway-responses: no components/responses/${name}`);
     const own = op.responses[status];
     // The action's own Missing{Parameter} codes (shared examples named by x-acs-errors.missing) join its 400.
-    const missing = status === '400'
-      ? (op.parameters as Json[]).map((p) => deref(p, lookup)['x-acs-errors']?.missing as string | undefined)
-        .filter((code): code is string => code !== undefined && code in sharedExamples && !gatewayCodes.has(code))
-      : [];
+    const missing =
+      status === '400'
+        ? (op.parameters as Json[])
+            .map((p) => deref(p, lookup)['x-acs-errors']?.missing as string | undefined)
+            .filter((code): code is string => code !== undefined && code in sharedExamples && !gatewayCodes.has(code))
+        : [];
     if (!own && missing.length === 0) {
       op.responses[status] = { $ref: `#/components/responses/${name}` };
       continue;
     }
     const merged = structuredClone(own ?? shared);
-    const examples = (merged.content ??= {})[JSON_MEDIA] ??= { schema: structuredClone(shared.content[JSON_MEDIA].schema) };
+    const examples = ((merged.content ??= {})[JSON_MEDIA] ??= {
+      schema: structuredClone(shared.content[JSON_MEDIA].schema),
+    });
     examples.examples = {
       ...(own ? own.content?.[JSON_MEDIA]?.examples : {}),
       ...shared.content[JSON_MEDIA].examples,
@@ -108,7 +121,8 @@ function addSampleRequests(op: Json): void {
 
 /** Where the XML form of a success example comes from when no source gives it. */
 export const BUILT_XML_SOURCE =
-  'inference: the XML form of the JSON sample, built by the contract: one element per JSON field, nested as in the JSON, under the root element the schema names (as the XML samples of seeds 001 and 002 are).';
+  'inference: the XML form of the JSON sample, built by the contract: one element per JSON field, nested as in the' +
+  ' JSON, under the root element the schema names (as the XML samples of seeds 001 and 002 are).';
 
 /** The XML twin of a success example no source gives in XML: labelled as built by the contract. */
 function builtXmlTwin(example: Json, value: string): Json {
@@ -148,8 +162,9 @@ function addXmlTwin(doc: Json, response: Json, success: boolean): void {
 /**
  * The schema of a `text/xml` twin: a string (an XML example is XML text, and generic validators such as Spectral's
  * `oas3-valid-media-example` and Redocly's `no-invalid-media-type-examples` check an example against its own media's
- * schema), naming the root element in `xml.name` and, in its description, the JSON twin as what the elements hold. The project's lint
- * (scripts/redocly-plugin.js, rd/valid-media-examples) parses each XML example and validates it against the JSON twin.
+ * schema), naming the root element in `xml.name` and, in its description, the JSON twin as what the elements hold. The
+ * project's lint (scripts/redocly-plugin.js, rd/valid-media-examples) parses each XML example and validates it against
+ * the JSON twin.
  */
 function xmlTwinSchema(root: string): Json {
   return { type: 'string', description: XML_TWIN_DESCRIPTION, xml: { name: root } };
@@ -163,7 +178,8 @@ function flattenSources(node: Json): void {
   if (Array.isArray(node)) node.forEach(flattenSources);
   else if (node !== null && typeof node === 'object') {
     for (const [key, value] of Object.entries<Json>(node)) {
-      if (key === 'x-acs-sources' && Array.isArray(value)) node[key] = value.map((s) => (s !== null && typeof s === 'object' ? s.source : s));
+      if (key === 'x-acs-sources' && Array.isArray(value))
+        node[key] = value.map((s) => (s !== null && typeof s === 'object' ? s.source : s));
       else flattenSources(value);
     }
   }
@@ -177,24 +193,43 @@ export function assemble(doc: Json): Json {
     addGatewayResponses(doc, op);
   }
   const gateway: Record<string, string> = doc['x-acs-gateway-responses'] ?? {};
-  const gatewayErrors = Object.fromEntries(Object.entries(gateway).map(([status, name]) =>
-    [status, Object.keys(doc.components.responses[name].content[JSON_MEDIA].examples)]));
+  const gatewayErrors = Object.fromEntries(
+    Object.entries(gateway).map(([status, name]) => [
+      status,
+      Object.keys(doc.components.responses[name].content[JSON_MEDIA].examples),
+    ]),
+  );
   const wireNames = (names: string[] = []) => names.map((name) => doc.components.parameters[name].name as string);
   const { operations, request = [] } = doc['x-acs-common-parameters'] ?? {};
   const moved = new Set<string>();
-  doc['x-acs-common-parameters'] = { operations: wireNames(operations), request: inlineNamedParameters(doc, request, 'x-acs-common-parameters.request', moved) };
+  doc['x-acs-common-parameters'] = {
+    operations: wireNames(operations),
+    request: inlineNamedParameters(doc, request, 'x-acs-common-parameters.request', moved),
+  };
   for (const [name, scheme] of Object.entries<Json>(doc.components?.securitySchemes ?? {})) {
-    if (scheme['x-acs-parameters']) scheme['x-acs-parameters'] = inlineNamedParameters(doc, scheme['x-acs-parameters'], `securitySchemes.${name}.x-acs-parameters`, moved);
+    if (scheme['x-acs-parameters'])
+      scheme['x-acs-parameters'] = inlineNamedParameters(
+        doc,
+        scheme['x-acs-parameters'],
+        `securitySchemes.${name}.x-acs-parameters`,
+        moved,
+      );
   }
   for (const name of moved) delete doc.components.parameters[name];
   // Templates and the 400 are inlined into every operation; other components stay shared.
   for (const name of ACTION_TEMPLATES) delete doc.components.parameters[name];
   for (const name of Object.values(gateway)) {
-    if (!operationsOf(doc).some((op) => Object.values<Json>(op.responses).some((r) => r.$ref === `#/components/responses/${name}`))) delete doc.components.responses[name];
+    if (
+      !operationsOf(doc).some((op) =>
+        Object.values<Json>(op.responses).some((r) => r.$ref === `#/components/responses/${name}`),
+      )
+    )
+      delete doc.components.responses[name];
   }
   for (const response of Object.values<Json>(doc.components.responses ?? {})) addXmlTwin(doc, response, false);
   for (const op of operationsOf(doc)) {
-    for (const [status, response] of Object.entries<Json>(op.responses)) addXmlTwin(doc, response, Number(status) < 300);
+    for (const [status, response] of Object.entries<Json>(op.responses))
+      addXmlTwin(doc, response, Number(status) < 300);
     addSampleRequests(op);
   }
   delete doc['x-acs-gateway-responses'];

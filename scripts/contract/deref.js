@@ -8,7 +8,10 @@ export const isRef = (node) => node !== null && typeof node === 'object' && type
 export function localLookup(doc) {
   return (ref) => {
     if (!ref.startsWith('#/')) throw new Error(`not a local $ref: ${ref}`);
-    const target = ref.slice(2).split('/').reduce((node, key) => node?.[key.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
+    const target = ref
+      .slice(2)
+      .split('/')
+      .reduce((node, key) => node?.[key.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
     if (target === undefined) throw new Error(`unresolved $ref ${ref}`);
     return target;
   };
@@ -28,6 +31,7 @@ export function derefDeep(node, lookup, seen = new Set()) {
     return derefDeep(lookup(node.$ref, node), lookup, new Set([...seen, node.$ref]));
   }
   if (Array.isArray(node)) return node.map((n) => derefDeep(n, lookup, seen));
-  if (node && typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, derefDeep(v, lookup, seen)]));
+  if (node && typeof node === 'object')
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, derefDeep(v, lookup, seen)]));
   return node;
 }

@@ -9,7 +9,18 @@ export declare const BUILT: string;
 export declare function parseSource(label: unknown): Source | undefined;
 export declare function sourceKey(label: unknown): string | undefined;
 export interface ProvenanceItem {
-  kind: 'operation' | 'parameter' | 'example' | 'sample-request' | 'schema' | 'site-rule' | 'request-rule' | 'quota' | 'security-scheme' | 'header' | 'response';
+  kind:
+    | 'operation'
+    | 'parameter'
+    | 'example'
+    | 'sample-request'
+    | 'schema'
+    | 'site-rule'
+    | 'request-rule'
+    | 'quota'
+    | 'security-scheme'
+    | 'header'
+    | 'response';
   path: (string | number)[];
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any node of a document
   node: any;

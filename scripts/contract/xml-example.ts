@@ -12,7 +12,9 @@ function lines(name: string, value: unknown, depth: number): string[] {
   if (Array.isArray(value)) return value.flatMap((v) => lines(name, v, depth));
   if (value === null || value === undefined) return [`${pad}<${name}></${name}>`];
   if (typeof value === 'object') {
-    const inner = Object.entries(value as Record<string, unknown>).filter(([k]) => XML_NAME.test(k)).flatMap(([k, v]) => lines(k, v, depth + 1));
+    const inner = Object.entries(value as Record<string, unknown>)
+      .filter(([k]) => XML_NAME.test(k))
+      .flatMap(([k, v]) => lines(k, v, depth + 1));
     return [`${pad}<${name}>`, ...inner, `${pad}</${name}>`];
   }
   return [`${pad}<${name}>${escapeText(String(value))}</${name}>`];

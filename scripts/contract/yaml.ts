@@ -6,4 +6,5 @@
  */
 import { stringify } from 'yaml';
 
-export const publishedYaml = (doc: unknown): string => stringify(doc, { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false });
+export const publishedYaml = (doc: unknown): string =>
+  stringify(doc, { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false });

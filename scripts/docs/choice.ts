@@ -32,22 +32,30 @@ function errorCodes(doc: Document, action: string): string[] {
   return operation ? errorRows(doc, operation).map((row) => row.code) : [];
 }
 
-/** The codes EnableResourceDirectory documents on ResourceDirectoryMaster 2022-04-19 and not on ResourceManager 2020-03-31. */
+/**
+ * The codes EnableResourceDirectory documents on ResourceDirectoryMaster 2022-04-19 and not on ResourceManager
+ * 2020-03-31.
+ */
 export function choiceFacts(apis: readonly ApiContract[]): { sdk: string; extraCodes: string[] } {
   const byId = new Map(apis.map((api) => [apiIdentity(api.contract).id, api]));
   const ids = [...byId.keys()].sort();
   const expected = [RESOURCE_DIRECTORY_MASTER, RESOURCE_MANAGER];
   const fail = (fact: string) => {
-    throw new Error(`docs: the sentence on which API to choose (scripts/docs/choice.ts) says ${fact}, which the descriptions no longer say`);
+    throw new Error(
+      `docs: the sentence on which API to choose (scripts/docs/choice.ts) says ${fact}, which the descriptions no` +
+        ` longer say`,
+    );
   };
-  if (ids.join() !== expected.join()) fail(`that the APIs are ${expected.join(' and ')} (the build has ${ids.join(', ')})`);
+  if (ids.join() !== expected.join())
+    fail(`that the APIs are ${expected.join(' and ')} (the build has ${ids.join(', ')})`);
   const rm = byId.get(RESOURCE_MANAGER)!;
   const rdm = byId.get(RESOURCE_DIRECTORY_MASTER)!.contract;
   if (!rm.isDefault) fail(`${RESOURCE_MANAGER} is the default API`);
   if (!operationOf(rm.contract, INIT)?.deprecated) fail(`${RESOURCE_MANAGER} has the deprecated ${INIT}`);
   if (operationOf(rdm, INIT)) fail(`${RESOURCE_DIRECTORY_MASTER} has no ${INIT}`);
   if (hasParameter(rm.contract, DRY_RUN)) fail(`${RESOURCE_MANAGER} has no ${DRY_RUN}`);
-  if (!operationOf(rdm, ENABLE) || !operationParameters(rdm, operationOf(rdm, ENABLE)!).some((p) => p.name === DRY_RUN)) fail(`${RESOURCE_DIRECTORY_MASTER} has ${DRY_RUN}`);
+  if (!operationOf(rdm, ENABLE) || !operationParameters(rdm, operationOf(rdm, ENABLE)!).some((p) => p.name === DRY_RUN))
+    fail(`${RESOURCE_DIRECTORY_MASTER} has ${DRY_RUN}`);
   const rmCodes = new Set(errorCodes(rm.contract, ENABLE));
   const extraCodes = errorCodes(rdm, ENABLE).filter((c) => !rmCodes.has(c));
   if (extraCodes.length !== 2 || errorCodes(rm.contract, ENABLE).some((c) => !errorCodes(rdm, ENABLE).includes(c))) {
@@ -62,7 +70,17 @@ export function choiceFacts(apis: readonly ApiContract[]): { sdk: string; extraC
 export function choiceSentence(apis: readonly ApiContract[], tr: Translator): string {
   const { sdk, extraCodes } = choiceFacts(apis);
   return tr.t(
-    '**Which API to choose:** ResourceManager `2020-03-31`, this package’s default and the API of Alibaba Cloud’s official npm SDK ({sdk}), still has the deprecated {init} but no {dryRun}, while ResourceDirectoryMaster `2022-04-19`, the API Terraform’s provider reads the directory with, has {dryRun} and two more {enable} error codes ({codes}) but no {init}: choose 2022-04-19 to rehearse a change with a dry run, 2020-03-31 for the official SDK or {init}.',
-    { sdk: code(sdk), init: code(INIT), dryRun: code(DRY_RUN), enable: code(ENABLE), codes: formatList(tr.lang, extraCodes.map(code)) },
+    '**Which API to choose:** ResourceManager `2020-03-31`, this package’s default and the API of Alibaba Cloud’s' +
+      ' official npm SDK ({sdk}), still has the deprecated {init} but no {dryRun}, while ResourceDirectoryMaster' +
+      ' `2022-04-19`, the API Terraform’s provider reads the directory with, has {dryRun} and two more {enable}' +
+      ' error codes ({codes}) but no {init}: choose 2022-04-19 to rehearse a change with a dry run, 2020-03-31 for' +
+      ' the official SDK or {init}.',
+    {
+      sdk: code(sdk),
+      init: code(INIT),
+      dryRun: code(DRY_RUN),
+      enable: code(ENABLE),
+      codes: formatList(tr.lang, extraCodes.map(code)),
+    },
   );
 }

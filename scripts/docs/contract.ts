@@ -1,13 +1,15 @@
 /**
- * A typed, read-only view of the bundled contract (generated/<Product>-<version>/openapi.json) for the docs build and its tests:
- * the operations, their resolved parameters, their documented error codes and their RAM actions.
- * Only the parts the docs use are typed; everything else passes through untouched.
+ * A typed, read-only view of the bundled contract (generated/<Product>-<version>/openapi.json) for the docs build and
+ * its tests: the operations, their resolved parameters, their documented error codes and their RAM actions. Only the
+ * parts the docs use are typed; everything else passes through untouched.
  */
 import { readFileSync } from 'node:fs';
 import { deref as derefNode, localLookup } from '../contract/deref.js';
 import { apiFile, apiIndex, type ApiIndexEntry } from '../paths.js';
 
-export interface Ref { $ref: string }
+export interface Ref {
+  $ref: string;
+}
 
 export interface Schema {
   $ref?: string;
@@ -37,7 +39,13 @@ export interface Example {
   'x-acs-site-messages'?: Record<string, string>;
 }
 
-export interface SiteRule { source: string; text: string; schema?: Schema; error?: string; 'x-acs-sources'?: string[] }
+export interface SiteRule {
+  source: string;
+  text: string;
+  schema?: Schema;
+  error?: string;
+  'x-acs-sources'?: string[];
+}
 
 export interface Parameter {
   name: string;
@@ -50,10 +58,19 @@ export interface Parameter {
   'x-acs-errors'?: { missing?: string; invalid?: string };
   'x-acs-site-rules'?: Record<string, SiteRule>;
   'x-acs-signing'?: string;
+  'x-acs-sources'?: string[];
+  /** The date the parameter was added (`2023-12-21`), matching an entry of the operation's change history. */
+  'x-acs-since'?: string;
 }
 
-export interface MediaType { schema?: Schema; examples?: Record<string, Example | Ref> }
-export interface Response { description: string; content?: Record<string, MediaType> }
+export interface MediaType {
+  schema?: Schema;
+  examples?: Record<string, Example | Ref>;
+}
+export interface Response {
+  description: string;
+  content?: Record<string, MediaType>;
+}
 
 export interface RequestRule {
   id: string;
@@ -76,14 +93,39 @@ export interface RamInfo {
   source?: string;
 }
 
-export interface ChangeEntry { date: string; summary: string; source?: string; changes?: { item: string; content: string }[] }
+export interface ChangeEntry {
+  date: string;
+  summary: string;
+  source?: string;
+  changes?: { item: string; content: string }[];
+}
 
-export interface SiteText { source: string; text: string }
-export interface SiteDifference { topic: string; intl: SiteText; china: SiteText; contract: string }
+export interface SiteText {
+  source: string;
+  text: string;
+}
+export interface SiteDifference {
+  topic: string;
+  intl: SiteText;
+  china: SiteText;
+  contract: string;
+}
 
-export interface Quota { limit: number; period: string; scope: string; error: string; source: string; text: string; 'x-acs-sources'?: string[] }
+export interface Quota {
+  limit: number;
+  period: string;
+  scope: string;
+  error: string;
+  source: string;
+  text: string;
+  'x-acs-sources'?: string[];
+}
 
-export interface CodeSample { lang: string; label: string; source: string }
+export interface CodeSample {
+  lang: string;
+  label: string;
+  source: string;
+}
 
 export interface Operation {
   operationId: string;
@@ -105,14 +147,21 @@ export interface Operation {
 
 export interface Document {
   openapi: string;
-  info: { title: string; version: string; description?: string; 'x-acs-sources'?: Record<string, string> } & Record<string, unknown>;
+  info: { title: string; version: string; description?: string; 'x-acs-sources'?: Record<string, string> } & Record<
+    string,
+    unknown
+  >;
   servers?: { url: string; description?: string }[];
   paths: Record<string, Record<string, Operation>>;
   components?: Record<string, Record<string, unknown>>;
   [key: string]: unknown;
 }
 
-export interface OperationEntry { path: string; method: string; operation: Operation }
+export interface OperationEntry {
+  path: string;
+  method: string;
+  operation: Operation;
+}
 
 export interface ErrorRow {
   status: string;
@@ -138,7 +187,11 @@ export function deref<T>(doc: Document, node: T | Ref): T {
 
 export function listOperations(doc: Document): OperationEntry[] {
   return Object.entries(doc.paths).flatMap(([path, item]) =>
-    HTTP_METHODS.filter((method) => item[method]).map((method) => ({ path, method, operation: item[method] as Operation })),
+    HTTP_METHODS.filter((method) => item[method]).map((method) => ({
+      path,
+      method,
+      operation: item[method] as Operation,
+    })),
   );
 }
 
@@ -147,7 +200,13 @@ export function operationParameters(doc: Document, operation: Operation): Parame
 }
 
 /** A security scheme: its description and the signing parameters it stands for (`x-acs-parameters`). */
-export interface SecurityScheme { type: string; name?: string; in?: string; description?: string; 'x-acs-parameters'?: Parameter[] }
+export interface SecurityScheme {
+  type: string;
+  name?: string;
+  in?: string;
+  description?: string;
+  'x-acs-parameters'?: Parameter[];
+}
 
 export function securitySchemes(doc: Document): [string, SecurityScheme][] {
   return Object.entries((doc.components?.securitySchemes ?? {}) as Record<string, SecurityScheme>);
@@ -176,7 +235,7 @@ export function parameterExample(doc: Document, parameter: Parameter): unknown {
   return schema.example ?? schema.examples?.[0] ?? schema.enum?.[0] ?? schema.default;
 }
 
-function isErrorStatus(status: string): boolean {
+export function isErrorStatus(status: string): boolean {
   return /^[45]\d\d$/.test(status);
 }
 
@@ -201,9 +260,19 @@ export function errorRows(doc: Document, operation: Operation): ErrorRow[] {
         const body = jsonErrorValue(example.value);
         if (!body || rows.has(name)) continue;
         if (body.Code !== name) {
-          throw new Error(`docs: ${operation.operationId} ${status} example "${name}" has Code ${body.Code}; the example name must be the code`);
+          throw new Error(
+            `docs: ${operation.operationId} ${status} example "${name}" has Code ${body.Code}; the example name must` +
+              ` be the code`,
+          );
         }
-        rows.set(name, { status, code: name, message: body.Message, description: example.description, siteMessages: example['x-acs-site-messages'] ?? {}, sources: example['x-acs-sources'] ?? [] });
+        rows.set(name, {
+          status,
+          code: name,
+          message: body.Message,
+          description: example.description,
+          siteMessages: example['x-acs-site-messages'] ?? {},
+          sources: example['x-acs-sources'] ?? [],
+        });
       }
     }
   }
@@ -211,7 +280,12 @@ export function errorRows(doc: Document, operation: Operation): ErrorRow[] {
 }
 
 /** Everything the docs must show for each action, enumerated from the contract (used by the tests). */
-export interface ActionFacts { action: string; parameters: string[]; errorCodes: string[]; ramAction: string }
+export interface ActionFacts {
+  action: string;
+  parameters: string[];
+  errorCodes: string[];
+  ramAction: string;
+}
 
 export function actionFacts(doc: Document): ActionFacts[] {
   return listOperations(doc).map(({ operation }) => ({
@@ -237,7 +311,15 @@ export interface ApiIdentity {
 export function apiIdentity(doc: Document): ApiIdentity {
   const rpc = doc['x-acs-rpc'] as { product?: string; version?: string } | undefined;
   const server = doc.servers?.[0]?.url;
-  if (!rpc?.product || !rpc.version || !server) throw new Error('docs: the description has no x-acs-rpc product and version, or no server');
-  if (rpc.version !== doc.info.version) throw new Error(`docs: x-acs-rpc.version ${rpc.version} is not info.version ${doc.info.version}`);
-  return { id: `${rpc.product}/${rpc.version}`, product: rpc.product, version: rpc.version, label: `${rpc.product} ${rpc.version}`, url: `${server.replace(/\/$/, '')}/` };
+  if (!rpc?.product || !rpc.version || !server)
+    throw new Error('docs: the description has no x-acs-rpc product and version, or no server');
+  if (rpc.version !== doc.info.version)
+    throw new Error(`docs: x-acs-rpc.version ${rpc.version} is not info.version ${doc.info.version}`);
+  return {
+    id: `${rpc.product}/${rpc.version}`,
+    product: rpc.product,
+    version: rpc.version,
+    label: `${rpc.product} ${rpc.version}`,
+    url: `${server.replace(/\/$/, '')}/`,
+  };
 }

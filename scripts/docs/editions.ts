@@ -4,13 +4,23 @@
  *
  * Layout: the default API (the first of generated/apis.json) keeps the root, `index.html` (English) and
  * `zh-Hant/index.html`, where the mock serves `/docs/` and existing links point; every other API has a folder named
- * like its generated files, `<Product>-<version>/index.html` and `<Product>-<version>/zh-Hant/index.html`.
+ * like its generated files, `<Product>-<version>/index.html` and `<Product>-<version>/zh-Hant/index.html`. The version
+ * comparison is `compare/index.html` and `compare/zh-Hant/index.html`; the files every page shares are in `assets/`.
+ * Every link between them is relative, so the docs work from the mock's /docs/, any static server and file://.
  */
 import { readdirSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { apiIndex, generatedDir, repoRoot, type ApiIndexEntry } from '../paths.js';
-import { CatalogTranslator, EnglishTranslator, loadCatalogs, type Lang, type TranslatedLang, type Translator } from './i18n.js';
+import {
+  CatalogTranslator,
+  EnglishTranslator,
+  loadCatalogs,
+  type Lang,
+  type TranslatedLang,
+  type Translator,
+} from './i18n.js';
 import type { TemplateOptions } from './render.js';
+import { ASSETS_DIR } from './renderer.js';
 
 export const docsDir = join(generatedDir, 'docs');
 export const i18nDir = join(repoRoot, 'docs', 'i18n');
@@ -61,14 +71,19 @@ export function docsApis(index: readonly ApiIndexEntry[] = apiIndex()): DocsApi[
 
 /** Every page, API by API (the default first), each in every language. */
 export function docsPages(apis: readonly DocsApi[] = docsApis()): DocsPage[] {
-  return apis.flatMap((api) => EDITIONS.map((edition) => ({ api, edition, dir: posix.join(api.dir, edition.dir).replace(/^\.$/, '') })));
+  return apis.flatMap((api) =>
+    EDITIONS.map((edition) => ({ api, edition, dir: posix.join(api.dir, edition.dir).replace(/^\.$/, '') })),
+  );
 }
 
 export const catalogFile = (lang: TranslatedLang): string => join(i18nDir, `${lang}.yaml`);
 
 /** A language's further catalogue files, `docs/i18n/<lang>.<part>.yaml`: texts kept apart from the main file. */
 export function extraCatalogFiles(lang: TranslatedLang): string[] {
-  return readdirSync(i18nDir).filter((f) => f.startsWith(`${lang}.`) && f.endsWith('.yaml') && f !== `${lang}.yaml`).sort().map((f) => join(i18nDir, f));
+  return readdirSync(i18nDir)
+    .filter((f) => f.startsWith(`${lang}.`) && f.endsWith('.yaml') && f !== `${lang}.yaml`)
+    .sort()
+    .map((f) => join(i18nDir, f));
 }
 
 /**
@@ -76,7 +91,9 @@ export function extraCatalogFiles(lang: TranslatedLang): string[] {
  * with the language's further files.
  */
 export function translatorFor(lang: Lang, file?: string): EnglishTranslator | CatalogTranslator {
-  return lang === 'en' ? new EnglishTranslator() : new CatalogTranslator(lang, loadCatalogs([file ?? catalogFile(lang), ...extraCatalogFiles(lang)], lang));
+  return lang === 'en'
+    ? new EnglishTranslator()
+    : new CatalogTranslator(lang, loadCatalogs([file ?? catalogFile(lang), ...extraCatalogFiles(lang)], lang));
 }
 
 /** Path of a page's file, relative to generated/docs (POSIX separators, as in a URL). */
@@ -94,8 +111,17 @@ export function descriptionFile(page: DocsPage): string {
 
 /** The relative link from one page to another (`zh-Hant/index.html`, `../index.html`, `../../zh-Hant/index.html`). */
 export function relativeHref(from: DocsPage, to: DocsPage): string {
-  return posix.relative(from.dir || '.', pagePath(to, 'index.html'));
+  return relativePath(from.dir, pagePath(to, 'index.html'));
 }
+
+/** A relative link from a folder under generated/docs to a file under it (both POSIX, relative to generated/docs). */
+export function relativePath(fromDir: string, file: string): string {
+  return posix.relative(fromDir || '.', file);
+}
+
+/** The folder of the version comparison in a language, under generated/docs (`compare`, `compare/zh-Hant`). */
+export const compareDir = (edition: Edition): string => posix.join('compare', edition.dir);
+export const compareFile = (edition: Edition): string => join(docsDir, compareDir(edition), 'index.html');
 
 /** The same API in the other language. */
 export function otherLanguage(page: DocsPage, pages: readonly DocsPage[]): DocsPage {
@@ -109,14 +135,18 @@ export function otherApis(page: DocsPage, pages: readonly DocsPage[]): DocsPage[
   return pages.filter((p) => p.edition === page.edition && p.api.id !== page.api.id);
 }
 
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 /** The API switch's links (to the same language of every other API), as HTML for the template. */
 function apiLinks(page: DocsPage, pages: readonly DocsPage[]): string {
   return otherApis(page, pages)
-    .map((other) => `<a class="docs-api-link" href="${escapeHtml(relativeHref(page, other))}">${escapeHtml(other.api.label)}</a>`)
+    .map(
+      (other) =>
+        `<a class="docs-api-link" href="${escapeHtml(relativeHref(page, other))}"` +
+        ` data-keep-route>${escapeHtml(other.api.label)}</a>`,
+    )
     .join('');
 }
 
@@ -132,5 +162,9 @@ export function templateOptions(page: DocsPage, pages: readonly DocsPage[], tr: 
     apiLabel: page.api.label,
     apiLinks: apiLinks(page, pages),
     apiSwitchLabel: tr.t('API version'),
+    compareHref: relativePath(page.dir, posix.join(compareDir(page.edition), 'index.html')),
+    compareLabel: tr.t('What differs between the versions'),
+    assets: `${relativePath(page.dir, ASSETS_DIR)}/`,
+    data: '{}',
   };
 }

@@ -17,7 +17,10 @@ export type Vars = Record<string, string | number>;
 
 export interface Translator {
   readonly lang: Lang;
-  /** Translates an English text; with `vars`, the text is a template whose `{name}` placeholders are filled after translation. */
+  /**
+   * Translates an English text; with `vars`, the text is a template whose `{name}` placeholders are filled after
+   * translation.
+   */
   t(text: string, vars?: Vars): string;
 }
 
@@ -55,7 +58,9 @@ export class EnglishTranslator implements Translator {
   }
 }
 
-/** A catalogue-backed language: missing texts are collected (and shown in English) so that all can be reported at once. */
+/**
+ * A catalogue-backed language: missing texts are collected (and shown in English) so that all can be reported at once.
+ */
 export class CatalogTranslator implements Translator {
   readonly missing = new Set<string>();
   readonly used = new Set<string>();
@@ -86,7 +91,10 @@ export class CatalogTranslator implements Translator {
   assertComplete(): void {
     if (this.missing.size === 0) return;
     const list = [...this.missing].map((text) => `  - ${JSON.stringify(text)}`).join('\n');
-    throw new Error(`docs i18n: ${this.missing.size} English text(s) have no ${this.lang} translation in docs/i18n/${this.lang}.yaml:\n${list}`);
+    throw new Error(
+      `docs i18n: ${this.missing.size} English text(s) have no ${this.lang} translation in` +
+        ` docs/i18n/${this.lang}.yaml:\n${list}`,
+    );
   }
 
   /** Catalogue entries no text asked for (stale translations of texts that changed or went away). */
@@ -95,7 +103,10 @@ export class CatalogTranslator implements Translator {
   }
 }
 
-/** Parses and checks a catalogue: a list of `{ en, <lang> }` string pairs, no duplicate keys, same placeholders on both sides. */
+/**
+ * Parses and checks a catalogue: a list of `{ en, <lang> }` string pairs, no duplicate keys, same placeholders on both
+ * sides.
+ */
 export function parseCatalog(yamlText: string, lang: TranslatedLang, origin: string): Map<string, string> {
   const entries: unknown = parse(yamlText);
   if (!Array.isArray(entries)) throw new Error(`${origin}: expected a list of { en, ${lang} } entries`);
@@ -103,11 +114,15 @@ export function parseCatalog(yamlText: string, lang: TranslatedLang, origin: str
   entries.forEach((entry: Record<string, unknown>, index) => {
     const en = entry?.en;
     const translated = entry?.[lang];
-    if (typeof en !== 'string' || typeof translated !== 'string') throw new Error(`${origin}: entry ${index + 1} needs string fields en and ${lang}`);
+    if (typeof en !== 'string' || typeof translated !== 'string')
+      throw new Error(`${origin}: entry ${index + 1} needs string fields en and ${lang}`);
     const key = normalise(en);
     if (catalog.has(key)) throw new Error(`${origin}: duplicate entry for ${JSON.stringify(key)}`);
     if (placeholders(en).join() !== placeholders(translated).join()) {
-      throw new Error(`${origin}: entry ${JSON.stringify(key)} has placeholders {${placeholders(en)}} but its translation has {${placeholders(translated)}}`);
+      throw new Error(
+        `${origin}: entry ${JSON.stringify(key)} has placeholders {${placeholders(en)}} but its translation has` +
+          ` {${placeholders(translated)}}`,
+      );
     }
     catalog.set(key, normalise(translated));
   });
@@ -118,12 +133,34 @@ export function loadCatalog(file: string, lang: TranslatedLang): Map<string, str
   return parseCatalog(readFileSync(file, 'utf8'), lang, file);
 }
 
+/** How generated parts are joined: English with ASCII punctuation and spaces, Chinese with full-width punctuation. */
+export interface Punctuation {
+  /** Between clauses of a list of constraints: `; ` / `；`. */
+  semicolon: string;
+  /** Between short items (HTTP statuses): `, ` / `、`. */
+  comma: string;
+  /** Around a note after a text: ` (` and `)` / `（` and `）`. */
+  open: string;
+  close: string;
+  /** After a label: `: ` / `：`. */
+  colon: string;
+  /** Between two sentences: a space / nothing. */
+  space: string;
+}
+
+export function punctuation(lang: Lang): Punctuation {
+  return lang === 'en'
+    ? { semicolon: '; ', comma: ', ', open: ' (', close: ')', colon: ': ', space: ' ' }
+    : { semicolon: '；', comma: '、', open: '（', close: '）', colon: '：', space: '' };
+}
+
 /** One catalogue from several files; a text may have an entry in one file only. */
 export function loadCatalogs(files: readonly string[], lang: TranslatedLang): Map<string, string> {
   const merged = new Map<string, string>();
   for (const file of files) {
     for (const [key, value] of loadCatalog(file, lang)) {
-      if (merged.has(key)) throw new Error(`${file}: ${JSON.stringify(key)} has an entry in another catalogue file of ${lang} too`);
+      if (merged.has(key))
+        throw new Error(`${file}: ${JSON.stringify(key)} has an entry in another catalogue file of ${lang} too`);
       merged.set(key, value);
     }
   }
@@ -141,8 +178,27 @@ export function formatList(lang: Lang, items: string[], type: 'conjunction' | 'd
 const TEXT_KEYS = new Set(['summary', 'description', 'title']);
 /** Keys whose value is data, never prose (examples, defaults, allowed values). Extensions (`x-`) are skipped too. */
 const DATA_KEYS = new Set(['example', 'value', 'default', 'enum', 'const', 'externalValue']);
-/** Keys whose value maps user-chosen names to objects: a child key there is a name (`x-acs-request-id`), not a keyword. */
-const NAME_MAPS = new Set(['paths', 'properties', 'patternProperties', '$defs', 'responses', 'content', 'headers', 'schemas', 'parameters', 'examples', 'securitySchemes', 'requestBodies', 'links', 'callbacks', 'encoding', 'pathItems']);
+/**
+ * Keys whose value maps user-chosen names to objects: a child key there is a name (`x-acs-request-id`), not a keyword.
+ */
+const NAME_MAPS = new Set([
+  'paths',
+  'properties',
+  'patternProperties',
+  '$defs',
+  'responses',
+  'content',
+  'headers',
+  'schemas',
+  'parameters',
+  'examples',
+  'securitySchemes',
+  'requestBodies',
+  'links',
+  'callbacks',
+  'encoding',
+  'pathItems',
+]);
 
 export type TextMapper = (text: string, key: string) => string;
 

@@ -12,7 +12,14 @@ function splitCode(text: string): string[] {
  */
 export function escapeText(text: string): string {
   return splitCode(text)
-    .map((part, i) => (i % 2 === 1 ? part : part.replace(/&(?![a-zA-Z]+;|#\d+;)/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')))
+    .map((part, i) =>
+      i % 2 === 1
+        ? part
+        : part
+            .replace(/&(?![a-zA-Z]+;|#\d+;)/g, '&amp;')
+            .replace(/</g, '&lt;')
+            .replace(/>/g, '&gt;'),
+    )
     .join('');
 }
 
@@ -33,6 +40,18 @@ function cell(text: string): string {
 export function table(headers: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.map(cell).join(' | ')} |`;
   return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/**
+ * Markdoc attributes for the block a text ends (a table cell, a paragraph): `text {% id="..." class="..." %}`. Redoc
+ * renders its Markdown with Markdoc, which puts them on the element (`<td id="...">`).
+ */
+export function annotate(text: string, attributes: { id?: string; class?: string }): string {
+  const parts = Object.entries(attributes).map(([name, value]) => {
+    if (/["{}%|]/.test(value)) throw new Error(`docs: ${name} "${value}" cannot be a Markdoc attribute here`);
+    return `${name}="${value}"`;
+  });
+  return `${text} {% ${parts.join(' ')} %}`;
 }
 
 export function heading(level: number, text: string): string {

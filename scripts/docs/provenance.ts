@@ -5,8 +5,18 @@
  * Response fields tables, are written here.
  */
 import { parseSource } from '../contract/sources.js';
-import { deref, parameterSchema, type Document, type Example, type Operation, type Parameter, type Ref, type Response, type Schema } from './contract.js';
-import type { Translator } from './i18n.js';
+import {
+  deref,
+  parameterSchema,
+  type Document,
+  type Example,
+  type Operation,
+  type Parameter,
+  type Ref,
+  type Response,
+  type Schema,
+} from './contract.js';
+import { punctuation, type Translator } from './i18n.js';
 import { blocks, code, escapeText, heading, table } from './markdown.js';
 
 type Sourced = { 'x-acs-sources'?: string[] };
@@ -46,7 +56,11 @@ function exampleRows(doc: Document, operation: Operation, tr: Translator): strin
     for (const [mediaType, media] of Object.entries(deref<Response>(doc, raw).content ?? {})) {
       for (const [name, rawExample] of Object.entries(media.examples ?? {})) {
         const example = deref<Example & Sourced>(doc, rawExample as Example | Ref);
-        rows.push([escapeText(tr.t(example.summary ?? name)), `${status} ${code(mediaType)}`, sourcesCell(tr, example['x-acs-sources'])]);
+        rows.push([
+          escapeText(tr.t(example.summary ?? name)),
+          `${status} ${code(mediaType)}`,
+          sourcesCell(tr, example['x-acs-sources']),
+        ]);
       }
     }
   }
@@ -54,7 +68,10 @@ function exampleRows(doc: Document, operation: Operation, tr: Translator): strin
 }
 
 function requestRows(operation: Operation, tr: Translator): string[][] {
-  const samples = ((operation as Operation & { 'x-acs-sample-requests'?: (Sourced & { summary: string })[] })['x-acs-sample-requests']) ?? [];
+  const samples =
+    (operation as Operation & { 'x-acs-sample-requests'?: (Sourced & { summary: string })[] })[
+      'x-acs-sample-requests'
+    ] ?? [];
   return samples.map((s) => [escapeText(tr.t(s.summary)), tr.t('request'), sourcesCell(tr, s['x-acs-sources'])]);
 }
 
@@ -71,13 +88,24 @@ const CONSTRAINTS = ['enum', 'const', 'format', 'pattern', 'minLength', 'maxLeng
  * with its sources: the contract's schemas add constraints (formats, patterns, required fields) the sources only
  * imply.
  */
-export function responseFieldsSection(doc: Document, operation: Operation, tr: Translator, constraints: (schema: Schema) => string[]): string | undefined {
+export function responseFieldsSection(
+  doc: Document,
+  operation: Operation,
+  tr: Translator,
+  constraints: (schema: Schema) => string[],
+): string | undefined {
   const rows: string[][] = [];
   const visit = (raw: Schema | Ref, path: string): void => {
     const schema = deref<Schema & Sourced>(doc, raw);
-    const required = schema.required?.length ? [tr.t('requires {fields}', { fields: schema.required.map(code).join(', ') })] : [];
+    const required = schema.required?.length
+      ? [tr.t('requires {fields}', { fields: schema.required.map(code).join(punctuation(tr.lang).comma) })]
+      : [];
     if (CONSTRAINTS.some((k) => schema[k] !== undefined) || required.length) {
-      rows.push([path ? code(path) : tr.t('(the response)'), [...constraints(schema), ...required].join('; '), sourcesCell(tr, schema['x-acs-sources'])]);
+      rows.push([
+        path ? code(path) : tr.t('(the response)'),
+        [...constraints(schema), ...required].join(punctuation(tr.lang).semicolon),
+        sourcesCell(tr, schema['x-acs-sources']),
+      ]);
     }
     for (const [name, sub] of Object.entries(schema.properties ?? {})) visit(sub, path ? `${path}.${name}` : name);
   };

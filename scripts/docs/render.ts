@@ -1,6 +1,10 @@
-/** Renders a docs-only description to one self-contained HTML page with `redocly build-docs`. */
+/**
+ * Renders a docs-only description to one HTML page with `redocly build-docs`: Redoc's prerendered markup and the
+ * description, with the renderer, styles and script loaded from the shared files under assets/
+ * (scripts/docs/renderer.ts) instead of a CDN or a copy inlined into every page.
+ */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { redoclyBin } from '../paths.js';
@@ -43,21 +47,59 @@ export interface TemplateOptions {
   apiLabel: string;
   apiLinks: string;
   apiSwitchLabel: string;
+  /** The link to the version comparison in the page's language. */
+  compareHref: string;
+  compareLabel: string;
+  /** The relative URL of the shared assets/ folder, with a trailing slash. */
+  assets: string;
+  /** The page's data for assets/docs.js, JSON (see that file). */
+  data: string;
 }
 
-export function buildDocsArgs(input: string, output: string, options: TemplateOptions, redoc: Record<string, unknown>): string[] {
+export function buildDocsArgs(
+  input: string,
+  output: string,
+  options: TemplateOptions,
+  redoc: Record<string, unknown>,
+): string[] {
   return [
     'build-docs',
     input,
     '--output',
     output,
-    '--inlineBundle',
     '--template',
     templateFile,
     ...Object.entries(options).map(([key, value]) => `--templateOptions.${key}=${value}`),
     '--openapi',
     JSON.stringify(redoc),
   ];
+}
+
+/**
+ * build-docs without --inlineBundle preloads and imports Redoc from Redocly's CDN; the page loads the shared copy
+ * instead.
+ */
+const CDN_PRELOAD =
+  /<link rel="modulepreload" href="https:\/\/cdn\.redocly\.com\/[^"]+\/redoc\.standalone\.js"[^>]*\/>/g;
+const CDN_IMPORT = /^\s*import \{ hydrate \} from "https:\/\/cdn\.redocly\.com\/[^"]+\/redoc\.standalone\.js";\n/gm;
+/** Redoc prerenders its router links for a site root (`href="/section/signing"`); the page routes in the fragment. */
+const ROOT_LINK = /href="\/([^"]*)"( data-discover="true")/g;
+
+/**
+ * Turns build-docs' output into a page of this site: no reference to Redocly's CDN (the template loads the shared
+ * renderer), and Redoc's prerendered links pointing into the page (`#/section/signing`), as Redoc's own hash routing
+ * makes them once it runs, so that they work when opened on their own or copied before it has.
+ */
+export function sitePage(html: string): string {
+  const preloads = html.match(CDN_PRELOAD) ?? [];
+  const imports = html.match(CDN_IMPORT) ?? [];
+  if (preloads.length !== 1 || imports.length !== 1) {
+    throw new Error(
+      `docs: build-docs' page has ${preloads.length} CDN preload(s) and ${imports.length} CDN import(s), not one of` +
+        ` each; update scripts/docs/render.ts`,
+    );
+  }
+  return html.replace(CDN_PRELOAD, '').replace(CDN_IMPORT, '').replace(ROOT_LINK, 'href="#/$1"$2');
 }
 
 /** Fails when the page would load anything from another origin (Redoc's CDN script in particular). */
@@ -67,10 +109,17 @@ export function assertSelfContained(html: string, file: string): void {
   if (external.length) throw new Error(`docs: ${file} is not self-contained: ${external.join(' ')}`);
 }
 
-export async function renderHtml(input: string, output: string, options: TemplateOptions, redoc: Record<string, unknown>): Promise<void> {
+export async function renderHtml(
+  input: string,
+  output: string,
+  options: TemplateOptions,
+  redoc: Record<string, unknown>,
+): Promise<void> {
   await run(redoclyBin, buildDocsArgs(input, output, options, redoc), {
     env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
     maxBuffer: 16 * 1024 * 1024,
   });
-  assertSelfContained(readFileSync(output, 'utf8'), output);
+  const html = sitePage(readFileSync(output, 'utf8'));
+  assertSelfContained(html, output);
+  writeFileSync(output, html);
 }

@@ -1,22 +1,35 @@
 /**
  * The reference sections appended to each operation's description, derived from the contract:
- * conditional request rules, parameter constraints and site rules, quota, error codes, RAM authorization,
- * site differences, change history and sources. Every human text goes through the Translator.
+ * conditional request rules, parameter constraints and site rules, quota, error codes (each with its anchor),
+ * RAM authorization, site differences, change history (naming the codes a change concerns) and sources; and the line
+ * that opens each operation: its version and endpoint, and the same action in the other versions. Every human text
+ * goes through the Translator.
  */
+import { codesOnlyIn, type Comparison } from './compare.js';
 import {
   apiIdentity,
   errorRows,
   operationParameters,
   parameterSchema,
   type Document,
+  type ErrorRow,
   type Operation,
   type Parameter,
   type RequestRule,
   type Schema,
 } from './contract.js';
-import { formatList, type Translator } from './i18n.js';
-import { blocks, bullets, code, escapeText, heading, table } from './markdown.js';
+import { formatList, needsTranslation, punctuation, type Translator } from './i18n.js';
+import { annotate, blocks, bullets, code, escapeText, heading, table } from './markdown.js';
 import { parameterSources, responseFieldsSection, samplesSection, sourceLabel, sourcesCell } from './provenance.js';
+import { errorAnchor, routeOf } from './routes.js';
+
+/** Links from a page to the other versions' pages and to the version comparison (relative to the page). */
+export interface PageLinks {
+  /** The other APIs' pages in the same language: their label and href (no fragment). */
+  versions: { id: string; label: string; href: string }[];
+  /** The version comparison page in the same language. */
+  compare: string;
+}
 
 export interface SectionContext {
   doc: Document;
@@ -24,6 +37,9 @@ export interface SectionContext {
   /** The operation's HTTP method in the description (`post`). */
   method: string;
   tr: Translator;
+  /** What differs between the APIs of the build (for the change history and the other versions' links). */
+  comparison?: Comparison;
+  links?: PageLinks;
 }
 
 /** Display names of the site keys used by `x-acs-site-rules`, `x-acs-site-messages` and `x-acs-site-differences`. */
@@ -57,6 +73,12 @@ function alternatives(tr: Translator, values: unknown[]): string {
   return formatList(tr.lang, values.map(code), 'disjunction');
 }
 
+/** A text followed by its source: `text (seed 002)` / `text（來源文件 002）`. */
+function withSource(tr: Translator, content: string, source: string): string {
+  const { open, close } = punctuation(tr.lang);
+  return `${content}${open}${seed(tr, source)}${close}`;
+}
+
 function seed(tr: Translator, source: string): string {
   return tr.t('seed {source}', { source });
 }
@@ -69,8 +91,10 @@ function ruleCondition(tr: Translator, rule: RequestRule): string {
   return list(
     tr,
     properties.map(([name, schema]) => {
-      if (schema.const !== undefined) return tr.t('{parameter} is {value}', { parameter: code(name), value: code(schema.const) });
-      if (schema.enum) return tr.t('{parameter} is one of {values}', { parameter: code(name), values: alternatives(tr, schema.enum) });
+      if (schema.const !== undefined)
+        return tr.t('{parameter} is {value}', { parameter: code(name), value: code(schema.const) });
+      if (schema.enum)
+        return tr.t('{parameter} is one of {values}', { parameter: code(name), values: alternatives(tr, schema.enum) });
       throw new Error(`docs: request rule ${rule.id}: only const and enum conditions can be put in words`);
     }),
   );
@@ -79,14 +103,21 @@ function ruleCondition(tr: Translator, rule: RequestRule): string {
 function ruleInWords(tr: Translator, rule: RequestRule): string {
   const required = rule.then.required ?? [];
   if (required.length === 0) throw new Error(`docs: request rule ${rule.id} requires nothing`);
-  const sentence = tr.t('When {condition}, {parameters} must be given.', { condition: ruleCondition(tr, rule), parameters: list(tr, required.map(code)) });
+  const sentence = tr.t('When {condition}, {parameters} must be given.', {
+    condition: ruleCondition(tr, rule),
+    parameters: list(tr, required.map(code)),
+  });
   const source = tr.t('Source: {source}.', { source: sourcesCell(tr, rule['x-acs-sources']) });
-  return [sentence, rule.description && text(tr, rule.description), source].filter(Boolean).join(' ');
+  return [sentence, rule.description && text(tr, rule.description), source]
+    .filter(Boolean)
+    .join(punctuation(tr.lang).space);
 }
 
 function requestRulesSection({ operation, tr }: SectionContext): string {
   const rules = operation['x-acs-request-rules'] ?? [];
-  const body = rules.length ? bullets(rules.map((rule) => ruleInWords(tr, rule))) : tr.t('This action has no conditional parameter rules.');
+  const body = rules.length
+    ? bullets(rules.map((rule) => ruleInWords(tr, rule)))
+    : tr.t('This action has no conditional parameter rules.');
   return blocks(heading(2, tr.t('Request rules')), body);
 }
 
@@ -113,17 +144,28 @@ function conditionalRules(operation: Operation, parameter: string): RequestRule[
   return (operation['x-acs-request-rules'] ?? []).filter((rule) => rule.then.required?.includes(parameter));
 }
 
-function requiredCell(ctx: SectionContext, parameter: Parameter): string {
-  const { tr } = ctx;
-  if (parameter.required) return tr.t('Yes');
-  const rules = conditionalRules(ctx.operation, parameter.name);
+/** Whether a parameter is required, in words: Yes, No, or When (the conditions of the rules that require it). */
+export function requiredInWords(tr: Translator, required: boolean | undefined, rules: RequestRule[]): string {
+  if (required) return tr.t('Yes');
   if (rules.length === 0) return tr.t('No');
-  return tr.t('When {condition}', { condition: list(tr, rules.map((rule) => ruleCondition(tr, rule))) });
+  return tr.t('When {condition}', {
+    condition: list(
+      tr,
+      rules.map((rule) => ruleCondition(tr, rule)),
+    ),
+  });
+}
+
+function requiredCell(ctx: SectionContext, parameter: Parameter): string {
+  return requiredInWords(ctx.tr, parameter.required, conditionalRules(ctx.operation, parameter.name));
 }
 
 function locationCell(tr: Translator, parameter: Parameter): string {
   const signing = parameter['x-acs-signing'];
-  return signing ? tr.t('{location} ({form})', { location: parameter.in, form: tr.t(label(SIGNING_LABELS, signing, 'signing style')) }) : parameter.in;
+  const location = tr.t(parameter.in);
+  return signing
+    ? tr.t('{location} ({form})', { location, form: tr.t(label(SIGNING_LABELS, signing, 'signing style')) })
+    : location;
 }
 
 function errorCell(tr: Translator, errorCode: string | undefined): string {
@@ -139,7 +181,7 @@ function constraintRow(ctx: SectionContext, parameter: Parameter): string[] {
     code(parameter.name),
     locationCell(tr, parameter),
     requiredCell(ctx, parameter),
-    [...constraints, ...siteRules].join('; ') || '-',
+    annotate([...constraints, ...siteRules].join(punctuation(tr.lang).semicolon) || '-', { class: 'docs-wrap' }),
     errorCell(tr, errors.missing),
     errorCell(tr, errors.invalid),
     sourcesCell(tr, parameterSources(ctx.doc, parameter)),
@@ -151,8 +193,10 @@ function siteRuleRows(ctx: SectionContext, parameter: Parameter): string[][] {
   return Object.entries(parameter['x-acs-site-rules'] ?? {}).map(([site, rule]) => [
     code(parameter.name),
     tr.t(label(SITE_LABELS, site, 'site')),
-    `${text(tr, rule.text)} (${seed(tr, rule.source)})`,
-    schemaConstraints(tr, rule.schema ?? {}).join('; ') || '-',
+    withSource(tr, text(tr, rule.text), rule.source),
+    annotate(schemaConstraints(tr, rule.schema ?? {}).join(punctuation(tr.lang).semicolon) || '-', {
+      class: 'docs-wrap',
+    }),
     errorCell(tr, rule.error),
     sourcesCell(tr, rule['x-acs-sources']),
   ]);
@@ -162,14 +206,25 @@ function parameterSection(ctx: SectionContext): string {
   const { tr } = ctx;
   const parameters = operationParameters(ctx.doc, ctx.operation);
   const constraints = table(
-    [tr.t('Parameter'), tr.t('In'), tr.t('Required'), tr.t('Constraints'), tr.t('Error when missing'), tr.t('Error when invalid'), tr.t('Source')],
+    [
+      tr.t('Parameter'),
+      tr.t('In'),
+      tr.t('Required'),
+      tr.t('Constraints'),
+      tr.t('Error when missing'),
+      tr.t('Error when invalid'),
+      tr.t('Source'),
+    ],
     parameters.map((p) => constraintRow(ctx, p)),
   );
   const siteRows = parameters.flatMap((p) => siteRuleRows(ctx, p));
   const siteRules = siteRows.length
     ? blocks(
         heading(3, tr.t('Site rules')),
-        table([tr.t('Parameter'), tr.t('Site'), tr.t('Rule'), tr.t('Constraints'), tr.t('Error'), tr.t('Source')], siteRows),
+        table(
+          [tr.t('Parameter'), tr.t('Site'), tr.t('Rule'), tr.t('Constraints'), tr.t('Error'), tr.t('Source')],
+          siteRows,
+        ),
       )
     : undefined;
   return blocks(heading(2, tr.t('Parameter constraints')), constraints, siteRules);
@@ -182,19 +237,34 @@ function parameterSection(ctx: SectionContext): string {
 export function commonParameterTable(doc: Document, parameters: Parameter[], tr: Translator): string {
   const rows = parameters.map((p) => {
     const errors = p['x-acs-errors'] ?? {};
-    const required = p.required ? tr.t('Yes') : p['x-acs-signing'] && errors.missing ? tr.t('Yes, in this signing form') : tr.t('No');
+    const required = p.required
+      ? tr.t('Yes')
+      : p['x-acs-signing'] && errors.missing
+        ? tr.t('Yes, in this signing form')
+        : tr.t('No');
     return [
       code(p.name),
       locationCell(tr, p),
       required,
-      schemaConstraints(tr, parameterSchema(doc, p)).join('; ') || '-',
+      annotate(schemaConstraints(tr, parameterSchema(doc, p)).join(punctuation(tr.lang).semicolon) || '-', {
+        class: 'docs-wrap',
+      }),
       errorCell(tr, errors.missing),
       errorCell(tr, errors.invalid),
       p.description ? text(tr, p.description) : '-',
       sourcesCell(tr, parameterSources(doc, p)),
     ];
   });
-  const header = [tr.t('Parameter'), tr.t('In'), tr.t('Required'), tr.t('Constraints'), tr.t('Error when missing'), tr.t('Error when invalid'), tr.t('Description'), tr.t('Source')];
+  const header = [
+    tr.t('Parameter'),
+    tr.t('In'),
+    tr.t('Required'),
+    tr.t('Constraints'),
+    tr.t('Error when missing'),
+    tr.t('Error when invalid'),
+    tr.t('Description'),
+    tr.t('Source'),
+  ];
   return table(header, rows);
 }
 
@@ -211,7 +281,7 @@ function quotaSection({ operation, tr }: SectionContext): string | undefined {
     source: seed(tr, quota.source),
   });
   const source = tr.t('Source: {source}.', { source: sourcesCell(tr, quota['x-acs-sources']) });
-  return blocks(heading(2, tr.t('Quota')), `${text(tr, quota.text)} ${limit} ${source}`);
+  return blocks(heading(2, tr.t('Quota')), [text(tr, quota.text), limit, source].join(punctuation(tr.lang).space));
 }
 
 // --- Error codes ---------------------------------------------------------------------------------------------
@@ -223,12 +293,26 @@ function messageCell(tr: Translator, message: string, siteMessages: Record<strin
   return [escapeText(message), ...others].join(' — ');
 }
 
+/**
+ * An error's description in the page's language. Where the sources give none (seed 000 writes "-"), a translated page
+ * gives the China site page's (seed 002): there it is the translation of the China site's message, which the
+ * catalogue pairs with it.
+ */
+function errorDescription(tr: Translator, row: ErrorRow): string {
+  if (row.description && needsTranslation(row.description)) return text(tr, row.description);
+  const china = row.siteMessages.china;
+  if (!china) return row.description || '-';
+  // Asked in every language, so that the texts a page needs are the same in all (English keeps the source's "-").
+  const translated = text(tr, china);
+  return tr.lang === 'en' ? row.description || '-' : translated;
+}
+
 function errorSection({ doc, operation, tr }: SectionContext): string {
   const rows = errorRows(doc, operation).map((row) => [
     row.status,
-    code(row.code),
+    annotate(code(row.code), { id: errorAnchor(operation.operationId, row.code) }),
     messageCell(tr, row.message, row.siteMessages),
-    row.description ? text(tr, row.description) : '-',
+    errorDescription(tr, row),
     sourcesCell(tr, row.sources),
   ]);
   return blocks(
@@ -248,29 +332,81 @@ function ramSection({ operation, tr }: SectionContext): string {
   if (!ram) throw new Error(`docs: ${operation.operationId} has no x-acs-ram`);
   const title = heading(2, tr.t('Authorization (RAM)'));
   if (!ram.disclosed) {
-    const intro = tr.t('The source discloses no authorization information for this action. Its RAM action is {action}.', { action: code(ram.action) });
+    const intro = tr.t(
+      'The source discloses no authorization information for this action. Its RAM action is {action}.',
+      { action: code(ram.action) },
+    );
     return blocks(title, intro, ram.note && text(tr, ram.note));
   }
-  const resourceType = `${ram.resourceTypeRequired ? '\\*' : ''}${text(tr, ram.resourceType ?? '-')}${ram.resource ? ` (${code(ram.resource)})` : ''}`;
-  const row = [code(ram.action), text(tr, ram.accessLevel ?? '-'), resourceType, noneIfEmpty(tr, ram.conditionKeys), noneIfEmpty(tr, ram.associatedOperations)];
-  const header = [tr.t('Operation'), tr.t('Access level'), tr.t('Resource type'), tr.t('Condition key'), tr.t('Associated operation')];
+  const { open, close } = punctuation(tr.lang);
+  const resourceType = `${ram.resourceTypeRequired ? '\\*' : ''}${text(tr, ram.resourceType ?? '-')}${ram.resource ? `${open}${code(ram.resource)}${close}` : ''}`;
+  const row = [
+    code(ram.action),
+    text(tr, ram.accessLevel ?? '-'),
+    resourceType,
+    noneIfEmpty(tr, ram.conditionKeys),
+    noneIfEmpty(tr, ram.associatedOperations),
+  ];
+  const header = [
+    tr.t('Operation'),
+    tr.t('Access level'),
+    tr.t('Resource type'),
+    tr.t('Condition key'),
+    tr.t('Associated operation'),
+  ];
   const source = ram.source ? tr.t('Source: {source}.', { source: seed(tr, ram.source) }) : undefined;
   return blocks(title, table(header, [row]), source);
 }
 
 // --- Site differences, change history, sources, deprecation -------------------------------------------------
 
-function siteDifferencesSection({ operation, tr }: SectionContext): string {
+function siteDifferencesSection({ doc, operation, tr }: SectionContext): string {
   const differences = operation['x-acs-site-differences'] ?? [];
   const title = heading(2, tr.t('Site differences'));
-  if (differences.length === 0) return blocks(title, tr.t('The sources show no difference between the sites for this action.'));
-  const sited = (site: { text: string; source: string }) => `${text(tr, site.text)} (${seed(tr, site.source)})`;
+  if (differences.length === 0)
+    return blocks(title, tr.t('The sources show no difference between the sites for this action.'));
+  // An error message is what the API answers, word for word: shown as it is, as in the error table, never translated.
+  const messages = new Set(
+    errorRows(doc, operation).flatMap((row) => [row.message, ...Object.values(row.siteMessages)]),
+  );
+  const sited = (site: { text: string; source: string }) =>
+    withSource(tr, messages.has(site.text) ? escapeText(site.text) : text(tr, site.text), site.source);
   const rows = differences.map((d) => [text(tr, d.topic), sited(d.intl), sited(d.china), text(tr, d.contract)]);
-  const header = [tr.t('Topic'), tr.t(label(SITE_LABELS, 'intl', 'site')), tr.t(label(SITE_LABELS, 'china', 'site')), tr.t('In this contract')];
+  const header = [
+    tr.t('Topic'),
+    tr.t(label(SITE_LABELS, 'intl', 'site')),
+    tr.t(label(SITE_LABELS, 'china', 'site')),
+    tr.t('In this contract'),
+  ];
   return blocks(title, table(header, rows));
 }
 
-function changeHistorySection({ operation, tr }: SectionContext): string {
+/**
+ * The codes a change of error codes concerns, which the sources do not name ("Error Codes 409 change"): those of the
+ * statuses it names that this version documents and the other versions with the action do not.
+ */
+function changedCodes(ctx: SectionContext, change: { item: string; content: string }): string | undefined {
+  const { comparison, doc, operation, tr } = ctx;
+  if (!comparison || !/error code/i.test(change.item)) return undefined;
+  const api = apiIdentity(doc);
+  const statuses = change.content.match(/\b[45]\d\d\b/g) ?? [];
+  const codes = codesOnlyIn(comparison, operation.operationId, api.id, statuses);
+  if (codes.length === 0) return undefined;
+  const action = comparison.actions.find((a) => a.action === operation.operationId)!;
+  const others = comparison.apis.filter(({ id }) => id !== api.id && action.apis.includes(id)).map(({ label: l }) => l);
+  return tr.t('Codes: {codes} (the ones this version documents and {others} does not, from the descriptions).', {
+    codes: list(
+      tr,
+      codes.map(
+        (c) => `[${code(c)}](#${routeOf(doc, operation.operationId)}#${errorAnchor(operation.operationId, c)})`,
+      ),
+    ),
+    others: list(tr, others),
+  });
+}
+
+function changeHistorySection(ctx: SectionContext): string {
+  const { operation, tr } = ctx;
   const history = operation['x-acs-change-history'] ?? [];
   const title = heading(2, tr.t('Change history'));
   if (history.length === 0) return blocks(title, tr.t('The sources give no change history.'));
@@ -280,7 +416,7 @@ function changeHistorySection({ operation, tr }: SectionContext): string {
       i === 0 ? entry.date : '',
       i === 0 ? text(tr, entry.summary) : '',
       text(tr, change.item),
-      text(tr, change.content),
+      [text(tr, change.content), changedCodes(ctx, change)].filter(Boolean).join(punctuation(tr.lang).space),
     ]);
   });
   const header = [tr.t('Change time'), tr.t('Summary of changes'), tr.t('Change item'), tr.t('Change content')];
@@ -291,22 +427,42 @@ function sourcesSection({ doc, operation, tr }: SectionContext): string | undefi
   const ids = operation['x-acs-sources'] ?? [];
   if (ids.length === 0) return undefined;
   const names = doc.info['x-acs-sources'] ?? {};
-  const items = ids.map((id) => (id in names ? `${sourceLabel(tr, id)}: ${text(tr, names[id]!)}` : sourceLabel(tr, id)));
+  const items = ids.map((id) =>
+    id in names ? `${sourceLabel(tr, id)}${punctuation(tr.lang).colon}${text(tr, names[id]!)}` : sourceLabel(tr, id),
+  );
   return blocks(heading(2, tr.t('Sources')), bullets(items));
 }
 
-/** The first line of each operation: the API (product and version) and the request line it is sent with. */
-export function apiLine({ doc, method, tr }: SectionContext): string {
+/**
+ * The first line of each operation: the API (product and version) and the request line it is sent with; then, on a
+ * page with links, the same action in each other version (or that it has none) and what differs between them.
+ */
+export function apiLine({ doc, method, operation, tr, links, comparison }: SectionContext): string {
   const api = apiIdentity(doc);
-  return tr.t('Version and endpoint: {api} · {request}', { api: `**${api.label}**`, request: code(`${method.toUpperCase()} ${api.url}`) });
+  const line = tr.t('Version and endpoint: {api} · {request}', {
+    api: `**${api.label}**`,
+    request: code(`${method.toUpperCase()} ${api.url}`),
+  });
+  if (!links) return line;
+  const action = operation.operationId;
+  const route = routeOf(doc, action);
+  const has = (id: string) => comparison?.actions.find((a) => a.action === action)?.apis.includes(id) ?? false;
+  const versions = links.versions.map((v) =>
+    has(v.id) ? `[${v.label}](${v.href}#${route})` : tr.t('{api} does not have this action', { api: v.label }),
+  );
+  const others = tr.t('Other versions: {versions} · {compare}', {
+    versions: list(tr, versions),
+    compare: `[${tr.t('What differs between the versions')}](${links.compare}#${action})`,
+  });
+  return blocks(line, others);
 }
 
-export function deprecationNotice({ operation, tr }: SectionContext): string | undefined {
+export function deprecationNotice({ doc, operation, tr }: SectionContext): string | undefined {
   if (!operation.deprecated) return undefined;
   const notice = tr.t('**Deprecated.** The contract marks this action as deprecated: do not use it in new code.');
   const replacement = operation['x-acs-replaced-by'];
   if (!replacement) return `> ${notice}`;
-  return `> ${notice} ${tr.t('Use {action} instead.', { action: `[${replacement}](#operation/${replacement})` })}`;
+  return `> ${notice} ${tr.t('Use {action} instead.', { action: `[${replacement}](#${routeOf(doc, replacement)})` })}`;
 }
 
 /** Everything appended below an operation's own description. */
@@ -324,4 +480,3 @@ export function referenceSections(ctx: SectionContext): string {
     sourcesSection(ctx),
   );
 }
-

@@ -121,7 +121,11 @@ describe('imports point one way', () => {
       'build-uses-only-runtime-leaves': ['scripts/gen-15-rules.ts → packages/client/src/a.ts'],
     };
     for (const [rule, where] of Object.entries(expected)) {
-      for (const w of where) expect(fired(rule).some((line) => line.includes(w)), `${rule} at ${w}\n${out}`).toBe(true);
+      for (const w of where)
+        expect(
+          fired(rule).some((line) => line.includes(w)),
+          `${rule} at ${w}\n${out}`,
+        ).toBe(true);
     }
     // The allowed imports fire nothing: the entry point's value, a type import, the sender's own modules.
     for (const file of [
@@ -138,64 +142,83 @@ describe('imports point one way', () => {
 });
 
 describe('the runtime reads no contract file', () => {
-  it('the client, the mock, the stateful emulator and the contract proxy answer every action without opening anything under generated/', async () => {
-    const opened: string[] = [];
-    const watch = <F extends (...args: never[]) => unknown>(name: string, original: F): F =>
-      ((...args: never[]) => {
-        const target = String(args[0]);
-        if (target.includes(`${join(repoRoot, 'generated')}`) || target.includes('/generated/')) opened.push(`${name} ${target}`);
-        return original(...args);
-      }) as F;
-    const saved = { readFileSync: fs.readFileSync, readFile: fs.readFile, openSync: fs.openSync, createReadStream: fs.createReadStream };
-    Object.assign(fs, {
-      readFileSync: watch('readFileSync', fs.readFileSync),
-      readFile: watch('readFile', fs.readFile),
-      openSync: watch('openSync', fs.openSync),
-      createReadStream: watch('createReadStream', fs.createReadStream),
-    });
-    const readFileP = fs.promises.readFile;
-    fs.promises.readFile = watch('promises.readFile', readFileP);
-    syncBuiltinESMExports();
-    try {
-      const { createMockServer } = await import('../../packages/mock/src/index.js');
-      const { createProxyServer } = await import('../../packages/mock/src/proxy/index.js');
-      const { createClient } = await import('../../packages/client/src/index.js');
-      const { contract } = await import('../../generated/contract.js');
-      const actionNames = [...new Set(Object.values(contract.apis).flatMap((api) => Object.keys(api.actions)))];
-      for (const stateful of [false, true]) {
-        const mock = createMockServer({ port: 0, stateful });
-        const url = await mock.listen();
-        try {
-          const client = createClient({ endpoint: url, accessKeyId: 'AK', accessKeySecret: 'secret' });
-          const calls: Record<string, () => Promise<{ response: Response }>> = {
-            EnableResourceDirectory: () => client.EnableResourceDirectory({ EnableMode: 'CurrentAccount' }),
-            InitResourceDirectory: () => client.InitResourceDirectory(),
-            SendVerificationCodeForEnableRD: () => client.SendVerificationCodeForEnableRD(),
-            GetResourceDirectory: () => client.GetResourceDirectory(),
-          };
-          expect(Object.keys(calls).sort()).toEqual([...actionNames].sort());
-          for (const action of actionNames) expect((await calls[action]!()).response.status, `${action} stateful=${stateful}`).toBeLessThan(500);
-          expect((await fetch(`${url}/?Action=GetResourceDirectory&Version=2020-03-31&Format=XML`)).status).toBeLessThan(500);
-          const proxy = createProxyServer({ upstream: url, port: 0 });
-          const proxied = await proxy.listen();
-          try {
-            const through = createClient({ api: 'ResourceDirectoryMaster/2022-04-19', endpoint: proxied, accessKeyId: 'AK', accessKeySecret: 'secret', signatureAlgorithm: 'HMAC-SHA1' });
-            expect((await through.GetResourceDirectory()).response.status).toBeLessThan(500);
-            expect(proxy.report().requests).toBeGreaterThan(0);
-          } finally {
-            await proxy.close();
-          }
-        } finally {
-          await mock.close();
-        }
-      }
-    } finally {
-      Object.assign(fs, saved);
-      fs.promises.readFile = readFileP;
+  it(
+    'the client, the mock, the stateful emulator and the contract proxy answer every action without opening anything' +
+      ' under generated/',
+    async () => {
+      const opened: string[] = [];
+      const watch = <F extends (...args: never[]) => unknown>(name: string, original: F): F =>
+        ((...args: never[]) => {
+          const target = String(args[0]);
+          if (target.includes(`${join(repoRoot, 'generated')}`) || target.includes('/generated/'))
+            opened.push(`${name} ${target}`);
+          return original(...args);
+        }) as F;
+      const saved = {
+        readFileSync: fs.readFileSync,
+        readFile: fs.readFile,
+        openSync: fs.openSync,
+        createReadStream: fs.createReadStream,
+      };
+      Object.assign(fs, {
+        readFileSync: watch('readFileSync', fs.readFileSync),
+        readFile: watch('readFile', fs.readFile),
+        openSync: watch('openSync', fs.openSync),
+        createReadStream: watch('createReadStream', fs.createReadStream),
+      });
+      const readFileP = fs.promises.readFile;
+      fs.promises.readFile = watch('promises.readFile', readFileP);
       syncBuiltinESMExports();
-    }
-    expect(opened).toEqual([]);
-  });
+      try {
+        const { createMockServer } = await import('../../packages/mock/src/index.js');
+        const { createProxyServer } = await import('../../packages/mock/src/proxy/index.js');
+        const { createClient } = await import('../../packages/client/src/index.js');
+        const { contract } = await import('../../generated/contract.js');
+        const actionNames = [...new Set(Object.values(contract.apis).flatMap((api) => Object.keys(api.actions)))];
+        for (const stateful of [false, true]) {
+          const mock = createMockServer({ port: 0, stateful });
+          const url = await mock.listen();
+          try {
+            const client = createClient({ endpoint: url, accessKeyId: 'AK', accessKeySecret: 'secret' });
+            const calls: Record<string, () => Promise<{ response: Response }>> = {
+              EnableResourceDirectory: () => client.EnableResourceDirectory({ EnableMode: 'CurrentAccount' }),
+              InitResourceDirectory: () => client.InitResourceDirectory(),
+              SendVerificationCodeForEnableRD: () => client.SendVerificationCodeForEnableRD(),
+              GetResourceDirectory: () => client.GetResourceDirectory(),
+            };
+            expect(Object.keys(calls).sort()).toEqual([...actionNames].sort());
+            for (const action of actionNames)
+              expect((await calls[action]!()).response.status, `${action} stateful=${stateful}`).toBeLessThan(500);
+            expect(
+              (await fetch(`${url}/?Action=GetResourceDirectory&Version=2020-03-31&Format=XML`)).status,
+            ).toBeLessThan(500);
+            const proxy = createProxyServer({ upstream: url, port: 0 });
+            const proxied = await proxy.listen();
+            try {
+              const through = createClient({
+                api: 'ResourceDirectoryMaster/2022-04-19',
+                endpoint: proxied,
+                accessKeyId: 'AK',
+                accessKeySecret: 'secret',
+                signatureAlgorithm: 'HMAC-SHA1',
+              });
+              expect((await through.GetResourceDirectory()).response.status).toBeLessThan(500);
+              expect(proxy.report().requests).toBeGreaterThan(0);
+            } finally {
+              await proxy.close();
+            }
+          } finally {
+            await mock.close();
+          }
+        }
+      } finally {
+        Object.assign(fs, saved);
+        fs.promises.readFile = readFileP;
+        syncBuiltinESMExports();
+      }
+      expect(opened).toEqual([]);
+    },
+  );
 });
 
 describe('the stateful emulator covers every action', () => {

@@ -34,7 +34,7 @@ describe('code style', () => {
 
   it('ESLint reports an unused variable and an eslint-disable that disables nothing', async () => {
     const file = 'packages/client/src/planted.ts';
-    const text = "// eslint-disable-next-line no-console\nconst unused = 1;\nexport {};\n";
+    const text = '// eslint-disable-next-line no-console\nconst unused = 1;\nexport {};\n';
     const args = [ESLINT, '--stdin', '--stdin-filename', file];
     const result = await new Promise<{ code: number; out: string }>((resolve) => {
       const child = execFile(process.execPath, args, { cwd: repoRoot }, (e, stdout) =>

@@ -1,6 +1,7 @@
-// `npm run diff -- <git ref>` (scripts/diff.ts, @useoptic/optic): a new required parameter is a breaking change (exit 1,
-// optic's rule named), a new optional one is not (exit 0). The descriptions checked are copies of HEAD's, modified in a
-// temporary folder, diffed against HEAD through `git show`: no history is rewritten and the working tree does not matter.
+// `npm run diff -- <git ref>` (scripts/diff.ts, @useoptic/optic): a new required parameter is a breaking change (exit
+// 1, optic's rule named), a new optional one is not (exit 0). The descriptions checked are copies of HEAD's, modified
+// in a temporary folder, diffed against HEAD through `git show`: no history is rewritten and the working tree does not
+// matter.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +18,10 @@ let root: string;
 let published: string[];
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'rd-diff-test-'));
-  published = execFileSync('git', ['ls-tree', '-r', '--name-only', 'HEAD', 'generated'], { cwd: repoRoot, encoding: 'utf8' })
+  published = execFileSync('git', ['ls-tree', '-r', '--name-only', 'HEAD', 'generated'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  })
     .split('\n')
     .filter((p) => /^generated\/[A-Za-z]+-\d{4}-\d{2}-\d{2}\/(openapi|actions\/[A-Za-z]+)\.yaml$/.test(p));
   for (const path of published) {
@@ -32,7 +36,14 @@ function addParameter(path: string, name: string, required: boolean): void {
   const file = join(root, path);
   const doc: Json = parse(readFileSync(file, 'utf8'));
   for (const item of Object.values<Json>(doc.paths)) {
-    for (const method of ['get', 'post']) item[method]?.parameters.push({ name, in: 'query', required, description: 'A test parameter.', schema: { type: 'string' } });
+    for (const method of ['get', 'post'])
+      item[method]?.parameters.push({
+        name,
+        in: 'query',
+        required,
+        description: 'A test parameter.',
+        schema: { type: 'string' },
+      });
   }
   writeFileSync(file, stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false }));
 }
@@ -63,7 +74,9 @@ describe('npm run diff -- <git ref>', () => {
     addParameter(PER_ACTION, 'RequiredTestParameter', true);
     addParameter(FULL, 'RequiredTestParameter', true);
     const { code, out } = await diff();
-    expect(out).toContain(`BREAKING  ${PER_ACTION} [ResourceManager/2020-03-31 EnableResourceDirectory]: breaking change`);
+    expect(out).toContain(
+      `BREAKING  ${PER_ACTION} [ResourceManager/2020-03-31 EnableResourceDirectory]: breaking change`,
+    );
     expect(out).toContain(`BREAKING  ${FULL} [ResourceDirectoryMaster/2022-04-19]: breaking change`);
     expect(out).toContain('cannot add required query parameter RequiredTestParameter');
     expect(out).toContain(`${published.length} descriptions compared with HEAD: 2 with a breaking change`);
@@ -83,33 +96,55 @@ describe('npm run diff -- <git ref>', () => {
     expect(lines.join('')).toMatch(/usage: npm run diff -- <git ref>[\s\S]*no-such-ref-at-all/);
   });
 
-  it('follows a description by what it describes, not its path; a moved or removed published file or exports path is breaking', async () => {
-    // HEAD's generated/ and packages (as git has them: manifests and changelogs), then one per-action description
-    // moved and another removed
-    const tree = mkdtempSync(join(tmpdir(), 'rd-diff-moved-'));
-    try {
-      const manifests = ['package.json', ...['contract', 'client', 'mock'].flatMap((p) => [`packages/${p}/package.json`, `packages/${p}/CHANGELOG.md`])];
-      execFileSync('sh', ['-c', `git archive HEAD generated ${manifests.join(' ')} | tar -x -C "${tree}"`], { cwd: repoRoot });
-      const moved = 'generated/ResourceManager-2020-03-31/actions/GetResourceDirectory.yaml';
-      const movedTo = 'generated/ResourceManager-2020-03-31/get/GetResourceDirectory.yaml';
-      mkdirSync(dirname(join(tree, movedTo)), { recursive: true });
-      renameSync(join(tree, moved), join(tree, movedTo));
-      const gone = 'generated/ResourceDirectoryMaster-2022-04-19/actions/SendVerificationCodeForEnableRD';
-      for (const ext of ['yaml', 'json']) rmSync(join(tree, `${gone}.${ext}`));
-      let out = '';
-      const code = await main(['HEAD'], tree, (s) => void (out += s));
-      // the moved one is compared with its predecessor where it lived
-      expect(out).toContain(`ok  ${movedTo} [ResourceManager/2020-03-31 GetResourceDirectory]: no breaking change (was ${moved})`);
-      // the removed one, by what it described
-      expect(out).toContain(`BREAKING  ${gone}.yaml [ResourceDirectoryMaster/2022-04-19 SendVerificationCodeForEnableRD]: published at HEAD, gone now`);
-      // and the package paths both leave behind
-      for (const path of [moved.replace('generated/', ''), `${gone.replace('generated/', '')}.yaml`, `${gone.replace('generated/', '')}.json`]) {
-        expect(out).toContain(`BREAKING  exports path @rd-contract/contract/${path}: published at HEAD, gone now`);
+  it(
+    'follows a description by what it describes, not its path; a moved or removed published file or exports path is' +
+      ' breaking',
+    async () => {
+      // HEAD's generated/ and packages (as git has them: manifests and changelogs), then one per-action description
+      // moved and another removed
+      const tree = mkdtempSync(join(tmpdir(), 'rd-diff-moved-'));
+      try {
+        const manifests = [
+          'package.json',
+          ...['contract', 'client', 'mock'].flatMap((p) => [
+            `packages/${p}/package.json`,
+            `packages/${p}/CHANGELOG.md`,
+          ]),
+        ];
+        execFileSync('sh', ['-c', `git archive HEAD generated ${manifests.join(' ')} | tar -x -C "${tree}"`], {
+          cwd: repoRoot,
+        });
+        const moved = 'generated/ResourceManager-2020-03-31/actions/GetResourceDirectory.yaml';
+        const movedTo = 'generated/ResourceManager-2020-03-31/get/GetResourceDirectory.yaml';
+        mkdirSync(dirname(join(tree, movedTo)), { recursive: true });
+        renameSync(join(tree, moved), join(tree, movedTo));
+        const gone = 'generated/ResourceDirectoryMaster-2022-04-19/actions/SendVerificationCodeForEnableRD';
+        for (const ext of ['yaml', 'json']) rmSync(join(tree, `${gone}.${ext}`));
+        let out = '';
+        const code = await main(['HEAD'], tree, (s) => void (out += s));
+        // the moved one is compared with its predecessor where it lived
+        expect(out).toContain(
+          `ok  ${movedTo} [ResourceManager/2020-03-31 GetResourceDirectory]: no breaking change (was ${moved})`,
+        );
+        // the removed one, by what it described
+        expect(out).toContain(
+          `BREAKING  ${gone}.yaml [ResourceDirectoryMaster/2022-04-19 SendVerificationCodeForEnableRD]: published at` +
+            ` HEAD, gone now`,
+        );
+        // and the package paths both leave behind
+        for (const path of [
+          moved.replace('generated/', ''),
+          `${gone.replace('generated/', '')}.yaml`,
+          `${gone.replace('generated/', '')}.json`,
+        ]) {
+          expect(out).toContain(`BREAKING  exports path @rd-contract/contract/${path}: published at HEAD, gone now`);
+        }
+        expect(out).toMatch(/published files and exports paths compared with HEAD: 3 removed\n$/);
+        expect(code, out).toBe(1);
+      } finally {
+        rmSync(tree, { recursive: true, force: true });
       }
-      expect(out).toMatch(/published files and exports paths compared with HEAD: 3 removed\n$/);
-      expect(code, out).toBe(1);
-    } finally {
-      rmSync(tree, { recursive: true, force: true });
-    }
-  }, 240_000);
+    },
+    240_000,
+  );
 });

@@ -15,19 +15,34 @@ const env = { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_
 
 const published = apiEntries.flatMap(({ folder }) => [
   `generated/${folder}/openapi.yaml`,
-  ...readdirSync(join(repoRoot, 'generated', folder, 'actions')).filter((f) => f.endsWith('.yaml')).map((f) => `generated/${folder}/actions/${f}`),
+  ...readdirSync(join(repoRoot, 'generated', folder, 'actions'))
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => `generated/${folder}/actions/${f}`),
 ]);
 
-async function score(file: string): Promise<{ agentReadiness: number; subscores: Record<string, number>; rawMetrics: { operations: Record<string, { parameterCount: number }> } }> {
-  const { stdout } = await run(redocly, ['score', file, '--format', 'json'], { env, cwd: repoRoot, maxBuffer: 16 * 1024 * 1024 });
+async function score(file: string): Promise<{
+  agentReadiness: number;
+  subscores: Record<string, number>;
+  rawMetrics: { operations: Record<string, { parameterCount: number }> };
+}> {
+  const { stdout } = await run(redocly, ['score', file, '--format', 'json'], {
+    env,
+    cwd: repoRoot,
+    maxBuffer: 16 * 1024 * 1024,
+  });
   return JSON.parse(stdout.slice(stdout.indexOf('{')));
 }
 
 describe('redocly score', () => {
-  it.each(published)('%s: Agent Readiness at least 90', async (file) => {
-    const result = await score(file);
-    expect(result.agentReadiness, JSON.stringify(result.subscores)).toBeGreaterThanOrEqual(90);
-    // No operation carries the signing parameters: the action's own, Action and Version only (at most 7).
-    for (const [operation, metrics] of Object.entries(result.rawMetrics.operations)) expect(metrics.parameterCount, operation).toBeLessThanOrEqual(7);
-  }, 60_000);
+  it.each(published)(
+    '%s: Agent Readiness at least 90',
+    async (file) => {
+      const result = await score(file);
+      expect(result.agentReadiness, JSON.stringify(result.subscores)).toBeGreaterThanOrEqual(90);
+      // No operation carries the signing parameters: the action's own, Action and Version only (at most 7).
+      for (const [operation, metrics] of Object.entries(result.rawMetrics.operations))
+        expect(metrics.parameterCount, operation).toBeLessThanOrEqual(7);
+    },
+    60_000,
+  );
 });

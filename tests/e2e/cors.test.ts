@@ -1,6 +1,7 @@
-// CORS for browser-based consumers (packages/mock/src/frontend/cors.ts), for the mock and the proxy alike: off by default (Alibaba's
-// gateway answers no preflight); with `cors`, preflights answered, the x-acs-* and Authorization headers allowed,
-// x-acs-request-id (and the proxy's sl-violations) exposed; with one origin, other origins get no CORS headers.
+// CORS for browser-based consumers (packages/mock/src/frontend/cors.ts), for the mock and the proxy alike: off by
+// default (Alibaba's gateway answers no preflight); with `cors`, preflights answered, the x-acs-* and Authorization
+// headers allowed, x-acs-request-id (and the proxy's sl-violations) exposed; with one origin, other origins get no CORS
+// headers.
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normaliseCorsFlag, parseCorsOrigin } from '../../packages/mock/src/frontend/cors.js';
@@ -10,8 +11,16 @@ import { startMock, type TestMock } from '../helpers/mock.js';
 import { startProxy, type TestProxy } from '../helpers/proxy.js';
 
 const APP = 'https://app.example.com';
-const preflight = (url: string, origin = APP, headers = 'authorization, x-acs-date, x-acs-signature-nonce, x-acs-content-sha256, x-acs-action, x-acs-version, x-custom') =>
-  fetch(`${url}/`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': headers } });
+const preflight = (
+  url: string,
+  origin = APP,
+  headers = 'authorization, x-acs-date, x-acs-signature-nonce, x-acs-content-sha256, x-acs-action, x-acs-version,' +
+    ' x-custom',
+) =>
+  fetch(`${url}/`, {
+    method: 'OPTIONS',
+    headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': headers },
+  });
 
 let plain: TestMock;
 let open: TestMock;
@@ -33,7 +42,9 @@ describe('the mock', () => {
     const res = await preflight(plain.url);
     expect(res.status).toBe(404);
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
-    const get = await fetch(`${plain.url}/?Action=GetResourceDirectory&Version=2020-03-31`, { headers: { origin: APP } });
+    const get = await fetch(`${plain.url}/?Action=GetResourceDirectory&Version=2020-03-31`, {
+      headers: { origin: APP },
+    });
     expect(get.headers.get('access-control-allow-origin')).toBeNull();
   });
 
@@ -43,13 +54,25 @@ describe('the mock', () => {
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     expect(res.headers.get('access-control-allow-methods')).toBe('GET, POST');
     const allowed = res.headers.get('access-control-allow-headers')!.split(', ');
-    expect(allowed).toEqual(expect.arrayContaining(['authorization', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256', 'x-acs-action', 'x-acs-version', 'content-type']));
+    expect(allowed).toEqual(
+      expect.arrayContaining([
+        'authorization',
+        'x-acs-date',
+        'x-acs-signature-nonce',
+        'x-acs-content-sha256',
+        'x-acs-action',
+        'x-acs-version',
+        'content-type',
+      ]),
+    );
     expect(allowed).not.toContain('x-custom');
     expect(Number(res.headers.get('access-control-max-age'))).toBeGreaterThan(0);
   });
 
   it('with cors *: an answer exposes x-acs-request-id', async () => {
-    const res = await fetch(`${open.url}/?Action=GetResourceDirectory&Version=2020-03-31`, { headers: { origin: APP } });
+    const res = await fetch(`${open.url}/?Action=GetResourceDirectory&Version=2020-03-31`, {
+      headers: { origin: APP },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     expect(res.headers.get('access-control-expose-headers')).toContain('x-acs-request-id');
@@ -62,12 +85,17 @@ describe('the mock', () => {
     expect(ok.headers.get('vary')).toBe('Origin');
     const other = await preflight(one.url, 'https://evil.example');
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
-    const res = await fetch(`${one.url}/?Action=GetResourceDirectory&Version=2020-03-31`, { headers: { origin: 'https://evil.example' } });
+    const res = await fetch(`${one.url}/?Action=GetResourceDirectory&Version=2020-03-31`, {
+      headers: { origin: 'https://evil.example' },
+    });
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('npm run mock -- --cors <origin>', async () => {
-    const child = spawn(process.execPath, commandArgs('mock', ['--port', '0', '--cors', APP]), { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, commandArgs('mock', ['--port', '0', '--cors', APP]), {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = '';
@@ -90,7 +118,10 @@ describe('the proxy', () => {
   it('answers the preflight itself and exposes sl-violations', async () => {
     const pre = await preflight(proxy.url);
     expect(pre.status).toBe(204);
-    const res = await fetch(`${proxy.url}/?Action=GetResourceDirectory&Version=2020-03-31`, { method: 'POST', headers: { origin: APP } });
+    const res = await fetch(`${proxy.url}/?Action=GetResourceDirectory&Version=2020-03-31`, {
+      method: 'POST',
+      headers: { origin: APP },
+    });
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     expect(res.headers.get('access-control-expose-headers')).toContain('x-acs-request-id');
     expect(res.headers.get('access-control-expose-headers')).toContain('sl-violations');

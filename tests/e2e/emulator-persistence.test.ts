@@ -46,7 +46,11 @@ async function readState(file: string): Promise<EmulatorState> {
 const SQLITE_MAGIC = 'SQLite format 3\0';
 const isSqlite = (file: string) => readFileSync(file).subarray(0, 16).toString('latin1') === SQLITE_MAGIC;
 /** A SQLite backend whose commits are counted (and can be made to fail). */
-function countingBackend(file: string): { backend: SqliteBackend; commits: () => number; failNext: (n: number) => void } {
+function countingBackend(file: string): {
+  backend: SqliteBackend;
+  commits: () => number;
+  failNext: (n: number) => void;
+} {
   const backend = openStateFile(file, rules.nameKey);
   const commit = backend.commit.bind(backend);
   let commits = 0;
@@ -79,40 +83,69 @@ describe('persistence across restarts', () => {
     const second = await emulator({ stateful: { stateFile: file } });
     const getA = await second.call('GetResourceDirectory', 'AK-1');
     expect(getA.body.ResourceDirectory).toMatchObject(a.body.ResourceDirectory);
-    expect((await second.call('GetResourceDirectory', 'AK-2')).body.ResourceDirectory).toMatchObject(b.body.ResourceDirectory);
-    expect((await second.call('EnableResourceDirectory', 'AK-1', { EnableMode: 'CurrentAccount' })).code).toBe('EntityAlreadyExists.ResourceDirectory');
+    expect((await second.call('GetResourceDirectory', 'AK-2')).body.ResourceDirectory).toMatchObject(
+      b.body.ResourceDirectory,
+    );
+    expect((await second.call('EnableResourceDirectory', 'AK-1', { EnableMode: 'CurrentAccount' })).code).toBe(
+      'EntityAlreadyExists.ResourceDirectory',
+    );
     // The name stays used, the code stays consumed, the count and profile stay.
     const c = await second.sendCode('AK-5', '852-61234567');
-    expect((await second.call('EnableResourceDirectory', 'AK-5', newAccount('persist-admin', c.phone, c.code))).code).toBe('InvalidParameter.ManagementAccountName.AlreadyUsed');
+    expect(
+      (await second.call('EnableResourceDirectory', 'AK-5', newAccount('persist-admin', c.phone, c.code))).code,
+    ).toBe('InvalidParameter.ManagementAccountName.AlreadyUsed');
     const codes = (await second.control('GET', '/_emulator/verification-codes')).body;
-    expect(codes.map((x: { account: string; status: string }) => `${x.account} ${x.status}`)).toEqual(['AK-1 consumed', 'AK-3 valid', 'AK-5 valid']);
+    expect(codes.map((x: { account: string; status: string }) => `${x.account} ${x.status}`)).toEqual([
+      'AK-1 consumed',
+      'AK-3 valid',
+      'AK-5 valid',
+    ]);
     expect((await second.control('GET', '/_emulator/accounts/AK-3')).body.verificationCodesSentToday).toBe(1);
     expect((await second.call('InitResourceDirectory', 'AK-4')).code).toBe('Invalid.AccountType');
     expect(second.problems).toEqual([]);
   });
 
-  it('a success is answered only once it is committed: another connection sees it when the answer arrives', async () => {
-    const file = join(tmp(), 'state.db');
-    const emu = await emulator({ stateful: { stateFile: file } });
-    const init = await emu.call('InitResourceDirectory', 'AK-1');
-    expect((await readState(file)).accounts['AK-1']!.resourceDirectoryId).toBe(init.body.ResourceDirectory.ResourceDirectoryId);
-    await emu.sendCode('AK-2');
-    expect((await readState(file)).verificationCodes).toHaveLength(1);
-    await emu.profile('AK-3', { site: 'china' });
-    expect((await readState(file)).accounts['AK-3']!.profile).toEqual({ site: 'china' });
-    expect((await emu.control('POST', '/_emulator/reset')).status).toBe(200);
-    expect(await readState(file)).toEqual({ format: 'rd-emulator-state', version: 1, accounts: {}, directories: {}, verificationCodes: [] });
-    // An error changes nothing.
-    expect((await emu.call('GetResourceDirectory', 'AK-1')).status).toBe(404);
-    expect((await readState(file)).accounts).toEqual({});
-    // Only the database and SQLite's own WAL and shared-memory files are next to it.
-    expect(readdirSync(join(file, '..')).sort()).toEqual(['state.db', 'state.db-shm', 'state.db-wal']);
-  });
+  it(
+    'a success is answered only once it is committed: another connection sees it when the answer' + ' arrives',
+    async () => {
+      const file = join(tmp(), 'state.db');
+      const emu = await emulator({ stateful: { stateFile: file } });
+      const init = await emu.call('InitResourceDirectory', 'AK-1');
+      expect((await readState(file)).accounts['AK-1']!.resourceDirectoryId).toBe(
+        init.body.ResourceDirectory.ResourceDirectoryId,
+      );
+      await emu.sendCode('AK-2');
+      expect((await readState(file)).verificationCodes).toHaveLength(1);
+      await emu.profile('AK-3', { site: 'china' });
+      expect((await readState(file)).accounts['AK-3']!.profile).toEqual({ site: 'china' });
+      expect((await emu.control('POST', '/_emulator/reset')).status).toBe(200);
+      expect(await readState(file)).toEqual({
+        format: 'rd-emulator-state',
+        version: 1,
+        accounts: {},
+        directories: {},
+        verificationCodes: [],
+      });
+      // An error changes nothing.
+      expect((await emu.call('GetResourceDirectory', 'AK-1')).status).toBe(404);
+      expect((await readState(file)).accounts).toEqual({});
+      // Only the database and SQLite's own WAL and shared-memory files are next to it.
+      expect(readdirSync(join(file, '..')).sort()).toEqual(['state.db', 'state.db-shm', 'state.db-wal']);
+    },
+  );
 
   it('a dry run commits nothing', async () => {
     const { backend, commits } = countingBackend(join(tmp(), 'state.db'));
     const emu = await emulator({ stateful: { backend } });
-    expect((await emu.call('EnableResourceDirectory', 'AK', { EnableMode: 'CurrentAccount', DryRun: 'true', Version: '2022-04-19' })).status).toBe(200);
+    expect(
+      (
+        await emu.call('EnableResourceDirectory', 'AK', {
+          EnableMode: 'CurrentAccount',
+          DryRun: 'true',
+          Version: '2022-04-19',
+        })
+      ).status,
+    ).toBe(200);
     expect(commits()).toBe(0);
     expect((await emu.call('EnableResourceDirectory', 'AK', { EnableMode: 'CurrentAccount' })).status).toBe(200);
     expect(commits()).toBe(1);
@@ -149,36 +182,77 @@ describe('persistence across restarts', () => {
 
 describe('a state file that cannot be used is refused and left alone', () => {
   const valid = { format: 'rd-emulator-state', version: 1, accounts: {}, directories: {}, verificationCodes: [] };
-  const account = { accountId: '1234567890123456', profile: {}, resourceDirectoryId: null, verificationCodesSent: null };
+  const account = {
+    accountId: '1234567890123456',
+    profile: {},
+    resourceDirectoryId: null,
+    verificationCodesSent: null,
+  };
   const cases: [string, string, RegExp][] = [
     ['not JSON', '{"format": "rd-emulator-state", ', /is not JSON/],
     ['empty', '', /is not JSON/],
     ['an array', '[]', /must be a JSON object/],
     ['another format', JSON.stringify({ ...valid, format: 'something-else' }), /format: must be "rd-emulator-state"/],
     ['another version', JSON.stringify({ ...valid, version: 2 }), /version: must be 1/],
-    ['a missing field', JSON.stringify({ format: 'rd-emulator-state', version: 1, accounts: {}, directories: {} }), /verificationCodes is missing/],
+    [
+      'a missing field',
+      JSON.stringify({ format: 'rd-emulator-state', version: 1, accounts: {}, directories: {} }),
+      /verificationCodes is missing/,
+    ],
     ['an unknown field', JSON.stringify({ ...valid, extra: 1 }), /unknown field "extra"/],
-    ['a bad account id', JSON.stringify({ ...valid, accounts: { AK: { ...account, accountId: '12' } } }), /accounts\["AK"\]\.accountId/],
-    ['a bad profile value', JSON.stringify({ ...valid, accounts: { AK: { ...account, profile: { site: 'mars' } } } }), /profile\.site: must be intl or china/],
-    ['a dangling directory', JSON.stringify({ ...valid, accounts: { AK: { ...account, resourceDirectoryId: 'rd-abc123' } } }), /no directory rd-abc123/],
-    ['a bad code', JSON.stringify({ ...valid, verificationCodes: [{ phone: '852-61234567', code: '12345', account: 'AK', sentAt: '2025-01-01T00:00:00.000Z', expiresAt: '2025-01-01T00:05:00.000Z', consumedAt: null, supersededAt: null }] }), /verificationCodes\[0\]\.code/],
+    [
+      'a bad account id',
+      JSON.stringify({ ...valid, accounts: { AK: { ...account, accountId: '12' } } }),
+      /accounts\["AK"\]\.accountId/,
+    ],
+    [
+      'a bad profile value',
+      JSON.stringify({ ...valid, accounts: { AK: { ...account, profile: { site: 'mars' } } } }),
+      /profile\.site: must be intl or china/,
+    ],
+    [
+      'a dangling directory',
+      JSON.stringify({ ...valid, accounts: { AK: { ...account, resourceDirectoryId: 'rd-abc123' } } }),
+      /no directory rd-abc123/,
+    ],
+    [
+      'a bad code',
+      JSON.stringify({
+        ...valid,
+        verificationCodes: [
+          {
+            phone: '852-61234567',
+            code: '12345',
+            account: 'AK',
+            sentAt: '2025-01-01T00:00:00.000Z',
+            expiresAt: '2025-01-01T00:05:00.000Z',
+            consumedAt: null,
+            supersededAt: null,
+          },
+        ],
+      }),
+      /verificationCodes\[0\]\.code/,
+    ],
   ];
 
-  it.each(cases)('%s: createMockServer throws StateFileError naming the problem; the file is unchanged', (_what, content, message) => {
-    const file = join(tmp(), 'state.json');
-    writeFileSync(file, content);
-    let error: unknown;
-    try {
-      createMockServer({ port: 0, stateful: { stateFile: file } });
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(StateFileError);
-    expect((error as Error).message).toContain(file);
-    expect((error as Error).message).toMatch(message);
-    expect((error as Error).message).toMatch(/It was left as it is/);
-    expect(readFileSync(file, 'utf8')).toBe(content);
-  });
+  it.each(cases)(
+    '%s: createMockServer throws StateFileError naming the problem; the file is unchanged',
+    (_what, content, message) => {
+      const file = join(tmp(), 'state.json');
+      writeFileSync(file, content);
+      let error: unknown;
+      try {
+        createMockServer({ port: 0, stateful: { stateFile: file } });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(StateFileError);
+      expect((error as Error).message).toContain(file);
+      expect((error as Error).message).toMatch(message);
+      expect((error as Error).message).toMatch(/It was left as it is/);
+      expect(readFileSync(file, 'utf8')).toBe(content);
+    },
+  );
 
   it.each([
     ['a binary file', Buffer.from([0x00, 0xff, 0x10, 0x80, 0x01]), /it is not JSON \(.*\), nor a SQLite database/s],
@@ -194,7 +268,7 @@ describe('a state file that cannot be used is refused and left alone', () => {
   it("another application's SQLite database: refused, unchanged", () => {
     const file = join(tmp(), 'other.db');
     const db = new Database(file);
-    db.exec("CREATE TABLE t (x); INSERT INTO t VALUES (1);");
+    db.exec('CREATE TABLE t (x); INSERT INTO t VALUES (1);');
     db.close();
     const before = readFileSync(file);
     let error: unknown;
@@ -217,7 +291,15 @@ describe('a state file that cannot be used is refused and left alone', () => {
     await emu.call('EnableResourceDirectory', 'AK', newAccount('ok-admin', sent.phone, sent.code));
     await emu.sendCode('AK2', '852-61234567');
     await emu.sendCode('AK2', '852-61234567');
-    await emu.profile('AK3', { site: 'intl', accountType: 'individual', enterpriseVerified: false, enterpriseName: '', inAnotherResourceDirectory: true, phone: '852-61234567', name: 'n' });
+    await emu.profile('AK3', {
+      site: 'intl',
+      accountType: 'individual',
+      enterpriseVerified: false,
+      enterpriseName: '',
+      inAnotherResourceDirectory: true,
+      phone: '852-61234567',
+      name: 'n',
+    });
     await emu.close();
     open.splice(open.indexOf(emu), 1);
     expect(() => createMockServer({ port: 0, stateful: { stateFile: file } })).not.toThrow();
@@ -225,13 +307,17 @@ describe('a state file that cannot be used is refused and left alone', () => {
 
   it('a directory that does not exist is refused at start', () => {
     const file = join(tmp(), 'missing', 'state.json');
-    expect(() => createMockServer({ port: 0, stateful: { stateFile: file } })).toThrow(/its directory .* does not exist/);
+    expect(() => createMockServer({ port: 0, stateful: { stateFile: file } })).toThrow(
+      /its directory .* does not exist/,
+    );
   });
 
   it('a path that is a directory is refused', () => {
     const dir = tmp();
     mkdirSync(join(dir, 'state.json'));
-    expect(() => createMockServer({ port: 0, stateful: { stateFile: join(dir, 'state.json') } })).toThrow(StateFileError);
+    expect(() => createMockServer({ port: 0, stateful: { stateFile: join(dir, 'state.json') } })).toThrow(
+      StateFileError,
+    );
   });
 });
 
@@ -240,7 +326,11 @@ describe('a JSON state file of earlier versions is migrated to SQLite on first s
     // A JSON state as the earlier emulator wrote it: its GET /_emulator/state.
     const memory = await emulator();
     const sent = await memory.sendCode('AK-1', '852-61234567');
-    const enabled = await memory.call('EnableResourceDirectory', 'AK-1', newAccount('migrated-admin', sent.phone, sent.code));
+    const enabled = await memory.call(
+      'EnableResourceDirectory',
+      'AK-1',
+      newAccount('migrated-admin', sent.phone, sent.code),
+    );
     await memory.call('InitResourceDirectory', 'AK-2');
     await memory.sendCode('AK-3', '852-62345678');
     const pending = await memory.sendCode('AK-3', '852-62345678');
@@ -254,15 +344,31 @@ describe('a JSON state file of earlier versions is migrated to SQLite on first s
     expect(isSqlite(file)).toBe(true);
     expect(readFileSync(`${file}.pre-sqlite.json`, 'utf8')).toBe(json);
     expect((await emu.control('GET', '/_emulator/state')).body).toEqual(state);
-    expect((await emu.call('GetResourceDirectory', 'AK-1')).body.ResourceDirectory).toMatchObject(enabled.body.ResourceDirectory);
+    expect((await emu.call('GetResourceDirectory', 'AK-1')).body.ResourceDirectory).toMatchObject(
+      enabled.body.ResourceDirectory,
+    );
     // The indexes came along: the name is used, the latest code of AK-3 is valid and the older one replaced.
     const other = await emu.sendCode('AK-5', '852-61234567');
-    expect((await emu.call('EnableResourceDirectory', 'AK-5', newAccount('Migrated-Admin', other.phone, other.code))).code).toBe('InvalidParameter.ManagementAccountName.AlreadyUsed');
-    expect((await emu.control('GET', '/_emulator/verification-codes?account=AK-3')).body.map((c: { status: string }) => c.status)).toEqual(['superseded', 'valid']);
-    expect((await emu.call('EnableResourceDirectory', 'AK-3', newAccount('three-admin', pending.phone, pending.code))).status).toBe(200);
+    expect(
+      (await emu.call('EnableResourceDirectory', 'AK-5', newAccount('Migrated-Admin', other.phone, other.code))).code,
+    ).toBe('InvalidParameter.ManagementAccountName.AlreadyUsed');
+    expect(
+      (await emu.control('GET', '/_emulator/verification-codes?account=AK-3')).body.map(
+        (c: { status: string }) => c.status,
+      ),
+    ).toEqual(['superseded', 'valid']);
+    expect(
+      (await emu.call('EnableResourceDirectory', 'AK-3', newAccount('three-admin', pending.phone, pending.code)))
+        .status,
+    ).toBe(200);
     expect((await emu.call('InitResourceDirectory', 'AK-4')).code).toBe('Invalid.AccountType');
     expect((await emu.control('GET', '/_emulator/accounts/AK-3')).body.verificationCodesSentToday).toBe(2);
-    expect(readdirSync(join(file, '..')).sort()).toEqual(['state.json', 'state.json-shm', 'state.json-wal', 'state.json.pre-sqlite.json']);
+    expect(readdirSync(join(file, '..')).sort()).toEqual([
+      'state.json',
+      'state.json-shm',
+      'state.json-wal',
+      'state.json.pre-sqlite.json',
+    ]);
     expect(emu.problems).toEqual([]);
 
     // Started again, it is a database: no second migration.
@@ -270,21 +376,36 @@ describe('a JSON state file of earlier versions is migrated to SQLite on first s
     open.splice(open.indexOf(emu), 1);
     const again = await emulator({ stateful: { stateFile: file, now: memory.clock.now } });
     expect(Object.keys((await again.control('GET', '/_emulator/state')).body.directories)).toHaveLength(3);
-    expect(readdirSync(join(file, '..')).filter((f) => f.includes('pre-sqlite'))).toEqual(['state.json.pre-sqlite.json']);
+    expect(readdirSync(join(file, '..')).filter((f) => f.includes('pre-sqlite'))).toEqual([
+      'state.json.pre-sqlite.json',
+    ]);
   });
 });
 
 describe('50 requests at once, through HTTP', () => {
-  it.each([['in memory', false], ['with a state file', true]] as const)('%s: one account enables once; 49 get EntityAlreadyExists', async (_what, withFile) => {
+  it.each([
+    ['in memory', false],
+    ['with a state file', true],
+  ] as const)('%s: one account enables once; 49 get EntityAlreadyExists', async (_what, withFile) => {
     const file = join(tmp(), 'state.db');
     const emu = await emulator(withFile ? { stateful: { stateFile: file } } : {});
-    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => emu.call(i % 2 ? 'EnableResourceDirectory' : 'InitResourceDirectory', 'AK-SAME', i % 2 ? { EnableMode: 'CurrentAccount' } : {})));
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        emu.call(
+          i % 2 ? 'EnableResourceDirectory' : 'InitResourceDirectory',
+          'AK-SAME',
+          i % 2 ? { EnableMode: 'CurrentAccount' } : {},
+        ),
+      ),
+    );
     const ok = answers.filter((a) => a.status === 200);
     expect(ok).toHaveLength(1);
     expect(answers.filter((a) => a.code === 'EntityAlreadyExists.ResourceDirectory')).toHaveLength(49);
     const state = (await emu.control('GET', '/_emulator/state')).body;
     expect(Object.keys(state.directories)).toEqual([ok[0]!.body.ResourceDirectory.ResourceDirectoryId]);
-    expect((await emu.call('GetResourceDirectory', 'AK-SAME')).body.ResourceDirectory.ResourceDirectoryId).toBe(ok[0]!.body.ResourceDirectory.ResourceDirectoryId);
+    expect((await emu.call('GetResourceDirectory', 'AK-SAME')).body.ResourceDirectory.ResourceDirectoryId).toBe(
+      ok[0]!.body.ResourceDirectory.ResourceDirectoryId,
+    );
     if (withFile) expect(Object.keys((await readState(file)).directories)).toEqual(Object.keys(state.directories));
     expect(emu.problems).toEqual([]);
   });
@@ -293,7 +414,9 @@ describe('50 requests at once, through HTTP', () => {
     const emu = await emulator({ stateful: { stateFile: join(tmp(), 'state.db') } });
     const codes = [];
     for (let i = 0; i < 50; i++) codes.push(await emu.sendCode(`AK-${i}`, '852-61234567'));
-    const answers = await Promise.all(codes.map((c, i) => emu.call('EnableResourceDirectory', `AK-${i}`, newAccount('contested', c.phone, c.code))));
+    const answers = await Promise.all(
+      codes.map((c, i) => emu.call('EnableResourceDirectory', `AK-${i}`, newAccount('contested', c.phone, c.code))),
+    );
     expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
     expect(answers.filter((a) => a.code === 'InvalidParameter.ManagementAccountName.AlreadyUsed')).toHaveLength(49);
     expect(emu.problems).toEqual([]);
@@ -301,10 +424,14 @@ describe('50 requests at once, through HTTP', () => {
 
   it('50 codes at once for one account are all counted', async () => {
     const emu = await emulator();
-    const answers = await Promise.all(Array.from({ length: 50 }, () => emu.call('SendVerificationCodeForEnableRD', 'AK-Q')));
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => emu.call('SendVerificationCodeForEnableRD', 'AK-Q')),
+    );
     expect(answers.every((a) => a.status === 200)).toBe(true);
     expect((await emu.control('GET', '/_emulator/accounts/AK-Q')).body.verificationCodesSentToday).toBe(50);
-    const statuses = (await emu.control('GET', '/_emulator/verification-codes?account=AK-Q')).body.map((c: { status: string }) => c.status);
+    const statuses = (await emu.control('GET', '/_emulator/verification-codes?account=AK-Q')).body.map(
+      (c: { status: string }) => c.status,
+    );
     expect(statuses.filter((s: string) => s === 'valid')).toHaveLength(1);
   });
 });
@@ -318,7 +445,10 @@ afterEach(() => {
 
 function start(args: string[]): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, commandArgs('mock', args), { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, commandArgs('mock', args), {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.push(child);
     let out = '';
     let err = '';
@@ -343,17 +473,23 @@ const exited = (child: ChildProcess) =>
     if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
     else child.once('exit', (code) => resolve(code));
   });
-const run = (args: string[]) => spawnSync(process.execPath, commandArgs('mock', args), { cwd: repoRoot, encoding: 'utf8', timeout: 30_000 });
-const rpc = (url: string, action: string, ak: string, extra = '') => fetch(`${url}/?Action=${action}&Version=2020-03-31&AccessKeyId=${ak}${extra}`, { method: 'POST' });
+const run = (args: string[]) =>
+  spawnSync(process.execPath, commandArgs('mock', args), { cwd: repoRoot, encoding: 'utf8', timeout: 30_000 });
+const rpc = (url: string, action: string, ak: string, extra = '') =>
+  fetch(`${url}/?Action=${action}&Version=2020-03-31&AccessKeyId=${ak}${extra}`, { method: 'POST' });
 
 describe('npm run mock -- --stateful / --state-file', () => {
   it('--stateful: state in memory, control routes, anonymous refused', async () => {
     const { child, url, stderr } = await start(['--port', '0', '--stateful']);
-    expect(stderr()).toMatch(/stateful \(0 accounts, 0 directories, in memory; control routes on http:\/\/127\.0\.0\.1:\d+\/_emulator\/\)/);
+    expect(stderr()).toMatch(
+      /stateful \(0 accounts, 0 directories, in memory; control routes on http:\/\/127\.0\.0\.1:\d+\/_emulator\/\)/,
+    );
     expect((await rpc(url, 'GetResourceDirectory', 'AK')).status).toBe(404);
     expect((await rpc(url, 'InitResourceDirectory', 'AK')).status).toBe(200);
     expect((await rpc(url, 'GetResourceDirectory', 'AK')).status).toBe(200);
-    expect((await (await fetch(`${url}/?Action=GetResourceDirectory&Version=2020-03-31`)).json()).Code).toBe('IncompleteSignature');
+    expect((await (await fetch(`${url}/?Action=GetResourceDirectory&Version=2020-03-31`)).json()).Code).toBe(
+      'IncompleteSignature',
+    );
     expect(Object.keys((await (await fetch(`${url}/_emulator/state`)).json()).directories)).toHaveLength(1);
     child.kill('SIGTERM');
     expect(await exited(child)).toBe(0);
@@ -389,7 +525,11 @@ describe('npm run mock -- --stateful / --state-file', () => {
   it('--state-file: every acknowledged change survives kill -9', async () => {
     const file = join(tmp(), 'state.db');
     const one = await start(['--port', '0', '--state-file', file]);
-    const acknowledged = await Promise.all(Array.from({ length: 30 }, (_, i) => rpc(one.url, 'InitResourceDirectory', `AK-${i}`).then((r) => (r.status === 200 ? `AK-${i}` : undefined))));
+    const acknowledged = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        rpc(one.url, 'InitResourceDirectory', `AK-${i}`).then((r) => (r.status === 200 ? `AK-${i}` : undefined)),
+      ),
+    );
     one.child.kill('SIGKILL');
     await exited(one.child);
     expect(acknowledged.filter(Boolean)).toHaveLength(30);
@@ -400,34 +540,47 @@ describe('npm run mock -- --stateful / --state-file', () => {
     expect(await exited(two.child)).toBe(0);
   });
 
-  it('two processes sharing one --state-file: 50 parallel Enables of one account spread over both make one directory', async () => {
-    const file = join(tmp(), 'state.db');
-    const one = await start(['--port', '0', '--state-file', file]);
-    const two = await start(['--port', '0', '--state-file', file]);
-    const answers = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => rpc(i % 2 ? one.url : two.url, 'EnableResourceDirectory', 'AK-SHARED', '&EnableMode=CurrentAccount').then(async (r) => ({ status: r.status, body: await r.json() }))),
-    );
-    const ok = answers.filter((a) => a.status === 200);
-    expect(ok).toHaveLength(1);
-    expect(answers.filter((a) => a.body.Code === 'EntityAlreadyExists.ResourceDirectory')).toHaveLength(49);
-    const id = ok[0]!.body.ResourceDirectory.ResourceDirectoryId;
-    for (const url of [one.url, two.url]) {
-      expect(Object.keys((await (await fetch(`${url}/_emulator/state`)).json()).directories)).toEqual([id]);
-      expect((await (await rpc(url, 'GetResourceDirectory', 'AK-SHARED')).json()).ResourceDirectory.ResourceDirectoryId).toBe(id);
-    }
-    // A change made through one is seen by the other at once.
-    expect((await rpc(one.url, 'InitResourceDirectory', 'AK-OTHER')).status).toBe(200);
-    expect((await rpc(two.url, 'InitResourceDirectory', 'AK-OTHER')).status).toBe(409);
-    for (const p of [one, two]) {
-      p.child.kill('SIGTERM');
-      expect(await exited(p.child)).toBe(0);
-    }
-  });
+  it(
+    'two processes sharing one --state-file: 50 parallel Enables of one account spread over both make one' +
+      ' directory',
+    async () => {
+      const file = join(tmp(), 'state.db');
+      const one = await start(['--port', '0', '--state-file', file]);
+      const two = await start(['--port', '0', '--state-file', file]);
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          rpc(i % 2 ? one.url : two.url, 'EnableResourceDirectory', 'AK-SHARED', '&EnableMode=CurrentAccount').then(
+            async (r) => ({ status: r.status, body: await r.json() }),
+          ),
+        ),
+      );
+      const ok = answers.filter((a) => a.status === 200);
+      expect(ok).toHaveLength(1);
+      expect(answers.filter((a) => a.body.Code === 'EntityAlreadyExists.ResourceDirectory')).toHaveLength(49);
+      const id = ok[0]!.body.ResourceDirectory.ResourceDirectoryId;
+      for (const url of [one.url, two.url]) {
+        expect(Object.keys((await (await fetch(`${url}/_emulator/state`)).json()).directories)).toEqual([id]);
+        expect(
+          (await (await rpc(url, 'GetResourceDirectory', 'AK-SHARED')).json()).ResourceDirectory.ResourceDirectoryId,
+        ).toBe(id);
+      }
+      // A change made through one is seen by the other at once.
+      expect((await rpc(one.url, 'InitResourceDirectory', 'AK-OTHER')).status).toBe(200);
+      expect((await rpc(two.url, 'InitResourceDirectory', 'AK-OTHER')).status).toBe(409);
+      for (const p of [one, two]) {
+        p.child.kill('SIGTERM');
+        expect(await exited(p.child)).toBe(0);
+      }
+    },
+  );
 
   it('a JSON state file given to the CLI is migrated; a foreign file is refused with exit code 1', async () => {
     const dir = tmp();
     const file = join(dir, 'state.json');
-    writeFileSync(file, JSON.stringify({ format: 'rd-emulator-state', version: 1, accounts: {}, directories: {}, verificationCodes: [] }));
+    writeFileSync(
+      file,
+      JSON.stringify({ format: 'rd-emulator-state', version: 1, accounts: {}, directories: {}, verificationCodes: [] }),
+    );
     const one = await start(['--port', '0', '--state-file', file]);
     expect(isSqlite(file)).toBe(true);
     one.child.kill('SIGTERM');
@@ -461,7 +614,16 @@ describe('npm run mock -- --stateful / --state-file', () => {
   it('--help lists the flags and the control routes', () => {
     const r = run(['--help']);
     expect(r.status).toBe(0);
-    for (const text of ['--stateful', '--state-file <path>', '--state <url>', 'GET  /_emulator/state', 'POST /_emulator/reset', '/_emulator/verification-codes[?account=&phone=]', '/_emulator/accounts/<AccessKeyId>', 'a code lives 5 minutes']) {
+    for (const text of [
+      '--stateful',
+      '--state-file <path>',
+      '--state <url>',
+      'GET  /_emulator/state',
+      'POST /_emulator/reset',
+      '/_emulator/verification-codes[?account=&phone=]',
+      '/_emulator/accounts/<AccessKeyId>',
+      'a code lives 5 minutes',
+    ]) {
       expect(r.stdout).toContain(text);
     }
   });

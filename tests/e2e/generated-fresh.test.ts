@@ -29,9 +29,14 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 describe('generated/', () => {
   it('is fresh: a clean build from openapi/ gives exactly the committed files, twice', async () => {
     const skip = new Set(['node_modules', '.git', 'generated', 'dist', 'artifacts']);
-    for (const name of readdirSync(repoRoot)) if (!skip.has(name)) cpSync(join(repoRoot, name), join(scratch, name), { recursive: true });
+    for (const name of readdirSync(repoRoot))
+      if (!skip.has(name)) cpSync(join(repoRoot, name), join(scratch, name), { recursive: true });
     symlinkSync(join(repoRoot, 'node_modules'), join(scratch, 'node_modules'), 'dir');
-    const build = () => run(process.execPath, [join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/build.ts'], { cwd: scratch, env: { ...process.env, REDOCLY_TELEMETRY: 'off' } });
+    const build = () =>
+      run(process.execPath, [join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/build.ts'], {
+        cwd: scratch,
+        env: { ...process.env, REDOCLY_TELEMETRY: 'off' },
+      });
     const committed = snapshot(join(repoRoot, 'generated'));
     await build();
     const first = snapshot(join(scratch, 'generated'));

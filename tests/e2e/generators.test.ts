@@ -23,7 +23,9 @@ const run = promisify(execFile);
 const bin = (name: string) => join(repoRoot, 'node_modules', '.bin', name);
 const ID = 'LTAI5tGenerators';
 const SECRET = 'GeneratorsSecret0123456789';
-/** The global fetch as it was: one generator (openapi-typescript-codegen) can only be handed a fetch through the global. */
+/**
+ * The global fetch as it was: one generator (openapi-typescript-codegen) can only be handed a fetch through the global.
+ */
 const realFetch = globalThis.fetch;
 
 /** The values the test passes for an action's own parameters (valid on both APIs). */
@@ -52,22 +54,36 @@ interface Target {
 }
 
 const targets: Target[] = apiEntries.flatMap(({ id, folder }) =>
-  readdirSync(join(repoRoot, 'generated', folder, 'actions')).filter((f) => f.endsWith('.yaml')).sort().map((file): Target => {
-    const description = join(repoRoot, 'generated', folder, 'actions', file);
-    const doc: Json = parse(readFileSync(description, 'utf8'));
-    const action = file.replace(/\.yaml$/, '');
-    const params: Json[] = doc.paths['/'].post.parameters;
-    const values = VALUES[action];
-    if (!values) throw new Error(`no test values for ${action}: add them to VALUES`);
-    return {
-      api: id as ApiName, folder, version: doc['x-acs-rpc'].version, action, description, values,
-      required: params.filter((p) => p.in === 'query' && p.required && p.name !== 'Action' && p.name !== 'Version').map((p) => p.name),
-      declared: params.map((p) => p.name),
-      key: `${folder}_${action}`,
-    };
-  }));
+  readdirSync(join(repoRoot, 'generated', folder, 'actions'))
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((file): Target => {
+      const description = join(repoRoot, 'generated', folder, 'actions', file);
+      const doc: Json = parse(readFileSync(description, 'utf8'));
+      const action = file.replace(/\.yaml$/, '');
+      const params: Json[] = doc.paths['/'].post.parameters;
+      const values = VALUES[action];
+      if (!values) throw new Error(`no test values for ${action}: add them to VALUES`);
+      return {
+        api: id as ApiName,
+        folder,
+        version: doc['x-acs-rpc'].version,
+        action,
+        description,
+        values,
+        required: params
+          .filter((p) => p.in === 'query' && p.required && p.name !== 'Action' && p.name !== 'Version')
+          .map((p) => p.name),
+        declared: params.map((p) => p.name),
+        key: `${folder}_${action}`,
+      };
+    }),
+);
 
-/** How most generators name an operation's function: the operationId with a lower-case first letter and a final `RD` as `Rd`. */
+/**
+ * How most generators name an operation's function: the operationId with a lower-case first letter and a final `RD` as
+ * `Rd`.
+ */
 const camel = (name: string) => name[0]!.toLowerCase() + name.slice(1).replace(/RD$/, 'Rd');
 const lit = (v: unknown) => JSON.stringify(v);
 const queryOf = (t: Target) => ({ Action: t.action, Version: t.version, ...t.values });
@@ -76,7 +92,9 @@ interface Generator {
   readonly name: string;
   /** Writes the client for `t` into `dir` (the target's folder; `node_modules` links to the project's). */
   generate(t: Target, dir: string): Promise<unknown>;
-  /** A consumer module for `t`, beside the output, exporting `call(baseUrl, fetch)` that returns the parsed answer body. */
+  /**
+   * A consumer module for `t`, beside the output, exporting `call(baseUrl, fetch)` that returns the parsed answer body.
+   */
   consumer(t: Target): string;
 }
 
@@ -97,10 +115,19 @@ export async function call(baseUrl: string, fetch: typeof globalThis.fetch): Pro
     name: 'oazapfts',
     generate: (t, dir) => run(bin('oazapfts'), [t.description, join(dir, 'out.ts')], { cwd: dir }),
     consumer: (t) => {
-      const optional = Object.fromEntries(Object.entries(t.values).filter(([k]) => !t.required.includes(k)).map(([k, v]) => [k[0]!.toLowerCase() + k.slice(1), v]));
+      const optional = Object.fromEntries(
+        Object.entries(t.values)
+          .filter(([k]) => !t.required.includes(k))
+          .map(([k, v]) => [k[0]!.toLowerCase() + k.slice(1), v]),
+      );
       // Its functions take an object of the optional parameters only when the action has some.
       const hasOptional = t.declared.length > 2 + t.required.length;
-      const args = [lit(t.action), lit(t.version), ...t.required.map((k) => lit(t.values[k])), ...(hasOptional ? [lit(optional)] : [])].join(', ');
+      const args = [
+        lit(t.action),
+        lit(t.version),
+        ...t.required.map((k) => lit(t.values[k])),
+        ...(hasOptional ? [lit(optional)] : []),
+      ].join(', ');
       return `import { ${camel(t.action)} } from './out';
 export async function call(baseUrl: string, fetch: typeof globalThis.fetch): Promise<unknown> {
   const r = await ${camel(t.action)}(${args}, { baseUrl, fetch });
@@ -114,7 +141,9 @@ export async function call(baseUrl: string, fetch: typeof globalThis.fetch): Pro
     // hand it another fetch and a base URL is a custom-fetch mutator (override.mutator).
     name: 'orval',
     async generate(t, dir) {
-      writeFileSync(join(dir, 'custom-fetch.ts'), `let config: { baseUrl: string; fetch: typeof globalThis.fetch } = { baseUrl: '', fetch: (...a) => globalThis.fetch(...a) };
+      writeFileSync(
+        join(dir, 'custom-fetch.ts'),
+        `let config: { baseUrl: string; fetch: typeof globalThis.fetch } = { baseUrl: '', fetch: (...a) => globalThis.fetch(...a) };
 export function configure(c: typeof config): void {
   config = c;
 }
@@ -123,10 +152,14 @@ export const customFetch = async <T>(url: string, options: RequestInit): Promise
   const body = await res.text();
   return { data: body ? JSON.parse(body) : {}, status: res.status, headers: res.headers } as T;
 };
-`);
-      writeFileSync(join(dir, 'orval.config.cjs'), `module.exports = { client: { input: ${lit(t.description)}, output: { target: './out.ts', client: 'fetch', mode: 'single',
+`,
+      );
+      writeFileSync(
+        join(dir, 'orval.config.cjs'),
+        `module.exports = { client: { input: ${lit(t.description)}, output: { target: './out.ts', client: 'fetch', mode: 'single',
   override: { mutator: { path: './custom-fetch.ts', name: 'customFetch' } } } } };
-`);
+`,
+      );
       return run(bin('orval'), ['--config', join(dir, 'orval.config.cjs')], { cwd: dir });
     },
     consumer: (t) => `import { configure } from './custom-fetch';
@@ -142,10 +175,26 @@ export async function call(baseUrl: string, fetch: typeof globalThis.fetch): Pro
     // openapi-typescript-codegen's fetch client calls the global fetch (its OpenAPI config has no fetch option).
     // Its bin is `openapi`, a name @redocly/cli's bin takes too: run its own file.
     name: 'openapi-typescript-codegen',
-    generate: (t, dir) => run(process.execPath, [join(repoRoot, 'node_modules', 'openapi-typescript-codegen', 'bin', 'index.js'), '--input', t.description, '--output', join(dir, 'out'), '--client', 'fetch'], { cwd: dir }),
+    generate: (t, dir) =>
+      run(
+        process.execPath,
+        [
+          join(repoRoot, 'node_modules', 'openapi-typescript-codegen', 'bin', 'index.js'),
+          '--input',
+          t.description,
+          '--output',
+          join(dir, 'out'),
+          '--client',
+          'fetch',
+        ],
+        { cwd: dir },
+      ),
     consumer: (t) => {
       // Its enums are TypeScript enums with constant-case members (EnableMode.CURRENT_ACCOUNT).
-      const positional = [t.action, t.version, ...Object.values(t.values)].map(lit).join(', ').replace('"CurrentAccount"', 'EnableMode.CURRENT_ACCOUNT');
+      const positional = [t.action, t.version, ...Object.values(t.values)]
+        .map(lit)
+        .join(', ')
+        .replace('"CurrentAccount"', 'EnableMode.CURRENT_ACCOUNT');
       return `import { ApiError, ${'EnableMode' in t.values ? 'EnableMode, ' : ''}OpenAPI, ResourceDirectoryService } from './out';
 export async function call(baseUrl: string, fetch: typeof globalThis.fetch): Promise<unknown> {
   OpenAPI.BASE = baseUrl;
@@ -165,7 +214,10 @@ export async function call(baseUrl: string, fetch: typeof globalThis.fetch): Pro
   },
   {
     name: 'swagger-typescript-api',
-    generate: (t, dir) => run(bin('swagger-typescript-api'), ['generate', '-p', t.description, '-o', join(dir, 'out'), '-n', 'api.ts'], { cwd: dir }),
+    generate: (t, dir) =>
+      run(bin('swagger-typescript-api'), ['generate', '-p', t.description, '-o', join(dir, 'out'), '-n', 'api.ts'], {
+        cwd: dir,
+      }),
     // Its enums are TypeScript enums (EnableMode.CurrentAccount), not string unions.
     consumer: (t) => `import { Api${'EnableMode' in t.values ? ', EnableMode' : ''} } from './out/api';
 export async function call(baseUrl: string, fetch: typeof globalThis.fetch): Promise<unknown> {
@@ -205,11 +257,25 @@ afterAll(async () => {
 
 type Call = (baseUrl: string, fetch: typeof globalThis.fetch) => Promise<unknown>;
 
-/** Calls `t` through the generated client with a signing fetch; returns the request the client built, the wire request and the body. */
-async function callThrough(dir: string, t: Target, signatureAlgorithm: 'HMAC-SHA1' | 'ACS3-HMAC-SHA256', secret = SECRET) {
+/**
+ * Calls `t` through the generated client with a signing fetch; returns the request the client built, the wire request
+ * and the body.
+ */
+async function callThrough(
+  dir: string,
+  t: Target,
+  signatureAlgorithm: 'HMAC-SHA1' | 'ACS3-HMAC-SHA256',
+  secret = SECRET,
+) {
   const built: Request[] = [];
   const sent: Request[] = [];
-  const signingFetch = createSigningFetch({ api: t.api, accessKeyId: ID, accessKeySecret: secret, signatureAlgorithm, fetch: (r) => (sent.push(r.clone()), realFetch(r)) });
+  const signingFetch = createSigningFetch({
+    api: t.api,
+    accessKeyId: ID,
+    accessKeySecret: secret,
+    signatureAlgorithm,
+    fetch: (r) => (sent.push(r.clone()), realFetch(r)),
+  });
   const recording = (input: string | URL | Request, init?: RequestInit) => {
     built.push(new Request(input, init));
     return signingFetch(input, init);
@@ -226,69 +292,112 @@ describe.each(generators)('$name', (g) => {
     symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'), 'dir');
     // Two at a time: the machine is shared.
     for (let i = 0; i < targets.length; i += 2) {
-      await Promise.all(targets.slice(i, i + 2).map(async (t) => {
-        mkdirSync(join(dir, t.key));
-        await g.generate(t, join(dir, t.key));
-        writeFileSync(join(dir, t.key, 'consumer.ts'), g.consumer(t));
-      }));
+      await Promise.all(
+        targets.slice(i, i + 2).map(async (t) => {
+          mkdirSync(join(dir, t.key));
+          await g.generate(t, join(dir, t.key));
+          writeFileSync(join(dir, t.key, 'consumer.ts'), g.consumer(t));
+        }),
+      );
     }
   }, 300_000);
 
   it('every output (all actions of both APIs) compiles with tsc --strict', async () => {
-    const tsc = await run(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '--strict', '--noEmit', '--skipLibCheck', '--target', 'es2022',
-      '--module', 'esnext', '--moduleResolution', 'bundler', '--lib', 'es2022,dom', ...targets.map((t) => join(dir, t.key, 'consumer.ts'))], { cwd: dir })
-      .catch((e: { stdout: string }) => ({ stdout: `FAILED ${e.stdout}` }));
+    const tsc = await run(
+      process.execPath,
+      [
+        join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'),
+        '--strict',
+        '--noEmit',
+        '--skipLibCheck',
+        '--target',
+        'es2022',
+        '--module',
+        'esnext',
+        '--moduleResolution',
+        'bundler',
+        '--lib',
+        'es2022,dom',
+        ...targets.map((t) => join(dir, t.key, 'consumer.ts')),
+      ],
+      { cwd: dir },
+    ).catch((e: { stdout: string }) => ({ stdout: `FAILED ${e.stdout}` }));
     expect(tsc.stdout).toBe('');
   }, 120_000);
 
-  it.each(targets)('$folder $action: the generated request, signed, is verified by the mock', async (t) => {
-    for (const signatureAlgorithm of ['HMAC-SHA1', 'ACS3-HMAC-SHA256'] as const) {
-      const { built, sent, body } = await callThrough(dir, t, signatureAlgorithm);
-      // What the generated client built from the per-action description.
-      expect(built).toHaveLength(1);
-      const asBuilt = new URL(built[0]!.url);
-      expect([built[0]!.method, asBuilt.pathname, asBuilt.hash]).toEqual(['POST', '/', '']);
-      for (const [k, v] of Object.entries(queryOf(t))) expect(asBuilt.searchParams.get(k), `${signatureAlgorithm}: ${k} as built`).toBe(v);
-      // The method sent only what the description declares, Action, Version and the action's own parameters (a
-      // generator may fill in a default, as openapi-typescript-codegen does DryRun=false): no signing parameter, no Format.
-      expect(t.declared.slice(0, 2)).toEqual(['Action', 'Version']);
-      expect([...asBuilt.searchParams.keys()].filter((k) => !t.declared.includes(k)), `${signatureAlgorithm}: as built`).toEqual([]);
-      // The wire request, signed.
-      expect(sent).toHaveLength(1);
-      const wire = new URL(sent[0]!.url);
-      const headers = sent[0]!.headers;
-      expect([sent[0]!.method, wire.origin, wire.pathname, wire.hash]).toEqual(['POST', mock.url, '/', '']);
-      for (const [k, v] of Object.entries(t.values)) expect(wire.searchParams.get(k), `${signatureAlgorithm}: ${k} on the wire`).toBe(v);
-      if (signatureAlgorithm === 'HMAC-SHA1') {
-        expect([wire.searchParams.get('Action'), wire.searchParams.get('Version'), wire.searchParams.get('AccessKeyId'), wire.searchParams.get('SignatureMethod'), wire.searchParams.get('SignatureVersion')])
-          .toEqual([t.action, t.version, ID, 'HMAC-SHA1', '1.0']);
-        expect(wire.searchParams.get('Signature')).toMatch(/^[A-Za-z0-9+/]{27}=$/);
-        expect(headers.get('authorization')).toBeNull();
-      } else {
-        expect([headers.get('x-acs-action'), headers.get('x-acs-version')]).toEqual([t.action, t.version]);
-        expect(headers.get('authorization')).toMatch(new RegExp(`^ACS3-HMAC-SHA256 Credential=${ID},SignedHeaders=[a-z0-9;-]+,Signature=[0-9a-f]{64}$`));
-        expect(headers.get('x-acs-date')).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
-        expect(headers.get('x-acs-content-sha256')).toMatch(/^[0-9a-f]{64}$/);
-        expect(headers.get('x-acs-signature-nonce')).toBeTruthy();
-        expect([wire.searchParams.get('Action'), wire.searchParams.get('Signature')]).toEqual([null, null]);
+  it.each(targets)(
+    '$folder $action: the generated request, signed, is verified by the mock',
+    async (t) => {
+      for (const signatureAlgorithm of ['HMAC-SHA1', 'ACS3-HMAC-SHA256'] as const) {
+        const { built, sent, body } = await callThrough(dir, t, signatureAlgorithm);
+        // What the generated client built from the per-action description.
+        expect(built).toHaveLength(1);
+        const asBuilt = new URL(built[0]!.url);
+        expect([built[0]!.method, asBuilt.pathname, asBuilt.hash]).toEqual(['POST', '/', '']);
+        for (const [k, v] of Object.entries(queryOf(t)))
+          expect(asBuilt.searchParams.get(k), `${signatureAlgorithm}: ${k} as built`).toBe(v);
+        // The method sent only what the description declares, Action, Version and the action's own parameters (a
+        // generator may fill in a default, as openapi-typescript-codegen does DryRun=false): no signing parameter, no
+        // Format.
+        expect(t.declared.slice(0, 2)).toEqual(['Action', 'Version']);
+        expect(
+          [...asBuilt.searchParams.keys()].filter((k) => !t.declared.includes(k)),
+          `${signatureAlgorithm}: as built`,
+        ).toEqual([]);
+        // The wire request, signed.
+        expect(sent).toHaveLength(1);
+        const wire = new URL(sent[0]!.url);
+        const headers = sent[0]!.headers;
+        expect([sent[0]!.method, wire.origin, wire.pathname, wire.hash]).toEqual(['POST', mock.url, '/', '']);
+        for (const [k, v] of Object.entries(t.values))
+          expect(wire.searchParams.get(k), `${signatureAlgorithm}: ${k} on the wire`).toBe(v);
+        if (signatureAlgorithm === 'HMAC-SHA1') {
+          expect([
+            wire.searchParams.get('Action'),
+            wire.searchParams.get('Version'),
+            wire.searchParams.get('AccessKeyId'),
+            wire.searchParams.get('SignatureMethod'),
+            wire.searchParams.get('SignatureVersion'),
+          ]).toEqual([t.action, t.version, ID, 'HMAC-SHA1', '1.0']);
+          expect(wire.searchParams.get('Signature')).toMatch(/^[A-Za-z0-9+/]{27}=$/);
+          expect(headers.get('authorization')).toBeNull();
+        } else {
+          expect([headers.get('x-acs-action'), headers.get('x-acs-version')]).toEqual([t.action, t.version]);
+          expect(headers.get('authorization')).toMatch(
+            new RegExp(`^ACS3-HMAC-SHA256 Credential=${ID},SignedHeaders=[a-z0-9;-]+,Signature=[0-9a-f]{64}$`),
+          );
+          expect(headers.get('x-acs-date')).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+          expect(headers.get('x-acs-content-sha256')).toMatch(/^[0-9a-f]{64}$/);
+          expect(headers.get('x-acs-signature-nonce')).toBeTruthy();
+          expect([wire.searchParams.get('Action'), wire.searchParams.get('Signature')]).toEqual([null, null]);
+        }
+        // The mock verified the signature and answered the action of that API.
+        const answer = mock.last();
+        expect([answer.status, answer.action, answer.api], `${signatureAlgorithm}: ${answer.body}`).toEqual([
+          200,
+          t.action,
+          t.api,
+        ]);
+        expect(body?.RequestId).toBe(answer.requestId);
       }
-      // The mock verified the signature and answered the action of that API.
-      const answer = mock.last();
-      expect([answer.status, answer.action, answer.api], `${signatureAlgorithm}: ${answer.body}`).toEqual([200, t.action, t.api]);
-      expect(body?.RequestId).toBe(answer.requestId);
-    }
-    expect(mock.problems).toEqual([]);
-  }, 60_000);
+      expect(mock.problems).toEqual([]);
+    },
+    60_000,
+  );
 
-  it('a wrong secret: the same generated call is refused with SignatureDoesNotMatch (the verification is on)', async () => {
-    const t = targets.find((x) => x.action === 'GetResourceDirectory')!;
-    for (const signatureAlgorithm of ['HMAC-SHA1', 'ACS3-HMAC-SHA256'] as const) {
-      const { sent, body } = await callThrough(dir, t, signatureAlgorithm, 'NotTheSecret');
-      expect(sent).toHaveLength(1);
-      const answer = mock.last();
-      expect([answer.status, answer.action], answer.body).toEqual([400, 'GetResourceDirectory']);
-      expect(JSON.parse(answer.body).Code).toBe('SignatureDoesNotMatch');
-      if (body !== undefined && typeof body === 'object') expect(body.RequestId).toBe(answer.requestId);
-    }
-  }, 60_000);
+  it(
+    'a wrong secret: the same generated call is refused with SignatureDoesNotMatch (the verification is' + ' on)',
+    async () => {
+      const t = targets.find((x) => x.action === 'GetResourceDirectory')!;
+      for (const signatureAlgorithm of ['HMAC-SHA1', 'ACS3-HMAC-SHA256'] as const) {
+        const { sent, body } = await callThrough(dir, t, signatureAlgorithm, 'NotTheSecret');
+        expect(sent).toHaveLength(1);
+        const answer = mock.last();
+        expect([answer.status, answer.action], answer.body).toEqual([400, 'GetResourceDirectory']);
+        expect(JSON.parse(answer.body).Code).toBe('SignatureDoesNotMatch');
+        if (body !== undefined && typeof body === 'object') expect(body.RequestId).toBe(answer.requestId);
+      }
+    },
+    60_000,
+  );
 });

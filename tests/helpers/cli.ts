@@ -13,4 +13,10 @@ export const tsxLoader = pathToFileURL(join(repoRoot, 'node_modules', 'tsx', 'di
 export const binScript = join(repoRoot, 'packages', 'mock', 'src', 'cli', 'main.ts');
 
 /** The arguments for `spawn(process.execPath, ...)` that run the bin's `command` with `args` in this one process. */
-export const commandArgs = (command: 'mock' | 'proxy', args: readonly string[] = []): string[] => ['--import', tsxLoader, binScript, command, ...args];
+export const commandArgs = (command: 'mock' | 'proxy', args: readonly string[] = []): string[] => [
+  '--import',
+  tsxLoader,
+  binScript,
+  command,
+  ...args,
+];

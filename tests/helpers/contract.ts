@@ -17,9 +17,12 @@ import type { Json } from '../../scripts/contract/json.js';
 export const repoRoot = join(import.meta.dirname, '..', '..');
 
 /** The APIs of the last build, in the source's order (generated/apis.json); the first is the default. */
-export const apiEntries: { id: string; folder: string }[] = JSON.parse(readFileSync(join(repoRoot, 'generated', 'apis.json'), 'utf8'));
+export const apiEntries: { id: string; folder: string }[] = JSON.parse(
+  readFileSync(join(repoRoot, 'generated', 'apis.json'), 'utf8'),
+);
 /** An API's generated file, e.g. `apiFile('ResourceManager/2020-03-31', 'openapi.json')`. */
-export const apiFile = (id: string, name: string): string => join(repoRoot, 'generated', apiEntries.find((a) => a.id === id)!.folder, name);
+export const apiFile = (id: string, name: string): string =>
+  join(repoRoot, 'generated', apiEntries.find((a) => a.id === id)!.folder, name);
 
 const schemaId = (name: string) => `https://contract.local/schemas/${name}`;
 
@@ -27,13 +30,32 @@ const schemaId = (name: string) => `https://contract.local/schemas/${name}`;
 function rewriteRefs(node: Json): Json {
   if (Array.isArray(node)) return node.map(rewriteRefs);
   if (node && typeof node === 'object') {
-    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' && v.startsWith('#/components/schemas/') ? schemaId(v.slice('#/components/schemas/'.length)) : rewriteRefs(v)]));
+    return Object.fromEntries(
+      Object.entries(node).map(([k, v]) => [
+        k,
+        k === '$ref' && typeof v === 'string' && v.startsWith('#/components/schemas/')
+          ? schemaId(v.slice('#/components/schemas/'.length))
+          : rewriteRefs(v),
+      ]),
+    );
   }
   return node;
 }
 
-export interface OperationInfo { pathKey: string; method: string; action: string; op: Json }
-export interface MediaExample { action: string; status: string; mediaType: string; name: string; example: Json; schema: Json }
+export interface OperationInfo {
+  pathKey: string;
+  method: string;
+  action: string;
+  op: Json;
+}
+export interface MediaExample {
+  action: string;
+  status: string;
+  mediaType: string;
+  name: string;
+  example: Json;
+  schema: Json;
+}
 
 /** One API's document and the helpers over it. */
 export function contractOf(doc: Json) {
@@ -41,7 +63,8 @@ export function contractOf(doc: Json) {
     const ajv = new Ajv2020({ strict: true, allErrors: true, ...options });
     (addFormatsModule as unknown as (a: Ajv2020) => void)(ajv);
     ajv.addVocabulary(['example', 'xml', 'x-acs-sources']);
-    for (const [name, schema] of Object.entries<Json>(doc.components.schemas)) ajv.addSchema({ ...rewriteRefs(schema), $id: schemaId(name) });
+    for (const [name, schema] of Object.entries<Json>(doc.components.schemas))
+      ajv.addSchema({ ...rewriteRefs(schema), $id: schemaId(name) });
     return ajv;
   };
   const ajv = createAjv();
@@ -51,7 +74,8 @@ export function contractOf(doc: Json) {
   /** Compiles an inline or referenced schema of the document. */
   const compileSchema = (schema: Json): ValidateFunction => ajv.compile(rewriteRefs(schema));
   const operations: OperationInfo[] = Object.entries<Json>(doc.paths).flatMap(([pathKey, item]) =>
-    Object.entries<Json>(item).map(([method, op]) => ({ pathKey, method, action: op.operationId as string, op })));
+    Object.entries<Json>(item).map(([method, op]) => ({ pathKey, method, action: op.operationId as string, op })),
+  );
   const operation = (action: string): Json => {
     const found = operations.find((o) => o.action === action);
     if (!found) throw new Error(`no operation ${action}`);
@@ -61,7 +85,17 @@ export function contractOf(doc: Json) {
   const responseExamples: MediaExample[] = operations.flatMap(({ action, op }) =>
     Object.entries<Json>(op.responses).flatMap(([status, rawResponse]) =>
       Object.entries<Json>(deref(rawResponse).content ?? {}).flatMap(([mediaType, media]) =>
-        Object.entries<Json>(media.examples ?? {}).map(([name, ex]) => ({ action, status, mediaType, name, example: deref(ex), schema: media.schema })))));
+        Object.entries<Json>(media.examples ?? {}).map(([name, ex]) => ({
+          action,
+          status,
+          mediaType,
+          name,
+          example: deref(ex),
+          schema: media.schema,
+        })),
+      ),
+    ),
+  );
   /** The documented error codes of an action, by HTTP status, from its JSON examples. */
   const errorCodes = (action: string): { status: number; code: string; message: string; example: Json }[] =>
     responseExamples
@@ -78,7 +112,12 @@ export interface ActionRequest {
   /** The HTTP method of its operation, upper case. */
   readonly method: string;
   /** Its own parameters, in declared order: the operation's, without `x-acs-common-parameters.operations`. */
-  readonly parameters: readonly { name: string; required: boolean; check: Check; siteChecks: Partial<Record<Site, Check>> }[];
+  readonly parameters: readonly {
+    name: string;
+    required: boolean;
+    check: Check;
+    siteChecks: Partial<Record<Site, Check>>;
+  }[];
   readonly rules: readonly { id: string; when: Check; then: Check }[];
 }
 
@@ -106,9 +145,15 @@ export function requestRulesOf(c: Contract) {
         name: p.name as string,
         required: p.required === true,
         check: compile(p.schema),
-        siteChecks: Object.fromEntries(Object.entries<Json>(p['x-acs-site-rules'] ?? {}).map(([site, r]) => [site, compile(r.schema)])),
+        siteChecks: Object.fromEntries(
+          Object.entries<Json>(p['x-acs-site-rules'] ?? {}).map(([site, r]) => [site, compile(r.schema)]),
+        ),
       }));
-      const rules = ((op['x-acs-request-rules'] ?? []) as Json[]).map((r) => ({ id: r.id as string, when: compile(r.if), then: compile(r.then) }));
+      const rules = ((op['x-acs-request-rules'] ?? []) as Json[]).map((r) => ({
+        id: r.id as string,
+        when: compile(r.if),
+        then: compile(r.then),
+      }));
       return [action, { method: method.toUpperCase(), parameters, rules }];
     }),
   );
@@ -127,7 +172,8 @@ export function requestRulesOf(c: Contract) {
       }
       present[p.name] = v;
       if (!p.check(v)) found.push(`${p.name} breaks its schema`);
-      else if (site && p.siteChecks[site] && !p.siteChecks[site]!(v)) found.push(`${p.name} breaks the ${site} site rule`);
+      else if (site && p.siteChecks[site] && !p.siteChecks[site]!(v))
+        found.push(`${p.name} breaks the ${site} site rule`);
     }
     for (const r of a.rules) if (r.when({ ...present }) && !r.then({ ...present })) found.push(`request rule ${r.id}`);
     return found;
@@ -137,10 +183,12 @@ export function requestRulesOf(c: Contract) {
 
 /** Every API's contract, by id (`<Product>/<version>`). */
 export const contracts: Record<string, Contract> = Object.fromEntries(
-  apiEntries.map((a) => [a.id, contractOf(JSON.parse(readFileSync(apiFile(a.id, 'openapi.json'), 'utf8')))]));
+  apiEntries.map((a) => [a.id, contractOf(JSON.parse(readFileSync(apiFile(a.id, 'openapi.json'), 'utf8')))]),
+);
 
 const defaultContract = contracts[apiEntries[0]!.id]!;
-export const { doc, ajv, createAjv, deref, compileSchema, operations, operation, responseExamples, errorCodes } = defaultContract;
+export const { doc, ajv, createAjv, deref, compileSchema, operations, operation, responseExamples, errorCodes } =
+  defaultContract;
 
 const xmlParser = new XMLParser({ parseTagValue: false, ignoreDeclaration: true, trimValues: true });
 /** Parses an XML body into `{ root, value }`, value being what its JSON twin holds. */

@@ -6,27 +6,46 @@
  *   index.html and zh-Hant/index.html and every other API's <Product>-<version>/..., e.g. `http://127.0.0.1:1234/`
  *   or a mock's `http://127.0.0.1:1234/docs/`), opens every action and checks that every action, parameter, error
  *   code and RAM action of THAT API's description is visible with the API's version and endpoint, that JSON and XML
- *   response examples render, that the language link leads to the same API in the other language and the API links
- *   to the other APIs in the same language, that nothing is loaded from another origin, and saves a full-page
- *   screenshot of each page.
+ *   response examples render, that nothing is loaded from another origin, and saves a full-page screenshot of each
+ *   page. (Links, including the switches between the pages, layout and colours: docs-links.ts and docs-layout.ts.)
  */
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { actionFacts, apiIdentity, deref, listOperations, type ActionFacts, type Document, type Example, type Response } from '../../scripts/docs/contract.js';
-import { descriptionFile, otherApis, otherLanguage, pagePath, type DocsPage } from '../../scripts/docs/editions.js';
+import {
+  actionFacts,
+  apiIdentity,
+  deref,
+  listOperations,
+  type ActionFacts,
+  type Document,
+  type Example,
+  type Response,
+} from '../../scripts/docs/contract.js';
+import { descriptionFile, pagePath, type DocsPage } from '../../scripts/docs/editions.js';
 import { loadDocsSite, pageContract, type DocsSite } from '../../scripts/gen-30-docs.js';
 import { repoRoot } from '../../scripts/paths.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 export const artifactsDir = join(repoRoot, 'artifacts');
 
 /** Why the browser tests cannot run here, or undefined when they can. */
 export function chromiumMissing(): string | undefined {
-  return existsSync(CHROMIUM_PATH) ? undefined : `${CHROMIUM_PATH} not found (apt-get install -y chromium fonts-noto-cjk)`;
+  return existsSync(CHROMIUM_PATH)
+    ? undefined
+    : `${CHROMIUM_PATH} not found (apt-get install -y chromium fonts-noto-cjk)`;
 }
 
 export function launchChromium(): Promise<Browser> {
@@ -69,7 +88,10 @@ function fileFor(root: string, urlPath: string): string | undefined {
 export async function serveDirectory(root: string): Promise<StaticServer> {
   const base = resolve(root);
   const server = createServer((req, res) => {
-    const file = req.method === 'GET' || req.method === 'HEAD' ? fileFor(base, new URL(req.url ?? '/', 'http://x').pathname) : undefined;
+    const file =
+      req.method === 'GET' || req.method === 'HEAD'
+        ? fileFor(base, new URL(req.url ?? '/', 'http://x').pathname)
+        : undefined;
     if (!file) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
@@ -88,22 +110,35 @@ export async function serveDirectory(root: string): Promise<StaticServer> {
 // --- Page checks ---------------------------------------------------------------------------------------------
 
 export interface DocsSiteOptions {
-  /** Where the full-page screenshots go (docs-<Product>-<version>-<lang>.png); default artifacts/. */
+  /** Where the full-page screenshots go (docs-<Product>-<version>-<lang>-1400-light-full.png); default artifacts/. */
   screenshotDir?: string;
   /** The APIs (with their descriptions, whose actions must be shown) and pages; default those of the last build. */
   site?: DocsSite;
 }
 
-interface OperationView { action: string; tag?: string; summary: string; facts: ActionFacts; xmlFirstLine: string; jsonFirstKey: string }
+interface OperationView {
+  action: string;
+  tag?: string;
+  summary: string;
+  facts: ActionFacts;
+  xmlFirstLine: string;
+  jsonFirstKey: string;
+}
 
 /** What each operation of a page must show: facts from the API's description, its sidebar label from the page. */
 function operationViews(contract: Document, page: DocsPage): OperationView[] {
   const described = JSON.parse(readFileSync(descriptionFile(page), 'utf8')) as Document;
-  const summaries = new Map(listOperations(described).map(({ operation }) => [operation.operationId, operation.summary ?? operation.operationId]));
+  const summaries = new Map(
+    listOperations(described).map(({ operation }) => [
+      operation.operationId,
+      operation.summary ?? operation.operationId,
+    ]),
+  );
   const facts = new Map(actionFacts(contract).map((f) => [f.action, f]));
   return listOperations(contract).map(({ operation }) => {
     const ok = deref<Response>(contract, operation.responses['200']);
-    const firstExample = (mediaType: string) => deref<Example>(contract, Object.values(ok.content?.[mediaType]?.examples ?? {})[0] ?? {}).value;
+    const firstExample = (mediaType: string) =>
+      deref<Example>(contract, Object.values(ok.content?.[mediaType]?.examples ?? {})[0] ?? {}).value;
     const xml = String(firstExample('text/xml') ?? '');
     const json = (firstExample('application/json') ?? {}) as Record<string, unknown>;
     return {
@@ -143,9 +178,15 @@ async function openAction(page: Page, view: OperationView): Promise<void> {
 /** Opens an action and returns the texts of it that are not visible (`apiTexts`: the API's label and request line). */
 async function invisibleFacts(page: Page, view: OperationView, apiTexts: string[]): Promise<string[]> {
   await openAction(page, view);
-  await page.getByText(view.facts.ramAction, { exact: true }).filter({ visible: true }).first().waitFor({ timeout: 15_000 });
+  await page
+    .getByText(view.facts.ramAction, { exact: true })
+    .filter({ visible: true })
+    .first()
+    .waitFor({ timeout: 15_000 });
   const visible = await visibleTexts(page);
-  return [view.action, ...view.facts.parameters, ...view.facts.errorCodes, view.facts.ramAction, ...apiTexts].filter((text) => !visible.has(text));
+  return [view.action, ...view.facts.parameters, ...view.facts.errorCodes, view.facts.ramAction, ...apiTexts].filter(
+    (text) => !visible.has(text),
+  );
 }
 
 async function chooseResponseMediaType(page: Page, mediaType: string): Promise<void> {
@@ -169,9 +210,17 @@ async function waitForSample(page: Page, text: string, failure: string): Promise
  * Redoc keeps one media-type choice for the whole page.
  */
 async function assertResponseExamples(page: Page, view: OperationView, where: string): Promise<void> {
-  await waitForSample(page, view.jsonFirstKey, `${where}: the JSON response example (${view.jsonFirstKey}) is not shown`);
+  await waitForSample(
+    page,
+    view.jsonFirstKey,
+    `${where}: the JSON response example (${view.jsonFirstKey}) is not shown`,
+  );
   await chooseResponseMediaType(page, 'text/xml');
-  await waitForSample(page, view.xmlFirstLine, `${where}: the XML response example (${view.xmlFirstLine}) is not shown`);
+  await waitForSample(
+    page,
+    view.xmlFirstLine,
+    `${where}: the XML response example (${view.xmlFirstLine}) is not shown`,
+  );
   await chooseResponseMediaType(page, 'application/json');
 }
 
@@ -180,20 +229,6 @@ function pageUrl(docsUrl: string, docsPage: DocsPage): string {
 }
 
 const pageName = (docsPage: DocsPage) => `${docsPage.api.id} ${docsPage.edition.lang}`;
-
-/** Follows a switch's link (by its text) from `from` and checks that it leads to `to`: its URL, language and API. */
-async function assertSwitchLink(page: Page, docsUrl: string, from: DocsPage, linkText: string, to: DocsPage): Promise<void> {
-  await page.goto(pageUrl(docsUrl, from));
-  await page.locator('.docs-switches').getByRole('link', { name: linkText, exact: true }).click();
-  await page.waitForURL(pageUrl(docsUrl, to), { timeout: 15_000 });
-  const { lang, api } = await page.evaluate(() => ({
-    lang: document.documentElement.lang,
-    api: document.querySelector('.docs-api-switch [aria-current]')?.textContent ?? '',
-  }));
-  if (lang !== to.edition.lang || api !== to.api.label) {
-    throw new Error(`${pageName(from)}: the link "${linkText}" led to a page in "${lang}" about "${api}", not ${pageName(to)}`);
-  }
-}
 
 /** Fails on uncaught page errors and on anything fetched from another origin but images Redoc's CSP blocks. */
 function watchPage(page: Page, origin: string): () => string[] {
@@ -224,10 +259,16 @@ async function fullPageScreenshot(page: Page, file: string): Promise<void> {
     await page.waitForTimeout(500);
   }
   mkdirSync(dirname(file), { recursive: true });
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage: true, timeout: 120_000 });
 }
 
-async function assertPage(browser: Browser, docsUrl: string, site: DocsSite, docsPage: DocsPage, screenshotDir: string): Promise<void> {
+async function assertPage(
+  browser: Browser,
+  docsUrl: string,
+  site: DocsSite,
+  docsPage: DocsPage,
+  screenshotDir: string,
+): Promise<void> {
   const name = pageName(docsPage);
   const { contract } = pageContract(site, docsPage);
   const api = apiIdentity(contract);
@@ -239,10 +280,13 @@ async function assertPage(browser: Browser, docsUrl: string, site: DocsSite, doc
     if (lang !== docsPage.edition.lang) throw new Error(`${name}: <html lang="${lang}">`);
     const views = operationViews(contract, docsPage);
     const shown = new Set(views.map((view) => view.action));
-    const others = site.apis.flatMap((other) => listOperations(other.contract).map(({ operation }) => operation.operationId)).filter((action) => !shown.has(action));
+    const others = site.apis
+      .flatMap((other) => listOperations(other.contract).map(({ operation }) => operation.operationId))
+      .filter((action) => !shown.has(action));
     const failures: string[] = [];
     for (const action of new Set(others)) {
-      if (await page.locator('[data-component-name="Menu/Menu"]').getByText(action, { exact: true }).count()) failures.push(`${name}: shows ${action}, which ${api.label} does not have`);
+      if (await page.locator('[data-component-name="Menu/Menu"]').getByText(action, { exact: true }).count())
+        failures.push(`${name}: shows ${action}, which ${api.label} does not have`);
     }
     for (const view of views) {
       const missing = await invisibleFacts(page, view, [api.label, `POST ${api.url}`]);
@@ -250,10 +294,10 @@ async function assertPage(browser: Browser, docsUrl: string, site: DocsSite, doc
       await assertResponseExamples(page, view, `${name} ${view.action}`);
     }
     if (failures.length) throw new Error(failures.join('\n'));
-    await fullPageScreenshot(page, join(screenshotDir, `docs-${docsPage.api.folder}-${docsPage.edition.lang}.png`));
-    const otherLang = otherLanguage(docsPage, site.pages);
-    await assertSwitchLink(page, docsUrl, docsPage, otherLang.edition.label, otherLang);
-    for (const other of otherApis(docsPage, site.pages)) await assertSwitchLink(page, docsUrl, docsPage, other.api.label, other);
+    await fullPageScreenshot(
+      page,
+      join(screenshotDir, `docs-${docsPage.api.folder}-${docsPage.edition.lang}-1400-light-full.png`),
+    );
     if (problems().length) throw new Error(`${name}:\n${problems().join('\n')}`);
   } finally {
     await page.close();
@@ -263,5 +307,6 @@ async function assertPage(browser: Browser, docsUrl: string, site: DocsSite, doc
 /** Checks every page of the docs served under `docsUrl` (see the module comment). */
 export async function assertDocsSite(browser: Browser, docsUrl: string, options: DocsSiteOptions = {}): Promise<void> {
   const site = options.site ?? loadDocsSite();
-  for (const docsPage of site.pages) await assertPage(browser, docsUrl, site, docsPage, options.screenshotDir ?? artifactsDir);
+  for (const docsPage of site.pages)
+    await assertPage(browser, docsUrl, site, docsPage, options.screenshotDir ?? artifactsDir);
 }

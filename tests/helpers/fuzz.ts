@@ -1,8 +1,8 @@
 /**
- * Shared pieces of the property-based fuzz tests of the mock (tests/unit/mock/mock/fuzz*.test.ts, tests/e2e/mock-fuzz-emulator.test.ts): the four server modes, a
- * vocabulary of parameter names and values that reaches every step of the mock, hostile keys, broken
- * percent-encoding, signing a fuzzed request so that it passes `verifySignatures`, and the rule for what an answer
- * may be.
+ * Shared pieces of the property-based fuzz tests of the mock (tests/unit/mock/mock/fuzz*.test.ts,
+ * tests/e2e/mock-fuzz-emulator.test.ts): the four server modes, a vocabulary of parameter names and values that reaches
+ * every step of the mock, hostile keys, broken percent-encoding, signing a fuzzed request so that it passes
+ * `verifySignatures`, and the rule for what an answer may be.
  */
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
@@ -31,7 +31,15 @@ export const MODES: readonly Mode[] = [false, true].flatMap((stateful) =>
     stateful,
     options: {
       ...(stateful ? { stateful: true } : {}),
-      ...(verify ? { verifySignatures: true, accessKeys: Object.fromEntries([[ACCESS_KEY_ID, ACCESS_KEY_SECRET], ...Array.from({ length: 50 }, (_, i) => [saneKey(i), ACCESS_KEY_SECRET])]) } : {}),
+      ...(verify
+        ? {
+            verifySignatures: true,
+            accessKeys: Object.fromEntries([
+              [ACCESS_KEY_ID, ACCESS_KEY_SECRET],
+              ...Array.from({ length: 50 }, (_, i) => [saneKey(i), ACCESS_KEY_SECRET]),
+            ]),
+          }
+        : {}),
     },
   })),
 );
@@ -39,14 +47,84 @@ export const MODES: readonly Mode[] = [false, true].flatMap((stateful) =>
 const rules = contract.apis['ResourceManager/2020-03-31'];
 export const ACTIONS = Object.keys(rules.actions);
 const PARAMETER_NAMES = [...new Set(Object.values(rules.actions).flatMap((a) => a.parameters.map((p) => p.name)))];
-const COMMON = ['Action', 'Version', 'Format', 'AccessKeyId', 'Signature', 'SignatureMethod', 'SignatureVersion', 'SignatureNonce', 'Timestamp', 'SecurityToken', '__code', '__example'];
-export const PROTO_KEYS = ['__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', 'valueOf', '__defineGetter__', 'isPrototypeOf'];
+const COMMON = [
+  'Action',
+  'Version',
+  'Format',
+  'AccessKeyId',
+  'Signature',
+  'SignatureMethod',
+  'SignatureVersion',
+  'SignatureNonce',
+  'Timestamp',
+  'SecurityToken',
+  '__code',
+  '__example',
+];
+export const PROTO_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'hasOwnProperty',
+  'toString',
+  'valueOf',
+  '__defineGetter__',
+  'isPrototypeOf',
+];
 /** Percent-encoding that does not decode (or decodes to invalid UTF-8). */
-export const BAD_PERCENT = ['%ZZ', '%E0%A4', '%', '%F', '%FF', '%FE%FF', '%ED%A0%80', '%C0%AF', '%00', '%%', '%E0%A4%A', '%2', '%u0041', '%F0%9F%98', '%80'];
-const EXAMPLE_NAMES = ['InvalidParameter', 'InternalError', 'ServiceUnavailable', 'Throttling.User', 'NoPermission', 'chinaSite', 'internationalSite', 'MissingEnableMode', 'EntityAlreadyExists.ResourceDirectory'];
+export const BAD_PERCENT = [
+  '%ZZ',
+  '%E0%A4',
+  '%',
+  '%F',
+  '%FF',
+  '%FE%FF',
+  '%ED%A0%80',
+  '%C0%AF',
+  '%00',
+  '%%',
+  '%E0%A4%A',
+  '%2',
+  '%u0041',
+  '%F0%9F%98',
+  '%80',
+];
+const EXAMPLE_NAMES = [
+  'InvalidParameter',
+  'InternalError',
+  'ServiceUnavailable',
+  'Throttling.User',
+  'NoPermission',
+  'chinaSite',
+  'internationalSite',
+  'MissingEnableMode',
+  'EntityAlreadyExists.ResourceDirectory',
+];
 const GOOD_VALUES = [
-  ...ACTIONS, VERSION, 'JSON', 'XML', 'xml', 'json', 'CurrentAccount', 'NewManagementAccount', 'user01', 'user01@rdadmin.aliyunid.com',
-  '852-61234567', '86-13900001234', '123456', 'true', 'false', 'HMAC-SHA1', '1.0', '400', '404', '409', '500', '503', '999', ...EXAMPLE_NAMES,
+  ...ACTIONS,
+  VERSION,
+  'JSON',
+  'XML',
+  'xml',
+  'json',
+  'CurrentAccount',
+  'NewManagementAccount',
+  'user01',
+  'user01@rdadmin.aliyunid.com',
+  '852-61234567',
+  '86-13900001234',
+  '123456',
+  'true',
+  'false',
+  'HMAC-SHA1',
+  '1.0',
+  '400',
+  '404',
+  '409',
+  '500',
+  '503',
+  '999',
+  ...EXAMPLE_NAMES,
 ];
 
 /** A name: the mock's own vocabulary mostly, hostile keys, then anything. */
@@ -57,13 +135,22 @@ export const keyArb: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 6 }) },
 );
 
-/** A value: good ones (so that requests get far), hostile keys as values, unicode, lone surrogates, numbers, big ones. */
+/**
+ * A value: good ones (so that requests get far), hostile keys as values, unicode, lone surrogates, numbers, big ones.
+ */
 export const valueArb: fc.Arbitrary<string> = fc.oneof(
   { weight: 8, arbitrary: fc.constantFrom(...GOOD_VALUES) },
   { weight: 2, arbitrary: fc.constantFrom(...PROTO_KEYS, '') },
   { weight: 2, arbitrary: fc.string({ maxLength: 24 }) },
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 12 }) },
-  { weight: 1, arbitrary: fc.string({ unit: fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 3 }) },
+  {
+    weight: 1,
+    arbitrary: fc.string({
+      unit: fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)),
+      minLength: 1,
+      maxLength: 3,
+    }),
+  },
   { weight: 1, arbitrary: fc.oneof(fc.integer(), fc.double()).map(String) },
   { weight: 1, arbitrary: fc.constantFrom('x'.repeat(5_000), '\u00e9'.repeat(3_000), '9'.repeat(20_000)) },
 );
@@ -124,12 +211,34 @@ export const queryArb: fc.Arbitrary<string> = fc.oneof(
     arbitrary: fc
       .tuple(fc.constantFrom(...ACTIONS), fc.array(entryArb, { maxLength: 6 }), fc.boolean())
       .map(([action, noise, noiseFirst]) => {
-        const base: Entry[] = [['Action', action, 'encoded', ''], ['Version', VERSION, 'encoded', ''], ...VALID[action]!];
+        const base: Entry[] = [
+          ['Action', action, 'encoded', ''],
+          ['Version', VERSION, 'encoded', ''],
+          ...VALID[action]!,
+        ];
         return formText(noiseFirst ? [...noise, ...base] : [...base, ...noise]);
       }),
   },
-  { weight: 2, arbitrary: fc.tuple(fc.array(entryArb, { maxLength: 10 }), fc.constantFrom('&', '&', '&&', ';', '&=&')).map(([e, sep]) => formText(e, sep)) },
-  { weight: 1, arbitrary: fc.constantFrom('', '%', '&&&===&', '=', '?', '%ZZ=%ZZ', '__proto__[x]=1', 'a=1&a=2&a=3', 'Action&Version') },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(fc.array(entryArb, { maxLength: 10 }), fc.constantFrom('&', '&', '&&', ';', '&=&'))
+      .map(([e, sep]) => formText(e, sep)),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '',
+      '%',
+      '&&&===&',
+      '=',
+      '?',
+      '%ZZ=%ZZ',
+      '__proto__[x]=1',
+      'a=1&a=2&a=3',
+      'Action&Version',
+    ),
+  },
 );
 
 /** The pairs the mock reads from a query string or form body (WHATWG decoding, like the mock's). */
@@ -141,7 +250,14 @@ export const serverPairs = (text: string): [string, string][] => [...new URLSear
  */
 export function signRequest(
   style: 'HMAC-SHA1' | 'ACS3-HMAC-SHA256',
-  req: { method: string; query: string; host: string; headers: Record<string, string>; body: Buffer; formText: string | undefined },
+  req: {
+    method: string;
+    query: string;
+    host: string;
+    headers: Record<string, string>;
+    body: Buffer;
+    formText: string | undefined;
+  },
   accessKeyId = ACCESS_KEY_ID,
 ): { query: string; headers: Record<string, string> } {
   if (style === 'HMAC-SHA1') {
@@ -163,12 +279,26 @@ export function signRequest(
   };
   const headers = { ...req.headers, ...acs };
   const signed: Record<string, string> = { host: req.host };
-  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === 'content-type' || k.toLowerCase().startsWith('x-acs-')) signed[k.toLowerCase()] = v;
-  const authorization = acs3Authorization({ method: req.method, pathname: '/', query: Object.fromEntries(serverPairs(req.query)), headers: signed, payloadHash: acs['x-acs-content-sha256']! }, accessKeyId, ACCESS_KEY_SECRET);
+  for (const [k, v] of Object.entries(headers))
+    if (k.toLowerCase() === 'content-type' || k.toLowerCase().startsWith('x-acs-')) signed[k.toLowerCase()] = v;
+  const authorization = acs3Authorization(
+    {
+      method: req.method,
+      pathname: '/',
+      query: Object.fromEntries(serverPairs(req.query)),
+      headers: signed,
+      payloadHash: acs['x-acs-content-sha256']!,
+    },
+    accessKeyId,
+    ACCESS_KEY_SECRET,
+  );
   return { query: req.query, headers: { ...acs, authorization } };
 }
 
-/** The Prefer header or `__code` / `__example` can ask for the contract's 5xx examples (InternalError, ServiceUnavailable). */
+/**
+ * The Prefer header or `__code` / `__example` can ask for the contract's 5xx examples (InternalError,
+ * ServiceUnavailable).
+ */
 const ASKS_5XX = /InternalError|ServiceUnavailable|5\d\d/;
 
 /**
@@ -180,11 +310,15 @@ export function answerProblem(a: AnswerLike, requestText: string): string | unde
   if (a.status >= 500 && a.status < 600) {
     const code = codeOf(a.body);
     const asked = /prefer|__code|__example/i.test(requestText) && ASKS_5XX.test(requestText);
-    if (!asked || (code !== 'InternalError' && code !== 'ServiceUnavailable')) return `an unasked-for server error: ${a.status} ${String(a.body).slice(0, 300)}`;
+    if (!asked || (code !== 'InternalError' && code !== 'ServiceUnavailable'))
+      return `an unasked-for server error: ${a.status} ${String(a.body).slice(0, 300)}`;
     return alibabaProblem({ ...a, status: 400 }); // the shape of an error answer all the same
   }
   return alibabaProblem(a);
 }
 
 /** Names an object has through Object.prototype (plus `__proto__`). */
-export const PROTOTYPE_NAMES: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), '__proto__']);
+export const PROTOTYPE_NAMES: ReadonlySet<string> = new Set([
+  ...Object.getOwnPropertyNames(Object.prototype),
+  '__proto__',
+]);

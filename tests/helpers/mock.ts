@@ -4,7 +4,12 @@
  * fast-xml-parser), the content type is exact, and RequestId = x-acs-request-id header = the id in Recommend.
  */
 import type { ValidateFunction } from 'ajv';
-import { createMockServer, type MockResponseEvent, type MockServer, type MockServerOptions } from '../../packages/mock/src/index.js';
+import {
+  createMockServer,
+  type MockResponseEvent,
+  type MockServer,
+  type MockServerOptions,
+} from '../../packages/mock/src/index.js';
 import { apiEntries, contracts, deref, operations, parseXml, type Contract, type Json } from './contract.js';
 
 export const VERSION = '2020-03-31';
@@ -58,12 +63,23 @@ export function contractProblem(e: MockResponseEvent): string | undefined {
       return `${where}: JSON does not parse: ${(err as Error).message}`;
     }
   }
-  const validate = validatorFor(contract, schema, `${contract.doc.info.version} ${e.action ?? '*'} ${e.status} ${mediaType}`);
-  if (!(validate as (data: unknown) => boolean)(value)) return `${where}: ${JSON.stringify(validate.errors)}\n${e.body}`;
-  if (value.RequestId !== e.requestId || e.headers['x-acs-request-id'] !== e.requestId) return `${where}: RequestId, x-acs-request-id and the generated id differ`;
-  if (!/^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/.test(e.requestId)) return `${where}: RequestId ${e.requestId} is not an upper-case UUID`;
+  const validate = validatorFor(
+    contract,
+    schema,
+    `${contract.doc.info.version} ${e.action ?? '*'} ${e.status} ${mediaType}`,
+  );
+  if (!(validate as (data: unknown) => boolean)(value))
+    return `${where}: ${JSON.stringify(validate.errors)}\n${e.body}`;
+  if (value.RequestId !== e.requestId || e.headers['x-acs-request-id'] !== e.requestId)
+    return `${where}: RequestId, x-acs-request-id and the generated id differ`;
+  if (!/^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/.test(e.requestId))
+    return `${where}: RequestId ${e.requestId} is not an upper-case UUID`;
   if (e.status >= 400) {
-    if (value.Recommend !== `https://api.aliyun.com/troubleshoot?q=${value.Code}&product=${doc['x-acs-rpc'].product}&requestId=${e.requestId}`) return `${where}: Recommend ${value.Recommend}`;
+    if (
+      value.Recommend !==
+      `https://api.aliyun.com/troubleshoot?q=${value.Code}&product=${doc['x-acs-rpc'].product}&requestId=${e.requestId}`
+    )
+      return `${where}: Recommend ${value.Recommend}`;
     if (value.HostId !== doc['x-acs-rpc'].endpoint) return `${where}: HostId ${value.HostId}`;
   }
   return undefined;
@@ -117,7 +133,12 @@ export async function startMock(options: MockServerOptions = {}): Promise<TestMo
 export function documentedErrors(action: string): { code: string; status: number }[] {
   const op = operations.find((o) => o.action === action)!.op;
   return Object.entries<Json>(op.responses).flatMap(([status, r]) =>
-    Number(status) >= 400 ? Object.keys(deref(r).content?.['application/json']?.examples ?? {}).map((code) => ({ code, status: Number(status) })) : [],
+    Number(status) >= 400
+      ? Object.keys(deref(r).content?.['application/json']?.examples ?? {}).map((code) => ({
+          code,
+          status: Number(status),
+        }))
+      : [],
   );
 }
 

@@ -1,8 +1,14 @@
 /**
  * The contract proxy in-process for tests, with every violation it reports collected; and signed requests built by
- * hand (packages/client/src/protocol/signing.ts) in both styles, so that a test can break any rule a client would refuse to send.
+ * hand (packages/client/src/protocol/signing.ts) in both styles, so that a test can break any rule a client would
+ * refuse to send.
  */
-import { createProxyServer, type ProxyServer, type ProxyServerOptions, type ViolationRecord } from '../../packages/mock/src/proxy/index.js';
+import {
+  createProxyServer,
+  type ProxyServer,
+  type ProxyServerOptions,
+  type ViolationRecord,
+} from '../../packages/mock/src/proxy/index.js';
 import { acs3Sign, newNonce, sha256Hex, signRpc, utcTimestamp } from '../../packages/client/src/protocol/signing.js';
 import { VERSION } from './mock.js';
 
@@ -74,13 +80,26 @@ export function signedRequest(style: Style, base: string, o: SignedRequestOption
     };
     for (const k of Object.keys(headers)) if (headers[k] === undefined) delete headers[k];
     const signed = acs3Sign(
-      { method, pathname: path, query: params, headers: headers as Record<string, string>, payloadHash: headers['x-acs-content-sha256'] ?? '', ...(o.signedHeaders ? { signedHeaders: o.signedHeaders } : {}) },
+      {
+        method,
+        pathname: path,
+        query: params,
+        headers: headers as Record<string, string>,
+        payloadHash: headers['x-acs-content-sha256'] ?? '',
+        ...(o.signedHeaders ? { signedHeaders: o.signedHeaders } : {}),
+      },
       o.id,
       o.secret,
     );
     const { host: _host, ...sent } = headers as Record<string, string>;
     const qs = new URLSearchParams(params).toString();
-    return { url: `${base}${path}${qs ? `?${qs}` : ''}`, init: { method, headers: { ...sent, authorization: signed.authorization, accept: 'application/json', ...o.headers } } };
+    return {
+      url: `${base}${path}${qs ? `?${qs}` : ''}`,
+      init: {
+        method,
+        headers: { ...sent, authorization: signed.authorization, accept: 'application/json', ...o.headers },
+      },
+    };
   }
   const all: Record<string, string | undefined> = {
     Action: o.action ?? 'GetResourceDirectory',
@@ -104,7 +123,7 @@ export interface ProxyAnswer {
   status: number;
   headers: Headers;
   text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the answer's JSON, of whatever shape the upstream sent
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON of any shape the upstream sent
   body: any;
   /** The parsed sl-violations header ([] when absent). */
   violations: { location: string[]; severity: string; code: string; message: string }[];

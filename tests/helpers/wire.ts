@@ -36,7 +36,11 @@ export interface RawOptions {
 }
 
 /** Writes `parts` to 127.0.0.1:`port` and collects the answer until the server closes (or the deadline). */
-export function rawExchange(port: number, parts: readonly (string | Buffer)[] | string | Buffer, options: RawOptions = {}): Promise<RawResult> {
+export function rawExchange(
+  port: number,
+  parts: readonly (string | Buffer)[] | string | Buffer,
+  options: RawOptions = {},
+): Promise<RawResult> {
   const list = typeof parts === 'string' || Buffer.isBuffer(parts) ? [parts] : parts;
   const timeoutMs = options.timeoutMs ?? 5_000;
   const started = performance.now();
@@ -55,7 +59,11 @@ export function rawExchange(port: number, parts: readonly (string | Buffer)[] | 
     const deadline = setTimeout(() => finish(false, true), timeoutMs);
     socket.on('data', (c: Buffer) => {
       chunks.push(c);
-      if (options.responses !== undefined && parseResponses(Buffer.concat(chunks)).responses.length >= options.responses) finish(false, false);
+      if (
+        options.responses !== undefined &&
+        parseResponses(Buffer.concat(chunks)).responses.length >= options.responses
+      )
+        finish(false, false);
     });
     socket.on('error', (e: NodeJS.ErrnoException) => {
       error = e.code ?? e.message;
@@ -83,7 +91,8 @@ export interface RawResponse {
 
 /**
  * The complete HTTP/1.1 responses at the start of `data` (framed by content-length or chunked; a response without
- * either takes the rest; 1xx, 204 and 304 have no body), and what is left after them. `malformed` is set when the bytes are not a response at all.
+ * either takes the rest; 1xx, 204 and 304 have no body), and what is left after them. `malformed` is set when the bytes
+ * are not a response at all.
  */
 export function parseResponses(data: Buffer): { responses: RawResponse[]; rest: Buffer; malformed: boolean } {
   const responses: RawResponse[] = [];
@@ -163,7 +172,12 @@ export interface HttpOptions {
 export function httpExchange(port: number, options: HttpOptions = {}): Promise<HttpAnswer> {
   const timeoutMs = options.timeoutMs ?? 5_000;
   return new Promise((resolve, reject) => {
-    const parts = options.body === undefined ? [] : typeof options.body === 'string' || Buffer.isBuffer(options.body) ? [options.body] : options.body;
+    const parts =
+      options.body === undefined
+        ? []
+        : typeof options.body === 'string' || Buffer.isBuffer(options.body)
+          ? [options.body]
+          : options.body;
     const headers: OutgoingHttpHeaders = { ...options.headers };
     const names = new Set(Object.keys(headers).map((k) => k.toLowerCase()));
     // (Node frames a body of several writes as chunked only for methods that usually have one: say so for all)
@@ -171,9 +185,20 @@ export function httpExchange(port: number, options: HttpOptions = {}): Promise<H
       if (parts.length === 1) headers['content-length'] = Buffer.byteLength(parts[0]!);
       else if (parts.length > 1) headers['transfer-encoding'] = 'chunked';
     }
-    const req = httpRequest({ host: '127.0.0.1', port, method: options.method ?? 'GET', path: options.path ?? '/', headers, agent: options.agent ?? false });
+    const req = httpRequest({
+      host: '127.0.0.1',
+      port,
+      method: options.method ?? 'GET',
+      path: options.path ?? '/',
+      headers,
+      agent: options.agent ?? false,
+    });
     const timer = setTimeout(() => {
-      req.destroy(new Error(`no answer within ${timeoutMs} ms: ${options.method ?? 'GET'} ${(options.path ?? '/').slice(0, 200)}`));
+      req.destroy(
+        new Error(
+          `no answer within ${timeoutMs} ms: ${options.method ?? 'GET'} ${(options.path ?? '/').slice(0, 200)}`,
+        ),
+      );
     }, timeoutMs);
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
@@ -222,7 +247,8 @@ export function alibabaProblem(a: AnswerLike): string | undefined {
   const text = Buffer.isBuffer(a.body) ? a.body.toString('utf8') : a.body;
   const where = `${a.status} ${type} ${text.slice(0, 300)}`;
   if (a.status >= 500) return `a server error: ${where}`;
-  if (!(a.status >= 200 && a.status < 300) && !(a.status >= 400 && a.status < 500)) return `status ${a.status}: ${where}`;
+  if (!(a.status >= 200 && a.status < 300) && !(a.status >= 400 && a.status < 500))
+    return `status ${a.status}: ${where}`;
   if (type !== JSON_TYPE && type !== XML_TYPE) return `content type: ${where}`;
   const requestId = a.headers['x-acs-request-id'];
   if (typeof requestId !== 'string' || !UUID.test(requestId)) return `x-acs-request-id ${String(requestId)}: ${where}`;
@@ -243,12 +269,15 @@ export function alibabaProblem(a: AnswerLike): string | undefined {
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) return `not an object: ${where}`;
   const body = value as Record<string, unknown>;
-  if (body.RequestId !== requestId) return `RequestId ${String(body.RequestId)} is not x-acs-request-id ${requestId}: ${where}`;
+  if (body.RequestId !== requestId)
+    return `RequestId ${String(body.RequestId)} is not x-acs-request-id ${requestId}: ${where}`;
   if (a.status >= 400) {
     if (type === XML_TYPE && root !== 'Error') return `XML root <${root}>: ${where}`;
     for (const k of Object.keys(body)) if (!ERROR_FIELDS.has(k)) return `error field ${k}: ${where}`;
-    for (const k of ['Code', 'Message'] as const) if (typeof body[k] !== 'string' || body[k] === '') return `${k}: ${where}`;
-    for (const k of ['HostId', 'Recommend'] as const) if (body[k] !== undefined && typeof body[k] !== 'string') return `${k}: ${where}`;
+    for (const k of ['Code', 'Message'] as const)
+      if (typeof body[k] !== 'string' || body[k] === '') return `${k}: ${where}`;
+    for (const k of ['HostId', 'Recommend'] as const)
+      if (body[k] !== undefined && typeof body[k] !== 'string') return `${k}: ${where}`;
   } else if (type === XML_TYPE && !root.endsWith('Response')) return `XML root <${root}>: ${where}`;
   return undefined;
 }

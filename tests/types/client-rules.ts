@@ -18,12 +18,20 @@ export async function requestRules(): Promise<void> {
   await client.EnableResourceDirectory({ EnableMode: 'CurrentAccount' });
   await client.EnableResourceDirectory({ EnableMode: 'CurrentAccount', MAName: 'user01' });
   await client.EnableResourceDirectory({ EnableMode: 'NewManagementAccount', ...account });
-  const dry: ResourceDirectoryMaster20220419.EnableResourceDirectoryParams = { EnableMode: 'NewManagementAccount', ...account, DryRun: true };
+  const dry: ResourceDirectoryMaster20220419.EnableResourceDirectoryParams = {
+    EnableMode: 'NewManagementAccount',
+    ...account,
+    DryRun: true,
+  };
   await rdm.EnableResourceDirectory(dry);
   // @ts-expect-error NewManagementAccount without MAName, MASecureMobilePhone and VerificationCode
   await client.EnableResourceDirectory({ EnableMode: 'NewManagementAccount' });
   // @ts-expect-error NewManagementAccount without VerificationCode
-  await client.EnableResourceDirectory({ EnableMode: 'NewManagementAccount', MAName: 'user01', MASecureMobilePhone: '852-61234567' });
+  await client.EnableResourceDirectory({
+    EnableMode: 'NewManagementAccount',
+    MAName: 'user01',
+    MASecureMobilePhone: '852-61234567',
+  });
   // @ts-expect-error the same rule in ResourceDirectoryMaster 2022-04-19, DryRun or not
   await rdm.EnableResourceDirectory({ EnableMode: 'NewManagementAccount', DryRun: true });
   const mode = 'CurrentAccount' as 'CurrentAccount' | 'NewManagementAccount';

@@ -1,6 +1,6 @@
-// Compiled by tests/e2e/client-types.test.ts with `tsc --noEmit -p tests/types`: what the client's types accept and refuse.
-// Every `@ts-expect-error` must be needed (an unused one is an error), and the test also compiles this file with the
-// directives removed to check that each of them marks exactly one error.
+// Compiled by tests/e2e/client-types.test.ts with `tsc --noEmit -p tests/types`: what the client's types accept and
+// refuse. Every `@ts-expect-error` must be needed (an unused one is an error), and the test also compiles this file
+// with the directives removed to check that each of them marks exactly one error.
 import {
   createClient,
   type EnableResourceDirectoryError,
@@ -10,22 +10,39 @@ import {
   type ResourceDirectoryMaster20220419,
 } from '../../packages/client/src/index.js';
 
-const client = createClient({ accessKeyId: 'id', accessKeySecret: 'secret', signatureAlgorithm: 'HMAC-SHA1', site: 'intl', retry: { maxAttempts: 2 }, timeoutMs: 1000 });
+const client = createClient({
+  accessKeyId: 'id',
+  accessKeySecret: 'secret',
+  signatureAlgorithm: 'HMAC-SHA1',
+  site: 'intl',
+  retry: { maxAttempts: 2 },
+  timeoutMs: 1000,
+});
 
 export async function accepted(): Promise<string> {
-  const full: EnableResourceDirectoryParams = { EnableMode: 'NewManagementAccount', MAName: 'user01', MASecureMobilePhone: '852-61234567', VerificationCode: '123456' };
+  const full: EnableResourceDirectoryParams = {
+    EnableMode: 'NewManagementAccount',
+    MAName: 'user01',
+    MASecureMobilePhone: '852-61234567',
+    VerificationCode: '123456',
+  };
   const rdm = createClient({ api: 'ResourceDirectoryMaster/2022-04-19', accessKeyId: 'id', accessKeySecret: 'secret' });
   const dry: ResourceDirectoryMaster20220419.EnableResourceDirectoryParams = { ...full, DryRun: true };
   await rdm.EnableResourceDirectory(dry);
   await rdm.GetResourceDirectory();
-  const r = await client.EnableResourceDirectory(full, { timeoutMs: 500, retry: false, signal: AbortSignal.timeout(1000) });
+  const r = await client.EnableResourceDirectory(full, {
+    timeoutMs: 500,
+    retry: false,
+    signal: AbortSignal.timeout(1000),
+  });
   await client.EnableResourceDirectory({ EnableMode: 'CurrentAccount' });
   await client.SendVerificationCodeForEnableRD({ SecureMobilePhone: '852-61234567' });
   await client.SendVerificationCodeForEnableRD();
   await client.InitResourceDirectory();
   const g = await client.GetResourceDirectory();
   if (g.error) return handleGet(g.error);
-  const status: 'Enabled' | 'PendingEnable' | 'Disabled' | 'PendingDisable' = g.data.ResourceDirectory.ControlPolicyStatus;
+  const status: 'Enabled' | 'PendingEnable' | 'Disabled' | 'PendingDisable' =
+    g.data.ResourceDirectory.ControlPolicyStatus;
   if (r.error) {
     const e: EnableResourceDirectoryError = r.error;
     const message: string = e.Message;
@@ -104,7 +121,10 @@ export async function refused(): Promise<void> {
   // @ts-expect-error wrong enum value
   await client.EnableResourceDirectory({ EnableMode: 'EveryAccount' });
   // @ts-expect-error DryRun is a boolean, not a string
-  await createClient({ api: 'ResourceDirectoryMaster/2022-04-19' }).EnableResourceDirectory({ EnableMode: 'CurrentAccount', DryRun: 'true' });
+  await createClient({ api: 'ResourceDirectoryMaster/2022-04-19' }).EnableResourceDirectory({
+    EnableMode: 'CurrentAccount',
+    DryRun: 'true',
+  });
   // @ts-expect-error ResourceManager 2020-03-31 (the default API) has no DryRun: it would enable for real
   await client.EnableResourceDirectory({ EnableMode: 'CurrentAccount', DryRun: true });
   // @ts-expect-error ResourceDirectoryMaster 2022-04-19 has no InitResourceDirectory

@@ -26,7 +26,9 @@ const commentOf = (line: string): string | undefined => /(?:\/\/|\/\*|^\s*\*)(.*
 export function missingPaths(file: string, comment: string): string[] {
   const missing: string[] = [];
   const named = (path: string) => !/[<>*{}]|NN/.test(path);
-  for (const m of comment.matchAll(/(?<![\w@/.-])((?:src|packages|scripts|tests|generated|docs|openapi)\/[\w./-]*\w)/g)) {
+  for (const m of comment.matchAll(
+    /(?<![\w@/.-])((?:src|packages|scripts|tests|generated|docs|openapi)\/[\w./-]*\w)/g,
+  )) {
     const path = m[1]!;
     const next = comment.slice(m.index! + m[0].length, m.index! + m[0].length + 2);
     if (named(path) && !/^\.?[{*]|^\*/.test(next) && !existsSync(join(repoRoot, path))) missing.push(path);
@@ -40,7 +42,9 @@ export function missingPaths(file: string, comment: string): string[] {
 
 describe('paths named in comments', () => {
   // (this file's own cases name missing files on purpose)
-  const all = ['packages', 'scripts', 'tests'].flatMap(files).filter((f) => f !== join('tests', 'unit', 'comment-paths.test.ts'));
+  const all = ['packages', 'scripts', 'tests']
+    .flatMap(files)
+    .filter((f) => f !== join('tests', 'unit', 'comment-paths.test.ts'));
 
   it('every one exists', () => {
     expect(all.length).toBeGreaterThan(150);

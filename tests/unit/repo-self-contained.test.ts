@@ -13,7 +13,14 @@ const scanned = ['packages', 'scripts', 'tests'];
 
 function filesUnder(dir: string): string[] {
   return readdirSync(join(repoRoot, dir), { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? (e.name === 'node_modules' || e.name === 'dist' ? [] : filesUnder(join(dir, e.name))) : /\.(ts|js|mjs|cjs|json|ya?ml|hbs)$/.test(e.name) ? [join(dir, e.name)] : []);
+    e.isDirectory()
+      ? e.name === 'node_modules' || e.name === 'dist'
+        ? []
+        : filesUnder(join(dir, e.name))
+      : /\.(ts|js|mjs|cjs|json|ya?ml|hbs)$/.test(e.name)
+        ? [join(dir, e.name)]
+        : [],
+  );
 }
 
 const inside = (path: string) => {
@@ -29,14 +36,19 @@ const inside = (path: string) => {
  */
 export function outsideReferences(file: string, text: string): string[] {
   const found: string[] = [];
-  for (const m of text.matchAll(/\.\.\/shared\b|['"]\.\.['"]\s*,\s*['"]shared['"]|\bshared\/(seeds|research)\b/g)) found.push(m[0]);
-  const compiled = /^packages\/[^/]+\/src\//.test(file) ? [dirname(join(repoRoot, file.replace('/src/', '/dist/')))] : [];
+  for (const m of text.matchAll(/\.\.\/shared\b|['"]\.\.['"]\s*,\s*['"]shared['"]|\bshared\/(seeds|research)\b/g))
+    found.push(m[0]);
+  const compiled = /^packages\/[^/]+\/src\//.test(file)
+    ? [dirname(join(repoRoot, file.replace('/src/', '/dist/')))]
+    : [];
   const dirs = [dirname(join(repoRoot, file)), ...compiled];
   const check = (segments: string[], bases: string[], what: string) => {
     if (!bases.some((b) => inside(resolve(b, ...segments)))) found.push(what);
   };
   const literals = (args: string) => [...args.matchAll(/['"`]([^'"`$]*)['"`]/g)].map((a) => a[1]!);
-  for (const m of text.matchAll(/\b(?:join|resolve)\(\s*(import\.meta\.dirname|__dirname|repoRoot|repo|root)\s*((?:,\s*(?:'[^']*'|"[^"]*"|`[^`$]*`)\s*)+)\)/g)) {
+  for (const m of text.matchAll(
+    /\b(?:join|resolve)\(\s*(import\.meta\.dirname|__dirname|repoRoot|repo|root)\s*((?:,\s*(?:'[^']*'|"[^"]*"|`[^`$]*`)\s*)+)\)/g,
+  )) {
     check(literals(m[2]!), m[1] === 'repoRoot' || m[1] === 'repo' || m[1] === 'root' ? [repoRoot] : dirs, m[0]);
   }
   for (const m of text.matchAll(/new URL\(\s*(['"`])([^'"`]*)\1\s*,\s*import\.meta\.url\s*\)/g)) {
@@ -50,11 +62,20 @@ describe('the repository is self-contained', () => {
   const files = scanned.flatMap(filesUnder).map((f) => f.split(sep).join('/'));
 
   it('scans the code it means to', () => {
-    expect(files).toEqual(expect.arrayContaining(['packages/client/src/index.ts', 'packages/mock/src/index.ts', 'scripts/build.ts', 'tests/helpers/contract.ts', ...allowed]));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'packages/client/src/index.ts',
+        'packages/mock/src/index.ts',
+        'scripts/build.ts',
+        'tests/helpers/contract.ts',
+        ...allowed,
+      ]),
+    );
   });
 
   it('no file under packages/, scripts/ or tests/ reaches outside the checkout (but the optional cross-check)', () => {
-    const offenders = files.filter((f) => !allowed.has(f) && f !== self)
+    const offenders = files
+      .filter((f) => !allowed.has(f) && f !== self)
       .flatMap((f) => outsideReferences(f, readFileSync(join(repoRoot, f), 'utf8')).map((what) => `${f}: ${what}`));
     expect(offenders).toEqual([]);
   });

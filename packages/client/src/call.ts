@@ -1,8 +1,9 @@
 /**
  * One action call of the client, from parameters to result: attempts (each with its own timeout, the caller's signal
- * honoured), retry (packages/client/src/retry.ts), and the answer read: 2xx with a JSON object body gives `{ data, response }`; an
- * error body with a code the action documents gives `{ error, response }` (string fields redacted of the secret and
- * token); anything else throws a `ResourceDirectoryResponseError`; failures to send throw the client's errors.
+ * honoured), retry (packages/client/src/retry.ts), and the answer read: 2xx with a JSON object body gives `{ data,
+ * response }`; an error body with a code the action documents gives `{ error, response }` (string fields redacted of
+ * the secret and token); anything else throws a `ResourceDirectoryResponseError`; failures to send throw the client's
+ * errors.
  */
 import type { ActionResult, CallOptions, RetryOptions } from './types.js';
 import {
@@ -28,7 +29,12 @@ export interface CallContext {
   readonly timeoutMs: number | undefined;
   readonly redact: (text: string) => string;
   /** Sends one attempt (through `raw`, ./send.ts) and reads its answer. */
-  readonly send: (action: string, query: AnyParams, signal: AbortSignal | undefined, headers: CallOptions['headers']) => Promise<FetchResult>;
+  readonly send: (
+    action: string,
+    query: AnyParams,
+    signal: AbortSignal | undefined,
+    headers: CallOptions['headers'],
+  ) => Promise<FetchResult>;
 }
 
 /** A parsed body as text for an error message; JSON.parse accepts nesting JSON.stringify cannot serialise. */
@@ -59,11 +65,18 @@ function toThrown(
   const cause = new Error(redact(`${err.name}: ${err.message}${detail ? ` (${detail})` : ''}`));
   const code = (causeOf as { code?: unknown } | undefined)?.code ?? (err as { code?: unknown }).code;
   if (typeof code === 'string') Object.assign(cause, { code });
-  return new ResourceDirectoryNetworkError('NetworkError', `${action}: the request failed: ${cause.message}`, { action, cause });
+  return new ResourceDirectoryNetworkError('NetworkError', `${action}: the request failed: ${cause.message}`, {
+    action,
+    cause,
+  });
 }
 
 /** A 2xx answer: its JSON object body as data, or a ResourceDirectoryResponseError. */
-function successOf(redact: (text: string) => string, action: string, result: FetchResult): ActionResult<unknown, unknown> {
+function successOf(
+  redact: (text: string) => string,
+  action: string,
+  result: FetchResult,
+): ActionResult<unknown, unknown> {
   const { response } = result;
   const text = typeof result.data === 'string' ? result.data : '';
   try {
@@ -72,30 +85,71 @@ function successOf(redact: (text: string) => string, action: string, result: Fet
   } catch {
     /* below */
   }
-  throw new ResourceDirectoryResponseError(action, undefined, response.status, response.headers.get('x-acs-request-id') ?? undefined, redact(text.slice(0, 2000)), 'a success without a JSON object body');
+  throw new ResourceDirectoryResponseError(
+    action,
+    undefined,
+    response.status,
+    response.headers.get('x-acs-request-id') ?? undefined,
+    redact(text.slice(0, 2000)),
+    'a success without a JSON object body',
+  );
 }
 
 /** The error body's object (if it is one) and its redacted Code (if it is a string). */
-function errorCodeOf(redact: (text: string) => string, body: unknown): { obj: Record<string, unknown> | undefined; code: string | undefined } {
+function errorCodeOf(
+  redact: (text: string) => string,
+  body: unknown,
+): { obj: Record<string, unknown> | undefined; code: string | undefined } {
   const obj = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
   return { obj, code: typeof obj?.Code === 'string' ? redact(obj.Code) : undefined };
 }
 
 /** An error answer not retried: a documented error body, redacted, or a ResourceDirectoryResponseError. */
-function errorOf(redact: (text: string) => string, errorCodes: readonly string[], action: string, result: FetchResult, obj: Record<string, unknown> | undefined, code: string | undefined): ActionResult<unknown, unknown> {
+function errorOf(
+  redact: (text: string) => string,
+  errorCodes: readonly string[],
+  action: string,
+  result: FetchResult,
+  obj: Record<string, unknown> | undefined,
+  code: string | undefined,
+): ActionResult<unknown, unknown> {
   const { response, error: body } = result;
-  const requestId = typeof obj?.RequestId === 'string' ? redact(obj.RequestId) : response.headers.get('x-acs-request-id') ?? undefined;
-  const documented = code !== undefined && errorCodes.includes(code) && typeof obj?.Message === 'string' && typeof obj?.RequestId === 'string';
+  const requestId =
+    typeof obj?.RequestId === 'string'
+      ? redact(obj.RequestId)
+      : (response.headers.get('x-acs-request-id') ?? undefined);
+  const documented =
+    code !== undefined &&
+    errorCodes.includes(code) &&
+    typeof obj?.Message === 'string' &&
+    typeof obj?.RequestId === 'string';
   if (!documented || !obj) {
     const text = typeof body === 'string' ? body : body === undefined ? '' : showBody(body);
-    const why = code === undefined ? 'an error without an Alibaba Cloud error body' : errorCodes.includes(code) ? 'an error body without RequestId or Message' : `an error code ${action} does not document`;
-    throw new ResourceDirectoryResponseError(action, code, response.status, requestId, redact(text.slice(0, 2000)), why);
+    const why =
+      code === undefined
+        ? 'an error without an Alibaba Cloud error body'
+        : errorCodes.includes(code)
+          ? 'an error body without RequestId or Message'
+          : `an error code ${action} does not document`;
+    throw new ResourceDirectoryResponseError(
+      action,
+      code,
+      response.status,
+      requestId,
+      redact(text.slice(0, 2000)),
+      why,
+    );
   }
   const error = Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, typeof v === 'string' ? redact(v) : v]));
   return { error, response };
 }
 
-export async function callAction(ctx: CallContext, action: string, params: AnyParams | undefined, co: CallOptions = {}): Promise<ActionResult<unknown, unknown>> {
+export async function callAction(
+  ctx: CallContext,
+  action: string,
+  params: AnyParams | undefined,
+  co: CallOptions = {},
+): Promise<ActionResult<unknown, unknown>> {
   const { redact } = ctx;
   const retry = co.retry === undefined ? ctx.retry : resolveRetry(co.retry);
   const timeoutMs = co.timeoutMs ?? ctx.timeoutMs;
@@ -105,7 +159,7 @@ export async function callAction(ctx: CallContext, action: string, params: AnyPa
     if (user?.aborted) throw toThrown(redact, action, user.reason, undefined, undefined, user, attempt);
     // No timer and no signal unless asked for.
     const timeout = timeoutMs !== undefined ? AbortSignal.timeout(timeoutMs) : undefined;
-    const signal = user && timeout ? AbortSignal.any([user, timeout]) : user ?? timeout;
+    const signal = user && timeout ? AbortSignal.any([user, timeout]) : (user ?? timeout);
     let result: FetchResult;
     try {
       result = await ctx.send(action, { Action: action, Version: ctx.version, ...(params ?? {}) }, signal, co.headers);

@@ -11,14 +11,16 @@
  * ```
  *
  * How a call goes:
- * 1. The parameters are checked: `wireRequest` (./wire.ts) refuses unknown or transport parameters, validates the rest with
+ * 1. The parameters are checked: `wireRequest` (./wire.ts) refuses unknown or transport parameters, validates the rest
+ *   with
  *    `checkAllParameters` (including the contract's request rules and, with `site`, the site rules) and throws a
  *    `ResourceDirectoryValidationError` if anything is broken: nothing is sent.
  * 2. It then builds the wire request from scratch and signs it:
  *    - ACS3-HMAC-SHA256 (default): `POST /?<action parameters>` with `x-acs-action`, `x-acs-version`, `x-acs-date`,
  *      `x-acs-signature-nonce`, `x-acs-content-sha256`, `accept: application/json`, `x-acs-security-token` (STS) and
  *      `Authorization`; `host` is signed as the endpoint's host (fetch sends it).
- *    - HMAC-SHA1: `POST /?Action&Format=JSON&Version&AccessKeyId&SignatureMethod&SignatureVersion&SignatureNonce&Timestamp
+ *    - HMAC-SHA1: `POST
+ *      /?Action&Format=JSON&Version&AccessKeyId&SignatureMethod&SignatureVersion&SignatureNonce&Timestamp
  *      [&SecurityToken]&<action parameters>&Signature`, with `accept: application/json`.
  *    Parameters go in the contract's declared order; an empty value counts as absent and is not sent; booleans are
  *    `true`/`false`. The body is empty. Every attempt gets a new nonce and timestamp.
@@ -32,10 +34,10 @@
  *    `ResourceDirectoryResponseError`. With `retry`, Throttling* codes and 5xx are retried with backoff, honouring
  *    `x-acs-retry-after` (milliseconds).
  *
- * Secrets: the AccessKey secret and the security token live only in the client's settings (packages/client/src/options.ts),
- * held by its closures and never exposed by it; they are never logged,
- * never put in an error, and texts from outside (fetch errors, error bodies) are redacted before they reach the caller.
- * With HMAC-SHA1 and STS the token is in the URL, so the response handed back then has an empty `url`.
+ * Secrets: the AccessKey secret and the security token live only in the client's settings
+ * (packages/client/src/options.ts), held by its closures and never exposed by it; they are never logged, never put in
+ * an error, and texts from outside (fetch errors, error bodies) are redacted before they reach the caller. With
+ * HMAC-SHA1 and STS the token is in the URL, so the response handed back then has an empty `url`.
  */
 import type { Client } from 'openapi-fetch';
 import type { ActionTypes, ApiName, ApiSurfaces, ClientActionName, DefaultApi } from '@rd-contract/contract';
@@ -51,7 +53,9 @@ import { isPresent } from './protocol/validate.js';
 export type { ClientOptions, SignatureAlgorithm } from './options.js';
 export type { DefaultApi };
 
-/** An action's method: its parameters (optional when none is required) and per-call options, resolving with its result. */
+/**
+ * An action's method: its parameters (optional when none is required) and per-call options, resolving with its result.
+ */
 type ActionMethod<T> = T extends { params: infer P; data: infer D; error: infer E }
   ? Record<never, never> extends P
     ? (params?: P, options?: CallOptions) => Promise<ActionResult<D, E>>
@@ -59,9 +63,14 @@ type ActionMethod<T> = T extends { params: infer P; data: infer D; error: infer 
   : never;
 
 /** One method per action, named exactly as the action (each keeps its documentation from the contract's types). */
-export type ActionMethods<A extends ApiName> = { [K in keyof ApiSurfaces[A]['types']]: ActionMethod<ApiSurfaces[A]['types'][K]> };
+export type ActionMethods<A extends ApiName> = {
+  [K in keyof ApiSurfaces[A]['types']]: ActionMethod<ApiSurfaces[A]['types'][K]>;
+};
 
-/** The client of one API: one method per action of that API, plus the underlying openapi-fetch client (same signing middleware). */
+/**
+ * The client of one API: one method per action of that API, plus the underlying openapi-fetch client (same signing
+ * middleware).
+ */
 export type ResourceDirectoryClient<A extends ApiName = DefaultApi> = ActionMethods<A> & {
   /**
    * openapi-fetch over the API's paths, through which every call of the client goes: its first middleware validates
@@ -90,7 +99,13 @@ export function createClient<A extends ApiName = DefaultApi>(
   const retry = resolveRetry(settings.retry);
   const tokenInUrl = settings.algorithm === 'HMAC-SHA1' && isPresent(settings.securityToken);
   const wireRequest = createWireBuilder(settings);
-  const raw = createSender({ model: settings.model, origin: settings.origin, fetch: settings.fetch, tokenInUrl, wireRequest });
+  const raw = createSender({
+    model: settings.model,
+    origin: settings.origin,
+    fetch: settings.fetch,
+    tokenInUrl,
+    wireRequest,
+  });
   // The path key and query are checked by the middleware at run time; the per-action types are on the methods.
   const post = raw.POST as unknown as (pathKey: string, init: object) => Promise<FetchResult>;
   const context: CallContext = {
@@ -100,7 +115,12 @@ export function createClient<A extends ApiName = DefaultApi>(
     timeoutMs: settings.timeoutMs,
     redact: makeRedactor([settings.accessKeySecret, settings.securityToken]),
     send: (action, query, signal, headers) =>
-      post(actions[action]!.pathKey, { params: { query: actionMethodQuery(query) }, parseAs: 'text', ...(signal ? { signal } : {}), ...(headers ? { headers } : {}) }),
+      post(actions[action]!.pathKey, {
+        params: { query: actionMethodQuery(query) },
+        parseAs: 'text',
+        ...(signal ? { signal } : {}),
+        ...(headers ? { headers } : {}),
+      }),
   };
 
   const client: Record<string, unknown> = {};

@@ -2,14 +2,15 @@
  * What the client throws (rejects with). A documented error *answered by the service* is not thrown: it is the
  * `error` of the call's result, typed as that action's union. These classes cover everything else:
  *
- * | class | `code` | when | request sent? |
- * |---|---|---|---|
- * | ResourceDirectoryValidationError | the documented code the service would answer (e.g. `MissingMAName`) | a parameter breaks a contract rule | no |
- * | ResourceDirectoryCredentialsError | `MissingCredentials` | no AccessKey ID or secret (options or environment) | no |
- * | ResourceDirectoryTimeoutError | `RequestTimeout` | an attempt took longer than `timeoutMs` | yes, abandoned |
- * | ResourceDirectoryAbortError | `Aborted` | the caller's `signal` aborted | maybe |
- * | ResourceDirectoryNetworkError | `NetworkError` | `fetch` itself failed (DNS, TLS, refused, reset) | maybe |
- * | ResourceDirectoryResponseError | the body's `Code`, or `UnexpectedResponse` | an answer that is not a documented one (not JSON, undocumented code, ...) | yes |
+ * - ResourceDirectoryValidationError, `code` the documented code the service would answer (e.g. `MissingMAName`):
+ *   a parameter breaks a contract rule; nothing was sent.
+ * - ResourceDirectoryCredentialsError, `MissingCredentials`: no AccessKey ID or secret (options or environment);
+ *   nothing was sent.
+ * - ResourceDirectoryTimeoutError, `RequestTimeout`: an attempt took longer than `timeoutMs`; sent, then abandoned.
+ * - ResourceDirectoryAbortError, `Aborted`: the caller's `signal` aborted; maybe sent.
+ * - ResourceDirectoryNetworkError, `NetworkError`: `fetch` itself failed (DNS, TLS, refused, reset); maybe sent.
+ * - ResourceDirectoryResponseError, the body's `Code` or `UnexpectedResponse`: an answer that is not a documented one
+ *   (not JSON, undocumented code, ...); sent.
  *
  * No message, property or `cause` holds the AccessKey secret or the security token: texts that come from outside
  * (fetch errors, response bodies) are redacted before they are stored.
@@ -17,7 +18,14 @@
 import type { ActionName, ApiName, ApiSurfaces } from '@rd-contract/contract';
 import type { Violation } from './protocol/validate.js';
 
-export type ClientErrorCode = 'MissingCredentials' | 'RequestTimeout' | 'Aborted' | 'NetworkError' | 'UnexpectedResponse' | 'InvalidClientOptions' | (string & {});
+export type ClientErrorCode =
+  | 'MissingCredentials'
+  | 'RequestTimeout'
+  | 'Aborted'
+  | 'NetworkError'
+  | 'UnexpectedResponse'
+  | 'InvalidClientOptions'
+  | (string & {});
 
 /** The base class: `instanceof ResourceDirectoryClientError` catches every error the client throws. */
 export class ResourceDirectoryClientError extends Error {
@@ -33,20 +41,30 @@ export class ResourceDirectoryClientError extends Error {
 }
 
 /**
- * A broken parameter rule, found before anything was sent. The client's own kinds besides those of packages/client/src/protocol/validate.ts:
- * `unknown` (a name the action does not have) and `transport` (a parameter the client sets itself, e.g. `Signature`,
- * or `Action`/`Version` with a value other than the action's own).
+ * A broken parameter rule, found before anything was sent. The client's own kinds besides those of
+ * packages/client/src/protocol/validate.ts: `unknown` (a name the action does not have) and `transport` (a parameter
+ * the client sets itself, e.g. `Signature`, or `Action`/`Version` with a value other than the action's own).
  */
 export interface ClientViolation extends Omit<Violation, 'kind'> {
   readonly kind: Violation['kind'] | 'unknown' | 'transport';
 }
 
-/** The codes a ResourceDirectoryValidationError for action `A` can have, in whichever API has it (each API's `<A>ValidationCode`). */
+/**
+ * The codes a ResourceDirectoryValidationError for action `A` can have, in whichever API has it (each API's
+ * `<A>ValidationCode`).
+ */
 export type ValidationCodeOf<A extends ActionName> = {
-  [Api in ApiName]: A extends keyof ApiSurfaces[Api]['types'] ? ApiSurfaces[Api]['types'][A] extends { validationCode: infer C } ? C : never : never;
+  [Api in ApiName]: A extends keyof ApiSurfaces[Api]['types']
+    ? ApiSurfaces[Api]['types'][A] extends { validationCode: infer C }
+      ? C
+      : never
+    : never;
 }[ApiName];
 
-/** A ResourceDirectoryValidationError of one action: its `code` is one of the codes that action's parameter rules answer with. */
+/**
+ * A ResourceDirectoryValidationError of one action: its `code` is one of the codes that action's parameter rules answer
+ * with.
+ */
 export interface ValidationErrorOf<A extends ActionName> extends ResourceDirectoryClientError {
   readonly action: A;
   /** The documented code the service would answer the first violation with. */
@@ -71,21 +89,28 @@ export interface ResourceDirectoryValidationErrorConstructor {
   readonly prototype: ResourceDirectoryValidationError;
 }
 
-export const ResourceDirectoryValidationError: ResourceDirectoryValidationErrorConstructor = class ResourceDirectoryValidationError extends ResourceDirectoryClientError {
-  declare readonly action: ActionName;
-  readonly parameter: string;
-  readonly status: number;
-  readonly violations: readonly ClientViolation[];
-  constructor(action: ActionName, violations: readonly ClientViolation[]) {
-    const first = violations[0];
-    if (!first) throw new TypeError('ResourceDirectoryValidationError needs at least one violation');
-    const more = violations.length > 1 ? ` (and ${violations.length - 1} more: ${violations.slice(1).map((v) => v.code).join(', ')})` : '';
-    super(first.code, `${action}: ${first.code}: ${first.detail}; nothing was sent${more}`, { action });
-    this.parameter = first.parameter;
-    this.status = first.status;
-    this.violations = violations;
-  }
-} as unknown as ResourceDirectoryValidationErrorConstructor;
+export const ResourceDirectoryValidationError: ResourceDirectoryValidationErrorConstructor =
+  class ResourceDirectoryValidationError extends ResourceDirectoryClientError {
+    declare readonly action: ActionName;
+    readonly parameter: string;
+    readonly status: number;
+    readonly violations: readonly ClientViolation[];
+    constructor(action: ActionName, violations: readonly ClientViolation[]) {
+      const first = violations[0];
+      if (!first) throw new TypeError('ResourceDirectoryValidationError needs at least one violation');
+      const more =
+        violations.length > 1
+          ? ` (and ${violations.length - 1} more: ${violations
+              .slice(1)
+              .map((v) => v.code)
+              .join(', ')})`
+          : '';
+      super(first.code, `${action}: ${first.code}: ${first.detail}; nothing was sent${more}`, { action });
+      this.parameter = first.parameter;
+      this.status = first.status;
+      this.violations = violations;
+    }
+  } as unknown as ResourceDirectoryValidationErrorConstructor;
 
 export class ResourceDirectoryCredentialsError extends ResourceDirectoryClientError {}
 
@@ -108,8 +133,19 @@ export class ResourceDirectoryResponseError extends ResourceDirectoryClientError
   readonly status: number;
   readonly requestId: string | undefined;
   readonly body: string;
-  constructor(action: string, code: string | undefined, status: number, requestId: string | undefined, body: string, why: string) {
-    super(code ?? 'UnexpectedResponse', `${action}: ${why} (HTTP ${status}${code ? `, Code ${code}` : ''}${requestId ? `, RequestId ${requestId}` : ''})`, { action });
+  constructor(
+    action: string,
+    code: string | undefined,
+    status: number,
+    requestId: string | undefined,
+    body: string,
+    why: string,
+  ) {
+    super(
+      code ?? 'UnexpectedResponse',
+      `${action}: ${why} (HTTP ${status}${code ? `, Code ${code}` : ''}${requestId ? `, RequestId ${requestId}` : ''})`,
+      { action },
+    );
     this.status = status;
     this.requestId = requestId;
     this.body = body;

@@ -9,7 +9,10 @@
 import { sendWithNodeHttp } from './protocol/http-sender.js';
 
 export function nodeHttpFetch(input: Request): Promise<Response> {
-  if (input.body !== null) return Promise.reject(new TypeError('nodeHttpFetch sends RPC requests, whose parameters are in the query: this request has a body'));
+  if (input.body !== null)
+    return Promise.reject(
+      new TypeError('nodeHttpFetch sends RPC requests, whose parameters are in the query: this request has a body'),
+    );
   const headers: Record<string, string> = {};
   input.headers.forEach((value, name) => {
     headers[name] = value;

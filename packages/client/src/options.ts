@@ -39,7 +39,8 @@ export interface ClientOptions<A extends ApiName = DefaultApi> {
    * The fetch every request is sent with, given the signed Request. Default: `nodeHttpFetch`, `http.request` /
    * `https.request` through the global agents (as the official SDK sends; cheaper per call than Node's fetch, with the
    * same bytes on the wire). Give `fetch: (r) => fetch(r)` to send with Node's fetch (undici: a `MockAgent` or
-   * `ProxyAgent` set as its global dispatcher then applies, and a global fetch replaced later is looked up per request).
+   * `ProxyAgent` set as its global dispatcher then applies, and a global fetch replaced later is looked up per
+   * request).
    */
   fetch?: (input: Request) => Promise<Response>;
   /** Retry Throttling* and 5xx answers: `true` for the defaults (3 attempts). Off by default. */
@@ -87,15 +88,18 @@ function parseEndpoint(endpoint: string): URL {
   } catch {
     throw optionError('endpoint must be a full URL such as https://resourcemanager.aliyuncs.com');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw optionError('endpoint must be an http: or https: URL');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw optionError('endpoint must be an http: or https: URL');
   if (url.username || url.password) throw optionError('endpoint must not contain user info');
-  if (url.pathname !== '/' || url.search || url.hash) throw optionError('endpoint must not have a path, query or fragment: RPC actions are sent to /');
+  if (url.pathname !== '/' || url.search || url.hash)
+    throw optionError('endpoint must not have a path, query or fragment: RPC actions are sent to /');
   return url;
 }
 
 /** Throws InvalidClientOptions unless `v` is undefined or a finite number >= min. */
 export function checkMs(name: string, v: number | undefined, min: number): void {
-  if (v !== undefined && !(Number.isFinite(v) && v >= min)) throw optionError(`${name} must be a finite number >= ${min}`);
+  if (v !== undefined && !(Number.isFinite(v) && v >= min))
+    throw optionError(`${name} must be a finite number >= ${min}`);
 }
 
 /** Checks the options (throwing InvalidClientOptions) and fills in the defaults and the environment's credentials. */
@@ -107,7 +111,8 @@ export function resolveClientOptions(options: WithContract<ClientOptions<ApiName
   if (!model) throw optionError(`api must be one of ${Object.keys(contract.apis).join(', ')}`);
   const endpointUrl = parseEndpoint(options.endpoint ?? `https://${model.endpoint}`);
   const algorithm: SignatureAlgorithm = options.signatureAlgorithm ?? 'ACS3-HMAC-SHA256';
-  if (algorithm !== 'ACS3-HMAC-SHA256' && algorithm !== 'HMAC-SHA1') throw optionError('signatureAlgorithm must be ACS3-HMAC-SHA256 or HMAC-SHA1');
+  if (algorithm !== 'ACS3-HMAC-SHA256' && algorithm !== 'HMAC-SHA1')
+    throw optionError('signatureAlgorithm must be ACS3-HMAC-SHA256 or HMAC-SHA1');
   const site = options.site;
   if (site !== undefined && site !== 'intl' && site !== 'china') throw optionError('site must be intl or china');
   if (options.fetch !== undefined && typeof options.fetch !== 'function') throw optionError('fetch must be a function');

@@ -8,11 +8,14 @@ import { checkMs, optionError } from './options.js';
 
 const RETRY_DEFAULTS: Required<RetryOptions> = { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 10_000 };
 
-/** The retry option checked (throwing InvalidClientOptions), with its defaults; off (false, undefined) is one attempt. */
+/**
+ * The retry option checked (throwing InvalidClientOptions), with its defaults; off (false, undefined) is one attempt.
+ */
 export function resolveRetry(r: boolean | RetryOptions | undefined): Required<RetryOptions> {
   if (!r) return { ...RETRY_DEFAULTS, maxAttempts: 1 };
   const out = { ...RETRY_DEFAULTS, ...(r === true ? {} : r) };
-  if (!Number.isInteger(out.maxAttempts) || out.maxAttempts < 1) throw optionError('retry.maxAttempts must be an integer >= 1');
+  if (!Number.isInteger(out.maxAttempts) || out.maxAttempts < 1)
+    throw optionError('retry.maxAttempts must be an integer >= 1');
   checkMs('retry.baseDelayMs', out.baseDelayMs, 0);
   checkMs('retry.maxDelayMs', out.maxDelayMs, 0);
   return out;
@@ -43,7 +46,12 @@ function retryAfterMs(response: Response): number | undefined {
  * How long to wait before the next attempt after an error answer with this code (undefined if it has none), or
  * undefined when it is not retried: not a 5xx nor a Throttling* code, no attempt left, or a wait over maxDelayMs.
  */
-export function retryDelayMs(response: Response, code: string | undefined, attempt: number, retry: Required<RetryOptions>): number | undefined {
+export function retryDelayMs(
+  response: Response,
+  code: string | undefined,
+  attempt: number,
+  retry: Required<RetryOptions>,
+): number | undefined {
   if (!(response.status >= 500 || code?.startsWith('Throttling')) || attempt >= retry.maxAttempts) return undefined;
   const told = retryAfterMs(response);
   const backoff = Math.random() * Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));

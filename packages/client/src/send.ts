@@ -21,7 +21,10 @@ import type { WireBuilder } from './wire.js';
 
 export type AnyPaths = ApiSurfaces[ApiName]['paths'];
 
-/** What openapi-fetch resolves with for `parseAs: 'text'`: the body text on success, the parsed JSON (or text) otherwise. */
+/**
+ * What openapi-fetch resolves with for `parseAs: 'text'`: the body text on success, the parsed JSON (or text)
+ * otherwise.
+ */
 export interface FetchResult {
   data?: unknown;
   error?: unknown;
@@ -99,7 +102,10 @@ class PlannedRequest {
     this.signal = init.signal ?? undefined;
   }
   static [Symbol.hasInstance](value: unknown): boolean {
-    return value instanceof Request || (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === PlannedRequest.prototype);
+    return (
+      value instanceof Request ||
+      (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === PlannedRequest.prototype)
+    );
   }
 }
 
@@ -115,15 +121,26 @@ export function actionMethodQuery<Q extends object>(query: Q): Q {
 /** The client's openapi-fetch client: its middleware first, then whatever the caller adds with `use`. */
 export function createSender(settings: SendSettings): Client<AnyPaths> {
   const { wireRequest, tokenInUrl, fetch } = settings;
-  /** Middleware the caller added with `use` and has not ejected; with none, and the default fetch, nothing else sees the request. */
+  /**
+   * Middleware the caller added with `use` and has not ejected; with none, and the default fetch, nothing else sees the
+   * request.
+   */
   const added: Middleware[] = [];
   const middleware: Middleware = {
     onRequest({ request, schemaPath, params }) {
       const wire = wireRequest(actionOf(settings.model, schemaPath), params.query ?? {});
-      const init: RequestInit = { method: wire.method, headers: withCallHeaders(wire.headers, request.headers), redirect: 'manual' };
+      const init: RequestInit = {
+        method: wire.method,
+        headers: withCallHeaders(wire.headers, request.headers),
+        redirect: 'manual',
+      };
       // The call's signal, if it has one (a Request a caller of raw gives always has one).
       if (request.signal) init.signal = request.signal;
-      const unseen = added.length === 0 && fetch === nodeHttpFetch && params.query !== undefined && actionMethodQueries.has(params.query);
+      const unseen =
+        added.length === 0 &&
+        fetch === nodeHttpFetch &&
+        params.query !== undefined &&
+        actionMethodQueries.has(params.query);
       return unseen ? (new PlannedRequest(wire.url, init) as unknown as Request) : new Request(wire.url, init);
     },
   };

@@ -14,7 +14,8 @@
  *   the wire request with the client's own wire builder (packages/client/src/wire.ts): parameters checked with
  *   `checkAllParameters` (a broken one throws ResourceDirectoryValidationError, nothing is sent; no action, or one
  *   the API does not have, a ResourceDirectoryClientError InvalidAction.NotFound), the request rebuilt
- *   from scratch for the endpoint's origin and signed ACS3-HMAC-SHA256 or HMAC-SHA1 (packages/client/src/protocol/signing.ts) — the method,
+ *   from scratch for the endpoint's origin and signed ACS3-HMAC-SHA256 or HMAC-SHA1
+ *   (packages/client/src/protocol/signing.ts) — the method,
  *   query order and headers are exactly the client's;
  * - sends it with the given `fetch` (default: the global one) and returns the answer untouched.
  */
@@ -64,16 +65,18 @@ export function createSigningFetch(options: WithContract<SigningFetchOptions>): 
   const builderFor = (origin: string): WireBuilder => {
     let builder = builders.get(origin);
     if (!builder) {
-      builder = createWireBuilder(resolveClientOptions({
-        contract: options.contract,
-        api: options.api,
-        endpoint: origin,
-        accessKeyId: options.accessKeyId,
-        accessKeySecret: options.accessKeySecret,
-        securityToken: options.securityToken,
-        signatureAlgorithm: options.signatureAlgorithm,
-        site: options.site,
-      }));
+      builder = createWireBuilder(
+        resolveClientOptions({
+          contract: options.contract,
+          api: options.api,
+          endpoint: origin,
+          accessKeyId: options.accessKeyId,
+          accessKeySecret: options.accessKeySecret,
+          securityToken: options.securityToken,
+          signatureAlgorithm: options.signatureAlgorithm,
+          site: options.site,
+        }),
+      );
       builders.set(origin, builder);
     }
     return builder;
@@ -92,7 +95,11 @@ export function createSigningFetch(options: WithContract<SigningFetchOptions>): 
     // builder.
     if (values.Format?.toLowerCase() === 'json') delete values.Format;
     const action = values.Action ?? request.headers.get('x-acs-action') ?? '';
-    if (!action) throw new ResourceDirectoryClientError('InvalidAction.NotFound', `${rawUrl}: no Action query parameter and no x-acs-action header; nothing was sent`);
+    if (!action)
+      throw new ResourceDirectoryClientError(
+        'InvalidAction.NotFound',
+        `${rawUrl}: no Action query parameter and no x-acs-action header; nothing was sent`,
+      );
     const wire = builderFor(url.origin)(action, values);
     const send = options.fetch ?? ((r: Request) => globalThis.fetch(r));
     return send(new Request(wire.url, { method: wire.method, headers: wire.headers, signal: request.signal }));

@@ -5,8 +5,7 @@ export type { Site };
 
 /** openapi-fetch's result shape: `data` on success, `error` (a documented error body) otherwise, and the response. */
 export type ActionResult<Data, Err> =
-  | { data: Data; error?: never; response: Response }
-  | { data?: never; error: Err; response: Response };
+  { data: Data; error?: never; response: Response } | { data?: never; error: Err; response: Response };
 
 export interface RetryOptions {
   /** Attempts in all, the first included. Default 3. */
@@ -29,9 +28,10 @@ export interface CallOptions {
   /** `true` for the defaults, `false` for one attempt, or the settings. */
   retry?: boolean | RetryOptions;
   /**
-   * Headers of this call's own, sent as given and not signed, e.g. `{ Prefer: 'code=409, example=EntityAlreadyExists.ResourceDirectory' }`
-   * to pick one of the mock's documented answers. A header the client sets or signs (`host`, `authorization`,
-   * `accept`, `content-type`, `content-length`, `x-acs-*`) is refused: InvalidClientOptions, nothing is sent.
+   * Headers of this call's own, sent as given and not signed, e.g. `{ Prefer: 'code=409,
+   * example=EntityAlreadyExists.ResourceDirectory' }` to pick one of the mock's documented answers. A header the client
+   * sets or signs (`host`, `authorization`, `accept`, `content-type`, `content-length`, `x-acs-*`) is refused:
+   * InvalidClientOptions, nothing is sent.
    */
   headers?: Readonly<Record<string, string>>;
 }

@@ -1,23 +1,38 @@
 /**
  * The client's wire building: checks an action's parameters, then builds and signs the wire request from scratch
- * (packages/client/src/client.ts's header says how it looks for each signature style). The only way a request leaves the client: the
- * action methods send what `wireRequest` returns; `client.raw` goes through it in its middleware.
+ * (packages/client/src/client.ts's header says how it looks for each signature style). The only way a request leaves
+ * the client: the action methods send what `wireRequest` returns; `client.raw` goes through it in its middleware.
  *
- * The signatures are packages/client/src/protocol/signing.ts's: ACS3-HMAC-SHA256 through `acs3Signer` (the canonical request is built here from
- * parts computed once per action and per client, in the shape `acs3CanonicalRequest` gives), HMAC-SHA1 through `signRpc`.
+ * The signatures are packages/client/src/protocol/signing.ts's: ACS3-HMAC-SHA256 through `acs3Signer` (the canonical
+ * request is built here from parts computed once per action and per client, in the shape `acs3CanonicalRequest` gives),
+ * HMAC-SHA1 through `signRpc`.
  */
 import type { ActionName, ActionRules, ApiName, ContractModel } from '@rd-contract/contract';
 import type { Site } from './types.js';
-import { ResourceDirectoryClientError, ResourceDirectoryCredentialsError, ResourceDirectoryValidationError, type ClientViolation } from './errors.js';
+import {
+  ResourceDirectoryClientError,
+  ResourceDirectoryCredentialsError,
+  ResourceDirectoryValidationError,
+  type ClientViolation,
+} from './errors.js';
 import type { ClientSettings } from './options.js';
-import { EMPTY_BODY_SHA256, acs3Signer, newNonce, percentEncodeAcs3, percentEncodeRpc, signRpc, utcTimestamp } from './protocol/signing.js';
+import {
+  EMPTY_BODY_SHA256,
+  acs3Signer,
+  newNonce,
+  percentEncodeAcs3,
+  percentEncodeRpc,
+  signRpc,
+  utcTimestamp,
+} from './protocol/signing.js';
 import type { WireRequest } from './protocol/http-sender.js';
 import { checkAllParameters, isPresent } from './protocol/validate.js';
 
 export type AnyParams = Readonly<Record<string, unknown>>;
 
 function serialise(value: unknown, schemaType: unknown): string {
-  if (schemaType === 'boolean') return value === true || value === 'true' || value === 1 || value === '1' ? 'true' : 'false';
+  if (schemaType === 'boolean')
+    return value === true || value === 'true' || value === 1 || value === '1' ? 'true' : 'false';
   return String(value);
 }
 
@@ -103,7 +118,8 @@ function unknownParameter(c: ContractPlan, api: ApiName, plan: ActionPlan, name:
   const action = plan.rules.action;
   const elsewhere = apisDeclaring(c, api, action, name);
   const detail = elsewhere.length
-    ? `${name} is not a parameter of ${action} in ${api}, which would ignore it and perform the action; it is one in ${elsewhere.join(', ')}: createClient({ api: '${elsewhere[0]}' })`
+    ? `${name} is not a parameter of ${action} in ${api}, which would ignore it and perform the action; it is one in` +
+      ` ${elsewhere.join(', ')}: createClient({ api: '${elsewhere[0]}' })`
     : `${name} is not a parameter of ${action}`;
   return violation(plan.rules, name, 'unknown', detail);
 }
@@ -140,7 +156,8 @@ function checkedValues(
     } else extra.push(unknownParameter(c, api, plan, name));
   }
   const checked = checkAllParameters(action as ActionName, values, { contract: c.contract, site, api });
-  if (extra.length || checked.length) throw new ResourceDirectoryValidationError(action as ActionName, [...extra, ...checked]);
+  if (extra.length || checked.length)
+    throw new ResourceDirectoryValidationError(action as ActionName, [...extra, ...checked]);
   return values;
 }
 
@@ -168,7 +185,13 @@ interface WireSigner {
  * ACS3-HMAC-SHA256: the query in the contract's order, and the canonical query (names in code-unit order, values
  * encoded the same way): what acs3Authorization would build from the same parts, without building them twice.
  */
-function acs3Wire(s: WireSigner, action: Action, values: Record<string, unknown>, nonce: string, timestamp: string): WireRequest {
+function acs3Wire(
+  s: WireSigner,
+  action: Action,
+  values: Record<string, unknown>,
+  nonce: string,
+  timestamp: string,
+): WireRequest {
   const { rules, parameters, canonicalOrder } = s.plans[action]!;
   const method = rules.method;
   const encoded: (string | undefined)[] = new Array(parameters.length);
@@ -189,8 +212,12 @@ function acs3Wire(s: WireSigner, action: Action, values: Record<string, unknown>
   const canonicalHeaders =
     `${s.acs3HostLine}x-acs-action:${action}\nx-acs-content-sha256:${EMPTY_BODY_SHA256}\nx-acs-date:${timestamp}\n` +
     `${s.acs3TokenLine}x-acs-signature-nonce:${nonce}\nx-acs-version:${s.version}\n`;
-  const canonicalRequest = `${method}\n/\n${canonicalQuery}\n${canonicalHeaders}\n${s.acs3SignedHeaders}\n${EMPTY_BODY_SHA256}`;
-  const authorization = (s.acs3Authorization ??= acs3Signer(s.accessKeyId, s.accessKeySecret, s.acs3SignedHeaders))(canonicalRequest);
+  const canonicalRequest = [method, '/', canonicalQuery, canonicalHeaders, s.acs3SignedHeaders, EMPTY_BODY_SHA256].join(
+    '\n',
+  );
+  const authorization = (s.acs3Authorization ??= acs3Signer(s.accessKeyId, s.accessKeySecret, s.acs3SignedHeaders))(
+    canonicalRequest,
+  );
   // fetch sends host itself, from the URL. The names in code-unit order: the order `Headers` lists them in, so that
   // Node's fetch and the node:http fetch, given the same Request, send them in the same order.
   const headers: Record<string, string> = {
@@ -206,8 +233,16 @@ function acs3Wire(s: WireSigner, action: Action, values: Record<string, unknown>
   return { url: `${s.origin}/${search}`, method, headers };
 }
 
-/** HMAC-SHA1 (signature version 1.0): the signing parameters, then the action's in the contract's order, then Signature. */
-function rpcWire(s: WireSigner, action: Action, values: Record<string, unknown>, nonce: string, timestamp: string): WireRequest {
+/**
+ * HMAC-SHA1 (signature version 1.0): the signing parameters, then the action's in the contract's order, then Signature.
+ */
+function rpcWire(
+  s: WireSigner,
+  action: Action,
+  values: Record<string, unknown>,
+  nonce: string,
+  timestamp: string,
+): WireRequest {
   const plan = s.plans[action]!;
   const method = plan.rules.method;
   const pairs: [string, string][] = [
@@ -245,7 +280,15 @@ export function createWireBuilder(settings: ClientSettings): WireBuilder {
           accessKeySecret,
           securityToken,
           hasToken,
-          acs3SignedHeaders: ['host', 'x-acs-action', 'x-acs-content-sha256', 'x-acs-date', ...(hasToken ? ['x-acs-security-token'] : []), 'x-acs-signature-nonce', 'x-acs-version'].join(';'),
+          acs3SignedHeaders: [
+            'host',
+            'x-acs-action',
+            'x-acs-content-sha256',
+            'x-acs-date',
+            ...(hasToken ? ['x-acs-security-token'] : []),
+            'x-acs-signature-nonce',
+            'x-acs-version',
+          ].join(';'),
           acs3HostLine: `host:${settings.host.trim()}\n`,
           acs3TokenLine: hasToken ? `x-acs-security-token:${(securityToken as string).trim()}\n` : '',
           acs3Authorization: undefined,
@@ -256,12 +299,15 @@ export function createWireBuilder(settings: ClientSettings): WireBuilder {
     if (!signer) {
       throw new ResourceDirectoryCredentialsError(
         'MissingCredentials',
-        `${action}: no AccessKey ID or secret (options accessKeyId/accessKeySecret or env ALIBABA_CLOUD_ACCESS_KEY_ID/ALIBABA_CLOUD_ACCESS_KEY_SECRET); nothing was sent`,
+        `${action}: no AccessKey ID or secret (options accessKeyId/accessKeySecret or env` +
+          ` ALIBABA_CLOUD_ACCESS_KEY_ID/ALIBABA_CLOUD_ACCESS_KEY_SECRET); nothing was sent`,
         { action },
       );
     }
     const nonce = newNonce();
     const timestamp = currentTimestamp();
-    return algorithm === 'ACS3-HMAC-SHA256' ? acs3Wire(signer, action, values, nonce, timestamp) : rpcWire(signer, action, values, nonce, timestamp);
+    return algorithm === 'ACS3-HMAC-SHA256'
+      ? acs3Wire(signer, action, values, nonce, timestamp)
+      : rpcWire(signer, action, values, nonce, timestamp);
   };
 }

@@ -2,7 +2,8 @@
 // - arbitrary parameter objects (unknown keys, wrong types, huge strings, unicode and lone surrogates, __proto__ and
 //   other prototype names, numbers / objects / arrays / symbols / bigints as values) with both signing styles, STS
 //   and sites: whatever reaches the server is valid for the contract and correctly signed (the
-//   packages/client/src/protocol/signing.ts verify functions); a call the contract allows is sent; anything else is refused before sending.
+//   packages/client/src/protocol/signing.ts verify functions); a call the contract allows is sent; anything else is
+//   refused before sending.
 //   What the contract allows is read from the published description (generated/ResourceManager-2020-03-31/openapi.json)
 //   by tests/helpers/contract.ts `requestRulesOf`, with an ajv of its own: never by the client's validator;
 // - arbitrary answers (garbage, wrong content types, HTML, XML, truncated and deeply nested JSON, 1xx-5xx statuses,
@@ -40,7 +41,9 @@ const rules = requestRulesOf(published);
 const VERSION: string = published.doc['x-acs-rpc'].version;
 const ACTIONS = published.operations.map((o) => o.action);
 /** The error codes each action documents: its JSON error examples (name = code) in the published description. */
-const DOCUMENTED_CODES: Record<string, readonly string[]> = Object.fromEntries(ACTIONS.map((a) => [a, published.errorCodes(a).map((e) => e.code)]));
+const DOCUMENTED_CODES: Record<string, readonly string[]> = Object.fromEntries(
+  ACTIONS.map((a) => [a, published.errorCodes(a).map((e) => e.code)]),
+);
 const DOCUMENTED_CLASSES = [
   ResourceDirectoryValidationError,
   ResourceDirectoryCredentialsError,
@@ -49,7 +52,18 @@ const DOCUMENTED_CLASSES = [
   ResourceDirectoryNetworkError,
   ResourceDirectoryResponseError,
 ];
-const TRANSPORT = ['Action', 'Version', 'Format', 'AccessKeyId', 'Signature', 'SignatureMethod', 'SignatureVersion', 'SignatureNonce', 'Timestamp', 'SecurityToken'];
+const TRANSPORT = [
+  'Action',
+  'Version',
+  'Format',
+  'AccessKeyId',
+  'Signature',
+  'SignatureMethod',
+  'SignatureVersion',
+  'SignatureNonce',
+  'Timestamp',
+  'SecurityToken',
+];
 const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 
 // ------------------------------------------------------------------------------------------------ the checking server
@@ -63,7 +77,9 @@ interface Received {
   readonly nonce?: string;
 }
 
-/** A fresh AccessKey ID per call (same secret), so that a request the server reads late is not taken for another call's. */
+/**
+ * A fresh AccessKey ID per call (same secret), so that a request the server reads late is not taken for another call's.
+ */
 let calls = 0;
 const keyId = (): string => `${ID}-${++calls}`;
 
@@ -81,7 +97,11 @@ interface Expectation {
 }
 
 /** Every problem of one received request, measured against the contract and the signing rules. */
-function requestProblems(req: IncomingMessage, body: Buffer, e: Expectation): { id: string; action: string; problems: string[] } {
+function requestProblems(
+  req: IncomingMessage,
+  body: Buffer,
+  e: Expectation,
+): { id: string; action: string; problems: string[] } {
   const problems: string[] = [];
   const url = req.url ?? '';
   const q = url.indexOf('?');
@@ -89,37 +109,53 @@ function requestProblems(req: IncomingMessage, body: Buffer, e: Expectation): { 
   const raw = q < 0 ? '' : url.slice(q + 1);
   if (path !== '/') problems.push(`path ${path}`);
   // RFC 3986 unreserved characters and escapes only: the mock (WHATWG) and a strict decoder then read the same
-  if (!/^[A-Za-z0-9\-_.~%=&]*$/.test(raw)) problems.push(`query characters outside unreserved and escapes: ${raw.slice(0, 200)}`);
+  if (!/^[A-Za-z0-9\-_.~%=&]*$/.test(raw))
+    problems.push(`query characters outside unreserved and escapes: ${raw.slice(0, 200)}`);
   const pairs: [string, string][] = [];
   for (const part of raw === '' ? [] : raw.split('&')) {
     const eq = part.indexOf('=');
     try {
-      pairs.push([decodeURIComponent(eq < 0 ? part : part.slice(0, eq)), decodeURIComponent(eq < 0 ? '' : part.slice(eq + 1))]);
+      pairs.push([
+        decodeURIComponent(eq < 0 ? part : part.slice(0, eq)),
+        decodeURIComponent(eq < 0 ? '' : part.slice(eq + 1)),
+      ]);
     } catch {
       problems.push(`bad percent-encoding in ${part.slice(0, 100)}`);
     }
   }
-  if (JSON.stringify(pairs) !== JSON.stringify([...new URLSearchParams(raw)])) problems.push('the query decodes differently with WHATWG rules');
+  if (JSON.stringify(pairs) !== JSON.stringify([...new URLSearchParams(raw)]))
+    problems.push('the query decodes differently with WHATWG rules');
   const names = pairs.map(([k]) => k);
   if (new Set(names).size !== names.length) problems.push(`repeated parameters: ${names.join(',')}`);
   if (body.length !== 0) problems.push(`a body of ${body.length} bytes`);
   const headers = req.headers;
   const lookup = (id: string) => (id.startsWith(ID) ? SECRET : undefined);
   let id: string;
-  const fresh = (t: string | undefined) => t !== undefined && TIMESTAMP.test(t) && Math.abs(Date.parse(t) - Date.now()) < 15 * 60_000;
+  const fresh = (t: string | undefined) =>
+    t !== undefined && TIMESTAMP.test(t) && Math.abs(Date.parse(t) - Date.now()) < 15 * 60_000;
   let action: string;
   let params: [string, string][];
   if (e.algorithm === 'ACS3-HMAC-SHA256') {
     action = String(headers['x-acs-action'] ?? '');
     if (headers['x-acs-version'] !== VERSION) problems.push(`x-acs-version ${String(headers['x-acs-version'])}`);
-    if (!fresh(headers['x-acs-date'] as string | undefined)) problems.push(`x-acs-date ${String(headers['x-acs-date'])}`);
+    if (!fresh(headers['x-acs-date'] as string | undefined))
+      problems.push(`x-acs-date ${String(headers['x-acs-date'])}`);
     if (!headers['x-acs-signature-nonce']) problems.push('no x-acs-signature-nonce');
-    if (headers['x-acs-content-sha256'] !== createHash('sha256').update(body).digest('hex')) problems.push('x-acs-content-sha256 is not the body hash');
-    if (headers['x-acs-security-token'] !== e.token) problems.push(`x-acs-security-token ${String(headers['x-acs-security-token'])}`);
+    if (headers['x-acs-content-sha256'] !== createHash('sha256').update(body).digest('hex'))
+      problems.push('x-acs-content-sha256 is not the body hash');
+    if (headers['x-acs-security-token'] !== e.token)
+      problems.push(`x-acs-security-token ${String(headers['x-acs-security-token'])}`);
     const v = verifyAcs3({ method: req.method ?? '', pathname: path, query: pairs, headers, body }, lookup);
     if (!v.ok) problems.push(`ACS3 signature: ${v.reason}`);
     id = v.accessKeyId ?? '';
-    for (const h of ['host', 'x-acs-action', 'x-acs-version', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256']) {
+    for (const h of [
+      'host',
+      'x-acs-action',
+      'x-acs-version',
+      'x-acs-date',
+      'x-acs-signature-nonce',
+      'x-acs-content-sha256',
+    ]) {
       if (!String(headers.authorization ?? '').includes(h)) problems.push(`${h} is not signed`);
     }
     params = pairs;
@@ -128,7 +164,13 @@ function requestProblems(req: IncomingMessage, body: Buffer, e: Expectation): { 
     action = get('Action') ?? '';
     id = get('AccessKeyId') ?? '';
     if (!id.startsWith(ID)) problems.push(`AccessKeyId ${id}`);
-    const want: Record<string, string | undefined> = { Version: VERSION, Format: 'JSON', SignatureMethod: 'HMAC-SHA1', SignatureVersion: '1.0', SecurityToken: e.token };
+    const want: Record<string, string | undefined> = {
+      Version: VERSION,
+      Format: 'JSON',
+      SignatureMethod: 'HMAC-SHA1',
+      SignatureVersion: '1.0',
+      SecurityToken: e.token,
+    };
     for (const [k, v] of Object.entries(want)) if (get(k) !== v) problems.push(`${k} ${String(get(k))}`);
     if (!fresh(get('Timestamp'))) problems.push(`Timestamp ${String(get('Timestamp'))}`);
     if (!get('SignatureNonce')) problems.push('no SignatureNonce');
@@ -142,7 +184,8 @@ function requestProblems(req: IncomingMessage, body: Buffer, e: Expectation): { 
   const declared = new Set<string>(spec.parameters.map((p) => p.name));
   for (const [k] of params) if (!declared.has(k)) problems.push(`parameter ${k} is not ${action}'s`);
   for (const [k, v] of params) if (v === '') problems.push(`${k} sent empty`);
-  for (const p of rules.problems(action, Object.fromEntries(params), e.site)) problems.push(`invalid for the contract: ${p}`);
+  for (const p of rules.problems(action, Object.fromEntries(params), e.site))
+    problems.push(`invalid for the contract: ${p}`);
   return { id, action, problems };
 }
 
@@ -195,7 +238,10 @@ beforeAll(async () => {
     req.on('end', () => {
       const nonceHeader = req.headers['x-acs-signature-nonce'];
       const nonceQuery = new URL(req.url ?? '/', 'http://x').searchParams.get('SignatureNonce');
-      const r = { ...requestProblems(req, Buffer.concat(chunks), expectation), nonce: typeof nonceHeader === 'string' ? nonceHeader : nonceQuery ?? undefined };
+      const r = {
+        ...requestProblems(req, Buffer.concat(chunks), expectation),
+        nonce: typeof nonceHeader === 'string' ? nonceHeader : (nonceQuery ?? undefined),
+      };
       received.push(r);
       const { action } = r;
       const a = answers.length > 1 ? answers.shift()! : answers[0];
@@ -221,7 +267,11 @@ type Outcome = { ok: true; data?: unknown; error?: unknown } | { ok: false; thro
 async function outcome(run: () => Promise<{ data?: unknown; error?: unknown }>): Promise<Outcome> {
   try {
     const r = await run();
-    return { ok: true, ...('data' in r && r.data !== undefined ? { data: r.data } : {}), ...('error' in r && r.error !== undefined ? { error: r.error } : {}) };
+    return {
+      ok: true,
+      ...('data' in r && r.data !== undefined ? { data: r.data } : {}),
+      ...('error' in r && r.error !== undefined ? { error: r.error } : {}),
+    };
   } catch (thrown) {
     return { ok: false, thrown };
   }
@@ -229,9 +279,15 @@ async function outcome(run: () => Promise<{ data?: unknown; error?: unknown }>):
 
 /** Not a ResourceDirectoryClientError subclass the client documents: a TypeError, SyntaxError, RangeError, ... */
 function undocumented(thrown: unknown): string | undefined {
-  if (thrown instanceof ResourceDirectoryClientError && DOCUMENTED_CLASSES.some((c) => thrown instanceof c)) return undefined;
+  if (thrown instanceof ResourceDirectoryClientError && DOCUMENTED_CLASSES.some((c) => thrown instanceof c))
+    return undefined;
   const e = thrown as Error;
-  return `rejected with ${e?.constructor?.name ?? typeof thrown}: ${String(e?.message ?? thrown).slice(0, 300)}\n${String(e?.stack ?? '').split('\n').slice(1, 5).join('\n')}`;
+  return `rejected with ${e?.constructor?.name ?? typeof thrown}: ${String(e?.message ?? thrown).slice(0, 300)}\n${String(
+    e?.stack ?? '',
+  )
+    .split('\n')
+    .slice(1, 5)
+    .join('\n')}`;
 }
 
 const optionsArb = fc.record({
@@ -243,15 +299,37 @@ const optionsArb = fc.record({
 });
 
 type Transport = 'node:http' | 'fetch';
-function clientFor(o: { signatureAlgorithm: 'ACS3-HMAC-SHA256' | 'HMAC-SHA1'; token: string | null; site: 'intl' | 'china' | undefined; transport?: Transport }, extra: Partial<ClientOptions> = {}, accessKeyId = keyId()) {
+function clientFor(
+  o: {
+    signatureAlgorithm: 'ACS3-HMAC-SHA256' | 'HMAC-SHA1';
+    token: string | null;
+    site: 'intl' | 'china' | undefined;
+    transport?: Transport;
+  },
+  extra: Partial<ClientOptions> = {},
+  accessKeyId = keyId(),
+) {
   expectation = { algorithm: o.signatureAlgorithm, token: o.token ?? undefined, site: o.site };
-  return createClient({ endpoint: origin, accessKeyId, accessKeySecret: SECRET, signatureAlgorithm: o.signatureAlgorithm, ...(o.transport === 'fetch' ? { fetch: (r: Request) => fetch(r) } : {}), ...(o.token ? { securityToken: o.token } : {}), ...(o.site ? { site: o.site } : {}), ...extra });
+  return createClient({
+    endpoint: origin,
+    accessKeyId,
+    accessKeySecret: SECRET,
+    signatureAlgorithm: o.signatureAlgorithm,
+    ...(o.transport === 'fetch' ? { fetch: (r: Request) => fetch(r) } : {}),
+    ...(o.token ? { securityToken: o.token } : {}),
+    ...(o.site ? { site: o.site } : {}),
+    ...extra,
+  });
 }
 
 /** A value for a failure message (String() throws for a null-prototype object or a throwing toString). */
 function describeValue(v: unknown): string {
   try {
-    return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? `${x}n` : typeof x === 'symbol' || typeof x === 'function' ? String(x) : x))?.slice(0, 300) ?? String(v);
+    return (
+      JSON.stringify(v, (_k, x) =>
+        typeof x === 'bigint' ? `${x}n` : typeof x === 'symbol' || typeof x === 'function' ? String(x) : x,
+      )?.slice(0, 300) ?? String(v)
+    );
   } catch {
     return Object.prototype.toString.call(v);
   }
@@ -274,31 +352,116 @@ const ALL_NAMES = [...new Set(Object.values(rules.actions).flatMap((a) => a.para
 const ownNames = (action: string): string[] => rules.actions[action]!.parameters.map((p) => p.name);
 const PROTO = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty'];
 
-const throwingToString = { toString(): string { throw new Error('toString was called'); } };
+const throwingToString = {
+  toString(): string {
+    throw new Error('toString was called');
+  },
+};
 const anyValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 3, arbitrary: fc.string({ maxLength: 30 }) },
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 20 }) },
-  { weight: 1, arbitrary: fc.string({ unit: fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 3 }) },
-  { weight: 1, arbitrary: fc.constantFrom('x'.repeat(100_000), '1'.repeat(6).padEnd(60_000, ' '), `${'\u{1F600}'.repeat(2_000)}`, '', ' ', '\u0000', '852-61234567\n', '１２３４５６') },
-  { weight: 2, arbitrary: fc.oneof(fc.integer(), fc.double(), fc.constantFrom(NaN, Infinity, -Infinity, -0, 1e21, 0.1, 123456, 1)) },
+  {
+    weight: 1,
+    arbitrary: fc.string({
+      unit: fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)),
+      minLength: 1,
+      maxLength: 3,
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      'x'.repeat(100_000),
+      '1'.repeat(6).padEnd(60_000, ' '),
+      `${'\u{1F600}'.repeat(2_000)}`,
+      '',
+      ' ',
+      '\u0000',
+      '852-61234567\n',
+      '１２３４５６',
+    ),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.oneof(fc.integer(), fc.double(), fc.constantFrom(NaN, Infinity, -Infinity, -0, 1e21, 0.1, 123456, 1)),
+  },
   { weight: 1, arbitrary: fc.oneof(fc.boolean(), fc.constantFrom(null, undefined)) },
-  { weight: 1, arbitrary: fc.oneof(fc.bigInt(), fc.constant(Symbol('s')), fc.constant(() => 'CurrentAccount'), fc.date({ noInvalidDate: false })) },
-  { weight: 1, arbitrary: fc.oneof(fc.object({ maxDepth: 2 }), fc.array(fc.constantFrom('CurrentAccount', 1, null)), fc.constantFrom(['CurrentAccount'], [], {}, Object.create(null), new String('CurrentAccount'), throwingToString, JSON.parse('{"__proto__":{"x":1}}'))) },
+  {
+    weight: 1,
+    arbitrary: fc.oneof(
+      fc.bigInt(),
+      fc.constant(Symbol('s')),
+      fc.constant(() => 'CurrentAccount'),
+      fc.date({ noInvalidDate: false }),
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.oneof(
+      fc.object({ maxDepth: 2 }),
+      fc.array(fc.constantFrom('CurrentAccount', 1, null)),
+      fc.constantFrom(
+        ['CurrentAccount'],
+        [],
+        {},
+        Object.create(null),
+        new String('CurrentAccount'),
+        throwingToString,
+        JSON.parse('{"__proto__":{"x":1}}'),
+      ),
+    ),
+  },
 );
 
 /** A parameter object: valid values for the action's own names mostly, then everything else. */
 function paramsArb(action: string): fc.Arbitrary<unknown> {
   const own = ownNames(action);
   const entry = fc.oneof(
-    { weight: 8, arbitrary: own.length ? fc.constantFrom(...own).chain((k) => fc.constantFrom(...(GOOD[k] ?? ['x'])).map((v) => [k, v] as [string, unknown])) : fc.constant(['Action', action] as [string, unknown]) },
+    {
+      weight: 8,
+      arbitrary: own.length
+        ? fc
+            .constantFrom(...own)
+            .chain((k) => fc.constantFrom(...(GOOD[k] ?? ['x'])).map((v) => [k, v] as [string, unknown]))
+        : fc.constant(['Action', action] as [string, unknown]),
+    },
     { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...own, ...ALL_NAMES), anyValue) },
-    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...TRANSPORT), fc.oneof(fc.constantFrom(action, VERSION, 'JSON', 'x'), anyValue)) },
-    { weight: 1, arbitrary: fc.tuple(fc.oneof(fc.constantFrom(...PROTO), fc.string({ maxLength: 10 }), fc.string({ unit: 'binary', maxLength: 5 })), anyValue) },
+    {
+      weight: 1,
+      arbitrary: fc.tuple(
+        fc.constantFrom(...TRANSPORT),
+        fc.oneof(fc.constantFrom(action, VERSION, 'JSON', 'x'), anyValue),
+      ),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.tuple(
+        fc.oneof(fc.constantFrom(...PROTO), fc.string({ maxLength: 10 }), fc.string({ unit: 'binary', maxLength: 5 })),
+        anyValue,
+      ),
+    },
   );
   return fc.oneof(
     // Object.fromEntries defines own properties, `__proto__` included; a symbol key on some
-    { weight: 12, arbitrary: fc.tuple(fc.array(entry, { maxLength: 6 }), fc.boolean()).map(([e, sym]) => Object.assign(Object.fromEntries(e), sym ? { [Symbol('k')]: 'v' } : {})) },
-    { weight: 1, arbitrary: fc.constantFrom(undefined, null, {}, [], 'EnableMode=CurrentAccount', 42, ['CurrentAccount'], Object.create(null)) },
+    {
+      weight: 12,
+      arbitrary: fc
+        .tuple(fc.array(entry, { maxLength: 6 }), fc.boolean())
+        .map(([e, sym]) => Object.assign(Object.fromEntries(e), sym ? { [Symbol('k')]: 'v' } : {})),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        undefined,
+        null,
+        {},
+        [],
+        'EnableMode=CurrentAccount',
+        42,
+        ['CurrentAccount'],
+        Object.create(null),
+      ),
+    },
   );
 }
 
@@ -322,69 +485,99 @@ function allowed(action: string, params: unknown, site: 'intl' | 'china' | undef
 }
 
 describe('fuzzing the client: parameters', () => {
-  it('only valid, correctly signed requests leave the client; every call the contract allows is sent; nothing else escapes', async () => {
-    let sent = 0;
-    let refused = 0;
-    let runs = 0;
-    const numRuns = 400;
-    await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...ACTIONS).chain((a) => fc.tuple(fc.constant(a), paramsArb(a), optionsArb)), async ([action, params, o]) => {
-        runs++;
-        answers = [];
-        const id = keyId();
-        const client = clientFor(o, {}, id);
-        const out = await outcome(() => method(client, action)(params));
-        const arrived = received.filter((r) => r.id === id);
-        for (const r of arrived) expect(r.problems, `${action} ${describeValue(params)}`).toEqual([]);
-        if (!out.ok) expect(undocumented(out.thrown)).toBeUndefined();
-        if (allowed(action, params, o.site)) {
-          expect(out.ok ? undefined : (out.thrown as Error).message).toBeUndefined();
-          expect(arrived).toHaveLength(1);
-          expect(arrived[0]!.action).toBe(action);
-          sent++;
-        } else {
-          expect(out.ok).toBe(false);
-          expect(out.ok ? undefined : out.thrown).toBeInstanceOf(ResourceDirectoryValidationError);
-          expect(arrived).toHaveLength(0);
-          refused++;
-        }
-      }),
-      { numRuns },
-    );
-    expect(runs).toBeGreaterThanOrEqual(numRuns);
-    expect(sent).toBeGreaterThan(40);
-    expect(refused).toBeGreaterThan(40);
-  });
+  it(
+    'only valid, correctly signed requests leave the client; every call the contract allows is sent; nothing else' +
+      ' escapes',
+    async () => {
+      let sent = 0;
+      let refused = 0;
+      let runs = 0;
+      const numRuns = 400;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...ACTIONS).chain((a) => fc.tuple(fc.constant(a), paramsArb(a), optionsArb)),
+          async ([action, params, o]) => {
+            runs++;
+            answers = [];
+            const id = keyId();
+            const client = clientFor(o, {}, id);
+            const out = await outcome(() => method(client, action)(params));
+            const arrived = received.filter((r) => r.id === id);
+            for (const r of arrived) expect(r.problems, `${action} ${describeValue(params)}`).toEqual([]);
+            if (!out.ok) expect(undocumented(out.thrown)).toBeUndefined();
+            if (allowed(action, params, o.site)) {
+              expect(out.ok ? undefined : (out.thrown as Error).message).toBeUndefined();
+              expect(arrived).toHaveLength(1);
+              expect(arrived[0]!.action).toBe(action);
+              sent++;
+            } else {
+              expect(out.ok).toBe(false);
+              expect(out.ok ? undefined : out.thrown).toBeInstanceOf(ResourceDirectoryValidationError);
+              expect(arrived).toHaveLength(0);
+              refused++;
+            }
+          },
+        ),
+        { numRuns },
+      );
+      expect(runs).toBeGreaterThanOrEqual(numRuns);
+      expect(sent).toBeGreaterThan(40);
+      expect(refused).toBeGreaterThan(40);
+    },
+  );
 
   it('the check can fail: a client whose requests are changed on the way (here by its fetch) is caught', async () => {
     for (const signatureAlgorithm of ['ACS3-HMAC-SHA256', 'HMAC-SHA1'] as const) {
       const id = keyId();
-      const tampering = clientFor({ signatureAlgorithm, token: null, site: undefined }, { fetch: (r: Request) => fetch(new Request(`${r.url}${r.url.includes('?') ? '&' : '?'}EnableMode=Sideways`, r)) }, id);
+      const tampering = clientFor(
+        { signatureAlgorithm, token: null, site: undefined },
+        {
+          fetch: (r: Request) => fetch(new Request(`${r.url}${r.url.includes('?') ? '&' : '?'}EnableMode=Sideways`, r)),
+        },
+        id,
+      );
       await outcome(() => method(tampering, 'GetResourceDirectory')({}));
-      expect(received.filter((r) => r.id === id).flatMap((x) => x.problems).join('\n')).toMatch(/signature[\s\S]*parameter EnableMode is not GetResourceDirectory's/);
+      expect(
+        received
+          .filter((r) => r.id === id)
+          .flatMap((x) => x.problems)
+          .join('\n'),
+      ).toMatch(/signature[\s\S]*parameter EnableMode is not GetResourceDirectory's/);
     }
   });
 
   it('the check can fail: a request with a bad signature, an extra parameter or a broken rule is reported', () => {
-    const req = (url: string, headers: Record<string, string>) => ({ method: 'POST', url, headers }) as unknown as IncomingMessage;
+    const req = (url: string, headers: Record<string, string>) =>
+      ({ method: 'POST', url, headers }) as unknown as IncomingMessage;
     const e: Expectation = { algorithm: 'HMAC-SHA1', token: undefined, site: undefined };
     const base = `/?Action=EnableResourceDirectory&Format=JSON&Version=${VERSION}&AccessKeyId=${ID}&SignatureMethod=HMAC-SHA1&SignatureVersion=1.0&SignatureNonce=n&Timestamp=${encodeURIComponent(new Date().toISOString().slice(0, 19) + 'Z')}`;
-    const problems = (extra: string) => requestProblems(req(`${base}${extra}&Signature=AAAA`, { host: 'x' }), Buffer.alloc(0), e).problems.join('\n');
+    const problems = (extra: string) =>
+      requestProblems(req(`${base}${extra}&Signature=AAAA`, { host: 'x' }), Buffer.alloc(0), e).problems.join('\n');
     expect(problems('&EnableMode=CurrentAccount')).toMatch(/signature-mismatch/);
     expect(problems('&EnableMode=CurrentAccount&Nope=1')).toMatch(/parameter Nope is not/);
     expect(problems('&EnableMode=Sideways')).toMatch(/invalid for the contract: EnableMode breaks its schema/);
     expect(problems('&EnableMode=Current+Account')).toMatch(/decodes differently|outside unreserved/);
     expect(allowed('EnableResourceDirectory', { EnableMode: 'CurrentAccount' }, undefined)).toBe(true);
     expect(allowed('EnableResourceDirectory', { EnableMode: 'CurrentAccount', __proto__x: 1 }, undefined)).toBe(false);
-    expect(allowed('EnableResourceDirectory', JSON.parse('{"EnableMode":"CurrentAccount","__proto__":1}'), undefined)).toBe(false);
+    expect(
+      allowed('EnableResourceDirectory', JSON.parse('{"EnableMode":"CurrentAccount","__proto__":1}'), undefined),
+    ).toBe(false);
     // the description's rules, each able to refuse: required, schema (text, number), request rule, site rule
     expect(allowed('EnableResourceDirectory', {}, undefined)).toBe(false);
-    expect(allowed('EnableResourceDirectory', { EnableMode: 'CurrentAccount', VerificationCode: 12345 }, undefined)).toBe(false);
-    expect(allowed('EnableResourceDirectory', { EnableMode: 'CurrentAccount', VerificationCode: 123456 }, undefined)).toBe(true);
-    expect(allowed('EnableResourceDirectory', { EnableMode: 'CurrentAccount', VerificationCode: ['123456'] }, undefined)).toBe(false);
+    expect(
+      allowed('EnableResourceDirectory', { EnableMode: 'CurrentAccount', VerificationCode: 12345 }, undefined),
+    ).toBe(false);
+    expect(
+      allowed('EnableResourceDirectory', { EnableMode: 'CurrentAccount', VerificationCode: 123456 }, undefined),
+    ).toBe(true);
+    expect(
+      allowed('EnableResourceDirectory', { EnableMode: 'CurrentAccount', VerificationCode: ['123456'] }, undefined),
+    ).toBe(false);
     const account = { MAName: 'user01', MASecureMobilePhone: '852-61234567', VerificationCode: '123456' };
     expect(allowed('EnableResourceDirectory', { EnableMode: 'NewManagementAccount', ...account }, 'intl')).toBe(true);
-    expect(allowed('EnableResourceDirectory', { EnableMode: 'NewManagementAccount', ...account, MAName: '' }, 'intl')).toBe(false);
+    expect(
+      allowed('EnableResourceDirectory', { EnableMode: 'NewManagementAccount', ...account, MAName: '' }, 'intl'),
+    ).toBe(false);
     expect(allowed('EnableResourceDirectory', { EnableMode: 'NewManagementAccount', ...account }, 'china')).toBe(false);
     expect(allowed('GetResourceDirectory', { Action: 'GetResourceDirectory', Version: VERSION }, undefined)).toBe(true);
     expect(allowed('GetResourceDirectory', { Version: '2022-04-19' }, undefined)).toBe(false);
@@ -393,16 +586,48 @@ describe('fuzzing the client: parameters', () => {
 
 // ------------------------------------------------------------------------------------------------ answers
 
-const JSON_TYPES = ['application/json;charset=utf-8', 'application/json', 'text/json', 'text/html', 'text/xml;charset=utf-8', 'text/plain', 'application/octet-stream', 'application/json; charset=utf-16', ''];
+const JSON_TYPES = [
+  'application/json;charset=utf-8',
+  'application/json',
+  'text/json',
+  'text/html',
+  'text/xml;charset=utf-8',
+  'text/plain',
+  'application/octet-stream',
+  'application/json; charset=utf-16',
+  '',
+];
 const DEEP = 100_000; // JSON.parse takes this; JSON.stringify of the value overflows the stack
 
 function bodyArb(action: string): fc.Arbitrary<Buffer> {
   const documented = DOCUMENTED_CODES[action]!;
-  const errorOf = (fields: Record<string, unknown>) => JSON.stringify({ RequestId: 'B1A2C3D4-0000-4000-8000-000000000000', HostId: 'resourcemanager.aliyuncs.com', Message: 'm', Recommend: 'https://api.aliyun.com/troubleshoot', ...fields });
+  const errorOf = (fields: Record<string, unknown>) =>
+    JSON.stringify({
+      RequestId: 'B1A2C3D4-0000-4000-8000-000000000000',
+      HostId: 'resourcemanager.aliyuncs.com',
+      Message: 'm',
+      Recommend: 'https://api.aliyun.com/troubleshoot',
+      ...fields,
+    });
   return fc
     .oneof(
       { weight: 4, arbitrary: fc.constantFrom(...documented).map((Code) => errorOf({ Code })) },
-      { weight: 2, arbitrary: fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('Throttling.User', 'Throttling', 'InternalError', '__proto__', 'ResourceDirectoryNotInUse', 'Unknown.Code')).map((Code) => errorOf({ Code })) },
+      {
+        weight: 2,
+        arbitrary: fc
+          .oneof(
+            fc.string({ maxLength: 20 }),
+            fc.constantFrom(
+              'Throttling.User',
+              'Throttling',
+              'InternalError',
+              '__proto__',
+              'ResourceDirectoryNotInUse',
+              'Unknown.Code',
+            ),
+          )
+          .map((Code) => errorOf({ Code })),
+      },
       {
         weight: 2,
         arbitrary: fc.constantFrom(
@@ -416,14 +641,28 @@ function bodyArb(action: string): fc.Arbitrary<Buffer> {
           '{"Code":"InvalidParameter","RequestId":"r","Message":"m","__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}',
         ),
       },
-      { weight: 2, arbitrary: fc.constantFrom(JSON.stringify(successBodies[action]), '{}', '{"RequestId":"r"}', '[]', '[1,2]', 'null', '0', '"text"', 'true') },
+      {
+        weight: 2,
+        arbitrary: fc.constantFrom(
+          JSON.stringify(successBodies[action]),
+          '{}',
+          '{"RequestId":"r"}',
+          '[]',
+          '[1,2]',
+          'null',
+          '0',
+          '"text"',
+          'true',
+        ),
+      },
       {
         weight: 2,
         arbitrary: fc.constantFrom(
           '',
           'garbage',
           '<html><body><h1>502 Bad Gateway</h1></body></html>',
-          '<?xml version="1.0" encoding="UTF-8"?><Error><RequestId>r</RequestId><Code>InvalidParameter</Code><Message>m</Message></Error>',
+          '<?xml version="1.0"' +
+            ' encoding="UTF-8"?><Error><RequestId>r</RequestId><Code>InvalidParameter</Code><Message>m</Message></Error>',
           '{"RequestId": "r", "Co',
           '{"Code":"InvalidParameter","RequestId":"r","Message":"m"',
           '\u00ef\u00bb\u00bf{"Code":"InvalidParameter","RequestId":"r","Message":"m"}',
@@ -441,7 +680,32 @@ function answerArb(action: string): fc.Arbitrary<ServerAnswer> {
     kind: fc.constant<'http'>('http'),
     status: fc.oneof(
       { weight: 4, arbitrary: fc.constantFrom(200, 400, 403, 404, 409, 500, 503) },
-      { weight: 2, arbitrary: fc.constantFrom(201, 202, 203, 204, 205, 206, 300, 301, 302, 304, 307, 401, 405, 408, 413, 429, 431, 501, 502, 504, 599) },
+      {
+        weight: 2,
+        arbitrary: fc.constantFrom(
+          201,
+          202,
+          203,
+          204,
+          205,
+          206,
+          300,
+          301,
+          302,
+          304,
+          307,
+          401,
+          405,
+          408,
+          413,
+          429,
+          431,
+          501,
+          502,
+          504,
+          599,
+        ),
+      },
       { weight: 1, arbitrary: fc.integer({ min: 200, max: 599 }) },
     ),
     headers: fc
@@ -457,36 +721,50 @@ function answerArb(action: string): fc.Arbitrary<ServerAnswer> {
       .map((h) => Object.fromEntries(Object.entries(h).filter(([, v]) => v !== undefined)) as Record<string, string>),
     body: bodyArb(action),
   });
-  const deep = fc.constantFrom('['.repeat(DEEP) + ']'.repeat(DEEP), `{"Code":"Unknown","RequestId":"r","Message":"m","X":${'{"a":'.repeat(DEEP)}1${'}'.repeat(DEEP)}}`);
+  const deep = fc.constantFrom(
+    '['.repeat(DEEP) + ']'.repeat(DEEP),
+    `{"Code":"Unknown","RequestId":"r","Message":"m","X":${'{"a":'.repeat(DEEP)}1${'}'.repeat(DEEP)}}`,
+  );
   return fc.oneof(
     { weight: 12, arbitrary: http },
     // a JSON body nested deeper than JSON.stringify can go (see the end)
-    { weight: 1, arbitrary: fc.tuple(deep, fc.constantFrom(200, 400, 404, 500, 503)).map(([b, status]) => ({ kind: 'http' as const, status, headers: { 'content-type': 'application/json' }, body: Buffer.from(b) })) },
+    {
+      weight: 1,
+      arbitrary: fc.tuple(deep, fc.constantFrom(200, 400, 404, 500, 503)).map(([b, status]) => ({
+        kind: 'http' as const,
+        status,
+        headers: { 'content-type': 'application/json' },
+        body: Buffer.from(b),
+      })),
+    },
     { weight: 1, arbitrary: fc.constantFrom<ServerAnswer>({ kind: 'reset' }, { kind: 'close' }, { kind: 'hang' }) },
     {
       weight: 2,
-      arbitrary: fc.tuple(
-        fc.oneof(
-          fc.constantFrom(
-            'GARBAGE\r\n\r\n',
-            'HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{"RequestId":',
-            'HTTP/1.1 400 Bad Request\r\ncontent-length: 5\r\n\r\n{"Co',
-            'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nZZ\r\nabc\r\n',
-            'HTTP/1.1 200 OK\r\nx\u0001: y\r\ncontent-length: 2\r\n\r\n{}',
-            'HTTP/1.1 200 OK\r\ncontent-encoding: gzip\r\ncontent-length: 7\r\n\r\nnotgzip',
-            'HTTP/1.1 500 Internal Server Error\r\ncontent-encoding: br\r\ncontent-length: 4\r\n\r\n\u00ff\u00fe\u00fd\u00fc',
-            'HTTP/1.1 103 Early Hints\r\n\r\n',
-            'HTTP/1.1 999 Odd\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}',
-            'HTTP/1.1 600 X\r\ncontent-length: 57\r\n\r\n{"Code":"InvalidParameter","RequestId":"r","Message":"m"}',
-            'HTTP/1.1 200 OK\r\ncontent-length: 2\r\ncontent-length: 3\r\n\r\n{}',
-            'HTTP/1.0 200 OK\r\n\r\n{"RequestId":"r"}',
-            'HTTP/1.1 200 OK\r\n',
-            '\u0000\u0001\u0002',
+      arbitrary: fc
+        .tuple(
+          fc.oneof(
+            fc.constantFrom(
+              'GARBAGE\r\n\r\n',
+              'HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{"RequestId":',
+              'HTTP/1.1 400 Bad Request\r\ncontent-length: 5\r\n\r\n{"Co',
+              'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nZZ\r\nabc\r\n',
+              'HTTP/1.1 200 OK\r\nx\u0001: y\r\ncontent-length: 2\r\n\r\n{}',
+              'HTTP/1.1 200 OK\r\ncontent-encoding: gzip\r\ncontent-length: 7\r\n\r\nnotgzip',
+              'HTTP/1.1 500 Internal Server Error\r\ncontent-encoding: br\r\ncontent-length:' +
+                ' 4\r\n\r\n\u00ff\u00fe\u00fd\u00fc',
+              'HTTP/1.1 103 Early Hints\r\n\r\n',
+              'HTTP/1.1 999 Odd\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}',
+              'HTTP/1.1 600 X\r\ncontent-length: 57\r\n\r\n{"Code":"InvalidParameter","RequestId":"r","Message":"m"}',
+              'HTTP/1.1 200 OK\r\ncontent-length: 2\r\ncontent-length: 3\r\n\r\n{}',
+              'HTTP/1.0 200 OK\r\n\r\n{"RequestId":"r"}',
+              'HTTP/1.1 200 OK\r\n',
+              '\u0000\u0001\u0002',
+            ),
+            fc.uint8Array({ minLength: 1, maxLength: 200 }).map((b) => Buffer.from(b).toString('latin1')),
           ),
-          fc.uint8Array({ minLength: 1, maxLength: 200 }).map((b) => Buffer.from(b).toString('latin1')),
-        ),
-        fc.constantFrom<'close' | 'reset' | 'keep'>('close', 'close', 'reset', 'keep'),
-      ).map(([s, then]) => ({ kind: 'raw' as const, bytes: Buffer.from(s, 'latin1'), then })),
+          fc.constantFrom<'close' | 'reset' | 'keep'>('close', 'close', 'reset', 'keep'),
+        )
+        .map(([s, then]) => ({ kind: 'raw' as const, bytes: Buffer.from(s, 'latin1'), then })),
     },
   );
 }
@@ -498,8 +776,16 @@ function outcomeProblem(action: string, out: Outcome, last: ServerAnswer | undef
   if (last?.kind === 'raw') {
     // raw bytes can be a complete HTTP answer (framed, or until the close): judged as that answer
     const [first] = parseResponses(last.bytes).responses.filter((r) => r.status >= 200);
-    if (!first) return `resolved for raw bytes that are no answer: ${JSON.stringify(last.bytes.toString('latin1').slice(0, 100))}`;
-    return outcomeProblem(action, out, { kind: 'http', status: first.status, headers: first.headers, body: first.body });
+    if (!first)
+      return (
+        `resolved for raw bytes that are no answer:` + ` ${JSON.stringify(last.bytes.toString('latin1').slice(0, 100))}`
+      );
+    return outcomeProblem(action, out, {
+      kind: 'http',
+      status: first.status,
+      headers: first.headers,
+      body: first.body,
+    });
   }
   if (!last || last.kind !== 'http') return `resolved although the last answer was ${last?.kind ?? 'none'}`;
   const text = last.body.toString('utf8').replace(/^\uFEFF/, ''); // fetch's text() drops a BOM
@@ -511,82 +797,125 @@ function outcomeProblem(action: string, out: Outcome, last: ServerAnswer | undef
   }
   if (out.data !== undefined) {
     if (last.status < 200 || last.status > 299) return `data for HTTP ${last.status}`;
-    if (!parsed || typeof parsed !== 'object') return `data for a body that is not a JSON object: ${text.slice(0, 100)}`;
+    if (!parsed || typeof parsed !== 'object')
+      return `data for a body that is not a JSON object: ${text.slice(0, 100)}`;
     return undefined;
   }
   if (last.status >= 200 && last.status <= 299) return `error for HTTP ${last.status}`;
   const body = parsed as Record<string, unknown>;
   if (!body || typeof body !== 'object' || Array.isArray(body)) return 'error for a body that is not a JSON object';
-  if (typeof body.Code !== 'string' || !documented.includes(body.Code)) return `error with an undocumented code ${String(body.Code)}`;
-  if (typeof body.Message !== 'string' || typeof body.RequestId !== 'string') return 'error without Message or RequestId';
+  if (typeof body.Code !== 'string' || !documented.includes(body.Code))
+    return `error with an undocumented code ${String(body.Code)}`;
+  if (typeof body.Message !== 'string' || typeof body.RequestId !== 'string')
+    return 'error without Message or RequestId';
   const e = out.error as Record<string, unknown>;
   if (e.Code !== body.Code) return `error Code ${String(e.Code)} for ${body.Code}`;
   return undefined;
 }
 
 describe('fuzzing the client: answers', () => {
-  it('resolves only with documented results and otherwise rejects with a ResourceDirectoryClientError subclass, with and without retry', async () => {
-    const seen = new Set<string>();
-    let runs = 0;
-    const numRuns = 300;
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom(...ACTIONS).chain((a) => fc.tuple(fc.constant(a), fc.array(answerArb(a), { minLength: 1, maxLength: 3 }), optionsArb, fc.boolean())),
-        async ([action, list, o, retry]) => {
-          runs++;
-          answers = [...list];
-          const id = keyId();
-          const hangs = list.some((a) => a.kind === 'hang' || (a.kind === 'raw' && a.then === 'keep'));
-          const client = clientFor({ ...o, site: undefined }, retry ? { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 20 } } : {}, id);
-          const params = action === 'EnableResourceDirectory' ? { EnableMode: 'CurrentAccount' } : action === 'SendVerificationCodeForEnableRD' ? { SecureMobilePhone: '852-61234567' } : {};
-          const out = await outcome(() => method(client, action)(params, { timeoutMs: hangs ? 300 : 10_000 }));
-          if (list.some((a) => a.kind !== 'http')) await dropConnections();
-          const arrived = received.filter((r) => r.id === id);
-          for (const r of arrived) expect(r.problems).toEqual([]);
-          // (a call that timed out may have given up before the server read its request)
-          if (!(out.ok === false && out.thrown instanceof ResourceDirectoryTimeoutError)) expect(arrived.length).toBeGreaterThanOrEqual(1);
-          // Attempts (one nonce each): at most the retry budget; fetch itself sends a request again once after a 421
-          // Misdirected Request (Fetch standard).
-          const attempts = arrived.filter((r, i) => i === 0 || r.nonce !== arrived[i - 1]!.nonce);
-          const resends421 = list.filter((a) => a.kind === 'http' && a.status === 421).length;
-          expect(attempts.length).toBeLessThanOrEqual((retry ? 3 : 1) + resends421);
-          // The node:http fetch sends an attempt once more when a kept-alive connection closes before any answer
-          // (a stale socket, or here a server that closed it): the same request, same nonce, right after; fetch never.
-          expect(arrived.length).toBeLessThanOrEqual(attempts.length * (o.transport === 'fetch' ? 1 : 2) + resends421);
-          const last = list[Math.max(0, Math.min(arrived.length, list.length) - 1)];
-          const where = `${action} ${o.signatureAlgorithm}${o.token ? ' STS' : ''}${retry ? ' retry' : ''} ${o.transport}: ${JSON.stringify(list.map((a) => (a.kind === 'http' ? { status: a.status, headers: a.headers, body: a.body.toString('latin1').slice(0, 120) } : a.kind === 'raw' ? { raw: a.bytes.toString('latin1').slice(0, 120), then: a.then } : a)))}`;
-          expect(outcomeProblem(action, out, last), where).toBeUndefined();
-          // a complete, plain HTTP answer is never reported as a network failure or a timeout (but fetch itself makes
-          // a 407 Proxy Authentication Required a network error, per the Fetch standard)
-          if (!out.ok && last?.kind === 'http' && last.status !== 407 && !hangs) expect(out.thrown, where).toBeInstanceOf(ResourceDirectoryResponseError);
-          seen.add(out.ok ? (out.data !== undefined ? 'data' : 'error') : (out.thrown as Error).constructor.name);
-        },
-      ),
-      { numRuns },
-    );
-    expect(runs).toBeGreaterThanOrEqual(numRuns);
-    expect([...seen].sort()).toEqual(expect.arrayContaining(['ResourceDirectoryNetworkError', 'ResourceDirectoryResponseError', 'data', 'error']));
-  });
+  it(
+    'resolves only with documented results and otherwise rejects with a ResourceDirectoryClientError subclass, with' +
+      ' and without retry',
+    async () => {
+      const seen = new Set<string>();
+      let runs = 0;
+      const numRuns = 300;
+      await fc.assert(
+        fc.asyncProperty(
+          fc
+            .constantFrom(...ACTIONS)
+            .chain((a) =>
+              fc.tuple(
+                fc.constant(a),
+                fc.array(answerArb(a), { minLength: 1, maxLength: 3 }),
+                optionsArb,
+                fc.boolean(),
+              ),
+            ),
+          async ([action, list, o, retry]) => {
+            runs++;
+            answers = [...list];
+            const id = keyId();
+            const hangs = list.some((a) => a.kind === 'hang' || (a.kind === 'raw' && a.then === 'keep'));
+            const client = clientFor(
+              { ...o, site: undefined },
+              retry ? { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 20 } } : {},
+              id,
+            );
+            const params =
+              action === 'EnableResourceDirectory'
+                ? { EnableMode: 'CurrentAccount' }
+                : action === 'SendVerificationCodeForEnableRD'
+                  ? { SecureMobilePhone: '852-61234567' }
+                  : {};
+            const out = await outcome(() => method(client, action)(params, { timeoutMs: hangs ? 300 : 10_000 }));
+            if (list.some((a) => a.kind !== 'http')) await dropConnections();
+            const arrived = received.filter((r) => r.id === id);
+            for (const r of arrived) expect(r.problems).toEqual([]);
+            // (a call that timed out may have given up before the server read its request)
+            if (!(out.ok === false && out.thrown instanceof ResourceDirectoryTimeoutError))
+              expect(arrived.length).toBeGreaterThanOrEqual(1);
+            // Attempts (one nonce each): at most the retry budget; fetch itself sends a request again once after a 421
+            // Misdirected Request (Fetch standard).
+            const attempts = arrived.filter((r, i) => i === 0 || r.nonce !== arrived[i - 1]!.nonce);
+            const resends421 = list.filter((a) => a.kind === 'http' && a.status === 421).length;
+            expect(attempts.length).toBeLessThanOrEqual((retry ? 3 : 1) + resends421);
+            // The node:http fetch sends an attempt once more when a kept-alive connection closes before any answer
+            // (a stale socket, or here a server that closed it): the same request, same nonce, right after; fetch never.
+            expect(arrived.length).toBeLessThanOrEqual(
+              attempts.length * (o.transport === 'fetch' ? 1 : 2) + resends421,
+            );
+            const last = list[Math.max(0, Math.min(arrived.length, list.length) - 1)];
+            const where =
+              `${action} ${o.signatureAlgorithm}${o.token ? ' STS' : ''}${retry ? ' retry' : ''}` +
+              ` ${o.transport}:` +
+              ` ${JSON.stringify(list.map((a) => (a.kind === 'http' ? { status: a.status, headers: a.headers, body: a.body.toString('latin1').slice(0, 120) } : a.kind === 'raw' ? { raw: a.bytes.toString('latin1').slice(0, 120), then: a.then } : a)))}`;
+            expect(outcomeProblem(action, out, last), where).toBeUndefined();
+            // a complete, plain HTTP answer is never reported as a network failure or a timeout (but fetch itself makes
+            // a 407 Proxy Authentication Required a network error, per the Fetch standard)
+            if (!out.ok && last?.kind === 'http' && last.status !== 407 && !hangs)
+              expect(out.thrown, where).toBeInstanceOf(ResourceDirectoryResponseError);
+            seen.add(out.ok ? (out.data !== undefined ? 'data' : 'error') : (out.thrown as Error).constructor.name);
+          },
+        ),
+        { numRuns },
+      );
+      expect(runs).toBeGreaterThanOrEqual(numRuns);
+      expect([...seen].sort()).toEqual(
+        expect.arrayContaining(['ResourceDirectoryNetworkError', 'ResourceDirectoryResponseError', 'data', 'error']),
+      );
+    },
+  );
 });
 
 // ------------------------------------------------------------------------------------------------ found by fuzzing
 
 describe('client bugs the fuzzing found (fixed; pinned here)', () => {
-  const client = (extra: Partial<ClientOptions> = {}) => clientFor({ signatureAlgorithm: 'ACS3-HMAC-SHA256', token: null, site: undefined }, extra);
+  const client = (extra: Partial<ClientOptions> = {}) =>
+    clientFor({ signatureAlgorithm: 'ACS3-HMAC-SHA256', token: null, site: undefined }, extra);
 
-  // packages/client/src/client.ts `call` rebuilt the body text of a ResourceDirectoryResponseError with JSON.stringify(body) from the
-  // value JSON.parse gave. JSON.parse accepts nesting JSON.stringify cannot serialise (about 5 000 levels), so a 400
-  // with `[[[[...]]]]` (or an object nested as deep, undocumented Code or none) rejected with a bare RangeError
-  // "Maximum call stack size exceeded" (fixed in b1af62d).
-  it('a non-2xx answer with deeply nested JSON rejects with ResourceDirectoryResponseError, not a bare RangeError', async () => {
-    for (const body of ['['.repeat(DEEP) + ']'.repeat(DEEP), `{"Code":"Unknown","RequestId":"r","Message":"m","X":${'{"a":'.repeat(DEEP)}1${'}'.repeat(DEEP)}}`]) {
-      answers = [{ kind: 'http', status: 400, headers: { 'content-type': 'application/json' }, body: Buffer.from(body) }];
-      const out = await outcome(() => method(client(), 'GetResourceDirectory')({}));
-      expect(out.ok).toBe(false);
-      expect(undocumented((out as { thrown: unknown }).thrown)).toBeUndefined();
-      expect((out as { thrown: unknown }).thrown).toBeInstanceOf(ResourceDirectoryResponseError);
-    }
-  });
+  // packages/client/src/client.ts `call` rebuilt the body text of a ResourceDirectoryResponseError with
+  // JSON.stringify(body) from the value JSON.parse gave. JSON.parse accepts nesting JSON.stringify cannot serialise
+  // (about 5 000 levels), so a 400 with `[[[[...]]]]` (or an object nested as deep, undocumented Code or none) rejected
+  // with a bare RangeError "Maximum call stack size exceeded" (fixed in b1af62d).
+  it(
+    'a non-2xx answer with deeply nested JSON rejects with ResourceDirectoryResponseError, not a bare' + ' RangeError',
+    async () => {
+      for (const body of [
+        '['.repeat(DEEP) + ']'.repeat(DEEP),
+        `{"Code":"Unknown","RequestId":"r","Message":"m","X":${'{"a":'.repeat(DEEP)}1${'}'.repeat(DEEP)}}`,
+      ]) {
+        answers = [
+          { kind: 'http', status: 400, headers: { 'content-type': 'application/json' }, body: Buffer.from(body) },
+        ];
+        const out = await outcome(() => method(client(), 'GetResourceDirectory')({}));
+        expect(out.ok).toBe(false);
+        expect(undocumented((out as { thrown: unknown }).thrown)).toBeUndefined();
+        expect((out as { thrown: unknown }).thrown).toBeInstanceOf(ResourceDirectoryResponseError);
+      }
+    },
+  );
 
   // packages/client/src/client.ts (HMAC-SHA1 with a security token only) copied the response without its URL through
   // `new Response(response.body, { status: response.status, ... })`, which throws a RangeError for a status fetch
@@ -595,11 +924,19 @@ describe('client bugs the fuzzing found (fixed; pinned here)', () => {
   // although an answer arrived; without STS the same answer was a ResourceDirectoryResponseError (fixed in b1af62d).
   it('HMAC-SHA1 with STS: an answer with status 999 is a ResourceDirectoryResponseError, as without STS', async () => {
     for (const token of [null, TOKEN]) {
-      answers = [{ kind: 'raw', bytes: Buffer.from('HTTP/1.1 999 Odd\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}'), then: 'close' }];
+      answers = [
+        {
+          kind: 'raw',
+          bytes: Buffer.from('HTTP/1.1 999 Odd\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}'),
+          then: 'close',
+        },
+      ];
       const c = clientFor({ signatureAlgorithm: 'HMAC-SHA1', token, site: undefined });
       const out = await outcome(() => method(c, 'GetResourceDirectory')({}));
       expect(out.ok).toBe(false);
-      expect((out as { thrown: unknown }).thrown, `token ${String(token)}`).toBeInstanceOf(ResourceDirectoryResponseError);
+      expect((out as { thrown: unknown }).thrown, `token ${String(token)}`).toBeInstanceOf(
+        ResourceDirectoryResponseError,
+      );
     }
   });
 });

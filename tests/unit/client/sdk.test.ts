@@ -9,7 +9,7 @@ import { useCaptureServer, type Captured } from '../../helpers/capture-server.js
 
 const require = createRequire(import.meta.url);
 // The SDK is CommonJS and loosely typed here on purpose: we drive it exactly as its README does.
-/* eslint-disable @typescript-eslint/no-explicit-any -- the official SDK's CommonJS modules have no types when required */
+/* eslint-disable @typescript-eslint/no-explicit-any -- the SDK's CommonJS modules are untyped here */
 const RM: any = require('@alicloud/resourcemanager20200331');
 const OpenApi: any = require('@alicloud/openapi-core');
 
@@ -31,7 +31,8 @@ const TOKEN = 'CAISDiffToken0123456789';
  * - Nonce and timestamp values differ per request by design.
  * - DryRun: the SDK's 2020-03-31 models do not have it, so it is not compared.
  */
-const SDK_ONLY_SIGNED = (sts: boolean) => new Set(['x-acs-credentials-provider', ...(sts ? ['x-acs-accesskey-id'] : [])]);
+const SDK_ONLY_SIGNED = (sts: boolean) =>
+  new Set(['x-acs-credentials-provider', ...(sts ? ['x-acs-accesskey-id'] : [])]);
 const SDK_ONLY_UNSIGNED_V1 = new Set(['x-acs-action', 'x-acs-version', 'x-acs-credentials-provider', 'user-agent']);
 
 const server = useCaptureServer();
@@ -52,26 +53,56 @@ function sdk(algorithm: Algorithm, sts: boolean): any {
 }
 
 function ours(algorithm: Algorithm, sts: boolean): ResourceDirectoryClient {
-  return createClient({ endpoint: server.origin, accessKeyId: ID, accessKeySecret: SECRET, signatureAlgorithm: algorithm, ...(sts ? { securityToken: TOKEN } : {}) });
+  return createClient({
+    endpoint: server.origin,
+    accessKeyId: ID,
+    accessKeySecret: SECRET,
+    signatureAlgorithm: algorithm,
+    ...(sts ? { securityToken: TOKEN } : {}),
+  });
 }
 
 const cases: { action: ClientActionName; params: Record<string, string>; viaSdk: (c: any) => Promise<unknown> }[] = [
   {
     action: 'EnableResourceDirectory',
-    params: { EnableMode: 'NewManagementAccount', MAName: 'user01@rdadmin.aliyunid.com', MASecureMobilePhone: '852-61234567', VerificationCode: '123456' },
-    viaSdk: (c) => c.enableResourceDirectory(new RM.EnableResourceDirectoryRequest({ enableMode: 'NewManagementAccount', MAName: 'user01@rdadmin.aliyunid.com', MASecureMobilePhone: '852-61234567', verificationCode: '123456' })),
+    params: {
+      EnableMode: 'NewManagementAccount',
+      MAName: 'user01@rdadmin.aliyunid.com',
+      MASecureMobilePhone: '852-61234567',
+      VerificationCode: '123456',
+    },
+    viaSdk: (c) =>
+      c.enableResourceDirectory(
+        new RM.EnableResourceDirectoryRequest({
+          enableMode: 'NewManagementAccount',
+          MAName: 'user01@rdadmin.aliyunid.com',
+          MASecureMobilePhone: '852-61234567',
+          verificationCode: '123456',
+        }),
+      ),
   },
-  { action: 'EnableResourceDirectory', params: { EnableMode: 'CurrentAccount' }, viaSdk: (c) => c.enableResourceDirectory(new RM.EnableResourceDirectoryRequest({ enableMode: 'CurrentAccount' })) },
+  {
+    action: 'EnableResourceDirectory',
+    params: { EnableMode: 'CurrentAccount' },
+    viaSdk: (c) => c.enableResourceDirectory(new RM.EnableResourceDirectoryRequest({ enableMode: 'CurrentAccount' })),
+  },
   { action: 'InitResourceDirectory', params: {}, viaSdk: (c) => c.initResourceDirectory() },
   {
     action: 'SendVerificationCodeForEnableRD',
     params: { SecureMobilePhone: '852-61234567' },
-    viaSdk: (c) => c.sendVerificationCodeForEnableRD(new RM.SendVerificationCodeForEnableRDRequest({ secureMobilePhone: '852-61234567' })),
+    viaSdk: (c) =>
+      c.sendVerificationCodeForEnableRD(
+        new RM.SendVerificationCodeForEnableRDRequest({ secureMobilePhone: '852-61234567' }),
+      ),
   },
   { action: 'GetResourceDirectory', params: {}, viaSdk: (c) => c.getResourceDirectory() },
 ];
 
-async function both(algorithm: Algorithm, sts: boolean, c: (typeof cases)[number]): Promise<{ theirs: Captured; mine: Captured }> {
+async function both(
+  algorithm: Algorithm,
+  sts: boolean,
+  c: (typeof cases)[number],
+): Promise<{ theirs: Captured; mine: Captured }> {
   await c.viaSdk(sdk(algorithm, sts));
   const fn = ours(algorithm, sts)[c.action] as (p: Record<string, string>) => Promise<{ error?: unknown }>;
   const { error } = await fn(c.params);
@@ -94,7 +125,14 @@ describe.each([false, true])('ACS3-HMAC-SHA256, STS=%s: same wire request as the
     const sdkOnly = SDK_ONLY_SIGNED(sts);
     expect(signedHeaders(mine)).toEqual(signedHeaders(theirs).filter((h) => !sdkOnly.has(h)));
     for (const h of sdkOnly) expect(signedHeaders(theirs)).toContain(h);
-    for (const h of ['host', 'x-acs-action', 'x-acs-version', 'x-acs-content-sha256', 'accept', 'x-acs-security-token']) {
+    for (const h of [
+      'host',
+      'x-acs-action',
+      'x-acs-version',
+      'x-acs-content-sha256',
+      'accept',
+      'x-acs-security-token',
+    ]) {
       expect(mine.headers[h], h).toBe(theirs.headers[h]);
     }
     expect(mine.headers['x-acs-date']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
@@ -102,32 +140,45 @@ describe.each([false, true])('ACS3-HMAC-SHA256, STS=%s: same wire request as the
     expect(mine.body.length).toBe(theirs.body.length);
     // our verifier accepts both, so both signatures are computed the same way
     for (const r of [theirs, mine]) {
-      expect(verifyAcs3({ method: r.method, pathname: r.path, query: r.query, headers: r.headers, body: r.body }, SECRET).ok).toBe(true);
+      expect(
+        verifyAcs3({ method: r.method, pathname: r.path, query: r.query, headers: r.headers, body: r.body }, SECRET).ok,
+      ).toBe(true);
     }
   });
 });
 
-describe.each([false, true])('HMAC-SHA1 (SDK signatureAlgorithm v2), STS=%s: same wire request as the official SDK', (sts) => {
-  it.each(cases)('$action $params', async (c) => {
-    const { theirs, mine } = await both('HMAC-SHA1', sts, c);
-    expect(mine.method).toBe(theirs.method);
-    expect(mine.path).toBe(theirs.path);
-    const names = (r: Captured) => r.query.map(([k]) => k);
-    expect([...names(mine)].sort()).toEqual([...names(theirs)].sort());
-    expect(new Set(names(mine)).size).toBe(names(mine).length);
-    const m = Object.fromEntries(mine.query);
-    const t = Object.fromEntries(theirs.query);
-    for (const k of ['Action', 'Version', 'AccessKeyId', 'SignatureMethod', 'SignatureVersion', ...(sts ? ['SecurityToken'] : []), ...Object.keys(c.params)]) {
-      expect(m[k], k).toBe(t[k]);
-    }
-    expect(t.Format).toBe('json');
-    expect(m.Format).toBe('JSON');
-    // neither signs headers in this form; the SDK's extra headers are the documented ones
-    expect(mine.headers).not.toHaveProperty('authorization');
-    expect(theirs.headers).not.toHaveProperty('authorization');
-    const acs = (r: Captured) => Object.keys(r.headers).filter((h) => h.startsWith('x-acs-'));
-    expect(acs(mine)).toEqual([]);
-    for (const h of acs(theirs)) expect(SDK_ONLY_UNSIGNED_V1.has(h), h).toBe(true);
-    for (const r of [theirs, mine]) expect(verifyRpc(r.method, r.query, SECRET).ok).toBe(true);
-  });
-});
+describe.each([false, true])(
+  'HMAC-SHA1 (SDK signatureAlgorithm v2), STS=%s: same wire request as the official SDK',
+  (sts) => {
+    it.each(cases)('$action $params', async (c) => {
+      const { theirs, mine } = await both('HMAC-SHA1', sts, c);
+      expect(mine.method).toBe(theirs.method);
+      expect(mine.path).toBe(theirs.path);
+      const names = (r: Captured) => r.query.map(([k]) => k);
+      expect([...names(mine)].sort()).toEqual([...names(theirs)].sort());
+      expect(new Set(names(mine)).size).toBe(names(mine).length);
+      const m = Object.fromEntries(mine.query);
+      const t = Object.fromEntries(theirs.query);
+      for (const k of [
+        'Action',
+        'Version',
+        'AccessKeyId',
+        'SignatureMethod',
+        'SignatureVersion',
+        ...(sts ? ['SecurityToken'] : []),
+        ...Object.keys(c.params),
+      ]) {
+        expect(m[k], k).toBe(t[k]);
+      }
+      expect(t.Format).toBe('json');
+      expect(m.Format).toBe('JSON');
+      // neither signs headers in this form; the SDK's extra headers are the documented ones
+      expect(mine.headers).not.toHaveProperty('authorization');
+      expect(theirs.headers).not.toHaveProperty('authorization');
+      const acs = (r: Captured) => Object.keys(r.headers).filter((h) => h.startsWith('x-acs-'));
+      expect(acs(mine)).toEqual([]);
+      for (const h of acs(theirs)) expect(SDK_ONLY_UNSIGNED_V1.has(h), h).toBe(true);
+      for (const r of [theirs, mine]) expect(verifyRpc(r.method, r.query, SECRET).ok).toBe(true);
+    });
+  },
+);

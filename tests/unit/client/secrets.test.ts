@@ -8,12 +8,21 @@ import { errorBody, useCaptureServer } from '../../helpers/capture-server.js';
 const SECRET = 'S3cretValue/With+Specials=0123456789';
 const TOKEN = 'CAIS/StsToken+Value=0123456789abcdef';
 /** Every form a secret could take in a message: raw, percent-encoded once and twice (a v1 string to sign). */
-const FORMS = [SECRET, TOKEN, percentEncodeRpc(SECRET), percentEncodeRpc(TOKEN), percentEncodeRpc(percentEncodeRpc(TOKEN)), encodeURIComponent(TOKEN)];
+const FORMS = [
+  SECRET,
+  TOKEN,
+  percentEncodeRpc(SECRET),
+  percentEncodeRpc(TOKEN),
+  percentEncodeRpc(percentEncodeRpc(TOKEN)),
+  encodeURIComponent(TOKEN),
+];
 
 const server = useCaptureServer();
 let consoleSpies: MockInstance[] = [];
 beforeEach(() => {
-  consoleSpies = (['log', 'info', 'warn', 'error', 'debug', 'trace'] as const).map((m) => vi.spyOn(console, m).mockImplementation(() => {}));
+  consoleSpies = (['log', 'info', 'warn', 'error', 'debug', 'trace'] as const).map((m) =>
+    vi.spyOn(console, m).mockImplementation(() => {}),
+  );
 });
 afterEach(() => {
   // the client never logs
@@ -33,7 +42,10 @@ function everyRendering(x: unknown): string {
     parts.push(x.message, x.stack ?? '');
     let c: unknown = x.cause;
     while (c) {
-      parts.push(inspect(c, { depth: 20, showHidden: true }), c instanceof Error ? `${c.message}\n${c.stack}` : String(c));
+      parts.push(
+        inspect(c, { depth: 20, showHidden: true }),
+        c instanceof Error ? `${c.message}\n${c.stack}` : String(c),
+      );
       c = c instanceof Error ? c.cause : undefined;
     }
   }
@@ -45,12 +57,25 @@ function expectNoSecret(x: unknown) {
   for (const f of FORMS) expect(text.includes(f), `leaks ${f}`).toBe(false);
 }
 
-const opts = (extra: Partial<ClientOptions> = {}): ClientOptions => ({ endpoint: server.origin, accessKeyId: 'KeyId', accessKeySecret: SECRET, securityToken: TOKEN, ...extra });
+const opts = (extra: Partial<ClientOptions> = {}): ClientOptions => ({
+  endpoint: server.origin,
+  accessKeyId: 'KeyId',
+  accessKeySecret: SECRET,
+  securityToken: TOKEN,
+  ...extra,
+});
 
 describe.each(['ACS3-HMAC-SHA256', 'HMAC-SHA1'] as const)('%s', (signatureAlgorithm) => {
   it('validation failure: even a secret passed as a parameter value is not echoed', async () => {
     const c = createClient(opts({ signatureAlgorithm }));
-    const e = await c.EnableResourceDirectory({ EnableMode: 'NewManagementAccount', MAName: SECRET, MASecureMobilePhone: TOKEN, VerificationCode: SECRET }).catch((x: unknown) => x);
+    const e = await c
+      .EnableResourceDirectory({
+        EnableMode: 'NewManagementAccount',
+        MAName: SECRET,
+        MASecureMobilePhone: TOKEN,
+        VerificationCode: SECRET,
+      })
+      .catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ResourceDirectoryClientError);
     expect((e as ResourceDirectoryClientError).code).toBe('InvalidParameter.ManagementAccountName');
     expectNoSecret(e);
@@ -62,8 +87,13 @@ describe.each(['ACS3-HMAC-SHA256', 'HMAC-SHA1'] as const)('%s', (signatureAlgori
       opts({
         signatureAlgorithm,
         fetch: async (req) => {
-          const cause = Object.assign(new Error(`socket hang up after ${req.headers.get('x-acs-security-token') ?? ''} ${SECRET}`), { code: 'ECONNRESET' });
-          throw new TypeError(`fetch failed for ${req.url} ${JSON.stringify(Object.fromEntries(req.headers))}`, { cause });
+          const cause = Object.assign(
+            new Error(`socket hang up after ${req.headers.get('x-acs-security-token') ?? ''} ${SECRET}`),
+            { code: 'ECONNRESET' },
+          );
+          throw new TypeError(`fetch failed for ${req.url} ${JSON.stringify(Object.fromEntries(req.headers))}`, {
+            cause,
+          });
         },
       }),
     );
@@ -83,7 +113,14 @@ describe.each(['ACS3-HMAC-SHA256', 'HMAC-SHA1'] as const)('%s', (signatureAlgori
 
   it('an error body echoing the string to sign is redacted before it is returned', async () => {
     // the real gateway appends its StringToSign to SignatureDoesNotMatch; in the v1 form that holds the token
-    server.queue.push({ status: 400, body: errorBody('SignatureDoesNotMatch', `Specified signature is not matched with our calculation. server string to sign is:POST&%2F&${percentEncodeRpc(`SecurityToken=${percentEncodeRpc(TOKEN)}`)} ${SECRET}`) });
+    server.queue.push({
+      status: 400,
+      body: errorBody(
+        'SignatureDoesNotMatch',
+        `Specified signature is not matched with our calculation. server string to sign` +
+          ` is:POST&%2F&${percentEncodeRpc(`SecurityToken=${percentEncodeRpc(TOKEN)}`)} ${SECRET}`,
+      ),
+    });
     const { error, response } = await createClient(opts({ signatureAlgorithm })).GetResourceDirectory();
     expect(error?.Code).toBe('SignatureDoesNotMatch');
     expect(error?.Message).toContain('[REDACTED]');
@@ -93,7 +130,9 @@ describe.each(['ACS3-HMAC-SHA256', 'HMAC-SHA1'] as const)('%s', (signatureAlgori
 
   it('an undocumented answer echoing secrets is thrown redacted', async () => {
     server.queue.push({ status: 418, body: `teapot ${TOKEN} ${SECRET}` });
-    const e = await createClient(opts({ signatureAlgorithm })).GetResourceDirectory().catch((x: unknown) => x);
+    const e = await createClient(opts({ signatureAlgorithm }))
+      .GetResourceDirectory()
+      .catch((x: unknown) => x);
     expect(e).toMatchObject({ code: 'UnexpectedResponse', status: 418 });
     expect((e as { body: string }).body).toContain('teapot');
     expectNoSecret(e);
@@ -101,7 +140,9 @@ describe.each(['ACS3-HMAC-SHA256', 'HMAC-SHA1'] as const)('%s', (signatureAlgori
 
   it('a timeout is thrown without secrets', async () => {
     server.handler = () => {}; // never answers
-    const e = await createClient(opts({ signatureAlgorithm, timeoutMs: 100 })).GetResourceDirectory().catch((x: unknown) => x);
+    const e = await createClient(opts({ signatureAlgorithm, timeoutMs: 100 }))
+      .GetResourceDirectory()
+      .catch((x: unknown) => x);
     expect(e).toMatchObject({ code: 'RequestTimeout' });
     expectNoSecret(e);
   });

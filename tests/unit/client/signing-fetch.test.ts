@@ -17,7 +17,12 @@ afterAll(() => mock.close());
 
 function capturing(secret = SECRET, signatureAlgorithm: 'ACS3-HMAC-SHA256' | 'HMAC-SHA1' = 'ACS3-HMAC-SHA256') {
   const sent: Request[] = [];
-  const signingFetch = createSigningFetch({ accessKeyId: ID, accessKeySecret: secret, signatureAlgorithm, fetch: (r) => (sent.push(r.clone()), fetch(r)) });
+  const signingFetch = createSigningFetch({
+    accessKeyId: ID,
+    accessKeySecret: secret,
+    signatureAlgorithm,
+    fetch: (r) => (sent.push(r.clone()), fetch(r)),
+  });
   return { sent, signingFetch };
 }
 
@@ -28,46 +33,66 @@ describe('createSigningFetch', () => {
     expect(withoutFragment('http://h/?a=1').href).toBe('http://h/?a=1');
   });
 
-  it.each(['ACS3-HMAC-SHA256', 'HMAC-SHA1'] as const)('%s: a request as generic generators build it from the full description is sent right and verified', async (algorithm) => {
-    const { sent, signingFetch } = capturing(SECRET, algorithm);
-    const res = await signingFetch(`${mock.url}/#Action=GetResourceDirectory?Action=GetResourceDirectory&Version=${VERSION}`, { method: 'POST' });
-    const body = await res.json();
-    expect(res.status, JSON.stringify(body)).toBe(200);
-    expect(body.ResourceDirectory).toBeDefined();
-    expect(sent).toHaveLength(1);
-    const wire = new URL(sent[0]!.url);
-    expect(sent[0]!.method).toBe('POST');
-    expect(wire.pathname).toBe('/');
-    expect(wire.hash).toBe('');
-    if (algorithm === 'HMAC-SHA1') {
-      expect(wire.searchParams.get('Action')).toBe('GetResourceDirectory');
-      expect(wire.searchParams.get('Version')).toBe(VERSION);
-      expect(wire.searchParams.get('AccessKeyId')).toBe(ID);
-      expect(wire.searchParams.get('SignatureMethod')).toBe('HMAC-SHA1');
-      expect(wire.searchParams.get('Signature')).toBeTruthy();
-    } else {
-      expect(sent[0]!.headers.get('x-acs-action')).toBe('GetResourceDirectory');
-      expect(sent[0]!.headers.get('x-acs-version')).toBe(VERSION);
-      expect(sent[0]!.headers.get('authorization')).toMatch(new RegExp(`^ACS3-HMAC-SHA256 Credential=${ID},SignedHeaders=host;x-acs-action;`));
-    }
-  });
+  it.each(['ACS3-HMAC-SHA256', 'HMAC-SHA1'] as const)(
+    '%s: a request as generic generators build it from the full description is sent right and verified',
+    async (algorithm) => {
+      const { sent, signingFetch } = capturing(SECRET, algorithm);
+      const res = await signingFetch(
+        `${mock.url}/#Action=GetResourceDirectory?Action=GetResourceDirectory&Version=${VERSION}`,
+        { method: 'POST' },
+      );
+      const body = await res.json();
+      expect(res.status, JSON.stringify(body)).toBe(200);
+      expect(body.ResourceDirectory).toBeDefined();
+      expect(sent).toHaveLength(1);
+      const wire = new URL(sent[0]!.url);
+      expect(sent[0]!.method).toBe('POST');
+      expect(wire.pathname).toBe('/');
+      expect(wire.hash).toBe('');
+      if (algorithm === 'HMAC-SHA1') {
+        expect(wire.searchParams.get('Action')).toBe('GetResourceDirectory');
+        expect(wire.searchParams.get('Version')).toBe(VERSION);
+        expect(wire.searchParams.get('AccessKeyId')).toBe(ID);
+        expect(wire.searchParams.get('SignatureMethod')).toBe('HMAC-SHA1');
+        expect(wire.searchParams.get('Signature')).toBeTruthy();
+      } else {
+        expect(sent[0]!.headers.get('x-acs-action')).toBe('GetResourceDirectory');
+        expect(sent[0]!.headers.get('x-acs-version')).toBe(VERSION);
+        expect(sent[0]!.headers.get('authorization')).toMatch(
+          new RegExp(`^ACS3-HMAC-SHA256 Credential=${ID},SignedHeaders=host;x-acs-action;`),
+        );
+      }
+    },
+  );
 
   it('takes the action from x-acs-action and the parameters from the query', async () => {
     const { sent, signingFetch } = capturing();
-    const res = await signingFetch(new Request(`${mock.url}/?EnableMode=CurrentAccount`, { method: 'POST', headers: { 'x-acs-action': 'EnableResourceDirectory' } }));
+    const res = await signingFetch(
+      new Request(`${mock.url}/?EnableMode=CurrentAccount`, {
+        method: 'POST',
+        headers: { 'x-acs-action': 'EnableResourceDirectory' },
+      }),
+    );
     expect(res.status, await res.clone().text()).toBe(200);
     expect(new URL(sent[0]!.url).search).toBe('?EnableMode=CurrentAccount');
   });
 
-  it.each(['ACS3-HMAC-SHA256', 'HMAC-SHA1'] as const)('%s: a Format=JSON a generator fills in from the default is accepted; Format=XML is refused, nothing sent', async (algorithm) => {
-    const { sent, signingFetch } = capturing(SECRET, algorithm);
-    const res = await signingFetch(`${mock.url}/?Action=GetResourceDirectory&Version=${VERSION}&Format=json`, { method: 'POST' });
-    expect(res.status, await res.clone().text()).toBe(200);
-    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(new URL(sent[0]!.url).searchParams.getAll('Format')).toEqual(algorithm === 'HMAC-SHA1' ? ['JSON'] : []);
-    await expect(signingFetch(`${mock.url}/?Action=GetResourceDirectory&Version=${VERSION}&Format=XML`, { method: 'POST' })).rejects.toBeInstanceOf(ResourceDirectoryValidationError);
-    expect(sent).toHaveLength(1);
-  });
+  it.each(['ACS3-HMAC-SHA256', 'HMAC-SHA1'] as const)(
+    '%s: a Format=JSON a generator fills in from the default is accepted; Format=XML is refused, nothing sent',
+    async (algorithm) => {
+      const { sent, signingFetch } = capturing(SECRET, algorithm);
+      const res = await signingFetch(`${mock.url}/?Action=GetResourceDirectory&Version=${VERSION}&Format=json`, {
+        method: 'POST',
+      });
+      expect(res.status, await res.clone().text()).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(new URL(sent[0]!.url).searchParams.getAll('Format')).toEqual(algorithm === 'HMAC-SHA1' ? ['JSON'] : []);
+      await expect(
+        signingFetch(`${mock.url}/?Action=GetResourceDirectory&Version=${VERSION}&Format=XML`, { method: 'POST' }),
+      ).rejects.toBeInstanceOf(ResourceDirectoryValidationError);
+      expect(sent).toHaveLength(1);
+    },
+  );
 
   it('a wrong secret is refused by the verifying mock (the signature is really checked)', async () => {
     const { signingFetch } = capturing('not-the-secret');
@@ -78,11 +103,18 @@ describe('createSigningFetch', () => {
 
   it('validates like the client: a broken parameter throws and nothing is sent', async () => {
     const { sent, signingFetch } = capturing();
-    const call = signingFetch(`${mock.url}/?Action=EnableResourceDirectory&Version=${VERSION}&EnableMode=Sideways`, { method: 'POST' });
+    const call = signingFetch(`${mock.url}/?Action=EnableResourceDirectory&Version=${VERSION}&EnableMode=Sideways`, {
+      method: 'POST',
+    });
     await expect(call).rejects.toBeInstanceOf(ResourceDirectoryValidationError);
     // no action, or one the API does not have: the client's InvalidAction.NotFound, not a validation error of an action
-    await expect(signingFetch(`${mock.url}/`, { method: 'POST' })).rejects.toMatchObject({ name: 'ResourceDirectoryClientError', code: 'InvalidAction.NotFound' });
-    await expect(signingFetch(`${mock.url}/?Action=DeleteEverything&Version=${VERSION}`, { method: 'POST' })).rejects.toMatchObject({ name: 'ResourceDirectoryClientError', code: 'InvalidAction.NotFound' });
+    await expect(signingFetch(`${mock.url}/`, { method: 'POST' })).rejects.toMatchObject({
+      name: 'ResourceDirectoryClientError',
+      code: 'InvalidAction.NotFound',
+    });
+    await expect(
+      signingFetch(`${mock.url}/?Action=DeleteEverything&Version=${VERSION}`, { method: 'POST' }),
+    ).rejects.toMatchObject({ name: 'ResourceDirectoryClientError', code: 'InvalidAction.NotFound' });
     expect(sent).toEqual([]);
   });
 });

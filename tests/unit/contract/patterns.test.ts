@@ -39,15 +39,70 @@ const maNameOk = (s: string, site?: 'intl' | 'china') => {
 
 const fifty = 'a'.repeat(50);
 const maNameValid = [
-  'ab', 'a1', '1a', '12', 'user01', 'User.Name', 'a-b', 'a_b', 'a.b', 'a.b-c_d', 'A1_b2.c3-d4', fifty, `a${'_b'.repeat(24)}a`,
-  'rd-admin', 'admin2024', 'x9', '0.0', 'a-1-b-2', 'ZZ', 'alice.smith',
-  `ab${suffix}`, `user01${suffix}`, `a.b-c_d${suffix}`, `${fifty}${suffix}`, `9z${suffix}`, `A_B${suffix}`, `x-y.z${suffix}`,
-  `mgmt.account-01${suffix}`, `a1${suffix}`, `Q7.w8${suffix}`,
+  'ab',
+  'a1',
+  '1a',
+  '12',
+  'user01',
+  'User.Name',
+  'a-b',
+  'a_b',
+  'a.b',
+  'a.b-c_d',
+  'A1_b2.c3-d4',
+  fifty,
+  `a${'_b'.repeat(24)}a`,
+  'rd-admin',
+  'admin2024',
+  'x9',
+  '0.0',
+  'a-1-b-2',
+  'ZZ',
+  'alice.smith',
+  `ab${suffix}`,
+  `user01${suffix}`,
+  `a.b-c_d${suffix}`,
+  `${fifty}${suffix}`,
+  `9z${suffix}`,
+  `A_B${suffix}`,
+  `x-y.z${suffix}`,
+  `mgmt.account-01${suffix}`,
+  `a1${suffix}`,
+  `Q7.w8${suffix}`,
 ];
 const maNameInvalid = [
-  '', 'a', '_', '-a', 'a-', '.ab', 'ab.', 'a..b', 'a._b', 'a-_b', 'a__b', 'a b', 'a@b', 'a/b', 'ä1', 'ab!', `${fifty}a`,
-  `a${suffix}`, `_ab${suffix}`, `ab_${suffix}`, `a--b${suffix}`, `${fifty}a${suffix}`, `ab@rdadmin.aliyunid.co`, `ab@example.com`,
-  `ab${suffix}${suffix}`, `${suffix}`, `ab @rdadmin.aliyunid.com`, 'ab\n', ' ab', 'ab ', 'a\u00a0b', 'ab\u0000',
+  '',
+  'a',
+  '_',
+  '-a',
+  'a-',
+  '.ab',
+  'ab.',
+  'a..b',
+  'a._b',
+  'a-_b',
+  'a__b',
+  'a b',
+  'a@b',
+  'a/b',
+  'ä1',
+  'ab!',
+  `${fifty}a`,
+  `a${suffix}`,
+  `_ab${suffix}`,
+  `ab_${suffix}`,
+  `a--b${suffix}`,
+  `${fifty}a${suffix}`,
+  `ab@rdadmin.aliyunid.co`,
+  `ab@example.com`,
+  `ab${suffix}${suffix}`,
+  `${suffix}`,
+  `ab @rdadmin.aliyunid.com`,
+  'ab\n',
+  ' ab',
+  'ab ',
+  'a\u00a0b',
+  'ab\u0000',
 ];
 
 describe('MAName', () => {
@@ -76,10 +131,13 @@ describe('MAName', () => {
       fc.string({ unit: chars, minLength: 0, maxLength: 55 }).map((s) => s + suffix),
     );
     let runs = 0;
-    fc.assert(fc.property(candidate, fc.constantFrom(undefined, 'intl' as const, 'china' as const), (s, site) => {
-      runs++;
-      expect(accepts('MAName', site)(s)).toBe(maNameOk(s, site));
-    }), { numRuns: 3000 });
+    fc.assert(
+      fc.property(candidate, fc.constantFrom(undefined, 'intl' as const, 'china' as const), (s, site) => {
+        runs++;
+        expect(accepts('MAName', site)(s)).toBe(maNameOk(s, site));
+      }),
+      { numRuns: 3000 },
+    );
     expect(runs).toBeGreaterThanOrEqual(3000);
   });
 });
@@ -91,18 +149,68 @@ const phoneOk = (s: string, site?: 'intl' | 'china') => {
   return site === 'intl' ? m[1] !== '86' : site === 'china' ? m[1] === '86' : true;
 };
 const phoneValid = [
-  '86-13900001234', '852-61234567', '1-2025550123', '44-7700900123', '65-81234567', '81-9012345678', '7-9161234567',
-  '61-412345678', '49-15123456789', '33-612345678', '886-912345678', '853-66123456', '60-123456789', '62-8123456789',
-  '63-9171234567', '66-812345678', '84-912345678', '91-9876543210', '971-501234567', '1242-3591234', '1-12345',
-  '999-123456789012345', '0-00000', '86-12345', '852-123456789012345', '1-555555', '39-3123456789', '34-612345678',
-  '82-1012345678', '55-11912345678',
+  '86-13900001234',
+  '852-61234567',
+  '1-2025550123',
+  '44-7700900123',
+  '65-81234567',
+  '81-9012345678',
+  '7-9161234567',
+  '61-412345678',
+  '49-15123456789',
+  '33-612345678',
+  '886-912345678',
+  '853-66123456',
+  '60-123456789',
+  '62-8123456789',
+  '63-9171234567',
+  '66-812345678',
+  '84-912345678',
+  '91-9876543210',
+  '971-501234567',
+  '1242-3591234',
+  '1-12345',
+  '999-123456789012345',
+  '0-00000',
+  '86-12345',
+  '852-123456789012345',
+  '1-555555',
+  '39-3123456789',
+  '34-612345678',
+  '82-1012345678',
+  '55-11912345678',
 ];
 const phoneInvalid = [
-  '', '13900001234', 'xx-13900001234', '+86-13900001234', '86 13900001234', '86--13900001234', '86-', '-13900001234',
-  '12345-13900001234', '86-1234', '86-1234567890123456', '86-139 0000 1234', '86-139-0000-1234', '86-1390000123a',
-  'a-13900001234', '86_13900001234', ' 86-13900001234', '86-13900001234 ', '86-13900001234\n', '８６-13900001234',
-  '86-１３９00001234', '86-13900001234-1', '(86)-13900001234', '86.13900001234', '86/13900001234', '0086-13900001234x',
-  '86-+13900001234', '86-0x1234567', '--', '852-6123456７',
+  '',
+  '13900001234',
+  'xx-13900001234',
+  '+86-13900001234',
+  '86 13900001234',
+  '86--13900001234',
+  '86-',
+  '-13900001234',
+  '12345-13900001234',
+  '86-1234',
+  '86-1234567890123456',
+  '86-139 0000 1234',
+  '86-139-0000-1234',
+  '86-1390000123a',
+  'a-13900001234',
+  '86_13900001234',
+  ' 86-13900001234',
+  '86-13900001234 ',
+  '86-13900001234\n',
+  '８６-13900001234',
+  '86-１３９00001234',
+  '86-13900001234-1',
+  '(86)-13900001234',
+  '86.13900001234',
+  '86/13900001234',
+  '0086-13900001234x',
+  '86-+13900001234',
+  '86-0x1234567',
+  '--',
+  '852-6123456７',
 ];
 
 describe.each(['MASecureMobilePhone', 'SecureMobilePhone'])('%s', (name) => {
@@ -125,12 +233,21 @@ describe.each(['MASecureMobilePhone', 'SecureMobilePhone'])('%s', (name) => {
     expect(accepts(name, 'china')('852-61234567')).toBe(false);
   });
   it('agrees with the rule in words on random input', () => {
-    const candidate = fc.tuple(fc.string({ unit: fc.constantFrom(...'0123456789'.split('')), maxLength: 6 }), fc.constantFrom('-', '', '--', ' '), fc.string({ unit: fc.constantFrom(...'0123456789a'.split('')), maxLength: 17 })).map(([a, b, c]) => a + b + c);
+    const candidate = fc
+      .tuple(
+        fc.string({ unit: fc.constantFrom(...'0123456789'.split('')), maxLength: 6 }),
+        fc.constantFrom('-', '', '--', ' '),
+        fc.string({ unit: fc.constantFrom(...'0123456789a'.split('')), maxLength: 17 }),
+      )
+      .map(([a, b, c]) => a + b + c);
     let runs = 0;
-    fc.assert(fc.property(candidate, fc.constantFrom(undefined, 'intl' as const, 'china' as const), (s, site) => {
-      runs++;
-      expect(accepts(name, site)(s)).toBe(phoneOk(s, site));
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(candidate, fc.constantFrom(undefined, 'intl' as const, 'china' as const), (s, site) => {
+        runs++;
+        expect(accepts(name, site)(s)).toBe(phoneOk(s, site));
+      }),
+      { numRuns: 2000 },
+    );
     expect(runs).toBeGreaterThanOrEqual(2000);
   });
 });
@@ -148,12 +265,25 @@ describe('other constraints', () => {
     for (const bad of ['12345', '1234567', '12345a', '', ' 123456']) expect(v(bad), bad).toBe(false);
   });
   it('DryRun is a boolean, false by default', () => {
-    expect(contracts['ResourceDirectoryMaster/2022-04-19']!.doc.components.parameters.DryRun.schema).toEqual({ type: 'boolean', default: false });
+    expect(contracts['ResourceDirectoryMaster/2022-04-19']!.doc.components.parameters.DryRun.schema).toEqual({
+      type: 'boolean',
+      default: false,
+    });
   });
   it('Action and Version are required query parameters with a single allowed value on every operation', () => {
-    for (const [pathKey, item] of Object.entries<Record<string, { operationId: string; parameters: { name?: string; $ref?: string; in?: string; required?: boolean; schema?: { enum?: string[] } }[] }>>(doc.paths)) {
+    for (const [pathKey, item] of Object.entries<
+      Record<
+        string,
+        {
+          operationId: string;
+          parameters: { name?: string; $ref?: string; in?: string; required?: boolean; schema?: { enum?: string[] } }[];
+        }
+      >
+    >(doc.paths)) {
       for (const op of Object.values(item)) {
-        const resolved = op.parameters.map((p) => deref<{ name?: string; in?: string; required?: boolean; schema?: { enum?: string[] } }>(p));
+        const resolved = op.parameters.map((p) =>
+          deref<{ name?: string; in?: string; required?: boolean; schema?: { enum?: string[] } }>(p),
+        );
         const action = resolved.find((p) => p.name === 'Action')!;
         const version = resolved.find((p) => p.name === 'Version')!;
         expect(action, pathKey).toMatchObject({ in: 'query', required: true, schema: { enum: [op.operationId] } });

@@ -33,7 +33,9 @@ describe('the contract value', () => {
   ])('the build refuses APIs that disagree on %s, naming it', (part, change) => {
     const [rm, rdm] = docs();
     change(rdm);
-    const disagree = new RegExp(`ResourceDirectoryMaster/2022-04-19 and ResourceManager/2020-03-31 disagree on ${part}`);
+    const disagree = new RegExp(
+      `ResourceDirectoryMaster/2022-04-19 and ResourceManager/2020-03-31 disagree on ${part}`,
+    );
     expect(() => buildContract([rm, rdm])).toThrow(disagree);
     expect(buildContract(docs()).shared).toEqual(contract.shared);
   });

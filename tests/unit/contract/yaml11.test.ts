@@ -14,7 +14,9 @@ const loadYaml11 = (text: string): unknown => jsYaml.load(text, { schema: jsYaml
 
 const published = apiEntries.flatMap(({ folder }) => {
   const dir = join(repoRoot, 'generated', folder);
-  const actions = readdirSync(join(dir, 'actions')).filter((f) => f.endsWith('.yaml')).map((f) => join(dir, 'actions', f));
+  const actions = readdirSync(join(dir, 'actions'))
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => join(dir, 'actions', f));
   return [join(dir, 'openapi.yaml'), ...actions];
 });
 
@@ -23,15 +25,20 @@ describe('published YAML under a YAML 1.1 loader', () => {
     expect(published.length).toBeGreaterThanOrEqual(apiEntries.length * 2);
   });
 
-  it.each(published.map((file) => [relative(repoRoot, file), file] as const))('%s equals its JSON twin', (_name, file) => {
-    const twin = JSON.parse(readFileSync(file.replace(/\.yaml$/, '.json'), 'utf8'));
-    const text = readFileSync(file, 'utf8');
-    expect(loadYaml11(text)).toEqual(twin);
-    expect(parse(text)).toEqual(twin);
-  });
+  it.each(published.map((file) => [relative(repoRoot, file), file] as const))(
+    '%s equals its JSON twin',
+    (_name, file) => {
+      const twin = JSON.parse(readFileSync(file.replace(/\.yaml$/, '.json'), 'utf8'));
+      const text = readFileSync(file, 'utf8');
+      expect(loadYaml11(text)).toEqual(twin);
+      expect(parse(text)).toEqual(twin);
+    },
+  );
 
   it('the check can fail: unquoted dates, booleans and numbers are read as such by the YAML 1.1 loader', () => {
-    const loaded = loadYaml11('version: 2020-03-31\nenum: [2020-03-31]\nflag: yes\nmode: 0777\nclock: 12:30\n') as Record<string, unknown>;
+    const loaded = loadYaml11(
+      'version: 2020-03-31\nenum: [2020-03-31]\nflag: yes\nmode: 0777\nclock: 12:30\n',
+    ) as Record<string, unknown>;
     expect(loaded.version).toBeInstanceOf(Date);
     expect((loaded.enum as unknown[])[0]).toBeInstanceOf(Date);
     expect(loaded.flag).toBe(true);
@@ -40,7 +47,14 @@ describe('published YAML under a YAML 1.1 loader', () => {
   });
 
   it('the build quotes every such string', () => {
-    const doc = { version: '2020-03-31', enum: ['2022-04-19'], flags: ['yes', 'No', 'on', 'OFF', 'y', 'n'], numbers: ['0777', '1_000', '12:30', '0x1F', '.inf', '1.0'], time: '2019-02-18T15:32:10.473Z', n: 'key' };
+    const doc = {
+      version: '2020-03-31',
+      enum: ['2022-04-19'],
+      flags: ['yes', 'No', 'on', 'OFF', 'y', 'n'],
+      numbers: ['0777', '1_000', '12:30', '0x1F', '.inf', '1.0'],
+      time: '2019-02-18T15:32:10.473Z',
+      n: 'key',
+    };
     expect(loadYaml11(publishedYaml(doc))).toEqual(doc);
   });
 });

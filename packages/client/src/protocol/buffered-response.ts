@@ -33,7 +33,11 @@ export class BufferedResponse extends Response {
     this.#bytes = bytes as Uint8Array<ArrayBuffer> | null;
     this.#init = init;
     Object.defineProperty(this, 'url', { value: init.url, enumerable: true, configurable: true });
-    if (!inRange) Object.defineProperties(this, { status: { value: init.status, enumerable: true, configurable: true }, ok: { value: false, enumerable: true, configurable: true } });
+    if (!inRange)
+      Object.defineProperties(this, {
+        status: { value: init.status, enumerable: true, configurable: true },
+        ok: { value: false, enumerable: true, configurable: true },
+      });
   }
 
   override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
@@ -68,7 +72,8 @@ export class BufferedResponse extends Response {
     return decoder.decode(this.#take());
   }
 
-  override async json(): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any -- Response.json()'s own type
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Response.json()'s own type
+  override async json(): Promise<any> {
     return JSON.parse(await this.text());
   }
 

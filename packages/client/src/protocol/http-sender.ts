@@ -31,7 +31,13 @@ import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:h
 import https from 'node:https';
 import { promisify } from 'node:util';
 import { BufferedResponse } from './buffered-response.js';
-import { brotliDecompress as brotliCb, constants as zlibConstants, gunzip as gunzipCb, inflate as inflateCb, inflateRaw as inflateRawCb } from 'node:zlib';
+import {
+  brotliDecompress as brotliCb,
+  constants as zlibConstants,
+  gunzip as gunzipCb,
+  inflate as inflateCb,
+  inflateRaw as inflateRawCb,
+} from 'node:zlib';
 
 const gunzip = promisify(gunzipCb);
 const inflate = promisify(inflateCb);
@@ -53,7 +59,10 @@ function fetchFailed(cause: unknown): TypeError {
 }
 
 const ZLIB_LENIENT = { flush: zlibConstants.Z_SYNC_FLUSH, finishFlush: zlibConstants.Z_SYNC_FLUSH };
-const BROTLI_LENIENT = { flush: zlibConstants.BROTLI_OPERATION_FLUSH, finishFlush: zlibConstants.BROTLI_OPERATION_FLUSH };
+const BROTLI_LENIENT = {
+  flush: zlibConstants.BROTLI_OPERATION_FLUSH,
+  finishFlush: zlibConstants.BROTLI_OPERATION_FLUSH,
+};
 /**
  * The content codings fetch decodes, each with its one-shot decoder, lenient like undici (a truncated stream yields
  * what it has); with any other coding in the list, the body is left as it is.
@@ -145,7 +154,11 @@ function collect(res: http.IncomingMessage, max: number | undefined): Promise<Bu
 
 /** The body with its content codings undone in reverse order (as fetch does); undefined when one cannot be. */
 async function decode(header: string | string[] | undefined, body: Buffer): Promise<Buffer | undefined> {
-  const codings = (typeof header === 'string' ? header : '').toLowerCase().split(',').map((c) => c.trim()).filter((c) => c && c !== 'identity');
+  const codings = (typeof header === 'string' ? header : '')
+    .toLowerCase()
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c && c !== 'identity');
   if (codings.length === 0 || codings.some((c) => !DECODERS.has(c))) return undefined;
   let decoded = body;
   for (const coding of codings.reverse()) decoded = await DECODERS.get(coding)!(decoded);
@@ -227,14 +240,30 @@ function toResponse(answer: HttpAnswer, url: string): Response {
       /* a name or value fetch would refuse too */
     }
   }
-  return new BufferedResponse(NULL_BODY_STATUS.has(status) ? null : body, { status, statusText: answer.statusMessage, headers, url });
+  return new BufferedResponse(NULL_BODY_STATUS.has(status) ? null : body, {
+    status,
+    statusText: answer.statusMessage,
+    headers,
+    url,
+  });
 }
 
 /** The headers in the order Node 20's fetch sends them, as a flat [name, value, ...] list (http.request keeps it). */
 function wireHeaders(target: URL, own: Readonly<Record<string, string>>): string[] {
   const out = ['host', target.host, 'connection', 'keep-alive'];
   for (const name of Object.keys(own)) out.push(name, own[name]!);
-  out.push('accept-language', '*', 'sec-fetch-mode', 'cors', 'user-agent', 'node', 'accept-encoding', 'gzip, deflate', 'content-length', '0');
+  out.push(
+    'accept-language',
+    '*',
+    'sec-fetch-mode',
+    'cors',
+    'user-agent',
+    'node',
+    'accept-encoding',
+    'gzip, deflate',
+    'content-length',
+    '0',
+  );
   return out;
 }
 

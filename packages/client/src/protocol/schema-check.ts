@@ -33,6 +33,7 @@ export interface CheckSource {
 export function schemaCheck(schema: object, source: CheckSource): SchemaCheck {
   const key = JSON.stringify(schema);
   const check = Object.hasOwn(source.schemaChecks, key) ? source.schemaChecks[key] : source.compileSchema?.(schema);
-  if (!check) throw new TypeError(`No compiled check for the schema ${key}: run \`npm run build\`, or give a compileSchema`);
+  if (!check)
+    throw new TypeError(`No compiled check for the schema ${key}: run \`npm run build\`, or give a compileSchema`);
   return check;
 }

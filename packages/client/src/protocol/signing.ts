@@ -328,9 +328,14 @@ function hmacSha256Hex(secret: string, data: string): string {
  * StringToSign)), for a signer that builds the canonical request itself, with these signed headers (names joined by
  * `;`): the client's wire building (packages/client/src/wire.ts).
  */
-export function acs3Signer(accessKeyId: string, accessKeySecret: string, signedHeaders: string): (canonicalRequest: string) => string {
+export function acs3Signer(
+  accessKeyId: string,
+  accessKeySecret: string,
+  signedHeaders: string,
+): (canonicalRequest: string) => string {
   const hmac = keyedHmacSha256Hex(accessKeySecret);
-  return (canonicalRequest) => acs3AuthorizationValue(accessKeyId, signedHeaders, hmac(acs3StringToSign(canonicalRequest)));
+  return (canonicalRequest) =>
+    acs3AuthorizationValue(accessKeyId, signedHeaders, hmac(acs3StringToSign(canonicalRequest)));
 }
 
 /** `ACS3-HMAC-SHA256 Credential=<id>,SignedHeaders=<a;b>,Signature=<hex>` from its parts. */

@@ -62,7 +62,10 @@ function compile(schema: JsonSchema, options: CheckOptions): SchemaCheck {
   return fn;
 }
 
-const checkSource = ({ contract, compileSchema }: CheckOptions) => ({ schemaChecks: contract.schemaChecks, compileSchema });
+const checkSource = ({ contract, compileSchema }: CheckOptions) => ({
+  schemaChecks: contract.schemaChecks,
+  compileSchema,
+});
 
 function matches(schema: JsonSchema, value: unknown, options: CheckOptions): boolean {
   return compile(schema, options)({ value }) === true;
@@ -72,21 +75,35 @@ function describeSchema(schema: JsonSchema): string {
   if (Array.isArray(schema.enum)) return `must be one of ${schema.enum.join(', ')}`;
   if (schema.type === 'boolean') return 'must be true or false';
   if (typeof schema.pattern === 'string') return `must match ${schema.pattern}`;
-  if (schema.not && typeof (schema.not as JsonSchema).pattern === 'string') return `must not match ${(schema.not as JsonSchema).pattern}`;
+  if (schema.not && typeof (schema.not as JsonSchema).pattern === 'string')
+    return `must not match ${(schema.not as JsonSchema).pattern}`;
   return 'does not match its schema';
 }
 
-/** The contract's rule for every parameter: an empty value counts as absent (x-acs-error-precedence, parameters step). */
-export const isPresent = <T>(v: T | null | undefined): v is Exclude<T, ''> & {} => v !== undefined && v !== null && v !== '';
+/**
+ * The contract's rule for every parameter: an empty value counts as absent (x-acs-error-precedence, parameters step).
+ */
+export const isPresent = <T>(v: T | null | undefined): v is Exclude<T, ''> & {} =>
+  v !== undefined && v !== null && v !== '';
 
-function violation(action: ActionRules, parameter: string, kind: ViolationKind, code: string | undefined, detail: string, site?: Site): Violation {
+function violation(
+  action: ActionRules,
+  parameter: string,
+  kind: ViolationKind,
+  code: string | undefined,
+  detail: string,
+  site?: Site,
+): Violation {
   const fallback = kind === 'missing' ? 'MissingParameter' : 'InvalidParameter';
   const c = code ?? fallback;
   const entry = action.errors[c];
   return {
     code: c,
     status: entry?.status ?? 400,
-    message: (site && entry?.siteMessages?.[site]) || entry?.message || (kind === 'missing' ? `${parameter} is mandatory for this action.` : 'Specified parameter format is not valid.'),
+    message:
+      (site && entry?.siteMessages?.[site]) ||
+      entry?.message ||
+      (kind === 'missing' ? `${parameter} is mandatory for this action.` : 'Specified parameter format is not valid.'),
     parameter,
     kind,
     detail,
@@ -165,5 +182,9 @@ function ruleApplies(condition: JsonSchema, present: Record<string, unknown>, op
 
 function describeCondition(condition: JsonSchema): string {
   const props = (condition.properties ?? {}) as Record<string, JsonSchema>;
-  return Object.entries(props).map(([k, s]) => `${k} is ${String(s.const)}`).join(' and ') || 'the condition holds';
+  return (
+    Object.entries(props)
+      .map(([k, s]) => `${k} is ${String(s.const)}`)
+      .join(' and ') || 'the condition holds'
+  );
 }

@@ -14,7 +14,8 @@ const [command, ...rest] = process.argv.slice(2);
 /** The command to run and its own arguments; only the one asked for is loaded. */
 async function run(): Promise<void> {
   if (command === '-h' || command === '--help') return console.log(usage);
-  if (command === undefined || command.startsWith('-')) return (await import('./mock.js')).runMock(process.argv.slice(2));
+  if (command === undefined || command.startsWith('-'))
+    return (await import('./mock.js')).runMock(process.argv.slice(2));
   if (command === 'mock') return (await import('./mock.js')).runMock(rest);
   if (command === 'proxy') return (await import('./proxy.js')).runProxy(rest);
   throw new CliExit(2, `rd-mock: unknown command "${command}"\n\n${usage}`);

@@ -38,8 +38,9 @@ Options:
   --cors [origin]              answer CORS preflights and add CORS headers: any origin (*) or only this one;
                                allows x-acs-*, Authorization, Content-Type and Accept, exposes x-acs-request-id
                                and sl-violations (default: off)
-  --upstream-timeout-ms <n>    time for the upstream's whole answer (default ${PROXY_DEFAULTS.upstreamTimeoutMs}); past it:
-                               ${PROXY_ERRORS['Proxy.UpstreamTimeout']} Proxy.UpstreamTimeout. A connection that fails: ${PROXY_ERRORS['Proxy.UpstreamUnreachable']} Proxy.UpstreamUnreachable.
+  --upstream-timeout-ms <n>    time for the upstream's whole answer (default ${PROXY_DEFAULTS.upstreamTimeoutMs});
+                               past it: ${PROXY_ERRORS['Proxy.UpstreamTimeout']} Proxy.UpstreamTimeout. A connection
+                               that fails: ${PROXY_ERRORS['Proxy.UpstreamUnreachable']} Proxy.UpstreamUnreachable.
   -h, --help                   this text`;
 
 function fail(message: string): never {
@@ -70,23 +71,35 @@ export async function runProxy(argv: readonly string[], env: NodeJS.ProcessEnv =
   );
   if (!values) return;
 
-  if (values.upstream === undefined) fail('--upstream is required, e.g. --upstream https://resourcemanager.aliyuncs.com');
+  if (values.upstream === undefined)
+    fail('--upstream is required, e.g. --upstream https://resourcemanager.aliyuncs.com');
   let upstream: URL;
   try {
     upstream = new URL(values.upstream);
   } catch {
     fail(`--upstream must be a URL such as https://resourcemanager.aliyuncs.com, got "${values.upstream}"`);
   }
-  if ((upstream.protocol !== 'http:' && upstream.protocol !== 'https:') || upstream.pathname !== '/' || upstream.search || upstream.hash || upstream.username || upstream.password) {
+  if (
+    (upstream.protocol !== 'http:' && upstream.protocol !== 'https:') ||
+    upstream.pathname !== '/' ||
+    upstream.search ||
+    upstream.hash ||
+    upstream.username ||
+    upstream.password
+  ) {
     fail(`--upstream must be an http(s) origin without path, query or user info, got "${values.upstream}"`);
   }
   const host = values.host ?? env.HOST ?? '127.0.0.1';
   const portText = values.port ?? env.PORT ?? String(PROXY_DEFAULTS.port);
-  if (!/^\d+$/.test(portText) || Number(portText) > 65535) fail(`--port must be a number from 0 to 65535, got "${portText}"`);
+  if (!/^\d+$/.test(portText) || Number(portText) > 65535)
+    fail(`--port must be a number from 0 to 65535, got "${portText}"`);
   const site = values.site;
   if (site !== undefined && site !== 'intl' && site !== 'china') fail(`--site must be intl or china, got "${site}"`);
   const timeoutText = values['upstream-timeout-ms'];
-  if (timeoutText !== undefined && (!/^\d+$/.test(timeoutText) || Number(timeoutText) < 1 || !Number.isSafeInteger(Number(timeoutText)))) {
+  if (
+    timeoutText !== undefined &&
+    (!/^\d+$/.test(timeoutText) || Number(timeoutText) < 1 || !Number.isSafeInteger(Number(timeoutText)))
+  ) {
     fail(`--upstream-timeout-ms must be a positive integer (decimal digits), got "${timeoutText}"`);
   }
   let cors: string | undefined;
@@ -102,12 +115,19 @@ export async function runProxy(argv: readonly string[], env: NodeJS.ProcessEnv =
   const accessKeySecret = values['access-key-secret'] ?? env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
   const securityToken = values['security-token'] ?? env.ALIBABA_CLOUD_SECURITY_TOKEN;
   if (values['access-key-id'] !== undefined && values['access-key-id'] === '') fail('--access-key-id is empty');
-  if (values['access-key-secret'] !== undefined && values['access-key-secret'] === '') fail('--access-key-secret is empty');
+  if (values['access-key-secret'] !== undefined && values['access-key-secret'] === '')
+    fail('--access-key-secret is empty');
   if (Boolean(accessKeyId) !== Boolean(accessKeySecret)) {
-    fail(accessKeyId ? '--access-key-id needs --access-key-secret (or ALIBABA_CLOUD_ACCESS_KEY_SECRET)' : '--access-key-secret needs --access-key-id (or ALIBABA_CLOUD_ACCESS_KEY_ID)');
+    fail(
+      accessKeyId
+        ? '--access-key-id needs --access-key-secret (or ALIBABA_CLOUD_ACCESS_KEY_SECRET)'
+        : '--access-key-secret needs --access-key-id (or ALIBABA_CLOUD_ACCESS_KEY_ID)',
+    );
   }
   const credentials: Credentials | undefined =
-    accessKeyId && accessKeySecret ? { accessKeyId, accessKeySecret, ...(securityToken ? { securityToken } : {}) } : undefined;
+    accessKeyId && accessKeySecret
+      ? { accessKeyId, accessKeySecret, ...(securityToken ? { securityToken } : {}) }
+      : undefined;
 
   let proxy;
   try {
@@ -125,19 +145,26 @@ export async function runProxy(argv: readonly string[], env: NodeJS.ProcessEnv =
       onUpstreamError: (message) => console.error(`proxy: ${message}`),
     });
   } catch (e) {
-    throw new CliExit(1, `proxy: cannot start: ${(e as Error).message}\nRun \`npm run build\` first if the contract is missing.`);
+    throw new CliExit(
+      1,
+      `proxy: cannot start: ${(e as Error).message}\nRun \`npm run build\` first if the contract is missing.`,
+    );
   }
 
   const server = proxy;
-  stopOnSignals('proxy', () => server.close(), () => {
-    if (reportFile === undefined) return;
-    try {
-      writeFileSync(resolve(reportFile), `${JSON.stringify(server.report(), null, 2)}\n`);
-      console.error(`proxy: report written to ${resolve(reportFile)}`);
-    } catch (e) {
-      console.error(`proxy: cannot write the report to ${reportFile}: ${(e as Error).message}`);
-    }
-  });
+  stopOnSignals(
+    'proxy',
+    () => server.close(),
+    () => {
+      if (reportFile === undefined) return;
+      try {
+        writeFileSync(resolve(reportFile), `${JSON.stringify(server.report(), null, 2)}\n`);
+        console.error(`proxy: report written to ${resolve(reportFile)}`);
+      } catch (e) {
+        console.error(`proxy: cannot write the report to ${reportFile}: ${(e as Error).message}`);
+      }
+    },
+  );
 
   try {
     const url = await proxy.listen();
@@ -145,10 +172,14 @@ export async function runProxy(argv: readonly string[], env: NodeJS.ProcessEnv =
     console.error(
       `proxy: ${url}/ -> ${proxy.upstream}/; ` +
         (credentials
-          ? `re-signing every request as ${credentials.accessKeyId}${credentials.securityToken ? ' (with an STS token)' : ''} in the caller's style (ACS3-HMAC-SHA256 or HMAC-SHA1); `
-          : 'no credentials: forwarding requests unchanged, as the caller signed them (HMAC-SHA1 verifies upstream; ACS3 only if signed for the upstream host); ') +
+          ? `re-signing every request as` +
+            ` ${credentials.accessKeyId}${credentials.securityToken ? ' (with an STS token)' : ''} in the caller's` +
+            ` style (ACS3-HMAC-SHA256 or HMAC-SHA1); `
+          : 'no credentials: forwarding requests unchanged, as the caller signed them (HMAC-SHA1 verifies upstream;' +
+            ' ACS3 only if signed for the upstream host); ') +
         `${values.errors ? 'violations answered as errors (--errors)' : 'violations reported, answers passed on'}; ` +
-        `undocumented response fields: ${values['strict-fields'] ? 'errors' : 'info'}; CORS ${cors === undefined ? 'off' : `for ${cors}`}` +
+        `undocumented response fields: ${values['strict-fields'] ? 'errors' : 'info'}; CORS` +
+        ` ${cors === undefined ? 'off' : `for ${cors}`}` +
         (reportFile !== undefined ? `; report on exit to ${resolve(reportFile)}` : ''),
     );
   } catch (e) {

@@ -12,8 +12,12 @@ import type { DirectoryRecord, EnableMode } from './model.js';
 import type { Attempt, EnableOutcome, SendOutcome, Store } from './store.js';
 import { isPromise } from './transaction.js';
 
-/** Appended to IncompleteSignature's message when a request names no AccessKeyId (the emulator keeps state per account). */
-export const ANONYMOUS_SUFFIX = ' The stateful emulator keeps state per account and takes the account from the AccessKeyId: sign the request (or send AccessKeyId).';
+/**
+ * Appended to IncompleteSignature's message when a request names no AccessKeyId (the emulator keeps state per account).
+ */
+export const ANONYMOUS_SUFFIX =
+  ' The stateful emulator keeps state per account and takes the account from the AccessKeyId: sign the request (or' +
+  ' send AccessKeyId).';
 
 /** IncompleteSignature's documented message for an action of an API. */
 const incompleteSignatureMessage = (contract: ContractModel, r: ActionRequest): string =>
@@ -26,8 +30,20 @@ const present = (v: string | undefined): string | undefined => (isPresent(v) ? v
 /** Enable's and Init's result: the seeds' field order, RequestId last (filled in by the mock). */
 const enabledBody = (d: DirectoryRecord, init: boolean): Record<string, unknown> => ({
   ResourceDirectory: init
-    ? { RootFolderId: d.RootFolderId, ResourceDirectoryId: d.ResourceDirectoryId, MasterAccountId: d.MasterAccountId, MasterAccountName: d.MasterAccountName, CreateTime: d.CreateTime }
-    : { ResourceDirectoryId: d.ResourceDirectoryId, MasterAccountId: d.MasterAccountId, MasterAccountName: d.MasterAccountName, RootFolderId: d.RootFolderId, CreateTime: d.CreateTime },
+    ? {
+        RootFolderId: d.RootFolderId,
+        ResourceDirectoryId: d.ResourceDirectoryId,
+        MasterAccountId: d.MasterAccountId,
+        MasterAccountName: d.MasterAccountName,
+        CreateTime: d.CreateTime,
+      }
+    : {
+        ResourceDirectoryId: d.ResourceDirectoryId,
+        MasterAccountId: d.MasterAccountId,
+        MasterAccountName: d.MasterAccountName,
+        RootFolderId: d.RootFolderId,
+        CreateTime: d.CreateTime,
+      },
   RequestId: '',
 });
 
@@ -74,10 +90,16 @@ export function createStatefulHandlers(store: Store, contract: ContractModel): R
   /** The answer to an outcome, at once when the store answered at once (in memory, SQLite): no promise per request. */
   const answer = <O>(outcome: MaybePromise<O>, result: (o: O) => ActionResult): MaybePromise<ActionResult> =>
     isPromise(outcome) ? outcome.then(result) : result(outcome);
-  const enabledResult = (init: boolean) => (outcome: EnableOutcome): ActionResult =>
-    'error' in outcome ? { kind: 'error', code: outcome.error } : { kind: 'body', body: enabledBody(outcome.directory, init) };
+  const enabledResult =
+    (init: boolean) =>
+    (outcome: EnableOutcome): ActionResult =>
+      'error' in outcome
+        ? { kind: 'error', code: outcome.error }
+        : { kind: 'body', body: enabledBody(outcome.directory, init) };
   const directoryResult = (outcome: EnableOutcome): ActionResult =>
-    'error' in outcome ? { kind: 'error', code: outcome.error } : { kind: 'body', body: directoryBody(outcome.directory) };
+    'error' in outcome
+      ? { kind: 'error', code: outcome.error }
+      : { kind: 'body', body: directoryBody(outcome.directory) };
   const sentResult = (outcome: SendOutcome): ActionResult =>
     'error' in outcome ? { kind: 'error', code: outcome.error } : { kind: 'body', body: {} };
 

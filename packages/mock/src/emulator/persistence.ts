@@ -42,7 +42,12 @@ const fail = (where: string, what: string): never => {
   throw new Invalid(`${where}: ${what}`);
 };
 
-function expectKeys(o: Record<string, Json>, where: string, required: readonly string[], optional: readonly string[] = []): void {
+function expectKeys(
+  o: Record<string, Json>,
+  where: string,
+  required: readonly string[],
+  optional: readonly string[] = [],
+): void {
   for (const k of required) if (!Object.hasOwn(o, k)) fail(where, `${k} is missing`);
   const known = new Set([...required, ...optional]);
   for (const k of Object.keys(o)) if (!known.has(k)) fail(where, `unknown field ${JSON.stringify(k)}`);
@@ -62,35 +67,54 @@ function checkAccount(v: Json, where: string): AccountRecord {
   const p = v.profile;
   if (!isObject(p)) return fail(`${where}.profile`, 'must be an object');
   expectKeys(p, `${where}.profile`, [], PROFILE_FIELDS);
-  if (p.site !== undefined && p.site !== 'intl' && p.site !== 'china') fail(`${where}.profile.site`, 'must be intl or china');
-  if (p.accountType !== undefined && !ACCOUNT_TYPES.includes(p.accountType as never)) fail(`${where}.profile.accountType`, `must be ${ACCOUNT_TYPES.join(' or ')}`);
-  for (const k of ['enterpriseVerified', 'inAnotherResourceDirectory'] as const) if (p[k] !== undefined && typeof p[k] !== 'boolean') fail(`${where}.profile.${k}`, 'must be true or false');
-  for (const k of ['enterpriseName', 'phone', 'name'] as const) if (p[k] !== undefined && typeof p[k] !== 'string') fail(`${where}.profile.${k}`, 'must be a string');
+  if (p.site !== undefined && p.site !== 'intl' && p.site !== 'china')
+    fail(`${where}.profile.site`, 'must be intl or china');
+  if (p.accountType !== undefined && !ACCOUNT_TYPES.includes(p.accountType as never))
+    fail(`${where}.profile.accountType`, `must be ${ACCOUNT_TYPES.join(' or ')}`);
+  for (const k of ['enterpriseVerified', 'inAnotherResourceDirectory'] as const)
+    if (p[k] !== undefined && typeof p[k] !== 'boolean') fail(`${where}.profile.${k}`, 'must be true or false');
+  for (const k of ['enterpriseName', 'phone', 'name'] as const)
+    if (p[k] !== undefined && typeof p[k] !== 'string') fail(`${where}.profile.${k}`, 'must be a string');
   if (v.resourceDirectoryId !== null) str(v, 'resourceDirectoryId', where, ID_PATTERNS.resourceDirectoryId);
   const sent = v.verificationCodesSent;
   if (sent !== null) {
     if (!isObject(sent)) return fail(`${where}.verificationCodesSent`, 'must be an object or null');
     expectKeys(sent, `${where}.verificationCodesSent`, ['day', 'count']);
     str(sent, 'day', `${where}.verificationCodesSent`, ID_PATTERNS.day);
-    if (!Number.isInteger(sent.count) || (sent.count as number) < 0) fail(`${where}.verificationCodesSent.count`, 'must be an integer >= 0');
+    if (!Number.isInteger(sent.count) || (sent.count as number) < 0)
+      fail(`${where}.verificationCodesSent.count`, 'must be an integer >= 0');
   }
   return v as unknown as AccountRecord;
 }
 
 function checkDirectory(v: Json, id: string, where: string): DirectoryRecord {
   if (!isObject(v)) return fail(where, 'must be an object');
-  const fields = ['ResourceDirectoryId', 'RootFolderId', 'MasterAccountId', 'MasterAccountName', 'CreateTime', 'ControlPolicyStatus', 'MemberDeletionStatus', 'enabledBy', 'enableMode'];
+  const fields = [
+    'ResourceDirectoryId',
+    'RootFolderId',
+    'MasterAccountId',
+    'MasterAccountName',
+    'CreateTime',
+    'ControlPolicyStatus',
+    'MemberDeletionStatus',
+    'enabledBy',
+    'enableMode',
+  ];
   expectKeys(v, where, fields, ['IdentityInformation']);
-  if (str(v, 'ResourceDirectoryId', where, ID_PATTERNS.resourceDirectoryId) !== id) fail(`${where}.ResourceDirectoryId`, `differs from its key ${id}`);
+  if (str(v, 'ResourceDirectoryId', where, ID_PATTERNS.resourceDirectoryId) !== id)
+    fail(`${where}.ResourceDirectoryId`, `differs from its key ${id}`);
   str(v, 'RootFolderId', where, ID_PATTERNS.rootFolderId);
   str(v, 'MasterAccountId', where, ID_PATTERNS.accountId);
   str(v, 'MasterAccountName', where);
   if (!isIso(v.CreateTime)) fail(`${where}.CreateTime`, 'must be an ISO time with milliseconds');
-  if (!['Enabled', 'PendingEnable', 'Disabled', 'PendingDisable'].includes(v.ControlPolicyStatus as string)) fail(`${where}.ControlPolicyStatus`, 'must be Enabled, PendingEnable, Disabled or PendingDisable');
-  if (!['Enabled', 'Disabled'].includes(v.MemberDeletionStatus as string)) fail(`${where}.MemberDeletionStatus`, 'must be Enabled or Disabled');
+  if (!['Enabled', 'PendingEnable', 'Disabled', 'PendingDisable'].includes(v.ControlPolicyStatus as string))
+    fail(`${where}.ControlPolicyStatus`, 'must be Enabled, PendingEnable, Disabled or PendingDisable');
+  if (!['Enabled', 'Disabled'].includes(v.MemberDeletionStatus as string))
+    fail(`${where}.MemberDeletionStatus`, 'must be Enabled or Disabled');
   if (v.IdentityInformation !== undefined) str(v, 'IdentityInformation', where);
   str(v, 'enabledBy', where);
-  if (v.enableMode !== 'CurrentAccount' && v.enableMode !== 'NewManagementAccount') fail(`${where}.enableMode`, 'must be CurrentAccount or NewManagementAccount');
+  if (v.enableMode !== 'CurrentAccount' && v.enableMode !== 'NewManagementAccount')
+    fail(`${where}.enableMode`, 'must be CurrentAccount or NewManagementAccount');
   return v as unknown as DirectoryRecord;
 }
 
@@ -100,8 +124,10 @@ function checkCode(v: Json, where: string): CodeRecord {
   str(v, 'phone', where);
   str(v, 'code', where, ID_PATTERNS.code);
   str(v, 'account', where);
-  for (const k of ['sentAt', 'expiresAt'] as const) if (!isIso(v[k])) fail(`${where}.${k}`, 'must be an ISO time with milliseconds');
-  for (const k of ['consumedAt', 'supersededAt'] as const) if (v[k] !== null && !isIso(v[k])) fail(`${where}.${k}`, 'must be an ISO time with milliseconds or null');
+  for (const k of ['sentAt', 'expiresAt'] as const)
+    if (!isIso(v[k])) fail(`${where}.${k}`, 'must be an ISO time with milliseconds');
+  for (const k of ['consumedAt', 'supersededAt'] as const)
+    if (v[k] !== null && !isIso(v[k])) fail(`${where}.${k}`, 'must be an ISO time with milliseconds or null');
   return v as unknown as CodeRecord;
 }
 
@@ -125,10 +151,15 @@ export function checkState(value: Json): EmulatorState {
       }
     }
     for (const [id, d] of Object.entries(directories)) {
-      if (!Object.hasOwn(accounts, (d as DirectoryRecord).enabledBy)) fail(`directories[${JSON.stringify(id)}].enabledBy`, 'names no account in accounts');
+      if (!Object.hasOwn(accounts, (d as DirectoryRecord).enabledBy))
+        fail(`directories[${JSON.stringify(id)}].enabledBy`, 'names no account in accounts');
     }
     verificationCodes.forEach((c, i) => checkCode(c, `verificationCodes[${i}]`));
-    return { ...(value as unknown as EmulatorState), accounts: dictionary(accounts as Record<string, AccountRecord>), directories: dictionary(directories as Record<string, DirectoryRecord>) };
+    return {
+      ...(value as unknown as EmulatorState),
+      accounts: dictionary(accounts as Record<string, AccountRecord>),
+      directories: dictionary(directories as Record<string, DirectoryRecord>),
+    };
   } catch (e) {
     if (e instanceof Invalid) throw new Error(e.message, { cause: e });
     throw e;

@@ -79,9 +79,16 @@ export class RedisBackend implements Backend {
     try {
       Redis = (createRequire(import.meta.url)('ioredis') as typeof import('ioredis')).Redis;
     } catch (e) {
-      throw new Error(`the Redis client ioredis cannot be loaded (${(e as Error).message.split('\n')[0]}): run \`npm ci\``, { cause: e });
+      throw new Error(
+        `the Redis client ioredis cannot be loaded (${(e as Error).message.split('\n')[0]}): run \`npm ci\``,
+        { cause: e },
+      );
     }
-    this.client = new Redis(url, { maxRetriesPerRequest: 2, connectTimeout: 5_000, enableAutoPipelining: true }) as Scripted;
+    this.client = new Redis(url, {
+      maxRetriesPerRequest: 2,
+      connectTimeout: 5_000,
+      enableAutoPipelining: true,
+    }) as Scripted;
     // Errors reach the operations that fail; the client's own event would otherwise be logged as unhandled.
     this.client.on('error', (e: Error) => {
       this.lastError = e;

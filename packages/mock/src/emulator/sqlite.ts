@@ -17,7 +17,19 @@
  * - anything else (another SQLite database, a JSON document that is not a state, an empty file, ...): refused with a
  *   {@link StateFileError} that says why; the file is left as it is.
  */
-import { closeSync, copyFileSync, constants, existsSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  constants,
+  existsSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -42,7 +54,11 @@ function sqlite(path: string): typeof BetterSqlite3 {
     try {
       driver = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
     } catch (e) {
-      throw new StateFileError(path, `the SQLite driver better-sqlite3 cannot be loaded (${(e as Error).message.split('\n')[0]})`, 'Run `npm ci` (it builds better-sqlite3), or run without --state-file.');
+      throw new StateFileError(
+        path,
+        `the SQLite driver better-sqlite3 cannot be loaded (${(e as Error).message.split('\n')[0]})`,
+        'Run `npm ci` (it builds better-sqlite3), or run without --state-file.',
+      );
     }
   }
   return driver;
@@ -50,8 +66,11 @@ function sqlite(path: string): typeof BetterSqlite3 {
 
 const SCHEMA_SQL = `
   CREATE TABLE IF NOT EXISTS rd_emulator_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-  CREATE TABLE IF NOT EXISTS rd_emulator_kv (tbl TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (tbl, key)) WITHOUT ROWID;
-  INSERT OR IGNORE INTO rd_emulator_meta (key, value) VALUES ('format', '${STATE_FORMAT}'), ('schema', '${SCHEMA}'), ('sequence', '0');
+  CREATE TABLE IF NOT EXISTS rd_emulator_kv (
+    tbl TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (tbl, key)
+  ) WITHOUT ROWID;
+  INSERT OR IGNORE INTO rd_emulator_meta (key, value)
+    VALUES ('format', '${STATE_FORMAT}'), ('schema', '${SCHEMA}'), ('sequence', '0');
 `;
 
 /**
@@ -72,12 +91,26 @@ export class SqliteBackend implements Backend {
     this.description = `SQLite file ${path}`;
     this.statements = {
       get: db.prepare<[string, string], string>('SELECT value FROM rd_emulator_kv WHERE tbl = ? AND key = ?').pluck(),
-      put: db.prepare('INSERT INTO rd_emulator_kv (tbl, key, value) VALUES (?, ?, ?) ON CONFLICT (tbl, key) DO UPDATE SET value = excluded.value'),
+      put: db.prepare(
+        'INSERT INTO rd_emulator_kv (tbl, key, value) VALUES (?, ?, ?) ON CONFLICT (tbl, key) DO UPDATE SET value =' +
+          ' excluded.value',
+      ),
       del: db.prepare('DELETE FROM rd_emulator_kv WHERE tbl = ? AND key = ?'),
-      head: db.prepare<[string, number], [string, string]>('SELECT key, value FROM rd_emulator_kv WHERE tbl = ? ORDER BY key LIMIT ?').raw(),
-      all: db.prepare<[string], [string, string]>('SELECT key, value FROM rd_emulator_kv WHERE tbl = ? ORDER BY key').raw(),
+      head: db
+        .prepare<[string, number], [string, string]>(
+          'SELECT key, value FROM rd_emulator_kv WHERE tbl = ? ORDER BY key LIMIT ?',
+        )
+        .raw(),
+      all: db
+        .prepare<[string], [string, string]>('SELECT key, value FROM rd_emulator_kv WHERE tbl = ? ORDER BY key')
+        .raw(),
       count: db.prepare<[string], number>('SELECT count(*) FROM rd_emulator_kv WHERE tbl = ?').pluck(),
-      next: db.prepare<[], number>("UPDATE rd_emulator_meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'sequence' RETURNING CAST(value AS INTEGER)").pluck(),
+      next: db
+        .prepare<[], number>(
+          "UPDATE rd_emulator_meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'sequence' RETURNING CAST(value" +
+            ' AS INTEGER)',
+        )
+        .pluck(),
       clear: db.prepare('DELETE FROM rd_emulator_kv'),
     };
     this.commitTransaction = db.transaction((reads: readonly Read[], writes: readonly Write[]): boolean => {
@@ -154,11 +187,25 @@ function foreignDatabase(path: string): string | undefined {
   try {
     db = new (sqlite(path))(path, { readonly: true, fileMustExist: true });
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    const tables = db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('rd_emulator_meta', 'rd_emulator_kv')").pluck().all();
-    if (tables.length !== 2) return 'it is a SQLite database, but not one of this emulator (no rd_emulator_meta and rd_emulator_kv tables)';
+    const tables = db
+      .prepare<[], string>(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('rd_emulator_meta', 'rd_emulator_kv')",
+      )
+      .pluck()
+      .all();
+    if (tables.length !== 2)
+      return 'it is a SQLite database, but not one of this emulator (no rd_emulator_meta and rd_emulator_kv tables)';
     const meta = new Map(db.prepare<[], [string, string]>('SELECT key, value FROM rd_emulator_meta').raw().all());
-    if (meta.get('format') !== STATE_FORMAT) return `it is a SQLite database, but not one of this emulator (format ${JSON.stringify(meta.get('format') ?? null)})`;
-    if (meta.get('schema') !== SCHEMA) return `it is a database of this emulator with schema ${JSON.stringify(meta.get('schema') ?? null)}; this emulator reads schema ${SCHEMA} only`;
+    if (meta.get('format') !== STATE_FORMAT)
+      return (
+        `it is a SQLite database, but not one of this emulator (format` +
+        ` ${JSON.stringify(meta.get('format') ?? null)})`
+      );
+    if (meta.get('schema') !== SCHEMA)
+      return (
+        `it is a database of this emulator with schema ${JSON.stringify(meta.get('schema') ?? null)}; this` +
+        ` emulator reads schema ${SCHEMA} only`
+      );
     return undefined;
   } catch (e) {
     if (e instanceof StateFileError) throw e;
@@ -205,7 +252,10 @@ function migrateJson(path: string, text: string, nameKey: (name: string) => stri
     fd = openSync(lock, 'wx');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw new StateFileError(path, `the lock file ${lock} for its migration to SQLite cannot be created (${(e as Error).message})`);
+    throw new StateFileError(
+      path,
+      `the lock file ${lock} for its migration to SQLite cannot be created (${(e as Error).message})`,
+    );
   }
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.sqlite.tmp`);
   try {
@@ -218,12 +268,16 @@ function migrateJson(path: string, text: string, nameKey: (name: string) => stri
       const writes = stateWrites(state, nameKey, 1);
       db.transaction(() => {
         backend.apply(writes);
-        db.prepare("UPDATE rd_emulator_meta SET value = ? WHERE key = 'sequence'").run(String(state.verificationCodes.length));
+        db.prepare("UPDATE rd_emulator_meta SET value = ? WHERE key = 'sequence'").run(
+          String(state.verificationCodes.length),
+        );
       }).immediate();
     } finally {
       db.close();
     }
-    const backup = existsSync(`${path}.pre-sqlite.json`) ? `${path}.pre-sqlite-${Date.now()}.json` : `${path}.pre-sqlite.json`;
+    const backup = existsSync(`${path}.pre-sqlite.json`)
+      ? `${path}.pre-sqlite-${Date.now()}.json`
+      : `${path}.pre-sqlite.json`;
     copyFileSync(path, backup, constants.COPYFILE_EXCL);
     renameSync(tmp, path);
     return true;
@@ -246,7 +300,12 @@ export function openStateFile(path: string, nameKey: (name: string) => string): 
   } catch {
     dirOk = false;
   }
-  if (!dirOk) throw new StateFileError(path, `its directory ${dirname(path)} does not exist`, 'Create the directory or give another --state-file.');
+  if (!dirOk)
+    throw new StateFileError(
+      path,
+      `its directory ${dirname(path)} does not exist`,
+      'Create the directory or give another --state-file.',
+    );
   const deadline = Date.now() + BUSY_TIMEOUT_MS;
   for (;;) {
     let head: Buffer | undefined;
@@ -263,10 +322,19 @@ export function openStateFile(path: string, nameKey: (name: string) => string): 
       try {
         text = readFileSync(path, 'utf8');
       } catch (e) {
-        throw new StateFileError(path, `it cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+        throw new StateFileError(
+          path,
+          `it cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+        );
       }
       if (!migrateJson(path, text, nameKey)) {
-        if (Date.now() > deadline) throw new StateFileError(path, `another process has been migrating it to SQLite for ${BUSY_TIMEOUT_MS / 1000} s (lock file ${path}.migrating)`, 'If no process is, remove the lock file.');
+        if (Date.now() > deadline)
+          throw new StateFileError(
+            path,
+            `another process has been migrating it to SQLite for ${BUSY_TIMEOUT_MS / 1000} s (lock file` +
+              ` ${path}.migrating)`,
+            'If no process is, remove the lock file.',
+          );
         sleepSync(50);
       }
       continue;

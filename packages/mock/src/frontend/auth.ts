@@ -6,7 +6,14 @@
  * InvalidAccessKeyId.NotFound, SignatureNonceUsed, SignatureDoesNotMatch.
  * The signatures themselves are computed by packages/client/src/protocol/signing.ts.
  */
-import { ACS3_ALGORITHM, parseAcs3Authorization, verifyAcs3, verifyRpc, type ParamList, type VerifyFailure } from '@rd-contract/client/protocol';
+import {
+  ACS3_ALGORITHM,
+  parseAcs3Authorization,
+  verifyAcs3,
+  verifyRpc,
+  type ParamList,
+  type VerifyFailure,
+} from '@rd-contract/client/protocol';
 import type { SharedRules } from '@rd-contract/contract';
 import { firstHeader, present, type RpcRequest } from './request.js';
 
@@ -29,7 +36,11 @@ export type SignatureErrorCode =
 
 export type SignatureCheck =
   | { readonly ok: true; readonly style: 'ACS3-HMAC-SHA256' | 'HMAC-SHA1'; readonly accessKeyId: string }
-  | { readonly ok: false; readonly code: SignatureErrorCode; /** Appended to the documented message. */ readonly messageSuffix?: string };
+  | {
+      readonly ok: false;
+      readonly code: SignatureErrorCode;
+      /** Appended to the documented message. */ readonly messageSuffix?: string;
+    };
 
 /**
  * Remembers used nonces per AccessKey for {@link SIGNATURE_WINDOW_MS} (a request older than that is refused as
@@ -95,11 +106,11 @@ export interface SignatureVerifierOptions {
   readonly nonces: NonceCache;
 }
 
-
 function timeCheck(value: string, now: number): SignatureCheck | undefined {
   if (!TIMESTAMP.test(value)) return { ok: false, code: 'InvalidTimeStamp.Format' };
   const t = Date.parse(value);
-  if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 19) !== value.slice(0, 19)) return { ok: false, code: 'InvalidTimeStamp.Format' };
+  if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 19) !== value.slice(0, 19))
+    return { ok: false, code: 'InvalidTimeStamp.Format' };
   if (Math.abs(now - t) > SIGNATURE_WINDOW_MS) return { ok: false, code: 'InvalidTimeStamp.Expired' };
   return undefined;
 }
@@ -186,7 +197,8 @@ export function parseAccessKeys(spec: string | undefined): Map<string, string> {
     const e = entry.trim();
     if (e === '') continue;
     const colon = e.indexOf(':');
-    if (colon <= 0 || colon === e.length - 1) throw new Error(`MOCK_ACCESS_KEYS: expected id:secret, got "${e.slice(0, 40)}"`);
+    if (colon <= 0 || colon === e.length - 1)
+      throw new Error(`MOCK_ACCESS_KEYS: expected id:secret, got "${e.slice(0, 40)}"`);
     keys.set(e.slice(0, colon), e.slice(colon + 1));
   }
   return keys;

@@ -64,5 +64,12 @@ export function buildCatalogue(contract: ContractModel, api: string): Catalogue 
     const e = first?.errors.get(code);
     if (e) gatewayErrors.set(code, e);
   }
-  return { api: model.api, product: model.product, version: model.version, hostId: model.endpoint, actions, gatewayErrors };
+  return {
+    api: model.api,
+    product: model.product,
+    version: model.version,
+    hostId: model.endpoint,
+    actions,
+    gatewayErrors,
+  };
 }

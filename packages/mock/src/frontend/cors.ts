@@ -24,14 +24,20 @@ export const CORS_MAX_AGE_SECONDS = 600;
  * A CORS handler for `origin` (`*` for any origin, else one origin such as `https://app.example.com`), or undefined
  * when `origin` is undefined (CORS off). `extraExposed` are headers exposed besides `x-acs-request-id`.
  */
-export function createCorsHandler(origin: string | undefined, extraExposed: readonly string[] = []): CorsHandler | undefined {
+export function createCorsHandler(
+  origin: string | undefined,
+  extraExposed: readonly string[] = [],
+): CorsHandler | undefined {
   if (origin === undefined) return undefined;
   const exposed = [...EXPOSED, ...extraExposed].join(', ');
   return (req, res) => {
     const requestOrigin = req.headers.origin;
     const allowOrigin = origin === '*' ? '*' : requestOrigin === origin ? origin : undefined;
     if (origin !== '*') res.setHeader('vary', 'Origin');
-    const preflight = req.method === 'OPTIONS' && requestOrigin !== undefined && req.headers['access-control-request-method'] !== undefined;
+    const preflight =
+      req.method === 'OPTIONS' &&
+      requestOrigin !== undefined &&
+      req.headers['access-control-request-method'] !== undefined;
     if (!preflight) {
       if (allowOrigin !== undefined) {
         res.setHeader('access-control-allow-origin', allowOrigin);
@@ -47,7 +53,10 @@ export function createCorsHandler(origin: string | undefined, extraExposed: read
         .filter((h) => ALLOWED_HEADER.test(h));
       res.setHeader('access-control-allow-origin', allowOrigin);
       res.setHeader('access-control-allow-methods', 'GET, POST');
-      res.setHeader('access-control-allow-headers', [...new Set(['authorization', 'content-type', 'accept', ...requested])].join(', '));
+      res.setHeader(
+        'access-control-allow-headers',
+        [...new Set(['authorization', 'content-type', 'accept', ...requested])].join(', '),
+      );
       res.setHeader('access-control-max-age', String(CORS_MAX_AGE_SECONDS));
     }
     res.writeHead(204, { 'content-length': 0 });

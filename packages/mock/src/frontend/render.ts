@@ -33,7 +33,8 @@ export function xmlElement(name: string, value: unknown): string {
   if (value === null || value === undefined) return `<${name}></${name}>`;
   if (typeof value === 'object') {
     let inner = '';
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) if (XML_NAME.test(k)) inner += xmlElement(k, v);
+    for (const [k, v] of Object.entries(value as Record<string, unknown>))
+      if (XML_NAME.test(k)) inner += xmlElement(k, v);
     return `<${name}>${inner}</${name}>`;
   }
   return `<${name}>${xmlEscape(String(value))}</${name}>`;
@@ -44,8 +45,21 @@ export const recommendUrl = (code: string, requestId: string, product: string): 
   `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(code)}&product=${product}&requestId=${requestId}`;
 
 /** An error body `{RequestId, HostId, Code, Message, Recommend}` (XML root `<Error>`). */
-export function errorBody(format: Format, requestId: string, hostId: string, code: string, message: string, product: string): string {
-  const body = { RequestId: requestId, HostId: hostId, Code: code, Message: message, Recommend: recommendUrl(code, requestId, product) };
+export function errorBody(
+  format: Format,
+  requestId: string,
+  hostId: string,
+  code: string,
+  message: string,
+  product: string,
+): string {
+  const body = {
+    RequestId: requestId,
+    HostId: hostId,
+    Code: code,
+    Message: message,
+    Recommend: recommendUrl(code, requestId, product),
+  };
   return format === 'xml' ? XML_DECLARATION + xmlElement('Error', body) : JSON.stringify(body);
 }
 
@@ -53,7 +67,12 @@ export function errorBody(format: Format, requestId: string, hostId: string, cod
  * A success body for a response object a handler built: `RequestId` set to this response's (kept in place when the
  * object has it, first otherwise), XML root `<ActionNameResponse>`.
  */
-export function successBody(format: Format, requestId: string, xmlRoot: string, body: Readonly<Record<string, unknown>>): string {
+export function successBody(
+  format: Format,
+  requestId: string,
+  xmlRoot: string,
+  body: Readonly<Record<string, unknown>>,
+): string {
   const value = 'RequestId' in body ? { ...body, RequestId: requestId } : { RequestId: requestId, ...body };
   return format === 'xml' ? XML_DECLARATION + xmlElement(xmlRoot, value) : JSON.stringify(value);
 }
@@ -64,7 +83,10 @@ export function successBody(format: Format, requestId: string, xmlRoot: string, 
  * `invalidFormat` is true when `Format` is present but neither JSON nor XML (the request is then answered
  * InvalidParameter, in the representation `Accept` asks for).
  */
-export function negotiate(formatParam: string | undefined, accept: string | undefined): { format: Format; invalidFormat: boolean } {
+export function negotiate(
+  formatParam: string | undefined,
+  accept: string | undefined,
+): { format: Format; invalidFormat: boolean } {
   if (formatParam !== undefined && formatParam !== '') {
     const f = formatParam.toLowerCase();
     if (f === 'json') return { format: 'json', invalidFormat: false };

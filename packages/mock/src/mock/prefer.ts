@@ -16,7 +16,11 @@ const ECHO_MAX = 100;
  * The preference of a request: `__code` / `__example` when either is given (the header is then ignored), otherwise
  * `code` and `example` of the Prefer header (`,` or `;` separated, values optionally quoted).
  */
-export function parsePrefer(header: string | undefined, queryCode: string | undefined, queryExample: string | undefined): Preference | undefined {
+export function parsePrefer(
+  header: string | undefined,
+  queryCode: string | undefined,
+  queryExample: string | undefined,
+): Preference | undefined {
   let code = queryCode || undefined;
   let example = queryExample || undefined;
   if (header && code === undefined && example === undefined) {
@@ -31,10 +35,13 @@ export function parsePrefer(header: string | undefined, queryCode: string | unde
       else if (key === 'example' && example === undefined) example = value;
     }
   }
-  return code === undefined && example === undefined ? undefined : { ...(code !== undefined ? { code } : {}), ...(example !== undefined ? { example } : {}) };
+  return code === undefined && example === undefined
+    ? undefined
+    : { ...(code !== undefined ? { code } : {}), ...(example !== undefined ? { example } : {}) };
 }
 
-export type Selection = { readonly ok: true; readonly entry: ExampleEntry } | { readonly ok: false; readonly message: string };
+export type Selection =
+  { readonly ok: true; readonly entry: ExampleEntry } | { readonly ok: false; readonly message: string };
 
 const echo = (s: string) => JSON.stringify(s.length > ECHO_MAX ? `${s.slice(0, ECHO_MAX)}…` : s);
 
@@ -46,14 +53,30 @@ export function selectExample(catalogue: ActionCatalogue, pref: Preference): Sel
   if (pref.code !== undefined) {
     status = /^[1-5][0-9]{2}$/.test(pref.code) ? Number(pref.code) : NaN;
     if (!catalogue.byStatus.has(status)) {
-      return { ok: false, message: `Prefer code=${echo(pref.code)}: ${catalogue.action} documents no example with that HTTP status (documented: ${documented()}).` };
+      return {
+        ok: false,
+        message:
+          `Prefer code=${echo(pref.code)}: ${catalogue.action} documents no example with that HTTP status` +
+          ` (documented: ${documented()}).`,
+      };
     }
   }
   if (pref.example !== undefined) {
     const entry = catalogue.byName.get(pref.example);
-    if (!entry) return { ok: false, message: `Prefer example=${echo(pref.example)}: ${catalogue.action} documents no example of that name (documented: ${documented()}).` };
+    if (!entry)
+      return {
+        ok: false,
+        message:
+          `Prefer example=${echo(pref.example)}: ${catalogue.action} documents no example of that name` +
+          ` (documented: ${documented()}).`,
+      };
     if (status !== undefined && entry.status !== status) {
-      return { ok: false, message: `Prefer example=${echo(pref.example)} is a ${entry.status} response of ${catalogue.action}, not ${status}.` };
+      return {
+        ok: false,
+        message:
+          `Prefer example=${echo(pref.example)} is a ${entry.status} response of ${catalogue.action}, not` +
+          ` ${status}.`,
+      };
     }
     return { ok: true, entry };
   }

@@ -1,7 +1,9 @@
 /**
  * The mock's static and docs answers: `/openapi.yaml`, `/openapi.json`, each API's published descriptions and the
  * rendered docs under `/docs/` (GET and HEAD; paths kept inside the docs directory); any other path or method is 404
- * InvalidApi.NotFound, Alibaba-shaped.
+ * InvalidApi.NotFound, Alibaba-shaped. Docs files carry an ETag and `Cache-Control: no-cache`, so a browser keeps the
+ * shared renderer (assets/) and asks only whether it changed: `If-None-Match` with the current ETag is answered 304
+ * without a body.
  */
 import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
@@ -39,7 +41,12 @@ const STATIC_TYPES: Record<string, string> = {
 /** A HEAD answer carries the headers of the GET answer, without its body. */
 const bodyFor = (method: string, body: string | Buffer): string | Buffer => (method === 'HEAD' ? '' : body);
 
-async function fileAnswer(method: string, file: string, type?: string): Promise<Answer> {
+async function fileAnswer(
+  method: string,
+  file: string,
+  type?: string,
+  cache?: Readonly<Record<string, string>>,
+): Promise<Answer> {
   try {
     const body = await readFile(file);
     return {
@@ -47,6 +54,7 @@ async function fileAnswer(method: string, file: string, type?: string): Promise<
       headers: {
         'content-type': type ?? STATIC_TYPES[extname(file)] ?? 'application/octet-stream',
         'content-length': body.length,
+        ...cache,
       },
       body: bodyFor(method, body),
     };
@@ -64,9 +72,13 @@ function notFound(method: string, why: string): Answer {
   };
 }
 
+/** A weak validator from the file's size and modification time (no read needed to answer a revalidation). */
+const etagOf = (size: number, mtimeMs: number): string =>
+  `W/"${size.toString(16)}-${Math.floor(mtimeMs).toString(16)}"`;
+
 const redirect = (location: string): Answer => ({ status: 301, headers: { location, 'content-length': 0 }, body: '' });
 
-async function docsAnswer(docsDir: string, method: string, path: string): Promise<Answer> {
+async function docsAnswer(docsDir: string, req: IncomingMessage, method: string, path: string): Promise<Answer> {
   let rel: string;
   try {
     rel = decodeURIComponent(path.slice('/docs/'.length));
@@ -76,12 +88,17 @@ async function docsAnswer(docsDir: string, method: string, path: string): Promis
   if (rel === '' || rel.endsWith('/')) rel += 'index.html';
   const file = normalize(join(docsDir, rel));
   if (!file.startsWith(docsDir + sep) || rel.includes('\0')) return notFound(method, 'no such document');
+  let etag: string;
   try {
-    if ((await stat(file)).isDirectory()) return redirect(`${path}/`);
+    const s = await stat(file);
+    if (s.isDirectory()) return redirect(`${path}/`);
+    etag = etagOf(s.size, s.mtimeMs);
   } catch {
     return notFound(method, `${path} (the docs are written by \`npm run build\`)`);
   }
-  return fileAnswer(method, file);
+  const cache = { etag, 'cache-control': 'no-cache' };
+  if (req.headers['if-none-match']?.split(/\s*,\s*/).includes(etag)) return { status: 304, headers: cache, body: '' };
+  return fileAnswer(method, file, undefined, cache);
 }
 
 /** A published description: `/<Product>-<version>/openapi.json|yaml`, and per action `/<...>/actions/<Action>.json|yaml`. */
@@ -107,7 +124,7 @@ export function serveStatic(ctx: StaticContext, req: IncomingMessage, path: stri
       );
     }
     if (path === '/docs') return redirect('/docs/');
-    if (path.startsWith('/docs/')) return docsAnswer(ctx.docsDir, method, path);
+    if (path.startsWith('/docs/')) return docsAnswer(ctx.docsDir, req, method, path);
   }
   return errorAnswer(ctx, replyByAccept(ctx, req), 'InvalidApi.NotFound');
 }

@@ -32,5 +32,7 @@ export function versionContracts(contract: ContractModel): ReadonlyMap<string, V
 
 /** The rules of an action in a version's contract (own properties only: `__proto__` is no action). */
 export function actionRules(contract: VersionContract, action: string | undefined): ActionRules | undefined {
-  return action !== undefined && Object.hasOwn(contract.rules.actions, action) ? contract.rules.actions[action] : undefined;
+  return action !== undefined && Object.hasOwn(contract.rules.actions, action)
+    ? contract.rules.actions[action]
+    : undefined;
 }

@@ -8,7 +8,10 @@ export interface ProxyServerOptions {
   readonly contract?: ContractModel;
   /** The API whose product the proxy's own error bodies name. Default: the contract's `defaultApi`. */
   readonly defaultApi?: ApiName;
-  /** Where requests go, e.g. `https://resourcemanager.aliyuncs.com` (an http(s) origin; a path other than `/` is refused). */
+  /**
+   * Where requests go, e.g. `https://resourcemanager.aliyuncs.com` (an http(s) origin; a path other than `/` is
+   * refused).
+   */
   readonly upstream: string | URL;
   /** Default 127.0.0.1. */
   readonly host?: string;
@@ -39,7 +42,12 @@ export interface ProxyServerOptions {
 /** Options with the contract given (the proxy's entry point, ./index.ts, gives the default). */
 export type ProxyServerSetup = ProxyServerOptions & { readonly contract: ContractModel };
 
-export const PROXY_DEFAULTS = { port: 4011, upstreamTimeoutMs: 30_000, maxBodyBytes: 1024 * 1024, maxResponseBytes: 10 * 1024 * 1024 } as const;
+export const PROXY_DEFAULTS = {
+  port: 4011,
+  upstreamTimeoutMs: 30_000,
+  maxBodyBytes: 1024 * 1024,
+  maxResponseBytes: 10 * 1024 * 1024,
+} as const;
 
 /** The proxy's own error codes (not Alibaba's), with their statuses. */
 export const PROXY_ERRORS = {

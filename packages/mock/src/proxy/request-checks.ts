@@ -1,7 +1,7 @@
 /**
  * The request direction: routing (path, method, Action, Version, Format), every parameter rule of the action (by
- * packages/client/src/protocol/validate.ts, the validator the client and the mock use), undocumented parameters, and the shape of the signing
- * parameters (not the signature itself: the proxy does not know the caller's secret).
+ * packages/client/src/protocol/validate.ts, the validator the client and the mock use), undocumented parameters, and
+ * the shape of the signing parameters (not the signature itself: the proxy does not know the caller's secret).
  */
 import type { SharedRules, Site } from '@rd-contract/contract';
 import { parseAcs3Authorization, sha256Hex } from '@rd-contract/client/protocol';

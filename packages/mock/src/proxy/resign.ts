@@ -35,7 +35,20 @@ export interface UpstreamRequest {
 }
 
 /** Headers that belong to one connection, not to the request (RFC 9110 7.6.1), plus what the proxy sets itself. */
-const NOT_FORWARDED = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'content-length', 'accept-encoding', 'expect']);
+const NOT_FORWARDED = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'content-length',
+  'accept-encoding',
+  'expect',
+]);
 
 function baseHeaders(r: RpcRequest, upstreamHost: string, body: Buffer): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = { host: upstreamHost };
@@ -53,7 +66,13 @@ const target = (r: RpcRequest, queryString: string) => `${r.path}${queryString =
 
 /** The request as the caller signed it, for the upstream host (the only header changed is `host`). */
 export function forwardUnchanged(r: RpcRequest, upstreamHost: string): UpstreamRequest {
-  return { method: r.method, target: target(r, r.queryString), headers: baseHeaders(r, upstreamHost, r.body), body: r.body, signing: 'unchanged' };
+  return {
+    method: r.method,
+    target: target(r, r.queryString),
+    headers: baseHeaders(r, upstreamHost, r.body),
+    body: r.body,
+    signing: 'unchanged',
+  };
 }
 
 /**
@@ -85,7 +104,13 @@ function resignAcs3(r: RpcRequest, upstreamHost: string, c: Credentials, now: Da
   const query: Record<string, string> = Object.create(null);
   for (const [k, v] of r.query) if (query[k] === undefined) query[k] = v;
   const signed = acs3Sign(
-    { method: r.method, pathname: r.path, query, headers: headers as Record<string, string | string[]>, payloadHash: headers['x-acs-content-sha256'] as string },
+    {
+      method: r.method,
+      pathname: r.path,
+      query,
+      headers: headers as Record<string, string | string[]>,
+      payloadHash: headers['x-acs-content-sha256'] as string,
+    },
     c.accessKeyId,
     c.accessKeySecret,
   );
@@ -103,7 +128,9 @@ function resignClassic(r: RpcRequest, upstreamHost: string, c: Credentials, now:
     SecurityToken: c.securityToken,
   };
   const replace = (pairs: ParamList): [string, string][] =>
-    pairs.flatMap(([k, v]): [string, string][] => (REPLACED.has(k) ? (k === 'Signature' || fresh[k] === undefined ? [] : [[k, fresh[k]!]]) : [[k, v]]));
+    pairs.flatMap(([k, v]): [string, string][] =>
+      REPLACED.has(k) ? (k === 'Signature' || fresh[k] === undefined ? [] : [[k, fresh[k]!]]) : [[k, v]],
+    );
   const inForm = r.form.length > 0 && isForm(r.headers);
   const query = replace(r.query);
   const form = inForm ? replace(r.form) : [];
@@ -119,5 +146,11 @@ function resignClassic(r: RpcRequest, upstreamHost: string, c: Credentials, now:
     if (c.securityToken) headers['x-acs-security-token'] = c.securityToken;
     else delete headers['x-acs-security-token'];
   }
-  return { method: r.method, target: target(r, new URLSearchParams(query).toString()), headers, body, signing: 'HMAC-SHA1' };
+  return {
+    method: r.method,
+    target: target(r, new URLSearchParams(query).toString()),
+    headers,
+    body,
+    signing: 'HMAC-SHA1',
+  };
 }

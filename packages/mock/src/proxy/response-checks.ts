@@ -32,7 +32,12 @@ export interface ResponseContext {
 
 const xmlParser = new XMLParser({ parseTagValue: false, ignoreDeclaration: true, trimValues: true });
 
-const MEDIA_OF: Record<string, 'json' | 'xml'> = { 'application/json': 'json', 'text/json': 'json', 'text/xml': 'xml', 'application/xml': 'xml' };
+const MEDIA_OF: Record<string, 'json' | 'xml'> = {
+  'application/json': 'json',
+  'text/json': 'json',
+  'text/xml': 'xml',
+  'application/xml': 'xml',
+};
 
 function parseBody(text: string, kind: 'json' | 'xml'): { value: Json; root?: string } {
   if (kind === 'json') return { value: JSON.parse(text) };
@@ -49,13 +54,17 @@ function candidates(contract: VersionContract, action: string | undefined): Acti
   return one ? [one] : Object.values(contract.rules.actions);
 }
 
-export function checkResponse(res: ResponseToCheck, ctx: ResponseContext): { violations: ContractViolation[]; requestId: string | undefined } {
+export function checkResponse(
+  res: ResponseToCheck,
+  ctx: ResponseContext,
+): { violations: ContractViolation[]; requestId: string | undefined } {
   const out: ContractViolation[] = [];
   const add = (rule: RuleName, where: string, seen: unknown, expected: string, severity: Severity = 'error') =>
     out.push({ direction: 'response', rule, severity, where, seen: seenValue(seen), expected });
 
   const headerId = firstHeader(res.headers, 'x-acs-request-id');
-  if (headerId === undefined || headerId === '') add('response.request-id', 'header.x-acs-request-id', undefined, 'x-acs-request-id is present');
+  if (headerId === undefined || headerId === '')
+    add('response.request-id', 'header.x-acs-request-id', undefined, 'x-acs-request-id is present');
 
   const contentType = firstHeader(res.headers, 'content-type');
   const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
@@ -66,11 +75,17 @@ export function checkResponse(res: ResponseToCheck, ctx: ResponseContext): { vio
   try {
     parsed = text.trim() === '' ? undefined : parseBody(text, kind);
   } catch (e) {
-    add('response.body', 'body', text, `a ${kind === 'xml' ? 'well-formed XML' : 'JSON'} body (${(e as Error).message.split('\n')[0]})`);
+    add(
+      'response.body',
+      'body',
+      text,
+      `a ${kind === 'xml' ? 'well-formed XML' : 'JSON'} body (${(e as Error).message.split('\n')[0]})`,
+    );
   }
   const value = parsed?.value;
   const bodyId = value && typeof value === 'object' ? (value as Json).RequestId : undefined;
-  if (headerId && bodyId !== undefined && String(bodyId) !== headerId) add('response.request-id', 'body.RequestId', bodyId, `the x-acs-request-id header (${headerId})`);
+  if (headerId && bodyId !== undefined && String(bodyId) !== headerId)
+    add('response.request-id', 'body.RequestId', bodyId, `the x-acs-request-id header (${headerId})`);
 
   const { contract } = ctx;
   if (!contract) return { violations: out, requestId: headerId || (bodyId !== undefined ? String(bodyId) : undefined) };
@@ -89,8 +104,15 @@ export function checkResponse(res: ResponseToCheck, ctx: ResponseContext): { vio
   const wanted = negotiate(ctx.format, ctx.accept).format;
   if (documented) {
     const types = documented.mediaTypes;
-    if (!types.includes(mediaType)) add('response.content-type', 'header.content-type', contentType, `one of ${types.join(', ')} (charset=utf-8)`);
-    else if (MEDIA_OF[mediaType] !== wanted) add('response.content-type', 'header.content-type', contentType, `${wanted === 'xml' ? 'text/xml' : 'application/json'}, as the request asked for`);
+    if (!types.includes(mediaType))
+      add('response.content-type', 'header.content-type', contentType, `one of ${types.join(', ')} (charset=utf-8)`);
+    else if (MEDIA_OF[mediaType] !== wanted)
+      add(
+        'response.content-type',
+        'header.content-type',
+        contentType,
+        `${wanted === 'xml' ? 'text/xml' : 'application/json'}, as the request asked for`,
+      );
   }
 
   // body against the documented schema of (status, media type)
@@ -100,10 +122,12 @@ export function checkResponse(res: ResponseToCheck, ctx: ResponseContext): { vio
     const schema = documented.schema;
     if (schema) {
       const rootName = documented.xmlRoot;
-      if (kind === 'xml' && rootName && parsed.root !== rootName) add('response.body', 'body', `<${parsed.root}>`, `the XML root <${rootName}>`);
+      if (kind === 'xml' && rootName && parsed.root !== rootName)
+        add('response.body', 'body', `<${parsed.root}>`, `the XML root <${rootName}>`);
       const checked = checkBody(contract, actions[0]!.action, res.status, schemaMedia, schema, value);
       for (const p of checked.errors) add('response.body', bodyPath(p.where), p.seen, p.expected);
-      for (const p of checked.undocumentedFields) add('response.field.undocumented', bodyPath(p.where), p.seen, p.expected, ctx.strictFields ? 'error' : 'info');
+      for (const p of checked.undocumentedFields)
+        add('response.field.undocumented', bodyPath(p.where), p.seen, p.expected, ctx.strictFields ? 'error' : 'info');
     }
   }
 
@@ -111,8 +135,10 @@ export function checkResponse(res: ResponseToCheck, ctx: ResponseContext): { vio
   if (res.status >= 400 && value && typeof value === 'object' && (value as Json).Code !== undefined) {
     const code = String((value as Json).Code);
     const entries = actions.map((a) => (Object.hasOwn(a.errors, code) ? a.errors[code] : undefined));
-    if (entries.some((e) => e === undefined)) add('response.error-code', 'body.Code', code, `a code ${named} documents`);
-    else if (entries.some((e) => e!.status !== res.status)) add('response.error-code', 'status', res.status, `${code} is documented with status ${entries[0]!.status}`);
+    if (entries.some((e) => e === undefined))
+      add('response.error-code', 'body.Code', code, `a code ${named} documents`);
+    else if (entries.some((e) => e!.status !== res.status))
+      add('response.error-code', 'status', res.status, `${code} is documented with status ${entries[0]!.status}`);
   }
   return { violations: out, requestId: headerId || (bodyId !== undefined ? String(bodyId) : undefined) };
 }

@@ -38,7 +38,9 @@ function rewriteRefs(node: Json, base: string): Json {
     return Object.fromEntries(
       Object.entries(node).map(([k, v]) => [
         k,
-        k === '$ref' && typeof v === 'string' && v.startsWith('#/components/schemas/') ? `${base}${v.slice('#/components/schemas/'.length)}` : rewriteRefs(v, base),
+        k === '$ref' && typeof v === 'string' && v.startsWith('#/components/schemas/')
+          ? `${base}${v.slice('#/components/schemas/'.length)}`
+          : rewriteRefs(v, base),
       ]),
     );
   }
@@ -49,8 +51,15 @@ function rewriteRefs(node: Json, base: string): Json {
 function closeObjects(node: Json): Json {
   if (Array.isArray(node)) return node.map(closeObjects);
   if (node && typeof node === 'object') {
-    const out: Json = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === 'examples' || k === 'example' ? v : closeObjects(v)]));
-    if (out.properties && typeof out.properties === 'object' && out.additionalProperties === undefined && out.unevaluatedProperties === undefined) {
+    const out: Json = Object.fromEntries(
+      Object.entries(node).map(([k, v]) => [k, k === 'examples' || k === 'example' ? v : closeObjects(v)]),
+    );
+    if (
+      out.properties &&
+      typeof out.properties === 'object' &&
+      out.additionalProperties === undefined &&
+      out.unevaluatedProperties === undefined
+    ) {
       out.additionalProperties = false;
     }
     return out;
@@ -70,20 +79,41 @@ function createAjv(contract: VersionContract, closed: boolean): { ajv: Ajv2020; 
   return { ajv, base };
 }
 
-const instances = new WeakMap<VersionContract, { documented: { ajv: Ajv2020; base: string }; closed: { ajv: Ajv2020; base: string }; cache: Map<string, Validators> }>();
+const instances = new WeakMap<
+  VersionContract,
+  { documented: { ajv: Ajv2020; base: string }; closed: { ajv: Ajv2020; base: string }; cache: Map<string, Validators> }
+>();
 
-/** The documented response of an action for a status (its media types, schema and XML root); undefined if undocumented. */
-export function documentedResponse(contract: VersionContract, action: string, status: number): ResponseModel | undefined {
-  const responses = (contract.rules.actions as Readonly<Record<string, { responses: Readonly<Record<string, ResponseModel>> } | undefined>>)[action]?.responses;
+/**
+ * The documented response of an action for a status (its media types, schema and XML root); undefined if undocumented.
+ */
+export function documentedResponse(
+  contract: VersionContract,
+  action: string,
+  status: number,
+): ResponseModel | undefined {
+  const responses = (
+    contract.rules.actions as Readonly<
+      Record<string, { responses: Readonly<Record<string, ResponseModel>> } | undefined>
+    >
+  )[action]?.responses;
   return responses && Object.hasOwn(responses, String(status)) ? responses[String(status)] : undefined;
 }
 
 /** The statuses documented for an action. */
 export function documentedStatuses(contract: VersionContract, action: string): string[] {
-  return Object.keys((contract.rules.actions as Readonly<Record<string, { responses: object } | undefined>>)[action]?.responses ?? {});
+  return Object.keys(
+    (contract.rules.actions as Readonly<Record<string, { responses: object } | undefined>>)[action]?.responses ?? {},
+  );
 }
 
-function validatorsFor(contract: VersionContract, action: string, status: number, mediaType: string, schema: Json): Validators {
+function validatorsFor(
+  contract: VersionContract,
+  action: string,
+  status: number,
+  mediaType: string,
+  schema: Json,
+): Validators {
   let entry = instances.get(contract);
   if (!entry) {
     entry = { documented: createAjv(contract, false), closed: createAjv(contract, true), cache: new Map() };
@@ -110,8 +140,10 @@ function valueAt(body: Json, pointer: string): unknown {
 }
 
 function describe(e: ErrorObject): string {
-  if (e.keyword === 'required') return `required field ${String((e.params as { missingProperty: string }).missingProperty)}`;
-  if (e.keyword === 'enum') return `one of ${((e.params as { allowedValues: unknown[] }).allowedValues ?? []).join(', ')}`;
+  if (e.keyword === 'required')
+    return `required field ${String((e.params as { missingProperty: string }).missingProperty)}`;
+  if (e.keyword === 'enum')
+    return `one of ${((e.params as { allowedValues: unknown[] }).allowedValues ?? []).join(', ')}`;
   if (e.keyword === 'type') return `type ${String((e.params as { type: string }).type)}`;
   if (e.keyword === 'format') return `format ${String((e.params as { format: string }).format)}`;
   if (e.keyword === 'pattern') return `pattern ${String((e.params as { pattern: string }).pattern)}`;
@@ -119,12 +151,26 @@ function describe(e: ErrorObject): string {
 }
 
 /** Checks a parsed body against the schema documented for (action, status, media type). */
-export function checkBody(contract: VersionContract, action: string, status: number, mediaType: string, schema: Json, body: Json): BodyCheck {
+export function checkBody(
+  contract: VersionContract,
+  action: string,
+  status: number,
+  mediaType: string,
+  schema: Json,
+  body: Json,
+): BodyCheck {
   const v = validatorsFor(contract, action, status, mediaType, schema);
   if (!v.documented(body)) {
     const errors = (v.documented.errors ?? []).map((e) => {
-      const where = e.keyword === 'required' ? `${e.instancePath}/${String((e.params as { missingProperty: string }).missingProperty)}` : e.instancePath;
-      return { where: where || '/', expected: describe(e), seen: e.keyword === 'required' ? undefined : valueAt(body, e.instancePath) };
+      const where =
+        e.keyword === 'required'
+          ? `${e.instancePath}/${String((e.params as { missingProperty: string }).missingProperty)}`
+          : e.instancePath;
+      return {
+        where: where || '/',
+        expected: describe(e),
+        seen: e.keyword === 'required' ? undefined : valueAt(body, e.instancePath),
+      };
     });
     return { errors, undocumentedFields: [] };
   }
@@ -134,7 +180,11 @@ export function checkBody(contract: VersionContract, action: string, status: num
     .map((e) => {
       const name = String((e.params as { additionalProperty: string }).additionalProperty);
       const where = `${e.instancePath}/${name}`;
-      return { where, expected: `no field ${name}: the contract describes ${e.instancePath || 'the body'} without it`, seen: valueAt(body, where) };
+      return {
+        where,
+        expected: `no field ${name}: the contract describes ${e.instancePath || 'the body'} without it`,
+        seen: valueAt(body, where),
+      };
     });
   return { errors: [], undocumentedFields };
 }

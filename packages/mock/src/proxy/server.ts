@@ -47,8 +47,12 @@ export interface ProxyServer {
 
 function parseUpstream(upstream: string | URL): URL {
   const url = new URL(String(upstream));
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new RangeError(`upstream must be an http: or https: URL, got ${url.protocol}`);
-  if (url.pathname !== '/' || url.search || url.hash || url.username || url.password) throw new RangeError('upstream must be an origin such as https://resourcemanager.aliyuncs.com (no path, query, fragment or user info)');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new RangeError(`upstream must be an http: or https: URL, got ${url.protocol}`);
+  if (url.pathname !== '/' || url.search || url.hash || url.username || url.password)
+    throw new RangeError(
+      'upstream must be an origin such as https://resourcemanager.aliyuncs.com (no path, query, fragment or user info)',
+    );
   return url;
 }
 

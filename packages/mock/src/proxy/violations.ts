@@ -13,7 +13,9 @@ export const RULES = {
   'request.action': 'Action (parameter or x-acs-action header) names an action of the contract of that version',
   'request.version': 'Version (parameter or x-acs-version header) is a version the proxy has a contract for',
   'request.format': 'Format, when given, is JSON or XML',
-  'request.parameter': "every parameter rule of the action (packages/client/src/protocol/validate.ts: required, schema, request rules, the site's rules)",
+  'request.parameter':
+    'every parameter rule of the action (packages/client/src/protocol/validate.ts: required, schema, request rules,' +
+    " the site's rules)",
   'request.parameter.undocumented': 'no parameter the action and the signing scheme do not document (warning)',
   'request.signature': 'the signing parameters have the shape of ACS3-HMAC-SHA256 or HMAC-SHA1 signature version 1.0',
   'response.request-id': 'the x-acs-request-id header is present and equals the body RequestId',
@@ -59,7 +61,13 @@ export function seenValue(v: unknown): unknown {
 
 /** A JSON pointer (`/a/b`) as a dotted `body.a.b`. */
 export const bodyPath = (pointer: string): string =>
-  ['body', ...pointer.split('/').filter((s) => s !== '').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))].join('.');
+  [
+    'body',
+    ...pointer
+      .split('/')
+      .filter((s) => s !== '')
+      .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')),
+  ].join('.');
 
 const PRISM_SEVERITY: Record<Severity, string> = { error: 'Error', warning: 'Warning', info: 'Information' };
 /** Prism's limit for the header (8 KiB less a margin). */
@@ -74,10 +82,14 @@ export function slViolationsHeader(violations: readonly ContractViolation[]): st
     code: v.rule,
     message: `${v.expected}${v.seen === undefined ? '' : `; seen ${JSON.stringify(seenValue(v.seen))}`}`,
   }));
-  let value = JSON.stringify(items).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  let value = JSON.stringify(items).replace(
+    /[^\x20-\x7e]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
   if (value.length > MAX_HEADER_CHARS) value = `Too many violations! ${value.slice(0, MAX_HEADER_CHARS)}`;
   return value;
 }
 
 /** Counts of violations of severity error (the ones `--errors` acts on). */
-export const errorsOf = (violations: readonly ContractViolation[]): ContractViolation[] => violations.filter((v) => v.severity === 'error');
+export const errorsOf = (violations: readonly ContractViolation[]): ContractViolation[] =>
+  violations.filter((v) => v.severity === 'error');

@@ -11,42 +11,70 @@ const bodies: [string, Uint8Array][] = [
   ['nothing', new Uint8Array(0)],
 ];
 const init = { status: 200, statusText: 'OK', headers: new Headers({ 'content-type': 'application/json' }) };
-const both = (bytes: Uint8Array) => [new BufferedResponse(Buffer.from(bytes), { ...init, url: 'http://x/' }), new Response(bytes.slice(), init)] as const;
-const settle = (p: Promise<unknown>) => p.then((v) => ({ v }), (e: Error) => ({ e: e.constructor.name }));
+const both = (bytes: Uint8Array) =>
+  [new BufferedResponse(Buffer.from(bytes), { ...init, url: 'http://x/' }), new Response(bytes.slice(), init)] as const;
+const settle = (p: Promise<unknown>) =>
+  p.then(
+    (v) => ({ v }),
+    (e: Error) => ({ e: e.constructor.name }),
+  );
 
 describe('BufferedResponse', () => {
-  it.each(bodies)('%s: text(), json(), arrayBuffer(), bytes(), blob() and body read as from new Response', async (_name, bytes) => {
-    for (const read of ['text', 'json', 'arrayBuffer', 'blob'] as const) {
+  it.each(bodies)(
+    '%s: text(), json(), arrayBuffer(), bytes(), blob() and body read as from new Response',
+    async (_name, bytes) => {
+      for (const read of ['text', 'json', 'arrayBuffer', 'blob'] as const) {
+        const [ours, theirs] = both(bytes);
+        const [a, b] = [await settle(ours[read]()), await settle(theirs[read]())];
+        if (read === 'blob')
+          expect([(a as { v: Blob }).v.type, Buffer.from(await (a as { v: Blob }).v.arrayBuffer())]).toEqual([
+            (b as { v: Blob }).v.type,
+            Buffer.from(await (b as { v: Blob }).v.arrayBuffer()),
+          ]);
+        else if (read === 'arrayBuffer')
+          expect(Buffer.from((a as { v: ArrayBuffer }).v)).toEqual(Buffer.from((b as { v: ArrayBuffer }).v));
+        else expect(a).toEqual(b);
+        expect([ours.bodyUsed, theirs.bodyUsed]).toEqual([true, true]);
+      }
       const [ours, theirs] = both(bytes);
-      const [a, b] = [await settle(ours[read]()), await settle(theirs[read]())];
-      if (read === 'blob') expect([(a as { v: Blob }).v.type, Buffer.from(await (a as { v: Blob }).v.arrayBuffer())]).toEqual([(b as { v: Blob }).v.type, Buffer.from(await (b as { v: Blob }).v.arrayBuffer())]);
-      else if (read === 'arrayBuffer') expect(Buffer.from((a as { v: ArrayBuffer }).v)).toEqual(Buffer.from((b as { v: ArrayBuffer }).v));
-      else expect(a).toEqual(b);
+      const [a, b] = [await new Response(ours.body).arrayBuffer(), await new Response(theirs.body).arrayBuffer()];
+      expect(Buffer.from(a)).toEqual(Buffer.from(b));
       expect([ours.bodyUsed, theirs.bodyUsed]).toEqual([true, true]);
-    }
-    const [ours, theirs] = both(bytes);
-    const [a, b] = [await new Response(ours.body).arrayBuffer(), await new Response(theirs.body).arrayBuffer()];
-    expect(Buffer.from(a)).toEqual(Buffer.from(b));
-    expect([ours.bodyUsed, theirs.bodyUsed]).toEqual([true, true]);
-  });
+    },
+  );
 
-  it('a body is read once: a second read rejects with a TypeError, as fetch\'s; clone() before reading gives a second one', async () => {
-    const [ours] = both(bodies[0]![1]);
-    const copy = ours.clone();
-    expect(await ours.text()).toBe(json);
-    await expect(ours.text()).rejects.toBeInstanceOf(TypeError);
-    expect(() => ours.clone()).toThrow(TypeError);
-    expect(await copy.json()).toEqual(JSON.parse(json));
-    expect([copy.status, copy.url, copy.headers.get('content-type')]).toEqual([200, 'http://x/', 'application/json']);
-    // once the stream is taken, the body methods refuse too
-    const [streamed] = both(bodies[0]![1]);
-    streamed.body!.getReader();
-    await expect(streamed.text()).rejects.toBeInstanceOf(TypeError);
-  });
+  it(
+    "a body is read once: a second read rejects with a TypeError, as fetch's; clone() before reading gives a second" +
+      ' one',
+    async () => {
+      const [ours] = both(bodies[0]![1]);
+      const copy = ours.clone();
+      expect(await ours.text()).toBe(json);
+      await expect(ours.text()).rejects.toBeInstanceOf(TypeError);
+      expect(() => ours.clone()).toThrow(TypeError);
+      expect(await copy.json()).toEqual(JSON.parse(json));
+      expect([copy.status, copy.url, copy.headers.get('content-type')]).toEqual([200, 'http://x/', 'application/json']);
+      // once the stream is taken, the body methods refuse too
+      const [streamed] = both(bodies[0]![1]);
+      streamed.body!.getReader();
+      await expect(streamed.text()).rejects.toBeInstanceOf(TypeError);
+    },
+  );
 
   it('keeps a status fetch accepts and new Response refuses (999, not ok), and the URL', async () => {
-    const odd = new BufferedResponse(Buffer.from('x'), { status: 999, statusText: 'Odd', headers: new Headers(), url: 'http://x/?a=1' });
-    expect([odd.status, odd.ok, odd.statusText, odd.url, await odd.text()]).toEqual([999, false, 'Odd', 'http://x/?a=1', 'x']);
+    const odd = new BufferedResponse(Buffer.from('x'), {
+      status: 999,
+      statusText: 'Odd',
+      headers: new Headers(),
+      url: 'http://x/?a=1',
+    });
+    expect([odd.status, odd.ok, odd.statusText, odd.url, await odd.text()]).toEqual([
+      999,
+      false,
+      'Odd',
+      'http://x/?a=1',
+      'x',
+    ]);
     expect(() => new Response('x', { status: 999 })).toThrow(RangeError);
   });
 

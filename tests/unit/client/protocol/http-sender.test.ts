@@ -8,7 +8,14 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo, Socket } from 'node:net';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createClient, nodeHttpFetch, ResourceDirectoryAbortError, ResourceDirectoryNetworkError, ResourceDirectoryTimeoutError, type ClientOptions } from '../../../../packages/client/src/index.js';
+import {
+  createClient,
+  nodeHttpFetch,
+  ResourceDirectoryAbortError,
+  ResourceDirectoryNetworkError,
+  ResourceDirectoryTimeoutError,
+  type ClientOptions,
+} from '../../../../packages/client/src/index.js';
 import { verifyAcs3, verifyRpc } from '../../../../packages/client/src/protocol/signing.js';
 import { AnswerError, sendHttp } from '../../../../packages/client/src/protocol/http-sender.js';
 import { errorBody, normalisedRequest, useCaptureServer, type Captured } from '../../../helpers/capture-server.js';
@@ -25,8 +32,14 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-const client = (extra: Partial<ClientOptions> = {}, endpoint = server.origin) => createClient({ endpoint, accessKeyId: ID, accessKeySecret: SECRET, ...extra });
-const enable = { EnableMode: 'NewManagementAccount', MAName: 'user01', MASecureMobilePhone: '852-61234567', VerificationCode: '123456' } as const;
+const client = (extra: Partial<ClientOptions> = {}, endpoint = server.origin) =>
+  createClient({ endpoint, accessKeyId: ID, accessKeySecret: SECRET, ...extra });
+const enable = {
+  EnableMode: 'NewManagementAccount',
+  MAName: 'user01',
+  MASecureMobilePhone: '852-61234567',
+  VerificationCode: '123456',
+} as const;
 /** The two fetches compared: the client's default (nodeHttpFetch) and Node's own. */
 type Via = 'node:http' | 'fetch';
 const via = (v: Via): Partial<ClientOptions> => (v === 'fetch' ? { fetch: (r: Request) => fetch(r) } : {});
@@ -59,7 +72,9 @@ describe('the fetch a call goes through', () => {
   it('a fetch option: that fetch, given the signed Request (redirects not followed), and node:http never', async () => {
     const spy = vi.spyOn(http, 'request');
     const seen: Request[] = [];
-    const c = client({ fetch: async (r) => (seen.push(r), new Response(JSON.stringify({ RequestId: 'custom' }), { status: 200 })) });
+    const c = client({
+      fetch: async (r) => (seen.push(r), new Response(JSON.stringify({ RequestId: 'custom' }), { status: 200 })),
+    });
     expect((await c.GetResourceDirectory()).data).toEqual({ RequestId: 'custom' });
     expect(seen[0]).toBeInstanceOf(Request);
     expect(seen[0]!.redirect).toBe('manual');
@@ -68,38 +83,54 @@ describe('the fetch a call goes through', () => {
     expect(server.requests).toHaveLength(0);
   });
 
-  it("fetch: (r) => fetch(r): Node's fetch, the global looked up per request (replaced after the client was made)", async () => {
-    const c = client(via('fetch'));
-    expect((await c.GetResourceDirectory()).data).toMatchObject({ RequestId: expect.any(String) });
-    expect(server.requests).toHaveLength(1);
-    const seen: unknown[] = [];
-    vi.stubGlobal('fetch', async (input: unknown) => (seen.push(input), new Response(JSON.stringify({ RequestId: 'stub' }), { status: 200 })));
-    expect((await c.GetResourceDirectory()).data).toEqual({ RequestId: 'stub' });
-    expect(seen[0]).toBeInstanceOf(Request);
-    expect(server.requests).toHaveLength(1);
-  });
+  it(
+    "fetch: (r) => fetch(r): Node's fetch, the global looked up per request (replaced after the client was" + ' made)',
+    async () => {
+      const c = client(via('fetch'));
+      expect((await c.GetResourceDirectory()).data).toMatchObject({ RequestId: expect.any(String) });
+      expect(server.requests).toHaveLength(1);
+      const seen: unknown[] = [];
+      vi.stubGlobal(
+        'fetch',
+        async (input: unknown) => (
+          seen.push(input),
+          new Response(JSON.stringify({ RequestId: 'stub' }), { status: 200 })
+        ),
+      );
+      expect((await c.GetResourceDirectory()).data).toEqual({ RequestId: 'stub' });
+      expect(seen[0]).toBeInstanceOf(Request);
+      expect(server.requests).toHaveLength(1);
+    },
+  );
 
-  it("Node's fetch with an undici global dispatcher such as a MockAgent installed: through that dispatcher", async () => {
-    const dispatched: unknown[] = [];
-    class MockAgent {
-      dispatch(opts: unknown): boolean {
-        dispatched.push(opts);
-        throw new Error('the test dispatcher answers nothing');
+  it(
+    "Node's fetch with an undici global dispatcher such as a MockAgent installed: through that" + ' dispatcher',
+    async () => {
+      const dispatched: unknown[] = [];
+      class MockAgent {
+        dispatch(opts: unknown): boolean {
+          dispatched.push(opts);
+          throw new Error('the test dispatcher answers nothing');
+        }
       }
-    }
-    await withDispatcher(new MockAgent(), async () => {
-      await expect(client(via('fetch')).GetResourceDirectory()).rejects.toBeInstanceOf(ResourceDirectoryNetworkError);
-    });
-    expect(dispatched).toHaveLength(1);
-    expect(server.requests).toHaveLength(0);
-  });
+      await withDispatcher(new MockAgent(), async () => {
+        await expect(client(via('fetch')).GetResourceDirectory()).rejects.toBeInstanceOf(ResourceDirectoryNetworkError);
+      });
+      expect(dispatched).toHaveLength(1);
+      expect(server.requests).toHaveLength(0);
+    },
+  );
 
   it('a fetch option that is not a function is refused when the client is created', () => {
-    expect(() => client({ fetch: 'node:http' as unknown as typeof fetch })).toThrow(expect.objectContaining({ code: 'InvalidClientOptions', message: expect.stringContaining('fetch') }));
+    expect(() => client({ fetch: 'node:http' as unknown as typeof fetch })).toThrow(
+      expect.objectContaining({ code: 'InvalidClientOptions', message: expect.stringContaining('fetch') }),
+    );
   });
 
   it('nodeHttpFetch sends no body: a Request with one is a TypeError, nothing is sent', async () => {
-    await expect(nodeHttpFetch(new Request(server.origin, { method: 'POST', body: 'Action=GetResourceDirectory' }))).rejects.toThrow(TypeError);
+    await expect(
+      nodeHttpFetch(new Request(server.origin, { method: 'POST', body: 'Action=GetResourceDirectory' })),
+    ).rejects.toThrow(TypeError);
     expect(server.requests).toHaveLength(0);
   });
 });
@@ -115,43 +146,98 @@ describe.each([
     ['EnableResourceDirectory', enable],
     ['SendVerificationCodeForEnableRD', { SecureMobilePhone: '852-61234567' }],
     ['InitResourceDirectory', {}],
-  ] as const)('%s: the same method, target, header names in order, header values and body; both signed', async (action, params) => {
-    const options = { signatureAlgorithm, ...(sts ? { securityToken: TOKEN } : {}) };
-    const call = (c: ReturnType<typeof client>) => (c[action] as (p: object) => Promise<unknown>)(params);
-    await call(client({ ...options, ...via('node:http') }));
-    await call(client({ ...options, ...via('fetch') }));
-    const [viaNode, viaFetch] = server.requests as [Captured, Captured];
-    expect(normalisedRequest(viaNode)).toEqual(normalisedRequest(viaFetch));
-    expect(viaNode.headerNames.slice(0, 2)).toEqual(['host', 'connection']);
-    for (const r of [viaNode, viaFetch]) {
-      const ok = signatureAlgorithm === 'HMAC-SHA1' ? verifyRpc(r.method, r.query, SECRET).ok : verifyAcs3({ method: r.method, pathname: r.path, query: r.query, headers: r.headers, body: r.body }, SECRET).ok;
-      expect(ok).toBe(true);
-    }
-  });
+  ] as const)(
+    '%s: the same method, target, header names in order, header values and body; both signed',
+    async (action, params) => {
+      const options = { signatureAlgorithm, ...(sts ? { securityToken: TOKEN } : {}) };
+      const call = (c: ReturnType<typeof client>) => (c[action] as (p: object) => Promise<unknown>)(params);
+      await call(client({ ...options, ...via('node:http') }));
+      await call(client({ ...options, ...via('fetch') }));
+      const [viaNode, viaFetch] = server.requests as [Captured, Captured];
+      expect(normalisedRequest(viaNode)).toEqual(normalisedRequest(viaFetch));
+      expect(viaNode.headerNames.slice(0, 2)).toEqual(['host', 'connection']);
+      for (const r of [viaNode, viaFetch]) {
+        const ok =
+          signatureAlgorithm === 'HMAC-SHA1'
+            ? verifyRpc(r.method, r.query, SECRET).ok
+            : verifyAcs3(
+                { method: r.method, pathname: r.path, query: r.query, headers: r.headers, body: r.body },
+                SECRET,
+              ).ok;
+        expect(ok).toBe(true);
+      }
+    },
+  );
 });
 
 describe('the same answer gives the same result through either fetch', () => {
-  const json = JSON.stringify({ RequestId: 'r-1', ResourceDirectory: { ResourceDirectoryId: 'rd-1', MasterAccountName: 'Zoë' } });
+  const json = JSON.stringify({
+    RequestId: 'r-1',
+    ResourceDirectory: { ResourceDirectoryId: 'rd-1', MasterAccountName: 'Zoë' },
+  });
   type Raw = { status: number; statusText?: string; headers?: [string, string][]; body?: Buffer | string };
   const answers: [string, Raw][] = [
     ['a success', { status: 200, headers: [['content-type', 'application/json']], body: json }],
-    ['a documented error', { status: 409, headers: [['content-type', 'application/json']], body: errorBody('EntityAlreadyExists.ResourceDirectory') }],
+    [
+      'a documented error',
+      {
+        status: 409,
+        headers: [['content-type', 'application/json']],
+        body: errorBody('EntityAlreadyExists.ResourceDirectory'),
+      },
+    ],
     ['an undocumented error code', { status: 400, body: errorBody('NoSuchCode') }],
     ['an empty success', { status: 200, body: '' }],
     ['a 204', { status: 204 }],
-    ['a 5xx page', { status: 502, statusText: 'Bad Gateway', headers: [['content-type', 'text/html']], body: '<html>bad gateway</html>' }],
-    ['a status outside 200-599', { status: 999, statusText: 'Odd', body: errorBody('EntityAlreadyExists.ResourceDirectory') }],
+    [
+      'a 5xx page',
+      {
+        status: 502,
+        statusText: 'Bad Gateway',
+        headers: [['content-type', 'text/html']],
+        body: '<html>bad gateway</html>',
+      },
+    ],
+    [
+      'a status outside 200-599',
+      { status: 999, statusText: 'Odd', body: errorBody('EntityAlreadyExists.ResourceDirectory') },
+    ],
     ['a redirect (not followed)', { status: 302, headers: [['location', '/elsewhere']], body: '' }],
     ['a gzip body', { status: 200, headers: [['content-encoding', 'gzip']], body: gzipSync(json) }],
     ['a deflate body', { status: 200, headers: [['content-encoding', 'deflate']], body: deflateSync(json) }],
     ['a raw deflate body', { status: 200, headers: [['content-encoding', 'deflate']], body: deflateRawSync(json) }],
     ['a br body', { status: 200, headers: [['content-encoding', 'br']], body: brotliCompressSync(json) }],
-    ['two codings', { status: 200, headers: [['content-encoding', 'deflate, gzip']], body: gzipSync(deflateSync(json)) }],
-    ['an error body in gzip', { status: 409, headers: [['content-encoding', 'gzip']], body: gzipSync(errorBody('EntityAlreadyExists.ResourceDirectory')) }],
+    [
+      'two codings',
+      { status: 200, headers: [['content-encoding', 'deflate, gzip']], body: gzipSync(deflateSync(json)) },
+    ],
+    [
+      'an error body in gzip',
+      {
+        status: 409,
+        headers: [['content-encoding', 'gzip']],
+        body: gzipSync(errorBody('EntityAlreadyExists.ResourceDirectory')),
+      },
+    ],
     ['an unknown coding (left as is)', { status: 200, headers: [['content-encoding', 'compress']], body: json }],
     ['a body with a BOM', { status: 200, body: `\ufeff${json}` }],
-    ['a body that is not UTF-8', { status: 200, body: Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]) }],
-    ['repeated and Latin-1 headers', { status: 200, headers: [['set-cookie', 'a=1'], ['set-cookie', 'b=2'], ['x-acs-request-id', 'r-1'], ['x-latin', 'caf\xe9']], body: json }],
+    [
+      'a body that is not UTF-8',
+      { status: 200, body: Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]) },
+    ],
+    [
+      'repeated and Latin-1 headers',
+      {
+        status: 200,
+        headers: [
+          ['set-cookie', 'a=1'],
+          ['set-cookie', 'b=2'],
+          ['x-acs-request-id', 'r-1'],
+          ['x-latin', 'caf\xe9'],
+        ],
+        body: json,
+      },
+    ],
   ];
 
   beforeAll(() => {
@@ -170,11 +256,21 @@ describe('the same answer gives the same result through either fetch', () => {
         return {
           resolved: { data, error },
           // (the Date header may be a second apart between the two calls)
-          response: { status: response.status, ok: response.ok, statusText: response.statusText, headers: [...response.headers].filter(([name]) => name !== 'date'), url: response.url.replace(/[0-9a-f]{64}/g, ''), bodyUsed: response.bodyUsed, redirected: response.redirected },
+          response: {
+            status: response.status,
+            ok: response.ok,
+            statusText: response.statusText,
+            headers: [...response.headers].filter(([name]) => name !== 'date'),
+            url: response.url.replace(/[0-9a-f]{64}/g, ''),
+            bodyUsed: response.bodyUsed,
+            redirected: response.redirected,
+          },
         };
       } catch (e) {
         const err = e as Error & { code?: string; status?: number; body?: string };
-        return { rejected: { name: err.name, code: err.code, status: err.status, body: err.body, message: err.message } };
+        return {
+          rejected: { name: err.name, code: err.code, status: err.status, body: err.body, message: err.message },
+        };
       }
     };
     const viaNode = await settle('node:http');
@@ -216,35 +312,50 @@ describe('failures, through either fetch', () => {
   });
   const hostileOrigin = () => `http://127.0.0.1:${(hostile.address() as AddressInfo).port}`;
 
-  it.each(['node:http', 'fetch'] as const)('%s: nothing listening: NetworkError with the cause code ECONNREFUSED and fetch\'s message', async (transport) => {
-    const closed = http.createServer();
-    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise((r) => closed.close(r));
-    const e = await client(via(transport), `http://127.0.0.1:${port}`).GetResourceDirectory().catch((x: unknown) => x);
-    expect(e).toBeInstanceOf(ResourceDirectoryNetworkError);
-    expect((e as Error).message).toBe(`GetResourceDirectory: the request failed: TypeError: fetch failed (Error: connect ECONNREFUSED 127.0.0.1:${port})`);
-    expect(((e as Error).cause as { code?: string }).code).toBe('ECONNREFUSED');
-  });
+  it.each(['node:http', 'fetch'] as const)(
+    "%s: nothing listening: NetworkError with the cause code ECONNREFUSED and fetch's message",
+    async (transport) => {
+      const closed = http.createServer();
+      await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+      const port = (closed.address() as AddressInfo).port;
+      await new Promise((r) => closed.close(r));
+      const e = await client(via(transport), `http://127.0.0.1:${port}`)
+        .GetResourceDirectory()
+        .catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(ResourceDirectoryNetworkError);
+      expect((e as Error).message).toBe(
+        `GetResourceDirectory: the request failed: TypeError: fetch failed (Error: connect ECONNREFUSED` +
+          ` 127.0.0.1:${port})`,
+      );
+      expect(((e as Error).cause as { code?: string }).code).toBe('ECONNREFUSED');
+    },
+  );
 
-  it.each(['node:http', 'fetch'] as const)('%s: the connection closed before an answer: NetworkError, not retried', async (transport) => {
-    mode = 'reset';
-    let arrived = 0;
-    hostile.on('request', () => arrived++);
-    try {
-      await expect(client(via(transport), hostileOrigin()).GetResourceDirectory()).rejects.toBeInstanceOf(ResourceDirectoryNetworkError);
-    } finally {
-      hostile.removeAllListeners('request');
-      hostile.on('request', (req) => {
-        if (mode === 'reset') req.socket.destroy();
-      });
-    }
-    expect(arrived).toBe(1);
-  });
+  it.each(['node:http', 'fetch'] as const)(
+    '%s: the connection closed before an answer: NetworkError, not retried',
+    async (transport) => {
+      mode = 'reset';
+      let arrived = 0;
+      hostile.on('request', () => arrived++);
+      try {
+        await expect(client(via(transport), hostileOrigin()).GetResourceDirectory()).rejects.toBeInstanceOf(
+          ResourceDirectoryNetworkError,
+        );
+      } finally {
+        hostile.removeAllListeners('request');
+        hostile.on('request', (req) => {
+          if (mode === 'reset') req.socket.destroy();
+        });
+      }
+      expect(arrived).toBe(1);
+    },
+  );
 
   it.each(['node:http', 'fetch'] as const)('%s: no answer within timeoutMs: TimeoutError', async (transport) => {
     mode = 'hang';
-    await expect(client({ ...via(transport), timeoutMs: 100 }, hostileOrigin()).GetResourceDirectory()).rejects.toBeInstanceOf(ResourceDirectoryTimeoutError);
+    await expect(
+      client({ ...via(transport), timeoutMs: 100 }, hostileOrigin()).GetResourceDirectory(),
+    ).rejects.toBeInstanceOf(ResourceDirectoryTimeoutError);
   });
 
   it.each(['node:http', 'fetch'] as const)('%s: aborted by the caller while waiting: AbortError', async (transport) => {
@@ -322,11 +433,16 @@ describe('https', () => {
     await new Promise((r) => tls.close(r));
   });
 
-  it.each(['node:http', 'fetch'] as const)('%s: a certificate nobody trusts: NetworkError with the TLS code', async (transport) => {
-    const e = await client(via(transport), origin).GetResourceDirectory().catch((x: unknown) => x);
-    expect(e).toBeInstanceOf(ResourceDirectoryNetworkError);
-    expect(((e as Error).cause as { code?: string }).code).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
-  });
+  it.each(['node:http', 'fetch'] as const)(
+    '%s: a certificate nobody trusts: NetworkError with the TLS code',
+    async (transport) => {
+      const e = await client(via(transport), origin)
+        .GetResourceDirectory()
+        .catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(ResourceDirectoryNetworkError);
+      expect(((e as Error).cause as { code?: string }).code).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
+    },
+  );
 
   it('node:http: trusted through https.globalAgent (where Node-level TLS settings go), it answers', async () => {
     const options = https.globalAgent.options as { ca?: unknown };

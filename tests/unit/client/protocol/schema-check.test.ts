@@ -32,17 +32,26 @@ describe('compiled schema checks', () => {
     for (const [api, model] of Object.entries(contract.apis)) {
       for (const [action, rules] of Object.entries(model.actions as Readonly<Record<string, ActionRules>>)) {
         actions++;
-        // Every parameter present (a value of its type) and every request rule's condition met, so that every check runs.
-        const values: Record<string, unknown> = Object.fromEntries(rules.parameters.map((p) => [p.name, p.schema.type === 'boolean' ? 'true' : 'x']));
+        // Every parameter present (a value of its type) and every request rule's condition met, so that every check
+        // runs.
+        const values: Record<string, unknown> = Object.fromEntries(
+          rules.parameters.map((p) => [p.name, p.schema.type === 'boolean' ? 'true' : 'x']),
+        );
         for (const rule of rules.requestRules) {
-          for (const [name, s] of Object.entries((rule.if.properties ?? {}) as Record<string, JsonSchema>)) values[name] = s.const;
+          for (const [name, s] of Object.entries((rule.if.properties ?? {}) as Record<string, JsonSchema>))
+            values[name] = s.const;
         }
         for (const site of [undefined, 'intl', 'china'] as const) {
-          expect(() => checkAllParameters(action as never, values, { contract, api: api as never, site })).not.toThrow();
+          expect(() =>
+            checkAllParameters(action as never, values, { contract, api: api as never, site }),
+          ).not.toThrow();
         }
         for (const p of rules.parameters) {
           expect(schemaCheck({ type: 'object', properties: { value: p.schema } }, noCompiler)).toBeTypeOf('function');
-          for (const rule of Object.values(p.siteRules ?? {})) expect(schemaCheck({ type: 'object', properties: { value: rule!.schema } }, noCompiler)).toBeTypeOf('function');
+          for (const rule of Object.values(p.siteRules ?? {}))
+            expect(schemaCheck({ type: 'object', properties: { value: rule!.schema } }, noCompiler)).toBeTypeOf(
+              'function',
+            );
         }
         for (const rule of rules.requestRules) expect(schemaCheck(rule.if, noCompiler)).toBeTypeOf('function');
       }
@@ -53,7 +62,26 @@ describe('compiled schema checks', () => {
   it('each compiled check decides as ajv compiling its schema at run time (values coerced alike)', () => {
     const keys = Object.keys(contract.schemaChecks);
     expect(keys.length).toBeGreaterThanOrEqual(9);
-    const value = fc.oneof(fc.string(), fc.constantFrom('CurrentAccount', 'NewManagementAccount', '86-13900001234', '852-61234567', '123456', 'user01', 'true', 'false', '0', '1', ''), fc.integer(), fc.boolean(), fc.constant(null), fc.double());
+    const value = fc.oneof(
+      fc.string(),
+      fc.constantFrom(
+        'CurrentAccount',
+        'NewManagementAccount',
+        '86-13900001234',
+        '852-61234567',
+        '123456',
+        'user01',
+        'true',
+        'false',
+        '0',
+        '1',
+        '',
+      ),
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.double(),
+    );
     let runs = 0;
     for (const key of keys) {
       const runtime = ajv.compile(JSON.parse(key));
@@ -81,19 +109,25 @@ describe('schemaCheck: the seam for a contract given at run time', () => {
     expect(() => schemaCheck(novel, { schemaChecks: contract.schemaChecks })).toThrow(TypeError);
   });
 
-  it('a check source with compileSchema compiles it; a compiled schema is found by its text, without the compiler', () => {
-    let compiled = 0;
-    const source: CheckSource = { schemaChecks: contract.schemaChecks, compileSchema: (s) => (compiled++, ajv.compile(s)) };
-    const check = schemaCheck(novel, source);
-    expect(check({ value: 'abc' })).toBe(true);
-    expect(check({ value: 'abcd' })).toBe(false);
-    expect(compiled).toBe(1);
-    const known = JSON.parse(Object.keys(contract.schemaChecks)[0]!) as JsonSchema;
-    expect(schemaCheck(known, source)).toBe(contract.schemaChecks[Object.keys(contract.schemaChecks)[0]!]);
-    expect(compiled).toBe(1);
-  });
+  it(
+    'a check source with compileSchema compiles it; a compiled schema is found by its text, without the' + ' compiler',
+    () => {
+      let compiled = 0;
+      const source: CheckSource = {
+        schemaChecks: contract.schemaChecks,
+        compileSchema: (s) => (compiled++, ajv.compile(s)),
+      };
+      const check = schemaCheck(novel, source);
+      expect(check({ value: 'abc' })).toBe(true);
+      expect(check({ value: 'abcd' })).toBe(false);
+      expect(compiled).toBe(1);
+      const known = JSON.parse(Object.keys(contract.schemaChecks)[0]!) as JsonSchema;
+      expect(schemaCheck(known, source)).toBe(contract.schemaChecks[Object.keys(contract.schemaChecks)[0]!]);
+      expect(compiled).toBe(1);
+    },
+  );
 
-  it('the validator compiles a modified contract\'s new schema once, with the compiler it is given', () => {
+  it("the validator compiles a modified contract's new schema once, with the compiler it is given", () => {
     const api = contract.apis[contract.defaultApi];
     const enable = api.actions.EnableResourceDirectory;
     const maName = enable.parameters.find((p) => p.name === 'MAName')!;
@@ -107,7 +141,9 @@ describe('schemaCheck: the seam for a contract given at run time', () => {
             ...api.actions,
             EnableResourceDirectory: {
               ...enable,
-              parameters: enable.parameters.map((p) => (p === maName ? { ...p, schema: { type: 'string', maxLength: 3 } } : p)),
+              parameters: enable.parameters.map((p) =>
+                p === maName ? { ...p, schema: { type: 'string', maxLength: 3 } } : p,
+              ),
             },
           },
         },
@@ -122,6 +158,8 @@ describe('schemaCheck: the seam for a contract given at run time', () => {
     expect(compiled).toBe(1);
     expect(() => checkAllParameters('EnableResourceDirectory', values, { contract: modified })).not.toThrow(); // cached per schema object
     const fresh = { ...modified, apis: JSON.parse(JSON.stringify(modified.apis)) };
-    expect(() => checkAllParameters('EnableResourceDirectory', values, { contract: fresh })).toThrow(/No compiled check/);
+    expect(() => checkAllParameters('EnableResourceDirectory', values, { contract: fresh })).toThrow(
+      /No compiled check/,
+    );
   });
 });

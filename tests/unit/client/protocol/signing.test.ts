@@ -26,7 +26,12 @@ import {
 // The official signer (CommonJS). Loosely typed on purpose: we feed it exactly what the SDK feeds it.
 interface OfficialUtil {
   getAuthorization(
-    request: { method: string; pathname: string; query: Record<string, string | undefined>; headers: Record<string, string | undefined> },
+    request: {
+      method: string;
+      pathname: string;
+      query: Record<string, string | undefined>;
+      headers: Record<string, string | undefined>;
+    },
     signatureAlgorithm: string,
     payload: string,
     accessKey: string,
@@ -45,7 +50,33 @@ const RUNS = 1000;
 // ---------------------------------------------------------------------------------------------
 
 /** Characters that matter to percent-encoding and to query/form syntax. */
-const SPECIAL = [' ', '*', '~', '!', "'", '(', ')', '%', '+', '/', '=', '&', '?', '#', ';', ',', ':', '@', '$', '"', '\t', '\n', '-', '_', '.'];
+const SPECIAL = [
+  ' ',
+  '*',
+  '~',
+  '!',
+  "'",
+  '(',
+  ')',
+  '%',
+  '+',
+  '/',
+  '=',
+  '&',
+  '?',
+  '#',
+  ';',
+  ',',
+  ':',
+  '@',
+  '$',
+  '"',
+  '\t',
+  '\n',
+  '-',
+  '_',
+  '.',
+];
 const specialString = fc.string({ unit: fc.constantFrom(...SPECIAL, 'a', 'Z', '0', 'é', '中', '😀'), maxLength: 12 });
 /** Full Unicode (valid code points, no lone surrogates), ASCII-with-controls, specials, or empty. */
 const anyString = fc.oneof(
@@ -56,11 +87,33 @@ const anyString = fc.oneof(
 );
 const paramName = fc.oneof(
   anyString,
-  fc.constantFrom('Action', 'Version', 'Format', 'AccessKeyId', 'SignatureNonce', 'Timestamp', 'SecurityToken',
-    'Signature', 'EnableMode', 'MAName', 'Tag.1.Key', '10', '9', 'a', 'A', 'a ', 'a b', 'é', 'Z~'),
+  fc.constantFrom(
+    'Action',
+    'Version',
+    'Format',
+    'AccessKeyId',
+    'SignatureNonce',
+    'Timestamp',
+    'SecurityToken',
+    'Signature',
+    'EnableMode',
+    'MAName',
+    'Tag.1.Key',
+    '10',
+    '9',
+    'a',
+    'A',
+    'a ',
+    'a b',
+    'é',
+    'Z~',
+  ),
 );
 const method = fc.constantFrom('GET', 'POST');
-const secret = fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.constantFrom('testsecret', 'YourAccessKeySecret'));
+const secret = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.constantFrom('testsecret', 'YourAccessKeySecret'),
+);
 const accessKeyId = fc.oneof(fc.stringMatching(/^[A-Za-z0-9]{1,30}$/), fc.constantFrom('testid', 'STS.NUabc123'));
 
 /**
@@ -85,8 +138,21 @@ const extraHeaders = fc
   .uniqueArray(
     fc.tuple(
       fc.oneof(
-        fc.constantFrom('Content-Type', 'content-type', 'X-Acs-Foo', 'x-acs-foo', 'X-ACS-BAR', 'user-agent', 'accept', 'Host',
-          'x-acs-credentials-provider', 'x-acs-retry-attempts', 'x-acsnot', 'x-ac-s', 'authorization'),
+        fc.constantFrom(
+          'Content-Type',
+          'content-type',
+          'X-Acs-Foo',
+          'x-acs-foo',
+          'X-ACS-BAR',
+          'user-agent',
+          'accept',
+          'Host',
+          'x-acs-credentials-provider',
+          'x-acs-retry-attempts',
+          'x-acsnot',
+          'x-ac-s',
+          'authorization',
+        ),
         anyString.map((s) => `x-acs-${s}`),
         anyString,
       ),
@@ -104,7 +170,11 @@ const acs3Request = fc
     query: params(paramName, fc.oneof(anyString, anyString, fc.constant(undefined))),
     host: fc.constantFrom('resourcemanager.aliyuncs.com', ' resourcemanager.aliyuncs.com '),
     action: fc.constantFrom('EnableResourceDirectory', 'GetResourceDirectory', 'InitResourceDirectory'),
-    date: fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:59Z'), noInvalidDate: true }),
+    date: fc.date({
+      min: new Date('2000-01-01T00:00:00Z'),
+      max: new Date('2099-12-31T23:59:59Z'),
+      noInvalidDate: true,
+    }),
     nonce: fc.stringMatching(/^[0-9a-f]{64}$/),
     body: fc.uint8Array({ maxLength: 64 }),
     securityToken: fc.option(anyString, { nil: undefined }),
@@ -156,12 +226,24 @@ describe('published worked examples', () => {
     };
     const { canonicalRequest, signedHeaders } = acs3CanonicalRequest(parts);
     expect(sha256Hex(canonicalRequest)).toBe('7ea06492da5221eba5297e897ce16e55f964061054b7695beedaac1145b1e259');
-    expect(signedHeaders).toEqual(['host', 'x-acs-action', 'x-acs-content-sha256', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-version']);
-    expect(acs3StringToSign(canonicalRequest)).toBe('ACS3-HMAC-SHA256\n7ea06492da5221eba5297e897ce16e55f964061054b7695beedaac1145b1e259');
+    expect(signedHeaders).toEqual([
+      'host',
+      'x-acs-action',
+      'x-acs-content-sha256',
+      'x-acs-date',
+      'x-acs-signature-nonce',
+      'x-acs-version',
+    ]);
+    expect(acs3StringToSign(canonicalRequest)).toBe(
+      'ACS3-HMAC-SHA256\n7ea06492da5221eba5297e897ce16e55f964061054b7695beedaac1145b1e259',
+    );
     const expected =
-      'ACS3-HMAC-SHA256 Credential=YourAccessKeyId,SignedHeaders=host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,Signature=06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0';
+      'ACS3-HMAC-SHA256' +
+      ' Credential=YourAccessKeyId,SignedHeaders=host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,Signature=06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0';
     expect(acs3Authorization(parts, 'YourAccessKeyId', 'YourAccessKeySecret')).toBe(expected);
-    expect(signAcs3(parts, 'YourAccessKeySecret')).toBe('06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0');
+    expect(signAcs3(parts, 'YourAccessKeySecret')).toBe(
+      '06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0',
+    );
   });
 
   it('reproduces the signature v1 (HMAC-SHA1) example of the ECS document', () => {
@@ -200,8 +282,19 @@ function referenceRfc3986(s: string): string {
 
 describe('percent-encoding', () => {
   it.each([
-    [' ', '%20'], ['*', '%2A'], ['~', '~'], ["!'()", '%21%27%28%29'], ['%', '%25'], ['+', '%2B'], ['/', '%2F'],
-    ['=', '%3D'], ['&', '%26'], ['a-_.Z9', 'a-_.Z9'], ['é', '%C3%A9'], ['😀', '%F0%9F%98%80'], ['', ''],
+    [' ', '%20'],
+    ['*', '%2A'],
+    ['~', '~'],
+    ["!'()", '%21%27%28%29'],
+    ['%', '%25'],
+    ['+', '%2B'],
+    ['/', '%2F'],
+    ['=', '%3D'],
+    ['&', '%26'],
+    ['a-_.Z9', 'a-_.Z9'],
+    ['é', '%C3%A9'],
+    ['😀', '%F0%9F%98%80'],
+    ['', ''],
   ])('encodes %j as %j in both styles', (input, expected) => {
     expect(percentEncodeRpc(input)).toBe(expected);
     expect(percentEncodeAcs3(input)).toBe(expected);
@@ -232,24 +325,44 @@ describe('differential: signature v1 against OpenApiUtil.getRPCSignature', () =>
     const value = fc.oneof({ weight: 4, arbitrary: anyString }, { weight: 1, arbitrary: fc.constant(undefined) });
     let runs = 0;
     fc.assert(
-      fc.property(method, params(paramName, value), secret, fc.option(anyString, { nil: undefined }), (m, p, s, token) => {
-        runs++;
-        const all = token === undefined ? p : { ...p, SecurityToken: token };
-        expect(signRpc(m, all, s)).toBe(OpenApiUtil.getRPCSignature(withoutSignature(all), m, s));
-      }),
+      fc.property(
+        method,
+        params(paramName, value),
+        secret,
+        fc.option(anyString, { nil: undefined }),
+        (m, p, s, token) => {
+          runs++;
+          const all = token === undefined ? p : { ...p, SecurityToken: token };
+          expect(signRpc(m, all, s)).toBe(OpenApiUtil.getRPCSignature(withoutSignature(all), m, s));
+        },
+      ),
       { numRuns: RUNS },
     );
     expect(runs).toBeGreaterThanOrEqual(RUNS);
   });
 
   it('agrees with it on strings containing lone surrogates (both throw, or both sign alike)', () => {
-    const withSurrogates = fc.string({ unit: fc.oneof(fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }), fc.constantFrom('\ud800', '\udfff', '\udbff')), maxLength: 6 });
+    const withSurrogates = fc.string({
+      unit: fc.oneof(
+        fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+        fc.constantFrom('\ud800', '\udfff', '\udbff'),
+      ),
+      maxLength: 6,
+    });
     let runs = 0;
     fc.assert(
       fc.property(method, params(withSurrogates, withSurrogates), secret, (m, p, s) => {
         runs++;
-        const outcome = (f: () => string) => { try { return f(); } catch (e) { return `throws ${(e as Error).name}`; } };
-        expect(outcome(() => signRpc(m, p, s))).toBe(outcome(() => OpenApiUtil.getRPCSignature(withoutSignature(p), m, s)));
+        const outcome = (f: () => string) => {
+          try {
+            return f();
+          } catch (e) {
+            return `throws ${(e as Error).name}`;
+          }
+        };
+        expect(outcome(() => signRpc(m, p, s))).toBe(
+          outcome(() => OpenApiUtil.getRPCSignature(withoutSignature(p), m, s)),
+        );
       }),
       { numRuns: 500 },
     );
@@ -283,15 +396,37 @@ describe('differential: ACS3-HMAC-SHA256 against OpenApiUtil.getAuthorization', 
   });
 
   it('agrees with it on query values and keys containing lone surrogates', () => {
-    const withSurrogates = fc.string({ unit: fc.oneof(fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }), fc.constantFrom('\ud800', '\udfff')), maxLength: 6 });
+    const withSurrogates = fc.string({
+      unit: fc.oneof(fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }), fc.constantFrom('\ud800', '\udfff')),
+      maxLength: 6,
+    });
     let runs = 0;
     fc.assert(
       fc.property(method, params(withSurrogates, withSurrogates), secret, (m, q, s) => {
         runs++;
         const headers = { host: 'h', 'x-acs-action': 'A\ud800' };
-        const outcome = (f: () => string) => { try { return f(); } catch (e) { return `throws ${(e as Error).name}`; } };
-        expect(outcome(() => acs3Authorization({ method: m, pathname: '/', query: q, headers, payloadHash: EMPTY_BODY_SHA256 }, 'id', s)))
-          .toBe(outcome(() => OpenApiUtil.getAuthorization({ method: m, pathname: '/', query: q, headers }, ACS3_ALGORITHM, EMPTY_BODY_SHA256, 'id', s)));
+        const outcome = (f: () => string) => {
+          try {
+            return f();
+          } catch (e) {
+            return `throws ${(e as Error).name}`;
+          }
+        };
+        expect(
+          outcome(() =>
+            acs3Authorization({ method: m, pathname: '/', query: q, headers, payloadHash: EMPTY_BODY_SHA256 }, 'id', s),
+          ),
+        ).toBe(
+          outcome(() =>
+            OpenApiUtil.getAuthorization(
+              { method: m, pathname: '/', query: q, headers },
+              ACS3_ALGORITHM,
+              EMPTY_BODY_SHA256,
+              'id',
+              s,
+            ),
+          ),
+        );
       }),
       { numRuns: 500 },
     );
@@ -303,7 +438,14 @@ describe('differential: ACS3-HMAC-SHA256 against OpenApiUtil.getAuthorization', 
       method: 'POST',
       pathname: '/',
       query: { b: 'x y', a: '', c: undefined },
-      headers: { 'X-Acs-Zeta': ' z ', Host: 'h ', 'User-Agent': 'ua', 'content-type': 'text/plain', accept: 'application/json', 'x-acs-alpha': '\ta' },
+      headers: {
+        'X-Acs-Zeta': ' z ',
+        Host: 'h ',
+        'User-Agent': 'ua',
+        'content-type': 'text/plain',
+        accept: 'application/json',
+        'x-acs-alpha': '\ta',
+      },
       payloadHash: 'PH',
     });
     expect(signedHeaders).toEqual(['content-type', 'host', 'x-acs-alpha', 'x-acs-zeta']);
@@ -315,15 +457,28 @@ describe('differential: ACS3-HMAC-SHA256 against OpenApiUtil.getAuthorization', 
 
 describe('known divergences (pinned so that a change on either side is noticed)', () => {
   it('ACS3 query keys are not percent-encoded, exactly like the official util (the V3 document says they are)', () => {
-    const parts = { method: 'GET', pathname: '/', query: { 'a b': 'c d' }, headers: { host: 'h' }, payloadHash: EMPTY_BODY_SHA256 };
+    const parts = {
+      method: 'GET',
+      pathname: '/',
+      query: { 'a b': 'c d' },
+      headers: { host: 'h' },
+      payloadHash: EMPTY_BODY_SHA256,
+    };
     expect(acs3CanonicalRequest(parts).canonicalRequest.split('\n')[2]).toBe('a b=c%20d');
-    expect(acs3Authorization(parts, 'id', 's')).toBe(OpenApiUtil.getAuthorization(parts, ACS3_ALGORITHM, EMPTY_BODY_SHA256, 'id', 's'));
+    expect(acs3Authorization(parts, 'id', 's')).toBe(
+      OpenApiUtil.getAuthorization(parts, ACS3_ALGORITHM, EMPTY_BODY_SHA256, 'id', 's'),
+    );
   });
 
   it('signature v1: the official util drops a parameter named __proto__, we sign it', () => {
-    const withProto = Object.fromEntries([['__proto__', 'x'], ['a', 'b']]) as Record<string, string>;
+    const withProto = Object.fromEntries([
+      ['__proto__', 'x'],
+      ['a', 'b'],
+    ]) as Record<string, string>;
     expect(Object.keys(withProto)).toEqual(['__proto__', 'a']);
-    expect(OpenApiUtil.getRPCSignature(withProto, 'GET', 's')).toBe(OpenApiUtil.getRPCSignature({ a: 'b' }, 'GET', 's'));
+    expect(OpenApiUtil.getRPCSignature(withProto, 'GET', 's')).toBe(
+      OpenApiUtil.getRPCSignature({ a: 'b' }, 'GET', 's'),
+    );
     expect(signRpc('GET', withProto, 's')).not.toBe(signRpc('GET', { a: 'b' }, 's'));
     expect(rpcStringToSign('GET', withProto)).toBe('GET&%2F&__proto__%3Dx%26a%3Db');
   });
@@ -346,7 +501,16 @@ function mutate(s: string, i: number): string {
 }
 
 /** Turns a generated request into what a server sees: lower-cased header names, raw body. */
-function incoming(r: { method: string; pathname: string; query: Record<string, string | undefined>; headers: Record<string, string | undefined>; body: Uint8Array }, authorization: string): Acs3IncomingRequest {
+function incoming(
+  r: {
+    method: string;
+    pathname: string;
+    query: Record<string, string | undefined>;
+    headers: Record<string, string | undefined>;
+    body: Uint8Array;
+  },
+  authorization: string,
+): Acs3IncomingRequest {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(r.headers)) headers[k.toLowerCase()] = v ?? '';
   headers.authorization = authorization;
@@ -361,7 +525,9 @@ function incoming(r: { method: string; pathname: string; query: Record<string, s
 const HTTP_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const serverSideAcs3Request = acs3Request.filter((r) => {
   const names = Object.keys(r.headers).map((k) => k.toLowerCase());
-  return names.every((n) => HTTP_TOKEN.test(n)) && new Set(names).size === names.length && !names.includes('authorization');
+  return (
+    names.every((n) => HTTP_TOKEN.test(n)) && new Set(names).size === names.length && !names.includes('authorization')
+  );
 });
 
 describe('verifyAcs3', () => {
@@ -369,7 +535,12 @@ describe('verifyAcs3', () => {
   const parts: Acs3RequestParts = {
     method: 'POST',
     pathname: '/',
-    query: { EnableMode: 'NewManagementAccount', MAName: 'user01@rdadmin.aliyunid.com', VerificationCode: '123456', Empty: '' },
+    query: {
+      EnableMode: 'NewManagementAccount',
+      MAName: 'user01@rdadmin.aliyunid.com',
+      VerificationCode: '123456',
+      Empty: '',
+    },
     headers: {
       host: 'resourcemanager.aliyuncs.com',
       'x-acs-action': 'EnableResourceDirectory',
@@ -392,18 +563,32 @@ describe('verifyAcs3', () => {
     body,
   });
 
-  it('accepts a correctly signed request and returns the signer\'s StringToSign and CanonicalRequest', () => {
+  it("accepts a correctly signed request and returns the signer's StringToSign and CanonicalRequest", () => {
     const result = verifyAcs3(request(), 'sekret');
-    expect(result).toEqual({ ok: true, stringToSign: signed.stringToSign, canonicalRequest: signed.canonicalRequest, accessKeyId: 'AKID' });
-    expect(verifyAcs3({ ...request(), query: parts.query }, (id) => (id === 'AKID' ? 'sekret' : undefined)).ok).toBe(true);
+    expect(result).toEqual({
+      ok: true,
+      stringToSign: signed.stringToSign,
+      canonicalRequest: signed.canonicalRequest,
+      accessKeyId: 'AKID',
+    });
+    expect(verifyAcs3({ ...request(), query: parts.query }, (id) => (id === 'AKID' ? 'sekret' : undefined)).ok).toBe(
+      true,
+    );
   });
 
   it('rejects the wrong secret, an unknown key, a tampered body and a missing payload hash', () => {
-    expect(verifyAcs3(request(), 'sekreT')).toMatchObject({ ok: false, reason: 'signature-mismatch', stringToSign: signed.stringToSign });
+    expect(verifyAcs3(request(), 'sekreT')).toMatchObject({
+      ok: false,
+      reason: 'signature-mismatch',
+      stringToSign: signed.stringToSign,
+    });
     expect(verifyAcs3(request(), () => undefined)).toMatchObject({ ok: false, reason: 'unknown-access-key' });
     const tampered = Uint8Array.from(body);
     tampered[3] ^= 1;
-    expect(verifyAcs3({ ...request(), body: tampered }, 'sekret')).toMatchObject({ ok: false, reason: 'payload-hash-mismatch' });
+    expect(verifyAcs3({ ...request(), body: tampered }, 'sekret')).toMatchObject({
+      ok: false,
+      reason: 'payload-hash-mismatch',
+    });
     const { 'x-acs-content-sha256': _dropped, ...noHash } = request().headers;
     expect(verifyAcs3({ ...request(), headers: noHash }, 'sekret')).toMatchObject({ ok: false });
   });
@@ -426,9 +611,15 @@ describe('verifyAcs3', () => {
       expect(verifyAcs3({ ...request(), headers }, 'sekret').ok, name).toBe(false);
     }
     // The secret pieces of the Authorization header itself.
-    const changedSig = { ...request().headers, authorization: signed.authorization.replace(/Signature=(.)/, (_, c) => `Signature=${c === 'a' ? 'b' : 'a'}`) };
+    const changedSig = {
+      ...request().headers,
+      authorization: signed.authorization.replace(/Signature=(.)/, (_, c) => `Signature=${c === 'a' ? 'b' : 'a'}`),
+    };
     expect(verifyAcs3({ ...request(), headers: changedSig }, 'sekret').ok).toBe(false);
-    const droppedHeader = { ...request().headers, authorization: signed.authorization.replace('x-acs-security-token;', '') };
+    const droppedHeader = {
+      ...request().headers,
+      authorization: signed.authorization.replace('x-acs-security-token;', ''),
+    };
     expect(verifyAcs3({ ...request(), headers: droppedHeader }, 'sekret').ok).toBe(false);
   });
 
@@ -440,14 +631,26 @@ describe('verifyAcs3', () => {
   });
 
   it('returns invalid-encoding instead of throwing on a lone surrogate in the query', () => {
-    expect(verifyAcs3({ ...request(), query: [['EnableMode', '\udc00']] }, 'sekret')).toMatchObject({ ok: false, reason: 'invalid-encoding' });
+    expect(verifyAcs3({ ...request(), query: [['EnableMode', '\udc00']] }, 'sekret')).toMatchObject({
+      ok: false,
+      reason: 'invalid-encoding',
+    });
   });
 
   it('rejects a repeated query parameter and a malformed Authorization header', () => {
-    const q = [...(request().query as ReadonlyArray<readonly [string, string]>), ['EnableMode', 'CurrentAccount'] as const];
-    expect(verifyAcs3({ ...request(), query: q }, 'sekret')).toMatchObject({ ok: false, reason: 'duplicate-parameter' });
+    const q = [
+      ...(request().query as ReadonlyArray<readonly [string, string]>),
+      ['EnableMode', 'CurrentAccount'] as const,
+    ];
+    expect(verifyAcs3({ ...request(), query: q }, 'sekret')).toMatchObject({
+      ok: false,
+      reason: 'duplicate-parameter',
+    });
     const { authorization: _a, ...noAuth } = request().headers;
-    expect(verifyAcs3({ ...request(), headers: noAuth }, 'sekret')).toMatchObject({ ok: false, reason: 'malformed-authorization' });
+    expect(verifyAcs3({ ...request(), headers: noAuth }, 'sekret')).toMatchObject({
+      ok: false,
+      reason: 'malformed-authorization',
+    });
   });
 
   it('verifies every request signed by the official util, and fails each after a one-character change of a signed value', () => {
@@ -457,12 +660,19 @@ describe('verifyAcs3', () => {
         runs++;
         const authorization = OpenApiUtil.getAuthorization(
           { method: r.method, pathname: r.pathname, query: r.query, headers: r.headers },
-          ACS3_ALGORITHM, r.payloadHash, r.accessKeyId, r.secret,
+          ACS3_ALGORITHM,
+          r.payloadHash,
+          r.accessKeyId,
+          r.secret,
         );
         const req = incoming(r, authorization);
         const result = verifyAcs3(req, (id) => (id === r.accessKeyId ? r.secret : undefined));
         expect(result.ok).toBe(true);
-        const ours = acs3Sign({ method: r.method, pathname: r.pathname, query: r.query, headers: r.headers, payloadHash: r.payloadHash }, r.accessKeyId, r.secret);
+        const ours = acs3Sign(
+          { method: r.method, pathname: r.pathname, query: r.query, headers: r.headers, payloadHash: r.payloadHash },
+          r.accessKeyId,
+          r.secret,
+        );
         expect(result.stringToSign).toBe(ours.stringToSign);
         expect(result.canonicalRequest).toBe(ours.canonicalRequest);
 
@@ -494,8 +704,9 @@ describe('verifyAcs3', () => {
 describe('parseAcs3Authorization', () => {
   const sig = 'ab'.repeat(32);
   it('parses the SDK form', () => {
-    expect(parseAcs3Authorization(`ACS3-HMAC-SHA256 Credential=AK,SignedHeaders=host;x-acs-date,Signature=${sig}`))
-      .toEqual({ accessKeyId: 'AK', signedHeaders: ['host', 'x-acs-date'], signature: sig });
+    expect(
+      parseAcs3Authorization(`ACS3-HMAC-SHA256 Credential=AK,SignedHeaders=host;x-acs-date,Signature=${sig}`),
+    ).toEqual({ accessKeyId: 'AK', signedHeaders: ['host', 'x-acs-date'], signature: sig });
   });
   it.each([
     [undefined],
@@ -531,14 +742,24 @@ describe('verifyRpc', () => {
   const signature = signRpc('POST', base, 'testsecret');
   const signedParams: Record<string, string> = { ...base, Signature: signature };
 
-  it('accepts a correctly signed request and returns the signer\'s StringToSign', () => {
-    expect(verifyRpc('POST', signedParams, 'testsecret')).toEqual({ ok: true, stringToSign: rpcStringToSign('POST', base), accessKeyId: 'testid' });
-    expect(verifyRpc('POST', Object.entries(signedParams).reverse(), (id) => (id === 'testid' ? 'testsecret' : undefined)).ok).toBe(true);
+  it("accepts a correctly signed request and returns the signer's StringToSign", () => {
+    expect(verifyRpc('POST', signedParams, 'testsecret')).toEqual({
+      ok: true,
+      stringToSign: rpcStringToSign('POST', base),
+      accessKeyId: 'testid',
+    });
+    expect(
+      verifyRpc('POST', Object.entries(signedParams).reverse(), (id) => (id === 'testid' ? 'testsecret' : undefined))
+        .ok,
+    ).toBe(true);
   });
 
   it('rejects a one-character change in any name or value, the method, the secret, or the signature', () => {
     for (const key of Object.keys(base)) {
-      expect(verifyRpc('POST', { ...signedParams, [key]: mutate(base[key], 1) }, 'testsecret').ok, `value of ${key}`).toBe(false);
+      expect(
+        verifyRpc('POST', { ...signedParams, [key]: mutate(base[key], 1) }, 'testsecret').ok,
+        `value of ${key}`,
+      ).toBe(false);
       const { [key]: value, ...rest } = signedParams;
       expect(verifyRpc('POST', { ...rest, [mutate(key, 2)]: value }, 'testsecret').ok, `name ${key}`).toBe(false);
     }
@@ -549,7 +770,10 @@ describe('verifyRpc', () => {
   });
 
   it('returns invalid-encoding instead of throwing on a lone surrogate', () => {
-    expect(verifyRpc('POST', { ...signedParams, MAName: 'a\ud800' }, 'testsecret')).toMatchObject({ ok: false, reason: 'invalid-encoding' });
+    expect(verifyRpc('POST', { ...signedParams, MAName: 'a\ud800' }, 'testsecret')).toMatchObject({
+      ok: false,
+      reason: 'invalid-encoding',
+    });
   });
 
   it('rejects a missing signature, an unknown key and repeated parameters', () => {
@@ -601,11 +825,18 @@ describe('utcTimestamp, newNonce, sha256Hex', () => {
     vi.useFakeTimers();
     let runs = 0;
     fc.assert(
-      fc.property(fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59.999Z'), noInvalidDate: true }), (d) => {
-        runs++;
-        vi.setSystemTime(d);
-        expect(utcTimestamp(d)).toBe(OpenApiUtil.getTimestamp());
-      }),
+      fc.property(
+        fc.date({
+          min: new Date('1970-01-01T00:00:00Z'),
+          max: new Date('9999-12-31T23:59:59.999Z'),
+          noInvalidDate: true,
+        }),
+        (d) => {
+          runs++;
+          vi.setSystemTime(d);
+          expect(utcTimestamp(d)).toBe(OpenApiUtil.getTimestamp());
+        },
+      ),
       { numRuns: RUNS },
     );
     expect(runs).toBeGreaterThanOrEqual(RUNS);

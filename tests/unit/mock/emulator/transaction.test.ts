@@ -58,7 +58,9 @@ describe('transact', () => {
   it("reads give the table's record type", () => {
     const _tx = null as unknown as Transaction; // a value only for `typeof`: its type's methods are the subject
     expectTypeOf<ReturnType<typeof _tx.read<'accounts'>>>().toEqualTypeOf<Step<AccountRecord | undefined>>();
-    expectTypeOf<ReturnType<typeof _tx.read<'accountIds'>>>().toEqualTypeOf<Step<'account' | 'directory' | undefined>>();
+    expectTypeOf<ReturnType<typeof _tx.read<'accountIds'>>>().toEqualTypeOf<
+      Step<'account' | 'directory' | undefined>
+    >();
   });
 
   it.each([

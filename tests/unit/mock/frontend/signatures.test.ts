@@ -1,10 +1,17 @@
 // `--verify-signatures`: both signing styles verified like the gateway, every signature error with its documented
 // status, the contract's x-acs-error-precedence around and within the signature step, the 15-minute window, and
-// nonce replay with bounded memory. Requests are signed with packages/client/src/protocol/signing.ts; the mock's clock is fake.
-// Every answer the mock writes here is checked against the contract (tests/helpers/mock.ts).
+// nonce replay with bounded memory. Requests are signed with packages/client/src/protocol/signing.ts; the mock's clock
+// is fake. Every answer the mock writes here is checked against the contract (tests/helpers/mock.ts).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { NonceCache, parseAccessKeys, SIGNATURE_WINDOW_MS } from '../../../../packages/mock/src/index.js';
-import { acs3Sign, newNonce, rpcStringToSign, sha256Hex, signRpc, utcTimestamp } from '../../../../packages/client/src/protocol/signing.js';
+import {
+  acs3Sign,
+  newNonce,
+  rpcStringToSign,
+  sha256Hex,
+  signRpc,
+  utcTimestamp,
+} from '../../../../packages/client/src/protocol/signing.js';
 import { bodyOf, startMock, statusOf, VERSION, type TestMock } from '../../../helpers/mock.js';
 import type { Json } from '../../../helpers/contract.js';
 
@@ -15,7 +22,14 @@ let clock = T0;
 
 let mock: TestMock;
 beforeAll(async () => {
-  mock = await startMock({ verifySignatures: true, accessKeys: new Map([[ID, SECRET], ['second', 'second-secret']]), now: () => clock });
+  mock = await startMock({
+    verifySignatures: true,
+    accessKeys: new Map([
+      [ID, SECRET],
+      ['second', 'second-secret'],
+    ]),
+    now: () => clock,
+  });
 });
 afterEach(() => {
   clock = T0;
@@ -32,7 +46,11 @@ interface Answer {
 async function fetchAnswer(url: string, init: RequestInit): Promise<Answer> {
   const res = await fetch(url, init);
   const text = await res.text();
-  return { status: res.status, body: bodyOf(text, res.headers.get('content-type')), requestId: res.headers.get('x-acs-request-id') };
+  return {
+    status: res.status,
+    body: bodyOf(text, res.headers.get('content-type')),
+    requestId: res.headers.get('x-acs-request-id'),
+  };
 }
 
 function expectCode(a: Answer, code: string, action = 'GetResourceDirectory'): void {
@@ -56,7 +74,11 @@ interface ClassicOptions {
   after?: Record<string, string>;
 }
 
-function classicParams(action: string, params: Record<string, string>, o: ClassicOptions = {}): { all: Record<string, string>; stringToSign: string } {
+function classicParams(
+  action: string,
+  params: Record<string, string>,
+  o: ClassicOptions = {},
+): { all: Record<string, string>; stringToSign: string } {
   const all: Record<string, string | undefined> = {
     Action: action,
     Version: VERSION,
@@ -72,7 +94,10 @@ function classicParams(action: string, params: Record<string, string>, o: Classi
   for (const k of Object.keys(all)) if (all[k] === undefined) delete all[k];
   const signed = all as Record<string, string>;
   const stringToSign = rpcStringToSign(o.method ?? 'POST', signed);
-  return { all: { ...signed, Signature: signRpc(o.method ?? 'POST', signed, o.secret ?? SECRET), ...o.after }, stringToSign };
+  return {
+    all: { ...signed, Signature: signRpc(o.method ?? 'POST', signed, o.secret ?? SECRET), ...o.after },
+    stringToSign,
+  };
 }
 
 function classic(action: string, params: Record<string, string> = {}, o: ClassicOptions = {}): Promise<Answer> {
@@ -81,7 +106,11 @@ function classic(action: string, params: Record<string, string> = {}, o: Classic
   if (o.inBody) {
     const query = new URLSearchParams({ Action: all.Action!, Version: all.Version! });
     const rest = new URLSearchParams(Object.entries(all).filter(([k]) => k !== 'Action' && k !== 'Version'));
-    return fetchAnswer(`${mock.url}/?${query}`, { method, body: rest, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    return fetchAnswer(`${mock.url}/?${query}`, {
+      method,
+      body: rest,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
   }
   return fetchAnswer(`${mock.url}/?${new URLSearchParams(all)}`, { method });
 }
@@ -123,7 +152,14 @@ function acs3Request(action: string, o: Acs3Options = {}): { url: string; init: 
   for (const k of Object.keys(headers)) if (headers[k] === undefined) delete headers[k];
   const method = o.method ?? 'POST';
   const signed = acs3Sign(
-    { method, pathname: '/', query, headers: headers as Record<string, string>, payloadHash: headers['x-acs-content-sha256'] ?? '', ...(o.signedHeaders ? { signedHeaders: o.signedHeaders } : {}) },
+    {
+      method,
+      pathname: '/',
+      query,
+      headers: headers as Record<string, string>,
+      payloadHash: headers['x-acs-content-sha256'] ?? '',
+      ...(o.signedHeaders ? { signedHeaders: o.signedHeaders } : {}),
+    },
     o.id ?? ID,
     o.secret ?? SECRET,
   );
@@ -132,7 +168,11 @@ function acs3Request(action: string, o: Acs3Options = {}): { url: string; init: 
   const qs = new URLSearchParams(query).toString();
   return {
     url: `${mock.url}/${qs ? `?${qs}` : ''}`,
-    init: { method, headers: { ...sent, authorization, accept: 'application/json', ...o.after }, ...(body ? { body } : {}) },
+    init: {
+      method,
+      headers: { ...sent, authorization, accept: 'application/json', ...o.after },
+      ...(body ? { body } : {}),
+    },
     stringToSign: signed.stringToSign,
   };
 }
@@ -166,7 +206,10 @@ describe('valid signatures are accepted', () => {
   });
 
   it('ACS3, parameters in a form body (bound by x-acs-content-sha256)', async () => {
-    const a = await acs3('EnableResourceDirectory', { body: 'EnableMode=CurrentAccount', contentType: 'application/x-www-form-urlencoded' });
+    const a = await acs3('EnableResourceDirectory', {
+      body: 'EnableMode=CurrentAccount',
+      contentType: 'application/x-www-form-urlencoded',
+    });
     expect(a.status, JSON.stringify(a.body)).toBe(200);
   });
 
@@ -192,25 +235,101 @@ describe('valid signatures are accepted', () => {
 
 describe('signature errors, classic HMAC-SHA1', () => {
   it.each([
-    ['no credentials at all', () => fetchAnswer(`${mock.url}/?Action=GetResourceDirectory&Version=${VERSION}`, { method: 'POST' }), 'IncompleteSignature'],
+    [
+      'no credentials at all',
+      () => fetchAnswer(`${mock.url}/?Action=GetResourceDirectory&Version=${VERSION}`, { method: 'POST' }),
+      'IncompleteSignature',
+    ],
     ['no Signature', () => classic('GetResourceDirectory', {}, { after: { Signature: '' } }), 'IncompleteSignature'],
-    ['no SignatureNonce', () => classic('GetResourceDirectory', {}, { override: { SignatureNonce: undefined } }), 'IncompleteSignature'],
-    ['no Timestamp', () => classic('GetResourceDirectory', {}, { override: { Timestamp: undefined } }), 'IncompleteSignature'],
-    ['no AccessKeyId', () => classic('GetResourceDirectory', {}, { override: { AccessKeyId: undefined } }), 'IncompleteSignature'],
-    ['no SignatureMethod', () => classic('GetResourceDirectory', {}, { override: { SignatureMethod: undefined } }), 'IncompleteSignature'],
-    ['SignatureVersion 2.0', () => classic('GetResourceDirectory', {}, { override: { SignatureVersion: '2.0' } }), 'IncompleteSignature'],
-    ['a lower-cased signature parameter does not count', () => classic('GetResourceDirectory', {}, { override: { SignatureNonce: undefined, signaturenonce: 'abc' } }), 'IncompleteSignature'],
-    ['SignatureMethod HMAC-SHA256', () => classic('GetResourceDirectory', {}, { override: { SignatureMethod: 'HMAC-SHA256' } }), 'InvalidSignatureMethod'],
-    ['Timestamp not ISO 8601', () => classic('GetResourceDirectory', {}, { override: { Timestamp: 'yesterday' } }), 'InvalidTimeStamp.Format'],
-    ['Timestamp with milliseconds', () => classic('GetResourceDirectory', {}, { override: { Timestamp: '2026-03-01T12:00:00.000Z' } }), 'InvalidTimeStamp.Format'],
-    ['Timestamp not a date', () => classic('GetResourceDirectory', {}, { override: { Timestamp: '2026-02-30T12:00:00Z' } }), 'InvalidTimeStamp.Format'],
-    ['Timestamp 16 minutes old', () => classic('GetResourceDirectory', {}, { time: T0 - 16 * 60_000 }), 'InvalidTimeStamp.Expired'],
-    ['Timestamp 16 minutes ahead', () => classic('GetResourceDirectory', {}, { time: T0 + 16 * 60_000 }), 'InvalidTimeStamp.Expired'],
+    [
+      'no SignatureNonce',
+      () => classic('GetResourceDirectory', {}, { override: { SignatureNonce: undefined } }),
+      'IncompleteSignature',
+    ],
+    [
+      'no Timestamp',
+      () => classic('GetResourceDirectory', {}, { override: { Timestamp: undefined } }),
+      'IncompleteSignature',
+    ],
+    [
+      'no AccessKeyId',
+      () => classic('GetResourceDirectory', {}, { override: { AccessKeyId: undefined } }),
+      'IncompleteSignature',
+    ],
+    [
+      'no SignatureMethod',
+      () => classic('GetResourceDirectory', {}, { override: { SignatureMethod: undefined } }),
+      'IncompleteSignature',
+    ],
+    [
+      'SignatureVersion 2.0',
+      () => classic('GetResourceDirectory', {}, { override: { SignatureVersion: '2.0' } }),
+      'IncompleteSignature',
+    ],
+    [
+      'a lower-cased signature parameter does not count',
+      () => classic('GetResourceDirectory', {}, { override: { SignatureNonce: undefined, signaturenonce: 'abc' } }),
+      'IncompleteSignature',
+    ],
+    [
+      'SignatureMethod HMAC-SHA256',
+      () => classic('GetResourceDirectory', {}, { override: { SignatureMethod: 'HMAC-SHA256' } }),
+      'InvalidSignatureMethod',
+    ],
+    [
+      'Timestamp not ISO 8601',
+      () => classic('GetResourceDirectory', {}, { override: { Timestamp: 'yesterday' } }),
+      'InvalidTimeStamp.Format',
+    ],
+    [
+      'Timestamp with milliseconds',
+      () => classic('GetResourceDirectory', {}, { override: { Timestamp: '2026-03-01T12:00:00.000Z' } }),
+      'InvalidTimeStamp.Format',
+    ],
+    [
+      'Timestamp not a date',
+      () => classic('GetResourceDirectory', {}, { override: { Timestamp: '2026-02-30T12:00:00Z' } }),
+      'InvalidTimeStamp.Format',
+    ],
+    [
+      'Timestamp 16 minutes old',
+      () => classic('GetResourceDirectory', {}, { time: T0 - 16 * 60_000 }),
+      'InvalidTimeStamp.Expired',
+    ],
+    [
+      'Timestamp 16 minutes ahead',
+      () => classic('GetResourceDirectory', {}, { time: T0 + 16 * 60_000 }),
+      'InvalidTimeStamp.Expired',
+    ],
     ['unknown AccessKeyId', () => classic('GetResourceDirectory', {}, { id: 'nobody' }), 'InvalidAccessKeyId.NotFound'],
     ['wrong secret', () => classic('GetResourceDirectory', {}, { secret: 'wrong' }), 'SignatureDoesNotMatch'],
-    ['a parameter changed after signing', () => classic('EnableResourceDirectory', { EnableMode: 'CurrentAccount' }, { after: { EnableMode: 'NewManagementAccount' } }), 'SignatureDoesNotMatch'],
-    ['signed for GET, sent as POST', () => fetchAnswer(`${mock.url}/?${new URLSearchParams(classicParams('GetResourceDirectory', {}, { method: 'GET' }).all)}`, { method: 'POST' }), 'SignatureDoesNotMatch'],
-    ['a duplicated parameter', () => fetchAnswer(`${mock.url}/?${new URLSearchParams(classicParams('GetResourceDirectory', {}).all)}&Format=JSON`, { method: 'POST' }), 'IncompleteSignature'],
+    [
+      'a parameter changed after signing',
+      () =>
+        classic(
+          'EnableResourceDirectory',
+          { EnableMode: 'CurrentAccount' },
+          { after: { EnableMode: 'NewManagementAccount' } },
+        ),
+      'SignatureDoesNotMatch',
+    ],
+    [
+      'signed for GET, sent as POST',
+      () =>
+        fetchAnswer(
+          `${mock.url}/?${new URLSearchParams(classicParams('GetResourceDirectory', {}, { method: 'GET' }).all)}`,
+          { method: 'POST' },
+        ),
+      'SignatureDoesNotMatch',
+    ],
+    [
+      'a duplicated parameter',
+      () =>
+        fetchAnswer(`${mock.url}/?${new URLSearchParams(classicParams('GetResourceDirectory', {}).all)}&Format=JSON`, {
+          method: 'POST',
+        }),
+      'IncompleteSignature',
+    ],
   ] as const)('%s -> %s', async (_what, run, code) => {
     expectCode(await run(), code);
   });
@@ -219,7 +338,9 @@ describe('signature errors, classic HMAC-SHA1', () => {
     const nonce = newNonce();
     const { stringToSign } = classicParams('GetResourceDirectory', {}, { nonce });
     const a = await classic('GetResourceDirectory', {}, { nonce, secret: 'wrong' });
-    expect(a.body.Message).toBe(`Specified signature is not matched with our calculation. server string to sign is:${stringToSign}`);
+    expect(a.body.Message).toBe(
+      `Specified signature is not matched with our calculation. server string to sign is:${stringToSign}`,
+    );
   });
 });
 
@@ -229,18 +350,47 @@ describe('signature errors, ACS3-HMAC-SHA256', () => {
     ['no x-acs-signature-nonce', { override: { 'x-acs-signature-nonce': undefined } }, 'IncompleteSignature'],
     ['no x-acs-content-sha256', { override: { 'x-acs-content-sha256': undefined } }, 'IncompleteSignature'],
     ['x-acs-content-sha256 not hex SHA-256', { override: { 'x-acs-content-sha256': 'abc' } }, 'IncompleteSignature'],
-    ['Authorization without Signature=', { authorization: (s: string) => s.replace(/,Signature=.*$/, '') }, 'IncompleteSignature'],
+    [
+      'Authorization without Signature=',
+      { authorization: (s: string) => s.replace(/,Signature=.*$/, '') },
+      'IncompleteSignature',
+    ],
     ['Authorization of another scheme', { authorization: () => 'Bearer abc' }, 'IncompleteSignature'],
-    ['x-acs-date not signed', { signedHeaders: ['host', 'x-acs-action', 'x-acs-content-sha256', 'x-acs-signature-nonce', 'x-acs-version'] }, 'IncompleteSignature'],
-    ['another ACS3 algorithm', { authorization: (s: string) => s.replace('ACS3-HMAC-SHA256', 'ACS3-HMAC-SM3') }, 'InvalidSignatureMethod'],
-    ['x-acs-date not ISO 8601', { override: { 'x-acs-date': 'Sun, 01 Mar 2026 12:00:00 GMT' } }, 'InvalidTimeStamp.Format'],
+    [
+      'x-acs-date not signed',
+      { signedHeaders: ['host', 'x-acs-action', 'x-acs-content-sha256', 'x-acs-signature-nonce', 'x-acs-version'] },
+      'IncompleteSignature',
+    ],
+    [
+      'another ACS3 algorithm',
+      { authorization: (s: string) => s.replace('ACS3-HMAC-SHA256', 'ACS3-HMAC-SM3') },
+      'InvalidSignatureMethod',
+    ],
+    [
+      'x-acs-date not ISO 8601',
+      { override: { 'x-acs-date': 'Sun, 01 Mar 2026 12:00:00 GMT' } },
+      'InvalidTimeStamp.Format',
+    ],
     ['x-acs-date 20 minutes old', { time: T0 - 20 * 60_000 }, 'InvalidTimeStamp.Expired'],
     ['unknown AccessKeyId', { id: 'nobody' }, 'InvalidAccessKeyId.NotFound'],
     ['wrong secret', { secret: 'wrong' }, 'SignatureDoesNotMatch'],
-    ['a signed header changed after signing', { after: { 'x-acs-action': 'InitResourceDirectory' } }, 'SignatureDoesNotMatch'],
-    ['a body that does not match x-acs-content-sha256', { body: 'EnableMode=CurrentAccount', contentType: 'application/x-www-form-urlencoded', override: { 'x-acs-content-sha256': sha256Hex('') } }, 'SignatureDoesNotMatch'],
+    [
+      'a signed header changed after signing',
+      { after: { 'x-acs-action': 'InitResourceDirectory' } },
+      'SignatureDoesNotMatch',
+    ],
+    [
+      'a body that does not match x-acs-content-sha256',
+      {
+        body: 'EnableMode=CurrentAccount',
+        contentType: 'application/x-www-form-urlencoded',
+        override: { 'x-acs-content-sha256': sha256Hex('') },
+      },
+      'SignatureDoesNotMatch',
+    ],
   ] as const)('%s -> %s', async (_what, o, code) => {
-    const action = 'x-acs-action' in ((o as Acs3Options).after ?? {}) ? 'InitResourceDirectory' : 'GetResourceDirectory';
+    const action =
+      'x-acs-action' in ((o as Acs3Options).after ?? {}) ? 'InitResourceDirectory' : 'GetResourceDirectory';
     expectCode(await acs3('GetResourceDirectory', o as Acs3Options), code, action);
   });
 
@@ -252,14 +402,17 @@ describe('signature errors, ACS3-HMAC-SHA256', () => {
   it('SignatureDoesNotMatch appends the server string to sign', async () => {
     const { url, init, stringToSign } = acs3Request('GetResourceDirectory', { secret: 'wrong' });
     const a = await fetchAnswer(url, init);
-    expect(a.body.Message).toBe(`Specified signature is not matched with our calculation. server string to sign is:${stringToSign}`);
+    expect(a.body.Message).toBe(
+      `Specified signature is not matched with our calculation. server string to sign is:${stringToSign}`,
+    );
   });
 });
 
 describe('replay: SignatureNonceUsed', () => {
   it.each(['classic', 'ACS3'] as const)('%s: a nonce is accepted once', async (style) => {
     const nonce = newNonce();
-    const send = () => (style === 'classic' ? classic('GetResourceDirectory', {}, { nonce }) : acs3('GetResourceDirectory', { nonce }));
+    const send = () =>
+      style === 'classic' ? classic('GetResourceDirectory', {}, { nonce }) : acs3('GetResourceDirectory', { nonce });
     expect((await send()).status).toBe(200);
     expectCode(await send(), 'SignatureNonceUsed');
   });
@@ -300,20 +453,42 @@ describe('replay: SignatureNonceUsed', () => {
 describe('x-acs-error-precedence around the signature step', () => {
   it('action, then version, then signature, then parameters', async () => {
     expectCode(await fetchAnswer(`${mock.url}/?Action=Nope&Version=x`, { method: 'POST' }), 'InvalidAction.NotFound');
-    expectCode(await fetchAnswer(`${mock.url}/?Action=GetResourceDirectory&Version=x`, { method: 'POST' }), 'InvalidVersion');
-    expectCode(await fetchAnswer(`${mock.url}/?Action=EnableResourceDirectory&Version=${VERSION}`, { method: 'POST' }), 'IncompleteSignature', 'EnableResourceDirectory');
+    expectCode(
+      await fetchAnswer(`${mock.url}/?Action=GetResourceDirectory&Version=x`, { method: 'POST' }),
+      'InvalidVersion',
+    );
+    expectCode(
+      await fetchAnswer(`${mock.url}/?Action=EnableResourceDirectory&Version=${VERSION}`, { method: 'POST' }),
+      'IncompleteSignature',
+      'EnableResourceDirectory',
+    );
     expectCode(await classic('EnableResourceDirectory', {}), 'MissingEnableMode', 'EnableResourceDirectory');
-    expectCode(await classic('EnableResourceDirectory', {}, { secret: 'wrong' }), 'SignatureDoesNotMatch', 'EnableResourceDirectory');
+    expectCode(
+      await classic('EnableResourceDirectory', {}, { secret: 'wrong' }),
+      'SignatureDoesNotMatch',
+      'EnableResourceDirectory',
+    );
   });
 
   it('Prefer does not bypass the signature step', async () => {
-    expectCode(await classic('GetResourceDirectory', { __example: 'NoPermission' }, { secret: 'wrong' }), 'SignatureDoesNotMatch');
+    expectCode(
+      await classic('GetResourceDirectory', { __example: 'NoPermission' }, { secret: 'wrong' }),
+      'SignatureDoesNotMatch',
+    );
     expectCode(await classic('GetResourceDirectory', { __example: 'NoPermission' }), 'NoPermission');
   });
 
   it.each([
-    ['incomplete before a wrong method', { override: { SignatureNonce: undefined, SignatureMethod: 'MD5' } }, 'IncompleteSignature'],
-    ['method before timestamp format', { override: { SignatureMethod: 'MD5', Timestamp: 'x' } }, 'InvalidSignatureMethod'],
+    [
+      'incomplete before a wrong method',
+      { override: { SignatureNonce: undefined, SignatureMethod: 'MD5' } },
+      'IncompleteSignature',
+    ],
+    [
+      'method before timestamp format',
+      { override: { SignatureMethod: 'MD5', Timestamp: 'x' } },
+      'InvalidSignatureMethod',
+    ],
     ['format before anything about the key', { override: { Timestamp: 'x' }, id: 'nobody' }, 'InvalidTimeStamp.Format'],
     ['expired before an unknown key', { time: T0 - 60 * 60_000, id: 'nobody' }, 'InvalidTimeStamp.Expired'],
     ['unknown key before a wrong signature', { id: 'nobody', secret: 'wrong' }, 'InvalidAccessKeyId.NotFound'],
@@ -336,17 +511,29 @@ describe('without --verify-signatures', () => {
   afterAll(() => open.close());
 
   it('any credentials, or none, are accepted', async () => {
-    for (const url of [`${open.url}/?Action=GetResourceDirectory&Version=${VERSION}`, `${open.url}/?Action=GetResourceDirectory&Version=${VERSION}&AccessKeyId=x&Signature=bogus&Timestamp=old`]) {
+    for (const url of [
+      `${open.url}/?Action=GetResourceDirectory&Version=${VERSION}`,
+      `${open.url}/?Action=GetResourceDirectory&Version=${VERSION}&AccessKeyId=x&Signature=bogus&Timestamp=old`,
+    ]) {
       expect((await fetch(url, { method: 'POST' })).status).toBe(200);
     }
-    expect((await fetch(`${open.url}/?Action=GetResourceDirectory&Version=${VERSION}`, { headers: { authorization: 'ACS3-HMAC-SHA256 Credential=x,SignedHeaders=host,Signature=00' } })).status).toBe(200);
+    expect(
+      (
+        await fetch(`${open.url}/?Action=GetResourceDirectory&Version=${VERSION}`, {
+          headers: { authorization: 'ACS3-HMAC-SHA256 Credential=x,SignedHeaders=host,Signature=00' },
+        })
+      ).status,
+    ).toBe(200);
     expect(open.problems).toEqual([]);
   });
 });
 
 describe('MOCK_ACCESS_KEYS', () => {
   it('parses id:secret pairs; a secret may contain ":"', () => {
-    expect([...parseAccessKeys(' a:b , c:d:e ,')]).toEqual([['a', 'b'], ['c', 'd:e']]);
+    expect([...parseAccessKeys(' a:b , c:d:e ,')]).toEqual([
+      ['a', 'b'],
+      ['c', 'd:e'],
+    ]);
     expect(parseAccessKeys(undefined).size).toBe(0);
     expect(() => parseAccessKeys('nosecret')).toThrow(/id:secret/);
     expect(() => parseAccessKeys(':x')).toThrow(/id:secret/);

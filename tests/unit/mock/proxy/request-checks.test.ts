@@ -5,7 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RULES } from '../../../../packages/mock/src/proxy/index.js';
 import { startMock, type TestMock } from '../../../helpers/mock.js';
 import { parseResponses, rawExchange } from '../../../helpers/wire.js';
-import { send, startProxy, STYLES, type ProxyAnswer, type SignedRequestOptions, type Style, type TestProxy } from '../../../helpers/proxy.js';
+import {
+  send,
+  startProxy,
+  STYLES,
+  type ProxyAnswer,
+  type SignedRequestOptions,
+  type Style,
+  type TestProxy,
+} from '../../../helpers/proxy.js';
 
 const CALLER = { id: 'LTAI5tRequestChecks', secret: 'RequestChecksSecret0123' };
 const UPSTREAM = { accessKeyId: 'LTAI5tUpstream', accessKeySecret: 'UpstreamSecretForChecks' };
@@ -24,7 +32,8 @@ afterAll(async () => {
   await mock.close();
 });
 
-const call = (style: Style, o: Omit<SignedRequestOptions, 'id' | 'secret'>, via = proxy) => send(style, via.url, { id: CALLER.id, secret: CALLER.secret, ...o });
+const call = (style: Style, o: Omit<SignedRequestOptions, 'id' | 'secret'>, via = proxy) =>
+  send(style, via.url, { id: CALLER.id, secret: CALLER.secret, ...o });
 
 function expectViolation(a: ProxyAnswer, rule: string, where: string, severity = 'Error'): void {
   const found = a.violations.find((v) => v.code === rule && v.location.join('.') === `request.${where}`);
@@ -44,30 +53,73 @@ interface Case {
 
 const cases: Case[] = [
   { name: 'a path other than /', rule: 'request.route', where: () => 'path', request: () => ({ path: '/v1/rd' }) },
-  { name: 'a method other than GET and POST', rule: 'request.route', where: () => 'method', request: () => ({ method: 'PUT' }) },
-  { name: 'an unknown action', rule: 'request.action', where: (s) => (s === 'HMAC-SHA1' ? 'query.Action' : 'header.x-acs-action'), request: () => ({ action: 'ListAccounts' }) },
-  { name: 'an unknown version', rule: 'request.version', where: (s) => (s === 'HMAC-SHA1' ? 'query.Version' : 'header.x-acs-version'), request: () => ({ version: '2019-01-01' }) },
-  { name: 'an invalid Format', rule: 'request.format', where: () => 'query.Format', request: () => ({ params: { Format: 'YAML' } }) },
-  { name: 'a parameter breaking its schema', rule: 'request.parameter', where: () => 'query.EnableMode', request: () => ({ action: 'EnableResourceDirectory', params: { EnableMode: 'Bogus' } }) },
-  { name: 'a missing required parameter', rule: 'request.parameter', where: () => 'query.EnableMode', request: () => ({ action: 'EnableResourceDirectory' }) },
+  {
+    name: 'a method other than GET and POST',
+    rule: 'request.route',
+    where: () => 'method',
+    request: () => ({ method: 'PUT' }),
+  },
+  {
+    name: 'an unknown action',
+    rule: 'request.action',
+    where: (s) => (s === 'HMAC-SHA1' ? 'query.Action' : 'header.x-acs-action'),
+    request: () => ({ action: 'ListAccounts' }),
+  },
+  {
+    name: 'an unknown version',
+    rule: 'request.version',
+    where: (s) => (s === 'HMAC-SHA1' ? 'query.Version' : 'header.x-acs-version'),
+    request: () => ({ version: '2019-01-01' }),
+  },
+  {
+    name: 'an invalid Format',
+    rule: 'request.format',
+    where: () => 'query.Format',
+    request: () => ({ params: { Format: 'YAML' } }),
+  },
+  {
+    name: 'a parameter breaking its schema',
+    rule: 'request.parameter',
+    where: () => 'query.EnableMode',
+    request: () => ({ action: 'EnableResourceDirectory', params: { EnableMode: 'Bogus' } }),
+  },
+  {
+    name: 'a missing required parameter',
+    rule: 'request.parameter',
+    where: () => 'query.EnableMode',
+    request: () => ({ action: 'EnableResourceDirectory' }),
+  },
   {
     name: 'a request rule (NewManagementAccount needs MAName)',
     rule: 'request.parameter',
     where: () => 'query.MAName',
-    request: () => ({ action: 'EnableResourceDirectory', params: { EnableMode: 'NewManagementAccount', MASecureMobilePhone: '852-61234567', VerificationCode: '123456' } }),
+    request: () => ({
+      action: 'EnableResourceDirectory',
+      params: { EnableMode: 'NewManagementAccount', MASecureMobilePhone: '852-61234567', VerificationCode: '123456' },
+    }),
   },
-  { name: 'an undocumented parameter (warning)', rule: 'request.parameter.undocumented', where: () => 'query.Foo', request: () => ({ params: { Foo: 'bar' } }), severity: 'Warning' },
+  {
+    name: 'an undocumented parameter (warning)',
+    rule: 'request.parameter.undocumented',
+    where: () => 'query.Foo',
+    request: () => ({ params: { Foo: 'bar' } }),
+    severity: 'Warning',
+  },
   {
     name: 'a broken signing parameter',
     rule: 'request.signature',
     where: (s) => (s === 'HMAC-SHA1' ? 'query.SignatureMethod' : 'header.x-acs-date'),
-    request: (s) => ({ override: s === 'HMAC-SHA1' ? { SignatureMethod: 'HMAC-SHA256' } : { 'x-acs-date': '2026-03-01 12:00:00' } }),
+    request: (s) => ({
+      override: s === 'HMAC-SHA1' ? { SignatureMethod: 'HMAC-SHA256' } : { 'x-acs-date': '2026-03-01 12:00:00' },
+    }),
   },
   {
     name: 'a missing signing parameter',
     rule: 'request.signature',
     where: (s) => (s === 'HMAC-SHA1' ? 'query.Timestamp' : 'header.x-acs-signature-nonce'),
-    request: (s) => ({ override: s === 'HMAC-SHA1' ? { Timestamp: undefined } : { 'x-acs-signature-nonce': undefined } }),
+    request: (s) => ({
+      override: s === 'HMAC-SHA1' ? { Timestamp: undefined } : { 'x-acs-signature-nonce': undefined },
+    }),
   },
 ];
 
@@ -93,16 +145,19 @@ describe.each(STYLES)('%s', (style) => {
     expect(typeof line!.expected).toBe('string');
   });
 
-  it.each(cases.filter((c) => c.severity === undefined))('with errors, $name is answered 400 InvalidParameter and not forwarded', async (c) => {
-    const forwarded = mock.events.length;
-    const a = await call(style, c.request(style), strict);
-    expect(a.status).toBe(400);
-    expect(a.body.Code).toBe('InvalidParameter');
-    expect(a.body.RequestId).toBe(a.headers.get('x-acs-request-id'));
-    expect(a.body.Message).toContain(c.rule);
-    expectViolation(a, c.rule, c.where(style));
-    expect(mock.events.length).toBe(forwarded);
-  });
+  it.each(cases.filter((c) => c.severity === undefined))(
+    'with errors, $name is answered 400 InvalidParameter and not forwarded',
+    async (c) => {
+      const forwarded = mock.events.length;
+      const a = await call(style, c.request(style), strict);
+      expect(a.status).toBe(400);
+      expect(a.body.Code).toBe('InvalidParameter');
+      expect(a.body.RequestId).toBe(a.headers.get('x-acs-request-id'));
+      expect(a.body.Message).toContain(c.rule);
+      expectViolation(a, c.rule, c.where(style));
+      expect(mock.events.length).toBe(forwarded);
+    },
+  );
 
   it('with errors, a warning alone is forwarded', async () => {
     const a = await call(style, { params: { Foo: 'bar' } }, strict);
@@ -117,12 +172,12 @@ it('a request without any signature is reported', async () => {
   expect(sl.map((v: { code: string }) => v.code)).toContain('request.signature');
 });
 
-it('the ACS3 body hash must be the body\'s', async () => {
+it("the ACS3 body hash must be the body's", async () => {
   const a = await call('ACS3-HMAC-SHA256', { override: { 'x-acs-content-sha256': 'a'.repeat(64) } });
   expectViolation(a, 'request.signature', 'header.x-acs-content-sha256');
 });
 
-it('sl-violations is Prism\'s format: a JSON array of { location, severity, code, message }', async () => {
+it("sl-violations is Prism's format: a JSON array of { location, severity, code, message }", async () => {
   const a = await call('HMAC-SHA1', { action: 'EnableResourceDirectory', params: { EnableMode: 'Bogus', Foo: 'x' } });
   expect(a.violations.length).toBe(2);
   for (const v of a.violations) {
@@ -133,7 +188,10 @@ it('sl-violations is Prism\'s format: a JSON array of { location, severity, code
 });
 
 it('a body larger than 1 MiB is answered 400 InvalidParameter', async () => {
-  const res = await fetch(`${proxy.url}/?Action=GetResourceDirectory&Version=2020-03-31`, { method: 'POST', body: 'x'.repeat(1024 * 1024 + 1) });
+  const res = await fetch(`${proxy.url}/?Action=GetResourceDirectory&Version=2020-03-31`, {
+    method: 'POST',
+    body: 'x'.repeat(1024 * 1024 + 1),
+  });
   expect(res.status).toBe(400);
   expect((await res.json()).Code).toBe('InvalidParameter');
 });
@@ -155,18 +213,24 @@ describe.each(STYLES)('%s with a site', (style) => {
 });
 
 it.each([
-  ['a raw non-ASCII byte in the request line', Buffer.from('POST /?Action=GetResourceDirectory&AccessKeyId=\xe9 HTTP/1.1\r\nHost: x\r\n\r\n', 'latin1')],
+  [
+    'a raw non-ASCII byte in the request line',
+    Buffer.from('POST /?Action=GetResourceDirectory&AccessKeyId=\xe9 HTTP/1.1\r\nHost: x\r\n\r\n', 'latin1'),
+  ],
   ['a malformed header line', 'POST / HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n'],
   ['bad chunking', 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'],
-])('what Node\'s parser refuses (%s) is answered 400 InvalidParameter, Alibaba-shaped, and the connection closed', async (_name, payload) => {
-  const r = await rawExchange(proxy.port, payload);
-  expect(r.closed).toBe(true);
-  const [answer] = parseResponses(r.data).responses;
-  expect(answer?.status).toBe(400);
-  const body = JSON.parse(answer!.body.toString());
-  expect(body.Code).toBe('InvalidParameter');
-  expect(body.RequestId).toBe(answer!.headers['x-acs-request-id']);
-});
+])(
+  "what Node's parser refuses (%s) is answered 400 InvalidParameter, Alibaba-shaped, and the connection closed",
+  async (_name, payload) => {
+    const r = await rawExchange(proxy.port, payload);
+    expect(r.closed).toBe(true);
+    const [answer] = parseResponses(r.data).responses;
+    expect(answer?.status).toBe(400);
+    const body = JSON.parse(answer!.body.toString());
+    expect(body.Code).toBe('InvalidParameter');
+    expect(body.RequestId).toBe(answer!.headers['x-acs-request-id']);
+  },
+);
 
 it('CONNECT (no API of the endpoint): 404 InvalidApi.NotFound as from the mock; the upstream is HostId', async () => {
   const r = await rawExchange(proxy.port, 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n');

@@ -6,7 +6,15 @@ import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROXY_ERRORS } from '../../../../packages/mock/src/proxy/index.js';
 import { useCaptureServer, successBodies, type Captured } from '../../../helpers/capture-server.js';
-import { send, startProxy, STYLES, type ProxyAnswer, type SignedRequestOptions, type Style, type TestProxy } from '../../../helpers/proxy.js';
+import {
+  send,
+  startProxy,
+  STYLES,
+  type ProxyAnswer,
+  type SignedRequestOptions,
+  type Style,
+  type TestProxy,
+} from '../../../helpers/proxy.js';
 
 const CALLER = { id: 'LTAI5tResponseChecks', secret: 'ResponseChecksSecret01' };
 const UPSTREAM = { accessKeyId: 'LTAI5tDriftUpstream', accessKeySecret: 'DriftUpstreamSecret987' };
@@ -28,18 +36,32 @@ afterAll(async () => {
 });
 
 type Reply = (req: Captured, res: ServerResponse) => void;
-const json = (status: number, body: unknown, headers: Record<string, string> = {}): Reply => (_req, res) => {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json;charset=utf-8', 'x-acs-request-id': RID, ...headers });
-  res.end(text);
+const json =
+  (status: number, body: unknown, headers: Record<string, string> = {}): Reply =>
+  (_req, res) => {
+    const text = typeof body === 'string' ? body : JSON.stringify(body);
+    res.writeHead(status, { 'content-type': 'application/json;charset=utf-8', 'x-acs-request-id': RID, ...headers });
+    res.end(text);
+  };
+const good = {
+  ...(successBodies.GetResourceDirectory as { ResourceDirectory: Record<string, string> }),
+  RequestId: RID,
 };
-const good = { ...(successBodies.GetResourceDirectory as { ResourceDirectory: Record<string, string> }), RequestId: RID };
-const errorOf = (code: string, message = 'message') => ({ RequestId: RID, HostId: 'resourcemanager.aliyuncs.com', Code: code, Message: message, Recommend: 'https://api.aliyun.com/troubleshoot' });
+const errorOf = (code: string, message = 'message') => ({
+  RequestId: RID,
+  HostId: 'resourcemanager.aliyuncs.com',
+  Code: code,
+  Message: message,
+  Recommend: 'https://api.aliyun.com/troubleshoot',
+});
 
-const call = (style: Style, via: TestProxy, o: Partial<SignedRequestOptions> = {}) => send(style, via.url, { id: CALLER.id, secret: CALLER.secret, ...o });
+const call = (style: Style, via: TestProxy, o: Partial<SignedRequestOptions> = {}) =>
+  send(style, via.url, { id: CALLER.id, secret: CALLER.secret, ...o });
 
 function response(a: ProxyAnswer) {
-  return a.violations.filter((v) => v.location[0] === 'response').map((v) => ({ code: v.code, where: v.location.slice(1).join('.'), severity: v.severity }));
+  return a.violations
+    .filter((v) => v.location[0] === 'response')
+    .map((v) => ({ code: v.code, where: v.location.slice(1).join('.'), severity: v.severity }));
 }
 
 describe.each(STYLES)('%s', (style) => {
@@ -56,9 +78,19 @@ describe.each(STYLES)('%s', (style) => {
     drift.handler = json(200, { ...good, ResourceDirectory: { ...good.ResourceDirectory, ScpStatus: 'Enabled' } });
     const a = await call(style, proxy);
     expect(a.status).toBe(200);
-    expect(response(a)).toEqual([{ code: 'response.field.undocumented', where: 'body.ResourceDirectory.ScpStatus', severity: 'Information' }]);
+    expect(response(a)).toEqual([
+      { code: 'response.field.undocumented', where: 'body.ResourceDirectory.ScpStatus', severity: 'Information' },
+    ]);
     const line = proxy.records.at(-1)!;
-    expect(line).toMatchObject({ direction: 'response', rule: 'response.field.undocumented', severity: 'info', seen: 'Enabled', RequestId: RID, action: 'GetResourceDirectory', version: '2020-03-31' });
+    expect(line).toMatchObject({
+      direction: 'response',
+      rule: 'response.field.undocumented',
+      severity: 'info',
+      seen: 'Enabled',
+      RequestId: RID,
+      action: 'GetResourceDirectory',
+      version: '2020-03-31',
+    });
   });
 
   it('an undocumented extra field with strictFields: an error', async () => {
@@ -95,7 +127,11 @@ describe.each(STYLES)('%s', (style) => {
   });
 
   it('XML under a JSON content type: the body does not parse', async () => {
-    drift.handler = json(200, `<?xml version="1.0" encoding="UTF-8"?><GetResourceDirectoryResponse><RequestId>${RID}</RequestId></GetResourceDirectoryResponse>`);
+    drift.handler = json(
+      200,
+      `<?xml version="1.0"` +
+        ` encoding="UTF-8"?><GetResourceDirectoryResponse><RequestId>${RID}</RequestId></GetResourceDirectoryResponse>`,
+    );
     const a = await call(style, proxy);
     expect(response(a)).toEqual([{ code: 'response.body', where: 'body', severity: 'Error' }]);
   });
@@ -103,7 +139,10 @@ describe.each(STYLES)('%s', (style) => {
   it('XML with an undocumented content type: the content type, and the XML checked against the schema', async () => {
     drift.handler = (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/xml', 'x-acs-request-id': RID });
-      res.end(`<?xml version="1.0" encoding="UTF-8"?><GetResourceDirectoryResponse><RequestId>${RID}</RequestId></GetResourceDirectoryResponse>`);
+      res.end(
+        `<?xml version="1.0"` +
+          ` encoding="UTF-8"?><GetResourceDirectoryResponse><RequestId>${RID}</RequestId></GetResourceDirectoryResponse>`,
+      );
     };
     const a = await call(style, proxy, { params: { Format: 'XML' } });
     expect(response(a)).toEqual([
@@ -135,9 +174,13 @@ describe.each(STYLES)('%s', (style) => {
       res.writeHead(200, { 'content-type': 'application/json;charset=utf-8' });
       res.end(JSON.stringify(good));
     };
-    expect(response(await call(style, proxy))).toEqual([{ code: 'response.request-id', where: 'header.x-acs-request-id', severity: 'Error' }]);
+    expect(response(await call(style, proxy))).toEqual([
+      { code: 'response.request-id', where: 'header.x-acs-request-id', severity: 'Error' },
+    ]);
     drift.handler = json(200, good, { 'x-acs-request-id': 'ANOTHER-ID' });
-    expect(response(await call(style, proxy))).toEqual([{ code: 'response.request-id', where: 'body.RequestId', severity: 'Error' }]);
+    expect(response(await call(style, proxy))).toEqual([
+      { code: 'response.request-id', where: 'body.RequestId', severity: 'Error' },
+    ]);
   });
 
   it('with errors, a response violation is a 502 naming the rule', async () => {
@@ -170,7 +213,11 @@ describe.each(STYLES)('%s', (style) => {
     expect(a.status).toBe(502);
     expect(a.body.Code).toBe('Proxy.UpstreamUnreachable');
     drift.handler = (_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json;charset=utf-8', 'content-length': '500', 'x-acs-request-id': RID });
+      res.writeHead(200, {
+        'content-type': 'application/json;charset=utf-8',
+        'content-length': '500',
+        'x-acs-request-id': RID,
+      });
       res.write('{"RequestId":');
       setTimeout(() => res.socket?.destroy(), 20);
     };
@@ -212,7 +259,7 @@ it('an upstream that is not listening: 502 Proxy.UpstreamUnreachable in the repr
   }
 });
 
-it('an unknown action: the answer is checked against what every action documents (the gateway\'s 404)', async () => {
+it("an unknown action: the answer is checked against what every action documents (the gateway's 404)", async () => {
   drift.handler = json(404, errorOf('InvalidAction.NotFound'));
   const a = await call('ACS3-HMAC-SHA256', proxy, { action: 'ListAccounts' });
   expect(response(a)).toEqual([]);
@@ -222,10 +269,20 @@ it('an unknown action: the answer is checked against what every action documents
 it('the secret and the token never appear in lines, headers, bodies or the report', async () => {
   const SECRET = 'VerySecretProxyKey-4242';
   const TOKEN = 'CAIS-proxy-token-4242';
-  const leaky = await startProxy({ upstream: drift.origin, credentials: { accessKeyId: 'LTAI5tLeak', accessKeySecret: SECRET, securityToken: TOKEN }, errors: true });
+  const leaky = await startProxy({
+    upstream: drift.origin,
+    credentials: { accessKeyId: 'LTAI5tLeak', accessKeySecret: SECRET, securityToken: TOKEN },
+    errors: true,
+  });
   try {
     // An upstream that echoes the token it received and the secret (as if misconfigured) into undocumented fields.
-    drift.handler = (req, res) => json(200, { ...good, Echo: req.headers['x-acs-security-token'] ?? Object.fromEntries(req.query).SecurityToken, Leak: SECRET, Code: `${SECRET}` })(req, res);
+    drift.handler = (req, res) =>
+      json(200, {
+        ...good,
+        Echo: req.headers['x-acs-security-token'] ?? Object.fromEntries(req.query).SecurityToken,
+        Leak: SECRET,
+        Code: `${SECRET}`,
+      })(req, res);
     const texts: string[] = [];
     for (const style of STYLES) {
       const a = await call(style, leaky, { params: { Foo: SECRET } });
