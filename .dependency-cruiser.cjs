@@ -78,6 +78,15 @@ module.exports = {
       severity: 'error',
       comment: 'The RPC front end (packages/mock/src/frontend/) serves the mock and the proxy alike: it imports neither.',
       from: { path: '^packages/mock/src/frontend/' },
+      to: { path: '^packages/mock/src/(mock|emulator|proxy|cli|testing|control)/' },
+    },
+    {
+      name: 'control-routes-over-the-front-end',
+      severity: 'error',
+      comment:
+        'The /_mock/ control routes (packages/mock/src/control/: journal, faults, coverage) serve the mock and the ' +
+        'emulator alike, from what the front end gives them: they import the front end only.',
+      from: { path: '^packages/mock/src/control/' },
       to: { path: '^packages/mock/src/(mock|emulator|proxy|cli|testing)/' },
     },
     {

@@ -9,6 +9,8 @@
  *  - the mock's resident memory after start, after warm-up and after a soak, and its heap in use after a full GC;
  *  - the contract proxy's overhead per request: the mock called through `npm run proxy` (re-signing, both directions
  *    checked) against the mock called directly, one request at a time (latency) and under load (req/s).
+ *  - the request journal's cost: the mock with its journal on (the default, 1000 entries) against the same mock with
+ *    `--journal-size 0`, two processes under the same load, runs alternated (`-- --journal` for this alone).
  * With `--emulator`: enables/s of the stateful emulator (each request a new account's CurrentAccount Enable) after 1k
  * and after 100k accounts, for each store (memory, SQLite, and Redis when redis-server is installed), their ratio,
  * and the in-memory emulator against the stateless mock's validated Enable.
@@ -36,6 +38,9 @@ import {
   type EmulatorState,
 } from '../packages/mock/src/emulator/index.js';
 import { emptyState } from '../packages/mock/src/emulator/model.js';
+import { Journal } from '../packages/mock/src/control/journal.js';
+import { Coverage } from '../packages/mock/src/control/coverage.js';
+import { buildCatalogue } from '../packages/mock/src/frontend/catalogue.js';
 import { redisMissing, startRedis } from '../tests/helpers/redis.js';
 
 const quick = process.argv.includes('--quick');
@@ -49,6 +54,8 @@ const clientOnly = process.argv.includes('--client');
 const emulatorOnly = process.argv.includes('--emulator');
 /** `--proxy`: only the proxy's overhead against a direct call to the mock (about a minute). */
 const proxyOnly = process.argv.includes('--proxy');
+/** `--journal`: only the journal on against off (about a minute). */
+const journalOnly = process.argv.includes('--journal');
 const duration = quick ? 5 : 15;
 const connections = 20;
 const soakSeconds = quick ? 10 : 60;
@@ -408,6 +415,80 @@ async function proxyOverhead(mockUrl: string, children: ChildProcess[]): Promise
   return lines;
 }
 
+// ---------------------------------------------------------------------------------------------- journal
+
+/**
+ * The journal's cost: a mock with the journal on (default size) and one with `--journal-size 0`, loaded in turn with
+ * the same requests. Each round starts a fresh pair (in alternating order, and loads them in alternating order), so
+ * that neither process's own luck (JIT, placement on the 2 cores) nor the other work on a shared machine favours one
+ * side: per round the ratio of the two rates, and the median of the rounds' ratios. Then, in this process, what the
+ * recording itself costs per request (the journal's ring buffer and the coverage count; not the reads of the
+ * version, action and AccessKeyId the gateway hands them), against the mock's time per request.
+ */
+async function journalOverhead(children: ChildProcess[]): Promise<string[]> {
+  const rounds = quick ? 3 : 6;
+  const seconds = quick ? 2 : 4;
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const names = Object.keys(actions) as BenchAction[];
+  const ratios = new Map(names.map((a) => [a, [] as number[]]));
+  const rates = new Map(names.map((a) => [a, { on: [] as number[], off: [] as number[] }]));
+  let kept = 0;
+  console.log('\njournal on vs off');
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const);
+    const pair: Partial<Record<'on' | 'off', { url: string; child: ChildProcess }>> = {};
+    for (const which of order) {
+      const size = which === 'on' ? [] : ['--journal-size', '0'];
+      const started = await startChild(process.execPath, [...mockCommand(), '--port', '0', ...size], `mock (journal ${which})`);
+      children.push(started.child);
+      pair[which] = started;
+    }
+    for (const action of names) {
+      const path = `/?${qs(action)}`;
+      for (const which of order) await load('warm-up', pair[which]!.url + path, warmUpSeconds);
+      const got = { on: 0, off: 0 };
+      for (const which of order) {
+        const r = await load(`journal ${which}`, pair[which]!.url + path, seconds);
+        console.log(`${fmt(r)}   (${action}, round ${round + 1})`);
+        got[which] = r.rps;
+        rates.get(action)![which].push(r.rps);
+      }
+      ratios.get(action)!.push(got.on / got.off);
+    }
+    kept = ((await (await fetch(`${pair.on!.url}/_mock/requests/count`)).json()) as { count: number }).count;
+    for (const which of order) pair[which]!.child.kill('SIGTERM');
+  }
+  const lines = names.map((action) => {
+    const r = ratios.get(action)!;
+    const { on, off } = rates.get(action)!;
+    return (
+      `${action}: journal on vs off: median ${median(on).toFixed(0)} vs ${median(off).toFixed(0)} req/s; ` +
+      `median of ${rounds} rounds' ratios: ${median(r).toFixed(3)}x req/s (rounds ${Math.min(...r).toFixed(2)}-${Math.max(...r).toFixed(2)})`
+    );
+  });
+  lines.push(`journal on: ${kept} entries kept at the end of a round (its size, 1000, is the bound)`);
+  lines.push(recordingCost(Math.max(...names.map((a) => median(rates.get(a)!.off)))));
+  return lines;
+}
+
+/** The journal's and the coverage's work per answer, measured in this process, against the mock's time per request. */
+function recordingCost(mockRps: number): string {
+  const catalogue = buildCatalogue(contract, contract.defaultApi);
+  const journal = new Journal(1000, (t) => t);
+  const coverage = new Coverage([catalogue]);
+  const query = 'Action=GetResourceDirectory&Version=2020-03-31&AccessKeyId=bench';
+  const n = 2_000_000;
+  const started = performance.now();
+  for (let i = 0; i < n; i++) {
+    coverage.record(catalogue.api, 'GetResourceDirectory', 200, undefined);
+    journal.record({ time: Date.now(), durationMs: 0.1, api: catalogue.api, version: '2020-03-31', action: 'GetResourceDirectory', accessKeyId: 'bench', query, form: undefined, status: 200, code: undefined, requestId: 'R', fault: undefined });
+  }
+  const ns = ((performance.now() - started) * 1e6) / n;
+  // The mock is one process on one thread: at `mockRps` it spends at most 1/mockRps of a second per request.
+  const perRequestNs = 1e9 / mockRps;
+  return `recording one answer (journal entry + coverage count): ${ns.toFixed(0)} ns, ${((ns / perRequestNs) * 100).toFixed(3)} % of the mock's ${(perRequestNs / 1000).toFixed(0)} us per request (at ${mockRps.toFixed(0)} req/s, journal off)`;
+}
+
 // ---------------------------------------------------------------------------------------------- main
 
 function wallTime(command: string, args: string[]): number {
@@ -431,6 +512,13 @@ async function main() {
       children.push(ceiling.child);
       console.log('\nsummary');
       for (const line of clientLines(await clientOverhead(ceiling.url))) console.log(`  ${line}`);
+      return;
+    }
+    if (journalOnly) {
+      console.log(`bench: the mock with its journal on against off${quick ? ' (quick)' : ''}, node ${process.version}`);
+      const lines = await journalOverhead(children);
+      console.log('\nsummary');
+      for (const line of lines) console.log(`  ${line}`);
       return;
     }
     if (proxyOnly) {
@@ -476,6 +564,7 @@ async function main() {
     const overhead = await clientOverhead(ceiling.url);
     summary.push(...clientLines(overhead));
     summary.push(...(await proxyOverhead(mock.url, children)));
+    summary.push(...(await journalOverhead(children)));
 
     await load('warm-up', `${mock.url}/?${qs('EnableResourceDirectory')}`, 10);
     const rssWarm = rssKb(mock.child.pid!);

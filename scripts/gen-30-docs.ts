@@ -9,15 +9,16 @@
  * Fails when an English text has no translation in docs/i18n/zh-Hant.yaml.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, posix, relative } from 'node:path';
+import { dirname, join, posix, relative } from 'node:path';
 import type { ApiContract } from './docs/choice.js';
 import { loadBundledContract, type Document } from './docs/contract.js';
 import { docsDescription } from './docs/description.js';
 import { writeComparePages } from './docs/compare-page.js';
+import { controlDir } from './gen-05-control.js';
 import { compareDir, descriptionFile, docsApis, docsDir, docsPages, htmlFile, otherApis, otherLanguage, relativeHref, relativePath, templateOptions, translatorFor, type DocsApi, type DocsPage } from './docs/editions.js';
 import { CatalogTranslator, type Translator } from './docs/i18n.js';
 import { redocOptions, renderHtml, type TemplateOptions } from './docs/render.js';
-import { writeAssets } from './docs/renderer.js';
+import { ASSETS_DIR, writeAssets } from './docs/renderer.js';
 import { pageRoutes } from './docs/routes.js';
 import type { PageLinks } from './docs/sections.js';
 import { repoRoot } from './paths.js';
@@ -86,6 +87,29 @@ export function withPageData(builds: PageBuild[]): PageBuild[] {
   });
 }
 
+/**
+ * The page of the mock's control routes, generated/docs/control/index.html, rendered from their published description
+ * (generated/control/openapi.json, written by gen-05-control) as it is: English only (no language switch), with the
+ * default API's English page's switches, its API link pointing back to that page.
+ */
+async function renderControlPage(builds: readonly PageBuild[]): Promise<string> {
+  const english = builds.find((b) => b.page.edition.lang === 'en' && b.page.api.isDefault)!;
+  const dir = 'control';
+  const html = join(docsDir, dir, 'index.html');
+  const back = relativePath(dir, posix.join(english.page.dir, 'index.html'));
+  const template: TemplateOptions = {
+    ...english.template,
+    otherHref: '',
+    apiLabel: 'Mock control routes',
+    apiLinks: `<a class="docs-api-link" href="${back}">${english.page.api.label}</a>`,
+    compareHref: relativePath(dir, posix.join(compareDir(english.page.edition), 'index.html')),
+    assets: `${relativePath(dir, ASSETS_DIR)}/`,
+    data: '{}',
+  };
+  await renderHtml(join(controlDir, 'openapi.json'), html, template, redocOptions({ paths: {} } as unknown as Document));
+  return html;
+}
+
 function writeJson(file: string, value: unknown): void {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify(value, null, 2) + '\n');
@@ -99,6 +123,9 @@ export async function generate(): Promise<string[]> {
   await Promise.all(
     builds.map(({ page, description, template }) => renderHtml(descriptionFile(page), htmlFile(page), template, redocOptions(description))),
   );
+  const control = await renderControlPage(builds);
   const compare = writeComparePages(site);
-  return [...assets, ...builds.flatMap(({ page }) => [descriptionFile(page), htmlFile(page)]), ...compare].map((file) => relative(repoRoot, file));
+  return [...assets, ...builds.flatMap(({ page }) => [descriptionFile(page), htmlFile(page)]), control, ...compare].map((file) =>
+    relative(repoRoot, file),
+  );
 }

@@ -6,7 +6,8 @@
  *
  * - contract: generated/contract.ts and what it imports (the contract value, models, types), compiled; the compiled
  *   schema checks (generated/schema-checks.{js,d.ts}, already JavaScript) and every published description
- *   (generated/<Product>-<version>/openapi.{json,yaml} and actions/) copied beside them.
+ *   (generated/<Product>-<version>/openapi.{json,yaml} and actions/, and the mock's control routes',
+ *   generated/control/openapi.{json,yaml}) copied beside them.
  * - client: packages/client/src, compiled.
  * - mock: packages/mock/src, compiled; the rendered docs (generated/docs) copied to dist/docs.
  */
@@ -22,7 +23,7 @@ import { generatedDir, repoRoot } from './paths.js';
  * checks, the mock's rendered docs. scripts/diff.ts reads it too, to know what a package ships at a git ref.
  */
 export function copiedFromGenerated(pkg: string, generatedFiles: readonly string[]): [string, string][] {
-  const published = /^generated\/([A-Za-z]+-\d{4}-\d{2}-\d{2})\/(openapi\.(json|yaml)|actions\/[A-Za-z0-9]+\.(json|yaml))$/;
+  const published = /^generated\/(([A-Za-z]+-\d{4}-\d{2}-\d{2})\/(openapi\.(json|yaml)|actions\/[A-Za-z0-9]+\.(json|yaml))|control\/openapi\.(json|yaml))$/;
   if (pkg === 'contract') {
     return generatedFiles
       .filter((f) => published.test(f) || f === 'generated/schema-checks.js' || f === 'generated/schema-checks.d.ts')

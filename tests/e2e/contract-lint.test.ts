@@ -35,6 +35,13 @@ describe('redocly lint', () => {
     expect(out).not.toMatch(/^\s*\d+:\d+\s+(warning|error)\b/m);
   });
 
+  it('passes on the description of the mock\'s control routes (generated/control/openapi.yaml) with no errors and no warnings', async () => {
+    const { code, out } = await lint(join(repoRoot, 'generated', 'control', 'openapi.yaml'));
+    expect(code, out).toBe(0);
+    expect(out).toContain('Your API description is valid');
+    expect(out).not.toMatch(/^\s*\d+:\d+\s+(warning|error)\b/m);
+  });
+
   it('the contract\'s own rules catch broken conventions', async () => {
     const copy = join(scratch, 'openapi');
     cpSync(join(repoRoot, 'openapi'), copy, { recursive: true });

@@ -155,6 +155,31 @@ describe.each(kinds)('$name store', (kind) => {
     expect(state.verificationCodes).toHaveLength(2);
   });
 
+  run('DELETE /_emulator/accounts/<AccessKeyId> forgets that account (profile, directory, name, codes) and no other', async () => {
+    const emu = await emulator(kind.open());
+    await emu.profile('AK-GONE', { enterpriseName: 'Gone Co.' });
+    const sent = await emu.sendCode('AK-GONE', '852-61234567');
+    await emu.sendCode('AK-GONE', '852-69876543');
+    expect((await emu.call('EnableResourceDirectory', 'AK-GONE', newAccount('gone-admin', sent.phone, sent.code))).status).toBe(200);
+    const kept = await emu.sendCode('AK-KEPT', '852-61234567');
+    expect((await emu.call('EnableResourceDirectory', 'AK-KEPT', { EnableMode: 'CurrentAccount' })).status).toBe(200);
+
+    const forgotten = await emu.control('DELETE', '/_emulator/accounts/AK-GONE');
+    expect(forgotten.body).toEqual({ accessKeyId: 'AK-GONE', forgotten: true });
+    expect((await emu.control('DELETE', '/_emulator/accounts/AK-GONE')).body).toEqual({ accessKeyId: 'AK-GONE', forgotten: false });
+    expect((await emu.control('GET', '/_emulator/accounts/AK-GONE')).body).toMatchObject({ enterpriseName: 'Emulated Enterprise Co., Ltd.', resourceDirectoryId: null, verificationCodesSentToday: 0 });
+    expect((await emu.call('GetResourceDirectory', 'AK-GONE')).code).toBe('ResourceDirectoryNotInUse');
+    expect((await emu.control('GET', '/_emulator/verification-codes?account=AK-GONE')).body).toEqual([]);
+    const state = (await emu.control('GET', '/_emulator/state')).body;
+    expect(Object.keys(state.accounts)).toEqual(['AK-KEPT']);
+    expect(Object.values(state.directories).map((d) => (d as { enabledBy: string }).enabledBy)).toEqual(['AK-KEPT']);
+    expect(state.verificationCodes.map((c: { account: string }) => c.account)).toEqual(['AK-KEPT']);
+    expect(kept.code).toMatch(/^\d{6}$/);
+    // The management account name is free again: a new account can take it.
+    const again = await emu.sendCode('AK-NEXT', '852-61234567');
+    expect((await emu.call('EnableResourceDirectory', 'AK-NEXT', newAccount('gone-admin', again.phone, again.code))).status).toBe(200);
+  });
+
   run('constant work: an Enable reads the same keys with 5 accounts as with 500', async () => {
     const { backend, reads } = counting(kind.open());
     const emu = await emulator(backend);

@@ -1,7 +1,8 @@
 // `npm run mock` (packages/mock/src/cli/mock.ts): flags and environment, the URL alone on one line of stdout, a clean stop on
 // SIGINT / SIGTERM, and clear refusals of bad flags.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMockServer } from '../../packages/mock/src/index.js';
@@ -275,9 +276,78 @@ describe('npm run mock: the limit flags', () => {
   it("every flag of --help is in docs/mock.md's table of the mock's flags", () => {
     const usage = run(['--help']).stdout;
     const listed = [...usage.matchAll(/^ {2}(?:-\w, )?(--[a-z-]+)/gm)].map((m) => m[1]!);
-    expect(listed).toEqual(expect.arrayContaining(['--port', '--state-file', ...flags]));
+    expect(listed).toEqual(expect.arrayContaining(['--port', '--state-file', '--seed', '--faults', ...flags]));
     const page = readFileSync(join(repoRoot, 'docs', 'mock.md'), 'utf8');
     const rows = page.split('\n').filter((line) => line.startsWith('| `-'));
     expect(listed.filter((flag) => !rows.some((row) => row.includes(`\`${flag}`)))).toEqual([]);
+  });
+});
+
+describe('npm run mock: the contract-test flags', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'rd-mock-cli-'));
+  const file = (name: string, text: string) => {
+    const path = join(scratch, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  it.concurrent.each([
+    [['--seed', '-1'], /--seed must be an integer from 0 to 4294967295, got "-1"/],
+    [['--seed', '4294967296'], /--seed must be an integer from 0 to 4294967295, got "4294967296"/],
+    [['--seed', 'abc'], /--seed must be an integer/],
+    [['--journal-size', 'many'], /--journal-size must be an integer from 0/],
+    [['--clock', 'yesterday'], /--clock must be an ISO 8601 time with its offset, e.g. 2024-01-02T03:04:05Z, got "yesterday"/],
+    [['--clock', '2024-01-02T03:04:05'], /--clock must be an ISO 8601 time with its offset/],
+    [['--faults', '/nonexistent/faults.yaml'], /--faults \/nonexistent\/faults\.yaml: cannot be read \(ENOENT\)/],
+    [['--coverage-report', ''], /--coverage-report needs a path/],
+  ] as const)('%j is refused with exit code 2, naming the flag', async (args, message) => {
+    const r = await runAsync([...args]);
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout).toBe('');
+  });
+
+  it.concurrent.each([
+    ['bad.json', '[{"action": ', /--faults .*bad\.json: not JSON/],
+    ['bad.yaml', '- action: [unclosed', /--faults .*bad\.yaml: not YAML/],
+    ['undocumented.yaml', '- action: GetResourceDirectory\n  error: EntityAlreadyExists.ResourceDirectory\n', /--faults .*undocumented\.yaml: rule 0: EntityAlreadyExists\.ResourceDirectory is not an error code GetResourceDirectory documents; documented: .*ResourceDirectoryNotInUse/],
+    ['object.json', '{"action": "GetResourceDirectory"}', /--faults .*object\.json: the fault rules must be a JSON array of rules/],
+  ] as const)('a bad --faults file (%s) exits 2 naming the file and what is wrong', async (name, text, message) => {
+    const r = await runAsync(['--faults', file(name, text)]);
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('--faults (YAML) applies from the start; --coverage-report is written on SIGTERM with the share exercised', async () => {
+    const faults = file('faults.yaml', '# throttle the first Get\n- action: GetResourceDirectory\n  error: Throttling.User\n  times: 1\n');
+    const report = join(scratch, 'coverage.json');
+    const { child, url, stderr } = await start(['--port', '0', '--faults', faults, '--coverage-report', report]);
+    const first = await fetch(`${url}/?Action=GetResourceDirectory&Version=2020-03-31`);
+    expect(first.status).toBe(400);
+    expect(first.headers.get('x-acs-retry-after')).toBe('1000');
+    expect((await fetch(`${url}/?Action=GetResourceDirectory&Version=2020-03-31`)).status).toBe(200);
+    child.kill('SIGTERM');
+    expect((await exited(child)).code).toBe(0);
+    const written = JSON.parse(readFileSync(report, 'utf8'));
+    expect(written).toMatchObject({ exercised: 2, documented: expect.any(Number), share: expect.any(Number) });
+    expect(written.share).toBeCloseTo(2 / written.documented, 4);
+    expect(stderr()).toMatch(new RegExp(`coverage 2/${written.documented} documented answers \\(\\d+\\.\\d %\\) written to`));
+  });
+
+  it('two mocks started with the same --seed and --clock answer the same requests with byte-identical bodies', async () => {
+    const bodies = async () => {
+      const { child, url } = await start(['--port', '0', '--stateful', '--seed', '2024', '--clock', '2024-01-02T03:04:05Z', '--journal-size', '0']);
+      const out: string[] = [];
+      for (const q of ['Action=SendVerificationCodeForEnableRD', 'Action=EnableResourceDirectory&EnableMode=CurrentAccount', 'Action=GetResourceDirectory']) {
+        out.push(await (await fetch(`${url}/?${q}&Version=2022-04-19&AccessKeyId=AK-CLI`, { method: 'POST' })).text());
+      }
+      out.push(JSON.stringify(await (await fetch(`${url}/_emulator/verification-codes`)).json()));
+      child.kill('SIGTERM');
+      await exited(child);
+      return out;
+    };
+    const [a, b] = await Promise.all([bodies(), bodies()]);
+    expect(a).toEqual(b);
+    expect(a[2]).toContain('"CreateTime":"2024-01-02T03:04:05.000Z"');
   });
 });

@@ -55,6 +55,9 @@ describe('npm pack of each workspace', () => {
     expect(mock.files).toContain('dist/cli/main.js');
     expect(mock.files).toContain('dist/testing/index.js');
     expect(mock.files).toContain('dist/docs/index.html');
+    expect(mock.files).toContain('dist/docs/control/index.html');
+    const contract = packed.find((p) => p.name === '@rd-contract/contract')!;
+    expect(contract.files).toEqual(expect.arrayContaining(['dist/control/openapi.yaml', 'dist/control/openapi.json']));
   });
 
   it("every `exports` entry lists `types` first, and the client's only dependencies are openapi-fetch and the contract", () => {
@@ -182,6 +185,13 @@ describe('the client, installed alone into an empty project', () => {
   }, 120_000);
 });
 
+/** The README's example of a contract test with the journal and a fault (its path "Testing your code"): file and code. */
+function readmeMockExample(): { file: string; code: string } {
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  const code = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).find((c) => c.startsWith('// journal-and-faults.test.ts\n'))!;
+  return { file: /^\/\/ (\S+\.test\.ts)$/m.exec(code)![1]!, code };
+}
+
 /** The README's "Use it in your project" section: its code blocks, by language and first-line comment. */
 function readmeSection(): { sh: string; setup: string; config: string; testFile: string; test: string; ci: string } {
   const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
@@ -256,12 +266,19 @@ describe("the README's newcomer path, in an empty project", () => {
     const redis = await attempt('npx', ['rd-mock', '--state', 'redis://127.0.0.1:1/0', '--port', '0'], project);
     expect(redis.code).toBe(2);
     expect(redis.out).toContain('npm install --save-dev "ioredis@^6.0.0"');
+    writeFileSync(join(project, 'faults.yaml'), '- action: GetResourceDirectory\n  error: Throttling\n');
+    const yaml = await attempt('npx', ['rd-mock', '--faults', join(project, 'faults.yaml'), '--port', '0'], project);
+    expect(yaml.code).toBe(2);
+    expect(yaml.out).toContain('--faults with a YAML file needs yaml, an optional peer dependency of @rd-contract/mock');
+    expect(yaml.out).toContain('npm install --save-dev "yaml@^2.0.0"');
   }, 60_000);
 
-  it("the vitest global setup and test, and the CI job's steps, pass under the project's own vitest", async () => {
+  it("the vitest global setup and test, the README's journal-and-faults test, and the CI job's steps, pass under the project's own vitest", async () => {
     writeFileSync(join(project, 'vitest.setup.ts'), section.setup);
     writeFileSync(join(project, 'vitest.config.ts'), section.config);
     writeFileSync(join(project, section.testFile), section.test);
+    const example = readmeMockExample();
+    writeFileSync(join(project, example.file), example.code);
     const job = Object.values<{ steps: { run?: string; uses?: string }[] }>(parse(section.ci).jobs)[0]!;
     const steps = job.steps.flatMap((s) => (s.run ? [s.run] : []));
     expect(steps).toEqual(['npm ci', 'npx vitest run']);
@@ -269,7 +286,7 @@ describe("the README's newcomer path, in an empty project", () => {
       const [file, ...args] = step.split(/\s+/);
       const { code, out } = await attempt(file!, args, project);
       expect(code, `${step}\n${out}`).toBe(0);
-      if (step === 'npx vitest run') expect(out).toMatch(/1 passed/);
+      if (step === 'npx vitest run') expect(out).toMatch(/2 passed/);
     }
   }, 300_000);
 });

@@ -37,10 +37,10 @@ export interface Emu extends TestMock {
   profile(accessKeyId: string, patch: Record<string, unknown>): Promise<Json>;
 }
 
-export async function startEmulator(options: MockServerOptions & { clock?: Clock } = {}): Promise<Emu> {
-  const clock = options.clock ?? new Clock();
-  const stateful = typeof options.stateful === 'object' ? options.stateful : {};
-  const mock = await startMock({ ...options, stateful: { now: clock.now, ...stateful } });
+export async function startEmulator(options: Omit<MockServerOptions, 'clock'> & { clock?: Clock } = {}): Promise<Emu> {
+  const { clock = new Clock(), ...rest } = options;
+  const stateful = typeof rest.stateful === 'object' ? rest.stateful : {};
+  const mock = await startMock({ ...rest, stateful: { now: clock.now, ...stateful } });
   const call: Emu['call'] = async (action, accessKeyId, params = {}, headers = {}) => {
     const q = new URLSearchParams({ Action: action, Version: VERSION, ...(accessKeyId !== undefined ? { AccessKeyId: accessKeyId } : {}), ...params });
     const res = await fetch(`${mock.url}/?${q}`, { method: 'POST', headers });

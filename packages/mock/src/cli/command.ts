@@ -64,7 +64,7 @@ type FlagOptions = NonNullable<ParseArgsConfig['options']>;
 type Flags<O extends FlagOptions> = ReturnType<typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: false }>>['values'];
 
 /** The optional peer dependencies of @rd-contract/mock (package.json `peerDependenciesMeta`) a flag may need. */
-export type OptionalPeer = 'better-sqlite3' | 'ioredis';
+export type OptionalPeer = 'better-sqlite3' | 'ioredis' | 'yaml';
 
 /**
  * Exits 2 (a CliExit) naming the install command when the flag's driver cannot be found from this package, as in a

@@ -1,16 +1,33 @@
 /**
  * `rd-mock [mock] [--port 4010 --host 127.0.0.1 --verify-signatures --site intl|china --stateful --state-file PATH
  * --state redis://host:port/db --max-body-bytes N --max-header-bytes N --headers-timeout-ms N --request-timeout-ms N
- * --cors [origin]]` (`npm run mock -- ...` in the repository): `runMock(args)` serves the mock (packages/mock/src/mock/)
+ * --cors [origin] --journal-size N --faults FILE --seed N --clock ISO --coverage-report FILE]` (`npm run mock -- ...` in
+ * the repository): `runMock(args)` serves the mock (packages/mock/src/mock/)
  * until SIGINT/SIGTERM. Prints its URL alone on the first line of stdout; everything else goes to stderr. It throws a
  * CliExit for a bad flag (code 2, also when a flag needs an optional peer dependency that is not installed) or when the
  * mock cannot start (code 1).
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { parseCorsOrigin } from '../frontend/cors.js';
 import { createMockServer, DEFAULT_CODE_TTL_MS, MOCK_LIMIT_DEFAULTS, parseAccessKeys, StateFileError } from '../index.js';
 import type { Site } from '@rd-contract/contract';
 import { CliExit, parseFlags, requirePeer, stopOnSignals } from './command.js';
+import { DEFAULT_JOURNAL_SIZE } from '../control/journal.js';
+import type { CoverageReport } from '../control/coverage.js';
+import type { FaultRule } from '../control/faults.js';
+import { MAX_SEED } from '../frontend/random.js';
+
+/** Writes the coverage report on exit, saying on stderr where and how much of the contract was exercised. */
+function writeCoverage(file: string, report: CoverageReport): void {
+  try {
+    writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+    console.error(`mock: coverage ${report.exercised}/${report.documented} documented answers (${(report.share * 100).toFixed(1)} %) written to ${file}`);
+  } catch (e) {
+    console.error(`mock: cannot write the coverage report ${file}: ${(e as Error).message}`);
+  }
+}
 
 // createMockServer's defaults, for the usage text and the timeout check below; a flag not given is not passed, so the
 // library's own default applies.
@@ -47,6 +64,17 @@ Options:
                          Accept headers, exposes x-acs-request-id (default: off, like Alibaba's gateway)
   -h, --help             this text
 
+Contract tests (control routes under /_mock/, on every mock; docs/mock.md):
+  --journal-size <n>     requests the journal keeps (GET /_mock/requests), oldest dropped first; 0: off
+                         (default ${DEFAULT_JOURNAL_SIZE})
+  --faults <file>        fault rules in force from the start (YAML or JSON: a list of rules, as PUT /_mock/faults
+                         takes them); YAML needs the optional peer dependency yaml
+  --seed <n>             seed RequestIds, the emulator's ids and codes, and fault draws (0 to ${MAX_SEED}): the same
+                         requests get the same bodies, times apart
+  --clock <ISO time>     the mock's clock stands at this time (CreateTime, codes' times, the journal's); with
+                         --seed, the same requests get byte-identical bodies
+  --coverage-report <file>  on exit, write the coverage (GET /_mock/coverage) to this JSON file
+
 Limits (past one: 400 InvalidParameter with an Alibaba error body, and the connection is closed):
   --max-body-bytes <n>       request body, in bytes (default ${DEFAULT_MAX_BODY_BYTES}, 1 MiB)
   --max-header-bytes <n>     request line and headers (the query string counts), in bytes (default ${DEFAULT_MAX_HEADER_BYTES}, 16 KiB)
@@ -64,13 +92,43 @@ Stateful mode's control routes (plain JSON, unsigned):
                                                          expiresAt, status}]; a code lives ${DEFAULT_CODE_TTL_MS / 60_000} minutes
   GET  /_emulator/accounts/<AccessKeyId>                 the account: accountId, phone, name, site, ...
   POST /_emulator/accounts/<AccessKeyId>                 set {site, accountType, enterpriseVerified, enterpriseName,
-                                                         inAnotherResourceDirectory, phone, name} (null: default)`;
+                                                         inAnotherResourceDirectory, phone, name} (null: default)
+  DELETE /_emulator/accounts/<AccessKeyId>               forget that account only (its directory and codes too)
+
+Every mock's control routes: GET /_mock/health, GET|DELETE /_mock/requests, GET /_mock/requests/count,
+GET /_mock/coverage, GET|PUT|DELETE /_mock/faults (docs/mock.md)`;
 
 function fail(message: string): never {
   throw new CliExit(2, `mock: ${message}\n\n${usage}`);
 }
 
-const NUMERIC_FLAGS = ['--port', '--max-body-bytes', '--max-header-bytes', '--headers-timeout-ms', '--request-timeout-ms'];
+const NUMERIC_FLAGS = ['--port', '--max-body-bytes', '--max-header-bytes', '--headers-timeout-ms', '--request-timeout-ms', '--journal-size', '--seed'];
+
+/** The value of a flag that takes an integer from 0 to `max`: undefined when not given (or exit 2). */
+function integerFlag(flag: string, text: string | undefined, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || Number(text) > max) fail(`${flag} must be an integer from 0 to ${max}, got "${text}"`);
+  return Number(text);
+}
+
+/** The fault rules of a --faults file (YAML, or JSON for a .json file), or exit 2 naming the file and what is wrong. */
+function readFaults(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    fail(`--faults ${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  try {
+    if (/\.json$/i.test(file)) return JSON.parse(text);
+    requirePeer('yaml', '--faults with a YAML file', 'mock');
+    const { parse } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
+    return parse(text);
+  } catch (e) {
+    if (e instanceof CliExit) throw e;
+    fail(`--faults ${file}: not ${/\.json$/i.test(file) ? 'JSON' : 'YAML'} (${(e as Error).message.split('\n')[0]})`);
+  }
+}
 
 /** The value of a limit flag: undefined when not given, else a positive integer in decimal digits (or exit 2). */
 function positiveInteger(flag: string, text: string | undefined): number | undefined {
@@ -104,6 +162,11 @@ export async function runMock(argv: readonly string[], env: NodeJS.ProcessEnv = 
       'headers-timeout-ms': { type: 'string' },
       'request-timeout-ms': { type: 'string' },
       cors: { type: 'string' },
+      'journal-size': { type: 'string' },
+      faults: { type: 'string' },
+      seed: { type: 'string' },
+      clock: { type: 'string' },
+      'coverage-report': { type: 'string' },
     },
     NUMERIC_FLAGS,
     usage,
@@ -154,6 +217,16 @@ export async function runMock(argv: readonly string[], env: NodeJS.ProcessEnv = 
     );
   }
 
+  const journalSize = integerFlag('--journal-size', values['journal-size'], 10_000_000);
+  const seed = integerFlag('--seed', values.seed, MAX_SEED);
+  const clock = values.clock;
+  if (clock !== undefined && !(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(clock) && Number.isFinite(Date.parse(clock))))
+    fail(`--clock must be an ISO 8601 time with its offset, e.g. 2024-01-02T03:04:05Z, got "${clock}"`);
+  const faultsFile = values.faults;
+  const faults = faultsFile === undefined ? undefined : readFaults(resolve(faultsFile));
+  const coverageReport = values['coverage-report'];
+  if (coverageReport !== undefined && coverageReport.trim() === '') fail('--coverage-report needs a path');
+
   let mock;
   try {
     mock = createMockServer({
@@ -169,8 +242,15 @@ export async function runMock(argv: readonly string[], env: NodeJS.ProcessEnv = 
       headersTimeoutMs,
       requestTimeoutMs,
       ...(cors !== undefined ? { cors } : {}),
+      ...(journalSize !== undefined ? { journalSize } : {}),
+      ...(faults !== undefined ? { faults: faults as FaultRule[] } : {}),
+      ...(seed !== undefined ? { seed } : {}),
+      ...(clock !== undefined ? { clock } : {}),
     });
   } catch (e) {
+    // the fault rules of --faults are checked by the library: a bad file names the file
+    if (e instanceof RangeError && e.message.startsWith('createMockServer: faults: '))
+      fail(`--faults ${faultsFile}: ${e.message.slice('createMockServer: faults: '.length)}`);
     // a limit the checks above let through (they mirror the library's): a bad flag all the same
     if (e instanceof RangeError && e.message.startsWith('createMockServer: ')) fail(e.message);
     if (e instanceof StateFileError) throw new CliExit(1, `mock: ${e.message}`);
@@ -179,7 +259,7 @@ export async function runMock(argv: readonly string[], env: NodeJS.ProcessEnv = 
 
   // Before listening: a signal that arrives as soon as the URL is printed stops the mock cleanly too.
   const server = mock;
-  stopOnSignals('mock', () => server.close());
+  stopOnSignals('mock', () => server.close(), coverageReport === undefined ? undefined : () => writeCoverage(resolve(coverageReport), server.control.coverage.report()));
 
   try {
     await mock.emulator?.ready();

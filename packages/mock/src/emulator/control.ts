@@ -8,12 +8,15 @@
  *   GET  /_emulator/accounts/<AccessKeyId>             the account with its defaults filled in
  *   POST /_emulator/accounts/<AccessKeyId>             sets profile fields (JSON object; null = back to the default),
  *                                                      answers like GET
+ *   DELETE /_emulator/accounts/<AccessKeyId>           forgets that account only: its profile, the directory it
+ *                                                      enabled, its codes  -> {"accessKeyId":..., "forgotten":true|false}
  *
  * Errors are `{ "error": "<what is wrong>" }` with 400 (bad body or query), 404 (no such route), 405 (wrong method,
  * with `Allow`), 413 (body over 64 KiB) or 500 (the state could not be saved).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody } from '../frontend/http-guard.js';
+import { writeJson } from '../frontend/json-answer.js';
 import type { ControlRoutes } from '../frontend/responder.js';
 import { ACCOUNT_TYPES, PROFILE_FIELDS } from './model.js';
 import type { EmulatorRules } from './rules.js';
@@ -22,11 +25,7 @@ import type { ProfilePatch, Store } from './store.js';
 export const CONTROL_PREFIX = '/_emulator';
 const MAX_CONTROL_BODY = 64 * 1024;
 
-function json(req: IncomingMessage, res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
-  const body = `${JSON.stringify(value, null, 2)}\n`;
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', ...headers });
-  res.end(req.method === 'HEAD' ? undefined : body);
-}
+const json = writeJson;
 
 const problem = (req: IncomingMessage, res: ServerResponse, status: number, error: string, headers?: Record<string, string>) => json(req, res, status, { error }, headers);
 
@@ -108,7 +107,9 @@ export function createControlRoutes(store: Store, rules: EmulatorRules): Control
         return problem(req, res, 400, 'the AccessKeyId in the path is not valid percent-encoding');
       }
       if (accessKeyId.trim() === '') return problem(req, res, 400, 'the AccessKeyId in the path is empty');
-      return allow('GET, POST', async () => {
+      return allow('GET, POST, DELETE', async () => {
+        if (method === 'DELETE')
+          return saved(async () => ({ accessKeyId, forgotten: await store.forgetAccount(accessKeyId) }));
         if (method !== 'POST') return json(req, res, 200, await store.accountView(accessKeyId));
         const received = await body(req);
         if (received === undefined) {
@@ -126,7 +127,7 @@ export function createControlRoutes(store: Store, rules: EmulatorRules): Control
         return saved(() => store.setProfile(accessKeyId, patch as ProfilePatch));
       });
     }
-    return problem(req, res, 404, `no control route ${path} (routes: GET ${CONTROL_PREFIX}/state, POST ${CONTROL_PREFIX}/reset, GET ${CONTROL_PREFIX}/verification-codes, GET|POST ${CONTROL_PREFIX}/accounts/<AccessKeyId>)`);
+    return problem(req, res, 404, `no control route ${path} (routes: GET ${CONTROL_PREFIX}/state, POST ${CONTROL_PREFIX}/reset, GET ${CONTROL_PREFIX}/verification-codes, GET|POST|DELETE ${CONTROL_PREFIX}/accounts/<AccessKeyId>)`);
   }
 
   return (req, res, path, query) => {

@@ -23,6 +23,7 @@ import type { ContractModel, Site } from '@rd-contract/contract';
 import type { ActionHandlers } from '../frontend/responder.js';
 import type { ControlRoutes } from '../frontend/responder.js';
 import type { Backend } from './backend.js';
+import type { Random } from '../frontend/random.js';
 import { MemoryBackend } from './memory.js';
 import { emulatorRules } from './rules.js';
 import { createControlRoutes } from './control.js';
@@ -51,6 +52,8 @@ export interface EmulatorContext {
   /** The contract whose state errors, quotas and documented codes the emulator answers with. */
   readonly contract: ContractModel;
   readonly now?: () => number;
+  /** Where made-up ids and verification codes come from (the mock's `--seed`). Default: node:crypto's generator. */
+  readonly random?: Random | undefined;
 }
 
 export interface Emulator {
@@ -82,7 +85,10 @@ export function createEmulator(options: EmulatorOptions, context: EmulatorContex
       : options.redisUrl !== undefined
         ? new RedisBackend(options.redisUrl)
         : new MemoryBackend());
-  const store = new Store({ site: context.site, now, codeTtlMs, rules }, backend);
+  const store = new Store(
+    { site: context.site, now, codeTtlMs, rules, ...(context.random ? { random: context.random } : {}) },
+    backend,
+  );
   return {
     store,
     handlers: createStatefulHandlers(store, context.contract),

@@ -2,8 +2,9 @@
  * The stateful emulator's data model: what it remembers (the state file is this, as JSON), the defaults of an account
  * it has not been told about, the identifiers it makes up, and the order in which state errors win.
  */
-import { hash, randomFillSync, randomInt } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Contract, Site } from '@rd-contract/contract';
+import type { Random } from '../frontend/random.js';
 
 /** `format` of the state (and the state file). */
 export const STATE_FORMAT = 'rd-emulator-state';
@@ -157,32 +158,21 @@ export function effectiveProfile(accountId: string, profile: AccountProfile, moc
 }
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-/** Random bytes drawn from the CSPRNG a few kilobytes at a time (one call for many ids rather than one per character). */
-const randomPool = Buffer.alloc(4096);
-let randomPoolUsed = randomPool.length;
-/** Bytes below this (the largest multiple of 62 up to 256) map to a character without bias; the others are skipped. */
-const ALNUM_UNBIASED = 256 - (256 % ALNUM.length);
 /** `n` characters of {@link ALNUM}, each uniform and independent. */
-export function randomAlnum(n: number): string {
+export function randomAlnum(random: Random, n: number): string {
   let out = '';
-  while (out.length < n) {
-    if (randomPoolUsed === randomPool.length) {
-      randomFillSync(randomPool);
-      randomPoolUsed = 0;
-    }
-    const byte = randomPool[randomPoolUsed++]!;
-    if (byte < ALNUM_UNBIASED) out += ALNUM[byte % ALNUM.length];
-  }
+  while (out.length < n) out += ALNUM[random.int(0, ALNUM.length)];
   return out;
 }
 /** `rd-` and 6 letters or digits, like the seeds' `rd-54****`. */
-export const newDirectoryId = (): string => `rd-${randomAlnum(6)}`;
+export const newDirectoryId = (random: Random): string => `rd-${randomAlnum(random, 6)}`;
 /** `r-` and 6 letters or digits, like the seeds' `r-G9****`. */
-export const newRootFolderId = (): string => `r-${randomAlnum(6)}`;
+export const newRootFolderId = (random: Random): string => `r-${randomAlnum(random, 6)}`;
 /** 16 digits, the first 1-9. */
-export const newAccountId = (): string => `${randomInt(1, 10)}${String(randomInt(0, 100_000_000)).padStart(8, '0')}${String(randomInt(0, 10_000_000)).padStart(7, '0')}`;
+export const newAccountId = (random: Random): string =>
+  `${random.int(1, 10)}${String(random.int(0, 100_000_000)).padStart(8, '0')}${String(random.int(0, 10_000_000)).padStart(7, '0')}`;
 /** 6 random digits. */
-export const newVerificationCode = (): string => String(randomInt(0, 1_000_000)).padStart(6, '0');
+export const newVerificationCode = (random: Random): string => String(random.int(0, 1_000_000)).padStart(6, '0');
 
 /** The UTC day of a time, `YYYY-MM-DD` (the quota's period). */
 export const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);

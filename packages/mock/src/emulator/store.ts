@@ -8,6 +8,7 @@
 import type { ActionName, ApiName, Site } from '@rd-contract/contract';
 import { codeKey, codeSlot, type Backend, type MaybePromise } from './backend.js';
 import { MemoryBackend } from './memory.js';
+import { systemRandom, type Random } from '../frontend/random.js';
 import type { EmulatorRules } from './rules.js';
 import { run, settle, transact, type Step, type Transaction } from './transaction.js';
 import {
@@ -40,6 +41,8 @@ export interface StoreOptions {
   readonly codeTtlMs: number;
   /** What the emulator reads from the contract: state error order, quotas, name keys. */
   readonly rules: EmulatorRules;
+  /** Where made-up ids and verification codes come from. Default: node:crypto's generator. */
+  readonly random?: Random;
 }
 
 /** One request as the state checks see it. */
@@ -125,12 +128,14 @@ function* forget(tx: Transaction, key: string): Step<void> {
 export class Store {
   private readonly checks: Record<StateErrorCode, Check>;
   private readonly checksByAction = new Map<string, ReadonlyArray<readonly [StateErrorCode, Check]>>();
+  private readonly random: Random;
 
   constructor(
     private readonly options: StoreOptions,
     readonly backend: Backend = new MemoryBackend(),
   ) {
     const { rules } = options;
+    this.random = options.random ?? systemRandom;
     for (const model of Object.values(rules.contract.apis)) {
       for (const a of Object.values(model.actions)) {
         if (a.quota && !(rules.stateErrorPrecedence as readonly string[]).includes(a.quota.error)) {
@@ -475,7 +480,7 @@ export class Store {
     const expiresAt = iso(now + this.options.codeTtlMs);
     const record: CodeRecord = {
       phone: to,
-      code: newVerificationCode(),
+      code: newVerificationCode(this.random),
       account: accessKeyId,
       sentAt: iso(now),
       expiresAt,
@@ -529,9 +534,10 @@ export class Store {
     const { mode, maName } = attempt.enable;
     const { profile, accountId } = subject;
     const directory: DirectoryRecord = {
-      ResourceDirectoryId: yield* unique(tx, 'directories', newDirectoryId),
-      RootFolderId: yield* unique(tx, 'roots', newRootFolderId),
-      MasterAccountId: mode === 'CurrentAccount' ? accountId : yield* unique(tx, 'accountIds', newAccountId),
+      ResourceDirectoryId: yield* unique(tx, 'directories', () => newDirectoryId(this.random)),
+      RootFolderId: yield* unique(tx, 'roots', () => newRootFolderId(this.random)),
+      MasterAccountId:
+        mode === 'CurrentAccount' ? accountId : yield* unique(tx, 'accountIds', () => newAccountId(this.random)),
       MasterAccountName: mode === 'CurrentAccount' ? profile.name : (maName ?? ''),
       CreateTime: iso(now),
       ControlPolicyStatus: INITIAL_CONTROL_POLICY_STATUS,
@@ -568,6 +574,33 @@ export class Store {
 
   reset(): MaybePromise<void> {
     return this.backend.clear();
+  }
+
+  /**
+   * Forgets one account (`DELETE /_emulator/accounts/<AccessKeyId>`): its record and profile, the directory it
+   * enabled (with its root folder, management account name and, after NewManagementAccount, the management account's
+   * id) and every verification code sent for it. Other accounts are left as they are. Answers whether there was
+   * anything to forget.
+   */
+  forgetAccount(accessKeyId: string): MaybePromise<boolean> {
+    const nameKey = this.options.rules.nameKey;
+    return this.transact(function* (tx) {
+      const record = yield* tx.read('accounts', accessKeyId);
+      const codeKeys = (yield* tx.read('accountCodes', accessKeyId)) ?? [];
+      for (const key of codeKeys) yield* forget(tx, key);
+      if (!record) return codeKeys.length > 0;
+      tx.set('accounts', accessKeyId, undefined);
+      tx.set('accountIds', record.accountId, undefined);
+      const id = record.resourceDirectoryId;
+      const directory = id ? yield* tx.read('directories', id) : undefined;
+      if (id && directory && directory.enabledBy === accessKeyId) {
+        tx.set('directories', id, undefined);
+        tx.set('roots', directory.RootFolderId, undefined);
+        if (directory.MasterAccountName !== '') tx.set('names', nameKey(directory.MasterAccountName), undefined);
+        if (directory.enableMode === 'NewManagementAccount') tx.set('accountIds', directory.MasterAccountId, undefined);
+      }
+      return true;
+    });
   }
 }
 

@@ -5,7 +5,6 @@
  * contract's error examples or built from a status and message; a handler's result. Also an error written straight to
  * a socket, below the request listener.
  */
-import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Site } from '@rd-contract/contract';
@@ -14,6 +13,7 @@ import { fill, type ActionCatalogue, type Catalogue, type ExampleEntry } from '.
 import type { ActionResult } from './responder.js';
 import { contentType, errorBody, negotiate, successBody, type Format } from './render.js';
 import { firstHeader } from './request.js';
+import { systemRandom, type Random } from './random.js';
 
 /** An answer: what a step returns instead of writing it. */
 export interface Answer {
@@ -22,6 +22,12 @@ export interface Answer {
   readonly body: string | Buffer;
   /** What the answer is to (an API answer of the mock), for `onResponse`. */
   readonly to?: Reply;
+  /** The error code of an error answer. */
+  readonly code?: string | undefined;
+  /** Destroy the connection instead of writing the answer (a fault rule's `reset`). */
+  readonly reset?: boolean;
+  /** The index of the fault rule that made or delayed this answer. */
+  readonly fault?: number;
 }
 
 /** What `onResponse` is told after every API answer is written. */
@@ -48,6 +54,8 @@ export interface AnswerContext {
   readonly catalogue: Catalogue;
   readonly onResponse: ((event: MockResponseEvent) => void) | undefined;
   readonly onError: (error: unknown, action: string | undefined) => void;
+  /** Where RequestIds come from. Default: node:crypto's generator. */
+  readonly random?: Random | undefined;
 }
 
 /** The request an answer replies to, as far as the steps got: its id and format, then its API and action. */
@@ -62,25 +70,26 @@ export interface Reply {
 /** How long a refused connection may take to read its answer before it is destroyed anyway. */
 const CLOSE_GRACE_MS = 2_000;
 
-export const newRequestId = (): string => randomUUID().toUpperCase();
+/** A fresh RequestId from the context's generator. */
+export const newRequestId = (ctx: { readonly random?: Random | undefined }): string => (ctx.random ?? systemRandom).uuid();
 
 /** A reply to a request whose parameters were not read: the format from `Accept` only. */
-export const replyByAccept = (req: IncomingMessage): Reply => ({
-  requestId: newRequestId(),
+export const replyByAccept = (ctx: Pick<AnswerContext, 'random'>, req: IncomingMessage): Reply => ({
+  requestId: newRequestId(ctx),
   format: negotiate(undefined, firstHeader(req.headers, 'accept')).format,
 });
 
 const throttled = (code: string): Record<string, string> | undefined =>
   code.includes('Throttling') ? { 'x-acs-retry-after': '1000' } : undefined;
 
-function answer(to: Reply, status: number, body: string, extra?: Record<string, string>): Answer {
+function answer(to: Reply, status: number, body: string, code?: string): Answer {
   const headers: OutgoingHttpHeaders = {
     'content-type': contentType(to.format),
     'content-length': Buffer.byteLength(body),
     'x-acs-request-id': to.requestId,
-    ...extra,
+    ...(code !== undefined ? throttled(code) : undefined),
   };
-  return { status, headers, body, to };
+  return { status, headers, body, to, code };
 }
 
 /**
@@ -95,7 +104,7 @@ export function builtError(
   hostId: string,
   product: string,
 ): Answer {
-  return answer(to, status, errorBody(to.format, to.requestId, hostId, code, message, product), throttled(code));
+  return answer(to, status, errorBody(to.format, to.requestId, hostId, code, message, product), code);
 }
 
 /** A contract example (success or error), in the site's wording where the contract has one. */
@@ -105,7 +114,7 @@ export function exampleAnswer(ctx: AnswerContext, to: Reply, entry: ExampleEntry
     to,
     entry.status,
     fill(to.format === 'xml' ? variant.xml : variant.json, to.requestId),
-    entry.code ? throttled(entry.code) : undefined,
+    entry.code,
   );
 }
 
@@ -183,7 +192,8 @@ export function resultAnswer(
 
 /**
  * Writes an answer: the one place the front end writes to a response. An answer to an API request is then told to
- * `onResponse`. When something was written already (it cannot be answered any more), the connection is destroyed.
+ * `onResponse`. When something was written already (it cannot be answered any more), or the answer is a `reset`, the
+ * connection is destroyed.
  */
 export function writeAnswer(
   ctx: Pick<AnswerContext, 'onResponse'>,
@@ -191,7 +201,7 @@ export function writeAnswer(
   res: ServerResponse,
   a: Answer,
 ): void {
-  if (res.headersSent) {
+  if (res.headersSent || a.reset) {
     res.destroy();
     return;
   }
@@ -226,7 +236,7 @@ export function rawError(
   status: number,
   message: string,
 ): void {
-  const requestId = newRequestId();
+  const requestId = newRequestId(ctx);
   const body = errorBody('json', requestId, ctx.catalogue.hostId, code, message, ctx.catalogue.product);
   const headers: Record<string, string | number> = {
     'content-type': contentType('json'),

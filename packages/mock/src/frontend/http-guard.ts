@@ -105,14 +105,14 @@ function closing(a: Answer): Answer {
 export function hostRefusal(ctx: AnswerContext, req: IncomingMessage): Answer | undefined {
   if (req.headers.host !== undefined || req.httpVersionMajor !== 1 || req.httpVersionMinor < 1) return undefined;
   const message = 'Specified parameter format is not valid. An HTTP/1.1 request must have a Host header.';
-  return closing(errorAnswer(ctx, replyByAccept(req), 'InvalidParameter', { status: 400, message }));
+  return closing(errorAnswer(ctx, replyByAccept(ctx, req), 'InvalidParameter', { status: 400, message }));
 }
 
 /** A body over the limit: answered at once, the connection closed after the answer; what was read so far is dropped. */
 export function tooLargeAnswer(ctx: GuardContext, req: IncomingMessage): Answer {
   const reason = `The request body is larger than ${ctx.limits.maxBody} bytes.`;
   const message = `Specified parameter format is not valid. ${reason}`;
-  return closing(errorAnswer(ctx, replyByAccept(req), 'InvalidParameter', { status: 400, message }));
+  return closing(errorAnswer(ctx, replyByAccept(ctx, req), 'InvalidParameter', { status: 400, message }));
 }
 
 /** Why Node's parser refused a request, in words for the InvalidParameter message. */

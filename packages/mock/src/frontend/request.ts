@@ -23,6 +23,8 @@ export interface RpcRequest {
   readonly params: Readonly<Record<string, string>>;
   readonly headers: IncomingHttpHeaders;
   readonly body: Buffer;
+  /** When the request arrived (performance.now()), for its duration. */
+  readonly startedAt: number;
 }
 
 export const firstHeader = (headers: IncomingHttpHeaders, name: string): string | undefined => {
@@ -60,13 +62,14 @@ export function parseRequest(
   target: { path: string; queryString: string },
   headers: IncomingHttpHeaders,
   body: Buffer,
+  startedAt: number = performance.now(),
 ): RpcRequest {
   const query = pairs(target.queryString);
   const form = body.length > 0 && isForm(headers) ? pairs(body.toString('utf8')) : EMPTY_PAIRS;
   const params: Record<string, string> = Object.create(null);
   for (const [k, v] of query) if (params[k] === undefined) params[k] = v;
   for (const [k, v] of form) if (params[k] === undefined) params[k] = v;
-  return { method, path: target.path, queryString: target.queryString, query, form, params, headers, body };
+  return { method, path: target.path, queryString: target.queryString, query, form, params, headers, body, startedAt };
 }
 
 /**

@@ -36,8 +36,11 @@ export interface Serving {
   tooLarge(req: IncomingMessage): Answer;
   /** The answer when a step failed (threw, or its promise rejected). */
   failed(req: IncomingMessage, error: unknown): Answer;
-  /** Writes an answer (frontend/answer.ts's writeAnswer, with the server's context). */
-  write(req: IncomingMessage, res: ServerResponse, answer: Answer): void;
+  /**
+   * Writes an answer (frontend/answer.ts's writeAnswer, with the server's context); `request` is the parsed request
+   * it answers, when the request could be parsed.
+   */
+  write(req: IncomingMessage, res: ServerResponse, answer: Answer, request?: RpcRequest): void;
 }
 
 export function runSteps<C, R, V>(steps: Steps<C, R, V>, ctx: C, request: RpcRequest): Answer | PromiseLike<Answer> {
@@ -60,21 +63,24 @@ export function serveRpc<C, R, V>(
   res: ServerResponse,
   target: { path: string; queryString: string },
 ): void {
+  const startedAt = performance.now();
   readBody(serving.maxBody, req, true, (body) => {
     if (body === undefined) return serving.write(req, res, serving.tooLarge(req));
     let answer: Answer | PromiseLike<Answer>;
+    let request: RpcRequest | undefined;
     try {
-      answer = runSteps(steps, ctx, parseRequest(req.method ?? 'GET', target, req.headers, body));
+      request = parseRequest(req.method ?? 'GET', target, req.headers, body, startedAt);
+      answer = runSteps(steps, ctx, request);
     } catch (e) {
       answer = serving.failed(req, e);
     }
     if (isPromise(answer)) {
       answer.then(
-        (a) => serving.write(req, res, a),
-        (e: unknown) => serving.write(req, res, serving.failed(req, e)),
+        (a) => serving.write(req, res, a, request),
+        (e: unknown) => serving.write(req, res, serving.failed(req, e), request),
       );
     } else {
-      serving.write(req, res, answer);
+      serving.write(req, res, answer, request);
     }
   });
 }

@@ -2,8 +2,9 @@
  * The mock = the RPC front end + a responder. Its steps are the gateway's, in the contract's `x-acs-error-precedence`
  * (see packages/mock/src/mock/server.ts's header): route (action, then version), validate (signature, Prefer,
  * parameters with packages/client/src/protocol/validate.ts), then produce the answer: a Prefer'd example, or the
- * action's handler (the contract's example by default, the emulator's when stateful). Each step returns its outcome;
- * the request listener routes by path and method and writes the one answer.
+ * action's handler (the contract's example by default, the emulator's when stateful), unless a fault rule applies
+ * (packages/mock/src/control/faults.ts). Each step returns its outcome; the request listener routes by path and method
+ * and writes the one answer, and tells the journal and the coverage counts about it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ActionName, ApiName, ContractModel } from '@rd-contract/contract';
@@ -37,6 +38,7 @@ import { answerWith, isPromise, proceed, serveRpc, type Outcome, type Serving, t
 import { parsePrefer, selectExample } from './prefer.js';
 import { negotiate } from '../frontend/render.js';
 import { serveStatic, type StaticContext } from './static.js';
+import type { MockControl } from '../control/routes.js';
 
 /** A mock control error (not the service's): an unknown Prefer example or status. */
 export const INVALID_PREFER = 'Mock.InvalidPrefer';
@@ -58,6 +60,10 @@ export interface GatewayContext extends StaticContext, GuardContext {
   readonly refuseAnonymous: boolean;
   readonly handlers: ActionHandlers;
   readonly controlRoutes: ControlRoutes | undefined;
+  /** The journal, the fault rules and the coverage counts (packages/mock/src/control/). */
+  readonly control: MockControl;
+  /** The mock's clock (the journal's times): `clock`, else `now`. */
+  readonly clock: () => number;
 }
 
 /** A request routed to an action of an API served. */
@@ -83,7 +89,7 @@ interface Valid extends Routed {
  */
 function route(ctx: GatewayContext, r: RpcRequest): Outcome<Routed> {
   const { format, invalidFormat } = negotiate(r.params.Format, firstHeader(r.headers, 'accept'));
-  const reply: Reply = { requestId: newRequestId(), format };
+  const reply: Reply = { requestId: newRequestId(ctx), format };
   const action = requestedAction(r);
   const version = requestedVersion(r);
   if (action.given !== 'one' || !ctx.actionNames.has(action.value)) {
@@ -183,11 +189,30 @@ function validate(ctx: GatewayContext, r: RpcRequest, routed: Routed): Outcome<V
   return proceed({ ...routed, ...caller.value, preferred: preferred.value });
 }
 
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
- * The answer: a Prefer'd success example, or the action's handler (default: the contract's example), at once when the
- * handler answered at once; a handler that fails gets 500 InternalError (told to `onError`).
+ * The answer, unless a fault rule applies (packages/mock/src/control/faults.ts): its wait first, then its reset or its
+ * documented error, or the usual answer.
  */
 function produce(ctx: GatewayContext, r: RpcRequest, valid: Valid): Answer | Promise<Answer> {
+  const { to } = valid;
+  const fault = ctx.control.faults.size === 0 ? undefined : ctx.control.faults.draw(to.catalogue.version, to.action.action, valid.accessKeyId);
+  if (!fault) return answerFor(ctx, r, valid);
+  const faulted = (): Answer | Promise<Answer> => {
+    if (fault.reset) return { status: 0, headers: {}, body: '', to, reset: true, fault: fault.index };
+    if (fault.error !== undefined) return { ...errorAnswer(ctx, to, fault.error), fault: fault.index };
+    const a = answerFor(ctx, r, valid);
+    return isPromise(a) ? Promise.resolve(a).then((x) => ({ ...x, fault: fault.index })) : { ...a, fault: fault.index };
+  };
+  return fault.delayMs > 0 ? delay(fault.delayMs).then(faulted) : faulted();
+}
+
+/**
+ * The usual answer: a Prefer'd success example, or the action's handler (default: the contract's example), at once
+ * when the handler answered at once; a handler that fails gets 500 InternalError (told to `onError`).
+ */
+function answerFor(ctx: GatewayContext, r: RpcRequest, valid: Valid): Answer | Promise<Answer> {
   const { to } = valid;
   if (valid.preferred) return exampleAnswer(ctx, to, valid.preferred);
   const action = to.action.action as ActionName;
@@ -217,6 +242,32 @@ function produce(ctx: GatewayContext, r: RpcRequest, valid: Valid): Answer | Pro
 /** The mock's steps. */
 export const gatewaySteps: Steps<GatewayContext, Routed, Valid> = { route, validate, produce };
 
+/** Tells the journal and the coverage counts about an answer to an RPC request. */
+function record(ctx: GatewayContext, request: RpcRequest, a: Answer): void {
+  const { journal, coverage } = ctx.control;
+  const to = a.to;
+  const api = to?.catalogue?.api;
+  const action = to?.action?.action;
+  if (api !== undefined && action !== undefined) coverage.record(api, action, a.status, a.code);
+  if (journal.capacity === 0) return;
+  const version = requestedVersion(request);
+  const named = requestedAction(request);
+  journal.record({
+    time: ctx.clock(),
+    durationMs: performance.now() - request.startedAt,
+    api,
+    version: version.given === 'one' ? version.value : undefined,
+    action: action ?? (named.given === 'one' ? named.value : undefined),
+    accessKeyId: claimedAccessKeyId(request),
+    query: request.queryString,
+    form: request.form.length > 0 ? request.body.toString('utf8') : undefined,
+    status: a.reset ? 0 : a.status,
+    code: a.code,
+    requestId: to?.requestId ?? String(a.headers['x-acs-request-id'] ?? ''),
+    fault: a.fault,
+  });
+}
+
 /**
  * The request listener: a request without Host is refused; paths other than `/` go to the control routes, then to
  * the static files (their bodies read and dropped first); `/` takes GET and POST, through the gateway's steps.
@@ -225,8 +276,11 @@ export function createRequestListener(ctx: GatewayContext): (req: IncomingMessag
   const serving: Serving = {
     maxBody: ctx.limits.maxBody,
     tooLarge: (req) => tooLargeAnswer(ctx, req),
-    failed: (_req, e) => internalErrorAnswer(ctx, { requestId: newRequestId(), format: 'json' }, e),
-    write: (req, res, a) => writeAnswer(ctx, req, res, a),
+    failed: (_req, e) => internalErrorAnswer(ctx, { requestId: newRequestId(ctx), format: 'json' }, e),
+    write: (req, res, a, request) => {
+      writeAnswer(ctx, req, res, a);
+      if (request) record(ctx, request, a);
+    },
   };
   const write = (req: IncomingMessage, res: ServerResponse, a: Answer | Promise<Answer>) => {
     if (isPromise(a))

@@ -15,9 +15,11 @@
  *
  * With `stateful` (packages/mock/src/emulator/), a request without an AccessKeyId is refused after the signature step
  * (400 IncompleteSignature), the handlers answer from per-account state, and `/_emulator/...` control routes are served.
+ * Every mock serves the `/_mock/...` control routes (packages/mock/src/control/): the journal and the coverage counts
+ * of its answers, and the fault rules, which apply to a request that passed every step, in place of its answer.
  *
  * Parameters come from the query string and, for POST, an `application/x-www-form-urlencoded` body; names are
- * case-sensitive. Every answer has a fresh upper-case UUID as RequestId (also in `Recommend` and the
+ * case-sensitive. Every answer has a fresh upper-case UUID as RequestId (from `seed`'s generator, given one) (also in `Recommend` and the
  * `x-acs-request-id` header), as JSON or as XML (`text/xml;charset=utf-8`) per `Format` / `Accept`.
  *
  * Limits (a contract-test mock runs in other teams' CI: it must never fall over, hang or answer a 5xx for bad input).
@@ -46,16 +48,26 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { ApiName, ContractModel, Site } from '@rd-contract/contract';
 import { createCorsHandler } from '../frontend/cors.js';
 import { NonceCache } from '../frontend/auth.js';
-import { buildCatalogue } from '../frontend/catalogue.js';
+import { buildCatalogue, type Catalogue } from '../frontend/catalogue.js';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../emulator/index.js';
 import type { MockResponseEvent } from '../frontend/answer.js';
 import type { ActionHandlers, ControlRoutes } from '../frontend/responder.js';
 import { close, guardServer, listen, resolveLimits, serverOptions, type HttpLimits } from '../frontend/http-guard.js';
 import { createRequestListener, type GatewayContext } from './gateway.js';
 import { toPath } from './static.js';
+import { Coverage } from '../control/coverage.js';
+import { checkFaultRules, FaultSet, type FaultRule } from '../control/faults.js';
+import { DEFAULT_JOURNAL_SIZE, Journal } from '../control/journal.js';
+import { createMockControlRoutes, type MockControl } from '../control/routes.js';
+import { seededRandom, systemRandom, type Random } from '../frontend/random.js';
+import { makeRedactor } from '@rd-contract/client/protocol';
 
 export type { MockResponseEvent } from '../frontend/answer.js';
 export type { ControlRoutes } from '../frontend/responder.js';
+export type { MockControl } from '../control/routes.js';
+export type { FaultRule } from '../control/faults.js';
+export type { JournalEntry, JournalFilter } from '../control/journal.js';
+export type { CoverageReport, AnswerCount } from '../control/coverage.js';
 export { MOCK_LIMIT_DEFAULTS } from '../frontend/http-guard.js';
 export { INVALID_PREFER } from './gateway.js';
 
@@ -118,7 +130,10 @@ export interface MockServerOptions {
   readonly requestTimeoutMs?: number;
   /** Nonces remembered at most (each for 15 minutes). Default 100 000. */
   readonly nonceCapacity?: number;
-  /** Clock, in ms since the epoch (tests). Default Date.now. */
+  /**
+   * The real clock, in ms since the epoch (tests): signatures are checked against it, and without `clock` the emulator's
+   * and the journal's times read it. Default Date.now.
+   */
   readonly now?: () => number;
   /** Called after every API answer is written (tests, logging). */
   readonly onResponse?: (event: MockResponseEvent) => void;
@@ -126,6 +141,26 @@ export interface MockServerOptions {
   readonly onError?: (error: unknown, action: string | undefined) => void;
   /** CORS for browsers (packages/mock/src/frontend/cors.ts): `*` or one origin. Default: off, like Alibaba's gateway. */
   readonly cors?: string;
+  /** Requests the journal (`GET /_mock/requests`) keeps, the oldest dropped first; 0 keeps none. Default 1000. */
+  readonly journalSize?: number;
+  /**
+   * Fault rules in force from the start (`PUT /_mock/faults` replaces them; packages/mock/src/control/faults.ts).
+   * A rule that does not check throws a RangeError naming it. Default: none.
+   */
+  readonly faults?: readonly FaultRule[];
+  /**
+   * Seed (an integer from 0 to 2^32 - 1) of the one generator of RequestIds, the emulator's ids and verification
+   * codes, and fault draws: two mocks given the same seed and the same requests, in the same order, answer the same
+   * bodies (times apart, see `clock`). Default: node:crypto's generator.
+   */
+  readonly seed?: number;
+  /**
+   * The mock's clock stands at this time (ISO 8601, or ms since the epoch): the emulator's times (CreateTime, a code's
+   * sentAt and expiresAt, the day of the daily quota) and the journal's read it. With `seed` too, the same requests get
+   * byte-identical bodies. Signatures are still checked against the real time (`now`), as clients sign with it.
+   * Default: `now`.
+   */
+  readonly clock?: string | number;
 }
 
 export interface MockServer {
@@ -140,6 +175,8 @@ export interface MockServer {
   readonly handle: (req: IncomingMessage, res: ServerResponse) => void;
   /** The stateful emulator, with `stateful`. */
   readonly emulator: Emulator | undefined;
+  /** The journal, the fault rules and the coverage counts behind `/_mock/...`. */
+  readonly control: MockControl;
 }
 
 /** Options with the contract and its descriptions given (the package's entry point gives the defaults). */
@@ -161,7 +198,12 @@ function defaultDocsDir(): URL {
 }
 
 /** The gateway's context from the options, with their defaults. */
-function gatewayContext(options: MockServerSetup, limits: HttpLimits, emulator: Emulator | undefined): GatewayContext {
+function gatewayContext(
+  options: MockServerSetup,
+  limits: HttpLimits,
+  emulator: Emulator | undefined,
+  time: { readonly random: Random; readonly clock: () => number },
+): GatewayContext {
   const { contract } = options;
   const defaultApi = options.defaultApi ?? (contract.defaultApi as ApiName);
   // Every API by the version a request names.
@@ -194,7 +236,59 @@ function gatewayContext(options: MockServerSetup, limits: HttpLimits, emulator: 
     refuseAnonymous: emulator !== undefined,
     handlers: emulator ? { ...emulator.handlers, ...options.handlers } : (options.handlers ?? {}),
     controlRoutes: options.controlRoutes ?? emulator?.controlRoutes,
+    random: time.random,
+    clock: time.clock,
+    control: mockControl(options, [...apisByVersion.values()].map((a) => a.catalogue), keys, time.random, emulator),
   };
+}
+
+/** The journal, the fault rules (checked: a RangeError names the first that is wrong) and the coverage counts. */
+function mockControl(
+  options: MockServerSetup,
+  catalogues: Catalogue[],
+  keys: ReadonlyMap<string, string>,
+  random: Random,
+  emulator: Emulator | undefined,
+): MockControl {
+  const journalSize = options.journalSize ?? DEFAULT_JOURNAL_SIZE;
+  if (!Number.isSafeInteger(journalSize) || journalSize < 0)
+    throw new RangeError(`createMockServer: journalSize must be an integer >= 0, got ${journalSize}`);
+  const faults = new FaultSet(random);
+  if (options.faults) {
+    const checked = checkFaultRules(options.faults, catalogues);
+    if ('message' in checked) throw new RangeError(`createMockServer: faults: ${checked.message}`);
+    faults.replace(checked.rules);
+  }
+  return {
+    journal: new Journal(journalSize, makeRedactor([...keys.values()])),
+    faults,
+    coverage: new Coverage(catalogues),
+    catalogues,
+    health: () => ({
+      stateful: emulator !== undefined,
+      apis: catalogues.map((c) => c.api),
+      seed: options.seed ?? null,
+      clock: new Date(clockOf(options)()).toISOString(),
+    }),
+  };
+}
+
+/** The mock's clock: standing at `clock`, else `now`. */
+function clockOf(options: MockServerOptions): () => number {
+  if (options.clock === undefined) return options.now ?? Date.now;
+  const at = typeof options.clock === 'number' ? options.clock : Date.parse(options.clock);
+  if (!Number.isFinite(at) || Number.isNaN(new Date(at).getTime()))
+    throw new RangeError(`createMockServer: clock must be an ISO 8601 time or ms since the epoch, got ${JSON.stringify(options.clock)}`);
+  return () => at;
+}
+
+/** The seeded generator, or a RangeError naming the option. */
+function seededRandomFor(seed: number): Random {
+  try {
+    return seededRandom(seed);
+  } catch (e) {
+    throw new RangeError(`createMockServer: ${(e as Error).message}, got ${seed}`, { cause: e });
+  }
 }
 
 export function createMockServer(options: MockServerSetup): MockServer {
@@ -205,16 +299,20 @@ export function createMockServer(options: MockServerSetup): MockServer {
   const defaultApi = options.defaultApi ?? contract.defaultApi;
   if (!Object.hasOwn(contract.apis, defaultApi))
     throw new RangeError(`createMockServer: defaultApi ${defaultApi} is not an API of the contract`);
+  const clock = clockOf(options);
+  const random = options.seed === undefined ? systemRandom : seededRandomFor(options.seed);
   const emulator = options.stateful
-    ? createEmulator(options.stateful === true ? {} : options.stateful, {
-        site: options.site,
-        contract,
-        now: options.now ?? Date.now,
-      })
+    ? createEmulator(options.stateful === true ? {} : options.stateful, { site: options.site, contract, now: clock, random })
     : undefined;
-  const ctx = gatewayContext(options, limits, emulator);
+  const ctx = gatewayContext(options, limits, emulator, { random, clock });
+  const mockRoutes = createMockControlRoutes(ctx.control, ctx);
+  const otherRoutes = ctx.controlRoutes;
+  const routed: GatewayContext = {
+    ...ctx,
+    controlRoutes: (req, res, path, query) => mockRoutes(req, res, path, query) || (otherRoutes?.(req, res, path, query) ?? false),
+  };
   const cors = createCorsHandler(options.cors);
-  const listener = createRequestListener(ctx);
+  const listener = createRequestListener(routed);
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     if (cors?.(req, res)) return;
     listener(req, res);
@@ -230,6 +328,7 @@ export function createMockServer(options: MockServerSetup): MockServer {
     },
     handle,
     emulator,
+    control: ctx.control,
     async listen() {
       // The store first (Redis: reachable), so that a mock that listens can answer.
       await emulator?.ready();

@@ -126,5 +126,5 @@ export function serveStatic(ctx: StaticContext, req: IncomingMessage, path: stri
     if (path === '/docs') return redirect('/docs/');
     if (path.startsWith('/docs/')) return docsAnswer(ctx.docsDir, req, method, path);
   }
-  return errorAnswer(ctx, replyByAccept(req), 'InvalidApi.NotFound');
+  return errorAnswer(ctx, replyByAccept(ctx, req), 'InvalidApi.NotFound');
 }

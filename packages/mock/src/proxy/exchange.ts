@@ -138,7 +138,7 @@ function forwardedAnswer(
 /** The route step: where the request goes, as far as the contract knows it; the proxy forwards it whatever it finds. */
 function route(ctx: ProxyContext, r: RpcRequest): Outcome<Routed> {
   const format = negotiate(r.params.Format, firstHeader(r.headers, 'accept')).format;
-  return proceed({ reply: { requestId: newRequestId(), format }, route: checkRoute(r, ctx.checks) });
+  return proceed({ reply: { requestId: newRequestId(ctx.guard), format }, route: checkRoute(r, ctx.checks) });
 }
 
 /** The validate step: every request rule; with `errors`, a broken one is answered here and nothing is forwarded. */
@@ -229,7 +229,7 @@ export function proxyServing(ctx: ProxyContext): Serving {
     failed: (_req, e) => {
       ctx.options.onUpstreamError?.(ctx.redact(`proxy failure: ${(e as Error)?.message ?? String(e)}`));
       const message = 'The request processing has failed due to some unknown error, exception or failure.';
-      return proxyError(ctx, { requestId: newRequestId(), format: 'json' }, 500, 'InternalError', message, []);
+      return proxyError(ctx, { requestId: newRequestId(ctx.guard), format: 'json' }, 500, 'InternalError', message, []);
     },
     write: (req, res, a) => writeAnswer(noEvents, req, res, a),
   };

@@ -487,7 +487,7 @@ describe('stateful emulator, no site', () => {
       ['POST', '/_emulator/accounts/AK', { phone: '13900001234' }, 400, /phone must be/],
       ['POST', '/_emulator/accounts/AK', { name: 5 }, 400, /name must be/],
       ['POST', '/_emulator/accounts/%E0%A4%A', {}, 400, /percent-encoding/],
-      ['DELETE', '/_emulator/accounts/AK', undefined, 405, /allowed: GET, POST/],
+      ['PUT', '/_emulator/accounts/AK', undefined, 405, /allowed: GET, POST, DELETE/],
       ['GET', '/_emulator/reset', undefined, 405, /allowed: POST/],
       ['POST', '/_emulator/state', undefined, 405, /allowed: GET/],
       ['GET', '/_emulator/nothing', undefined, 404, /no control route/],
