@@ -15,7 +15,8 @@ module.exports = {
     {
       name: 'generated-imports-only-generated',
       severity: 'error',
-      comment: 'generated/ is what the build writes (the contract package): it imports nothing of packages/, scripts/ or tests/.',
+      comment:
+        'generated/ is what the build writes (the contract package): it imports nothing of packages/, scripts/ or tests/.',
       from: { path: '^generated/' },
       to: { path: '^(packages|scripts|tests)/' },
     },
@@ -76,7 +77,8 @@ module.exports = {
     {
       name: 'front-end-is-shared',
       severity: 'error',
-      comment: 'The RPC front end (packages/mock/src/frontend/) serves the mock and the proxy alike: it imports neither.',
+      comment:
+        'The RPC front end (packages/mock/src/frontend/) serves the mock and the proxy alike: it imports neither.',
       from: { path: '^packages/mock/src/frontend/' },
       to: { path: '^packages/mock/src/(mock|emulator|proxy|cli|testing|control)/' },
     },
@@ -109,13 +111,19 @@ module.exports = {
       comment:
         "The build steps may use the runtime's pure helpers that import nothing of generated/ (XML rendering, signing, for examples and code samples; the options parameter checks are compiled with), nothing else of packages/: the build must not depend on what it generates.",
       from: { path: '^scripts/(gen-|build|paths|contract/|docs/|templates/)' },
-      to: { path: '^packages/', pathNot: '^packages/(mock/src/frontend/render|client/src/protocol/signing|client/src/protocol/schema-check)\\.ts$' },
+      to: {
+        path: '^packages/',
+        pathNot:
+          '^packages/(mock/src/frontend/render|client/src/protocol/signing|client/src/protocol/schema-check)\\.ts$',
+      },
     },
     {
       name: 'runtime-leaves-stay-leaves',
       severity: 'error',
       comment: 'The helpers the build uses import nothing of the project (so the build never loads generated/).',
-      from: { path: '^packages/(mock/src/frontend/render|client/src/protocol/signing|client/src/protocol/schema-check)\\.ts$' },
+      from: {
+        path: '^packages/(mock/src/frontend/render|client/src/protocol/signing|client/src/protocol/schema-check)\\.ts$',
+      },
       to: { path: '^(packages|generated|scripts)/' },
     },
   ],

@@ -61,8 +61,8 @@ const connections = 20;
 const soakSeconds = quick ? 10 : 60;
 const warmUpSeconds = quick ? 2 : 5;
 /**
- * The mock runs as `npm run mock` runs it (package.json: `node <V8 flags> --import tsx packages/mock/src/cli/main.ts mock`), started here
- * as that one node process so that the RSS read from its pid is the mock's; plus `--expose-gc` and
+ * The mock runs as `npm run mock` runs it (package.json: `node <V8 flags> --import tsx packages/mock/src/cli/main.ts
+ * mock`), started here as that one node process so that the RSS read from its pid is the mock's; plus `--expose-gc` and
  * scripts/bench-heap-hook.mjs, which report the heap in use after a full collection on SIGUSR2.
  */
 /** The mock package's bin, from source, as package.json's mock and proxy scripts run it. */
@@ -72,7 +72,8 @@ const BIN = 'packages/mock/src/cli/main.ts';
 function scriptNodeArgs(name: 'mock' | 'proxy'): string[] {
   const script: string = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).scripts[name];
   const words = script.split(/\s+/);
-  if (words[0] !== 'exec' || words[1] !== 'node' || !words.includes(BIN)) throw new Error(`package.json's ${name} script is not "exec node ... ${BIN} ${name}": ${script}`);
+  if (words[0] !== 'exec' || words[1] !== 'node' || !words.includes(BIN))
+    throw new Error(`package.json's ${name} script is not "exec node ... ${BIN} ${name}": ${script}`);
   return words.slice(2);
 }
 
@@ -84,21 +85,34 @@ function mockCommand(): string[] {
 const actions = {
   GetResourceDirectory: { query: {} as Record<string, string> },
   EnableResourceDirectory: {
-    query: { EnableMode: 'NewManagementAccount', MAName: 'user01', MASecureMobilePhone: '852-61234567', VerificationCode: '123456' } as Record<string, string>,
+    query: {
+      EnableMode: 'NewManagementAccount',
+      MAName: 'user01',
+      MASecureMobilePhone: '852-61234567',
+      VerificationCode: '123456',
+    } as Record<string, string>,
   },
 } as const;
 type BenchAction = keyof typeof actions;
 
-const qs = (action: BenchAction) => new URLSearchParams({ Action: action, Version: '2020-03-31', Format: 'JSON', ...actions[action].query }).toString();
+const qs = (action: BenchAction) =>
+  new URLSearchParams({ Action: action, Version: '2020-03-31', Format: 'JSON', ...actions[action].query }).toString();
 
 // ---------------------------------------------------------------------------------------------- servers
 
 /** Starts a child process and resolves with its base URL once it prints `http://127.0.0.1:<port>`. */
 function startChild(command: string, args: string[], name: string): Promise<{ url: string; child: ChildProcess }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+    const child = spawn(command, args, {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+    });
     let out = '';
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`${name} did not start:\n${out}`)); }, 60_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${name} did not start:\n${out}`));
+    }, 60_000);
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
       const m = /https?:\/\/127\.0\.0\.1:(\d+)/.exec(out);
@@ -113,7 +127,10 @@ function startChild(command: string, args: string[], name: string): Promise<{ ur
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${name} exited with ${code}:\n${out}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with ${code}:\n${out}`));
+    });
   });
 }
 
@@ -175,17 +192,37 @@ function rssKb(pid: number): number {
  * The same headers for every server: an ACS3-style Authorization header satisfies Prism's check that a security
  * scheme is present (it cannot verify it); our mock runs without --verify-signatures, so it reads only the key id.
  */
-const loadHeaders = { accept: 'application/json', authorization: 'ACS3-HMAC-SHA256 Credential=bench,SignedHeaders=host,Signature=00' };
+const loadHeaders = {
+  accept: 'application/json',
+  authorization: 'ACS3-HMAC-SHA256 Credential=bench,SignedHeaders=host,Signature=00',
+};
 
-interface LoadResult { name: string; rps: number; p50: number; p99: number; errors: number; non2xx: number; total: number }
+interface LoadResult {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  total: number;
+}
 
 async function load(name: string, url: string, seconds = duration): Promise<LoadResult> {
   const r = await autocannon({ url, method: 'POST', connections, duration: seconds, headers: loadHeaders });
-  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, total: r.requests.total };
+  return {
+    name,
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.timeouts,
+    non2xx: r.non2xx,
+    total: r.requests.total,
+  };
 }
 
 const fmt = (r: LoadResult) =>
-  `  ${r.name.padEnd(12)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${String(r.p50).padStart(3)} ms   p99 ${String(r.p99).padStart(3)} ms   errors ${r.errors}   non-2xx ${r.non2xx}`;
+  `  ${r.name.padEnd(12)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${String(r.p50).padStart(3)} ms   p99` +
+  ` ${String(r.p99).padStart(3)} ms   errors ${r.errors}   non-2xx ${r.non2xx}`;
 
 // ---------------------------------------------------------------------------------------------- client overhead
 
@@ -193,23 +230,44 @@ async function clientOverhead(noopUrl: string): Promise<{ ours: number; oursFetc
   const { createClient } = await import('../packages/client/src/index.js');
   // The default fetch (node:http), and Node's own fetch for comparison.
   const client = createClient({ endpoint: noopUrl, accessKeyId: 'bench', accessKeySecret: 'bench-secret' });
-  const viaFetch = createClient({ endpoint: noopUrl, accessKeyId: 'bench', accessKeySecret: 'bench-secret', fetch: (r) => fetch(r) });
+  const viaFetch = createClient({
+    endpoint: noopUrl,
+    accessKeyId: 'bench',
+    accessKeySecret: 'bench-secret',
+    fetch: (r) => fetch(r),
+  });
   const sdkModule = (await import('@alicloud/resourcemanager20200331')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- the official SDK's CommonJS modules have no ESM types
   const OpenApi = (await import('@alicloud/openapi-core')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- the official SDK's CommonJS modules have no ESM types
   const Sdk = sdkModule.default?.default ?? sdkModule.default;
   const $OpenApi = OpenApi.$OpenApiUtil ?? OpenApi.default?.$OpenApiUtil;
   const port = new URL(noopUrl).port;
-  const sdk = new Sdk(new $OpenApi.Config({ accessKeyId: 'bench', accessKeySecret: 'bench-secret', endpoint: `127.0.0.1:${port}`, protocol: 'http' }));
-  const request = new sdkModule.EnableResourceDirectoryRequest({ enableMode: 'NewManagementAccount', MAName: 'user01', MASecureMobilePhone: '852-61234567', verificationCode: '123456' });
-  // Both warm up fully (undici's fetch settles only after ~2000 calls), then run in interleaved blocks so that load from
-  // elsewhere on the machine falls on both alike; the median block is the figure.
+  const sdk = new Sdk(
+    new $OpenApi.Config({
+      accessKeyId: 'bench',
+      accessKeySecret: 'bench-secret',
+      endpoint: `127.0.0.1:${port}`,
+      protocol: 'http',
+    }),
+  );
+  const request = new sdkModule.EnableResourceDirectoryRequest({
+    enableMode: 'NewManagementAccount',
+    MAName: 'user01',
+    MASecureMobilePhone: '852-61234567',
+    verificationCode: '123456',
+  });
+  // Both warm up fully (undici's fetch settles only after ~2000 calls), then run in interleaved blocks so that load
+  // from elsewhere on the machine falls on both alike; the median block is the figure.
   const warm = quick ? 1000 : 3000;
   const blocks = quick ? 8 : 20;
   const perBlock = quick ? 100 : 200;
   const ourCall = () => client.EnableResourceDirectory(actions.EnableResourceDirectory.query as never);
   const fetchCall = () => viaFetch.EnableResourceDirectory(actions.EnableResourceDirectory.query as never);
   const sdkCall = () => sdk.enableResourceDirectory(request);
-  for (let i = 0; i < warm; i++) { await ourCall(); await fetchCall(); await sdkCall(); }
+  for (let i = 0; i < warm; i++) {
+    await ourCall();
+    await fetchCall();
+    await sdkCall();
+  }
   const block = async (fn: () => Promise<unknown>) => {
     const start = performance.now();
     for (let i = 0; i < perBlock; i++) await fn();
@@ -230,8 +288,10 @@ async function clientOverhead(noopUrl: string): Promise<{ ours: number; oursFetc
 function clientLines(o: { ours: number; oursFetch: number; sdk: number }): string[] {
   const us = (ms: number) => `${(ms * 1000).toFixed(0)} µs`;
   return [
-    `client per call: ${us(o.ours)} (default fetch: node:http), official SDK ${us(o.sdk)}: client vs sdk: ${(o.ours / o.sdk).toFixed(2)}x time per call`,
-    `client per call with Node's fetch: ${us(o.oursFetch)}: client (Node's fetch) vs sdk: ${(o.oursFetch / o.sdk).toFixed(2)}x time per call`,
+    `client per call: ${us(o.ours)} (default fetch: node:http), official SDK ${us(o.sdk)}: client vs sdk:` +
+      ` ${(o.ours / o.sdk).toFixed(2)}x time per call`,
+    `client per call with Node's fetch: ${us(o.oursFetch)}: client (Node's fetch) vs sdk:` +
+      ` ${(o.oursFetch / o.sdk).toFixed(2)}x time per call`,
   ];
 }
 
@@ -265,8 +325,16 @@ async function bulkFill(backend: Backend, from: number, to: number): Promise<voi
       const accountId = accountIdOf(ak);
       const id = `rd-${base62(i)}`;
       const directory: DirectoryRecord = {
-        ResourceDirectoryId: id, RootFolderId: `r-${base62(i)}`, MasterAccountId: accountId, MasterAccountName: `aliyun-${accountId}`, CreateTime: createTime,
-        ControlPolicyStatus: 'Disabled', MemberDeletionStatus: 'Disabled', IdentityInformation: 'Emulated Enterprise Co., Ltd.', enabledBy: ak, enableMode: 'CurrentAccount',
+        ResourceDirectoryId: id,
+        RootFolderId: `r-${base62(i)}`,
+        MasterAccountId: accountId,
+        MasterAccountName: `aliyun-${accountId}`,
+        CreateTime: createTime,
+        ControlPolicyStatus: 'Disabled',
+        MemberDeletionStatus: 'Disabled',
+        IdentityInformation: 'Emulated Enterprise Co., Ltd.',
+        enabledBy: ak,
+        enableMode: 'CurrentAccount',
       };
       state.accounts[ak] = { accountId, profile: {}, resourceDirectoryId: id, verificationCodesSent: null };
       state.directories[id] = directory;
@@ -288,7 +356,15 @@ async function enables(url: string, prefix: string, run: { seconds?: number; amo
     headers: { accept: 'application/json' },
     requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, path: `${base}${n++}` }) }],
   } as never);
-  return { name: prefix, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, total: r.requests.total };
+  return {
+    name: prefix,
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.timeouts,
+    non2xx: r.non2xx,
+    total: r.requests.total,
+  };
 }
 
 interface StoreRun {
@@ -301,7 +377,10 @@ interface StoreRun {
 
 async function emulatorBench(scratch: string, children: ChildProcess[]): Promise<void> {
   const seconds = quick ? 5 : 10;
-  console.log(`bench --emulator: ${EMULATOR_CONNECTIONS} connections, ${seconds} s per run, each request a new account's CurrentAccount Enable${quick ? ' (quick)' : ''}, node ${process.version}`);
+  console.log(
+    `bench --emulator: ${EMULATOR_CONNECTIONS} connections, ${seconds} s per run, each request a new account's` +
+      ` CurrentAccount Enable${quick ? ' (quick)' : ''}, node ${process.version}`,
+  );
   const file = join(scratch, 'state.db');
   const runs: StoreRun[] = [
     { name: 'memory', args: ['--stateful'] },
@@ -321,10 +400,20 @@ async function emulatorBench(scratch: string, children: ChildProcess[]): Promise
     const stateless = await startChild(process.execPath, [...mockCommand(), '--port', '0'], 'stateless mock');
     children.push(stateless.child);
     await load('warm-up', `${stateless.url}/?${qs('EnableResourceDirectory')}`, 2);
-    const statelessEnable = await autocannon({ url: `${stateless.url}/?${qs('EnableResourceDirectory')}`, method: 'POST', connections: EMULATOR_CONNECTIONS, duration: seconds, headers: loadHeaders });
+    const statelessEnable = await autocannon({
+      url: `${stateless.url}/?${qs('EnableResourceDirectory')}`,
+      method: 'POST',
+      connections: EMULATOR_CONNECTIONS,
+      duration: seconds,
+      headers: loadHeaders,
+    });
     stateless.child.kill('SIGTERM');
     for (const run of runs) {
-      const mock = await startChild(process.execPath, [...mockCommand(), '--port', '0', ...run.args], `mock ${run.name}`);
+      const mock = await startChild(
+        process.execPath,
+        [...mockCommand(), '--port', '0', ...run.args],
+        `mock ${run.name}`,
+      );
       children.push(mock.child);
       // 1k accounts: the first through HTTP (also the warm-up), then the measured run.
       await enables(mock.url, 'warm', { amount: SMALL });
@@ -340,12 +429,16 @@ async function emulatorBench(scratch: string, children: ChildProcess[]): Promise
       } else if (LARGE > sofar) {
         await enables(mock.url, 'fill', { amount: LARGE - sofar });
       }
-      console.log(`  ${run.name}: filled to ${Math.max(LARGE, sofar)} accounts in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      console.log(
+        `  ${run.name}: filled to ${Math.max(LARGE, sofar)} accounts in` +
+          ` ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      );
       await enables(mock.url, 'warm2', { seconds: 2 });
       const large = await enables(mock.url, 'large', { seconds });
       const size = run.size?.() ?? '';
       mock.child.kill('SIGTERM');
-      for (const r of [small, large]) if (r.non2xx || r.errors) console.log(`  ${run.name}: ${r.non2xx} non-2xx, ${r.errors} errors in a run`);
+      for (const r of [small, large])
+        if (r.non2xx || r.errors) console.log(`  ${run.name}: ${r.non2xx} non-2xx, ${r.errors} errors in a run`);
       results.push({ name: run.name, small, large, size });
     }
     const rps = (r: LoadResult) => r.rps.toFixed(0);
@@ -355,9 +448,18 @@ async function emulatorBench(scratch: string, children: ChildProcess[]): Promise
     console.log(`  | ${SMALL / 1000}k | ${results.map((r) => rps(r.small)).join(' | ')} |`);
     console.log(`  | ${LARGE / 1000}k | ${results.map((r) => rps(r.large)).join(' | ')} |`);
     console.log('\nsummary');
-    for (const r of results) console.log(`  ${r.name}: ${rps(r.large)} enables/s after ${LARGE / 1000}k accounts vs ${rps(r.small)} after ${SMALL / 1000}k: ${(r.large.rps / r.small.rps).toFixed(2)}x (flat: >= 0.8)${r.size ? `; ${r.size}` : ''}`);
+    for (const r of results)
+      console.log(
+        `  ${r.name}: ${rps(r.large)} enables/s after ${LARGE / 1000}k accounts vs ${rps(r.small)} after` +
+          ` ${SMALL / 1000}k: ${(r.large.rps / r.small.rps).toFixed(2)}x (flat: >= 0.8)${r.size ? `; ${r.size}` : ''}`,
+      );
     const memory = results.find((r) => r.name === 'memory')!;
-    console.log(`  stateless mock's validated Enable: ${statelessEnable.requests.average.toFixed(0)} req/s; in-memory emulator vs stateless: ${(memory.small.rps / statelessEnable.requests.average).toFixed(2)}x after ${SMALL / 1000}k, ${(memory.large.rps / statelessEnable.requests.average).toFixed(2)}x after ${LARGE / 1000}k (target >= 0.5)`);
+    console.log(
+      `  stateless mock's validated Enable: ${statelessEnable.requests.average.toFixed(0)} req/s; in-memory emulator` +
+        ` vs stateless: ${(memory.small.rps / statelessEnable.requests.average).toFixed(2)}x after ${SMALL / 1000}k,` +
+        ` ${(memory.large.rps / statelessEnable.requests.average).toFixed(2)}x after ${LARGE / 1000}k (target >=` +
+        ` 0.5)`,
+    );
   } finally {
     await redis?.stop();
   }
@@ -365,7 +467,10 @@ async function emulatorBench(scratch: string, children: ChildProcess[]): Promise
 
 // ---------------------------------------------------------------------------------------------- proxy overhead
 
-/** The proxy as `npm run proxy` runs it (package.json: `exec node --import tsx packages/mock/src/cli/main.ts proxy`), as one node process. */
+/**
+ * The proxy as `npm run proxy` runs it (package.json: `exec node --import tsx packages/mock/src/cli/main.ts proxy`), as
+ * one node process.
+ */
 function proxyCommand(): string[] {
   return scriptNodeArgs('proxy');
 }
@@ -376,20 +481,51 @@ function proxyCommand(): string[] {
  * request, re-sign for the mock (credentials given), forward, check the answer against its schema, pass it on.
  */
 const proxyPath = `/?${new URLSearchParams({
-  Action: 'GetResourceDirectory', Version: '2020-03-31', Format: 'JSON', AccessKeyId: 'bench', SignatureMethod: 'HMAC-SHA1', SignatureVersion: '1.0',
-  SignatureNonce: 'bench-nonce', Timestamp: '2026-01-01T00:00:00Z', Signature: 'YmVuY2g=',
+  Action: 'GetResourceDirectory',
+  Version: '2020-03-31',
+  Format: 'JSON',
+  AccessKeyId: 'bench',
+  SignatureMethod: 'HMAC-SHA1',
+  SignatureVersion: '1.0',
+  SignatureNonce: 'bench-nonce',
+  Timestamp: '2026-01-01T00:00:00Z',
+  Signature: 'YmVuY2g=',
 })}`;
 
 async function proxyOverhead(mockUrl: string, children: ChildProcess[]): Promise<string[]> {
-  const proxy = await startChild(process.execPath, [...proxyCommand(), '--upstream', mockUrl, '--port', '0', '--access-key-id', 'bench-upstream', '--access-key-secret', 'bench-upstream-secret'], 'proxy');
+  const proxy = await startChild(
+    process.execPath,
+    [
+      ...proxyCommand(),
+      '--upstream',
+      mockUrl,
+      '--port',
+      '0',
+      '--access-key-id',
+      'bench-upstream',
+      '--access-key-secret',
+      'bench-upstream-secret',
+    ],
+    'proxy',
+  );
   children.push(proxy.child);
   const check = await fetch(proxy.url + proxyPath, { method: 'POST' });
-  if (check.status !== 200 || check.headers.get('sl-violations') !== null) throw new Error(`the proxy's bench request is not conforming: ${check.status} ${check.headers.get('sl-violations')}`);
+  if (check.status !== 200 || check.headers.get('sl-violations') !== null)
+    throw new Error(
+      `the proxy's bench request is not conforming: ${check.status} ${check.headers.get('sl-violations')}`,
+    );
   await check.text();
   const measure = async (name: string, url: string, conns: number) => {
     await autocannon({ url, method: 'POST', connections: conns, duration: warmUpSeconds });
     const r = await autocannon({ url, method: 'POST', connections: conns, duration });
-    return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
+    return {
+      name,
+      rps: r.requests.average,
+      p50: r.latency.p50,
+      p99: r.latency.p99,
+      errors: r.errors + r.timeouts,
+      non2xx: r.non2xx,
+    };
   };
   const lines: string[] = [];
   console.log('\nproxy overhead (GetResourceDirectory)');
@@ -397,18 +533,26 @@ async function proxyOverhead(mockUrl: string, children: ChildProcess[]): Promise
     const direct = await measure('direct', mockUrl + proxyPath, conns);
     const via = await measure('via proxy', proxy.url + proxyPath, conns);
     for (const r of [direct, via]) {
-      console.log(`  ${String(conns).padStart(2)} conn ${r.name.padEnd(10)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${r.p50} ms   p99 ${r.p99} ms   errors ${r.errors}   non-2xx ${r.non2xx}`);
+      console.log(
+        `  ${String(conns).padStart(2)} conn ${r.name.padEnd(10)} ${r.rps.toFixed(0).padStart(7)} req/s   p50` +
+          ` ${r.p50} ms   p99 ${r.p99} ms   errors ${r.errors}   non-2xx ${r.non2xx}`,
+      );
     }
     if (conns === 1) {
       // One connection, one request at a time: the time per request is the inverse of the rate (autocannon's latency
       // figures are whole milliseconds, too coarse here).
       const perRequest = (r: { rps: number }) => 1000 / r.rps;
       lines.push(
-        `proxy per request, one at a time: ${perRequest(via).toFixed(3)} ms through the proxy vs ${perRequest(direct).toFixed(3)} ms direct ` +
-          `(+${(perRequest(via) - perRequest(direct)).toFixed(3)} ms): proxy vs direct: ${(perRequest(via) / perRequest(direct)).toFixed(2)}x time per request`,
+        `proxy per request, one at a time: ${perRequest(via).toFixed(3)} ms through the proxy vs` +
+          ` ${perRequest(direct).toFixed(3)} ms direct ` +
+          `(+${(perRequest(via) - perRequest(direct)).toFixed(3)} ms): proxy vs direct:` +
+          ` ${(perRequest(via) / perRequest(direct)).toFixed(2)}x time per request`,
       );
     } else {
-      lines.push(`proxy under load (${conns} connections): ${via.rps.toFixed(0)} vs ${direct.rps.toFixed(0)} req/s direct: proxy vs direct: ${(via.rps / direct.rps).toFixed(2)}x req/s`);
+      lines.push(
+        `proxy under load (${conns} connections): ${via.rps.toFixed(0)} vs ${direct.rps.toFixed(0)} req/s direct:` +
+          ` proxy vs direct: ${(via.rps / direct.rps).toFixed(2)}x req/s`,
+      );
     }
   }
   proxy.child.kill('SIGTERM');
@@ -439,7 +583,11 @@ async function journalOverhead(children: ChildProcess[]): Promise<string[]> {
     const pair: Partial<Record<'on' | 'off', { url: string; child: ChildProcess }>> = {};
     for (const which of order) {
       const size = which === 'on' ? [] : ['--journal-size', '0'];
-      const started = await startChild(process.execPath, [...mockCommand(), '--port', '0', ...size], `mock (journal ${which})`);
+      const started = await startChild(
+        process.execPath,
+        [...mockCommand(), '--port', '0', ...size],
+        `mock (journal ${which})`,
+      );
       children.push(started.child);
       pair[which] = started;
     }
@@ -463,7 +611,8 @@ async function journalOverhead(children: ChildProcess[]): Promise<string[]> {
     const { on, off } = rates.get(action)!;
     return (
       `${action}: journal on vs off: median ${median(on).toFixed(0)} vs ${median(off).toFixed(0)} req/s; ` +
-      `median of ${rounds} rounds' ratios: ${median(r).toFixed(3)}x req/s (rounds ${Math.min(...r).toFixed(2)}-${Math.max(...r).toFixed(2)})`
+      `median of ${rounds} rounds' ratios: ${median(r).toFixed(3)}x req/s (rounds` +
+      ` ${Math.min(...r).toFixed(2)}-${Math.max(...r).toFixed(2)})`
     );
   });
   lines.push(`journal on: ${kept} entries kept at the end of a round (its size, 1000, is the bound)`);
@@ -481,19 +630,40 @@ function recordingCost(mockRps: number): string {
   const started = performance.now();
   for (let i = 0; i < n; i++) {
     coverage.record(catalogue.api, 'GetResourceDirectory', 200, undefined);
-    journal.record({ time: Date.now(), durationMs: 0.1, api: catalogue.api, version: '2020-03-31', action: 'GetResourceDirectory', accessKeyId: 'bench', query, form: undefined, status: 200, code: undefined, requestId: 'R', fault: undefined });
+    journal.record({
+      time: Date.now(),
+      durationMs: 0.1,
+      api: catalogue.api,
+      version: '2020-03-31',
+      action: 'GetResourceDirectory',
+      accessKeyId: 'bench',
+      query,
+      form: undefined,
+      status: 200,
+      code: undefined,
+      requestId: 'R',
+      fault: undefined,
+    });
   }
   const ns = ((performance.now() - started) * 1e6) / n;
   // The mock is one process on one thread: at `mockRps` it spends at most 1/mockRps of a second per request.
   const perRequestNs = 1e9 / mockRps;
-  return `recording one answer (journal entry + coverage count): ${ns.toFixed(0)} ns, ${((ns / perRequestNs) * 100).toFixed(3)} % of the mock's ${(perRequestNs / 1000).toFixed(0)} us per request (at ${mockRps.toFixed(0)} req/s, journal off)`;
+  return (
+    `recording one answer (journal entry + coverage count): ${ns.toFixed(0)} ns,` +
+    ` ${((ns / perRequestNs) * 100).toFixed(3)} % of the mock's ${(perRequestNs / 1000).toFixed(0)} us per request` +
+    ` (at ${mockRps.toFixed(0)} req/s, journal off)`
+  );
 }
 
 // ---------------------------------------------------------------------------------------------- main
 
 function wallTime(command: string, args: string[]): number {
   const start = performance.now();
-  const r = spawnSync(command, args, { cwd: repoRoot, stdio: 'ignore', env: { ...process.env, CI: process.env.CI ?? '' } });
+  const r = spawnSync(command, args, {
+    cwd: repoRoot,
+    stdio: 'ignore',
+    env: { ...process.env, CI: process.env.CI ?? '' },
+  });
   if (r.status !== 0) console.log(`  (${command} ${args.join(' ')} exited with ${r.status})`);
   return (performance.now() - start) / 1000;
 }
@@ -522,7 +692,9 @@ async function main() {
       return;
     }
     if (proxyOnly) {
-      console.log(`bench: the proxy against a direct call to the mock${quick ? ' (quick)' : ''}, node ${process.version}`);
+      console.log(
+        `bench: the proxy against a direct call to the mock${quick ? ' (quick)' : ''}, node ${process.version}`,
+      );
       const mock = await startChild(process.execPath, [...mockCommand(), '--port', '0', '--host', '127.0.0.1'], 'mock');
       children.push(mock.child);
       const lines = await proxyOverhead(mock.url, children);
@@ -530,7 +702,9 @@ async function main() {
       for (const line of lines) console.log(`  ${line}`);
       return;
     }
-    console.log(`bench: ${connections} connections, ${duration} s per run${quick ? ' (quick)' : ''}, node ${process.version}`);
+    console.log(
+      `bench: ${connections} connections, ${duration} s per run${quick ? ' (quick)' : ''}, node ${process.version}`,
+    );
     const heapFile = join(scratch, 'heap.json');
     process.env.BENCH_HEAP_FILE = heapFile; // for scripts/bench-heap-hook.mjs in the mock
     const mock = await startChild(process.execPath, [...mockCommand(), '--port', '0', '--host', '127.0.0.1'], 'mock');
@@ -543,7 +717,11 @@ async function main() {
     const summary: string[] = [];
     for (const action of Object.keys(actions) as BenchAction[]) {
       const prismPort = await freePort();
-      const prism = await startChild(join(repoRoot, 'node_modules', '.bin', 'prism'), ['mock', prismRendition(action, scratch), '-h', '127.0.0.1', '-p', String(prismPort)], 'prism');
+      const prism = await startChild(
+        join(repoRoot, 'node_modules', '.bin', 'prism'),
+        ['mock', prismRendition(action, scratch), '-h', '127.0.0.1', '-p', String(prismPort)],
+        'prism',
+      );
       children.push(prism.child);
       const path = `/?${qs(action)}`;
       // Each server gets the same untimed warm-up (JIT, connection pools) before its measured run.
@@ -551,7 +729,11 @@ async function main() {
         await load(`${name} warm-up`, url, warmUpSeconds);
         return load(name, url);
       };
-      const results = [await measured('mock', mock.url + path), await measured('prism-cli', prism.url + path), await measured('ceiling', ceiling.url + path)];
+      const results = [
+        await measured('mock', mock.url + path),
+        await measured('prism-cli', prism.url + path),
+        await measured('ceiling', ceiling.url + path),
+      ];
       prism.child.kill('SIGTERM');
       console.log(`\n${action}`);
       results.forEach((r) => console.log(fmt(r)));
@@ -573,8 +755,15 @@ async function main() {
     const rssSoak = rssKb(mock.child.pid!);
     const heapSoak = await heapAfterGc(mock.child, heapFile);
     const mib = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MiB`;
-    summary.push(`mock RSS: ${mib(rssAfterStart * 1024)} after start, ${mib(rssWarm * 1024)} after a 10 s warm-up, ${mib(rssSoak * 1024)} after a ${soakSeconds} s soak (${soak.total} requests): soak vs warm-up: ${(rssSoak / rssWarm).toFixed(2)}x RSS`);
-    summary.push(`mock heap in use after a full GC: ${mib(heapWarm)} after warm-up, ${mib(heapSoak)} after the soak: soak vs warm-up: ${(heapSoak / heapWarm).toFixed(2)}x heap`);
+    summary.push(
+      `mock RSS: ${mib(rssAfterStart * 1024)} after start, ${mib(rssWarm * 1024)} after a 10 s warm-up,` +
+        ` ${mib(rssSoak * 1024)} after a ${soakSeconds} s soak (${soak.total} requests): soak vs warm-up:` +
+        ` ${(rssSoak / rssWarm).toFixed(2)}x RSS`,
+    );
+    summary.push(
+      `mock heap in use after a full GC: ${mib(heapWarm)} after warm-up, ${mib(heapSoak)} after the soak: soak vs` +
+        ` warm-up: ${(heapSoak / heapWarm).toFixed(2)}x heap`,
+    );
 
     mock.child.kill('SIGTERM');
     summary.push(`npm run build: ${wallTime('npm', ['run', 'build', '--silent']).toFixed(1)} s wall`);

@@ -15,7 +15,22 @@ import { loadBundledContract, type Document } from './docs/contract.js';
 import { docsDescription } from './docs/description.js';
 import { writeComparePages } from './docs/compare-page.js';
 import { controlDir } from './gen-05-control.js';
-import { compareDir, descriptionFile, docsApis, docsDir, docsPages, htmlFile, otherApis, otherLanguage, relativeHref, relativePath, templateOptions, translatorFor, type DocsApi, type DocsPage } from './docs/editions.js';
+import {
+  compareDir,
+  descriptionFile,
+  docsApis,
+  docsDir,
+  docsPages,
+  htmlFile,
+  otherApis,
+  otherLanguage,
+  relativeHref,
+  relativePath,
+  templateOptions,
+  translatorFor,
+  type DocsApi,
+  type DocsPage,
+} from './docs/editions.js';
 import { CatalogTranslator, type Translator } from './docs/i18n.js';
 import { redocOptions, renderHtml, type TemplateOptions } from './docs/render.js';
 import { ASSETS_DIR, writeAssets } from './docs/renderer.js';
@@ -50,14 +65,24 @@ export interface PageBuild {
 /** A page's links to the other versions' pages in its language and to the version comparison. */
 export function pageLinks(page: DocsPage, pages: readonly DocsPage[]): PageLinks {
   return {
-    versions: otherApis(page, pages).map((other) => ({ id: other.api.id, label: other.api.label, href: relativeHref(page, other) })),
+    versions: otherApis(page, pages).map((other) => ({
+      id: other.api.id,
+      label: other.api.label,
+      href: relativeHref(page, other),
+    })),
     compare: relativePath(page.dir, posix.join(compareDir(page.edition), 'index.html')),
   };
 }
 
-/** The docs description of one page and its template options, with the given translator (missing texts are left to it). */
+/**
+ * The docs description of one page and its template options, with the given translator (missing texts are left to it).
+ */
 export function describeWith(site: DocsSite, page: DocsPage, tr: Translator): PageBuild {
-  return { page, description: docsDescription(pageContract(site, page), site.apis, tr, pageLinks(page, site.pages)), template: templateOptions(page, site.pages, tr) };
+  return {
+    page,
+    description: docsDescription(pageContract(site, page), site.apis, tr, pageLinks(page, site.pages)),
+    template: templateOptions(page, site.pages, tr),
+  };
 }
 
 /**
@@ -83,7 +108,13 @@ export function withPageData(builds: PageBuild[]): PageBuild[] {
     const own = routes.get(page)!;
     const switches = [otherLanguage(page, pages), ...otherApis(page, pages)];
     const targets = Object.fromEntries(switches.map((other) => [relativeHref(page, other), routes.get(other)!.all]));
-    return { ...build, template: { ...build.template, data: JSON.stringify({ operations: own.operations, tags: own.tags, headings: own.headings, targets }) } };
+    return {
+      ...build,
+      template: {
+        ...build.template,
+        data: JSON.stringify({ operations: own.operations, tags: own.tags, headings: own.headings, targets }),
+      },
+    };
   });
 }
 
@@ -106,7 +137,12 @@ async function renderControlPage(builds: readonly PageBuild[]): Promise<string> 
     assets: `${relativePath(dir, ASSETS_DIR)}/`,
     data: '{}',
   };
-  await renderHtml(join(controlDir, 'openapi.json'), html, template, redocOptions({ paths: {} } as unknown as Document));
+  await renderHtml(
+    join(controlDir, 'openapi.json'),
+    html,
+    template,
+    redocOptions({ paths: {} } as unknown as Document),
+  );
   return html;
 }
 
@@ -121,11 +157,13 @@ export async function generate(): Promise<string[]> {
   const assets = writeAssets(docsDir);
   for (const { page, description } of builds) writeJson(descriptionFile(page), description);
   await Promise.all(
-    builds.map(({ page, description, template }) => renderHtml(descriptionFile(page), htmlFile(page), template, redocOptions(description))),
+    builds.map(({ page, description, template }) =>
+      renderHtml(descriptionFile(page), htmlFile(page), template, redocOptions(description)),
+    ),
   );
   const control = await renderControlPage(builds);
   const compare = writeComparePages(site);
-  return [...assets, ...builds.flatMap(({ page }) => [descriptionFile(page), htmlFile(page)]), control, ...compare].map((file) =>
-    relative(repoRoot, file),
+  return [...assets, ...builds.flatMap(({ page }) => [descriptionFile(page), htmlFile(page)]), control, ...compare].map(
+    (file) => relative(repoRoot, file),
   );
 }

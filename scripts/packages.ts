@@ -23,23 +23,30 @@ import { generatedDir, repoRoot } from './paths.js';
  * checks, the mock's rendered docs. scripts/diff.ts reads it too, to know what a package ships at a git ref.
  */
 export function copiedFromGenerated(pkg: string, generatedFiles: readonly string[]): [string, string][] {
-  const published = /^generated\/(([A-Za-z]+-\d{4}-\d{2}-\d{2})\/(openapi\.(json|yaml)|actions\/[A-Za-z0-9]+\.(json|yaml))|control\/openapi\.(json|yaml))$/;
+  const published =
+    /^generated\/(([A-Za-z]+-\d{4}-\d{2}-\d{2})\/(openapi\.(json|yaml)|actions\/[A-Za-z0-9]+\.(json|yaml))|control\/openapi\.(json|yaml))$/;
   if (pkg === 'contract') {
     return generatedFiles
       .filter((f) => published.test(f) || f === 'generated/schema-checks.js' || f === 'generated/schema-checks.d.ts')
       .map((f) => [`dist/${f.slice('generated/'.length)}`, f]);
   }
-  if (pkg === 'mock') return generatedFiles.filter((f) => f.startsWith('generated/docs/')).map((f) => [`dist/${f.slice('generated/'.length)}`, f]);
+  if (pkg === 'mock')
+    return generatedFiles
+      .filter((f) => f.startsWith('generated/docs/'))
+      .map((f) => [`dist/${f.slice('generated/'.length)}`, f]);
   return [];
 }
 
 /** Every file under generated/, relative to the repository root. */
 function generatedFiles(dir = generatedDir): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? generatedFiles(join(dir, e.name)) : [relative(repoRoot, join(dir, e.name))]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? generatedFiles(join(dir, e.name)) : [relative(repoRoot, join(dir, e.name))],
+  );
 }
 
 function copyFromGenerated(name: Name): void {
-  for (const [inPackage, source] of copiedFromGenerated(name, generatedFiles())) cpSync(join(repoRoot, source), join(packageDir(name), inPackage));
+  for (const [inPackage, source] of copiedFromGenerated(name, generatedFiles()))
+    cpSync(join(repoRoot, source), join(packageDir(name), inPackage));
 }
 
 const order = ['contract', 'client', 'mock'] as const;
@@ -72,7 +79,8 @@ const steps: Record<Name, () => void> = {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const asked = process.argv.slice(2);
-  for (const name of asked) if (!order.includes(name as Name)) throw new Error(`packages: unknown package ${name}; one of ${order.join(', ')}`);
+  for (const name of asked)
+    if (!order.includes(name as Name)) throw new Error(`packages: unknown package ${name}; one of ${order.join(', ')}`);
   const wanted = new Set<Name>((asked.length ? asked : order) as Name[]);
   for (const name of [...wanted]) for (const dep of needs[name]) wanted.add(dep);
   for (const name of order) {

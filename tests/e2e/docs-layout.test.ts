@@ -121,8 +121,8 @@ describe.skipIf(missing !== undefined)('the docs on a phone and in dark mode', (
         await target.evaluate((el) => el.scrollIntoView({ block: 'start' }));
         await page.waitForTimeout(300);
         expect(await check(page, 'as built', 'dark', true)).toEqual([]);
-        // The old page's faults, put back: fixed pills pushed left over the content, labels allowed to wrap, table cells
-        // that may break anywhere, a light bar in dark mode, something wider than the window.
+        // The old page's faults, put back: fixed pills pushed left over the content, labels allowed to wrap, table
+        // cells that may break anywhere, a light bar in dark mode, something wider than the window.
         await page.addStyleTag({
           content: `.docs-bar { position: fixed !important; left: -120px; top: 0; background: #fafafa !important; z-index: 5000 }
           .docs-bar * { color: #f4f4f5 !important }

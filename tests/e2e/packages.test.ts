@@ -11,7 +11,14 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { emptyProject, installedPackages, npmEnv, npmInstall, packWorkspaces, type Packed } from '../../scripts/pack.js';
+import {
+  emptyProject,
+  installedPackages,
+  npmEnv,
+  npmInstall,
+  packWorkspaces,
+  type Packed,
+} from '../../scripts/pack.js';
 import { verifyAcs3, verifyRpc } from '../../packages/client/src/protocol/signing.js';
 import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.js';
 import { repoRoot } from '../helpers/contract.js';
@@ -32,7 +39,12 @@ afterAll(() => {
 });
 
 /** Runs a command; resolves with its exit code and output instead of rejecting. */
-async function attempt(file: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = npmEnv): Promise<{ code: number; out: string }> {
+async function attempt(
+  file: string,
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = npmEnv,
+): Promise<{ code: number; out: string }> {
   try {
     const { stdout, stderr } = await run(file, args, { cwd, env, maxBuffer: 64 * 1024 * 1024 });
     return { code: 0, out: stdout + stderr };
@@ -44,7 +56,11 @@ async function attempt(file: string, args: readonly string[], cwd: string, env: 
 
 describe('npm pack of each workspace', () => {
   it('ships dist/, package.json and CHANGELOG.md only (nothing from tests or scripts), with a version', () => {
-    expect(packed.map((p) => p.name).sort()).toEqual(['@rd-contract/client', '@rd-contract/contract', '@rd-contract/mock']);
+    expect(packed.map((p) => p.name).sort()).toEqual([
+      '@rd-contract/client',
+      '@rd-contract/contract',
+      '@rd-contract/mock',
+    ]);
     for (const p of packed) {
       expect(p.version, p.name).toMatch(/^\d+\.\d+\.\d+$/);
       expect(p.files, p.name).toContain('CHANGELOG.md');
@@ -60,33 +76,49 @@ describe('npm pack of each workspace', () => {
     expect(contract.files).toEqual(expect.arrayContaining(['dist/control/openapi.yaml', 'dist/control/openapi.json']));
   });
 
-  it("every `exports` entry lists `types` first, and the client's only dependencies are openapi-fetch and the contract", () => {
-    for (const name of ['contract', 'client', 'mock']) {
-      const pkg = JSON.parse(readFileSync(join(repoRoot, 'packages', name, 'package.json'), 'utf8'));
-      for (const [key, target] of Object.entries<unknown>(pkg.exports)) {
-        if (typeof target === 'object' && target) expect(Object.keys(target)[0], `${name} ${key}`).toBe('types');
+  it(
+    "every `exports` entry lists `types` first, and the client's only dependencies are openapi-fetch and the" +
+      ' contract',
+    () => {
+      for (const name of ['contract', 'client', 'mock']) {
+        const pkg = JSON.parse(readFileSync(join(repoRoot, 'packages', name, 'package.json'), 'utf8'));
+        for (const [key, target] of Object.entries<unknown>(pkg.exports)) {
+          if (typeof target === 'object' && target) expect(Object.keys(target)[0], `${name} ${key}`).toBe('types');
+        }
       }
-    }
-    const client = JSON.parse(readFileSync(join(repoRoot, 'packages', 'client', 'package.json'), 'utf8'));
-    expect(Object.keys(client.dependencies).sort()).toEqual(['@rd-contract/contract', 'openapi-fetch']);
-  });
+      const client = JSON.parse(readFileSync(join(repoRoot, 'packages', 'client', 'package.json'), 'utf8'));
+      expect(Object.keys(client.dependencies).sort()).toEqual(['@rd-contract/contract', 'openapi-fetch']);
+    },
+  );
 
-  it.each(['@rd-contract/contract', '@rd-contract/client', '@rd-contract/mock'])('%s: publint finds nothing', async (name) => {
-    const { code, out } = await attempt(bin('publint'), [tarball(name), '--strict'], scratch);
-    expect(out).toContain('All good!');
-    expect(code).toBe(0);
-  }, 120_000);
+  it.each(['@rd-contract/contract', '@rd-contract/client', '@rd-contract/mock'])(
+    '%s: publint finds nothing',
+    async (name) => {
+      const { code, out } = await attempt(bin('publint'), [tarball(name), '--strict'], scratch);
+      expect(out).toContain('All good!');
+      expect(code).toBe(0);
+    },
+    120_000,
+  );
 
-  // ESM only, by choice: Node 20.19+ and 22.12+ require() an ES module, so the node10 and node16-from-CJS columns, which
-  // assume require cannot load one, are left out (`--profile esm-only`); `require` is tested for real below.
-  it.each(['@rd-contract/contract', '@rd-contract/client', '@rd-contract/mock'])('%s: @arethetypeswrong/cli finds no problem (profile esm-only)', async (name) => {
-    const { code, out } = await attempt(bin('attw'), [tarball(name), '--profile', 'esm-only', '--format', 'ascii'], scratch);
-    const rows = out.split('\n').filter((l) => /^(node16 \(from ESM\)|bundler):/.test(l));
-    expect(rows.length).toBeGreaterThanOrEqual(4); // two entry points at least, each resolved both ways
-    // (wildcard subpaths, the descriptions, are not resolved by attw: the import test below loads one)
-    expect(rows.filter((l) => !l.includes('🟢') && !l.includes('(wildcard)'))).toEqual([]);
-    expect(code).toBe(0);
-  }, 120_000);
+  // ESM only, by choice: Node 20.19+ and 22.12+ require() an ES module, so the node10 and node16-from-CJS columns,
+  // which assume require cannot load one, are left out (`--profile esm-only`); `require` is tested for real below.
+  it.each(['@rd-contract/contract', '@rd-contract/client', '@rd-contract/mock'])(
+    '%s: @arethetypeswrong/cli finds no problem (profile esm-only)',
+    async (name) => {
+      const { code, out } = await attempt(
+        bin('attw'),
+        [tarball(name), '--profile', 'esm-only', '--format', 'ascii'],
+        scratch,
+      );
+      const rows = out.split('\n').filter((l) => /^(node16 \(from ESM\)|bundler):/.test(l));
+      expect(rows.length).toBeGreaterThanOrEqual(4); // two entry points at least, each resolved both ways
+      // (wildcard subpaths, the descriptions, are not resolved by attw: the import test below loads one)
+      expect(rows.filter((l) => !l.includes('🟢') && !l.includes('(wildcard)'))).toEqual([]);
+      expect(code).toBe(0);
+    },
+    120_000,
+  );
 });
 
 describe('the client, installed alone into an empty project', () => {
@@ -110,13 +142,19 @@ describe('the client, installed alone into an empty project', () => {
     expect(installed.filter((p) => p.hasInstallScript || p.nativeFiles > 0)).toEqual([]);
   });
 
-  it.each(['import', 'require'])('loads with %s and sends signed requests (both algorithms)', async (how) => {
-    const load =
-      how === 'import'
-        ? "const { createClient, ResourceDirectoryValidationError } = await import('@rd-contract/client'); const { contract } = await import('@rd-contract/contract');"
-        : "const { createClient, ResourceDirectoryValidationError } = require('@rd-contract/client'); const { contract } = require('@rd-contract/contract');";
-    const file = join(project, `use-${how}.${how === 'import' ? 'mjs' : 'cjs'}`);
-    writeFileSync(file, `
+  it.each(['import', 'require'])(
+    'loads with %s and sends signed requests (both algorithms)',
+    async (how) => {
+      const load =
+        how === 'import'
+          ? "const { createClient, ResourceDirectoryValidationError } = await import('@rd-contract/client'); const {" +
+            " contract } = await import('@rd-contract/contract');"
+          : "const { createClient, ResourceDirectoryValidationError } = require('@rd-contract/client'); const {" +
+            " contract } = require('@rd-contract/contract');";
+      const file = join(project, `use-${how}.${how === 'import' ? 'mjs' : 'cjs'}`);
+      writeFileSync(
+        file,
+        `
       ${how === 'import' ? "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" : ''}
       (async () => {
         ${load}
@@ -134,28 +172,57 @@ describe('the client, installed alone into an empty project', () => {
         }
         console.log(JSON.stringify(out));
       })();
-    `);
-    const before = server.requests.length;
-    const { stdout } = await run(process.execPath, [file, server.origin], { cwd: project });
-    const out = JSON.parse(stdout);
-    expect(out.actions).toEqual(['EnableResourceDirectory', 'InitResourceDirectory', 'SendVerificationCodeForEnableRD', 'GetResourceDirectory']);
-    expect(out.rdmVersion).toBe('2022-04-19');
-    expect(out.results).toEqual([{ id: 'rd-54****' }, { id: 'rd-54****' }]);
-    expect(out.validation).toEqual({ isValidationError: true, code: 'InvalidParameter', parameter: 'EnableMode' });
-    const [acs3, v1] = server.requests.slice(before);
-    expect(acs3!.url).toBe('/?EnableMode=CurrentAccount&DryRun=true');
-    expect(verifyAcs3({ method: acs3!.method, pathname: acs3!.path, query: acs3!.query, headers: acs3!.headers, body: acs3!.body }, 'PackSecret0123').ok).toBe(true);
-    expect(verifyRpc(v1!.method, v1!.query, 'PackSecret0123').ok).toBe(true);
-  }, 60_000);
+    `,
+      );
+      const before = server.requests.length;
+      const { stdout } = await run(process.execPath, [file, server.origin], { cwd: project });
+      const out = JSON.parse(stdout);
+      expect(out.actions).toEqual([
+        'EnableResourceDirectory',
+        'InitResourceDirectory',
+        'SendVerificationCodeForEnableRD',
+        'GetResourceDirectory',
+      ]);
+      expect(out.rdmVersion).toBe('2022-04-19');
+      expect(out.results).toEqual([{ id: 'rd-54****' }, { id: 'rd-54****' }]);
+      expect(out.validation).toEqual({ isValidationError: true, code: 'InvalidParameter', parameter: 'EnableMode' });
+      const [acs3, v1] = server.requests.slice(before);
+      expect(acs3!.url).toBe('/?EnableMode=CurrentAccount&DryRun=true');
+      expect(
+        verifyAcs3(
+          { method: acs3!.method, pathname: acs3!.path, query: acs3!.query, headers: acs3!.headers, body: acs3!.body },
+          'PackSecret0123',
+        ).ok,
+      ).toBe(true);
+      expect(verifyRpc(v1!.method, v1!.query, 'PackSecret0123').ok).toBe(true);
+    },
+    60_000,
+  );
 
-  it.each(['NodeNext', 'Bundler'])("type-checks in a consumer's tsc --strict, moduleResolution %s, no skipLibCheck", async (resolution) => {
-    const dir = join(project, `ts-${resolution}`);
-    mkdirSync(dir);
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { target: 'ES2022', module: resolution === 'Bundler' ? 'ESNext' : 'NodeNext', moduleResolution: resolution, lib: ['ES2022', 'DOM'], strict: true, noEmit: true, skipLibCheck: false, types: [] },
-      files: ['consumer.ts'],
-    }));
-    writeFileSync(join(dir, 'consumer.ts'), `
+  it.each(['NodeNext', 'Bundler'])(
+    "type-checks in a consumer's tsc --strict, moduleResolution %s, no skipLibCheck",
+    async (resolution) => {
+      const dir = join(project, `ts-${resolution}`);
+      mkdirSync(dir);
+      writeFileSync(
+        join(dir, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: {
+            target: 'ES2022',
+            module: resolution === 'Bundler' ? 'ESNext' : 'NodeNext',
+            moduleResolution: resolution,
+            lib: ['ES2022', 'DOM'],
+            strict: true,
+            noEmit: true,
+            skipLibCheck: false,
+            types: [],
+          },
+          files: ['consumer.ts'],
+        }),
+      );
+      writeFileSync(
+        join(dir, 'consumer.ts'),
+        `
       import { createClient, ResourceDirectoryClientError, ResourceDirectoryValidationError, type EnableResourceDirectoryError } from '@rd-contract/client';
       import { contract } from '@rd-contract/contract';
       export const apis: string[] = Object.keys(contract.apis);
@@ -178,17 +245,28 @@ describe('the client, installed alone into an empty project', () => {
       client.EnableResourceDirectory({ EnableMode: 'NewManagementAccount' });
       // @ts-expect-error unknown action
       client.DisableResourceDirectory();
-    `);
-    const { code, out } = await attempt(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--pretty', 'false'], dir);
-    expect(out).toBe('');
-    expect(code).toBe(0);
-  }, 120_000);
+    `,
+      );
+      const { code, out } = await attempt(
+        process.execPath,
+        [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--pretty', 'false'],
+        dir,
+      );
+      expect(out).toBe('');
+      expect(code).toBe(0);
+    },
+    120_000,
+  );
 });
 
-/** The README's example of a contract test with the journal and a fault (its path "Testing your code"): file and code. */
+/**
+ * The README's example of a contract test with the journal and a fault (its path "Testing your code"): file and code.
+ */
 function readmeMockExample(): { file: string; code: string } {
   const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
-  const code = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).find((c) => c.startsWith('// journal-and-faults.test.ts\n'))!;
+  const code = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)]
+    .map((m) => m[1]!)
+    .find((c) => c.startsWith('// journal-and-faults.test.ts\n'))!;
   return { file: /^\/\/ (\S+\.test\.ts)$/m.exec(code)![1]!, code };
 }
 
@@ -215,7 +293,10 @@ function readmeSection(): { sh: string; setup: string; config: string; testFile:
 describe("the README's newcomer path, in an empty project", () => {
   const project = join(scratch, 'readme');
   const section = readmeSection();
-  const commands = section.sh.split('\n').map((l) => l.replace(/\s+#.*$/, '').trim()).filter(Boolean);
+  const commands = section.sh
+    .split('\n')
+    .map((l) => l.replace(/\s+#.*$/, '').trim())
+    .filter(Boolean);
 
   beforeAll(async () => {
     mkdirSync(project);
@@ -232,36 +313,47 @@ describe("the README's newcomer path, in an empty project", () => {
     expect(commands[1]).toBe('npx rd-mock --stateful');
   });
 
-  it('`npx rd-mock --stateful`: the URL first on stdout, a stateful mock, and a signal to the npx process frees the port', async () => {
-    const [npx, ...args] = commands[1]!.split(/\s+/);
-    // PORT=0: a free port (4010, the default, may be taken on a shared machine)
-    const child = spawn(npx!, args, { cwd: project, env: { ...npmEnv, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(child);
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout!.on('data', (d: Buffer) => {
-        out += d;
-        if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
+  it(
+    '`npx rd-mock --stateful`: the URL first on stdout, a stateful mock, and a signal to the npx process frees the' +
+      ' port',
+    async () => {
+      const [npx, ...args] = commands[1]!.split(/\s+/);
+      // PORT=0: a free port (4010, the default, may be taken on a shared machine)
+      const child = spawn(npx!, args, {
+        cwd: project,
+        env: { ...npmEnv, PORT: '0' },
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
-      child.on('exit', (code) => reject(new Error(`npx rd-mock exited ${code} before printing its URL`)));
-    });
-    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const codes = await fetch(`${url}/_emulator/verification-codes`);
-    expect([codes.status, await codes.json()]).toEqual([200, []]);
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-    await new Promise((r) => setTimeout(r, 1_000)); // the node process notices its npm is gone within 250 ms
-    const after = await fetch(`${url}/`, { signal: AbortSignal.timeout(5_000) }).then(
-      () => 'answered',
-      (e: Error & { cause?: { code?: string } }) => e.cause?.code,
-    );
-    expect(after).toBe('ECONNREFUSED');
-  }, 60_000);
+      children.push(child);
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout!.on('data', (d: Buffer) => {
+          out += d;
+          if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
+        });
+        child.on('exit', (code) => reject(new Error(`npx rd-mock exited ${code} before printing its URL`)));
+      });
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const codes = await fetch(`${url}/_emulator/verification-codes`);
+      expect([codes.status, await codes.json()]).toEqual([200, []]);
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      await new Promise((r) => setTimeout(r, 1_000)); // the node process notices its npm is gone within 250 ms
+      const after = await fetch(`${url}/`, { signal: AbortSignal.timeout(5_000) }).then(
+        () => 'answered',
+        (e: Error & { cause?: { code?: string } }) => e.cause?.code,
+      );
+      expect(after).toBe('ECONNREFUSED');
+    },
+    60_000,
+  );
 
   it('a flag whose optional peer is not installed exits 2 with the install command', async () => {
     const sqlite = await attempt('npx', ['rd-mock', '--state-file', join(project, 'state.db'), '--port', '0'], project);
     expect(sqlite.code).toBe(2);
-    expect(sqlite.out).toContain('--state-file needs better-sqlite3, an optional peer dependency of @rd-contract/mock that is not installed');
+    expect(sqlite.out).toContain(
+      '--state-file needs better-sqlite3, an optional peer dependency of @rd-contract/mock that is not installed',
+    );
     expect(sqlite.out).toContain('npm install --save-dev "better-sqlite3@^12.0.0"');
     const redis = await attempt('npx', ['rd-mock', '--state', 'redis://127.0.0.1:1/0', '--port', '0'], project);
     expect(redis.code).toBe(2);
@@ -269,24 +361,31 @@ describe("the README's newcomer path, in an empty project", () => {
     writeFileSync(join(project, 'faults.yaml'), '- action: GetResourceDirectory\n  error: Throttling\n');
     const yaml = await attempt('npx', ['rd-mock', '--faults', join(project, 'faults.yaml'), '--port', '0'], project);
     expect(yaml.code).toBe(2);
-    expect(yaml.out).toContain('--faults with a YAML file needs yaml, an optional peer dependency of @rd-contract/mock');
+    expect(yaml.out).toContain(
+      '--faults with a YAML file needs yaml, an optional peer dependency of @rd-contract/mock',
+    );
     expect(yaml.out).toContain('npm install --save-dev "yaml@^2.0.0"');
   }, 60_000);
 
-  it("the vitest global setup and test, the README's journal-and-faults test, and the CI job's steps, pass under the project's own vitest", async () => {
-    writeFileSync(join(project, 'vitest.setup.ts'), section.setup);
-    writeFileSync(join(project, 'vitest.config.ts'), section.config);
-    writeFileSync(join(project, section.testFile), section.test);
-    const example = readmeMockExample();
-    writeFileSync(join(project, example.file), example.code);
-    const job = Object.values<{ steps: { run?: string; uses?: string }[] }>(parse(section.ci).jobs)[0]!;
-    const steps = job.steps.flatMap((s) => (s.run ? [s.run] : []));
-    expect(steps).toEqual(['npm ci', 'npx vitest run']);
-    for (const step of steps) {
-      const [file, ...args] = step.split(/\s+/);
-      const { code, out } = await attempt(file!, args, project);
-      expect(code, `${step}\n${out}`).toBe(0);
-      if (step === 'npx vitest run') expect(out).toMatch(/2 passed/);
-    }
-  }, 300_000);
+  it(
+    "the vitest global setup and test, the README's journal-and-faults test, and the CI job's steps, pass under the" +
+      " project's own vitest",
+    async () => {
+      writeFileSync(join(project, 'vitest.setup.ts'), section.setup);
+      writeFileSync(join(project, 'vitest.config.ts'), section.config);
+      writeFileSync(join(project, section.testFile), section.test);
+      const example = readmeMockExample();
+      writeFileSync(join(project, example.file), example.code);
+      const job = Object.values<{ steps: { run?: string; uses?: string }[] }>(parse(section.ci).jobs)[0]!;
+      const steps = job.steps.flatMap((s) => (s.run ? [s.run] : []));
+      expect(steps).toEqual(['npm ci', 'npx vitest run']);
+      for (const step of steps) {
+        const [file, ...args] = step.split(/\s+/);
+        const { code, out } = await attempt(file!, args, project);
+        expect(code, `${step}\n${out}`).toBe(0);
+        if (step === 'npx vitest run') expect(out).toMatch(/2 passed/);
+      }
+    },
+    300_000,
+  );
 });

@@ -103,24 +103,28 @@ describe('the Arazzo workflows', () => {
     }
   });
 
-  it('read-only passes through the contract proxy in front of the emulator (404 on both APIs), and on the stateless mock (200 on both)', async () => {
-    const proxy = createProxyServer({
-      upstream: emulator.url,
-      port: 0,
-      credentials: { accessKeyId: 'AK-workflow-read-only', accessKeySecret: 'read-only-secret' },
-    });
-    const stateless = await startMock();
-    try {
-      const url = await proxy.listen();
-      const viaProxy = await respect('read-only.arazzo.yaml', url);
-      expect(viaProxy.code, viaProxy.out).toBe(0);
-      expect(await emulator.count({ accessKeyId: 'AK-workflow-read-only', status: 404 })).toBe(2);
-      const direct = await respect('read-only.arazzo.yaml', stateless.url);
-      expect(direct.code, direct.out).toBe(0);
-      expect(await stateless.count({ status: 200 })).toBe(2);
-    } finally {
-      await proxy.close();
-      await stateless.close();
-    }
-  });
+  it(
+    'read-only passes through the contract proxy in front of the emulator (404 on both APIs), and on the stateless' +
+      ' mock (200 on both)',
+    async () => {
+      const proxy = createProxyServer({
+        upstream: emulator.url,
+        port: 0,
+        credentials: { accessKeyId: 'AK-workflow-read-only', accessKeySecret: 'read-only-secret' },
+      });
+      const stateless = await startMock();
+      try {
+        const url = await proxy.listen();
+        const viaProxy = await respect('read-only.arazzo.yaml', url);
+        expect(viaProxy.code, viaProxy.out).toBe(0);
+        expect(await emulator.count({ accessKeyId: 'AK-workflow-read-only', status: 404 })).toBe(2);
+        const direct = await respect('read-only.arazzo.yaml', stateless.url);
+        expect(direct.code, direct.out).toBe(0);
+        expect(await stateless.count({ status: 200 })).toBe(2);
+      } finally {
+        await proxy.close();
+        await stateless.close();
+      }
+    },
+  );
 });

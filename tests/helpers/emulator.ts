@@ -28,10 +28,18 @@ export interface Emu extends TestMock {
   readonly clock: Clock;
   readonly emulator: Emulator;
   /** One RPC call as `accessKeyId` (none: anonymous), parameters in the query of a POST. */
-  call(action: string, accessKeyId: string | undefined, params?: Record<string, string>, headers?: Record<string, string>): Promise<Answer>;
+  call(
+    action: string,
+    accessKeyId: string | undefined,
+    params?: Record<string, string>,
+    headers?: Record<string, string>,
+  ): Promise<Answer>;
   /** A control route; `body` is sent as JSON. */
   control(method: string, path: string, body?: unknown): Promise<{ status: number; body: Json; headers: Headers }>;
-  /** Sends a verification code as `accessKeyId` (to `phone`, or the account's own) and reads it from /_emulator/verification-codes. */
+  /**
+   * Sends a verification code as `accessKeyId` (to `phone`, or the account's own) and reads it from
+   * /_emulator/verification-codes.
+   */
   sendCode(accessKeyId: string, phone?: string): Promise<{ phone: string; code: string }>;
   /** Sets profile fields of an account. */
   profile(accessKeyId: string, patch: Record<string, unknown>): Promise<Json>;
@@ -42,20 +50,43 @@ export async function startEmulator(options: Omit<MockServerOptions, 'clock'> & 
   const stateful = typeof rest.stateful === 'object' ? rest.stateful : {};
   const mock = await startMock({ ...rest, stateful: { now: clock.now, ...stateful } });
   const call: Emu['call'] = async (action, accessKeyId, params = {}, headers = {}) => {
-    const q = new URLSearchParams({ Action: action, Version: VERSION, ...(accessKeyId !== undefined ? { AccessKeyId: accessKeyId } : {}), ...params });
+    const q = new URLSearchParams({
+      Action: action,
+      Version: VERSION,
+      ...(accessKeyId !== undefined ? { AccessKeyId: accessKeyId } : {}),
+      ...params,
+    });
     const res = await fetch(`${mock.url}/?${q}`, { method: 'POST', headers });
     const text = await res.text();
     const body = bodyOf(text, res.headers.get('content-type'));
-    return { status: res.status, body, code: res.status >= 400 ? body.Code : undefined, contentType: res.headers.get('content-type') };
+    return {
+      status: res.status,
+      body,
+      code: res.status >= 400 ? body.Code : undefined,
+      contentType: res.headers.get('content-type'),
+    };
   };
   const control: Emu['control'] = async (method, path, body) => {
-    const res = await fetch(`${mock.url}${path}`, { method, ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}) });
+    const res = await fetch(`${mock.url}${path}`, {
+      method,
+      ...(body !== undefined
+        ? {
+            body: typeof body === 'string' ? body : JSON.stringify(body),
+            headers: { 'content-type': 'application/json' },
+          }
+        : {}),
+    });
     const text = await res.text();
     return { status: res.status, body: text === '' ? undefined : JSON.parse(text), headers: res.headers };
   };
   const sendCode: Emu['sendCode'] = async (accessKeyId, phone) => {
-    const sent = await call('SendVerificationCodeForEnableRD', accessKeyId, phone !== undefined ? { SecureMobilePhone: phone } : {});
-    if (sent.status !== 200) throw new Error(`SendVerificationCodeForEnableRD for ${accessKeyId}: ${sent.status} ${sent.code}`);
+    const sent = await call(
+      'SendVerificationCodeForEnableRD',
+      accessKeyId,
+      phone !== undefined ? { SecureMobilePhone: phone } : {},
+    );
+    if (sent.status !== 200)
+      throw new Error(`SendVerificationCodeForEnableRD for ${accessKeyId}: ${sent.status} ${sent.code}`);
     const list = await control('GET', `/_emulator/verification-codes?account=${encodeURIComponent(accessKeyId)}`);
     const last = list.body.at(-1);
     return { phone: last.phone, code: last.code };
@@ -69,7 +100,12 @@ export async function startEmulator(options: Omit<MockServerOptions, 'clock'> & 
 }
 
 /** EnableResourceDirectory parameters for a new management account. */
-export const newAccount = (maName: string, phone: string, code: string, extra: Record<string, string> = {}): Record<string, string> => ({
+export const newAccount = (
+  maName: string,
+  phone: string,
+  code: string,
+  extra: Record<string, string> = {},
+): Record<string, string> => ({
   EnableMode: 'NewManagementAccount',
   MAName: maName,
   MASecureMobilePhone: phone,

@@ -862,7 +862,8 @@ describe('fuzzing the client: answers', () => {
             const resends421 = list.filter((a) => a.kind === 'http' && a.status === 421).length;
             expect(attempts.length).toBeLessThanOrEqual((retry ? 3 : 1) + resends421);
             // The node:http fetch sends an attempt once more when a kept-alive connection closes before any answer
-            // (a stale socket, or here a server that closed it): the same request, same nonce, right after; fetch never.
+            // (a stale socket, or here a server that closed it): the same request, same nonce, right after; fetch
+            // never.
             expect(arrived.length).toBeLessThanOrEqual(
               attempts.length * (o.transport === 'fetch' ? 1 : 2) + resends421,
             );

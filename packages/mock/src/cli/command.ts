@@ -61,7 +61,9 @@ export function parseFlags<const O extends FlagOptions>(
 
 type FlagOptions = NonNullable<ParseArgsConfig['options']>;
 /** The values parseArgs gives for these options. */
-type Flags<O extends FlagOptions> = ReturnType<typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: false }>>['values'];
+type Flags<O extends FlagOptions> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: false }>
+>['values'];
 
 /** The optional peer dependencies of @rd-contract/mock (package.json `peerDependenciesMeta`) a flag may need. */
 export type OptionalPeer = 'better-sqlite3' | 'ioredis' | 'yaml';
@@ -75,10 +77,14 @@ export function requirePeer(name: OptionalPeer, flag: string, command: string): 
     createRequire(import.meta.url).resolve(name);
   } catch {
     // the bin's folder, cli/ under src/ or dist/, sits two folders below the package's own package.json
-    const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; peerDependencies: Record<string, string> };
+    const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      name: string;
+      peerDependencies: Record<string, string>;
+    };
     throw new CliExit(
       2,
-      `${command}: ${flag} needs ${name}, an optional peer dependency of ${manifest.name} that is not installed. Install it:\n` +
+      `${command}: ${flag} needs ${name}, an optional peer dependency of ${manifest.name} that is not installed.` +
+        ` Install it:\n` +
         `  npm install --save-dev "${name}@${manifest.peerDependencies[name]}"`,
     );
   }

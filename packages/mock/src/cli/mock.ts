@@ -1,17 +1,22 @@
 /**
  * `rd-mock [mock] [--port 4010 --host 127.0.0.1 --verify-signatures --site intl|china --stateful --state-file PATH
  * --state redis://host:port/db --max-body-bytes N --max-header-bytes N --headers-timeout-ms N --request-timeout-ms N
- * --cors [origin] --journal-size N --faults FILE --seed N --clock ISO --coverage-report FILE]` (`npm run mock -- ...` in
- * the repository): `runMock(args)` serves the mock (packages/mock/src/mock/)
- * until SIGINT/SIGTERM. Prints its URL alone on the first line of stdout; everything else goes to stderr. It throws a
- * CliExit for a bad flag (code 2, also when a flag needs an optional peer dependency that is not installed) or when the
- * mock cannot start (code 1).
+ * --cors [origin] --journal-size N --faults FILE --seed N --clock ISO --coverage-report FILE]` (`npm run mock -- ...`
+ * in the repository): `runMock(args)` serves the mock (packages/mock/src/mock/) until SIGINT/SIGTERM. Prints its URL
+ * alone on the first line of stdout; everything else goes to stderr. It throws a CliExit for a bad flag (code 2, also
+ * when a flag needs an optional peer dependency that is not installed) or when the mock cannot start (code 1).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { parseCorsOrigin } from '../frontend/cors.js';
-import { createMockServer, DEFAULT_CODE_TTL_MS, MOCK_LIMIT_DEFAULTS, parseAccessKeys, StateFileError } from '../index.js';
+import {
+  createMockServer,
+  DEFAULT_CODE_TTL_MS,
+  MOCK_LIMIT_DEFAULTS,
+  parseAccessKeys,
+  StateFileError,
+} from '../index.js';
 import type { Site } from '@rd-contract/contract';
 import { CliExit, parseFlags, requirePeer, stopOnSignals } from './command.js';
 import { DEFAULT_JOURNAL_SIZE } from '../control/journal.js';
@@ -23,7 +28,10 @@ import { MAX_SEED } from '../frontend/random.js';
 function writeCoverage(file: string, report: CoverageReport): void {
   try {
     writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-    console.error(`mock: coverage ${report.exercised}/${report.documented} documented answers (${(report.share * 100).toFixed(1)} %) written to ${file}`);
+    console.error(
+      `mock: coverage ${report.exercised}/${report.documented} documented answers (${(report.share * 100).toFixed(1)}` +
+        ` %) written to ${file}`,
+    );
   } catch (e) {
     console.error(`mock: cannot write the coverage report ${file}: ${(e as Error).message}`);
   }
@@ -102,7 +110,15 @@ function fail(message: string): never {
   throw new CliExit(2, `mock: ${message}\n\n${usage}`);
 }
 
-const NUMERIC_FLAGS = ['--port', '--max-body-bytes', '--max-header-bytes', '--headers-timeout-ms', '--request-timeout-ms', '--journal-size', '--seed'];
+const NUMERIC_FLAGS = [
+  '--port',
+  '--max-body-bytes',
+  '--max-header-bytes',
+  '--headers-timeout-ms',
+  '--request-timeout-ms',
+  '--journal-size',
+  '--seed',
+];
 
 /** The value of a flag that takes an integer from 0 to `max`: undefined when not given (or exit 2). */
 function integerFlag(flag: string, text: string | undefined, max: number): number | undefined {
@@ -176,7 +192,8 @@ export async function runMock(argv: readonly string[], env: NodeJS.ProcessEnv = 
 
   const host = values.host ?? env.HOST ?? '127.0.0.1';
   const portText = values.port ?? env.PORT ?? '4010';
-  if (!/^\d+$/.test(portText) || Number(portText) > 65535) fail(`--port must be a number from 0 to 65535, got "${portText}"`);
+  if (!/^\d+$/.test(portText) || Number(portText) > 65535)
+    fail(`--port must be a number from 0 to 65535, got "${portText}"`);
   const site = values.site;
   if (site !== undefined && site !== 'intl' && site !== 'china') fail(`--site must be intl or china, got "${site}"`);
 
@@ -187,7 +204,8 @@ export async function runMock(argv: readonly string[], env: NodeJS.ProcessEnv = 
     fail((e as Error).message);
   }
   const verifySignatures = values['verify-signatures'] === true;
-  if (verifySignatures && accessKeys.size === 0) fail('--verify-signatures needs keys in MOCK_ACCESS_KEYS="id:secret,id2:secret2"');
+  if (verifySignatures && accessKeys.size === 0)
+    fail('--verify-signatures needs keys in MOCK_ACCESS_KEYS="id:secret,id2:secret2"');
 
   let cors: string | undefined;
   try {
@@ -199,8 +217,10 @@ export async function runMock(argv: readonly string[], env: NodeJS.ProcessEnv = 
   const stateFile = values['state-file'];
   if (stateFile !== undefined && stateFile.trim() === '') fail('--state-file needs a path');
   const redisUrl = values.state;
-  if (redisUrl !== undefined && !/^rediss?:\/\/[^/]/.test(redisUrl)) fail(`--state must be a Redis URL, redis://host:port/db, got "${redisUrl}"`);
-  if (redisUrl !== undefined && stateFile !== undefined) fail('--state and --state-file both say where the state is kept: give one');
+  if (redisUrl !== undefined && !/^rediss?:\/\/[^/]/.test(redisUrl))
+    fail(`--state must be a Redis URL, redis://host:port/db, got "${redisUrl}"`);
+  if (redisUrl !== undefined && stateFile !== undefined)
+    fail('--state and --state-file both say where the state is kept: give one');
   const stateful = values.stateful === true || stateFile !== undefined || redisUrl !== undefined;
   if (stateFile !== undefined) requirePeer('better-sqlite3', '--state-file', 'mock');
   if (redisUrl !== undefined) requirePeer('ioredis', '--state', 'mock');
@@ -220,7 +240,13 @@ export async function runMock(argv: readonly string[], env: NodeJS.ProcessEnv = 
   const journalSize = integerFlag('--journal-size', values['journal-size'], 10_000_000);
   const seed = integerFlag('--seed', values.seed, MAX_SEED);
   const clock = values.clock;
-  if (clock !== undefined && !(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(clock) && Number.isFinite(Date.parse(clock))))
+  if (
+    clock !== undefined &&
+    !(
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(clock) &&
+      Number.isFinite(Date.parse(clock))
+    )
+  )
     fail(`--clock must be an ISO 8601 time with its offset, e.g. 2024-01-02T03:04:05Z, got "${clock}"`);
   const faultsFile = values.faults;
   const faults = faultsFile === undefined ? undefined : readFaults(resolve(faultsFile));
@@ -235,7 +261,16 @@ export async function runMock(argv: readonly string[], env: NodeJS.ProcessEnv = 
       verifySignatures,
       accessKeys,
       ...(site ? { site: site as Site } : {}),
-      ...(stateful ? { stateful: stateFile !== undefined ? { stateFile: resolve(stateFile) } : redisUrl !== undefined ? { redisUrl } : true } : {}),
+      ...(stateful
+        ? {
+            stateful:
+              stateFile !== undefined
+                ? { stateFile: resolve(stateFile) }
+                : redisUrl !== undefined
+                  ? { redisUrl }
+                  : true,
+          }
+        : {}),
       // undefined: the library's default
       maxBodyBytes,
       maxHeaderBytes,
@@ -259,7 +294,13 @@ export async function runMock(argv: readonly string[], env: NodeJS.ProcessEnv = 
 
   // Before listening: a signal that arrives as soon as the URL is printed stops the mock cleanly too.
   const server = mock;
-  stopOnSignals('mock', () => server.close(), coverageReport === undefined ? undefined : () => writeCoverage(resolve(coverageReport), server.control.coverage.report()));
+  stopOnSignals(
+    'mock',
+    () => server.close(),
+    coverageReport === undefined
+      ? undefined
+      : () => writeCoverage(resolve(coverageReport), server.control.coverage.report()),
+  );
 
   try {
     await mock.emulator?.ready();
@@ -274,12 +315,16 @@ export async function runMock(argv: readonly string[], env: NodeJS.ProcessEnv = 
   }
   console.log(url);
   console.error(
-    `mock: serving ResourceManager 2020-03-31 and ResourceDirectoryMaster 2022-04-19 on ${url}/ (docs ${url}/docs/, descriptions ${url}/<Product>-<version>/openapi.yaml); ` +
-      `signatures ${verifySignatures ? `verified (${accessKeys.size} key${accessKeys.size === 1 ? '' : 's'})` : 'not verified'}; ` +
+    `mock: serving ResourceManager 2020-03-31 and ResourceDirectoryMaster 2022-04-19 on ${url}/ (docs ${url}/docs/,` +
+      ` descriptions ${url}/<Product>-<version>/openapi.yaml); ` +
+      `signatures` +
+      ` ${verifySignatures ? `verified (${accessKeys.size} key${accessKeys.size === 1 ? '' : 's'})` : 'not verified'}; ` +
       `site ${site ?? 'rules of both sites'}; ` +
       `CORS ${cors === undefined ? 'off' : `for ${cors}`}; ` +
       (mock.emulator
-        ? `stateful (${describeState(await mock.emulator.store.counts())}, ${mock.emulator.stateFile ? `file ${mock.emulator.stateFile}` : mock.emulator.description}; control routes on ${url}/_emulator/)`
+        ? `stateful (${describeState(await mock.emulator.store.counts())},` +
+          ` ${mock.emulator.stateFile ? `file ${mock.emulator.stateFile}` : mock.emulator.description}; control` +
+          ` routes on ${url}/_emulator/)`
         : 'stateless (answers from the contract examples)'),
   );
 }

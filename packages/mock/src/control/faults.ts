@@ -58,7 +58,9 @@ function checkRule(value: unknown, i: number, catalogues: readonly Catalogue[]):
   const apis = catalogues.filter((c) => r.version === undefined || c.version === r.version);
   if (apis.length === 0)
     return {
-      message: `${at}: version ${JSON.stringify(r.version)} is not served (versions: ${catalogues.map((c) => c.version).join(', ')})`,
+      message:
+        `${at}: version ${JSON.stringify(r.version)} is not served (versions:` +
+        ` ${catalogues.map((c) => c.version).join(', ')})`,
     };
   const actions = apis.flatMap((c) =>
     [...c.actions.values()].filter((a) => r.action === undefined || a.action === r.action),
@@ -66,7 +68,9 @@ function checkRule(value: unknown, i: number, catalogues: readonly Catalogue[]):
   if (actions.length === 0) {
     const known = [...new Set(apis.flatMap((c) => [...c.actions.keys()]))];
     return {
-      message: `${at}: action ${JSON.stringify(r.action)} is not an action of ${apis.map((c) => c.api).join(', ')} (actions: ${known.join(', ')})`,
+      message:
+        `${at}: action ${JSON.stringify(r.action)} is not an action of ${apis.map((c) => c.api).join(', ')}` +
+        ` (actions: ${known.join(', ')})`,
     };
   }
   if (r.latencyMs !== undefined) {

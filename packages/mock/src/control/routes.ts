@@ -133,7 +133,8 @@ export function createMockControlRoutes(control: MockControl, ctx: AnswerContext
                 res,
                 400,
                 'Mock.InvalidFaultRule',
-                'the body must be a JSON array of rules, e.g. [{"action":"GetResourceDirectory","error":"Throttling.User"}]',
+                'the body must be a JSON array of rules, e.g.' +
+                  ' [{"action":"GetResourceDirectory","error":"Throttling.User"}]',
               );
             }
             const checked = checkFaultRules(value, control.catalogues);

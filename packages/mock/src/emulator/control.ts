@@ -2,14 +2,16 @@
  * The emulator's control routes (not Alibaba's API; plain JSON, no signature):
  *
  *   GET  /_emulator/state                              the whole state, as in the state file
- *   POST /_emulator/reset                              forgets everything (accounts, directories, codes)  -> {"reset":true}
+ *   POST /_emulator/reset                              forgets everything (accounts, directories, codes)  ->
+ *   {"reset":true}
  *   GET  /_emulator/verification-codes[?account=&phone=]  the codes "sent", oldest first:
  *                                                      [{ phone, code, account, sentAt, expiresAt, status }]
  *   GET  /_emulator/accounts/<AccessKeyId>             the account with its defaults filled in
  *   POST /_emulator/accounts/<AccessKeyId>             sets profile fields (JSON object; null = back to the default),
  *                                                      answers like GET
  *   DELETE /_emulator/accounts/<AccessKeyId>           forgets that account only: its profile, the directory it
- *                                                      enabled, its codes  -> {"accessKeyId":..., "forgotten":true|false}
+ *                                                      enabled, its codes  -> {"accessKeyId":...,
+ *                                                      "forgotten":true|false}
  *
  * Errors are `{ "error": "<what is wrong>" }` with 400 (bad body or query), 404 (no such route), 405 (wrong method,
  * with `Allow`), 413 (body over 64 KiB) or 500 (the state could not be saved).
@@ -27,7 +29,13 @@ const MAX_CONTROL_BODY = 64 * 1024;
 
 const json = writeJson;
 
-const problem = (req: IncomingMessage, res: ServerResponse, status: number, error: string, headers?: Record<string, string>) => json(req, res, status, { error }, headers);
+const problem = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  error: string,
+  headers?: Record<string, string>,
+) => json(req, res, status, { error }, headers);
 
 /** The body of a control request, or undefined when it is over MAX_CONTROL_BODY. */
 const body = (req: IncomingMessage): Promise<Buffer | undefined> =>
@@ -59,7 +67,6 @@ export function profilePatchProblem(value: unknown, phone: EmulatorRules['phone'
  * and everything under it; a profile's phone must be one the contract's SecureMobilePhone accepts.
  */
 export function createControlRoutes(store: Store, rules: EmulatorRules): ControlRoutes {
-
   async function route(req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> {
     const method = req.method ?? 'GET';
     const allow = (methods: string, run: () => void | Promise<void>) => {
@@ -78,7 +85,8 @@ export function createControlRoutes(store: Store, rules: EmulatorRules): Control
       return json(req, res, 200, value);
     };
 
-    if (path === `${CONTROL_PREFIX}/state`) return allow('GET', async () => json(req, res, 200, await store.exportState()));
+    if (path === `${CONTROL_PREFIX}/state`)
+      return allow('GET', async () => json(req, res, 200, await store.exportState()));
     if (path === `${CONTROL_PREFIX}/reset`) {
       return allow('POST', () =>
         saved(async () => {
@@ -90,16 +98,27 @@ export function createControlRoutes(store: Store, rules: EmulatorRules): Control
     if (path === `${CONTROL_PREFIX}/verification-codes`) {
       return allow('GET', async () => {
         const q = new URLSearchParams(query);
-        for (const k of q.keys()) if (k !== 'account' && k !== 'phone') return problem(req, res, 400, `unknown query parameter ${JSON.stringify(k)} (known: account, phone)`);
+        for (const k of q.keys())
+          if (k !== 'account' && k !== 'phone')
+            return problem(req, res, 400, `unknown query parameter ${JSON.stringify(k)} (known: account, phone)`);
         const account = q.get('account') ?? undefined;
         const phone = q.get('phone') ?? undefined;
-        return json(req, res, 200, await store.listCodes({ ...(account !== undefined ? { account } : {}), ...(phone !== undefined ? { phone } : {}) }));
+        return json(
+          req,
+          res,
+          200,
+          await store.listCodes({
+            ...(account !== undefined ? { account } : {}),
+            ...(phone !== undefined ? { phone } : {}),
+          }),
+        );
       });
     }
     const accountsPrefix = `${CONTROL_PREFIX}/accounts/`;
     if (path.startsWith(accountsPrefix) && path.length > accountsPrefix.length) {
       const raw = path.slice(accountsPrefix.length);
-      if (raw.includes('/')) return problem(req, res, 404, `no control route ${path} (percent-encode a / in an AccessKeyId)`);
+      if (raw.includes('/'))
+        return problem(req, res, 404, `no control route ${path} (percent-encode a / in an AccessKeyId)`);
       let accessKeyId: string;
       try {
         accessKeyId = decodeURIComponent(raw);
@@ -120,14 +139,25 @@ export function createControlRoutes(store: Store, rules: EmulatorRules): Control
         try {
           patch = JSON.parse(received.toString('utf8'));
         } catch {
-          return problem(req, res, 400, 'the body must be a JSON object, e.g. {"site":"intl","enterpriseVerified":false}');
+          return problem(
+            req,
+            res,
+            400,
+            'the body must be a JSON object, e.g. {"site":"intl","enterpriseVerified":false}',
+          );
         }
         const wrong = profilePatchProblem(patch, rules.phone);
         if (wrong) return problem(req, res, 400, wrong);
         return saved(() => store.setProfile(accessKeyId, patch as ProfilePatch));
       });
     }
-    return problem(req, res, 404, `no control route ${path} (routes: GET ${CONTROL_PREFIX}/state, POST ${CONTROL_PREFIX}/reset, GET ${CONTROL_PREFIX}/verification-codes, GET|POST|DELETE ${CONTROL_PREFIX}/accounts/<AccessKeyId>)`);
+    return problem(
+      req,
+      res,
+      404,
+      `no control route ${path} (routes: GET ${CONTROL_PREFIX}/state, POST ${CONTROL_PREFIX}/reset, GET` +
+        ` ${CONTROL_PREFIX}/verification-codes, GET|POST|DELETE ${CONTROL_PREFIX}/accounts/<AccessKeyId>)`,
+    );
   }
 
   return (req, res, path, query) => {

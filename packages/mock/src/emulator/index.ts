@@ -74,9 +74,11 @@ export interface Emulator {
 export function createEmulator(options: EmulatorOptions, context: EmulatorContext): Emulator {
   const now = options.now ?? context.now ?? Date.now;
   const codeTtlMs = options.codeTtlMs ?? DEFAULT_CODE_TTL_MS;
-  if (!(Number.isFinite(codeTtlMs) && codeTtlMs > 0)) throw new Error('codeTtlMs must be a positive number of milliseconds');
+  if (!(Number.isFinite(codeTtlMs) && codeTtlMs > 0))
+    throw new Error('codeTtlMs must be a positive number of milliseconds');
   const given = [options.stateFile, options.redisUrl, options.backend].filter((x) => x !== undefined).length;
-  if (given > 1) throw new Error('the emulator keeps its state in one place: give stateFile, redisUrl or backend, not several');
+  if (given > 1)
+    throw new Error('the emulator keeps its state in one place: give stateFile, redisUrl or backend, not several');
   const rules = emulatorRules(context.contract);
   const backend: Backend =
     options.backend ??

@@ -16,7 +16,9 @@ export const DEFAULT_CODE_TTL_MS = 5 * 60 * 1000;
 /** A code is kept (listed as expired) this long after it expires, then forgotten. */
 export const CODE_RETENTION_MS = 24 * 60 * 60 * 1000;
 
-/** ControlPolicyStatus and MemberDeletionStatus of a new directory: both features start disabled, as on Alibaba Cloud. */
+/**
+ * ControlPolicyStatus and MemberDeletionStatus of a new directory: both features start disabled, as on Alibaba Cloud.
+ */
 export const INITIAL_CONTROL_POLICY_STATUS = 'Disabled';
 export const INITIAL_MEMBER_DELETION_STATUS = 'Disabled';
 
@@ -47,7 +49,9 @@ export interface AccountProfile {
   enterpriseVerified?: boolean;
   /** Default {@link DEFAULT_ENTERPRISE_NAME}; '' gets Invalid.EnterpriseName. */
   enterpriseName?: string;
-  /** A member (or management account) of a directory outside the emulator: NotSupport.AccountInAnotherResourceDirectory. */
+  /**
+   * A member (or management account) of a directory outside the emulator: NotSupport.AccountInAnotherResourceDirectory.
+   */
   inAnotherResourceDirectory?: boolean;
   /** The mobile phone number bound to the account. Default: {@link defaultPhone}. */
   phone?: string;
@@ -55,7 +59,15 @@ export interface AccountProfile {
   name?: string;
 }
 
-export const PROFILE_FIELDS = ['site', 'accountType', 'enterpriseVerified', 'enterpriseName', 'inAnotherResourceDirectory', 'phone', 'name'] as const;
+export const PROFILE_FIELDS = [
+  'site',
+  'accountType',
+  'enterpriseVerified',
+  'enterpriseName',
+  'inAnotherResourceDirectory',
+  'phone',
+  'name',
+] as const;
 
 export interface AccountRecord {
   /** The account's 16-digit id, derived from its AccessKeyId ({@link accountIdOf}). */
@@ -115,9 +127,18 @@ export function dictionary<T>(entries: Record<string, T> = {}): Record<string, T
   return Object.assign(Object.create(null) as Record<string, T>, entries);
 }
 
-export const emptyState = (): EmulatorState => ({ format: STATE_FORMAT, version: STATE_VERSION, accounts: dictionary(), directories: dictionary(), verificationCodes: [] });
+export const emptyState = (): EmulatorState => ({
+  format: STATE_FORMAT,
+  version: STATE_VERSION,
+  accounts: dictionary(),
+  directories: dictionary(),
+  verificationCodes: [],
+});
 
-/** A stable 16-digit account id for an AccessKeyId (first digit 1-9): the first 8 bytes of its SHA-256, mod 9e15, + 1e15. */
+/**
+ * A stable 16-digit account id for an AccessKeyId (first digit 1-9): the first 8 bytes of its SHA-256, mod 9e15, +
+ * 1e15.
+ */
 export function accountIdOf(accessKeyId: string): string {
   const digest = hash('sha256', `rd-emulator-account\n${accessKeyId}`, 'buffer');
   return String((digest.readBigUInt64BE(0) % 9_000_000_000_000_000n) + 1_000_000_000_000_000n);
@@ -144,7 +165,11 @@ export interface EffectiveProfile {
 }
 
 /** A profile with its defaults filled in; `mockSite` is the site the mock plays. */
-export function effectiveProfile(accountId: string, profile: AccountProfile, mockSite: Site | undefined): EffectiveProfile {
+export function effectiveProfile(
+  accountId: string,
+  profile: AccountProfile,
+  mockSite: Site | undefined,
+): EffectiveProfile {
   const site = profile.site ?? mockSite;
   return {
     site,

@@ -200,7 +200,8 @@ export class Store {
     return transact(this.backend, body);
   }
 
-  // ----------------------------------------------------------------------------------------- reading (in a transaction)
+  // ----------------------------------------------------------------------------------------- reading (in a
+  // transaction)
 
   /** The account's record, id and profile, read once for all the checks of a request. */
   private *subjectIn(tx: Transaction, accessKeyId: string): Step<Subject> {
@@ -282,7 +283,7 @@ export class Store {
     const s = subject ?? (yield* this.subjectIn(tx, attempt.accessKeyId));
     for (const [code, check] of this.checksOf(attempt.api, attempt.action)) {
       const applies = check(tx, attempt, s);
-      if (typeof applies === 'boolean' ? applies : yield * applies) return code;
+      if (typeof applies === 'boolean' ? applies : yield* applies) return code;
     }
     return undefined;
   }
@@ -313,7 +314,9 @@ export class Store {
     return { directory };
   }
 
-  /** The code a NewManagementAccount enable may use: sent for this account to this phone, not used, replaced or expired. */
+  /**
+   * The code a NewManagementAccount enable may use: sent for this account to this phone, not used, replaced or expired.
+   */
   validCode(
     accessKeyId: string,
     phone: string | undefined,

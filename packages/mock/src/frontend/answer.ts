@@ -71,7 +71,8 @@ export interface Reply {
 const CLOSE_GRACE_MS = 2_000;
 
 /** A fresh RequestId from the context's generator. */
-export const newRequestId = (ctx: { readonly random?: Random | undefined }): string => (ctx.random ?? systemRandom).uuid();
+export const newRequestId = (ctx: { readonly random?: Random | undefined }): string =>
+  (ctx.random ?? systemRandom).uuid();
 
 /** A reply to a request whose parameters were not read: the format from `Accept` only. */
 export const replyByAccept = (ctx: Pick<AnswerContext, 'random'>, req: IncomingMessage): Reply => ({
@@ -110,12 +111,7 @@ export function builtError(
 /** A contract example (success or error), in the site's wording where the contract has one. */
 export function exampleAnswer(ctx: AnswerContext, to: Reply, entry: ExampleEntry): Answer {
   const variant = (ctx.site && entry.bySite?.[ctx.site]) || entry;
-  return answer(
-    to,
-    entry.status,
-    fill(to.format === 'xml' ? variant.xml : variant.json, to.requestId),
-    entry.code,
-  );
+  return answer(to, entry.status, fill(to.format === 'xml' ? variant.xml : variant.json, to.requestId), entry.code);
 }
 
 /** A documented error code: the action's (or the gateway's) example, or a body built from status and message. */

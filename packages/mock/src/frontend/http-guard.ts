@@ -36,17 +36,34 @@ const EMPTY_BODY = Buffer.alloc(0);
 /** A positive integer option, or its default; anything else throws a RangeError naming the option. */
 function positiveInteger(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`createMockServer: ${name} must be a positive integer, got ${String(value)}`);
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new RangeError(`createMockServer: ${name} must be a positive integer, got ${String(value)}`);
   return value;
 }
 
 /** The limit options checked (RangeError naming the option), with their defaults. */
-export function resolveLimits(options: { maxBodyBytes?: number; maxHeaderBytes?: number; headersTimeoutMs?: number; requestTimeoutMs?: number }): HttpLimits {
+export function resolveLimits(options: {
+  maxBodyBytes?: number;
+  maxHeaderBytes?: number;
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+}): HttpLimits {
   const maxBody = positiveInteger('maxBodyBytes', options.maxBodyBytes, MOCK_LIMIT_DEFAULTS.maxBodyBytes);
   const maxHeader = positiveInteger('maxHeaderBytes', options.maxHeaderBytes, MOCK_LIMIT_DEFAULTS.maxHeaderBytes);
-  const requestTimeout = positiveInteger('requestTimeoutMs', options.requestTimeoutMs, MOCK_LIMIT_DEFAULTS.requestTimeoutMs);
-  const headersTimeout = positiveInteger('headersTimeoutMs', options.headersTimeoutMs, Math.min(MOCK_LIMIT_DEFAULTS.headersTimeoutMs, requestTimeout));
-  if (headersTimeout > requestTimeout) throw new RangeError(`createMockServer: headersTimeoutMs (${headersTimeout}) must not exceed requestTimeoutMs (${requestTimeout})`);
+  const requestTimeout = positiveInteger(
+    'requestTimeoutMs',
+    options.requestTimeoutMs,
+    MOCK_LIMIT_DEFAULTS.requestTimeoutMs,
+  );
+  const headersTimeout = positiveInteger(
+    'headersTimeoutMs',
+    options.headersTimeoutMs,
+    Math.min(MOCK_LIMIT_DEFAULTS.headersTimeoutMs, requestTimeout),
+  );
+  if (headersTimeout > requestTimeout)
+    throw new RangeError(
+      `createMockServer: headersTimeoutMs (${headersTimeout}) must not exceed requestTimeoutMs (${requestTimeout})`,
+    );
   return { maxBody, maxHeader, headersTimeout, requestTimeout };
 }
 
@@ -69,10 +86,16 @@ export function serverOptions(limits: HttpLimits): ServerOptions {
  * `done` with it; with undefined when it is larger: at once when Content-Length says so (Node has checked it is
  * digits only), otherwise as soon as it passes the limit, the bytes read so far dropped and the rest ignored.
  */
-export function readBody(maxBody: number, req: IncomingMessage, keep: boolean, done: (body: Buffer | undefined) => void): void {
+export function readBody(
+  maxBody: number,
+  req: IncomingMessage,
+  keep: boolean,
+  done: (body: Buffer | undefined) => void,
+): void {
   const lengthHeader = req.headers['content-length'];
   const length = Array.isArray(lengthHeader) ? lengthHeader[0] : lengthHeader;
-  if (req.headers['transfer-encoding'] === undefined && (length === undefined || length === '0')) return done(EMPTY_BODY);
+  if (req.headers['transfer-encoding'] === undefined && (length === undefined || length === '0'))
+    return done(EMPTY_BODY);
   if (length !== undefined && Number(length) > maxBody) return done(undefined);
   let chunks: Buffer[] = [];
   let size = 0;
@@ -120,7 +143,8 @@ function refusalReason(limits: HttpLimits, code: string | undefined): string {
   return code === 'HPE_HEADER_OVERFLOW'
     ? `The request line and headers are larger than ${limits.maxHeader} bytes.`
     : code === 'ERR_HTTP_REQUEST_TIMEOUT'
-      ? `The request was not received in time (headers within ${limits.headersTimeout} ms, the whole request within ${limits.requestTimeout} ms).`
+      ? `The request was not received in time (headers within ${limits.headersTimeout} ms, the whole request within` +
+        ` ${limits.requestTimeout} ms).`
       : code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW'
         ? 'The chunk extensions of the request body are too large.'
         : `The request is not valid HTTP/1.1 (${code ?? 'parse error'}).`;
@@ -146,7 +170,9 @@ function onClientError(ctx: GuardContext, answered: WeakSet<Duplex>, err: NodeJS
   const reason = refusalReason(ctx.limits, err.code);
   // The method, when the request line is in the bytes Node's parser failed on (HEAD gets no body).
   const rawPacket = (err as { rawPacket?: unknown }).rawPacket;
-  const sniffed = Buffer.isBuffer(rawPacket) ? /^([A-Z]{1,20}) /.exec(rawPacket.toString('latin1', 0, 21))?.[1] : undefined;
+  const sniffed = Buffer.isBuffer(rawPacket)
+    ? /^([A-Z]{1,20}) /.exec(rawPacket.toString('latin1', 0, 21))?.[1]
+    : undefined;
   const answer = (): void => {
     // Node's own check: the response of the request in progress on this socket, if any.
     const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
@@ -158,7 +184,15 @@ function onClientError(ctx: GuardContext, answered: WeakSet<Duplex>, err: NodeJS
     } else if (inFlight?.headersSent) {
       socket.destroy();
     } else {
-      rawError(ctx, socket, inFlight?.req.method ?? sniffed ?? '', inFlight?.req.url ?? '', 'InvalidParameter', 400, `Specified parameter format is not valid. ${reason}`);
+      rawError(
+        ctx,
+        socket,
+        inFlight?.req.method ?? sniffed ?? '',
+        inFlight?.req.url ?? '',
+        'InvalidParameter',
+        400,
+        `Specified parameter format is not valid. ${reason}`,
+      );
     }
   };
   answer();
@@ -168,14 +202,26 @@ function onClientError(ctx: GuardContext, answered: WeakSet<Duplex>, err: NodeJS
 function onConnect(ctx: AnswerContext, req: IncomingMessage, socket: Duplex): void {
   socket.on('error', () => socket.destroy());
   const entry = ctx.catalogue.gatewayErrors.get('InvalidApi.NotFound');
-  rawError(ctx, socket, req.method ?? '', req.url ?? '', 'InvalidApi.NotFound', entry?.status ?? 404, entry?.message ?? 'Specified api is not found, please check your url and method.');
+  rawError(
+    ctx,
+    socket,
+    req.method ?? '',
+    req.url ?? '',
+    'InvalidApi.NotFound',
+    entry?.status ?? 404,
+    entry?.message ?? 'Specified api is not found, please check your url and method.',
+  );
 }
 
 /**
  * Installs the answers below the request listener: to what Node's parser refuses, and to CONNECT; an Expect other
  * than 100-continue (Node would answer a bare 417) is served by `handle` as if it had none.
  */
-export function guardServer(ctx: GuardContext, server: Server, handle: (req: IncomingMessage, res: ServerResponse) => void): void {
+export function guardServer(
+  ctx: GuardContext,
+  server: Server,
+  handle: (req: IncomingMessage, res: ServerResponse) => void,
+): void {
   const answered = new WeakSet<Duplex>();
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => onClientError(ctx, answered, err, socket));
   server.on('connect', (req: IncomingMessage, socket: Duplex) => onConnect(ctx, req, socket));

@@ -96,7 +96,9 @@ function route(ctx: GatewayContext, r: RpcRequest): Outcome<Routed> {
     // The gateway of the API the request names answers (its HostId, its product in Recommend); without a version the
     // mock serves, the default API's.
     const named = version.given === 'one' ? ctx.apisByVersion.get(version.value) : undefined;
-    return answerWith(errorAnswer(ctx, named ? { ...reply, catalogue: named.catalogue } : reply, 'InvalidAction.NotFound'));
+    return answerWith(
+      errorAnswer(ctx, named ? { ...reply, catalogue: named.catalogue } : reply, 'InvalidAction.NotFound'),
+    );
   }
   if (version.given === 'none') return answerWith(errorAnswer(ctx, reply, 'MissingVersion'));
   const served = version.given === 'one' ? ctx.apisByVersion.get(version.value) : undefined;
@@ -197,7 +199,10 @@ const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  */
 function produce(ctx: GatewayContext, r: RpcRequest, valid: Valid): Answer | Promise<Answer> {
   const { to } = valid;
-  const fault = ctx.control.faults.size === 0 ? undefined : ctx.control.faults.draw(to.catalogue.version, to.action.action, valid.accessKeyId);
+  const fault =
+    ctx.control.faults.size === 0
+      ? undefined
+      : ctx.control.faults.draw(to.catalogue.version, to.action.action, valid.accessKeyId);
   if (!fault) return answerFor(ctx, r, valid);
   const faulted = (): Answer | Promise<Answer> => {
     if (fault.reset) return { status: 0, headers: {}, body: '', to, reset: true, fault: fault.index };

@@ -6,21 +6,24 @@
  *
  *   route      `/` only (plus `/openapi.yaml|json` and `/docs/`), GET or POST   -> 404 InvalidApi.NotFound
  *   action     `x-acs-action` header or `Action` parameter                         -> 404 InvalidAction.NotFound
- *   version    `x-acs-version` header or `Version` parameter                       -> 400 MissingVersion / InvalidVersion
- *   signature  only with `verifySignatures` (packages/mock/src/frontend/auth.ts, packages/client/src/protocol/signing.ts)     -> IncompleteSignature ... SignatureDoesNotMatch
+ *   version    `x-acs-version` header or `Version` parameter                       -> 400 MissingVersion /
+ *   InvalidVersion
+ *   signature  only with `verifySignatures` (packages/mock/src/frontend/auth.ts,
+ *   packages/client/src/protocol/signing.ts)     -> IncompleteSignature ... SignatureDoesNotMatch
  *   Prefer     `Prefer: code=, example=` / `__code`, `__example`: an error example is answered here;
  *              an unknown name or status                                           -> 400 Mock.InvalidPrefer
- *   parameters packages/client/src/protocol/validate.ts over the action's parameters, plus `Format`        -> the documented code and status
+ *   parameters packages/client/src/protocol/validate.ts over the action's parameters, plus `Format`        -> the
+ *   documented code and status
  *   handler    `handlers[action]` (default: the contract's example; Prefer's success example wins)
  *
  * With `stateful` (packages/mock/src/emulator/), a request without an AccessKeyId is refused after the signature step
- * (400 IncompleteSignature), the handlers answer from per-account state, and `/_emulator/...` control routes are served.
- * Every mock serves the `/_mock/...` control routes (packages/mock/src/control/): the journal and the coverage counts
- * of its answers, and the fault rules, which apply to a request that passed every step, in place of its answer.
+ * (400 IncompleteSignature), the handlers answer from per-account state, and `/_emulator/...` control routes are
+ * served. Every mock serves the `/_mock/...` control routes (packages/mock/src/control/): the journal and the coverage
+ * counts of its answers, and the fault rules, which apply to a request that passed every step, in place of its answer.
  *
  * Parameters come from the query string and, for POST, an `application/x-www-form-urlencoded` body; names are
- * case-sensitive. Every answer has a fresh upper-case UUID as RequestId (from `seed`'s generator, given one) (also in `Recommend` and the
- * `x-acs-request-id` header), as JSON or as XML (`text/xml;charset=utf-8`) per `Format` / `Accept`.
+ * case-sensitive. Every answer has a fresh upper-case UUID as RequestId (from `seed`'s generator, given one) (also in
+ * `Recommend` and the `x-acs-request-id` header), as JSON or as XML (`text/xml;charset=utf-8`) per `Format` / `Accept`.
  *
  * Limits (a contract-test mock runs in other teams' CI: it must never fall over, hang or answer a 5xx for bad input).
  * Each is answered 400 InvalidParameter with an Alibaba JSON error body, and the connection is closed:
@@ -90,7 +93,9 @@ export interface MockServerOptions {
    * Throws (StateFileError) when the state file cannot be used. Default: stateless.
    */
   readonly stateful?: boolean | EmulatorOptions;
-  /** Answers paths other than `/` before the static files (returns true when it did). Default: the emulator's, if any. */
+  /**
+   * Answers paths other than `/` before the static files (returns true when it did). Default: the emulator's, if any.
+   */
   readonly controlRoutes?: ControlRoutes;
   /**
    * The contract the mock answers from: the APIs it serves, their examples and every rule (versions, signing
@@ -114,7 +119,9 @@ export interface MockServerOptions {
   readonly contractYamlFile?: string | URL;
   /** The rendered docs served under /docs/. Default: generated/docs. */
   readonly docsDir?: string | URL;
-  /** Largest request body accepted; a larger one is 400 InvalidParameter and the connection is closed. Default 1 MiB. */
+  /**
+   * Largest request body accepted; a larger one is 400 InvalidParameter and the connection is closed. Default 1 MiB.
+   */
   readonly maxBodyBytes?: number;
   /**
    * Largest request line plus headers accepted (Node's `maxHeaderSize`); more is 400 InvalidParameter and the
@@ -123,7 +130,8 @@ export interface MockServerOptions {
   readonly maxHeaderBytes?: number;
   /**
    * Time a client has to send the request line and headers, from its first byte (or from connecting); then it is
-   * answered 400 InvalidParameter and disconnected (Node's `headersTimeout`). At most `requestTimeoutMs`. Default 10 000.
+   * answered 400 InvalidParameter and disconnected (Node's `headersTimeout`). At most `requestTimeoutMs`. Default 10
+   * 000.
    */
   readonly headersTimeoutMs?: number;
   /** Time a client has to send a whole request, body included (Node's `requestTimeout`); as above. Default 30 000. */
@@ -131,15 +139,17 @@ export interface MockServerOptions {
   /** Nonces remembered at most (each for 15 minutes). Default 100 000. */
   readonly nonceCapacity?: number;
   /**
-   * The real clock, in ms since the epoch (tests): signatures are checked against it, and without `clock` the emulator's
-   * and the journal's times read it. Default Date.now.
+   * The real clock, in ms since the epoch (tests): signatures are checked against it, and without `clock` the
+   * emulator's and the journal's times read it. Default Date.now.
    */
   readonly now?: () => number;
   /** Called after every API answer is written (tests, logging). */
   readonly onResponse?: (event: MockResponseEvent) => void;
   /** Called when a handler fails (the request is answered 500 InternalError). Default: console.error. */
   readonly onError?: (error: unknown, action: string | undefined) => void;
-  /** CORS for browsers (packages/mock/src/frontend/cors.ts): `*` or one origin. Default: off, like Alibaba's gateway. */
+  /**
+   * CORS for browsers (packages/mock/src/frontend/cors.ts): `*` or one origin. Default: off, like Alibaba's gateway.
+   */
   readonly cors?: string;
   /** Requests the journal (`GET /_mock/requests`) keeps, the oldest dropped first; 0 keeps none. Default 1000. */
   readonly journalSize?: number;
@@ -215,12 +225,16 @@ function gatewayContext(
   const catalogue = [...apisByVersion.values()].find((a) => a.api === defaultApi)!.catalogue;
   const descriptions = toPath(options.descriptions).replace(/[\\/]+$/, '');
   const keys: ReadonlyMap<string, string> =
-    options.accessKeys instanceof Map ? options.accessKeys : new Map(Object.entries((options.accessKeys ?? {}) as Record<string, string>));
+    options.accessKeys instanceof Map
+      ? options.accessKeys
+      : new Map(Object.entries((options.accessKeys ?? {}) as Record<string, string>));
   return {
     site: options.site,
     catalogue,
     onResponse: options.onResponse,
-    onError: options.onError ?? ((err: unknown, action: string | undefined) => console.error(`mock: ${action ?? 'request'} failed:`, err)),
+    onError:
+      options.onError ??
+      ((err: unknown, action: string | undefined) => console.error(`mock: ${action ?? 'request'} failed:`, err)),
     contract,
     contractFile: options.contractFile ?? join(descriptions, apiFolder(defaultApi), 'openapi.json'),
     yamlFile: options.contractYamlFile ?? join(descriptions, apiFolder(defaultApi), 'openapi.yaml'),
@@ -238,7 +252,13 @@ function gatewayContext(
     controlRoutes: options.controlRoutes ?? emulator?.controlRoutes,
     random: time.random,
     clock: time.clock,
-    control: mockControl(options, [...apisByVersion.values()].map((a) => a.catalogue), keys, time.random, emulator),
+    control: mockControl(
+      options,
+      [...apisByVersion.values()].map((a) => a.catalogue),
+      keys,
+      time.random,
+      emulator,
+    ),
   };
 }
 
@@ -278,7 +298,9 @@ function clockOf(options: MockServerOptions): () => number {
   if (options.clock === undefined) return options.now ?? Date.now;
   const at = typeof options.clock === 'number' ? options.clock : Date.parse(options.clock);
   if (!Number.isFinite(at) || Number.isNaN(new Date(at).getTime()))
-    throw new RangeError(`createMockServer: clock must be an ISO 8601 time or ms since the epoch, got ${JSON.stringify(options.clock)}`);
+    throw new RangeError(
+      `createMockServer: clock must be an ISO 8601 time or ms since the epoch, got ${JSON.stringify(options.clock)}`,
+    );
   return () => at;
 }
 
@@ -302,14 +324,20 @@ export function createMockServer(options: MockServerSetup): MockServer {
   const clock = clockOf(options);
   const random = options.seed === undefined ? systemRandom : seededRandomFor(options.seed);
   const emulator = options.stateful
-    ? createEmulator(options.stateful === true ? {} : options.stateful, { site: options.site, contract, now: clock, random })
+    ? createEmulator(options.stateful === true ? {} : options.stateful, {
+        site: options.site,
+        contract,
+        now: clock,
+        random,
+      })
     : undefined;
   const ctx = gatewayContext(options, limits, emulator, { random, clock });
   const mockRoutes = createMockControlRoutes(ctx.control, ctx);
   const otherRoutes = ctx.controlRoutes;
   const routed: GatewayContext = {
     ...ctx,
-    controlRoutes: (req, res, path, query) => mockRoutes(req, res, path, query) || (otherRoutes?.(req, res, path, query) ?? false),
+    controlRoutes: (req, res, path, query) =>
+      mockRoutes(req, res, path, query) || (otherRoutes?.(req, res, path, query) ?? false),
   };
   const cors = createCorsHandler(options.cors);
   const listener = createRequestListener(routed);

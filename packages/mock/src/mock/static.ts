@@ -101,7 +101,10 @@ async function docsAnswer(docsDir: string, req: IncomingMessage, method: string,
   return fileAnswer(method, file, undefined, cache);
 }
 
-/** A published description: `/<Product>-<version>/openapi.json|yaml`, and per action `/<...>/actions/<Action>.json|yaml`. */
+/**
+ * A published description: `/<Product>-<version>/openapi.json|yaml`, and per action
+ * `/<...>/actions/<Action>.json|yaml`.
+ */
 const PUBLISHED = /^\/([A-Za-z]+-\d{4}-\d{2}-\d{2})\/((?:actions\/[A-Za-z0-9]+|openapi)\.(json|yaml))$/;
 
 /**

@@ -13,8 +13,8 @@
  * await mock.close();
  * ```
  *
- * Made for a global setup (vitest's `globalSetup`, jest's `globalSetup` / `globalTeardown`): docs/packages.md shows both.
- * Every method is a request to a control route (`/_emulator/...` of the emulator, `/_mock/...` of every mock;
+ * Made for a global setup (vitest's `globalSetup`, jest's `globalSetup` / `globalTeardown`): docs/packages.md shows
+ * both. Every method is a request to a control route (`/_emulator/...` of the emulator, `/_mock/...` of every mock;
  * docs/mock.md), as a test could make to a mock started elsewhere.
  */
 import { createMockServer, type MockServer, type MockServerOptions } from '../index.js';
@@ -63,7 +63,13 @@ async function ask(url: string, what: string, path: string, init?: RequestInit):
 }
 
 /** Asks an emulator's control route (a stateless mock has none). */
-async function control(url: string, stateful: boolean, what: string, path: string, init?: RequestInit): Promise<unknown> {
+async function control(
+  url: string,
+  stateful: boolean,
+  what: string,
+  path: string,
+  init?: RequestInit,
+): Promise<unknown> {
   if (!stateful) throw new Error(`startMock: ${what} needs a stateful mock: startMock({ stateful: true })`);
   return ask(url, what, `${CONTROL_PREFIX}${path}`, init);
 }
@@ -71,7 +77,9 @@ async function control(url: string, stateful: boolean, what: string, path: strin
 /** A query string of the filters given (`?a=1&b=2`, or '' when none is). */
 function queryOf(filter: object): string {
   const q = new URLSearchParams(
-    Object.entries(filter as Record<string, string | number | undefined>).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)] as [string, string]])),
+    Object.entries(filter as Record<string, string | number | undefined>).flatMap(([k, v]) =>
+      v === undefined ? [] : [[k, String(v)] as [string, string]],
+    ),
   ).toString();
   return q ? `?${q}` : '';
 }
@@ -99,12 +107,14 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
       (await control(url, stateful, 'verificationCodes()', `/verification-codes${queryOf(filter)}`)) as CodeView[],
     resetAccount: async (accessKeyId) => {
       const path = `/accounts/${encodeURIComponent(accessKeyId)}`;
-      return ((await control(url, stateful, 'resetAccount()', path, { method: 'DELETE' })) as { forgotten: boolean }).forgotten;
+      return ((await control(url, stateful, 'resetAccount()', path, { method: 'DELETE' })) as { forgotten: boolean })
+        .forgotten;
     },
     requests: async (filter = {}) =>
       (await ask(url, 'requests()', `${MOCK_CONTROL_PREFIX}/requests${queryOf(filter)}`)) as JournalEntry[],
     count: async (filter = {}) =>
-      ((await ask(url, 'count()', `${MOCK_CONTROL_PREFIX}/requests/count${queryOf(filter)}`)) as { count: number }).count,
+      ((await ask(url, 'count()', `${MOCK_CONTROL_PREFIX}/requests/count${queryOf(filter)}`)) as { count: number })
+        .count,
     clearRequests: async () => {
       await ask(url, 'clearRequests()', `${MOCK_CONTROL_PREFIX}/requests`, { method: 'DELETE' });
     },

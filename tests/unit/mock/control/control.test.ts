@@ -52,39 +52,43 @@ describe('GET /_mock/health', () => {
 });
 
 describe('the journal', () => {
-  it('records every API answer, oldest first, with parameters (Signature and SecurityToken redacted), status, Code, RequestId, duration', async () => {
-    const m = await start();
-    await call(m, 'GetResourceDirectory', {
-      AccessKeyId: 'AK-ONE',
-      Signature: 'c2lnbmF0dXJl',
-      SecurityToken: 'token-123456',
-    });
-    await call(m, 'GetResourceDirectory', {}, '1999-01-01');
-    const res = await call(m, 'NoSuchAction');
-    const entries = await m.requests();
-    expect(entries.map((e) => [e.action, e.status, e.code])).toEqual([
-      ['GetResourceDirectory', 200, null],
-      ['GetResourceDirectory', 400, 'InvalidVersion'],
-      ['NoSuchAction', 404, 'InvalidAction.NotFound'],
-    ]);
-    expect(entries[0]).toMatchObject({
-      api: 'ResourceManager/2020-03-31',
-      version: '2020-03-31',
-      accessKeyId: 'AK-ONE',
-      parameters: {
-        Action: 'GetResourceDirectory',
-        Version: '2020-03-31',
+  it(
+    'records every API answer, oldest first, with parameters (Signature and SecurityToken redacted), status, Code,' +
+      ' RequestId, duration',
+    async () => {
+      const m = await start();
+      await call(m, 'GetResourceDirectory', {
         AccessKeyId: 'AK-ONE',
-        Signature: '[REDACTED]',
-        SecurityToken: '[REDACTED]',
-      },
-      fault: null,
-    });
-    expect(entries[0]!.durationMs).toBeGreaterThanOrEqual(0);
-    expect(Date.parse(entries[0]!.time)).not.toBeNaN();
-    expect(entries[2]!.requestId).toBe(res.headers.get('x-acs-request-id'));
-    expect(JSON.stringify(entries)).not.toMatch(/c2lnbmF0dXJl|token-123456/);
-  });
+        Signature: 'c2lnbmF0dXJl',
+        SecurityToken: 'token-123456',
+      });
+      await call(m, 'GetResourceDirectory', {}, '1999-01-01');
+      const res = await call(m, 'NoSuchAction');
+      const entries = await m.requests();
+      expect(entries.map((e) => [e.action, e.status, e.code])).toEqual([
+        ['GetResourceDirectory', 200, null],
+        ['GetResourceDirectory', 400, 'InvalidVersion'],
+        ['NoSuchAction', 404, 'InvalidAction.NotFound'],
+      ]);
+      expect(entries[0]).toMatchObject({
+        api: 'ResourceManager/2020-03-31',
+        version: '2020-03-31',
+        accessKeyId: 'AK-ONE',
+        parameters: {
+          Action: 'GetResourceDirectory',
+          Version: '2020-03-31',
+          AccessKeyId: 'AK-ONE',
+          Signature: '[REDACTED]',
+          SecurityToken: '[REDACTED]',
+        },
+        fault: null,
+      });
+      expect(entries[0]!.durationMs).toBeGreaterThanOrEqual(0);
+      expect(Date.parse(entries[0]!.time)).not.toBeNaN();
+      expect(entries[2]!.requestId).toBe(res.headers.get('x-acs-request-id'));
+      expect(JSON.stringify(entries)).not.toMatch(/c2lnbmF0dXJl|token-123456/);
+    },
+  );
 
   it('hides the secrets of the keys it verifies with, wherever they appear in a value', async () => {
     const m = await start({ accessKeys: { 'AK-S': 'the-secret-of-AK-S' } });
@@ -150,23 +154,29 @@ describe('coverage', () => {
 });
 
 describe('fault rules', () => {
-  it('error: the documented status and example body, x-acs-retry-after on throttling; times and the journal say which rule', async () => {
-    const m = await start();
-    await m.setFaults([{ action: 'GetResourceDirectory', version: '2020-03-31', error: 'Throttling.User', times: 1 }]);
-    const first = await call(m, 'GetResourceDirectory');
-    expect(first.status).toBe(400);
-    expect(first.headers.get('x-acs-retry-after')).toBe('1000');
-    expect(await first.json()).toMatchObject({
-      Code: 'Throttling.User',
-      RequestId: first.headers.get('x-acs-request-id'),
-    });
-    expect((await call(m, 'GetResourceDirectory')).status).toBe(200);
-    expect((await m.requests()).map((e) => e.fault)).toEqual([0, null]);
-    const listed = await (await fetch(`${m.url}/_mock/faults`)).json();
-    expect(listed).toEqual([
-      { action: 'GetResourceDirectory', version: '2020-03-31', error: 'Throttling.User', times: 1, applied: 1 },
-    ]);
-  });
+  it(
+    'error: the documented status and example body, x-acs-retry-after on throttling; times and the journal say which' +
+      ' rule',
+    async () => {
+      const m = await start();
+      await m.setFaults([
+        { action: 'GetResourceDirectory', version: '2020-03-31', error: 'Throttling.User', times: 1 },
+      ]);
+      const first = await call(m, 'GetResourceDirectory');
+      expect(first.status).toBe(400);
+      expect(first.headers.get('x-acs-retry-after')).toBe('1000');
+      expect(await first.json()).toMatchObject({
+        Code: 'Throttling.User',
+        RequestId: first.headers.get('x-acs-request-id'),
+      });
+      expect((await call(m, 'GetResourceDirectory')).status).toBe(200);
+      expect((await m.requests()).map((e) => e.fault)).toEqual([0, null]);
+      const listed = await (await fetch(`${m.url}/_mock/faults`)).json();
+      expect(listed).toEqual([
+        { action: 'GetResourceDirectory', version: '2020-03-31', error: 'Throttling.User', times: 1, applied: 1 },
+      ]);
+    },
+  );
 
   it('match on accessKeyId and version only; DELETE removes every rule', async () => {
     const m = await start();
@@ -178,42 +188,45 @@ describe('fault rules', () => {
     expect((await call(m, 'GetResourceDirectory', { AccessKeyId: 'AK-FAIL' }, '2022-04-19')).status).toBe(200);
   });
 
-  it('an error the action does not document is refused with 400 naming the documented codes; other bad rules too', async () => {
-    const m = await start();
-    const put = (rules: unknown) => fetch(`${m.url}/_mock/faults`, { method: 'PUT', body: JSON.stringify(rules) });
-    const res = await put([{ action: 'GetResourceDirectory', error: 'EntityAlreadyExists.ResourceDirectory' }]);
-    expect(res.status).toBe(400);
-    const body = await res.json();
-    expect(body).toMatchObject({
-      Code: 'Mock.InvalidFaultRule',
-      RequestId: expect.any(String),
-      HostId: expect.any(String),
-      Recommend: expect.any(String),
-    });
-    expect(body.Message).toContain(
-      'EntityAlreadyExists.ResourceDirectory is not an error code GetResourceDirectory documents',
-    );
-    expect(body.Message).toContain('ResourceDirectoryNotInUse');
-    for (const [rule, message] of [
-      [{ action: 'Nope', error: 'Throttling' }, /action "Nope" is not an action/],
-      [{ version: '1999-01-01', reset: true }, /version "1999-01-01" is not served/],
-      [{ action: 'GetResourceDirectory' }, /give what the rule does/],
-      [{ latencyMs: [5, 1] }, /latencyMs must be/],
-      [{ reset: true, error: 'Throttling' }, /exclude each other/],
-      [{ error: 'Throttling', probability: 2 }, /probability/],
-      [{ error: 'Throttling', times: 0 }, /times/],
-      [{ error: 'Throttling', colour: 'red' }, /unknown field "colour"/],
-    ] as const) {
-      const r = await put([rule]);
-      expect(r.status, JSON.stringify(rule)).toBe(400);
-      expect((await r.json()).Message).toMatch(message);
-    }
-    expect((await put({ not: 'a list' })).status).toBe(400);
-    expect(await (await fetch(`${m.url}/_mock/faults`)).json()).toEqual([]);
-    await expect(m.setFaults([{ action: 'GetResourceDirectory', error: 'Nope' }])).rejects.toThrow(
-      /setFaults\(\): 400 .*Nope is not an error code/,
-    );
-  });
+  it(
+    'an error the action does not document is refused with 400 naming the documented codes; other bad rules' + ' too',
+    async () => {
+      const m = await start();
+      const put = (rules: unknown) => fetch(`${m.url}/_mock/faults`, { method: 'PUT', body: JSON.stringify(rules) });
+      const res = await put([{ action: 'GetResourceDirectory', error: 'EntityAlreadyExists.ResourceDirectory' }]);
+      expect(res.status).toBe(400);
+      const body = await res.json();
+      expect(body).toMatchObject({
+        Code: 'Mock.InvalidFaultRule',
+        RequestId: expect.any(String),
+        HostId: expect.any(String),
+        Recommend: expect.any(String),
+      });
+      expect(body.Message).toContain(
+        'EntityAlreadyExists.ResourceDirectory is not an error code GetResourceDirectory documents',
+      );
+      expect(body.Message).toContain('ResourceDirectoryNotInUse');
+      for (const [rule, message] of [
+        [{ action: 'Nope', error: 'Throttling' }, /action "Nope" is not an action/],
+        [{ version: '1999-01-01', reset: true }, /version "1999-01-01" is not served/],
+        [{ action: 'GetResourceDirectory' }, /give what the rule does/],
+        [{ latencyMs: [5, 1] }, /latencyMs must be/],
+        [{ reset: true, error: 'Throttling' }, /exclude each other/],
+        [{ error: 'Throttling', probability: 2 }, /probability/],
+        [{ error: 'Throttling', times: 0 }, /times/],
+        [{ error: 'Throttling', colour: 'red' }, /unknown field "colour"/],
+      ] as const) {
+        const r = await put([rule]);
+        expect(r.status, JSON.stringify(rule)).toBe(400);
+        expect((await r.json()).Message).toMatch(message);
+      }
+      expect((await put({ not: 'a list' })).status).toBe(400);
+      expect(await (await fetch(`${m.url}/_mock/faults`)).json()).toEqual([]);
+      await expect(m.setFaults([{ action: 'GetResourceDirectory', error: 'Nope' }])).rejects.toThrow(
+        /setFaults\(\): 400 .*Nope is not an error code/,
+      );
+    },
+  );
 
   it('without an action, the error must be one every matched action documents', async () => {
     const m = await start();
@@ -238,26 +251,30 @@ describe('fault rules', () => {
     ]);
   });
 
-  it('probability draws from the seeded generator: 0 never applies, a rule passed over leaves the next one its turn', async () => {
-    const rules = [
-      { action: 'GetResourceDirectory', error: 'Throttling', probability: 0 },
-      { action: 'GetResourceDirectory', error: 'ServiceUnavailable', probability: 0.5 },
-    ];
-    const m = await start({ seed: 1 });
-    await m.setFaults(rules);
-    const statuses: number[] = [];
-    for (let i = 0; i < 40; i++) statuses.push((await call(m, 'GetResourceDirectory')).status);
-    expect(statuses).not.toContain(400);
-    const failed = statuses.filter((s) => s === 503).length;
-    expect(failed).toBeGreaterThan(5);
-    expect(failed).toBeLessThan(35);
-    // the same seed draws the same way
-    const again = await start({ seed: 1 });
-    await again.setFaults(rules);
-    const replay: number[] = [];
-    for (let i = 0; i < 40; i++) replay.push((await call(again, 'GetResourceDirectory')).status);
-    expect(replay).toEqual(statuses);
-  });
+  it(
+    'probability draws from the seeded generator: 0 never applies, a rule passed over leaves the next one its' +
+      ' turn',
+    async () => {
+      const rules = [
+        { action: 'GetResourceDirectory', error: 'Throttling', probability: 0 },
+        { action: 'GetResourceDirectory', error: 'ServiceUnavailable', probability: 0.5 },
+      ];
+      const m = await start({ seed: 1 });
+      await m.setFaults(rules);
+      const statuses: number[] = [];
+      for (let i = 0; i < 40; i++) statuses.push((await call(m, 'GetResourceDirectory')).status);
+      expect(statuses).not.toContain(400);
+      const failed = statuses.filter((s) => s === 503).length;
+      expect(failed).toBeGreaterThan(5);
+      expect(failed).toBeLessThan(35);
+      // the same seed draws the same way
+      const again = await start({ seed: 1 });
+      await again.setFaults(rules);
+      const replay: number[] = [];
+      for (let i = 0; i < 40; i++) replay.push((await call(again, 'GetResourceDirectory')).status);
+      expect(replay).toEqual(statuses);
+    },
+  );
 
   it('createMockServer refuses bad rules with a RangeError', async () => {
     await expect(start({ faults: [{ action: 'GetResourceDirectory', error: 'Nope' }] })).rejects.toThrow(
@@ -290,13 +307,21 @@ describe('--seed and --clock', () => {
     return bodies;
   }
 
-  it('the same seed and clock give byte-identical bodies (RequestIds, ids, codes, CreateTime); another seed does not', async () => {
-    const options = { seed: 42, clock: '2024-05-06T07:08:09.000Z' };
-    const [a, b, other] = [await scenario(options), await scenario(options), await scenario({ ...options, seed: 43 })];
-    expect(a).toEqual(b);
-    expect(a.join('\n')).toContain('"CreateTime":"2024-05-06T07:08:09.000Z"');
-    expect(other).not.toEqual(a);
-  });
+  it(
+    'the same seed and clock give byte-identical bodies (RequestIds, ids, codes, CreateTime); another seed does' +
+      ' not',
+    async () => {
+      const options = { seed: 42, clock: '2024-05-06T07:08:09.000Z' };
+      const [a, b, other] = [
+        await scenario(options),
+        await scenario(options),
+        await scenario({ ...options, seed: 43 }),
+      ];
+      expect(a).toEqual(b);
+      expect(a.join('\n')).toContain('"CreateTime":"2024-05-06T07:08:09.000Z"');
+      expect(other).not.toEqual(a);
+    },
+  );
 
   it('the same seed without a clock: the same bodies apart from CreateTime', async () => {
     const strip = (bodies: string[]) => bodies.map((b) => b.replace(/"CreateTime":"[^"]+"/g, '"CreateTime":"…"'));
@@ -327,16 +352,19 @@ describe('--seed and --clock', () => {
 });
 
 describe('startMock.resetAccount', () => {
-  it('forgets one account, so that parallel files each reset their own; a stateless mock says it needs state', async () => {
-    const m = await start({ stateful: true });
-    const mine = createClient({ endpoint: m.url, accessKeyId: 'AK-MINE', accessKeySecret: 'secret-mine' });
-    const theirs = createClient({ endpoint: m.url, accessKeyId: 'AK-THEIRS', accessKeySecret: 'secret-theirs' });
-    expect((await mine.EnableResourceDirectory({ EnableMode: 'CurrentAccount' })).error).toBeUndefined();
-    expect((await theirs.EnableResourceDirectory({ EnableMode: 'CurrentAccount' })).error).toBeUndefined();
-    expect(await m.resetAccount('AK-MINE')).toBe(true);
-    expect((await mine.GetResourceDirectory()).error?.Code).toBe('ResourceDirectoryNotInUse');
-    expect((await theirs.GetResourceDirectory()).error).toBeUndefined();
-    const stateless = await start();
-    await expect(stateless.resetAccount('AK-MINE')).rejects.toThrow(/needs a stateful mock/);
-  });
+  it(
+    'forgets one account, so that parallel files each reset their own; a stateless mock says it needs' + ' state',
+    async () => {
+      const m = await start({ stateful: true });
+      const mine = createClient({ endpoint: m.url, accessKeyId: 'AK-MINE', accessKeySecret: 'secret-mine' });
+      const theirs = createClient({ endpoint: m.url, accessKeyId: 'AK-THEIRS', accessKeySecret: 'secret-theirs' });
+      expect((await mine.EnableResourceDirectory({ EnableMode: 'CurrentAccount' })).error).toBeUndefined();
+      expect((await theirs.EnableResourceDirectory({ EnableMode: 'CurrentAccount' })).error).toBeUndefined();
+      expect(await m.resetAccount('AK-MINE')).toBe(true);
+      expect((await mine.GetResourceDirectory()).error?.Code).toBe('ResourceDirectoryNotInUse');
+      expect((await theirs.GetResourceDirectory()).error).toBeUndefined();
+      const stateless = await start();
+      await expect(stateless.resetAccount('AK-MINE')).rejects.toThrow(/needs a stateful mock/);
+    },
+  );
 });

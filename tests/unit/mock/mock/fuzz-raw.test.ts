@@ -24,7 +24,21 @@ const bytes = (s: string) => Buffer.from(s, 'latin1');
 
 const methodArb = fc.oneof(
   { weight: 10, arbitrary: fc.constantFrom('POST', 'GET') },
-  { weight: 2, arbitrary: fc.constantFrom('PUT', 'DELETE', 'OPTIONS', 'PROPFIND', 'TRACE', 'CONNECT', 'PATCH', 'ACL', 'SOURCE', 'PRI') },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      'PUT',
+      'DELETE',
+      'OPTIONS',
+      'PROPFIND',
+      'TRACE',
+      'CONNECT',
+      'PATCH',
+      'ACL',
+      'SOURCE',
+      'PRI',
+    ),
+  },
   { weight: 1, arbitrary: fc.constantFrom('get', 'G ET', 'POST\t', '', 'POSTX', '\u00c0GET', 'GET\u0000') },
   // (not HEAD: its answer has a Content-Length but no body, which parseResponses cannot frame)
   { weight: 1, arbitrary: fc.stringMatching(/^[A-Z!#$%&'*+.^_`|~-]{1,12}$/).filter((m) => m !== 'HEAD') },
@@ -41,24 +55,98 @@ const targetArb = fc.oneof(
       return t.slice(0, i) + Buffer.from(raw).toString('latin1') + t.slice(i);
     }),
   },
-  { weight: 1, arbitrary: fc.constantFrom('*', '', '/', 'http://resourcemanager.aliyuncs.com/?Action=GetResourceDirectory&Version=2020-03-31', '//?', `/${'x'.repeat(20_000)}`, '/?\u00ff\u00fe', '/? a', '/#frag', `/?${BAD_PERCENT.join('&')}`) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '*',
+      '',
+      '/',
+      'http://resourcemanager.aliyuncs.com/?Action=GetResourceDirectory&Version=2020-03-31',
+      '//?',
+      `/${'x'.repeat(20_000)}`,
+      '/?\u00ff\u00fe',
+      '/? a',
+      '/#frag',
+      `/?${BAD_PERCENT.join('&')}`,
+    ),
+  },
 );
 
-const versionArb = fc.oneof({ weight: 12, arbitrary: fc.constant('HTTP/1.1') }, { weight: 1, arbitrary: fc.constantFrom('HTTP/1.0', 'HTTP/2', 'HTTP/1.1 x', 'http/1.1', '', 'HTTP/1.10', 'HTTP/0.9') });
-const eolArb = fc.oneof({ weight: 12, arbitrary: fc.constant('\r\n') }, { weight: 1, arbitrary: fc.constantFrom('\n', '\r', '\r\r\n') });
+const versionArb = fc.oneof(
+  { weight: 12, arbitrary: fc.constant('HTTP/1.1') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('HTTP/1.0', 'HTTP/2', 'HTTP/1.1 x', 'http/1.1', '', 'HTTP/1.10', 'HTTP/0.9'),
+  },
+);
+const eolArb = fc.oneof(
+  { weight: 12, arbitrary: fc.constant('\r\n') },
+  { weight: 1, arbitrary: fc.constantFrom('\n', '\r', '\r\r\n') },
+);
 
 /** A header line's name and value, mostly sensible, sometimes with raw bytes, controls, folding or huge. */
 const headerArb: fc.Arbitrary<[string, string]> = fc.oneof(
-  { weight: 6, arbitrary: fc.tuple(fc.constantFrom('accept', 'content-type', 'prefer', 'x-acs-action', 'x-acs-version', 'authorization', 'x-acs-date', 'user-agent', 'expect', 'upgrade', 'connection', '__proto__', 'constructor'), fc.constantFrom('application/json', 'text/xml', 'application/x-www-form-urlencoded', 'code=400', 'example=__proto__', 'code=500', 'GetResourceDirectory', '__proto__', VERSION, '100-continue', 'websocket', 'keep-alive', 'ACS3-HMAC-SHA256 Credential=x,SignedHeaders=host,Signature=00', '')) },
-  { weight: 2, arbitrary: fc.tuple(fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9-]{0,20}$/), fc.uint8Array({ maxLength: 40 }).map((b) => Buffer.from(b).toString('latin1'))) },
-  { weight: 1, arbitrary: fc.tuple(fc.constantFrom('x-fold', 'x-sp ace', 'x-colon:', '', ' leading', 'x\u0000'), fc.constantFrom('a\r\n b', 'v', '\u0000', 'a\rb', 'a\nb')) },
+  {
+    weight: 6,
+    arbitrary: fc.tuple(
+      fc.constantFrom(
+        'accept',
+        'content-type',
+        'prefer',
+        'x-acs-action',
+        'x-acs-version',
+        'authorization',
+        'x-acs-date',
+        'user-agent',
+        'expect',
+        'upgrade',
+        'connection',
+        '__proto__',
+        'constructor',
+      ),
+      fc.constantFrom(
+        'application/json',
+        'text/xml',
+        'application/x-www-form-urlencoded',
+        'code=400',
+        'example=__proto__',
+        'code=500',
+        'GetResourceDirectory',
+        '__proto__',
+        VERSION,
+        '100-continue',
+        'websocket',
+        'keep-alive',
+        'ACS3-HMAC-SHA256 Credential=x,SignedHeaders=host,Signature=00',
+        '',
+      ),
+    ),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.tuple(
+      fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9-]{0,20}$/),
+      fc.uint8Array({ maxLength: 40 }).map((b) => Buffer.from(b).toString('latin1')),
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(
+      fc.constantFrom('x-fold', 'x-sp ace', 'x-colon:', '', ' leading', 'x\u0000'),
+      fc.constantFrom('a\r\n b', 'v', '\u0000', 'a\rb', 'a\nb'),
+    ),
+  },
   { weight: 1, arbitrary: fc.tuple(fc.constant('x-big'), fc.constantFrom('a'.repeat(8_000), 'b'.repeat(17_000))) },
 );
 
-type Framing = 'none' | 'cl' | 'cl-short' | 'cl-long' | 'cl-dup' | 'cl-bad' | 'chunked' | 'chunked-bad' | 'te-cl' | 'te-unknown';
+type Framing =
+  'none' | 'cl' | 'cl-short' | 'cl-long' | 'cl-dup' | 'cl-bad' | 'chunked' | 'chunked-bad' | 'te-cl' | 'te-unknown';
 const framingArb = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom<Framing>('none', 'cl', 'chunked') },
-  { weight: 3, arbitrary: fc.constantFrom<Framing>('cl-long', 'cl-dup', 'cl-bad', 'chunked-bad', 'te-cl', 'te-unknown') },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom<Framing>('cl-long', 'cl-dup', 'cl-bad', 'chunked-bad', 'te-cl', 'te-unknown'),
+  },
   { weight: 1, arbitrary: fc.constant<Framing>('cl-short') }, // waits for the request timeout: rarer
 );
 
@@ -72,22 +160,36 @@ function frame(framing: Framing, body: Buffer, chunkSize: number): { headers: st
     const parts: Buffer[] = [];
     for (let i = 0; i < b.length; i += chunkSize) {
       const c = b.subarray(i, i + chunkSize);
-      parts.push(bytes(`${bad && i === 0 ? 'zz' : c.length.toString(16)}${i === 0 ? ';ext=1' : ''}\r\n`), c, bytes('\r\n'));
+      parts.push(
+        bytes(`${bad && i === 0 ? 'zz' : c.length.toString(16)}${i === 0 ? ';ext=1' : ''}\r\n`),
+        c,
+        bytes('\r\n'),
+      );
     }
     parts.push(bytes(bad ? '0\r\nx-trailer\r\n\r\n' : '0\r\n\r\n'));
     return Buffer.concat(parts);
   };
   switch (framing) {
-    case 'none': return { headers: [], body: Buffer.alloc(0) };
-    case 'cl': return { headers: [`Content-Length: ${body.length}`], body };
-    case 'cl-short': return { headers: [`Content-Length: ${body.length + 7}`], body };
-    case 'cl-long': return { headers: [`Content-Length: ${Math.max(0, body.length - 3)}`], body };
-    case 'cl-dup': return { headers: [`Content-Length: ${body.length}`, `Content-Length: ${body.length + 1}`], body };
-    case 'cl-bad': return { headers: [`Content-Length: ${body.length}x`], body };
-    case 'chunked': return { headers: ['Transfer-Encoding: chunked'], body: chunked(body, false) };
-    case 'chunked-bad': return { headers: ['Transfer-Encoding: chunked'], body: chunked(body, true) };
-    case 'te-cl': return { headers: ['Transfer-Encoding: chunked', `Content-Length: ${body.length}`], body: chunked(body, false) };
-    case 'te-unknown': return { headers: ['Transfer-Encoding: gzip, chunked, identity'], body };
+    case 'none':
+      return { headers: [], body: Buffer.alloc(0) };
+    case 'cl':
+      return { headers: [`Content-Length: ${body.length}`], body };
+    case 'cl-short':
+      return { headers: [`Content-Length: ${body.length + 7}`], body };
+    case 'cl-long':
+      return { headers: [`Content-Length: ${Math.max(0, body.length - 3)}`], body };
+    case 'cl-dup':
+      return { headers: [`Content-Length: ${body.length}`, `Content-Length: ${body.length + 1}`], body };
+    case 'cl-bad':
+      return { headers: [`Content-Length: ${body.length}x`], body };
+    case 'chunked':
+      return { headers: ['Transfer-Encoding: chunked'], body: chunked(body, false) };
+    case 'chunked-bad':
+      return { headers: ['Transfer-Encoding: chunked'], body: chunked(body, true) };
+    case 'te-cl':
+      return { headers: ['Transfer-Encoding: chunked', `Content-Length: ${body.length}`], body: chunked(body, false) };
+    case 'te-unknown':
+      return { headers: ['Transfer-Encoding: gzip, chunked, identity'], body };
   }
 }
 
@@ -105,7 +207,12 @@ const requestArb = fc
   })
   .map((r) => {
     const { headers, body } = frame(r.framing, r.body, r.chunkSize);
-    const lines = [`${r.method} ${r.target} ${r.version}`, ...(r.host ? ['Host: 127.0.0.1'] : []), ...r.headers.map(([k, v]) => `${k}: ${v}`), ...headers];
+    const lines = [
+      `${r.method} ${r.target} ${r.version}`,
+      ...(r.host ? ['Host: 127.0.0.1'] : []),
+      ...r.headers.map(([k, v]) => `${k}: ${v}`),
+      ...headers,
+    ];
     return Buffer.concat([bytes(lines.join(r.eol) + r.eol + r.eol), body]);
   });
 
@@ -116,7 +223,17 @@ const payloadArb = fc
       { weight: 6, arbitrary: requestArb.map((r) => [r]) },
       { weight: 2, arbitrary: fc.tuple(requestArb, requestArb).map(([a, b]) => [a, b]) },
       { weight: 1, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 400 }).map((b) => [Buffer.from(b)]) },
-      { weight: 1, arbitrary: fc.constantFrom('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', '\u0016\u0003\u0001\u0000\u00a5\u0001\u0000\u0000\u00a1\u0003\u0003', '\r\n\r\n\r\n', 'GET / HTTP/1.1\r\n' + 'X: y\r\n'.repeat(3_000) + '\r\n').map((s) => [bytes(s)]) },
+      {
+        weight: 1,
+        arbitrary: fc
+          .constantFrom(
+            'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n',
+            '\u0016\u0003\u0001\u0000\u00a5\u0001\u0000\u0000\u00a1\u0003\u0003',
+            '\r\n\r\n\r\n',
+            'GET / HTTP/1.1\r\n' + 'X: y\r\n'.repeat(3_000) + '\r\n',
+          )
+          .map((s) => [bytes(s)]),
+      },
     ),
     fc.array(fc.nat(), { maxLength: 3 }),
   )
@@ -138,7 +255,12 @@ const servers: { mode: Mode; mock: TestMock; failures: string[] }[] = [];
 beforeAll(async () => {
   for (const mode of MODES) {
     const failures: string[] = [];
-    const mock = await startMock({ ...mode.options, headersTimeoutMs: HEADERS_MS, requestTimeoutMs: REQUEST_MS, onError: (e, action) => failures.push(`${action}: ${(e as Error)?.stack ?? String(e)}`) });
+    const mock = await startMock({
+      ...mode.options,
+      headersTimeoutMs: HEADERS_MS,
+      requestTimeoutMs: REQUEST_MS,
+      onError: (e, action) => failures.push(`${action}: ${(e as Error)?.stack ?? String(e)}`),
+    });
     servers.push({ mode, mock, failures });
   }
 });
@@ -154,7 +276,9 @@ describe('fuzzing the mock over raw sockets (all four modes at once)', () => {
       fc.asyncProperty(payloadArb, async (parts) => {
         runs++;
         const text = Buffer.concat(parts).toString('latin1');
-        const results = await Promise.all(servers.map((s) => rawExchange(s.mock.port, parts, { timeoutMs: PER_CONNECTION_MS, gapMs: 2 })));
+        const results = await Promise.all(
+          servers.map((s) => rawExchange(s.mock.port, parts, { timeoutMs: PER_CONNECTION_MS, gapMs: 2 })),
+        );
         for (const [i, r] of results.entries()) {
           exchanges++;
           const where = `${servers[i]!.mode.name}: ${JSON.stringify(text.slice(0, 1_500))}\n<- ${JSON.stringify(r.data.toString('latin1').slice(0, 1_500))}`;

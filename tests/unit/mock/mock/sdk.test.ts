@@ -43,11 +43,17 @@ const runtime = (extra: { headers?: Record<string, string>; queries?: Record<str
 function call(client: any, action: string, rt: ReturnType<typeof runtime>): Promise<any> {
   switch (action) {
     case 'EnableResourceDirectory':
-      return client.enableResourceDirectoryWithOptions(new RM.EnableResourceDirectoryRequest({ enableMode: 'CurrentAccount' }), rt);
+      return client.enableResourceDirectoryWithOptions(
+        new RM.EnableResourceDirectoryRequest({ enableMode: 'CurrentAccount' }),
+        rt,
+      );
     case 'InitResourceDirectory':
       return client.initResourceDirectoryWithOptions(rt);
     case 'SendVerificationCodeForEnableRD':
-      return client.sendVerificationCodeForEnableRDWithOptions(new RM.SendVerificationCodeForEnableRDRequest({ secureMobilePhone: '852-61234567' }), rt);
+      return client.sendVerificationCodeForEnableRDWithOptions(
+        new RM.SendVerificationCodeForEnableRDRequest({ secureMobilePhone: '852-61234567' }),
+        rt,
+      );
     case 'GetResourceDirectory':
       return client.getResourceDirectoryWithOptions(rt);
     default:
@@ -65,13 +71,17 @@ async function expectSdkError(promise: Promise<unknown>): Promise<any> {
 }
 
 /** The SDK's class for an error: codes with "Throttling" -> ThrottlingError, 4xx -> ClientError, 5xx -> ServerError. */
-const sdkClass = (code: string, status: number) => (code.includes('Throttling') ? OpenApi.ThrottlingError : status < 500 ? OpenApi.ClientError : OpenApi.ServerError);
+const sdkClass = (code: string, status: number) =>
+  code.includes('Throttling') ? OpenApi.ThrottlingError : status < 500 ? OpenApi.ClientError : OpenApi.ServerError;
 
 it('the contract documents errors for every action (the enumeration below is not empty)', () => {
   expect(actionNames).toEqual(Object.keys(apiActions[DEFAULT_API]!));
   // one per code the seeds give the action, per gateway code and per Missing{Parameter}
-  for (const action of actionNames) expect(documentedErrors(action), action).toHaveLength(documentedRows(DEFAULT_API, action).length);
-  expect(new Set(actionNames.flatMap((a) => documentedErrors(a).map((e) => e.status)))).toEqual(new Set([400, 403, 404, 409, 500, 503]));
+  for (const action of actionNames)
+    expect(documentedErrors(action), action).toHaveLength(documentedRows(DEFAULT_API, action).length);
+  expect(new Set(actionNames.flatMap((a) => documentedErrors(a).map((e) => e.status)))).toEqual(
+    new Set([400, 403, 404, 409, 500, 503]),
+  );
 });
 
 describe('without signature verification', () => {
@@ -114,19 +124,25 @@ describe('without signature verification', () => {
     });
 
     it('Prefer example=chinaSite selects the named success example', async () => {
-      const res = await call(sdk(mock.port, style), 'EnableResourceDirectory', runtime({ headers: { prefer: 'code=200, example=chinaSite' } }));
+      const res = await call(
+        sdk(mock.port, style),
+        'EnableResourceDirectory',
+        runtime({ headers: { prefer: 'code=200, example=chinaSite' } }),
+      );
       expect(res.body.resourceDirectory.masterAccountName).toBe('alice@example.com');
     });
   });
 
   // Every documented code of every action, enumerated from the bundled contract.
-  const cases = actionNames.flatMap((action) => documentedErrors(action).map(({ code, status }) => [action, code, status] as const));
+  const cases = actionNames.flatMap((action) =>
+    documentedErrors(action).map(({ code, status }) => [action, code, status] as const),
+  );
   it('enumerates every documented code of every action', () => {
     expect(cases).toHaveLength(actionNames.reduce((n, a) => n + documentedRows(DEFAULT_API, a).length, 0));
   });
 
   /** The SDK raised the class its status and code call for, with the code, status and request id the mock sent. */
-   
+
   const expectDocumentedError = (err: any, code: string, status: number, requestId: string) => {
     expect(err).toBeInstanceOf(sdkClass(code, status));
     expect(err.code).toBe(code);
@@ -136,7 +152,9 @@ describe('without signature verification', () => {
 
   it.each(cases)('%s %s (%i) via Prefer, JSON, HMAC-SHA1 (v2) SDK', async (action, code, status) => {
     const before = mock.events.length;
-    const err = await expectSdkError(call(sdk(mock.port, 'v2'), action, runtime({ headers: { prefer: `code=${status}, example=${code}` } })));
+    const err = await expectSdkError(
+      call(sdk(mock.port, 'v2'), action, runtime({ headers: { prefer: `code=${status}, example=${code}` } })),
+    );
     expect(mock.events.length, 'one request, no retry').toBe(before + 1);
     const e = mock.last();
     expect(e.format).toBe('json');
@@ -146,7 +164,9 @@ describe('without signature verification', () => {
 
   it.each(cases)('%s %s (%i) via __code/__example, JSON, ACS3 SDK', async (action, code, status) => {
     const before = mock.events.length;
-    const err = await expectSdkError(call(sdk(mock.port, 'ACS3'), action, runtime({ queries: { __code: String(status), __example: code } })));
+    const err = await expectSdkError(
+      call(sdk(mock.port, 'ACS3'), action, runtime({ queries: { __code: String(status), __example: code } })),
+    );
     expect(mock.events.length, 'one request, no retry').toBe(before + 1);
     const e = mock.last();
     expect(e.format).toBe('json');
@@ -156,7 +176,13 @@ describe('without signature verification', () => {
 
   it.each(cases)('%s %s (%i) via Prefer, XML (Accept), ACS3 SDK', async (action, code, status) => {
     const before = mock.events.length;
-    const err = await expectSdkError(call(sdk(mock.port, 'ACS3'), action, runtime({ headers: { accept: 'application/xml', prefer: `example=${code}` } })));
+    const err = await expectSdkError(
+      call(
+        sdk(mock.port, 'ACS3'),
+        action,
+        runtime({ headers: { accept: 'application/xml', prefer: `example=${code}` } }),
+      ),
+    );
     expect(mock.events.length, 'one request, no retry').toBe(before + 1);
     const e = mock.last();
     expect(e.format).toBe('xml');
@@ -165,14 +191,18 @@ describe('without signature verification', () => {
   });
 
   it.each(cases)('%s %s (%i) via __example, XML (Format=XML), ACS3 SDK', async (action, code, status) => {
-    const err = await expectSdkError(call(sdk(mock.port, 'ACS3'), action, runtime({ queries: { Format: 'XML', __example: code } })));
+    const err = await expectSdkError(
+      call(sdk(mock.port, 'ACS3'), action, runtime({ queries: { Format: 'XML', __example: code } })),
+    );
     const e = mock.last();
     expect(e.format).toBe('xml');
     expectDocumentedError(err, code, status, e.requestId);
   });
 
   it('an unknown Prefer example reaches the SDK as a 400 ClientError, not a 500', async () => {
-    const err = await expectSdkError(call(sdk(mock.port, 'v2'), 'GetResourceDirectory', runtime({ headers: { prefer: 'example=NoSuchExample' } })));
+    const err = await expectSdkError(
+      call(sdk(mock.port, 'v2'), 'GetResourceDirectory', runtime({ headers: { prefer: 'example=NoSuchExample' } })),
+    );
     expect(err).toBeInstanceOf(OpenApi.ClientError);
     expect(err.statusCode).toBe(400);
     expect(err.code).toBe('Mock.InvalidPrefer');
@@ -180,7 +210,9 @@ describe('without signature verification', () => {
   });
 
   it('a parameter the SDK leaves out gets the documented error (EnableMode missing)', async () => {
-    const err = await expectSdkError(sdk(mock.port, 'ACS3').enableResourceDirectoryWithOptions(new RM.EnableResourceDirectoryRequest({}), runtime()));
+    const err = await expectSdkError(
+      sdk(mock.port, 'ACS3').enableResourceDirectoryWithOptions(new RM.EnableResourceDirectoryRequest({}), runtime()),
+    );
     expect(err).toBeInstanceOf(OpenApi.ClientError);
     expect(err.code).toBe('MissingEnableMode');
     expect(err.statusCode).toBe(400);
@@ -203,25 +235,40 @@ describe('with signature verification', () => {
     });
 
     it('accepted with Prefer / __example in the signed request too', async () => {
-      const err = await expectSdkError(call(sdk(mock.port, style), 'GetResourceDirectory', runtime({ headers: { prefer: 'example=ResourceDirectoryNotInUse' }, queries: { __code: '404' } })));
+      const err = await expectSdkError(
+        call(
+          sdk(mock.port, style),
+          'GetResourceDirectory',
+          runtime({ headers: { prefer: 'example=ResourceDirectoryNotInUse' }, queries: { __code: '404' } }),
+        ),
+      );
       expect(err.code).toBe('ResourceDirectoryNotInUse');
       expect(err.statusCode).toBe(404);
     });
 
     it('a wrong secret gets SignatureDoesNotMatch as a ClientError, with the server string to sign', async () => {
-      const err = await expectSdkError(call(sdk(mock.port, style, { secret: 'wrong' }), 'GetResourceDirectory', runtime()));
+      const err = await expectSdkError(
+        call(sdk(mock.port, style, { secret: 'wrong' }), 'GetResourceDirectory', runtime()),
+      );
       const e = mock.last();
       expect(err).toBeInstanceOf(OpenApi.ClientError);
       expect(err.code).toBe('SignatureDoesNotMatch');
       expect(err.statusCode).toBe(400);
       expect(err.requestId).toBe(e.requestId);
-      const expected = style === 'ACS3' ? /server string to sign is:ACS3-HMAC-SHA256\n[0-9a-f]{64}$/ : /server string to sign is:POST&%2F&AccessKeyId%3D/;
-      expect(err.data.Message).toMatch(/^Specified signature is not matched with our calculation\. server string to sign is:/);
+      const expected =
+        style === 'ACS3'
+          ? /server string to sign is:ACS3-HMAC-SHA256\n[0-9a-f]{64}$/
+          : /server string to sign is:POST&%2F&AccessKeyId%3D/;
+      expect(err.data.Message).toMatch(
+        /^Specified signature is not matched with our calculation\. server string to sign is:/,
+      );
       expect(err.data.Message).toMatch(expected);
     });
 
     it('an unknown AccessKeyId gets InvalidAccessKeyId.NotFound (404)', async () => {
-      const err = await expectSdkError(call(sdk(mock.port, style, { id: 'nobody' }), 'GetResourceDirectory', runtime()));
+      const err = await expectSdkError(
+        call(sdk(mock.port, style, { id: 'nobody' }), 'GetResourceDirectory', runtime()),
+      );
       expect(err).toBeInstanceOf(OpenApi.ClientError);
       expect(err.code).toBe('InvalidAccessKeyId.NotFound');
       expect(err.statusCode).toBe(404);
