@@ -41,7 +41,8 @@ describe('client types', () => {
     async (file) => {
       const source = readFileSync(join(typesDir, file), 'utf8');
       const lines = source.split('\n');
-      const marked = lines.flatMap((l, i) => (/^\s*\/\/ @ts-expect-error\b/.test(l) ? [i + 2] : [])); // 1-based line after
+      // the 1-based number of the line after each marker
+      const marked = lines.flatMap((l, i) => (/^\s*\/\/ @ts-expect-error\b/.test(l) ? [i + 2] : []));
       expect(marked.length).toBeGreaterThanOrEqual(4);
       // same line numbers: the directive becomes a plain comment; imports point at the repository
       const stripped = lines

@@ -124,7 +124,9 @@ describe.skipIf(missing !== undefined)('the docs on a phone and in dark mode', (
         // The old page's faults, put back: fixed pills pushed left over the content, labels allowed to wrap, table
         // cells that may break anywhere, a light bar in dark mode, something wider than the window.
         await page.addStyleTag({
-          content: `.docs-bar { position: fixed !important; left: -120px; top: 0; background: #fafafa !important; z-index: 5000 }
+          content:
+            '.docs-bar { position: fixed !important; left: -120px; top: 0; background: #fafafa !important;' +
+            ` z-index: 5000 }
           .docs-bar * { color: #f4f4f5 !important }
           .docs-switch > * { white-space: normal !important; width: 2.5em; display: inline-block }
           table.md td, table.md td.docs-wrap { min-width: 0 !important; overflow-wrap: anywhere !important }

@@ -56,8 +56,10 @@ const samples = site.apis.flatMap((api) => {
   });
 });
 /** A file name for a sample: the API's folder, the action and the case. */
-const sampleFile = (s: (typeof samples)[number], kind: string, ext: string) =>
-  `${s.api.replace('/', '-')}.${s.action}${s.caseName ? `.${s.caseName.replace(/[^A-Za-z0-9]+/g, '-')}` : ''}.${kind}.${ext}`;
+const sampleFile = (s: (typeof samples)[number], kind: string, ext: string) => {
+  const caseName = s.caseName ? `.${s.caseName.replace(/[^A-Za-z0-9]+/g, '-')}` : '';
+  return `${s.api.replace('/', '-')}.${s.action}${caseName}.${kind}.${ext}`;
+};
 
 /** Method, URL and headers of a `curl -X METHOD 'URL' -H 'name: value' ...` sample, as the shell reads it. */
 function parseCurl(source: string): { method: string; url: URL; headers: Record<string, string> } {

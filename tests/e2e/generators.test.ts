@@ -143,7 +143,8 @@ export async function call(baseUrl: string, fetch: typeof globalThis.fetch): Pro
     async generate(t, dir) {
       writeFileSync(
         join(dir, 'custom-fetch.ts'),
-        `let config: { baseUrl: string; fetch: typeof globalThis.fetch } = { baseUrl: '', fetch: (...a) => globalThis.fetch(...a) };
+        'let config: { baseUrl: string; fetch: typeof globalThis.fetch } =' +
+          ` { baseUrl: '', fetch: (...a) => globalThis.fetch(...a) };
 export function configure(c: typeof config): void {
   config = c;
 }
@@ -156,7 +157,8 @@ export const customFetch = async <T>(url: string, options: RequestInit): Promise
       );
       writeFileSync(
         join(dir, 'orval.config.cjs'),
-        `module.exports = { client: { input: ${lit(t.description)}, output: { target: './out.ts', client: 'fetch', mode: 'single',
+        `module.exports = { client: { input: ${lit(t.description)}, output: {` +
+          ` target: './out.ts', client: 'fetch', mode: 'single',
   override: { mutator: { path: './custom-fetch.ts', name: 'customFetch' } } } } };
 `,
       );
@@ -195,7 +197,8 @@ export async function call(baseUrl: string, fetch: typeof globalThis.fetch): Pro
         .map(lit)
         .join(', ')
         .replace('"CurrentAccount"', 'EnableMode.CURRENT_ACCOUNT');
-      return `import { ApiError, ${'EnableMode' in t.values ? 'EnableMode, ' : ''}OpenAPI, ResourceDirectoryService } from './out';
+      const imports = `ApiError, ${'EnableMode' in t.values ? 'EnableMode, ' : ''}OpenAPI, ResourceDirectoryService`;
+      return `import { ${imports} } from './out';
 export async function call(baseUrl: string, fetch: typeof globalThis.fetch): Promise<unknown> {
   OpenAPI.BASE = baseUrl;
   const saved = globalThis.fetch;
@@ -219,17 +222,20 @@ export async function call(baseUrl: string, fetch: typeof globalThis.fetch): Pro
         cwd: dir,
       }),
     // Its enums are TypeScript enums (EnableMode.CurrentAccount), not string unions.
-    consumer: (t) => `import { Api${'EnableMode' in t.values ? ', EnableMode' : ''} } from './out/api';
+    consumer: (t) => {
+      const query = lit(queryOf(t)).replace(/"EnableMode":"(\w+)"/, '"EnableMode":EnableMode.$1');
+      return `import { Api${'EnableMode' in t.values ? ', EnableMode' : ''} } from './out/api';
 export async function call(baseUrl: string, fetch: typeof globalThis.fetch): Promise<unknown> {
   const api = new Api({ baseUrl, customFetch: fetch });
   try {
-    const r = await api.${camel(t.action)}(${lit(queryOf(t)).replace(/"EnableMode":"(\w+)"/, '"EnableMode":EnableMode.$1')});
+    const r = await api.${camel(t.action)}(${query});
     return r.data;
   } catch (e) {
     return (e as { error?: unknown }).error;
   }
 }
-`,
+`;
+    },
   },
   {
     name: 'openapi-typescript + openapi-fetch',

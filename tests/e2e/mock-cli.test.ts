@@ -172,7 +172,8 @@ describe('npm run mock', () => {
     );
     expect((await rule.json()).Code).toBe('InvalidParameter.MobileCountryCode');
     const message = await fetch(
-      `${url}/?Action=EnableResourceDirectory&Version=2020-03-31&__example=NotSupport.AccountInAnotherResourceDirectory`,
+      `${url}/?Action=EnableResourceDirectory&Version=2020-03-31` +
+        '&__example=NotSupport.AccountInAnotherResourceDirectory',
     );
     expect((await message.json()).Message).toMatch(
       /^Your account is a management account for another resource directory/,
@@ -216,8 +217,9 @@ describe('npm run mock: the limit flags', () => {
   const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
   const portOf = (url: string) => Number(new URL(url).port);
 
-  /** The documented answer past a limit (packages/mock/src/mock/server.ts, tests/unit/mock/frontend/limits.test.ts): one Alibaba-shaped 400
-   * InvalidParameter with `connection: close` and a message matching `message`, then the connection closed. */
+  /** The documented answer past a limit (packages/mock/src/mock/server.ts, tests/unit/mock/frontend/limits.test.ts):
+   * one Alibaba-shaped 400 InvalidParameter with `connection: close` and a message matching `message`, then the
+   * connection closed. */
   function expectRefused(r: RawResult, message: RegExp): RawResponse {
     const { responses, rest, malformed } = parseResponses(r.data);
     expect(malformed, r.data.toString('latin1')).toBe(false);
@@ -286,7 +288,8 @@ describe('npm run mock: the limit flags', () => {
       // (the defaults, 10 s and 30 s, would leave both hanging past the 3 s deadline)
       for (const r of [headers, body])
         expectRefused(r, /not received in time \(headers within 300 ms, the whole request within 800 ms\)/);
-      // below the 3 s deadline, with room for a loaded 2-core machine; each cut off after its own timeout (lower bounds)
+      // below the 3 s deadline, with room for a loaded 2-core machine; each cut off after its own timeout
+      // (lower bounds)
       expect(headers.elapsedMs).toBeGreaterThanOrEqual(250);
       expect(headers.elapsedMs).toBeLessThan(2_800);
       expect(body.elapsedMs).toBeGreaterThanOrEqual(750);
@@ -404,7 +407,13 @@ describe('npm run mock: the contract-test flags', () => {
     [
       'undocumented.yaml',
       '- action: GetResourceDirectory\n  error: EntityAlreadyExists.ResourceDirectory\n',
-      /--faults .*undocumented\.yaml: rule 0: EntityAlreadyExists\.ResourceDirectory is not an error code GetResourceDirectory documents; documented: .*ResourceDirectoryNotInUse/,
+      new RegExp(
+        [
+          /--faults .*undocumented\.yaml: rule 0: /.source,
+          /EntityAlreadyExists\.ResourceDirectory is not an error code GetResourceDirectory documents; /.source,
+          /documented: .*ResourceDirectoryNotInUse/.source,
+        ].join(''),
+      ),
     ],
     [
       'object.json',
@@ -417,55 +426,63 @@ describe('npm run mock: the contract-test flags', () => {
     expect(r.stderr).toMatch(message);
   });
 
-  it('--faults (YAML) applies from the start; --coverage-report is written on SIGTERM with the share exercised', async () => {
-    const faults = file(
-      'faults.yaml',
-      '# throttle the first Get\n- action: GetResourceDirectory\n  error: Throttling.User\n  times: 1\n',
-    );
-    const report = join(scratch, 'coverage.json');
-    const { child, url, stderr } = await start(['--port', '0', '--faults', faults, '--coverage-report', report]);
-    const first = await fetch(`${url}/?Action=GetResourceDirectory&Version=2020-03-31`);
-    expect(first.status).toBe(400);
-    expect(first.headers.get('x-acs-retry-after')).toBe('1000');
-    expect((await fetch(`${url}/?Action=GetResourceDirectory&Version=2020-03-31`)).status).toBe(200);
-    child.kill('SIGTERM');
-    expect((await exited(child)).code).toBe(0);
-    const written = JSON.parse(readFileSync(report, 'utf8'));
-    expect(written).toMatchObject({ exercised: 2, documented: expect.any(Number), share: expect.any(Number) });
-    expect(written.share).toBeCloseTo(2 / written.documented, 4);
-    expect(stderr()).toMatch(
-      new RegExp(`coverage 2/${written.documented} documented answers \\(\\d+\\.\\d %\\) written to`),
-    );
-  });
-
-  it('two mocks started with the same --seed and --clock answer the same requests with byte-identical bodies', async () => {
-    const bodies = async () => {
-      const { child, url } = await start([
-        '--port',
-        '0',
-        '--stateful',
-        '--seed',
-        '2024',
-        '--clock',
-        '2024-01-02T03:04:05Z',
-        '--journal-size',
-        '0',
-      ]);
-      const out: string[] = [];
-      for (const q of [
-        'Action=SendVerificationCodeForEnableRD',
-        'Action=EnableResourceDirectory&EnableMode=CurrentAccount',
-        'Action=GetResourceDirectory',
-      ]) {
-        out.push(await (await fetch(`${url}/?${q}&Version=2022-04-19&AccessKeyId=AK-CLI`, { method: 'POST' })).text());
-      }
-      out.push(JSON.stringify(await (await fetch(`${url}/_emulator/verification-codes`)).json()));
+  it(
+    '--faults (YAML) applies from the start;' + ' --coverage-report is written on SIGTERM with the share exercised',
+    async () => {
+      const faults = file(
+        'faults.yaml',
+        '# throttle the first Get\n- action: GetResourceDirectory\n  error: Throttling.User\n  times: 1\n',
+      );
+      const report = join(scratch, 'coverage.json');
+      const { child, url, stderr } = await start(['--port', '0', '--faults', faults, '--coverage-report', report]);
+      const first = await fetch(`${url}/?Action=GetResourceDirectory&Version=2020-03-31`);
+      expect(first.status).toBe(400);
+      expect(first.headers.get('x-acs-retry-after')).toBe('1000');
+      expect((await fetch(`${url}/?Action=GetResourceDirectory&Version=2020-03-31`)).status).toBe(200);
       child.kill('SIGTERM');
-      await exited(child);
-      return out;
-    };
-    const [a, b] = await Promise.all([bodies(), bodies()]);
-    expect(a).toEqual(b);
-    expect(a[2]).toContain('"CreateTime":"2024-01-02T03:04:05.000Z"');
-  });
+      expect((await exited(child)).code).toBe(0);
+      const written = JSON.parse(readFileSync(report, 'utf8'));
+      expect(written).toMatchObject({ exercised: 2, documented: expect.any(Number), share: expect.any(Number) });
+      expect(written.share).toBeCloseTo(2 / written.documented, 4);
+      expect(stderr()).toMatch(
+        new RegExp(`coverage 2/${written.documented} documented answers \\(\\d+\\.\\d %\\) written to`),
+      );
+    },
+  );
+
+  it(
+    'two mocks started with the same --seed and --clock' + ' answer the same requests with byte-identical bodies',
+    async () => {
+      const bodies = async () => {
+        const { child, url } = await start([
+          '--port',
+          '0',
+          '--stateful',
+          '--seed',
+          '2024',
+          '--clock',
+          '2024-01-02T03:04:05Z',
+          '--journal-size',
+          '0',
+        ]);
+        const out: string[] = [];
+        for (const q of [
+          'Action=SendVerificationCodeForEnableRD',
+          'Action=EnableResourceDirectory&EnableMode=CurrentAccount',
+          'Action=GetResourceDirectory',
+        ]) {
+          out.push(
+            await (await fetch(`${url}/?${q}&Version=2022-04-19&AccessKeyId=AK-CLI`, { method: 'POST' })).text(),
+          );
+        }
+        out.push(JSON.stringify(await (await fetch(`${url}/_emulator/verification-codes`)).json()));
+        child.kill('SIGTERM');
+        await exited(child);
+        return out;
+      };
+      const [a, b] = await Promise.all([bodies(), bodies()]);
+      expect(a).toEqual(b);
+      expect(a[2]).toContain('"CreateTime":"2024-01-02T03:04:05.000Z"');
+    },
+  );
 });

@@ -151,24 +151,32 @@ describe('the client, installed alone into an empty project', () => {
             " contract } = await import('@rd-contract/contract');"
           : "const { createClient, ResourceDirectoryValidationError } = require('@rd-contract/client'); const {" +
             " contract } = require('@rd-contract/contract');";
+      const preamble =
+        how === 'import'
+          ? "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);"
+          : '';
       const file = join(project, `use-${how}.${how === 'import' ? 'mjs' : 'cjs'}`);
       writeFileSync(
         file,
         `
-      ${how === 'import' ? "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" : ''}
+      ${preamble}
       (async () => {
         ${load}
         const rdm = require('@rd-contract/contract/ResourceDirectoryMaster-2022-04-19/openapi.json');
-        const out = { actions: Object.keys(contract.apis['ResourceManager/2020-03-31'].actions), rdmVersion: rdm.info.version, results: [] };
+        const out = { actions: Object.keys(contract.apis['ResourceManager/2020-03-31'].actions),` +
+          ` rdmVersion: rdm.info.version, results: [] };
         for (const signatureAlgorithm of ['ACS3-HMAC-SHA256', 'HMAC-SHA1']) {
-          const c = createClient({ api: 'ResourceDirectoryMaster/2022-04-19', endpoint: process.argv[2], accessKeyId: 'PackId', accessKeySecret: 'PackSecret0123', signatureAlgorithm });
+          const c = createClient({ api: 'ResourceDirectoryMaster/2022-04-19', endpoint: process.argv[2],` +
+          ` accessKeyId: 'PackId', accessKeySecret: 'PackSecret0123', signatureAlgorithm });
           const { data, error } = await c.EnableResourceDirectory({ EnableMode: 'CurrentAccount', DryRun: true });
           out.results.push({ id: data?.ResourceDirectory?.ResourceDirectoryId, error });
         }
         try {
-          await createClient({ accessKeyId: 'a', accessKeySecret: 'b' }).EnableResourceDirectory({ EnableMode: 'Nope' });
+          await createClient({ accessKeyId: 'a', accessKeySecret: 'b' })` +
+          `.EnableResourceDirectory({ EnableMode: 'Nope' });
         } catch (e) {
-          out.validation = { isValidationError: e instanceof ResourceDirectoryValidationError, code: e.code, parameter: e.parameter };
+          out.validation = { isValidationError: e instanceof ResourceDirectoryValidationError,` +
+          ` code: e.code, parameter: e.parameter };
         }
         console.log(JSON.stringify(out));
       })();
@@ -223,13 +231,15 @@ describe('the client, installed alone into an empty project', () => {
       writeFileSync(
         join(dir, 'consumer.ts'),
         `
-      import { createClient, ResourceDirectoryClientError, ResourceDirectoryValidationError, type EnableResourceDirectoryError } from '@rd-contract/client';
+      import { createClient, ResourceDirectoryClientError, ResourceDirectoryValidationError,` +
+          ` type EnableResourceDirectoryError } from '@rd-contract/client';
       import { contract } from '@rd-contract/contract';
       export const apis: string[] = Object.keys(contract.apis);
       const client = createClient({ signatureAlgorithm: 'HMAC-SHA1', retry: true, timeoutMs: 5000, site: 'intl' });
       export async function enable(): Promise<string> {
         try {
-          const { data, error } = await client.EnableResourceDirectory({ EnableMode: 'CurrentAccount' }, { headers: { Prefer: 'code=200' } });
+          const { data, error } = await client.EnableResourceDirectory({ EnableMode: 'CurrentAccount' },` +
+          ` { headers: { Prefer: 'code=200' } });
           if (error) return explain(error);
           return data.ResourceDirectory.ResourceDirectoryId;
         } catch (e) {

@@ -261,7 +261,9 @@ export function signRequest(
   accessKeyId = ACCESS_KEY_ID,
 ): { query: string; headers: Record<string, string> } {
   if (style === 'HMAC-SHA1') {
-    const classic = `AccessKeyId=${pct(accessKeyId)}&SignatureMethod=HMAC-SHA1&SignatureVersion=1.0&SignatureNonce=${randomUUID()}&Timestamp=${pct(utcTimestamp())}`;
+    const classic =
+      `AccessKeyId=${pct(accessKeyId)}&SignatureMethod=HMAC-SHA1&SignatureVersion=1.0` +
+      `&SignatureNonce=${randomUUID()}&Timestamp=${pct(utcTimestamp())}`;
     const query = req.query === '' ? classic : `${req.query}&${classic}`;
     const pairs = [...serverPairs(query), ...(req.formText !== undefined ? serverPairs(req.formText) : [])];
     const signature = signRpc(req.method, Object.fromEntries(pairs), ACCESS_KEY_SECRET);

@@ -46,9 +46,9 @@ export function outsideReferences(file: string, text: string): string[] {
     if (!bases.some((b) => inside(resolve(b, ...segments)))) found.push(what);
   };
   const literals = (args: string) => [...args.matchAll(/['"`]([^'"`$]*)['"`]/g)].map((a) => a[1]!);
-  for (const m of text.matchAll(
-    /\b(?:join|resolve)\(\s*(import\.meta\.dirname|__dirname|repoRoot|repo|root)\s*((?:,\s*(?:'[^']*'|"[^"]*"|`[^`$]*`)\s*)+)\)/g,
-  )) {
+  const callee = /\b(?:join|resolve)\(\s*(import\.meta\.dirname|__dirname|repoRoot|repo|root)\s*/.source;
+  const segments = /((?:,\s*(?:'[^']*'|"[^"]*"|`[^`$]*`)\s*)+)\)/.source;
+  for (const m of text.matchAll(new RegExp(callee + segments, 'g'))) {
     check(literals(m[2]!), m[1] === 'repoRoot' || m[1] === 'repo' || m[1] === 'root' ? [repoRoot] : dirs, m[0]);
   }
   for (const m of text.matchAll(/new URL\(\s*(['"`])([^'"`]*)\1\s*,\s*import\.meta\.url\s*\)/g)) {

@@ -282,12 +282,12 @@ function undocumented(thrown: unknown): string | undefined {
   if (thrown instanceof ResourceDirectoryClientError && DOCUMENTED_CLASSES.some((c) => thrown instanceof c))
     return undefined;
   const e = thrown as Error;
-  return `rejected with ${e?.constructor?.name ?? typeof thrown}: ${String(e?.message ?? thrown).slice(0, 300)}\n${String(
-    e?.stack ?? '',
-  )
+  const message = String(e?.message ?? thrown).slice(0, 300);
+  const stack = String(e?.stack ?? '')
     .split('\n')
     .slice(1, 5)
-    .join('\n')}`;
+    .join('\n');
+  return `rejected with ${e?.constructor?.name ?? typeof thrown}: ${message}\n${stack}`;
 }
 
 const optionsArb = fc.record({
@@ -550,7 +550,10 @@ describe('fuzzing the client: parameters', () => {
     const req = (url: string, headers: Record<string, string>) =>
       ({ method: 'POST', url, headers }) as unknown as IncomingMessage;
     const e: Expectation = { algorithm: 'HMAC-SHA1', token: undefined, site: undefined };
-    const base = `/?Action=EnableResourceDirectory&Format=JSON&Version=${VERSION}&AccessKeyId=${ID}&SignatureMethod=HMAC-SHA1&SignatureVersion=1.0&SignatureNonce=n&Timestamp=${encodeURIComponent(new Date().toISOString().slice(0, 19) + 'Z')}`;
+    const base =
+      `/?Action=EnableResourceDirectory&Format=JSON&Version=${VERSION}&AccessKeyId=${ID}` +
+      '&SignatureMethod=HMAC-SHA1&SignatureVersion=1.0&SignatureNonce=n' +
+      `&Timestamp=${encodeURIComponent(new Date().toISOString().slice(0, 19) + 'Z')}`;
     const problems = (extra: string) =>
       requestProblems(req(`${base}${extra}&Signature=AAAA`, { host: 'x' }), Buffer.alloc(0), e).problems.join('\n');
     expect(problems('&EnableMode=CurrentAccount')).toMatch(/signature-mismatch/);
@@ -638,7 +641,8 @@ function bodyArb(action: string): fc.Arbitrary<Buffer> {
           JSON.stringify({ Code: 'InvalidParameter', RequestId: 1, Message: 'm' }),
           JSON.stringify({ Code: 'InvalidParameter', RequestId: 'r', Message: ['m'] }),
           '{"__proto__":{"Code":"InvalidParameter"},"RequestId":"r","Message":"m"}',
-          '{"Code":"InvalidParameter","RequestId":"r","Message":"m","__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}',
+          '{"Code":"InvalidParameter","RequestId":"r","Message":"m",' +
+            '"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}',
         ),
       },
       {
@@ -661,8 +665,8 @@ function bodyArb(action: string): fc.Arbitrary<Buffer> {
           '',
           'garbage',
           '<html><body><h1>502 Bad Gateway</h1></body></html>',
-          '<?xml version="1.0"' +
-            ' encoding="UTF-8"?><Error><RequestId>r</RequestId><Code>InvalidParameter</Code><Message>m</Message></Error>',
+          '<?xml version="1.0" encoding="UTF-8"?>' +
+            '<Error><RequestId>r</RequestId><Code>InvalidParameter</Code><Message>m</Message></Error>',
           '{"RequestId": "r", "Co',
           '{"Code":"InvalidParameter","RequestId":"r","Message":"m"',
           '\u00ef\u00bb\u00bf{"Code":"InvalidParameter","RequestId":"r","Message":"m"}',
@@ -868,10 +872,17 @@ describe('fuzzing the client: answers', () => {
               attempts.length * (o.transport === 'fetch' ? 1 : 2) + resends421,
             );
             const last = list[Math.max(0, Math.min(arrived.length, list.length) - 1)];
+            const shown = list.map((a) =>
+              a.kind === 'http'
+                ? { status: a.status, headers: a.headers, body: a.body.toString('latin1').slice(0, 120) }
+                : a.kind === 'raw'
+                  ? { raw: a.bytes.toString('latin1').slice(0, 120), then: a.then }
+                  : a,
+            );
             const where =
               `${action} ${o.signatureAlgorithm}${o.token ? ' STS' : ''}${retry ? ' retry' : ''}` +
               ` ${o.transport}:` +
-              ` ${JSON.stringify(list.map((a) => (a.kind === 'http' ? { status: a.status, headers: a.headers, body: a.body.toString('latin1').slice(0, 120) } : a.kind === 'raw' ? { raw: a.bytes.toString('latin1').slice(0, 120), then: a.then } : a)))}`;
+              ` ${JSON.stringify(shown)}`;
             expect(outcomeProblem(action, out, last), where).toBeUndefined();
             // a complete, plain HTTP answer is never reported as a network failure or a timeout (but fetch itself makes
             // a 407 Proxy Authentication Required a network error, per the Fetch standard)

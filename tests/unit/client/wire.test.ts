@@ -56,7 +56,8 @@ const calls: { action: ClientActionName; params: Record<string, unknown>; wire: 
 
 const expectedRawQuery: Record<ClientActionName, string> = {
   EnableResourceDirectory:
-    'EnableMode=NewManagementAccount&MAName=user01%40rdadmin.aliyunid.com&MASecureMobilePhone=852-61234567&VerificationCode=123456',
+    'EnableMode=NewManagementAccount&MAName=user01%40rdadmin.aliyunid.com' +
+    '&MASecureMobilePhone=852-61234567&VerificationCode=123456',
   InitResourceDirectory: '',
   SendVerificationCodeForEnableRD: 'SecureMobilePhone=852-61234567',
   GetResourceDirectory: '',
@@ -395,7 +396,8 @@ describe('answers', () => {
   });
 
   it('an error code the action does not document is thrown, not passed off as the union', async () => {
-    server.queue.push({ status: 409, body: errorBody('EntityAlreadyExists.ResourceDirectory') }); // documented for Enable, not for Get
+    // documented for Enable, not for Get
+    server.queue.push({ status: 409, body: errorBody('EntityAlreadyExists.ResourceDirectory') });
     const e = await client()
       .GetResourceDirectory()
       .catch((x: unknown) => x);

@@ -329,29 +329,34 @@ describe.each(site.pages.map((page) => [pageName(page), page] as const))('the %s
     expect(checked).toBe(contracts[page.api.id]!.responseExamples.filter((e) => /^[45]/.test(e.status)).length);
   });
 
-  it('opens every action with the same action in the other versions (or says it has none) and the version comparison', () => {
-    const operations = operationsOf(description);
-    const others = otherApiPages(page);
-    expect(operations).toHaveLength(seedActions.length);
-    expect(others).toHaveLength(Object.keys(contracts).length - 1);
-    for (const op of operations) {
-      const second = (op.description ?? '').split('\n\n')[1];
-      const tag = facts.find((f) => f.action === op.operationId)!.tag;
-      for (const other of others) {
-        const label = publishedApi(other.api.id).label;
-        const has = op.operationId in apiActions[other.api.id]!;
-        const link = `[${label}](${posix.relative(page.dir || '.', posix.join(other.dir, 'index.html'))}#${actionRoute(tag, op.operationId)})`;
-        if (has) expect(second, `${op.operationId} → ${label}`).toContain(link);
-        else expect(second).not.toContain(link);
-        if (!has) expect(second).toContain(label);
+  it(
+    'opens every action with the same action in the other versions (or says it has none)' +
+      ' and the version comparison',
+    () => {
+      const operations = operationsOf(description);
+      const others = otherApiPages(page);
+      expect(operations).toHaveLength(seedActions.length);
+      expect(others).toHaveLength(Object.keys(contracts).length - 1);
+      for (const op of operations) {
+        const second = (op.description ?? '').split('\n\n')[1];
+        const tag = facts.find((f) => f.action === op.operationId)!.tag;
+        for (const other of others) {
+          const label = publishedApi(other.api.id).label;
+          const has = op.operationId in apiActions[other.api.id]!;
+          const href = posix.relative(page.dir || '.', posix.join(other.dir, 'index.html'));
+          const link = `[${label}](${href}#${actionRoute(tag, op.operationId)})`;
+          if (has) expect(second, `${op.operationId} → ${label}`).toContain(link);
+          else expect(second).not.toContain(link);
+          if (!has) expect(second).toContain(label);
+        }
+        const compare = posix.relative(page.dir || '.', posix.join('compare', page.edition.dir, 'index.html'));
+        expect(second).toContain(`](${compare}#${op.operationId})`);
+        expect(readFileSync(posix.join(docsDir, compare.replace(/^(\.\.\/)+/, ''))).toString()).toContain(
+          `<h2 id="${op.operationId}">`,
+        );
       }
-      const compare = posix.relative(page.dir || '.', posix.join('compare', page.edition.dir, 'index.html'));
-      expect(second).toContain(`](${compare}#${op.operationId})`);
-      expect(readFileSync(posix.join(docsDir, compare.replace(/^(\.\.\/)+/, ''))).toString()).toContain(
-        `<h2 id="${op.operationId}">`,
-      );
-    }
-  });
+    },
+  );
 
   it('says in the intro which API to choose, right after what the page describes', () => {
     const paragraphs = (description.info.description ?? '').split('\n\n');
@@ -405,7 +410,14 @@ describe.each(site.pages.map((page) => [pageName(page), page] as const))('the %s
         expect(acs3).toContain(`-H 'x-acs-action: ${op.operationId}'`);
         expect(acs3).toContain(`-H 'x-acs-version: ${api.version}'`);
         expect(acs3).toMatch(
-          /-H 'Authorization: ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,Signature=[0-9a-f]{64}'$/,
+          new RegExp(
+            [
+              /-H 'Authorization: ACS3-HMAC-SHA256 Credential=testid,/.source,
+              /SignedHeaders=host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,/
+                .source,
+              /Signature=[0-9a-f]{64}'$/.source,
+            ].join(''),
+          ),
         );
         expect(client).toContain(`await client.${op.operationId}(`);
         if (page.api.isDefault) expect(client).not.toContain('api:');
@@ -416,7 +428,8 @@ describe.each(site.pages.map((page) => [pageName(page), page] as const))('the %s
           expect(sdk).toContain(`await client.${op.operationId.charAt(0).toLowerCase()}${op.operationId.slice(1)}(`);
         } else {
           expect(sdk).toContain(
-            `new $OpenApiUtil.Params({\n    action: '${op.operationId}',\n    version: '${api.version}',\n    protocol: 'HTTPS',\n    pathname: '/',\n    method: 'POST',\n    authType: 'AK',\n    style: 'RPC',`,
+            `new $OpenApiUtil.Params({\n    action: '${op.operationId}',\n    version: '${api.version}',\n` +
+              "    protocol: 'HTTPS',\n    pathname: '/',\n    method: 'POST',\n    authType: 'AK',\n    style: 'RPC',",
           );
           expect(sdk).toContain('await client.callApi(params, request, new RuntimeOptions({}));');
         }
@@ -443,7 +456,8 @@ describe('the English docs description of the default API', () => {
   it('puts the conditional rule, site rules and site messages in words', () => {
     const text = operation(description, 'EnableResourceDirectory').description ?? '';
     expect(text).toContain(
-      'When `EnableMode` is `NewManagementAccount`, `MAName`, `MASecureMobilePhone`, and `VerificationCode` must be given.',
+      'When `EnableMode` is `NewManagementAccount`,' +
+        ' `MAName`, `MASecureMobilePhone`, and `VerificationCode` must be given.',
     );
     expect(text).toContain(
       '| `MAName` | China site (aliyun.com) | 格式:&lt;前綴&gt;@rdadmin.aliyunid.com。 (seed 002) |',
@@ -453,38 +467,48 @@ describe('the English docs description of the default API', () => {
     );
   });
 
-  it('marks InitResourceDirectory deprecated below its version line, and gives change history, quota and RAM table where the contract has them', () => {
-    expect(operation(description, 'InitResourceDirectory').description).toMatch(
-      /^Version and endpoint: .*\n\nOther versions: .*\n\n> \*\*Deprecated\.\*\*/,
-    );
-    expect(operation(description, 'GetResourceDirectory').description).toContain('The sources give no change history.');
-    // The 2023-12-21 change (DryRun, two codes) is seed 000's, of 2022-04-19; the 2020-03-31 sources give no history.
-    expect(operation(description, 'EnableResourceDirectory').description).toContain(
-      'The sources give no change history.',
-    );
-    const rdm = readPage(
-      site.pages.find((p) => p.api.id === 'ResourceDirectoryMaster/2022-04-19' && p.edition.lang === 'en')!,
-    ).description;
-    expect(operation(rdm, 'EnableResourceDirectory').description).toContain(
-      '| 2023-12-21 | The Error code has changed.',
-    );
-    // The source says only "Error Codes 409 change"; the history names the 409 codes 2022-04-19 has and 2020-03-31 has
-    // not.
-    const change = (operation(rdm, 'EnableResourceDirectory').description ?? '')
-      .split('\n')
-      .find((line) => line.includes('Error Codes 409 change'))!;
-    expect(change).toContain(
-      'Codes: [`NotSupport.Account.Site`](#/resourcedirectory/enableresourcedirectory#enableresourcedirectory-notsupport.account.site) and [`Invalid.AccountType`](#/resourcedirectory/enableresourcedirectory#enableresourcedirectory-invalid.accounttype)',
-    );
-    expect(change).toContain('ResourceManager 2020-03-31 does not');
-    const send = operation(description, 'SendVerificationCodeForEnableRD').description ?? '';
-    expect(send).toContain(
-      'At most 100 per account per day; the next call is refused with `SendValidateCodeExceedsLimitForAccount` (seed 003).',
-    );
-    expect(send).toContain(
-      '| `resourcemanager:SendVerificationCodeForEnableRD` | none | \\*All Resources (`*`) | none | none |',
-    );
-  });
+  it(
+    'marks InitResourceDirectory deprecated below its version line,' +
+      ' and gives change history, quota and RAM table where the contract has them',
+    () => {
+      expect(operation(description, 'InitResourceDirectory').description).toMatch(
+        /^Version and endpoint: .*\n\nOther versions: .*\n\n> \*\*Deprecated\.\*\*/,
+      );
+      expect(operation(description, 'GetResourceDirectory').description).toContain(
+        'The sources give no change history.',
+      );
+      // The 2023-12-21 change (DryRun, two codes) is seed 000's, of 2022-04-19; the 2020-03-31 sources give no history.
+      expect(operation(description, 'EnableResourceDirectory').description).toContain(
+        'The sources give no change history.',
+      );
+      const rdm = readPage(
+        site.pages.find((p) => p.api.id === 'ResourceDirectoryMaster/2022-04-19' && p.edition.lang === 'en')!,
+      ).description;
+      expect(operation(rdm, 'EnableResourceDirectory').description).toContain(
+        '| 2023-12-21 | The Error code has changed.',
+      );
+      // The source says only "Error Codes 409 change"; the history names the 409 codes 2022-04-19 has and
+      // 2020-03-31 has not.
+      const change = (operation(rdm, 'EnableResourceDirectory').description ?? '')
+        .split('\n')
+        .find((line) => line.includes('Error Codes 409 change'))!;
+      expect(change).toContain(
+        'Codes: [`NotSupport.Account.Site`]' +
+          '(#/resourcedirectory/enableresourcedirectory#enableresourcedirectory-notsupport.account.site)' +
+          ' and [`Invalid.AccountType`]' +
+          '(#/resourcedirectory/enableresourcedirectory#enableresourcedirectory-invalid.accounttype)',
+      );
+      expect(change).toContain('ResourceManager 2020-03-31 does not');
+      const send = operation(description, 'SendVerificationCodeForEnableRD').description ?? '';
+      expect(send).toContain(
+        'At most 100 per account per day;' +
+          ' the next call is refused with `SendValidateCodeExceedsLimitForAccount` (seed 003).',
+      );
+      expect(send).toContain(
+        '| `resourcemanager:SendVerificationCodeForEnableRD` | none | \\*All Resources (`*`) | none | none |',
+      );
+    },
+  );
 
   it('lists each error once, in the seeds’ layout, with the status the contract gives it', () => {
     const facts = publishedFacts(page.api.id);

@@ -116,7 +116,9 @@ describe('the version comparison', () => {
       for (const { action: name } of comparison.actions) expect(html).toContain(`<h2 id="${name}">`);
       // Links into the API pages: the action in each API that has it, each differing code in its error table.
       expect(html).toContain(
-        `href="${edition.dir ? '../../' : '../'}ResourceDirectoryMaster-2022-04-19/${edition.dir ? 'zh-Hant/' : ''}index.html#/resourcedirectory/enableresourcedirectory#enableresourcedirectory-notsupport.account.site"`,
+        `href="${edition.dir ? '../../' : '../'}ResourceDirectoryMaster-2022-04-19/` +
+          `${edition.dir ? 'zh-Hant/' : ''}index.html` +
+          '#/resourcedirectory/enableresourcedirectory#enableresourcedirectory-notsupport.account.site"',
       );
       expect(html).toContain(
         `href="${edition.dir ? '../../zh-Hant/' : '../'}index.html#/resourcedirectory/initresourcedirectory"`,

@@ -132,7 +132,12 @@ describe('seed 002’s own words in the zh-Hant edition (EnableResourceDirectory
 
   it('describes NotSupport.AccountInAnotherResourceDirectory with seed 002’s description (seed 000 gives "-")', () => {
     expect(enable.description).toMatch(
-      /\| `NotSupport\.AccountInAnotherResourceDirectory` \{% id="[^"]+" %\} \| .+ \| 您的賬號是另一個資源目錄的管理賬號或是另一個資源目錄內的成員。 \|/,
+      new RegExp(
+        [
+          /\| `NotSupport\.AccountInAnotherResourceDirectory` \{% id="[^"]+" %\} \| .+ /.source,
+          /\| 您的賬號是另一個資源目錄的管理賬號或是另一個資源目錄內的成員。 \|/.source,
+        ].join(''),
+      ),
     );
   });
 
@@ -154,7 +159,8 @@ describe('seed 002’s own words in the zh-Hant edition (EnableResourceDirectory
 
   it('gives MAName seed 002’s format and rules', () => {
     expect(parameter('MAName')).toContain(
-      '格式:&lt;前綴&gt;@rdadmin.aliyunid.com。其中,&lt;前綴&gt;允許輸入英文字母、數字、特殊字符_.-,且必須以英文字母或數字開頭和結尾,不能輸入連續特殊字符。&lt;前綴&gt;的長度為2~50個字符。',
+      '格式:&lt;前綴&gt;@rdadmin.aliyunid.com。其中,&lt;前綴&gt;允許輸入英文字母、數字、特殊字符_.-,' +
+        '且必須以英文字母或數字開頭和結尾,不能輸入連續特殊字符。&lt;前綴&gt;的長度為2~50個字符。',
     );
   });
 

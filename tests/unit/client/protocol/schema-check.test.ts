@@ -156,7 +156,8 @@ describe('schemaCheck: the seam for a contract given at run time', () => {
     expect(codes()).toEqual(['MAName']);
     expect(codes()).toEqual(['MAName']);
     expect(compiled).toBe(1);
-    expect(() => checkAllParameters('EnableResourceDirectory', values, { contract: modified })).not.toThrow(); // cached per schema object
+    // cached per schema object
+    expect(() => checkAllParameters('EnableResourceDirectory', values, { contract: modified })).not.toThrow();
     const fresh = { ...modified, apis: JSON.parse(JSON.stringify(modified.apis)) };
     expect(() => checkAllParameters('EnableResourceDirectory', values, { contract: fresh })).toThrow(
       /No compiled check/,

@@ -239,7 +239,9 @@ describe('published worked examples', () => {
     );
     const expected =
       'ACS3-HMAC-SHA256' +
-      ' Credential=YourAccessKeyId,SignedHeaders=host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,Signature=06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0';
+      ' Credential=YourAccessKeyId,' +
+      'SignedHeaders=host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,' +
+      'Signature=06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0';
     expect(acs3Authorization(parts, 'YourAccessKeyId', 'YourAccessKeySecret')).toBe(expected);
     expect(signAcs3(parts, 'YourAccessKeySecret')).toBe(
       '06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0',
@@ -258,7 +260,9 @@ describe('published worked examples', () => {
       Version: '2014-05-26',
     };
     expect(rpcStringToSign('GET', p)).toBe(
-      'GET&%2F&AccessKeyId%3Dtestid%26Action%3DDescribeRegions%26Format%3DXML%26SignatureMethod%3DHMAC-SHA1%26SignatureNonce%3D3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf%26SignatureVersion%3D1.0%26Timestamp%3D2016-02-23T12%253A46%253A24Z%26Version%3D2014-05-26',
+      'GET&%2F&AccessKeyId%3Dtestid%26Action%3DDescribeRegions%26Format%3DXML%26SignatureMethod%3DHMAC-SHA1' +
+        '%26SignatureNonce%3D3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf%26SignatureVersion%3D1.0' +
+        '%26Timestamp%3D2016-02-23T12%253A46%253A24Z%26Version%3D2014-05-26',
     );
     expect(signRpc('GET', p, 'testsecret')).toBe('OLeaidS1JvxuMvnyHOwuJ+uX5qY=');
     // A Signature already present is not part of what is signed.
@@ -450,7 +454,9 @@ describe('differential: ACS3-HMAC-SHA256 against OpenApiUtil.getAuthorization', 
     });
     expect(signedHeaders).toEqual(['content-type', 'host', 'x-acs-alpha', 'x-acs-zeta']);
     expect(canonicalRequest).toBe(
-      'POST\n/\na=&b=x%20y&c=\ncontent-type:text/plain\nhost:h\nx-acs-alpha:a\nx-acs-zeta:z\n\ncontent-type;host;x-acs-alpha;x-acs-zeta\nPH',
+      'POST\n/\na=&b=x%20y&c=\n' +
+        'content-type:text/plain\nhost:h\nx-acs-alpha:a\nx-acs-zeta:z\n\n' +
+        'content-type;host;x-acs-alpha;x-acs-zeta\nPH',
     );
   });
 });
@@ -653,52 +659,56 @@ describe('verifyAcs3', () => {
     });
   });
 
-  it('verifies every request signed by the official util, and fails each after a one-character change of a signed value', () => {
-    let runs = 0;
-    fc.assert(
-      fc.property(serverSideAcs3Request, fc.nat(), fc.nat(), (r, pick, pos) => {
-        runs++;
-        const authorization = OpenApiUtil.getAuthorization(
-          { method: r.method, pathname: r.pathname, query: r.query, headers: r.headers },
-          ACS3_ALGORITHM,
-          r.payloadHash,
-          r.accessKeyId,
-          r.secret,
-        );
-        const req = incoming(r, authorization);
-        const result = verifyAcs3(req, (id) => (id === r.accessKeyId ? r.secret : undefined));
-        expect(result.ok).toBe(true);
-        const ours = acs3Sign(
-          { method: r.method, pathname: r.pathname, query: r.query, headers: r.headers, payloadHash: r.payloadHash },
-          r.accessKeyId,
-          r.secret,
-        );
-        expect(result.stringToSign).toBe(ours.stringToSign);
-        expect(result.canonicalRequest).toBe(ours.canonicalRequest);
+  it(
+    'verifies every request signed by the official util,' +
+      ' and fails each after a one-character change of a signed value',
+    () => {
+      let runs = 0;
+      fc.assert(
+        fc.property(serverSideAcs3Request, fc.nat(), fc.nat(), (r, pick, pos) => {
+          runs++;
+          const authorization = OpenApiUtil.getAuthorization(
+            { method: r.method, pathname: r.pathname, query: r.query, headers: r.headers },
+            ACS3_ALGORITHM,
+            r.payloadHash,
+            r.accessKeyId,
+            r.secret,
+          );
+          const req = incoming(r, authorization);
+          const result = verifyAcs3(req, (id) => (id === r.accessKeyId ? r.secret : undefined));
+          expect(result.ok).toBe(true);
+          const ours = acs3Sign(
+            { method: r.method, pathname: r.pathname, query: r.query, headers: r.headers, payloadHash: r.payloadHash },
+            r.accessKeyId,
+            r.secret,
+          );
+          expect(result.stringToSign).toBe(ours.stringToSign);
+          expect(result.canonicalRequest).toBe(ours.canonicalRequest);
 
-        expect(verifyAcs3(req, r.secret + 'x').ok).toBe(false);
-        // One signed header value, changed by one character.
-        const signedNames = parseAcs3Authorization(authorization)!.signedHeaders;
-        const name = signedNames[pick % signedNames.length];
-        const headers = { ...(req.headers as Record<string, string>) };
-        headers[name] = mutate(headers[name], pos);
-        expect(verifyAcs3({ ...req, headers }, r.secret).ok).toBe(false);
-        // One query value, changed by one character.
-        const q = req.query as ReadonlyArray<readonly [string, string]>;
-        if (q.length > 0) {
-          const i = pick % q.length;
-          const changed = q.map(([k, v], j) => (j === i ? ([k, mutate(v, pos)] as const) : ([k, v] as const)));
-          expect(verifyAcs3({ ...req, query: changed }, r.secret).ok).toBe(false);
-        }
-        // The body, changed by one byte (or one byte added).
-        const body = Uint8Array.from(r.body.length ? r.body : [0]);
-        if (r.body.length) body[pos % body.length] ^= 0x20;
-        expect(verifyAcs3({ ...req, body }, r.secret)).toMatchObject({ ok: false, reason: 'payload-hash-mismatch' });
-      }),
-      { numRuns: 500 },
-    );
-    expect(runs).toBeGreaterThanOrEqual(500);
-  });
+          expect(verifyAcs3(req, r.secret + 'x').ok).toBe(false);
+          // One signed header value, changed by one character.
+          const signedNames = parseAcs3Authorization(authorization)!.signedHeaders;
+          const name = signedNames[pick % signedNames.length];
+          const headers = { ...(req.headers as Record<string, string>) };
+          headers[name] = mutate(headers[name], pos);
+          expect(verifyAcs3({ ...req, headers }, r.secret).ok).toBe(false);
+          // One query value, changed by one character.
+          const q = req.query as ReadonlyArray<readonly [string, string]>;
+          if (q.length > 0) {
+            const i = pick % q.length;
+            const changed = q.map(([k, v], j) => (j === i ? ([k, mutate(v, pos)] as const) : ([k, v] as const)));
+            expect(verifyAcs3({ ...req, query: changed }, r.secret).ok).toBe(false);
+          }
+          // The body, changed by one byte (or one byte added).
+          const body = Uint8Array.from(r.body.length ? r.body : [0]);
+          if (r.body.length) body[pos % body.length] ^= 0x20;
+          expect(verifyAcs3({ ...req, body }, r.secret)).toMatchObject({ ok: false, reason: 'payload-hash-mismatch' });
+        }),
+        { numRuns: 500 },
+      );
+      expect(runs).toBeGreaterThanOrEqual(500);
+    },
+  );
 });
 
 describe('parseAcs3Authorization', () => {

@@ -281,7 +281,9 @@ describe('fuzzing the mock over raw sockets (all four modes at once)', () => {
         );
         for (const [i, r] of results.entries()) {
           exchanges++;
-          const where = `${servers[i]!.mode.name}: ${JSON.stringify(text.slice(0, 1_500))}\n<- ${JSON.stringify(r.data.toString('latin1').slice(0, 1_500))}`;
+          const sent = JSON.stringify(text.slice(0, 1_500));
+          const received = JSON.stringify(r.data.toString('latin1').slice(0, 1_500));
+          const where = `${servers[i]!.mode.name}: ${sent}\n<- ${received}`;
           expect(r.timedOut, `the connection was not closed within ${PER_CONNECTION_MS} ms: ${where}`).toBe(false);
           const { responses, rest, malformed } = parseResponses(r.data);
           expect(malformed, where).toBe(false);

@@ -290,7 +290,8 @@ async function send(mock: TestMock, mode: Mode, r: FuzzRequest): Promise<Sent> {
     ...(parts !== undefined ? { body: parts } : {}),
     timeoutMs: PER_REQUEST_MS,
   });
-  const text = `${target}\n${JSON.stringify(headers)}\n${r.body.kind === 'form' || r.body.kind === 'json' ? bytes.toString('latin1') : ''}`;
+  const body = r.body.kind === 'form' || r.body.kind === 'json' ? bytes.toString('latin1') : '';
+  const text = `${target}\n${JSON.stringify(headers)}\n${body}`;
   return { target, text, answer };
 }
 

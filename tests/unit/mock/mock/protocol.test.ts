@@ -103,7 +103,9 @@ describe('the contract check of every answer', () => {
       HostId: 'resourcemanager.aliyuncs.com',
       Code: 'ResourceDirectoryNotInUse',
       Message: 'm',
-      Recommend: `https://api.aliyun.com/troubleshoot?q=ResourceDirectoryNotInUse&product=ResourceManager&requestId=${good.requestId}`,
+      Recommend:
+        'https://api.aliyun.com/troubleshoot?q=ResourceDirectoryNotInUse&product=ResourceManager' +
+        `&requestId=${good.requestId}`,
     };
     expect(contractProblem({ ...good, body: JSON.stringify(body) })).toBeUndefined();
     expect(contractProblem({ ...good, status: 409, body: JSON.stringify(body) })).toMatch(/not declared/);

@@ -140,8 +140,8 @@ describe.each(STYLES)('%s', (style) => {
     drift.handler = (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/xml', 'x-acs-request-id': RID });
       res.end(
-        `<?xml version="1.0"` +
-          ` encoding="UTF-8"?><GetResourceDirectoryResponse><RequestId>${RID}</RequestId></GetResourceDirectoryResponse>`,
+        '<?xml version="1.0" encoding="UTF-8"?>' +
+          `<GetResourceDirectoryResponse><RequestId>${RID}</RequestId></GetResourceDirectoryResponse>`,
       );
     };
     const a = await call(style, proxy, { params: { Format: 'XML' } });
