@@ -14,7 +14,8 @@
  * With `--emulator`: enables/s of the stateful emulator (each request a new account's CurrentAccount Enable) after 1k
  * and after 100k accounts, for each store (memory, SQLite, and Redis when redis-server is installed), their ratio,
  * and the in-memory emulator against the stateless mock's validated Enable.
- * Prints ratios; asserts nothing (targets are read off the ratios, see the README's Performance section).
+ * With `--packages`: each package's tarball, and a real install of it into an empty project (time, packages, MiB).
+ * Prints ratios; asserts nothing (targets are read off the ratios, see docs/performance.md).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -42,6 +43,7 @@ import { Journal } from '../packages/mock/src/control/journal.js';
 import { Coverage } from '../packages/mock/src/control/coverage.js';
 import { buildCatalogue } from '../packages/mock/src/frontend/catalogue.js';
 import { redisMissing, startRedis } from '../tests/helpers/redis.js';
+import { packageReport } from './pack.js';
 
 const quick = process.argv.includes('--quick');
 /** How the emulator keys management account names, from the contract (the bulk fill writes its name index). */
@@ -56,6 +58,8 @@ const emulatorOnly = process.argv.includes('--emulator');
 const proxyOnly = process.argv.includes('--proxy');
 /** `--journal`: only the journal on against off (about a minute). */
 const journalOnly = process.argv.includes('--journal');
+/** `--packages`: only what each package costs a user: its tarball and an install into an empty project. */
+const packagesOnly = process.argv.includes('--packages');
 const duration = quick ? 5 : 15;
 const connections = 20;
 const soakSeconds = quick ? 10 : 60;
@@ -148,7 +152,8 @@ async function freePort(): Promise<number> {
  */
 function startCeiling(body: string): Promise<{ url: string; child: ChildProcess }> {
   const code = `const b = Buffer.from(${JSON.stringify(body)});
-require('node:http').createServer((q, s) => { q.resume(); s.writeHead(200, { 'content-type': 'application/json;charset=utf-8', 'content-length': b.length }); s.end(b); })
+const h = { 'content-type': 'application/json;charset=utf-8', 'content-length': b.length };
+require('node:http').createServer((q, s) => { q.resume(); s.writeHead(200, h); s.end(b); })
   .listen(0, '127.0.0.1', function () { console.log('http://127.0.0.1:' + this.address().port); });`;
   return startChild(process.execPath, ['-e', code], 'ceiling');
 }
@@ -236,8 +241,10 @@ async function clientOverhead(noopUrl: string): Promise<{ ours: number; oursFetc
     accessKeySecret: 'bench-secret',
     fetch: (r) => fetch(r),
   });
-  const sdkModule = (await import('@alicloud/resourcemanager20200331')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- the official SDK's CommonJS modules have no ESM types
-  const OpenApi = (await import('@alicloud/openapi-core')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- the official SDK's CommonJS modules have no ESM types
+  /* eslint-disable @typescript-eslint/no-explicit-any -- the official SDK's CommonJS modules have no ESM types */
+  const sdkModule = (await import('@alicloud/resourcemanager20200331')) as Record<string, any>;
+  const OpenApi = (await import('@alicloud/openapi-core')) as Record<string, any>;
+  /* eslint-enable @typescript-eslint/no-explicit-any */
   const Sdk = sdkModule.default?.default ?? sdkModule.default;
   const $OpenApi = OpenApi.$OpenApiUtil ?? OpenApi.default?.$OpenApiUtil;
   const port = new URL(noopUrl).port;
@@ -346,7 +353,9 @@ async function bulkFill(backend: Backend, from: number, to: number): Promise<voi
 /** Enables of new accounts (`<prefix>-0`, `<prefix>-1`, ...): for `seconds`, or `amount` requests. */
 async function enables(url: string, prefix: string, run: { seconds?: number; amount?: number }): Promise<LoadResult> {
   let n = 0;
-  const base = `/?Action=EnableResourceDirectory&Version=2020-03-31&Format=JSON&EnableMode=CurrentAccount&AccessKeyId=${prefix}-`;
+  const base =
+    '/?Action=EnableResourceDirectory&Version=2020-03-31&Format=JSON&EnableMode=CurrentAccount' +
+    `&AccessKeyId=${prefix}-`;
   const r = await autocannon({
     url,
     method: 'POST',
@@ -668,6 +677,9 @@ function wallTime(command: string, args: string[]): number {
   return (performance.now() - start) / 1000;
 }
 
+/** npm's version, as the install figures depend on it. */
+const npmVersion = (): string => `npm ${spawnSync('npm', ['--version'], { encoding: 'utf8' }).stdout.trim()}`;
+
 async function main() {
   const scratch = mkdtempSync(join(tmpdir(), 'rd-bench-'));
   const children: ChildProcess[] = [];
@@ -682,6 +694,11 @@ async function main() {
       children.push(ceiling.child);
       console.log('\nsummary');
       for (const line of clientLines(await clientOverhead(ceiling.url))) console.log(`  ${line}`);
+      return;
+    }
+    if (packagesOnly) {
+      console.log(`bench: the packages as a user installs them, node ${process.version}, ${npmVersion()}`);
+      for (const line of await packageReport(scratch)) console.log(`  ${line}`);
       return;
     }
     if (journalOnly) {

@@ -4,7 +4,7 @@
  * and by `npm run bench -- --packages`.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot } from './paths.js';
@@ -116,4 +116,38 @@ export function installedPackages(project: string): InstalledPackage[] {
       hasInstallScript: p.hasInstallScript === true,
       ...sizeOf(join(project, path)),
     }));
+}
+
+/**
+ * What each package costs a user, as lines: its tarball, and a real install of it (with the packages it depends on)
+ * into an empty project: how long, how many packages and MiB, third-party ones named, install scripts, native files.
+ */
+export async function packageReport(scratch: string): Promise<string[]> {
+  const packed = await packWorkspaces(scratch);
+  const mib = (bytes: number) => (bytes / 1048576).toFixed(2);
+  const kib = (bytes: number) => (bytes / 1024).toFixed(0);
+  const lines = packed.map(
+    (p) => `${p.name}: tarball ${kib(p.size)} KiB, unpacked ${mib(p.unpackedSize)} MiB, ${p.files.length} files`,
+  );
+  // Each package with the workspaces it depends on (they are not on the registry), in dependency order.
+  for (const [i, name] of packed.map((p) => p.name).entries()) {
+    const project = join(scratch, `install-${i}`);
+    mkdirSync(project);
+    emptyProject(project);
+    const ms = await npmInstall(
+      project,
+      packed.slice(0, i + 1).map((p) => p.tarball),
+    );
+    const all = installedPackages(project);
+    const theirs = all.filter((p) => !p.name.startsWith('@rd-contract/'));
+    const bytes = (list: readonly InstalledPackage[]) => list.reduce((sum, p) => sum + p.bytes, 0);
+    lines.push(
+      `${name} installed: ${(ms / 1000).toFixed(1)} s, ${all.length} packages, ${mib(bytes(all))} MiB;` +
+        ` third-party ${theirs.length} (${mib(bytes(theirs))} MiB:` +
+        ` ${theirs.map((p) => p.name).join(', ') || 'none'});` +
+        ` install scripts ${all.filter((p) => p.hasInstallScript).length},` +
+        ` native files ${all.reduce((sum, p) => sum + p.nativeFiles, 0)}`,
+    );
+  }
+  return lines;
 }

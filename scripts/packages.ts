@@ -23,8 +23,9 @@ import { generatedDir, repoRoot } from './paths.js';
  * checks, the mock's rendered docs. scripts/diff.ts reads it too, to know what a package ships at a git ref.
  */
 export function copiedFromGenerated(pkg: string, generatedFiles: readonly string[]): [string, string][] {
-  const published =
-    /^generated\/(([A-Za-z]+-\d{4}-\d{2}-\d{2})\/(openapi\.(json|yaml)|actions\/[A-Za-z0-9]+\.(json|yaml))|control\/openapi\.(json|yaml))$/;
+  const api = String.raw`[A-Za-z]+-\d{4}-\d{2}-\d{2}`;
+  const description = String.raw`(${api})\/(openapi\.(json|yaml)|actions\/[A-Za-z0-9]+\.(json|yaml))`;
+  const published = new RegExp(String.raw`^generated\/(${description}|control\/openapi\.(json|yaml))$`);
   if (pkg === 'contract') {
     return generatedFiles
       .filter((f) => published.test(f) || f === 'generated/schema-checks.js' || f === 'generated/schema-checks.d.ts')

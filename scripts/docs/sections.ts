@@ -339,7 +339,8 @@ function ramSection({ operation, tr }: SectionContext): string {
     return blocks(title, intro, ram.note && text(tr, ram.note));
   }
   const { open, close } = punctuation(tr.lang);
-  const resourceType = `${ram.resourceTypeRequired ? '\\*' : ''}${text(tr, ram.resourceType ?? '-')}${ram.resource ? `${open}${code(ram.resource)}${close}` : ''}`;
+  const resource = ram.resource ? `${open}${code(ram.resource)}${close}` : '';
+  const resourceType = `${ram.resourceTypeRequired ? '\\*' : ''}${text(tr, ram.resourceType ?? '-')}${resource}`;
   const row = [
     code(ram.action),
     text(tr, ram.accessLevel ?? '-'),

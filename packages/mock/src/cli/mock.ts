@@ -16,6 +16,8 @@ import {
   MOCK_LIMIT_DEFAULTS,
   parseAccessKeys,
   StateFileError,
+  type MockServer,
+  type MockServerOptions,
 } from '../index.js';
 import type { Site } from '@rd-contract/contract';
 import { CliExit, parseFlags, requirePeer, stopOnSignals } from './command.js';
@@ -85,9 +87,11 @@ Contract tests (control routes under /_mock/, on every mock; docs/mock.md):
 
 Limits (past one: 400 InvalidParameter with an Alibaba error body, and the connection is closed):
   --max-body-bytes <n>       request body, in bytes (default ${DEFAULT_MAX_BODY_BYTES}, 1 MiB)
-  --max-header-bytes <n>     request line and headers (the query string counts), in bytes (default ${DEFAULT_MAX_HEADER_BYTES}, 16 KiB)
+  --max-header-bytes <n>     request line and headers (the query string counts), in bytes
+                             (default ${DEFAULT_MAX_HEADER_BYTES}, 16 KiB)
   --headers-timeout-ms <n>   time to receive the request line and headers, also on an idle new connection
-                             (default ${DEFAULT_HEADERS_TIMEOUT_MS}, or --request-timeout-ms if lower; at most --request-timeout-ms)
+                             (default ${DEFAULT_HEADERS_TIMEOUT_MS}, or --request-timeout-ms if lower;
+                             at most --request-timeout-ms)
   --request-timeout-ms <n>   time to receive the whole request, body included (default ${DEFAULT_REQUEST_TIMEOUT_MS})
   Each <n> is a positive integer in decimal digits.
 
@@ -97,7 +101,8 @@ Stateful mode's control routes (plain JSON, unsigned):
   GET  /_emulator/state                                  the whole state (what the state file holds)
   POST /_emulator/reset                                  forget everything
   GET  /_emulator/verification-codes[?account=&phone=]   codes "sent" (no SMS): [{phone, code, account, sentAt,
-                                                         expiresAt, status}]; a code lives ${DEFAULT_CODE_TTL_MS / 60_000} minutes
+                                                         expiresAt, status}]; a code lives
+                                                         ${DEFAULT_CODE_TTL_MS / 60_000} minutes
   GET  /_emulator/accounts/<AccessKeyId>                 the account: accountId, phone, name, site, ...
   POST /_emulator/accounts/<AccessKeyId>                 set {site, accountType, enterpriseVerified, enterpriseName,
                                                          inAnotherResourceDirectory, phone, name} (null: default)
@@ -158,12 +163,17 @@ function positiveInteger(flag: string, text: string | undefined): number | undef
 function describeState(counts: { accounts: number; directories: number }): string {
   const a = counts.accounts;
   const d = counts.directories;
-  return `${a} account${a === 1 ? '' : 's'}, ${d} director${d === 1 ? 'y' : 'ies'}`;
+  return `${plural(a, 'account')}, ${d} director${d === 1 ? 'y' : 'ies'}`;
 }
 
-/** Serves the mock with these command-line arguments (and HOST, PORT, MOCK_ACCESS_KEYS from `env`) until a signal. */
-export async function runMock(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const values = parseFlags(
+/** `1 key`, `2 keys`. */
+const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+type MockFlags = NonNullable<ReturnType<typeof parseMockFlags>>;
+
+/** The command line parsed (undefined after --help), or exit 2 for a flag it does not know. */
+function parseMockFlags(argv: readonly string[]) {
+  return parseFlags(
     argv,
     {
       host: { type: 'string' },
@@ -188,15 +198,35 @@ export async function runMock(argv: readonly string[], env: NodeJS.ProcessEnv = 
     usage,
     fail,
   );
-  if (!values) return;
+}
 
+/** What the flags and the environment ask for, each checked (exit 2 naming the flag). */
+interface MockCommand {
+  readonly host: string;
+  readonly portText: string;
+  readonly site: Site | undefined;
+  readonly accessKeys: Map<string, string>;
+  readonly verifySignatures: boolean;
+  readonly cors: string | undefined;
+  readonly stateFile: string | undefined;
+  readonly redisUrl: string | undefined;
+  readonly stateful: boolean;
+  readonly limits: Pick<MockServerOptions, 'maxBodyBytes' | 'maxHeaderBytes' | 'headersTimeoutMs' | 'requestTimeoutMs'>;
+  readonly journalSize: number | undefined;
+  readonly seed: number | undefined;
+  readonly clock: string | undefined;
+  readonly faultsFile: string | undefined;
+  readonly faults: unknown;
+  readonly coverageReport: string | undefined;
+}
+
+function connectionFlags(values: MockFlags, env: NodeJS.ProcessEnv) {
   const host = values.host ?? env.HOST ?? '127.0.0.1';
   const portText = values.port ?? env.PORT ?? '4010';
   if (!/^\d+$/.test(portText) || Number(portText) > 65535)
     fail(`--port must be a number from 0 to 65535, got "${portText}"`);
   const site = values.site;
   if (site !== undefined && site !== 'intl' && site !== 'china') fail(`--site must be intl or china, got "${site}"`);
-
   let accessKeys: Map<string, string>;
   try {
     accessKeys = parseAccessKeys(env.MOCK_ACCESS_KEYS);
@@ -206,14 +236,16 @@ export async function runMock(argv: readonly string[], env: NodeJS.ProcessEnv = 
   const verifySignatures = values['verify-signatures'] === true;
   if (verifySignatures && accessKeys.size === 0)
     fail('--verify-signatures needs keys in MOCK_ACCESS_KEYS="id:secret,id2:secret2"');
-
   let cors: string | undefined;
   try {
     cors = values.cors === undefined ? undefined : parseCorsOrigin(values.cors);
   } catch (e) {
     fail((e as Error).message);
   }
+  return { host, portText, site: site as Site | undefined, accessKeys, verifySignatures, cors };
+}
 
+function stateFlags(values: MockFlags) {
   const stateFile = values['state-file'];
   if (stateFile !== undefined && stateFile.trim() === '') fail('--state-file needs a path');
   const redisUrl = values.state;
@@ -224,7 +256,10 @@ export async function runMock(argv: readonly string[], env: NodeJS.ProcessEnv = 
   const stateful = values.stateful === true || stateFile !== undefined || redisUrl !== undefined;
   if (stateFile !== undefined) requirePeer('better-sqlite3', '--state-file', 'mock');
   if (redisUrl !== undefined) requirePeer('ioredis', '--state', 'mock');
+  return { stateFile, redisUrl, stateful };
+}
 
+function limitFlags(values: MockFlags): MockCommand['limits'] {
   const maxBodyBytes = positiveInteger('--max-body-bytes', values['max-body-bytes']);
   const maxHeaderBytes = positiveInteger('--max-header-bytes', values['max-header-bytes']);
   const headersTimeoutMs = positiveInteger('--headers-timeout-ms', values['headers-timeout-ms']);
@@ -236,72 +271,95 @@ export async function runMock(argv: readonly string[], env: NodeJS.ProcessEnv = 
         `(${requestTimeoutMs ?? `${DEFAULT_REQUEST_TIMEOUT_MS}, its default`})`,
     );
   }
+  // undefined: the library's default
+  return { maxBodyBytes, maxHeaderBytes, headersTimeoutMs, requestTimeoutMs };
+}
 
+function contractTestFlags(values: MockFlags) {
   const journalSize = integerFlag('--journal-size', values['journal-size'], 10_000_000);
   const seed = integerFlag('--seed', values.seed, MAX_SEED);
   const clock = values.clock;
-  if (
-    clock !== undefined &&
-    !(
-      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(clock) &&
-      Number.isFinite(Date.parse(clock))
-    )
-  )
+  const isoTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+  if (clock !== undefined && !(isoTime.test(clock) && Number.isFinite(Date.parse(clock))))
     fail(`--clock must be an ISO 8601 time with its offset, e.g. 2024-01-02T03:04:05Z, got "${clock}"`);
   const faultsFile = values.faults;
   const faults = faultsFile === undefined ? undefined : readFaults(resolve(faultsFile));
   const coverageReport = values['coverage-report'];
   if (coverageReport !== undefined && coverageReport.trim() === '') fail('--coverage-report needs a path');
+  return { journalSize, seed, clock, faultsFile, faults, coverageReport };
+}
 
-  let mock;
+/** The mock server the command asks for; exit 2 for options the library refuses, 1 when it cannot be made. */
+function createFromCommand(c: MockCommand): MockServer {
+  const stateful =
+    c.stateFile !== undefined
+      ? { stateFile: resolve(c.stateFile) }
+      : c.redisUrl !== undefined
+        ? { redisUrl: c.redisUrl }
+        : true;
   try {
-    mock = createMockServer({
-      host,
-      port: Number(portText),
-      verifySignatures,
-      accessKeys,
-      ...(site ? { site: site as Site } : {}),
-      ...(stateful
-        ? {
-            stateful:
-              stateFile !== undefined
-                ? { stateFile: resolve(stateFile) }
-                : redisUrl !== undefined
-                  ? { redisUrl }
-                  : true,
-          }
-        : {}),
-      // undefined: the library's default
-      maxBodyBytes,
-      maxHeaderBytes,
-      headersTimeoutMs,
-      requestTimeoutMs,
-      ...(cors !== undefined ? { cors } : {}),
-      ...(journalSize !== undefined ? { journalSize } : {}),
-      ...(faults !== undefined ? { faults: faults as FaultRule[] } : {}),
-      ...(seed !== undefined ? { seed } : {}),
-      ...(clock !== undefined ? { clock } : {}),
+    return createMockServer({
+      host: c.host,
+      port: Number(c.portText),
+      verifySignatures: c.verifySignatures,
+      accessKeys: c.accessKeys,
+      ...(c.site ? { site: c.site } : {}),
+      ...(c.stateful ? { stateful } : {}),
+      ...c.limits,
+      ...(c.cors !== undefined ? { cors: c.cors } : {}),
+      ...(c.journalSize !== undefined ? { journalSize: c.journalSize } : {}),
+      ...(c.faults !== undefined ? { faults: c.faults as FaultRule[] } : {}),
+      ...(c.seed !== undefined ? { seed: c.seed } : {}),
+      ...(c.clock !== undefined ? { clock: c.clock } : {}),
     });
   } catch (e) {
     // the fault rules of --faults are checked by the library: a bad file names the file
     if (e instanceof RangeError && e.message.startsWith('createMockServer: faults: '))
-      fail(`--faults ${faultsFile}: ${e.message.slice('createMockServer: faults: '.length)}`);
+      fail(`--faults ${c.faultsFile}: ${e.message.slice('createMockServer: faults: '.length)}`);
     // a limit the checks above let through (they mirror the library's): a bad flag all the same
     if (e instanceof RangeError && e.message.startsWith('createMockServer: ')) fail(e.message);
     if (e instanceof StateFileError) throw new CliExit(1, `mock: ${e.message}`);
     throw new CliExit(1, `mock: cannot load the contract: ${(e as Error).message}\nRun \`npm run build\` first.`);
   }
+}
 
+/** The line on stderr that says what is served and how. */
+async function announcement(url: string, c: MockCommand, mock: MockServer): Promise<string> {
+  const state = mock.emulator
+    ? `stateful (${describeState(await mock.emulator.store.counts())},` +
+      ` ${mock.emulator.stateFile ? `file ${mock.emulator.stateFile}` : mock.emulator.description}; control` +
+      ` routes on ${url}/_emulator/)`
+    : 'stateless (answers from the contract examples)';
+  return (
+    `mock: serving ResourceManager 2020-03-31 and ResourceDirectoryMaster 2022-04-19 on ${url}/ (docs ${url}/docs/,` +
+    ` descriptions ${url}/<Product>-<version>/openapi.yaml); ` +
+    `signatures ${c.verifySignatures ? `verified (${plural(c.accessKeys.size, 'key')})` : 'not verified'}; ` +
+    `site ${c.site ?? 'rules of both sites'}; ` +
+    `CORS ${c.cors === undefined ? 'off' : `for ${c.cors}`}; ` +
+    state
+  );
+}
+
+/** Serves the mock with these command-line arguments (and HOST, PORT, MOCK_ACCESS_KEYS from `env`) until a signal. */
+export async function runMock(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const values = parseMockFlags(argv);
+  if (!values) return;
+  const command: MockCommand = {
+    ...connectionFlags(values, env),
+    ...stateFlags(values),
+    limits: limitFlags(values),
+    ...contractTestFlags(values),
+  };
+  const mock = createFromCommand(command);
   // Before listening: a signal that arrives as soon as the URL is printed stops the mock cleanly too.
-  const server = mock;
+  const { coverageReport } = command;
   stopOnSignals(
     'mock',
-    () => server.close(),
+    () => mock.close(),
     coverageReport === undefined
       ? undefined
-      : () => writeCoverage(resolve(coverageReport), server.control.coverage.report()),
+      : () => writeCoverage(resolve(coverageReport), mock.control.coverage.report()),
   );
-
   try {
     await mock.emulator?.ready();
   } catch (e) {
@@ -311,20 +369,8 @@ export async function runMock(argv: readonly string[], env: NodeJS.ProcessEnv = 
   try {
     url = await mock.listen();
   } catch (e) {
-    throw new CliExit(1, `mock: cannot listen on ${host}:${portText}: ${(e as Error).message}`);
+    throw new CliExit(1, `mock: cannot listen on ${command.host}:${command.portText}: ${(e as Error).message}`);
   }
   console.log(url);
-  console.error(
-    `mock: serving ResourceManager 2020-03-31 and ResourceDirectoryMaster 2022-04-19 on ${url}/ (docs ${url}/docs/,` +
-      ` descriptions ${url}/<Product>-<version>/openapi.yaml); ` +
-      `signatures` +
-      ` ${verifySignatures ? `verified (${accessKeys.size} key${accessKeys.size === 1 ? '' : 's'})` : 'not verified'}; ` +
-      `site ${site ?? 'rules of both sites'}; ` +
-      `CORS ${cors === undefined ? 'off' : `for ${cors}`}; ` +
-      (mock.emulator
-        ? `stateful (${describeState(await mock.emulator.store.counts())},` +
-          ` ${mock.emulator.stateFile ? `file ${mock.emulator.stateFile}` : mock.emulator.description}; control` +
-          ` routes on ${url}/_emulator/)`
-        : 'stateless (answers from the contract examples)'),
-  );
+  console.error(await announcement(url, command, mock));
 }

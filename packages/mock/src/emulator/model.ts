@@ -194,8 +194,10 @@ export const newDirectoryId = (random: Random): string => `rd-${randomAlnum(rand
 /** `r-` and 6 letters or digits, like the seeds' `r-G9****`. */
 export const newRootFolderId = (random: Random): string => `r-${randomAlnum(random, 6)}`;
 /** 16 digits, the first 1-9. */
-export const newAccountId = (random: Random): string =>
-  `${random.int(1, 10)}${String(random.int(0, 100_000_000)).padStart(8, '0')}${String(random.int(0, 10_000_000)).padStart(7, '0')}`;
+export const newAccountId = (random: Random): string => {
+  const digits = (width: number) => String(random.int(0, 10 ** width)).padStart(width, '0');
+  return `${random.int(1, 10)}${digits(8)}${digits(7)}`;
+};
 /** 6 random digits. */
 export const newVerificationCode = (random: Random): string => String(random.int(0, 1_000_000)).padStart(6, '0');
 
