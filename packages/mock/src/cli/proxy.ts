@@ -8,7 +8,14 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseCorsOrigin } from '../frontend/cors.js';
-import { createProxyServer, PROXY_DEFAULTS, PROXY_ERRORS, type Credentials } from '../proxy/index.js';
+import {
+  createProxyServer,
+  PROXY_DEFAULTS,
+  PROXY_ERRORS,
+  type Credentials,
+  type ProxyServer,
+  type ProxyServerOptions,
+} from '../proxy/index.js';
 import type { Site } from '@rd-contract/contract';
 import { CliExit, parseFlags, stopOnSignals } from './command.js';
 
@@ -47,9 +54,39 @@ function fail(message: string): never {
   throw new CliExit(2, `proxy: ${message}\n\n${usage}`);
 }
 
+/** The checked command line: the proxy's options, the port as typed (for messages) and the --report file. */
+interface ProxyCommand {
+  readonly options: ProxyServerOptions & { readonly host: string };
+  readonly portText: string;
+  readonly reportFile: string | undefined;
+}
+
 /** Runs the proxy with these command-line arguments (HOST, PORT and ALIBABA_CLOUD_* from `env`) until a signal. */
 export async function runProxy(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const values = parseFlags(
+  const values = readFlags(argv);
+  if (!values) return;
+  const command = checkFlags(values, env);
+  const proxy = createProxy(command.options);
+  stopOnSignals(
+    'proxy',
+    () => proxy.close(),
+    () => writeReport(proxy, command.reportFile),
+  );
+  try {
+    const url = await proxy.listen();
+    console.log(url);
+    console.error(announcement(url, proxy.upstream, command));
+  } catch (e) {
+    throw new CliExit(
+      1,
+      `proxy: cannot listen on ${command.options.host}:${command.portText}: ${(e as Error).message}`,
+    );
+  }
+}
+
+/** The flags as parsed, or undefined once --help has printed the usage. */
+function readFlags(argv: readonly string[]) {
+  return parseFlags(
     argv,
     {
       upstream: { type: 'string' },
@@ -69,26 +106,13 @@ export async function runProxy(argv: readonly string[], env: NodeJS.ProcessEnv =
     usage,
     fail,
   );
-  if (!values) return;
+}
 
-  if (values.upstream === undefined)
-    fail('--upstream is required, e.g. --upstream https://resourcemanager.aliyuncs.com');
-  let upstream: URL;
-  try {
-    upstream = new URL(values.upstream);
-  } catch {
-    fail(`--upstream must be a URL such as https://resourcemanager.aliyuncs.com, got "${values.upstream}"`);
-  }
-  if (
-    (upstream.protocol !== 'http:' && upstream.protocol !== 'https:') ||
-    upstream.pathname !== '/' ||
-    upstream.search ||
-    upstream.hash ||
-    upstream.username ||
-    upstream.password
-  ) {
-    fail(`--upstream must be an http(s) origin without path, query or user info, got "${values.upstream}"`);
-  }
+type ProxyFlags = NonNullable<ReturnType<typeof readFlags>>;
+
+/** The proxy's options from the flags and the environment; the first bad flag ends the command (exit 2). */
+function checkFlags(values: ProxyFlags, env: NodeJS.ProcessEnv): ProxyCommand {
+  const upstream = checkUpstream(values.upstream);
   const host = values.host ?? env.HOST ?? '127.0.0.1';
   const portText = values.port ?? env.PORT ?? String(PROXY_DEFAULTS.port);
   if (!/^\d+$/.test(portText) || Number(portText) > 65535)
@@ -110,7 +134,47 @@ export async function runProxy(argv: readonly string[], env: NodeJS.ProcessEnv =
   }
   const reportFile = values.report;
   if (reportFile !== undefined && reportFile.trim() === '') fail('--report needs a file');
+  const credentials = checkCredentials(values, env);
+  return {
+    options: {
+      upstream,
+      host,
+      port: Number(portText),
+      ...(credentials ? { credentials } : {}),
+      ...(site ? { site: site as Site } : {}),
+      errors: values.errors === true,
+      strictFields: values['strict-fields'] === true,
+      ...(cors !== undefined ? { cors } : {}),
+      ...(timeoutText !== undefined ? { upstreamTimeoutMs: Number(timeoutText) } : {}),
+    },
+    portText,
+    reportFile,
+  };
+}
 
+function checkUpstream(text: string | undefined): URL {
+  if (text === undefined) fail('--upstream is required, e.g. --upstream https://resourcemanager.aliyuncs.com');
+  let upstream: URL;
+  try {
+    upstream = new URL(text);
+  } catch {
+    fail(`--upstream must be a URL such as https://resourcemanager.aliyuncs.com, got "${text}"`);
+  }
+  if (
+    (upstream.protocol !== 'http:' && upstream.protocol !== 'https:') ||
+    upstream.pathname !== '/' ||
+    upstream.search ||
+    upstream.hash ||
+    upstream.username ||
+    upstream.password
+  ) {
+    fail(`--upstream must be an http(s) origin without path, query or user info, got "${text}"`);
+  }
+  return upstream;
+}
+
+/** The key to re-sign with, each part from its flag or else the environment; undefined when neither gives one. */
+function checkCredentials(values: ProxyFlags, env: NodeJS.ProcessEnv): Credentials | undefined {
   const accessKeyId = values['access-key-id'] ?? env.ALIBABA_CLOUD_ACCESS_KEY_ID;
   const accessKeySecret = values['access-key-secret'] ?? env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
   const securityToken = values['security-token'] ?? env.ALIBABA_CLOUD_SECURITY_TOKEN;
@@ -124,23 +188,16 @@ export async function runProxy(argv: readonly string[], env: NodeJS.ProcessEnv =
         : '--access-key-secret needs --access-key-id (or ALIBABA_CLOUD_ACCESS_KEY_ID)',
     );
   }
-  const credentials: Credentials | undefined =
-    accessKeyId && accessKeySecret
-      ? { accessKeyId, accessKeySecret, ...(securityToken ? { securityToken } : {}) }
-      : undefined;
+  return accessKeyId && accessKeySecret
+    ? { accessKeyId, accessKeySecret, ...(securityToken ? { securityToken } : {}) }
+    : undefined;
+}
 
-  let proxy;
+/** The proxy server, violations to stdout and upstream failures to stderr; exits 1 when it cannot be created. */
+function createProxy(options: ProxyServerOptions): ProxyServer {
   try {
-    proxy = createProxyServer({
-      upstream,
-      host,
-      port: Number(portText),
-      ...(credentials ? { credentials } : {}),
-      ...(site ? { site: site as Site } : {}),
-      errors: values.errors === true,
-      strictFields: values['strict-fields'] === true,
-      ...(cors !== undefined ? { cors } : {}),
-      ...(timeoutText !== undefined ? { upstreamTimeoutMs: Number(timeoutText) } : {}),
+    return createProxyServer({
+      ...options,
       onViolation: (line) => process.stdout.write(`${line}\n`),
       onUpstreamError: (message) => console.error(`proxy: ${message}`),
     });
@@ -150,39 +207,33 @@ export async function runProxy(argv: readonly string[], env: NodeJS.ProcessEnv =
       `proxy: cannot start: ${(e as Error).message}\nRun \`npm run build\` first if the contract is missing.`,
     );
   }
+}
 
-  const server = proxy;
-  stopOnSignals(
-    'proxy',
-    () => server.close(),
-    () => {
-      if (reportFile === undefined) return;
-      try {
-        writeFileSync(resolve(reportFile), `${JSON.stringify(server.report(), null, 2)}\n`);
-        console.error(`proxy: report written to ${resolve(reportFile)}`);
-      } catch (e) {
-        console.error(`proxy: cannot write the report to ${reportFile}: ${(e as Error).message}`);
-      }
-    },
-  );
-
+/** Writes the --report summary, if one was asked for; a failure is said on stderr, and the proxy stops all the same. */
+function writeReport(proxy: ProxyServer, reportFile: string | undefined): void {
+  if (reportFile === undefined) return;
   try {
-    const url = await proxy.listen();
-    console.log(url);
-    console.error(
-      `proxy: ${url}/ -> ${proxy.upstream}/; ` +
-        (credentials
-          ? `re-signing every request as` +
-            ` ${credentials.accessKeyId}${credentials.securityToken ? ' (with an STS token)' : ''} in the caller's` +
-            ` style (ACS3-HMAC-SHA256 or HMAC-SHA1); `
-          : 'no credentials: forwarding requests unchanged, as the caller signed them (HMAC-SHA1 verifies upstream;' +
-            ' ACS3 only if signed for the upstream host); ') +
-        `${values.errors ? 'violations answered as errors (--errors)' : 'violations reported, answers passed on'}; ` +
-        `undocumented response fields: ${values['strict-fields'] ? 'errors' : 'info'}; CORS` +
-        ` ${cors === undefined ? 'off' : `for ${cors}`}` +
-        (reportFile !== undefined ? `; report on exit to ${resolve(reportFile)}` : ''),
-    );
+    writeFileSync(resolve(reportFile), `${JSON.stringify(proxy.report(), null, 2)}\n`);
+    console.error(`proxy: report written to ${resolve(reportFile)}`);
   } catch (e) {
-    throw new CliExit(1, `proxy: cannot listen on ${host}:${portText}: ${(e as Error).message}`);
+    console.error(`proxy: cannot write the report to ${reportFile}: ${(e as Error).message}`);
   }
+}
+
+/** The stderr line that says, once listening, where requests go and how the proxy treats them. */
+function announcement(url: string, upstream: string, { options, reportFile }: ProxyCommand): string {
+  const { credentials, cors } = options;
+  return (
+    `proxy: ${url}/ -> ${upstream}/; ` +
+    (credentials
+      ? `re-signing every request as` +
+        ` ${credentials.accessKeyId}${credentials.securityToken ? ' (with an STS token)' : ''} in the caller's` +
+        ` style (ACS3-HMAC-SHA256 or HMAC-SHA1); `
+      : 'no credentials: forwarding requests unchanged, as the caller signed them (HMAC-SHA1 verifies upstream;' +
+        ' ACS3 only if signed for the upstream host); ') +
+    `${options.errors ? 'violations answered as errors (--errors)' : 'violations reported, answers passed on'}; ` +
+    `undocumented response fields: ${options.strictFields ? 'errors' : 'info'}; CORS` +
+    ` ${cors === undefined ? 'off' : `for ${cors}`}` +
+    (reportFile !== undefined ? `; report on exit to ${resolve(reportFile)}` : '')
+  );
 }
