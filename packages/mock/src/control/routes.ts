@@ -59,15 +59,26 @@ export function journalFilter(query: string): JournalFilter | string {
 
 /** The `/_mock/...` routes over a control (errors in the words of `ctx`: its default API's HostId). */
 export function createMockControlRoutes(control: MockControl, ctx: AnswerContext): ControlRoutes {
-  const { journal, faults, coverage } = control;
-  const problem = (
-    req: IncomingMessage,
-    res: ServerResponse,
-    status: number,
-    code: string,
-    message: string,
-    headers: Record<string, string> = {},
-  ) => {
+  const problem = problemWriter(ctx);
+  return (req, res, path, query) => {
+    if (path !== MOCK_CONTROL_PREFIX && !path.startsWith(`${MOCK_CONTROL_PREFIX}/`)) return false;
+    route(control, problem, req, res, path, query);
+    return true;
+  };
+}
+
+/** Answers an Alibaba-shaped error, never cached, with these extra headers. */
+type Problem = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  headers?: Record<string, string>,
+) => void;
+
+function problemWriter(ctx: AnswerContext): Problem {
+  return (req, res, status, code, message, headers = {}) => {
     const a = builtError(
       { requestId: newRequestId(ctx), format: 'json' },
       status,
@@ -79,85 +90,90 @@ export function createMockControlRoutes(control: MockControl, ctx: AnswerContext
     res.writeHead(a.status, { ...a.headers, 'cache-control': 'no-store', ...headers });
     res.end(req.method === 'HEAD' ? undefined : a.body);
   };
+}
 
-  function route(req: IncomingMessage, res: ServerResponse, path: string, query: string): void {
-    const method = req.method ?? 'GET';
-    const allow = (methods: string, run: () => void) => {
-      const allowed = methods.split(', ');
-      if (allowed.includes(method) || (method === 'HEAD' && allowed.includes('GET'))) return run();
-      // A body is read (and dropped) before the answer, as the gateway does, so that closing cannot reset it.
-      return readBody(MAX_CONTROL_BODY, req, false, () =>
-        problem(req, res, 405, 'Mock.MethodNotAllowed', `${method} is not allowed on ${path} (allowed: ${methods})`, {
-          allow: methods,
-        }),
+function route(
+  control: MockControl,
+  problem: Problem,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  query: string,
+): void {
+  const { journal, faults, coverage } = control;
+  const method = req.method ?? 'GET';
+  const allow = (methods: string, run: () => void) => {
+    const allowed = methods.split(', ');
+    if (allowed.includes(method) || (method === 'HEAD' && allowed.includes('GET'))) return run();
+    // A body is read (and dropped) before the answer, as the gateway does, so that closing cannot reset it.
+    return readBody(MAX_CONTROL_BODY, req, false, () =>
+      problem(req, res, 405, 'Mock.MethodNotAllowed', `${method} is not allowed on ${path} (allowed: ${methods})`, {
+        allow: methods,
+      }),
+    );
+  };
+  const filtered = (answer: (f: JournalFilter) => unknown) => {
+    const f = journalFilter(query);
+    if (typeof f === 'string') return problem(req, res, 400, 'Mock.InvalidQuery', f);
+    return json(req, res, 200, answer(f));
+  };
+
+  switch (path) {
+    case `${MOCK_CONTROL_PREFIX}/health`:
+      return allow('GET', () => json(req, res, 200, { status: 'ok', ...control.health() }));
+    case `${MOCK_CONTROL_PREFIX}/requests`:
+      return allow('GET, DELETE', () => {
+        if (method !== 'DELETE') return filtered((f) => journal.list(f));
+        const deleted = journal.length;
+        journal.clear();
+        return json(req, res, 200, { deleted });
+      });
+    case `${MOCK_CONTROL_PREFIX}/requests/count`:
+      return allow('GET', () => filtered((f) => ({ count: journal.count(f) })));
+    case `${MOCK_CONTROL_PREFIX}/coverage`:
+      return allow('GET', () => json(req, res, 200, coverage.report()));
+    case `${MOCK_CONTROL_PREFIX}/faults`:
+      return allow('GET, PUT, DELETE', () => {
+        if (method === 'DELETE') {
+          faults.replace([]);
+          return json(req, res, 200, []);
+        }
+        if (method !== 'PUT') return json(req, res, 200, faults.list());
+        return replaceFaults(control, problem, req, res);
+      });
+    default: {
+      const routes = ['health', 'requests', 'requests/count', 'coverage', 'faults'].map(
+        (r) => `${MOCK_CONTROL_PREFIX}/${r}`,
       );
-    };
-    const filtered = (answer: (f: JournalFilter) => unknown) => {
-      const f = journalFilter(query);
-      if (typeof f === 'string') return problem(req, res, 400, 'Mock.InvalidQuery', f);
-      return json(req, res, 200, answer(f));
-    };
-
-    switch (path) {
-      case `${MOCK_CONTROL_PREFIX}/health`:
-        return allow('GET', () => json(req, res, 200, { status: 'ok', ...control.health() }));
-      case `${MOCK_CONTROL_PREFIX}/requests`:
-        return allow('GET, DELETE', () => {
-          if (method !== 'DELETE') return filtered((f) => journal.list(f));
-          const deleted = journal.length;
-          journal.clear();
-          return json(req, res, 200, { deleted });
-        });
-      case `${MOCK_CONTROL_PREFIX}/requests/count`:
-        return allow('GET', () => filtered((f) => ({ count: journal.count(f) })));
-      case `${MOCK_CONTROL_PREFIX}/coverage`:
-        return allow('GET', () => json(req, res, 200, coverage.report()));
-      case `${MOCK_CONTROL_PREFIX}/faults`:
-        return allow('GET, PUT, DELETE', () => {
-          if (method === 'DELETE') {
-            faults.replace([]);
-            return json(req, res, 200, []);
-          }
-          if (method !== 'PUT') return json(req, res, 200, faults.list());
-          readBody(MAX_CONTROL_BODY, req, true, (body) => {
-            if (body === undefined) {
-              res.setHeader('connection', 'close');
-              return problem(req, res, 413, 'Mock.BodyTooLarge', `the body is larger than ${MAX_CONTROL_BODY} bytes`);
-            }
-            let value: unknown;
-            try {
-              value = JSON.parse(body.toString('utf8'));
-            } catch {
-              return problem(
-                req,
-                res,
-                400,
-                'Mock.InvalidFaultRule',
-                'the body must be a JSON array of rules, e.g.' +
-                  ' [{"action":"GetResourceDirectory","error":"Throttling.User"}]',
-              );
-            }
-            const checked = checkFaultRules(value, control.catalogues);
-            if ('message' in checked) return problem(req, res, 400, 'Mock.InvalidFaultRule', checked.message);
-            faults.replace(checked.rules);
-            return json(req, res, 200, faults.list());
-          });
-          return;
-        });
-      default: {
-        const routes = ['health', 'requests', 'requests/count', 'coverage', 'faults'].map(
-          (r) => `${MOCK_CONTROL_PREFIX}/${r}`,
-        );
-        return readBody(MAX_CONTROL_BODY, req, false, () =>
-          problem(req, res, 404, 'Mock.NotFound', `no control route ${path} (routes: ${routes.join(', ')})`),
-        );
-      }
+      return readBody(MAX_CONTROL_BODY, req, false, () =>
+        problem(req, res, 404, 'Mock.NotFound', `no control route ${path} (routes: ${routes.join(', ')})`),
+      );
     }
   }
+}
 
-  return (req, res, path, query) => {
-    if (path !== MOCK_CONTROL_PREFIX && !path.startsWith(`${MOCK_CONTROL_PREFIX}/`)) return false;
-    route(req, res, path, query);
-    return true;
-  };
+/** PUT /_mock/faults: the body's rules, once checked against the catalogues, replace the fault rules. */
+function replaceFaults(control: MockControl, problem: Problem, req: IncomingMessage, res: ServerResponse): void {
+  readBody(MAX_CONTROL_BODY, req, true, (body) => {
+    if (body === undefined) {
+      res.setHeader('connection', 'close');
+      return problem(req, res, 413, 'Mock.BodyTooLarge', `the body is larger than ${MAX_CONTROL_BODY} bytes`);
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(body.toString('utf8'));
+    } catch {
+      return problem(
+        req,
+        res,
+        400,
+        'Mock.InvalidFaultRule',
+        'the body must be a JSON array of rules, e.g. [{"action":"GetResourceDirectory","error":"Throttling.User"}]',
+      );
+    }
+    const checked = checkFaultRules(value, control.catalogues);
+    if ('message' in checked) return problem(req, res, 400, 'Mock.InvalidFaultRule', checked.message);
+    control.faults.replace(checked.rules);
+    return json(req, res, 200, control.faults.list());
+  });
 }

@@ -67,105 +67,138 @@ export function profilePatchProblem(value: unknown, phone: EmulatorRules['phone'
  * and everything under it; a profile's phone must be one the contract's SecureMobilePhone accepts.
  */
 export function createControlRoutes(store: Store, rules: EmulatorRules): ControlRoutes {
-  async function route(req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> {
-    const method = req.method ?? 'GET';
-    const allow = (methods: string, run: () => void | Promise<void>) => {
-      const allowed = methods.split(', ');
-      if (allowed.includes(method) || (method === 'HEAD' && allowed.includes('GET'))) return run();
-      return problem(req, res, 405, `${method} is not allowed on ${path} (allowed: ${methods})`, { allow: methods });
-    };
-    /** Answers what a change answers, or 500 when the store could not make it. */
-    const saved = async (change: () => unknown) => {
-      let value: unknown;
-      try {
-        value = await change();
-      } catch (e) {
-        return problem(req, res, 500, `the state could not be saved: ${(e as Error).message}`);
-      }
-      return json(req, res, 200, value);
-    };
-
-    if (path === `${CONTROL_PREFIX}/state`)
-      return allow('GET', async () => json(req, res, 200, await store.exportState()));
-    if (path === `${CONTROL_PREFIX}/reset`) {
-      return allow('POST', () =>
-        saved(async () => {
-          await store.reset();
-          return { reset: true };
-        }),
-      );
-    }
-    if (path === `${CONTROL_PREFIX}/verification-codes`) {
-      return allow('GET', async () => {
-        const q = new URLSearchParams(query);
-        for (const k of q.keys())
-          if (k !== 'account' && k !== 'phone')
-            return problem(req, res, 400, `unknown query parameter ${JSON.stringify(k)} (known: account, phone)`);
-        const account = q.get('account') ?? undefined;
-        const phone = q.get('phone') ?? undefined;
-        return json(
-          req,
-          res,
-          200,
-          await store.listCodes({
-            ...(account !== undefined ? { account } : {}),
-            ...(phone !== undefined ? { phone } : {}),
-          }),
-        );
-      });
-    }
-    const accountsPrefix = `${CONTROL_PREFIX}/accounts/`;
-    if (path.startsWith(accountsPrefix) && path.length > accountsPrefix.length) {
-      const raw = path.slice(accountsPrefix.length);
-      if (raw.includes('/'))
-        return problem(req, res, 404, `no control route ${path} (percent-encode a / in an AccessKeyId)`);
-      let accessKeyId: string;
-      try {
-        accessKeyId = decodeURIComponent(raw);
-      } catch {
-        return problem(req, res, 400, 'the AccessKeyId in the path is not valid percent-encoding');
-      }
-      if (accessKeyId.trim() === '') return problem(req, res, 400, 'the AccessKeyId in the path is empty');
-      return allow('GET, POST, DELETE', async () => {
-        if (method === 'DELETE')
-          return saved(async () => ({ accessKeyId, forgotten: await store.forgetAccount(accessKeyId) }));
-        if (method !== 'POST') return json(req, res, 200, await store.accountView(accessKeyId));
-        const received = await body(req);
-        if (received === undefined) {
-          res.setHeader('connection', 'close');
-          return problem(req, res, 413, `the body is larger than ${MAX_CONTROL_BODY} bytes`);
-        }
-        let patch: unknown;
-        try {
-          patch = JSON.parse(received.toString('utf8'));
-        } catch {
-          return problem(
-            req,
-            res,
-            400,
-            'the body must be a JSON object, e.g. {"site":"intl","enterpriseVerified":false}',
-          );
-        }
-        const wrong = profilePatchProblem(patch, rules.phone);
-        if (wrong) return problem(req, res, 400, wrong);
-        return saved(() => store.setProfile(accessKeyId, patch as ProfilePatch));
-      });
-    }
-    return problem(
-      req,
-      res,
-      404,
-      `no control route ${path} (routes: GET ${CONTROL_PREFIX}/state, POST ${CONTROL_PREFIX}/reset, GET` +
-        ` ${CONTROL_PREFIX}/verification-codes, GET|POST|DELETE ${CONTROL_PREFIX}/accounts/<AccessKeyId>)`,
-    );
-  }
-
   return (req, res, path, query) => {
     if (path !== CONTROL_PREFIX && !path.startsWith(`${CONTROL_PREFIX}/`)) return false;
-    route(req, res, path, query).catch((e: unknown) => {
+    route(store, rules, req, res, path, query).catch((e: unknown) => {
       if (res.headersSent) res.destroy();
       else problem(req, res, 500, `control route failed: ${(e as Error).message}`);
     });
     return true;
   };
+}
+
+/** Runs `run` when the request's method is one of `methods` (HEAD counts as GET); else answers 405 with `Allow`. */
+function allow(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  methods: string,
+  run: () => void | Promise<void>,
+): void | Promise<void> {
+  const method = req.method ?? 'GET';
+  const allowed = methods.split(', ');
+  if (allowed.includes(method) || (method === 'HEAD' && allowed.includes('GET'))) return run();
+  return problem(req, res, 405, `${method} is not allowed on ${path} (allowed: ${methods})`, { allow: methods });
+}
+
+/** Answers what a change answers, or 500 when the store could not make it. */
+async function saved(req: IncomingMessage, res: ServerResponse, change: () => unknown): Promise<void> {
+  let value: unknown;
+  try {
+    value = await change();
+  } catch (e) {
+    return problem(req, res, 500, `the state could not be saved: ${(e as Error).message}`);
+  }
+  return json(req, res, 200, value);
+}
+
+async function route(
+  store: Store,
+  rules: EmulatorRules,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  query: string,
+): Promise<void> {
+  if (path === `${CONTROL_PREFIX}/state`)
+    return allow(req, res, path, 'GET', async () => json(req, res, 200, await store.exportState()));
+  if (path === `${CONTROL_PREFIX}/reset`) {
+    return allow(req, res, path, 'POST', () =>
+      saved(req, res, async () => {
+        await store.reset();
+        return { reset: true };
+      }),
+    );
+  }
+  if (path === `${CONTROL_PREFIX}/verification-codes`)
+    return allow(req, res, path, 'GET', () => listCodes(store, req, res, query));
+  const accountsPrefix = `${CONTROL_PREFIX}/accounts/`;
+  if (path.startsWith(accountsPrefix) && path.length > accountsPrefix.length)
+    return accountRoute(store, rules, req, res, path, path.slice(accountsPrefix.length));
+  return problem(
+    req,
+    res,
+    404,
+    `no control route ${path} (routes: GET ${CONTROL_PREFIX}/state, POST ${CONTROL_PREFIX}/reset, GET` +
+      ` ${CONTROL_PREFIX}/verification-codes, GET|POST|DELETE ${CONTROL_PREFIX}/accounts/<AccessKeyId>)`,
+  );
+}
+
+async function listCodes(store: Store, req: IncomingMessage, res: ServerResponse, query: string): Promise<void> {
+  const q = new URLSearchParams(query);
+  for (const k of q.keys())
+    if (k !== 'account' && k !== 'phone')
+      return problem(req, res, 400, `unknown query parameter ${JSON.stringify(k)} (known: account, phone)`);
+  const account = q.get('account') ?? undefined;
+  const phone = q.get('phone') ?? undefined;
+  return json(
+    req,
+    res,
+    200,
+    await store.listCodes({
+      ...(account !== undefined ? { account } : {}),
+      ...(phone !== undefined ? { phone } : {}),
+    }),
+  );
+}
+
+/** `/_emulator/accounts/<raw>`, where `raw` is the AccessKeyId as it stands in the path (percent-encoded). */
+async function accountRoute(
+  store: Store,
+  rules: EmulatorRules,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  raw: string,
+): Promise<void> {
+  if (raw.includes('/'))
+    return problem(req, res, 404, `no control route ${path} (percent-encode a / in an AccessKeyId)`);
+  let accessKeyId: string;
+  try {
+    accessKeyId = decodeURIComponent(raw);
+  } catch {
+    return problem(req, res, 400, 'the AccessKeyId in the path is not valid percent-encoding');
+  }
+  if (accessKeyId.trim() === '') return problem(req, res, 400, 'the AccessKeyId in the path is empty');
+  const method = req.method ?? 'GET';
+  return allow(req, res, path, 'GET, POST, DELETE', async () => {
+    if (method === 'DELETE')
+      return saved(req, res, async () => ({ accessKeyId, forgotten: await store.forgetAccount(accessKeyId) }));
+    if (method !== 'POST') return json(req, res, 200, await store.accountView(accessKeyId));
+    return setProfile(store, rules, req, res, accessKeyId);
+  });
+}
+
+/** POST /_emulator/accounts/<AccessKeyId>: the body is a profile patch, checked before the store applies it. */
+async function setProfile(
+  store: Store,
+  rules: EmulatorRules,
+  req: IncomingMessage,
+  res: ServerResponse,
+  accessKeyId: string,
+): Promise<void> {
+  const received = await body(req);
+  if (received === undefined) {
+    res.setHeader('connection', 'close');
+    return problem(req, res, 413, `the body is larger than ${MAX_CONTROL_BODY} bytes`);
+  }
+  let patch: unknown;
+  try {
+    patch = JSON.parse(received.toString('utf8'));
+  } catch {
+    return problem(req, res, 400, 'the body must be a JSON object, e.g. {"site":"intl","enterpriseVerified":false}');
+  }
+  const wrong = profilePatchProblem(patch, rules.phone);
+  if (wrong) return problem(req, res, 400, wrong);
+  return saved(req, res, () => store.setProfile(accessKeyId, patch as ProfilePatch));
 }
