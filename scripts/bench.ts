@@ -24,7 +24,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import autocannon from 'autocannon';
+import autocannon, { type Result as AutocannonResult } from 'autocannon';
 import { stringify } from 'yaml';
 import { apiFile, apiIndex, repoRoot } from './paths.js';
 import { contract } from '../generated/contract.js';
@@ -214,6 +214,11 @@ interface LoadResult {
 
 async function load(name: string, url: string, seconds = duration): Promise<LoadResult> {
   const r = await autocannon({ url, method: 'POST', connections, duration: seconds, headers: loadHeaders });
+  return loadResult(name, r);
+}
+
+/** What a run of autocannon measured, under a name. */
+function loadResult(name: string, r: AutocannonResult): LoadResult {
   return {
     name,
     rps: r.requests.average,
@@ -365,15 +370,7 @@ async function enables(url: string, prefix: string, run: { seconds?: number; amo
     headers: { accept: 'application/json' },
     requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, path: `${base}${n++}` }) }],
   } as never);
-  return {
-    name: prefix,
-    rps: r.requests.average,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    errors: r.errors + r.timeouts,
-    non2xx: r.non2xx,
-    total: r.requests.total,
-  };
+  return loadResult(prefix, r);
 }
 
 interface StoreRun {

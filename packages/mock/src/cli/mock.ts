@@ -101,8 +101,8 @@ Stateful mode's control routes (plain JSON, unsigned):
   GET  /_emulator/state                                  the whole state (what the state file holds)
   POST /_emulator/reset                                  forget everything
   GET  /_emulator/verification-codes[?account=&phone=]   codes "sent" (no SMS): [{phone, code, account, sentAt,
-                                                         expiresAt, status}]; a code lives
-                                                         ${DEFAULT_CODE_TTL_MS / 60_000} minutes
+                                                         expiresAt, status}];
+                                                         a code lives ${DEFAULT_CODE_TTL_MS / 60_000} minutes
   GET  /_emulator/accounts/<AccessKeyId>                 the account: accountId, phone, name, site, ...
   POST /_emulator/accounts/<AccessKeyId>                 set {site, accountType, enterpriseVerified, enterpriseName,
                                                          inAnotherResourceDirectory, phone, name} (null: default)
