@@ -523,15 +523,7 @@ async function proxyOverhead(mockUrl: string, children: ChildProcess[]): Promise
   await check.text();
   const measure = async (name: string, url: string, conns: number) => {
     await autocannon({ url, method: 'POST', connections: conns, duration: warmUpSeconds });
-    const r = await autocannon({ url, method: 'POST', connections: conns, duration });
-    return {
-      name,
-      rps: r.requests.average,
-      p50: r.latency.p50,
-      p99: r.latency.p99,
-      errors: r.errors + r.timeouts,
-      non2xx: r.non2xx,
-    };
+    return loadResult(name, await autocannon({ url, method: 'POST', connections: conns, duration }));
   };
   const lines: string[] = [];
   console.log('\nproxy overhead (GetResourceDirectory)');
