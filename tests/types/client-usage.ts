@@ -120,9 +120,9 @@ export async function refused(): Promise<void> {
   await client.EnableResourceDirectory();
   // @ts-expect-error wrong enum value
   await client.EnableResourceDirectory({ EnableMode: 'EveryAccount' });
-  // @ts-expect-error DryRun is a boolean, not a string
   await createClient({ api: 'ResourceDirectoryMaster/2022-04-19' }).EnableResourceDirectory({
     EnableMode: 'CurrentAccount',
+    // @ts-expect-error DryRun is a boolean, not a string
     DryRun: 'true',
   });
   // @ts-expect-error ResourceManager 2020-03-31 (the default API) has no DryRun: it would enable for real

@@ -54,18 +54,23 @@ function candidates(contract: VersionContract, action: string | undefined): Acti
   return one ? [one] : Object.values(contract.rules.actions);
 }
 
-export function checkResponse(
-  res: ResponseToCheck,
-  ctx: ResponseContext,
-): { violations: ContractViolation[]; requestId: string | undefined } {
-  const out: ContractViolation[] = [];
-  const add = (rule: RuleName, where: string, seen: unknown, expected: string, severity: Severity = 'error') =>
-    out.push({ direction: 'response', rule, severity, where, seen: seenValue(seen), expected });
+type Add = (rule: RuleName, where: string, seen: unknown, expected: string, severity?: Severity) => void;
 
+/** The answer as received: its request id (header and body), its media type, and its body parsed. */
+interface ReadAnswer {
+  readonly headerId: string | undefined;
+  readonly bodyId: unknown;
+  readonly contentType: string | undefined;
+  readonly mediaType: string;
+  readonly kind: 'json' | 'xml';
+  readonly parsed: { value: Json; root?: string } | undefined;
+}
+
+/** Reads the answer, checking what needs no contract: the request id's presence and agreement, a parsable body. */
+function readAnswer(res: ResponseToCheck, add: Add): ReadAnswer {
   const headerId = firstHeader(res.headers, 'x-acs-request-id');
   if (headerId === undefined || headerId === '')
     add('response.request-id', 'header.x-acs-request-id', undefined, 'x-acs-request-id is present');
-
   const contentType = firstHeader(res.headers, 'content-type');
   const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   const text = res.body.toString('utf8');
@@ -75,21 +80,26 @@ export function checkResponse(
   try {
     parsed = text.trim() === '' ? undefined : parseBody(text, kind);
   } catch (e) {
-    add(
-      'response.body',
-      'body',
-      text,
-      `a ${kind === 'xml' ? 'well-formed XML' : 'JSON'} body (${(e as Error).message.split('\n')[0]})`,
-    );
+    const what = kind === 'xml' ? 'well-formed XML' : 'JSON';
+    add('response.body', 'body', text, `a ${what} body (${(e as Error).message.split('\n')[0]})`);
   }
   const value = parsed?.value;
   const bodyId = value && typeof value === 'object' ? (value as Json).RequestId : undefined;
   if (headerId && bodyId !== undefined && String(bodyId) !== headerId)
     add('response.request-id', 'body.RequestId', bodyId, `the x-acs-request-id header (${headerId})`);
+  return { headerId, bodyId, contentType, mediaType, kind, parsed };
+}
 
-  const { contract } = ctx;
-  if (!contract) return { violations: out, requestId: headerId || (bodyId !== undefined ? String(bodyId) : undefined) };
-
+/** The answer against the contract: its status, content type, body schema and error code. */
+function checkAgainstContract(
+  res: ResponseToCheck,
+  ctx: ResponseContext,
+  contract: VersionContract,
+  answer: ReadAnswer,
+  add: Add,
+): void {
+  const { contentType, mediaType, kind, parsed } = answer;
+  const value = parsed?.value;
   const actions = candidates(contract, ctx.action);
   const named = actions.length === 1 ? actions[0]!.action : 'every action';
   // status: documented by the action (or, for a request without a known action, by every action: the gateway's)
@@ -116,19 +126,16 @@ export function checkResponse(
   }
 
   // body against the documented schema of (status, media type)
-  if (documented && parsed) {
+  if (documented?.schema && parsed) {
     // XML is the JSON form's tree under the root element: one schema checks both.
     const schemaMedia = kind === 'xml' ? 'text/xml' : 'application/json';
-    const schema = documented.schema;
-    if (schema) {
-      const rootName = documented.xmlRoot;
-      if (kind === 'xml' && rootName && parsed.root !== rootName)
-        add('response.body', 'body', `<${parsed.root}>`, `the XML root <${rootName}>`);
-      const checked = checkBody(contract, actions[0]!.action, res.status, schemaMedia, schema, value);
-      for (const p of checked.errors) add('response.body', bodyPath(p.where), p.seen, p.expected);
-      for (const p of checked.undocumentedFields)
-        add('response.field.undocumented', bodyPath(p.where), p.seen, p.expected, ctx.strictFields ? 'error' : 'info');
-    }
+    const rootName = documented.xmlRoot;
+    if (kind === 'xml' && rootName && parsed.root !== rootName)
+      add('response.body', 'body', `<${parsed.root}>`, `the XML root <${rootName}>`);
+    const checked = checkBody(contract, actions[0]!.action, res.status, schemaMedia, documented.schema, value);
+    for (const p of checked.errors) add('response.body', bodyPath(p.where), p.seen, p.expected);
+    for (const p of checked.undocumentedFields)
+      add('response.field.undocumented', bodyPath(p.where), p.seen, p.expected, ctx.strictFields ? 'error' : 'info');
   }
 
   // error code
@@ -140,5 +147,17 @@ export function checkResponse(
     else if (entries.some((e) => e!.status !== res.status))
       add('response.error-code', 'status', res.status, `${code} is documented with status ${entries[0]!.status}`);
   }
+}
+
+export function checkResponse(
+  res: ResponseToCheck,
+  ctx: ResponseContext,
+): { violations: ContractViolation[]; requestId: string | undefined } {
+  const out: ContractViolation[] = [];
+  const add: Add = (rule, where, seen, expected, severity = 'error') =>
+    out.push({ direction: 'response', rule, severity, where, seen: seenValue(seen), expected });
+  const answer = readAnswer(res, add);
+  if (ctx.contract) checkAgainstContract(res, ctx, ctx.contract, answer, add);
+  const { headerId, bodyId } = answer;
   return { violations: out, requestId: headerId || (bodyId !== undefined ? String(bodyId) : undefined) };
 }
