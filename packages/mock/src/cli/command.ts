@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { normaliseCorsFlag } from '../frontend/cors.js';
+import { parseCorsOrigin } from '../frontend/cors.js';
 
 /** A command's end before it serves: the message for stderr and the exit code (2: a bad flag; 1: it cannot start). */
 export class CliExit extends Error {
@@ -114,5 +115,14 @@ export function stopOnSignals(command: string, close: () => Promise<void>, befor
   if (process.env.npm_command) {
     const parent = process.ppid;
     setInterval(() => process.ppid !== parent && stop('the npm process that started it ended'), 250).unref();
+  }
+}
+
+/** The value of `--cors` (undefined when not given; `*` without a value), or `fail` with what is wrong with it. */
+export function corsFlag(value: string | undefined, fail: (message: string) => never): string | undefined {
+  try {
+    return value === undefined ? undefined : parseCorsOrigin(value);
+  } catch (e) {
+    return fail((e as Error).message);
   }
 }

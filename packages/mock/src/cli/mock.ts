@@ -9,7 +9,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { parseCorsOrigin } from '../frontend/cors.js';
 import {
   createMockServer,
   DEFAULT_CODE_TTL_MS,
@@ -20,7 +19,7 @@ import {
   type MockServerOptions,
 } from '../index.js';
 import type { Site } from '@rd-contract/contract';
-import { CliExit, parseFlags, requirePeer, stopOnSignals } from './command.js';
+import { CliExit, corsFlag, parseFlags, requirePeer, stopOnSignals } from './command.js';
 import { DEFAULT_JOURNAL_SIZE } from '../control/journal.js';
 import type { CoverageReport } from '../control/coverage.js';
 import type { FaultRule } from '../control/faults.js';
@@ -236,12 +235,7 @@ function connectionFlags(values: MockFlags, env: NodeJS.ProcessEnv) {
   const verifySignatures = values['verify-signatures'] === true;
   if (verifySignatures && accessKeys.size === 0)
     fail('--verify-signatures needs keys in MOCK_ACCESS_KEYS="id:secret,id2:secret2"');
-  let cors: string | undefined;
-  try {
-    cors = values.cors === undefined ? undefined : parseCorsOrigin(values.cors);
-  } catch (e) {
-    fail((e as Error).message);
-  }
+  const cors = corsFlag(values.cors, fail);
   return { host, portText, site: site as Site | undefined, accessKeys, verifySignatures, cors };
 }
 

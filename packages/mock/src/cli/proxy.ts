@@ -7,7 +7,6 @@
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseCorsOrigin } from '../frontend/cors.js';
 import {
   createProxyServer,
   PROXY_DEFAULTS,
@@ -17,7 +16,7 @@ import {
   type ProxyServerOptions,
 } from '../proxy/index.js';
 import type { Site } from '@rd-contract/contract';
-import { CliExit, parseFlags, stopOnSignals } from './command.js';
+import { CliExit, corsFlag, parseFlags, stopOnSignals } from './command.js';
 
 const usage = `Usage: rd-mock proxy --upstream <url> [options]   (in a clone of the repository: npm run proxy -- ...)
 
@@ -126,12 +125,7 @@ function checkFlags(values: ProxyFlags, env: NodeJS.ProcessEnv): ProxyCommand {
   ) {
     fail(`--upstream-timeout-ms must be a positive integer (decimal digits), got "${timeoutText}"`);
   }
-  let cors: string | undefined;
-  try {
-    cors = values.cors === undefined ? undefined : parseCorsOrigin(values.cors);
-  } catch (e) {
-    fail((e as Error).message);
-  }
+  const cors = corsFlag(values.cors, fail);
   const reportFile = values.report;
   if (reportFile !== undefined && reportFile.trim() === '') fail('--report needs a file');
   const credentials = checkCredentials(values, env);
