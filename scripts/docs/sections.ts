@@ -202,19 +202,15 @@ function siteRuleRows(ctx: SectionContext, parameter: Parameter): string[][] {
   ]);
 }
 
+/** The columns every parameter table opens with: the parameter, where it goes, and its rules and their errors. */
+const parameterColumns = (tr: Translator): string[] =>
+  ['Parameter', 'In', 'Required', 'Constraints', 'Error when missing', 'Error when invalid'].map((c) => tr.t(c));
+
 function parameterSection(ctx: SectionContext): string {
   const { tr } = ctx;
   const parameters = operationParameters(ctx.doc, ctx.operation);
   const constraints = table(
-    [
-      tr.t('Parameter'),
-      tr.t('In'),
-      tr.t('Required'),
-      tr.t('Constraints'),
-      tr.t('Error when missing'),
-      tr.t('Error when invalid'),
-      tr.t('Source'),
-    ],
+    [...parameterColumns(tr), tr.t('Source')],
     parameters.map((p) => constraintRow(ctx, p)),
   );
   const siteRows = parameters.flatMap((p) => siteRuleRows(ctx, p));
@@ -255,17 +251,7 @@ export function commonParameterTable(doc: Document, parameters: Parameter[], tr:
       sourcesCell(tr, parameterSources(doc, p)),
     ];
   });
-  const header = [
-    tr.t('Parameter'),
-    tr.t('In'),
-    tr.t('Required'),
-    tr.t('Constraints'),
-    tr.t('Error when missing'),
-    tr.t('Error when invalid'),
-    tr.t('Description'),
-    tr.t('Source'),
-  ];
-  return table(header, rows);
+  return table([...parameterColumns(tr), tr.t('Description'), tr.t('Source')], rows);
 }
 
 // --- Quota ---------------------------------------------------------------------------------------------------
