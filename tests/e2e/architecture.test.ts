@@ -44,7 +44,7 @@ describe('imports point one way', () => {
       [...imports.map(([what, from]) => `import ${what} from '${from}';`), body, ''].join('\n');
     const files: Record<string, string> = {
       'generated/contract.ts': module([['{ a }', '../packages/client/src/a.js']], 'export const contract = a;'),
-      'generated/model.ts': module([], 'export const model = 1;'),
+      'generated/ResourceManager-2020-03-31/model.ts': module([], 'export const model = 1;'),
       'packages/client/src/a.ts': module([['{ b }', './b.js']], 'export const a = b;'),
       'packages/client/src/b.ts': module(
         [
@@ -58,7 +58,7 @@ describe('imports point one way', () => {
       'packages/client/src/c.ts': module(
         [
           ['{ contract }', '@rd-contract/contract'],
-          ['{ model }', '../../../generated/model.js'],
+          ['{ model }', '../../../generated/ResourceManager-2020-03-31/model.js'],
           ['http', 'node:http'],
         ],
         'export const c = [contract, model, http];',
@@ -111,7 +111,9 @@ describe('imports point one way', () => {
       'generated-imports-only-generated': ['generated/contract.ts → packages/client/src/a.ts'],
       'runtime-does-not-import-build-or-tests': ['packages/client/src/b.ts → scripts/gen-15-rules.ts'],
       'contract-value-only-at-entry-points': ['packages/client/src/c.ts → generated/contract.ts'],
-      'runtime-reads-only-the-contract-index': ['packages/client/src/c.ts → generated/model.ts'],
+      'runtime-reads-only-the-contract-index': [
+        'packages/client/src/c.ts → generated/ResourceManager-2020-03-31/model.ts',
+      ],
       'one-http-sender': ['packages/mock/src/proxy/p.ts → https', 'packages/mock/src/proxy/p.ts → zlib'],
       'client-sends-through-the-sender': ['packages/client/src/c.ts → http'],
       'client-imports-nothing-of-the-mock': ['packages/client/src/b.ts → packages/mock/src/mock/m.ts'],
