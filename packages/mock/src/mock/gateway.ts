@@ -108,7 +108,7 @@ function route(ctx: GatewayContext, r: RpcRequest): Outcome<Routed> {
   if (!catalogued)
     return answerWith(errorAnswer(ctx, { ...reply, catalogue: served.catalogue }, 'InvalidAction.NotFound'));
   // Spelled out: V8 in Node 20 builds `{ ...reply, catalogue, action }` about 50 times slower than this literal (1.6
-  // µs; `npm run bench -- --quick` measures both), and this runs for every request (docs/performance.md).
+  // µs; `npm run bench -- --quick` measures both), and this runs for every routed request (docs/performance.md).
   const to = { requestId: reply.requestId, format: reply.format, catalogue: served.catalogue, action: catalogued };
   return proceed({ api: served.api, to, invalidFormat });
 }
