@@ -90,6 +90,9 @@ function named(header: string | undefined, parameter: string | undefined): Named
   return present(header) ? { given: 'one', value: header, byParameter: false } : { given: 'none' };
 }
 
+/** The one value a request names, if it names exactly one. */
+export const namedValue = (n: Named): string | undefined => (n.given === 'one' ? n.value : undefined);
+
 /** The action a request names: `x-acs-action` or `Action`. */
 export const requestedAction = (r: RpcRequest): Named => named(firstHeader(r.headers, 'x-acs-action'), r.params.Action);
 

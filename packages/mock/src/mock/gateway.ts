@@ -28,11 +28,11 @@ import { exampleResponder, type ActionHandlers, type ActionResult, type ControlR
 import { hostRefusal, readBody, tooLargeAnswer, type GuardContext } from '../frontend/http-guard.js';
 import {
   firstHeader,
+  namedValue,
   present,
   requestedAction,
   requestedVersion,
   splitTarget,
-  type Named,
   type RpcRequest,
 } from '../frontend/request.js';
 import { answerWith, isPromise, proceed, serveRpc, type Outcome, type Serving, type Steps } from '../frontend/steps.js';
@@ -260,8 +260,6 @@ function answerFor(ctx: GatewayContext, r: RpcRequest, valid: Valid): Answer | P
 /** The mock's steps. */
 export const gatewaySteps: Steps<GatewayContext, Routed, Valid> = { route, validate, produce };
 
-const given = (n: Named): string | undefined => (n.given === 'one' ? n.value : undefined);
-
 /** Tells the journal and the coverage counts about an answer to an RPC request. */
 function record(ctx: GatewayContext, request: RpcRequest, a: Answer): void {
   const { journal, coverage } = ctx.control;
@@ -275,8 +273,8 @@ function record(ctx: GatewayContext, request: RpcRequest, a: Answer): void {
     durationMs: performance.now() - request.startedAt,
     api,
     // A routed request named its API's version and the action; only an answer before routing reads them again.
-    version: to?.catalogue !== undefined ? to.catalogue.version : given(requestedVersion(request)),
-    action: action ?? given(requestedAction(request)),
+    version: to?.catalogue !== undefined ? to.catalogue.version : namedValue(requestedVersion(request)),
+    action: action ?? namedValue(requestedAction(request)),
     accessKeyId: claimedAccessKeyId(request),
     query: request.queryString,
     form: request.form.length > 0 ? request.body.toString('utf8') : undefined,

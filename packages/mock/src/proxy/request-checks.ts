@@ -7,7 +7,14 @@ import type { SharedRules, Site } from '@rd-contract/contract';
 import { parseAcs3Authorization, sha256Hex } from '@rd-contract/client/protocol';
 import { actionRules, type VersionContract } from './contracts.js';
 import { signingStyle } from '../frontend/auth.js';
-import { firstHeader, present, requestedAction, requestedVersion, type RpcRequest } from '../frontend/request.js';
+import {
+  firstHeader,
+  namedValue,
+  present,
+  requestedAction,
+  requestedVersion,
+  type RpcRequest,
+} from '../frontend/request.js';
 import { seenValue, type ContractViolation, type RuleName, type Severity } from './violations.js';
 
 /** Parameters every action accepts besides its own: routing and the HMAC-SHA1 signing parameters. */
@@ -53,7 +60,7 @@ export function checkRoute(r: RpcRequest, { contracts }: RequestCheckContext): R
 
   const known = [...contracts.keys()].join(', ');
   const named = requestedVersion(r);
-  const version = named.given === 'one' ? named.value : undefined;
+  const version = namedValue(named);
   if (named.given === 'none')
     add('request.version', 'query.Version', undefined, `Version is required (one of ${known})`);
   else if (named.given === 'conflict')
