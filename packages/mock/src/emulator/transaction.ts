@@ -150,12 +150,25 @@ function commit<T>(
   attempt: number,
 ): MaybePromise<T> {
   if (!tx.changed) return result;
-  const again = (committed: boolean): MaybePromise<T> => {
-    if (committed) return result;
-    if (attempt >= MAX_ATTEMPTS)
-      throw new Error(`the state kept changing under this operation (${MAX_ATTEMPTS} attempts)`);
-    return transact(backend, body, attempt + 1);
-  };
   const committed = tx.commit();
-  return isPromise(committed) ? committed.then(again) : again(committed);
+  return isPromise(committed)
+    ? committed.then((c) => afterCommit(c, backend, body, result, attempt))
+    : afterCommit(committed, backend, body, result, attempt);
+}
+
+/**
+ * The result once committed, or the body run again after a lost race. A function of the module rather than a closure
+ * made per commit: tsx (`npm run mock`) names each closure it compiles, a property definition per call.
+ */
+function afterCommit<T>(
+  committed: boolean,
+  backend: Backend,
+  body: (tx: Transaction) => Step<T>,
+  result: T,
+  attempt: number,
+): MaybePromise<T> {
+  if (committed) return result;
+  if (attempt >= MAX_ATTEMPTS)
+    throw new Error(`the state kept changing under this operation (${MAX_ATTEMPTS} attempts)`);
+  return transact(backend, body, attempt + 1);
 }
