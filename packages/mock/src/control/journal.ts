@@ -4,11 +4,11 @@
  * than its parsed parameters, and is parsed, formatted and redacted only when it is read.
  *
  * Entries are not kept as objects: under load, a ring of objects (one record and its strings per request) lives long
- * enough to be copied by young-generation collections and promoted, and the collector's work grew with it (13-23 %
- * of the mock's requests per second in docs/performance.md's pairings). Here an entry's strings are written as UTF-16
- * (exact for any JavaScript string) into one byte arena used as a ring, and its numbers and string lengths into typed
- * arrays; recording allocates nothing that survives the request. The arena and the arrays start small and double as
- * entries arrive, so a large `--journal-size` costs memory only as it fills.
+ * enough to be copied by young-generation collections and promoted, and the collector's work grew with it (see
+ * docs/performance.md). Here an entry's strings go into one byte arena used as a ring, as UTF-8 (UTF-16 for text with a
+ * lone surrogate, which UTF-8 cannot carry), and its numbers and string lengths into typed arrays; recording keeps
+ * no object of its own. The arena and the arrays start small and double as entries arrive (the only allocations
+ * that outlive a request), so a large `--journal-size` costs memory only as it fills.
  */
 import { constants } from 'node:buffer';
 import { REDACTED, type Redactor } from '@rd-contract/client/protocol';
@@ -79,7 +79,7 @@ const TEXTS = 8;
 /** Per entry in `numbers`: time, durationMs, status, fault (-1: none), text offset, text bytes, text encoding. */
 const NUMBERS = 7;
 const [TIME, DURATION, STATUS, FAULT, OFFSET, BYTES, WIDE] = [0, 1, 2, 3, 4, 5, 6];
-/** `String.prototype.isWellFormed`: in every Node the packages support (20.19+), not in the ES2022 lib the code is typed with. */
+/** `String.prototype.isWellFormed`: in every Node the packages support (20.19+), not in the ES2022 lib we type with. */
 const isWellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
 /** Entries the arrays hold at first, and the arena's bytes per entry at first. */
 const INITIAL_ENTRIES = 64;
@@ -98,7 +98,7 @@ export class Journal {
 
   /**
    * `capacity` 0 keeps nothing; `redact` hides the secrets the mock knows (its access keys' secrets) in values.
-   * `maxBytes` bounds the arena (default: the largest Buffer); entries whose text would pass it leave early, oldest first.
+   * `maxBytes` bounds the arena (default: the largest Buffer); past it, the oldest entries leave early.
    */
   constructor(
     readonly capacity: number,
@@ -114,9 +114,14 @@ export class Journal {
     return this.size;
   }
 
+  /** The bytes the journal holds now: its text buffer and its arrays. */
+  get bytes(): number {
+    return this.arena.length + this.lengths.byteLength + this.numbers.byteLength;
+  }
+
   /**
    * Keeps one record. Throws a RangeError, changing nothing, only for a record whose text takes more than `maxBytes`
-   * (with the default bound, none: a string has at most 2^29 - 24 code units in V8, 1.5 GiB of UTF-8 at most).
+   * (with the default bound, none: three bytes for each of a string's `constants.MAX_STRING_LENGTH` code units fit).
    */
   record(r: JournalRecord): void {
     if (this.capacity === 0) return;
@@ -195,7 +200,7 @@ export class Journal {
     return (this.head - this.size + this.capacity) % this.capacity;
   }
 
-  /** The arena bytes the entry at ring index `i` holds: its text's, and at least one, so that no two share an offset. */
+  /** The arena bytes the entry at ring index `i` holds: its text's, at least one, so that no two share an offset. */
   private held(i: number): number {
     return Math.max(1, this.numbers[i * NUMBERS + BYTES]!);
   }

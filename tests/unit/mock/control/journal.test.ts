@@ -1,6 +1,7 @@
 // packages/mock/src/control/journal.ts: the request journal kept in a byte arena. A model (an array of the records
 // given) says what the journal must hand back: the last `capacity` records, oldest first, every string as it was
 // given (ASCII, any UTF-16 including lone surrogates, long enough to make the arena grow and wrap), through clears.
+import { constants } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Journal, type JournalRecord } from '../../../../packages/mock/src/control/journal.js';
@@ -154,23 +155,37 @@ describe('the request journal', () => {
     journal.record(small);
     expect(() => journal.record({ ...small, query: 'x'.repeat(2000) })).toThrow(RangeError);
     expect(journal.list().map((e) => e.requestId)).toEqual(['R1']);
+    // with the default bound (the largest Buffer), the longest string's UTF-8 fits: record never throws
+    expect(3 * constants.MAX_STRING_LENGTH).toBeLessThanOrEqual(constants.MAX_LENGTH);
   });
 
-  it('costs memory only as it fills: five journals of ten million entries start under 5 MiB; clear empties one', () => {
-    const before = process.memoryUsage().arrayBuffers;
-    const journals = Array.from({ length: 5 }, () => new Journal(10_000_000, redact));
-    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(5 * 1024 * 1024);
-    const j = journals[0]!;
+  it('costs memory only as it fills: ten million entries start under 64 KiB; clear takes it back', () => {
+    const j = new Journal(10_000_000, redact);
+    const start = j.bytes;
+    expect(start).toBeLessThan(64 * 1024);
     const r = { ...recordFor(0), query: 'q'.repeat(100_000) };
     for (let i = 0; i < 50; i++) j.record({ ...r, requestId: `R${i}` });
     expect(j.length).toBe(50);
-    const grown = process.memoryUsage().arrayBuffers;
-    expect(grown - before).toBeGreaterThan(5 * 1024 * 1024);
+    expect(j.bytes).toBeGreaterThan(50 * 100_000);
     j.clear();
     expect(j.length).toBe(0);
+    expect(j.bytes).toBe(start);
     expect(j.list()).toEqual([]);
     j.record(recordFor(1));
     expect(j.list().map((e) => e.requestId)).toEqual(['R1']);
+  });
+
+  it('takes about the text it keeps (a byte per ASCII character) and 88 bytes an entry, at most twice that', () => {
+    for (const entries of [1000, 20_000]) {
+      const r = { ...recordFor(0), query: 'q'.repeat(300) };
+      const text = [r.api, r.version, r.action, r.accessKeyId, r.query, r.requestId].join('');
+      const j = new Journal(entries, redact);
+      // twice round the ring, so that it has wrapped
+      for (let i = 0; i < 2 * entries; i++) j.record(r);
+      expect(j.length).toBe(entries);
+      expect(j.bytes).toBeGreaterThan(entries * (text.length + 88));
+      expect(j.bytes).toBeLessThanOrEqual(2 * entries * (text.length + 88));
+    }
   });
 
   it('keeps nothing with capacity 0, and refuses a capacity that is not an integer >= 0', () => {
