@@ -89,9 +89,17 @@ export function signingStyle(r: RpcRequest, required: SigningRequired): 'ACS3-HM
 
 /** The AccessKeyId a request claims, unverified: the ACS3 `Credential=` or the `AccessKeyId` parameter. */
 export function claimedAccessKeyId(r: RpcRequest): string | undefined {
-  const authorization = firstHeader(r.headers, 'authorization');
-  if (authorization !== undefined) return parseAcs3Authorization(authorization)?.accessKeyId;
-  return present(r.params.AccessKeyId) ? r.params.AccessKeyId : undefined;
+  if (r.claimed === undefined) {
+    const authorization = firstHeader(r.headers, 'authorization');
+    const accessKeyId =
+      authorization !== undefined
+        ? parseAcs3Authorization(authorization)?.accessKeyId
+        : present(r.params.AccessKeyId)
+          ? r.params.AccessKeyId
+          : undefined;
+    r.claimed = { accessKeyId };
+  }
+  return r.claimed.accessKeyId;
 }
 
 export interface SignatureVerifierOptions {

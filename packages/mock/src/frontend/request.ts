@@ -25,6 +25,11 @@ export interface RpcRequest {
   readonly body: Buffer;
   /** When the request arrived (performance.now()), for its duration. */
   readonly startedAt: number;
+  /**
+   * The AccessKeyId the request claims, kept by `claimedAccessKeyId` (packages/mock/src/frontend/auth.ts) the first
+   * time it is asked: the signature step and the journal both ask, and an Authorization header takes ~0.8 µs to parse.
+   */
+  claimed: { readonly accessKeyId: string | undefined } | undefined;
 }
 
 export const firstHeader = (headers: IncomingHttpHeaders, name: string): string | undefined => {
@@ -69,7 +74,8 @@ export function parseRequest(
   const params: Record<string, string> = Object.create(null);
   for (const [k, v] of query) if (params[k] === undefined) params[k] = v;
   for (const [k, v] of form) if (params[k] === undefined) params[k] = v;
-  return { method, path: target.path, queryString: target.queryString, query, form, params, headers, body, startedAt };
+  const { path, queryString } = target;
+  return { method, path, queryString, query, form, params, headers, body, startedAt, claimed: undefined };
 }
 
 /**
