@@ -10,7 +10,8 @@
  *  - the contract proxy's overhead per request: the mock called through `npm run proxy` (re-signing, both directions
  *    checked) against the mock called directly, one request at a time (latency) and under load (req/s).
  *  - the request journal's cost: the mock with its journal on (the default, 1000 entries) against the same mock with
- *    `--journal-size 0`, two processes under the same load, runs alternated (`-- --journal` for this alone);
+ *    `--journal-size 0`, two processes under the same load, runs alternated, req/s and CPU time per request
+ *    (`-- --journal` for this alone);
  *  - in this process, an object built with a spread followed by properties against the same object spelled out (why
  *    the gateway's steps spell theirs out), and a closure bound to a name against an unnamed one (why the mock makes
  *    no named closure per request).
@@ -18,6 +19,8 @@
  * and after 100k accounts, for each store (memory, SQLite, and Redis when redis-server is installed), their ratio,
  * and the in-memory emulator against the stateless mock's validated Enable.
  * With `--packages`: each package's tarball, and a real install of it into an empty project (time, packages, MiB).
+ * With `--versus <checkout>`: our mock against the mock of another checkout, each started as its package.json's
+ * `npm run mock` starts it, in rounds alternated as for the journal (req/s and CPU time per request).
  * Prints ratios; asserts nothing (targets are read off the ratios, see docs/performance.md).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -27,6 +30,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import autocannon, { type Result as AutocannonResult } from 'autocannon';
 import { stringify } from 'yaml';
 import { apiFile, apiIndex, repoRoot } from './paths.js';
@@ -48,21 +52,45 @@ import { buildCatalogue } from '../packages/mock/src/frontend/catalogue.js';
 import { redisMissing, startRedis } from '../tests/helpers/redis.js';
 import { packageReport } from './pack.js';
 
-const quick = process.argv.includes('--quick');
+/** The flags; an unknown one (or `--versus` without a folder) exits 2 naming it. */
+const flags = (() => {
+  try {
+    return parseArgs({
+      options: {
+        quick: { type: 'boolean', default: false },
+        client: { type: 'boolean', default: false },
+        emulator: { type: 'boolean', default: false },
+        proxy: { type: 'boolean', default: false },
+        journal: { type: 'boolean', default: false },
+        packages: { type: 'boolean', default: false },
+        versus: { type: 'string' },
+      },
+      allowPositionals: false,
+    }).values;
+  } catch (e) {
+    console.error(`bench: ${(e as Error).message}`);
+    process.exit(2);
+  }
+})();
+const quick = flags.quick;
 /** How the emulator keys management account names, from the contract (the bulk fill writes its name index). */
 const { nameKey } = emulatorRules(contract);
 /** Bytes in MiB, to one decimal. */
 const mb = (bytes: number): string => (bytes / 1048576).toFixed(1);
+/** The middle value (the upper of the two middle ones for an even count). */
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 /** `--client`: only the client against the official SDK (about a minute). */
-const clientOnly = process.argv.includes('--client');
+const clientOnly = flags.client;
 /** `--emulator`: only the stateful emulator's stores at 1k and 100k accounts (a few minutes). */
-const emulatorOnly = process.argv.includes('--emulator');
+const emulatorOnly = flags.emulator;
 /** `--proxy`: only the proxy's overhead against a direct call to the mock (about a minute). */
-const proxyOnly = process.argv.includes('--proxy');
+const proxyOnly = flags.proxy;
 /** `--journal`: only the journal on against off (about a minute). */
-const journalOnly = process.argv.includes('--journal');
+const journalOnly = flags.journal;
 /** `--packages`: only what each package costs a user: its tarball and an install into an empty project. */
-const packagesOnly = process.argv.includes('--packages');
+const packagesOnly = flags.packages;
+/** `--versus <checkout>`: only our mock against the mock of another checkout (its `npm run mock`), rounds alternated. */
+const versus = flags.versus;
 const duration = quick ? 5 : 15;
 const connections = 20;
 const soakSeconds = quick ? 10 : 60;
@@ -108,10 +136,15 @@ const qs = (action: BenchAction) =>
 // ---------------------------------------------------------------------------------------------- servers
 
 /** Starts a child process and resolves with its base URL once it prints `http://127.0.0.1:<port>`. */
-function startChild(command: string, args: string[], name: string): Promise<{ url: string; child: ChildProcess }> {
+function startChild(
+  command: string,
+  args: string[],
+  name: string,
+  cwd = repoRoot,
+): Promise<{ url: string; child: ChildProcess }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
-      cwd: repoRoot,
+      cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
     });
@@ -296,7 +329,6 @@ async function clientOverhead(noopUrl: string): Promise<{ ours: number; oursFetc
     fetchTimes.push(await block(fetchCall));
     sdkTimes.push(await block(sdkCall));
   }
-  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
   return { ours: median(oursTimes), oursFetch: median(fetchTimes), sdk: median(sdkTimes) };
 }
 
@@ -560,65 +592,116 @@ async function proxyOverhead(mockUrl: string, children: ChildProcess[]): Promise
   return lines;
 }
 
-// ---------------------------------------------------------------------------------------------- journal
+// ---------------------------------------------------------------------------------------------- paired mocks
+
+/** One side of a paired comparison: how to start it. */
+interface Contender {
+  readonly name: string;
+  readonly start: () => Promise<{ url: string; child: ChildProcess }>;
+}
+
+/** CPU time (user + system) a process has used, in µs, from /proc. */
+function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100; // clock ticks, 100 a second on Linux
+}
 
 /**
- * The journal's cost: a mock with the journal on (default size) and one with `--journal-size 0`, loaded in turn with
- * the same requests. Each round starts a fresh pair (in alternating order, and loads them in alternating order), so
- * that neither process's own luck (JIT, placement on the 2 cores) nor the other work on a shared machine favours one
- * side: per round the ratio of the two rates, and the median of the rounds' ratios. Then, in this process, what the
- * recording itself costs per request (the journal's ring buffer and the coverage count; not the reads of the
- * version, action and AccessKeyId the gateway hands them), against the mock's time per request.
+ * Two mocks loaded in turn with the same requests. Each round starts a fresh pair (in alternating order, and loads
+ * them in alternating order), so that neither process's own luck (JIT, placement on the 2 cores) nor the other work
+ * on a shared machine favours one side: per round the ratio of the two rates and of their CPU time per request (from
+ * /proc), and the medians of the rounds' ratios. Returns a line per action and the median rates of `a`; `after` runs
+ * once a round, with both up.
  */
-async function journalOverhead(children: ChildProcess[]): Promise<string[]> {
+async function pairedRounds(
+  children: ChildProcess[],
+  [a, b]: readonly [Contender, Contender],
+  after?: (urls: Record<string, string>) => Promise<void>,
+): Promise<{ lines: string[]; aMedians: number[] }> {
   const rounds = quick ? 3 : 6;
   const seconds = quick ? 2 : 4;
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const names = Object.keys(actions) as BenchAction[];
-  const ratios = new Map(names.map((a) => [a, [] as number[]]));
-  const rates = new Map(names.map((a) => [a, { on: [] as number[], off: [] as number[] }]));
-  let kept = 0;
-  console.log('\njournal on vs off');
+  const per = new Map(names.map((x) => [x, { rps: [] as number[], cpu: [] as number[], ab: [[], []] as number[][] }]));
+  console.log(`\n${b.name} vs ${a.name}`);
   for (let round = 0; round < rounds; round++) {
-    const order = round % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const);
-    const pair: Partial<Record<'on' | 'off', { url: string; child: ChildProcess }>> = {};
-    for (const which of order) {
-      const size = which === 'on' ? [] : ['--journal-size', '0'];
-      const started = await startChild(
-        process.execPath,
-        [...mockCommand(), '--port', '0', ...size],
-        `mock (journal ${which})`,
-      );
+    const order = round % 2 === 0 ? [a, b] : [b, a];
+    const pair = new Map<Contender, { url: string; child: ChildProcess }>();
+    for (const c of order) {
+      const started = await c.start();
       children.push(started.child);
-      pair[which] = started;
+      pair.set(c, started);
     }
     for (const action of names) {
       const path = `/?${qs(action)}`;
-      for (const which of order) await load('warm-up', pair[which]!.url + path, warmUpSeconds);
-      const got = { on: 0, off: 0 };
-      for (const which of order) {
-        const r = await load(`journal ${which}`, pair[which]!.url + path, seconds);
+      for (const c of order) await load('warm-up', pair.get(c)!.url + path, warmUpSeconds);
+      const got = new Map<Contender, { rps: number; cpu: number }>();
+      for (const c of order) {
+        const { url, child } = pair.get(c)!;
+        const cpu0 = cpuMicros(child.pid!);
+        const r = await load(c.name, url + path, seconds);
         console.log(`${fmt(r)}   (${action}, round ${round + 1})`);
-        got[which] = r.rps;
-        rates.get(action)![which].push(r.rps);
+        got.set(c, { rps: r.rps, cpu: (cpuMicros(child.pid!) - cpu0) / r.total });
       }
-      ratios.get(action)!.push(got.on / got.off);
+      const p = per.get(action)!;
+      p.rps.push(got.get(b)!.rps / got.get(a)!.rps);
+      p.cpu.push(got.get(b)!.cpu / got.get(a)!.cpu);
+      p.ab[0]!.push(got.get(a)!.rps);
+      p.ab[1]!.push(got.get(b)!.rps);
     }
-    kept = ((await (await fetch(`${pair.on!.url}/_mock/requests/count`)).json()) as { count: number }).count;
-    for (const which of order) pair[which]!.child.kill('SIGTERM');
+    await after?.(Object.fromEntries([...pair].map(([c, s]) => [c.name, s.url])));
+    for (const c of order) pair.get(c)!.child.kill('SIGTERM');
   }
   const lines = names.map((action) => {
-    const r = ratios.get(action)!;
-    const { on, off } = rates.get(action)!;
+    const { rps, cpu, ab } = per.get(action)!;
     return (
-      `${action}: journal on vs off: median ${median(on).toFixed(0)} vs ${median(off).toFixed(0)} req/s; ` +
-      `median of ${rounds} rounds' ratios: ${median(r).toFixed(3)}x req/s (rounds` +
-      ` ${Math.min(...r).toFixed(2)}-${Math.max(...r).toFixed(2)})`
+      `${action}: ${b.name} vs ${a.name}: median ${median(ab[1]!).toFixed(0)} vs ${median(ab[0]!).toFixed(0)} req/s;` +
+      ` median of ${rounds} rounds' ratios: ${median(rps).toFixed(3)}x req/s (rounds` +
+      ` ${Math.min(...rps).toFixed(2)}-${Math.max(...rps).toFixed(2)}), ${median(cpu).toFixed(3)}x CPU per request`
     );
   });
+  return { lines, aMedians: names.map((action) => median(per.get(action)!.ab[0]!)) };
+}
+
+/** Our mock as `npm run mock` starts it, with more flags. */
+const ourMock = (name: string, flags: string[] = []): Contender => ({
+  name,
+  start: () => startChild(process.execPath, [...mockCommand(), '--port', '0', ...flags], name),
+});
+
+/**
+ * The journal's cost: the mock with its journal on (default size) against `--journal-size 0`, in paired rounds; then,
+ * in this process, what the recording itself costs per request (the journal and the coverage count; not the reads of
+ * the version, action and AccessKeyId the gateway hands them), against the mock's time per request.
+ */
+async function journalOverhead(children: ChildProcess[]): Promise<string[]> {
+  let kept = 0;
+  const { lines, aMedians } = await pairedRounds(
+    children,
+    [ourMock('journal off', ['--journal-size', '0']), ourMock('journal on')],
+    async (urls) => {
+      const counted = await fetch(`${urls['journal on']}/_mock/requests/count`);
+      kept = ((await counted.json()) as { count: number }).count;
+    },
+  );
   lines.push(`journal on: ${kept} entries kept at the end of a round (its size, 1000, is the bound)`);
-  lines.push(recordingCost(Math.max(...names.map((a) => median(rates.get(a)!.off)))));
+  lines.push(recordingCost(Math.max(...aMedians)));
   return lines;
+}
+
+/**
+ * `--versus <checkout>`: our mock against another checkout's (a worktree of an earlier commit, say), each as its own
+ * package.json's `npm run mock` starts it (`[exec] node <flags> <script> ...`, run in that folder), in paired rounds.
+ */
+async function versusOverhead(children: ChildProcess[], dir: string): Promise<string[]> {
+  const script: string = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).scripts?.mock ?? '';
+  const words = script.split(/\s+/).filter((w) => w !== 'exec');
+  if (words[0] !== 'node') throw new Error(`${dir}: package.json's mock script is not "[exec] node ...": ${script}`);
+  const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: dir, encoding: 'utf8' }).stdout.trim();
+  const other: Contender = {
+    name: `mock of ${commit || dir}`,
+    start: () => startChild(process.execPath, [...words.slice(1), '--port', '0'], `mock of ${dir}`, dir),
+  };
+  return (await pairedRounds(children, [other, ourMock('mock')])).lines;
 }
 
 /** The journal's and the coverage's work per answer, measured in this process, against the mock's time per request. */
@@ -747,6 +830,13 @@ async function main() {
     if (packagesOnly) {
       console.log(`bench: the packages as a user installs them, node ${process.version}, ${npmVersion()}`);
       for (const line of await packageReport(scratch)) console.log(`  ${line}`);
+      return;
+    }
+    if (versus !== undefined) {
+      console.log(`bench: our mock against ${versus}'s${quick ? ' (quick)' : ''}, node ${process.version}`);
+      const lines = await versusOverhead(children, versus);
+      console.log('\nsummary');
+      for (const line of lines) console.log(`  ${line}`);
       return;
     }
     if (journalOnly) {
