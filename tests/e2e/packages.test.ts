@@ -5,7 +5,7 @@
 // steps. The one liberty: the packages are not on the registry, so the install command names their tarballs (and the
 // contract's, which the others depend on) where the README names the packages.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -321,6 +321,18 @@ describe("the README's newcomer path, in an empty project", () => {
   it('names the two packages and vitest in its install command', () => {
     expect(commands[0]).toBe('npm i -D @rd-contract/mock @rd-contract/client vitest');
     expect(commands[1]).toBe('npx rd-mock --stateful');
+  });
+
+  it("installs JavaScript that names no closure at run time (tsx's keepNames, docs/performance.md, is ours alone)", () => {
+    let files = 0;
+    for (const pkg of ['mock', 'client', 'contract']) {
+      const dist = join(project, 'node_modules', '@rd-contract', pkg, 'dist');
+      for (const f of readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((x) => x.endsWith('.js'))) {
+        expect(readFileSync(join(dist, f), 'utf8'), `${pkg}/dist/${f}`).not.toMatch(/__name\(/);
+        files++;
+      }
+    }
+    expect(files).toBeGreaterThan(50);
   });
 
   it(
