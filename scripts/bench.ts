@@ -24,7 +24,7 @@
  * Prints ratios; asserts nothing (targets are read off the ratios, see docs/performance.md).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -89,8 +89,12 @@ const proxyOnly = flags.proxy;
 const journalOnly = flags.journal;
 /** `--packages`: only what each package costs a user: its tarball and an install into an empty project. */
 const packagesOnly = flags.packages;
-/** `--versus <checkout>`: only our mock against the mock of another checkout (its `npm run mock`), rounds alternated. */
+/** `--versus <checkout>`: only our mock against another checkout's (its `npm run mock`), in alternated rounds. */
 const versus = flags.versus;
+if (versus !== undefined && !existsSync(join(versus, 'package.json'))) {
+  console.error(`bench: --versus ${versus}: no package.json there (give a checkout of this repository)`);
+  process.exit(2);
+}
 const duration = quick ? 5 : 15;
 const connections = 20;
 const soakSeconds = quick ? 10 : 60;
@@ -701,7 +705,11 @@ async function versusOverhead(children: ChildProcess[], dir: string): Promise<st
     name: `mock of ${commit || dir}`,
     start: () => startChild(process.execPath, [...words.slice(1), '--port', '0'], `mock of ${dir}`, dir),
   };
-  return (await pairedRounds(children, [other, ourMock('mock')])).lines;
+  const ours: Contender = {
+    name: 'mock',
+    start: () => startChild(process.execPath, [...scriptNodeArgs('mock'), '--port', '0'], 'mock'),
+  };
+  return (await pairedRounds(children, [other, ours])).lines;
 }
 
 /** The journal's and the coverage's work per answer, measured in this process, against the mock's time per request. */

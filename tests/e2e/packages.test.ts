@@ -323,7 +323,7 @@ describe("the README's newcomer path, in an empty project", () => {
     expect(commands[1]).toBe('npx rd-mock --stateful');
   });
 
-  it("installs JavaScript that names no closure at run time (tsx's keepNames, docs/performance.md, is ours alone)", () => {
+  it("installs JavaScript that names no closure at run time (tsx's keepNames, see docs/performance.md)", () => {
     let files = 0;
     for (const pkg of ['mock', 'client', 'contract']) {
       const dist = join(project, 'node_modules', '@rd-contract', pkg, 'dist');

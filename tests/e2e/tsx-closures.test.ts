@@ -20,7 +20,8 @@ Object.defineProperty = function (target, property, descriptor) {
   if (property === 'name' && globalThis.__counting) {
     const frame = new Error().stack.split('\\n')[2] ?? '';
     const where = frame.includes('/packages/') ? 'packages' : frame.includes('script.mts') ? 'script' : undefined;
-    if (where) globalThis.__named[descriptor.value + '@' + where] = (globalThis.__named[descriptor.value + '@' + where] ?? 0) + 1;
+    const key = descriptor.value + '@' + where;
+    if (where) globalThis.__named[key] = (globalThis.__named[key] ?? 0) + 1;
   }
   return define(target, property, descriptor);
 };
@@ -28,7 +29,11 @@ Object.defineProperty = function (target, property, descriptor) {
 
 const SCRIPT = (root: string) => `
 import { startMock } from ${JSON.stringify(join(root, 'packages/mock/src/testing/index.ts'))};
-const enable = 'EnableMode=NewManagementAccount&MAName=user01%40rdadmin.aliyunid.com&MASecureMobilePhone=852-61234567&VerificationCode=123456';
+const enable =
+  'EnableMode=NewManagementAccount&MAName=user01%40rdadmin.aliyunid.com&MASecureMobilePhone=852-61234567' +
+  '&VerificationCode=123456';
+const rpc = (url, action, rest) =>
+  fetch(url + '/?Action=' + action + '&Version=2020-03-31&Format=JSON&' + rest, { method: 'POST' });
 function probe() {
   const named = () => 1;
   return named;
@@ -40,8 +45,10 @@ for (const stateful of [false, true]) {
   for (const counting of [false, true]) {
     globalThis.__counting = counting;
     for (let i = 0; i < 100; i++) {
-      const e = await fetch(mock.url + '/?Action=EnableResourceDirectory&Version=2020-03-31&Format=JSON&AccessKeyId=ak' + counting + i + '&' + (stateful ? 'EnableMode=CurrentAccount' : enable), { method: 'POST' });
-      const g = await fetch(mock.url + '/?Action=GetResourceDirectory&Version=2020-03-31&Format=JSON&AccessKeyId=ak' + counting + i, { method: 'POST' });
+      const key = 'AccessKeyId=ak' + counting + i;
+      const mode = stateful ? 'EnableMode=CurrentAccount' : enable;
+      const e = await rpc(mock.url, 'EnableResourceDirectory', key + '&' + mode);
+      const g = await rpc(mock.url, 'GetResourceDirectory', key);
       if (counting) statuses.push(e.status, g.status);
       await e.arrayBuffer();
       await g.arrayBuffer();

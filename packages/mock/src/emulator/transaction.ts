@@ -158,7 +158,7 @@ function commit<T>(
 
 /**
  * The result once committed, or the body run again after a lost race. A function of the module rather than a closure
- * made per commit: tsx (`npm run mock`) names each closure it compiles, a property definition per call.
+ * made per commit: tsx (`npm run mock`) names every closure bound to a name, a property definition per call.
  */
 function afterCommit<T>(
   committed: boolean,
