@@ -36,25 +36,26 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ clear: true as const }) },
 );
 
-/** What `list()` gives for a record, written out from docs/mock.md's entry fields rather than from the journal. */
+/** The entry fields that read null for a record field left undefined. */
+const NULLABLE = ['api', 'version', 'action', 'accessKeyId', 'code', 'fault'] as const;
+
+/**
+ * What `list()` gives for a record, from docs/mock.md's description of an entry: query then form parameters, the first
+ * of a name winning, `Signature`, `SecurityToken` and `AccessKeySecret` reading `[REDACTED]`, other values redacted.
+ */
 function expectedEntry(r: JournalRecord) {
-  const parameters: Record<string, string> = Object.create(null);
-  for (const source of [r.query, r.form ?? ''])
-    for (const [k, v] of new URLSearchParams(source))
-      if (!Object.hasOwn(parameters, k))
-        parameters[k] = ['Signature', 'SecurityToken', 'AccessKeySecret'].includes(k) ? '***' : redact(v);
+  const pairs = [...new URLSearchParams(r.query), ...new URLSearchParams(r.form ?? '')].reverse(); // first wins
+  const secret = (k: string) => ['Signature', 'SecurityToken', 'AccessKeySecret'].includes(k);
   return {
+    ...Object.fromEntries(NULLABLE.map((k) => [k, r[k] ?? null])),
     time: new Date(r.time).toISOString(),
-    api: r.api ?? null,
-    version: r.version ?? null,
-    action: r.action ?? null,
-    accessKeyId: r.accessKeyId ?? null,
-    parameters,
     status: r.status,
-    code: r.code ?? null,
     requestId: r.requestId,
     durationMs: Math.round(r.durationMs * 1000) / 1000,
-    fault: r.fault ?? null,
+    parameters: Object.assign(
+      Object.create(null),
+      Object.fromEntries(pairs.map(([k, v]) => [k, secret(k) ? '[REDACTED]' : redact(v)])),
+    ),
   };
 }
 
@@ -186,6 +187,17 @@ describe('the request journal', () => {
       expect(j.bytes).toBeGreaterThan(entries * (text.length + 88));
       expect(j.bytes).toBeLessThanOrEqual(2 * entries * (text.length + 88));
     }
+  });
+
+  it('reads a secret parameter as [REDACTED] and redacts the known secrets in other values', () => {
+    const j = new Journal(5, redact);
+    j.record(recordFor(0));
+    expect(j.list()[0]!.parameters).toEqual({
+      Action: 'GetResourceDirectory',
+      AccessKeyId: 'AK',
+      Signature: '[REDACTED]',
+      Note: '***',
+    });
   });
 
   it('keeps nothing with capacity 0, and refuses a capacity that is not an integer >= 0', () => {
