@@ -148,7 +148,6 @@ export class Journal {
     const i = this.head;
     const at = this.place(room);
     const bytes = this.arena.write(text, at, encoding);
-    this.end = at + Math.max(1, bytes);
     const L = this.lengths;
     const b = i * TEXTS;
     L[b] = api === undefined ? -1 : api.length;
@@ -168,6 +167,7 @@ export class Journal {
     n[m + OFFSET] = at;
     n[m + BYTES] = bytes;
     n[m + WIDE] = encoding === 'utf8' ? 0 : 1;
+    this.end = at + this.held(i);
     this.head = (i + 1) % this.capacity;
     this.size++;
   }
@@ -193,6 +193,11 @@ export class Journal {
     this.head = 0;
     this.size = 0;
     this.end = 0;
+  }
+
+  /** The ring indexes of the entries, oldest first. */
+  private *indexes(): Generator<number> {
+    for (let k = 0, i = this.oldest; k < this.size; k++, i = (i + 1) % this.capacity) yield i;
   }
 
   /** The ring index of the oldest entry. */
@@ -227,14 +232,14 @@ export class Journal {
    */
   private grow(n: number): number {
     let live = 0;
-    for (let k = 0, i = this.oldest; k < this.size; k++, i = (i + 1) % this.capacity) live += this.held(i);
+    for (const i of this.indexes()) live += this.held(i);
     while (live + n > this.maxBytes && this.size > 0) {
       live -= this.held(this.oldest);
       this.size--;
     }
     const arena = Buffer.alloc(Math.min(this.maxBytes, Math.max(2 * this.arena.length, live + n)));
     let at = 0;
-    for (let k = 0, i = this.oldest; k < this.size; k++, i = (i + 1) % this.capacity) {
+    for (const i of this.indexes()) {
       const m = i * NUMBERS;
       const from = this.numbers[m + OFFSET]!;
       const held = this.held(i);
@@ -258,16 +263,16 @@ export class Journal {
   }
 
   /** The record at ring index `i`, read back. */
-  private at(i: number): JournalRecord {
+  private read(i: number): JournalRecord {
     const n = this.numbers;
     const m = i * NUMBERS;
     const from = n[m + OFFSET]!;
     const text = this.arena.toString(n[m + WIDE] ? 'utf16le' : 'utf8', from, from + n[m + BYTES]!);
     const fields: (string | undefined)[] = [];
-    let at = 0;
+    let pos = 0;
     for (let k = i * TEXTS; k < (i + 1) * TEXTS; k++) {
       const length = this.lengths[k]!;
-      fields.push(length < 0 ? undefined : text.slice(at, (at += length)));
+      fields.push(length < 0 ? undefined : text.slice(pos, (pos += length)));
     }
     const [api, version, action, accessKeyId, query, form, code, requestId] = fields;
     const fault = n[m + FAULT]!;
@@ -289,7 +294,7 @@ export class Journal {
 
   /** The records, oldest first. */
   private *records(): Generator<JournalRecord> {
-    for (let k = 0, i = this.oldest; k < this.size; k++, i = (i + 1) % this.capacity) yield this.at(i);
+    for (const i of this.indexes()) yield this.read(i);
   }
 
   private entry(r: JournalRecord): JournalEntry {
