@@ -99,11 +99,6 @@ const duration = quick ? 5 : 15;
 const connections = 20;
 const soakSeconds = quick ? 10 : 60;
 const warmUpSeconds = quick ? 2 : 5;
-/**
- * The mock runs as `npm run mock` runs it (package.json: `node <V8 flags> --import tsx packages/mock/src/cli/main.ts
- * mock`), started here as that one node process so that the RSS read from its pid is the mock's; plus `--expose-gc` and
- * scripts/bench-heap-hook.mjs, which report the heap in use after a full collection on SIGUSR2.
- */
 /** The mock package's bin, from source, as package.json's mock and proxy scripts run it. */
 const BIN = 'packages/mock/src/cli/main.ts';
 
@@ -116,6 +111,12 @@ function scriptNodeArgs(name: 'mock' | 'proxy'): string[] {
   return words.slice(2);
 }
 
+/**
+ * The mock as `npm run mock` runs it (package.json: `node <V8 flags> --import tsx packages/mock/src/cli/main.ts
+ * mock`), started here as that one node process so that the RSS read from its pid is the mock's; plus `--expose-gc` and
+ * scripts/bench-heap-hook.mjs, which report the heap in use after a full collection on SIGUSR2 (the paired rounds,
+ * which read no heap, start it without them).
+ */
 function mockCommand(): string[] {
   const hook = pathToFileURL(join(repoRoot, 'scripts', 'bench-heap-hook.mjs')).href;
   return ['--expose-gc', '--import', hook, ...scriptNodeArgs('mock')];
@@ -625,7 +626,10 @@ async function pairedRounds(
   const rounds = quick ? 3 : 6;
   const seconds = quick ? 2 : 4;
   const names = Object.keys(actions) as BenchAction[];
-  const per = new Map(names.map((x) => [x, { rps: [] as number[], cpu: [] as number[], ab: [[], []] as number[][] }]));
+  // per action: each round's ratios (b / a) of req/s and of CPU per request, and each side's req/s
+  const per = new Map(
+    names.map((x) => [x, { rps: [] as number[], cpu: [] as number[], a: [] as number[], b: [] as number[] }]),
+  );
   console.log(`\n${b.name} vs ${a.name}`);
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? [a, b] : [b, a];
@@ -649,27 +653,28 @@ async function pairedRounds(
       const p = per.get(action)!;
       p.rps.push(got.get(b)!.rps / got.get(a)!.rps);
       p.cpu.push(got.get(b)!.cpu / got.get(a)!.cpu);
-      p.ab[0]!.push(got.get(a)!.rps);
-      p.ab[1]!.push(got.get(b)!.rps);
+      p.a.push(got.get(a)!.rps);
+      p.b.push(got.get(b)!.rps);
     }
     await after?.(Object.fromEntries([...pair].map(([c, s]) => [c.name, s.url])));
     for (const c of order) pair.get(c)!.child.kill('SIGTERM');
   }
   const lines = names.map((action) => {
-    const { rps, cpu, ab } = per.get(action)!;
+    const p = per.get(action)!;
+    const { rps, cpu } = p;
     return (
-      `${action}: ${b.name} vs ${a.name}: median ${median(ab[1]!).toFixed(0)} vs ${median(ab[0]!).toFixed(0)} req/s;` +
+      `${action}: ${b.name} vs ${a.name}: median ${median(p.b).toFixed(0)} vs ${median(p.a).toFixed(0)} req/s;` +
       ` median of ${rounds} rounds' ratios: ${median(rps).toFixed(3)}x req/s (rounds` +
       ` ${Math.min(...rps).toFixed(2)}-${Math.max(...rps).toFixed(2)}), ${median(cpu).toFixed(3)}x CPU per request`
     );
   });
-  return { lines, aMedians: names.map((action) => median(per.get(action)!.ab[0]!)) };
+  return { lines, aMedians: names.map((action) => median(per.get(action)!.a)) };
 }
 
-/** Our mock as `npm run mock` starts it, with more flags. */
-const ourMock = (name: string, flags: string[] = []): Contender => ({
+/** Our mock as `npm run mock` starts it, with `extra` flags. */
+const ourMock = (name: string, extra: string[] = []): Contender => ({
   name,
-  start: () => startChild(process.execPath, [...mockCommand(), '--port', '0', ...flags], name),
+  start: () => startChild(process.execPath, [...scriptNodeArgs('mock'), '--port', '0', ...extra], name),
 });
 
 /**
@@ -705,11 +710,7 @@ async function versusOverhead(children: ChildProcess[], dir: string): Promise<st
     name: `mock of ${commit || dir}`,
     start: () => startChild(process.execPath, [...words.slice(1), '--port', '0'], `mock of ${dir}`, dir),
   };
-  const ours: Contender = {
-    name: 'mock',
-    start: () => startChild(process.execPath, [...scriptNodeArgs('mock'), '--port', '0'], 'mock'),
-  };
-  return (await pairedRounds(children, [other, ours])).lines;
+  return (await pairedRounds(children, [other, ourMock('mock')])).lines;
 }
 
 /** The journal's and the coverage's work per answer, measured in this process, against the mock's time per request. */
