@@ -733,6 +733,67 @@ describe('parseAcs3Authorization', () => {
   ])('rejects %j', (header) => {
     expect(parseAcs3Authorization(header)).toBeUndefined();
   });
+
+  // The reference: the header split on commas, each field at its first `=`, a map of trimmed names, then the rules of
+  // the doc comment read literally.
+  function reference(header: string): ReturnType<typeof parseAcs3Authorization> {
+    const prefix = 'ACS3-HMAC-SHA256 ';
+    if (!header.startsWith(prefix)) return undefined;
+    const fields = new Map<string, string>();
+    for (const part of header.slice(prefix.length).split(',')) {
+      const eq = part.indexOf('=');
+      if (eq < 0 || fields.has(part.slice(0, eq).trim())) return undefined;
+      fields.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+    }
+    const [accessKeyId, signedHeaders, signature] = ['Credential', 'SignedHeaders', 'Signature'].map((n) =>
+      fields.get(n),
+    );
+    if (fields.size !== 3 || !accessKeyId || !signedHeaders || !signature || !/^[0-9a-fA-F]+$/.test(signature))
+      return undefined;
+    const names = signedHeaders.split(';').map((n) => n.trim().toLowerCase());
+    return names.includes('') ? undefined : { accessKeyId, signedHeaders: names, signature };
+  }
+
+  it('agrees with the reference on headers near the SDK form (2000 runs)', () => {
+    const space = fc.constantFrom('', ' ', '  ', '\t');
+    const name = fc.constantFrom('Credential', 'SignedHeaders', 'Signature', 'Extra', '', 'credential');
+    const value = fc.oneof(
+      fc.stringMatching(/^[0-9a-fA-F]{0,8}$/),
+      fc.stringMatching(/^[ a-zA-Z;=,-]{0,12}$/),
+      fc.constantFrom('host;x-acs-date', 'Host; X-Acs-Date ', 'AK', ';', ''),
+    );
+    const field = (n: fc.Arbitrary<string>) =>
+      fc.tuple(space, n, space, fc.nat(9), value).map(([a, k, b, eq, v]) => `${a}${k}${b}${eq > 0 ? '=' : ''}${v}`);
+    // The three fields in any order, some left out, and now and then a stray one.
+    const fields = fc
+      .tuple(
+        fc
+          .shuffledSubarray(
+            [field(fc.constant('Credential')), field(fc.constant('SignedHeaders')), field(fc.constant('Signature'))],
+            { minLength: 2 },
+          )
+          .chain((a) => fc.tuple(...a)),
+        fc.array(field(name), { maxLength: 1 }),
+        fc.nat(3),
+      )
+      .map(([known, stray, at]) => [...known.slice(0, at), ...stray, ...known.slice(at)]);
+    const header = fc
+      .tuple(fc.constantFrom('ACS3-HMAC-SHA256 ', 'ACS3-HMAC-SHA256', 'ACS3-HMAC-SM3 '), fields)
+      .map(([p, fs]) => p + fs.join(','));
+    let runs = 0;
+    let parsed = 0;
+    fc.assert(
+      fc.property(header, (h) => {
+        runs++;
+        const got = parseAcs3Authorization(h);
+        if (got) parsed++;
+        expect(got).toEqual(reference(h));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(runs).toBeGreaterThanOrEqual(2000);
+    expect(parsed).toBeGreaterThan(0); // the generator reaches headers that parse, not only refusals
+  });
 });
 
 describe('verifyRpc', () => {
