@@ -12,6 +12,7 @@
  */
 import { constants } from 'node:buffer';
 import { REDACTED, type Redactor } from '@rd-contract/client/protocol';
+import { isWellFormed, urlencodedPairs } from '../frontend/request.js';
 
 /** Parameters whose value is a credential: never shown. */
 const SECRET_PARAMETERS = new Set(['Signature', 'SecurityToken', 'AccessKeySecret']);
@@ -79,8 +80,6 @@ const TEXTS = 8;
 /** Per entry in `numbers`: time, durationMs, status, fault (-1: none), text offset, text bytes, text encoding. */
 const NUMBERS = 7;
 const [TIME, DURATION, STATUS, FAULT, OFFSET, BYTES, WIDE] = [0, 1, 2, 3, 4, 5, 6];
-/** `String.prototype.isWellFormed`: in every Node the packages support (20.19+), not in the ES2022 lib we type with. */
-const isWellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
 /** Entries the arrays hold at first, and the arena's bytes per entry at first. */
 const INITIAL_ENTRIES = 64;
 const INITIAL_BYTES_PER_ENTRY = 512;
@@ -301,7 +300,7 @@ export class Journal {
     // Query, then form body: the first occurrence of a name wins, as the gateway reads them.
     const parameters: Record<string, string> = Object.create(null);
     for (const text of [r.query, r.form ?? '']) {
-      for (const [k, v] of new URLSearchParams(text)) {
+      for (const [k, v] of urlencodedPairs(text)) {
         if (Object.hasOwn(parameters, k)) continue;
         parameters[k] = SECRET_PARAMETERS.has(k) ? REDACTED : this.redact(v);
       }

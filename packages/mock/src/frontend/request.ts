@@ -54,10 +54,50 @@ export function splitTarget(url: string): { readonly path: string; readonly quer
 
 const EMPTY_PAIRS: ParamList = Object.freeze([]) as ParamList;
 
-function pairs(text: string): ParamList {
-  if (text === '') return EMPTY_PAIRS;
+/** `String.prototype.isWellFormed`: in every Node the packages support (20.19+), not in the ES2022 lib we type with. */
+export const isWellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+
+/** The pairs of `application/x-www-form-urlencoded` text, as URLSearchParams reads them. */
+function searchParamsPairs(text: string): ParamList {
   const out: [string, string][] = [];
   for (const pair of new URLSearchParams(text)) out.push(pair);
+  return out;
+}
+
+/** `text[from, to)` with `+` as a space and percent-decoded; undefined when decodeURIComponent refuses it. */
+function decodePart(text: string, from: number, to: number): string | undefined {
+  let s = text.slice(from, to);
+  if (s.includes('+')) s = s.replaceAll('+', ' ');
+  if (!s.includes('%')) return s;
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The pairs of `application/x-www-form-urlencoded` text, the same as `new URLSearchParams(text)` gives (which also
+ * drops a leading `?`), in about half its time (every request is parsed). Where the two decodings could differ — a
+ * lone surrogate (URLSearchParams writes U+FFFD) or a percent-escape that is not UTF-8 (decodeURIComponent throws) —
+ * URLSearchParams reads the text.
+ */
+export function urlencodedPairs(text: string): ParamList {
+  if (text === '') return EMPTY_PAIRS;
+  if (!isWellFormed(text)) return searchParamsPairs(text);
+  const out: [string, string][] = [];
+  // Each pair runs from `from` to the next `&` (or the end), empty ones skipped; its name ends at its first `=`.
+  for (let from = text.startsWith('?') ? 1 : 0, end: number; from <= text.length; from = end + 1) {
+    end = text.indexOf('&', from);
+    if (end < 0) end = text.length;
+    if (end === from) continue;
+    let eq = text.indexOf('=', from);
+    if (eq < 0 || eq > end) eq = end;
+    const name = decodePart(text, from, eq);
+    const value = eq === end ? '' : decodePart(text, eq + 1, end);
+    if (name === undefined || value === undefined) return searchParamsPairs(text);
+    out.push([name, value]);
+  }
   return out;
 }
 
@@ -69,8 +109,8 @@ export function parseRequest(
   body: Buffer,
   startedAt: number = performance.now(),
 ): RpcRequest {
-  const query = pairs(target.queryString);
-  const form = body.length > 0 && isForm(headers) ? pairs(body.toString('utf8')) : EMPTY_PAIRS;
+  const query = urlencodedPairs(target.queryString);
+  const form = body.length > 0 && isForm(headers) ? urlencodedPairs(body.toString('utf8')) : EMPTY_PAIRS;
   const params: Record<string, string> = Object.create(null);
   for (const [k, v] of query) if (params[k] === undefined) params[k] = v;
   for (const [k, v] of form) if (params[k] === undefined) params[k] = v;

@@ -1,8 +1,10 @@
 // packages/mock/src/frontend/request.ts and steps.ts: the one parse of an RPC request (mock and proxy), the action
 // and version it names, and the steps' shape: the first answer is the request's, and nothing after it runs.
-import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   parseRequest,
+  urlencodedPairs,
   requestedAction,
   requestedVersion,
   splitTarget,
@@ -43,6 +45,66 @@ describe('splitTarget and parseRequest', () => {
     expect(Object.getPrototypeOf(r.params)).toBeNull();
     expect(r.params.__proto__).toBe('x');
     expect(r.params.constructor).toBeUndefined();
+  });
+});
+
+describe('urlencodedPairs', () => {
+  // The oracle is URLSearchParams, which the parser hands the text to where its own decoding could differ; the test
+  // counts those hand-overs, so that it sees both paths taken.
+  const Original = globalThis.URLSearchParams;
+  let handedOver = 0;
+  afterEach(() => {
+    globalThis.URLSearchParams = Original;
+  });
+  const expected = (text: string): [string, string][] => [...new Original(text)];
+
+  it('gives the pairs URLSearchParams gives, for any text (3000 runs)', () => {
+    globalThis.URLSearchParams = class extends Original {
+      constructor(init?: ConstructorParameters<typeof Original>[0]) {
+        super(init);
+        handedOver++;
+      }
+    };
+    const piece = fc.oneof(
+      fc.constantFrom('&', '=', '+', '%', '?', '%20', '%2B', '%26', '%3D', '%25', '%4', '%zz', '%C3%A9', '%E4%B8%AD'),
+      fc.constantFrom('%C3', '%FF', '%ED%A0%80', '%F0%9F%98%80', '%c3%a9', 'é', '中', '😀', '\uD800', '\uDC00', ' '),
+      fc.stringMatching(/^[A-Za-z0-9._~-]{1,6}$/),
+      fc.string({ maxLength: 3, unit: 'binary' }),
+    );
+    const text = fc.array(piece, { maxLength: 12 }).map((p) => p.join(''));
+    let runs = 0;
+    fc.assert(
+      fc.property(text, (t) => {
+        runs++;
+        expect(urlencodedPairs(t)).toEqual(expected(t));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(runs).toBeGreaterThanOrEqual(3000);
+    expect(handedOver).toBeGreaterThan(100);
+    expect(handedOver).toBeLessThan(runs - 100);
+  });
+
+  it('reads what the SDKs send without URLSearchParams', () => {
+    globalThis.URLSearchParams = class extends Original {
+      constructor() {
+        super();
+        throw new Error('handed over');
+      }
+    };
+    const sdk =
+      'AccessKeyId=ak&Action=GetResourceDirectory&Format=JSON&SignatureMethod=HMAC-SHA1&SignatureNonce=1e6b' +
+      '&SignatureVersion=1.0&Timestamp=2026-12-03T10%3A00%3A00Z&Version=2020-03-31&Signature=ab%2Fc%2Bd%3D' +
+      '&MAName=%E7%AE%A1%E7%90%86&Empty=&Flag&&x=a+b';
+    expect(urlencodedPairs(sdk)).toEqual(expected(sdk));
+    expect(Object.fromEntries(urlencodedPairs(sdk))).toMatchObject({
+      Timestamp: '2026-12-03T10:00:00Z',
+      Signature: 'ab/c+d=',
+      MAName: '管理',
+      Empty: '',
+      Flag: '',
+      x: 'a b',
+    });
   });
 });
 
