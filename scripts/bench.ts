@@ -20,7 +20,8 @@
  * and the in-memory emulator against the stateless mock's validated Enable.
  * With `--packages`: each package's tarball, and a real install of it into an empty project (time, packages, MiB).
  * With `--versus <checkout>`: our mock against the mock of another checkout, each started as its package.json's
- * `npm run mock` starts it, in rounds alternated as for the journal (req/s and CPU time per request).
+ * `npm run mock` starts it, in rounds alternated as for the journal (req/s and CPU time per request): stateless, then
+ * both `--stateful` under the emulator's load (each request a new account's Enable).
  * Prints ratios; asserts nothing (targets are read off the ratios, see docs/performance.md).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -599,11 +600,36 @@ async function proxyOverhead(mockUrl: string, children: ChildProcess[]): Promise
 
 // ---------------------------------------------------------------------------------------------- paired mocks
 
-/** One side of a paired comparison: how to start it. */
+/** One side of a paired comparison: how to start it, with `extra` flags. */
 interface Contender {
   readonly name: string;
-  readonly start: () => Promise<{ url: string; child: ChildProcess }>;
+  readonly start: (extra?: string[]) => Promise<{ url: string; child: ChildProcess }>;
 }
+
+/** What the paired rounds load both sides with: a warm-up, then the measured run under a label. */
+interface Workload {
+  readonly name: string;
+  readonly warmUp: (url: string) => Promise<unknown>;
+  readonly measure: (url: string, label: string, seconds: number) => Promise<LoadResult>;
+}
+
+/** The stateless mock's loads: each bench action, the same request over and over. */
+const actionWorkloads: Workload[] = (Object.keys(actions) as BenchAction[]).map((action) => ({
+  name: action,
+  warmUp: (url) => load('warm-up', `${url}/?${qs(action)}`, warmUpSeconds),
+  measure: (url, label, seconds) => load(label, `${url}/?${qs(action)}`, seconds),
+}));
+
+/** The in-memory emulator's load (`--stateful`), as `--emulator` runs it: each request a new account's Enable. */
+const emulatorWorkload: Workload = {
+  name: 'EnableResourceDirectory, a new account each (--stateful)',
+  warmUp: (url) => enables(url, 'warm', { amount: SMALL }),
+  // The label, in letters, digits and hyphens, is also the new accounts' AccessKeyId prefix.
+  measure: async (url, label, seconds) => ({
+    ...(await enables(url, label.replace(/\W+/g, '-'), { seconds })),
+    name: label,
+  }),
+};
 
 /** CPU time (user + system) a process has used, in µs, from /proc. */
 function cpuMicros(pid: number): number {
@@ -612,45 +638,48 @@ function cpuMicros(pid: number): number {
 }
 
 /**
- * Two mocks loaded in turn with the same requests. Each round starts a fresh pair (in alternating order, and loads
- * them in alternating order), so that neither process's own luck (JIT, placement on the 2 cores) nor the other work
- * on a shared machine favours one side: per round the ratio of the two rates and of their CPU time per request (from
- * /proc), and the medians of the rounds' ratios. Returns a line per action and the median rates of `a`; `after` runs
- * once a round, with both up.
+ * Two mocks (each started with `extra` flags) loaded in turn with the same requests. Each round starts a fresh pair
+ * (in alternating order, and loads them in alternating order), so that neither process's own luck (JIT, placement on
+ * the 2 cores) nor the other work on a shared machine favours one side: per round the ratio of the two rates and of
+ * their CPU time per request (from /proc), and the medians of the rounds' ratios. Returns a line per workload and the
+ * median rates of `a`; `after` runs once a round, with both up.
  */
 async function pairedRounds(
   children: ChildProcess[],
   [a, b]: readonly [Contender, Contender],
-  after?: (urls: Record<string, string>) => Promise<void>,
+  options: {
+    workloads?: Workload[];
+    extra?: string[];
+    after?: (urls: Record<string, string>) => Promise<void>;
+  } = {},
 ): Promise<{ lines: string[]; aMedians: number[] }> {
+  const { workloads = actionWorkloads, extra = [], after } = options;
   const rounds = quick ? 3 : 6;
   const seconds = quick ? 2 : 4;
-  const names = Object.keys(actions) as BenchAction[];
-  // per action: each round's ratios (b / a) of req/s and of CPU per request, and each side's req/s
+  // per workload: each round's ratios (b / a) of req/s and of CPU per request, and each side's req/s
   const per = new Map(
-    names.map((x) => [x, { rps: [] as number[], cpu: [] as number[], a: [] as number[], b: [] as number[] }]),
+    workloads.map((w) => [w, { rps: [] as number[], cpu: [] as number[], a: [] as number[], b: [] as number[] }]),
   );
-  console.log(`\n${b.name} vs ${a.name}`);
+  console.log(`\n${b.name} vs ${a.name}${extra.length ? ` (both ${extra.join(' ')})` : ''}`);
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? [a, b] : [b, a];
     const pair = new Map<Contender, { url: string; child: ChildProcess }>();
     for (const c of order) {
-      const started = await c.start();
+      const started = await c.start(extra);
       children.push(started.child);
       pair.set(c, started);
     }
-    for (const action of names) {
-      const path = `/?${qs(action)}`;
-      for (const c of order) await load('warm-up', pair.get(c)!.url + path, warmUpSeconds);
+    for (const w of workloads) {
+      for (const c of order) await w.warmUp(pair.get(c)!.url);
       const got = new Map<Contender, { rps: number; cpu: number }>();
       for (const c of order) {
         const { url, child } = pair.get(c)!;
         const cpu0 = cpuMicros(child.pid!);
-        const r = await load(c.name, url + path, seconds);
-        console.log(`${fmt(r)}   (${action}, round ${round + 1})`);
+        const r = await w.measure(url, c.name, seconds);
+        console.log(`${fmt(r)}   (${w.name}, round ${round + 1})`);
         got.set(c, { rps: r.rps, cpu: (cpuMicros(child.pid!) - cpu0) / r.total });
       }
-      const p = per.get(action)!;
+      const p = per.get(w)!;
       p.rps.push(got.get(b)!.rps / got.get(a)!.rps);
       p.cpu.push(got.get(b)!.cpu / got.get(a)!.cpu);
       p.a.push(got.get(a)!.rps);
@@ -659,22 +688,23 @@ async function pairedRounds(
     await after?.(Object.fromEntries([...pair].map(([c, s]) => [c.name, s.url])));
     for (const c of order) pair.get(c)!.child.kill('SIGTERM');
   }
-  const lines = names.map((action) => {
-    const p = per.get(action)!;
+  const lines = workloads.map((w) => {
+    const p = per.get(w)!;
     const { rps, cpu } = p;
     return (
-      `${action}: ${b.name} vs ${a.name}: median ${median(p.b).toFixed(0)} vs ${median(p.a).toFixed(0)} req/s;` +
+      `${w.name}: ${b.name} vs ${a.name}: median ${median(p.b).toFixed(0)} vs ${median(p.a).toFixed(0)} req/s;` +
       ` median of ${rounds} rounds' ratios: ${median(rps).toFixed(3)}x req/s (rounds` +
       ` ${Math.min(...rps).toFixed(2)}-${Math.max(...rps).toFixed(2)}), ${median(cpu).toFixed(3)}x CPU per request`
     );
   });
-  return { lines, aMedians: names.map((action) => median(per.get(action)!.a)) };
+  return { lines, aMedians: workloads.map((w) => median(per.get(w)!.a)) };
 }
 
-/** Our mock as `npm run mock` starts it, with `extra` flags. */
-const ourMock = (name: string, extra: string[] = []): Contender => ({
+/** Our mock as `npm run mock` starts it, with `flags` (and the rounds' `extra`). */
+const ourMock = (name: string, flags: string[] = []): Contender => ({
   name,
-  start: () => startChild(process.execPath, [...scriptNodeArgs('mock'), '--port', '0', ...extra], name),
+  start: (extra = []) =>
+    startChild(process.execPath, [...scriptNodeArgs('mock'), '--port', '0', ...flags, ...extra], name),
 });
 
 /**
@@ -687,9 +717,11 @@ async function journalOverhead(children: ChildProcess[]): Promise<string[]> {
   const { lines, aMedians } = await pairedRounds(
     children,
     [ourMock('journal off', ['--journal-size', '0']), ourMock('journal on')],
-    async (urls) => {
-      const counted = await fetch(`${urls['journal on']}/_mock/requests/count`);
-      kept = ((await counted.json()) as { count: number }).count;
+    {
+      after: async (urls) => {
+        const counted = await fetch(`${urls['journal on']}/_mock/requests/count`);
+        kept = ((await counted.json()) as { count: number }).count;
+      },
     },
   );
   lines.push(`journal on: ${kept} entries kept at the end of a round (its size, 1000, is the bound)`);
@@ -708,9 +740,13 @@ async function versusOverhead(children: ChildProcess[], dir: string): Promise<st
   const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: dir, encoding: 'utf8' }).stdout.trim();
   const other: Contender = {
     name: `mock of ${commit || dir}`,
-    start: () => startChild(process.execPath, [...words.slice(1), '--port', '0'], `mock of ${dir}`, dir),
+    start: (extra = []) =>
+      startChild(process.execPath, [...words.slice(1), '--port', '0', ...extra], `mock of ${dir}`, dir),
   };
-  return (await pairedRounds(children, [other, ourMock('mock')])).lines;
+  const pair = [other, ourMock('mock')] as const;
+  const stateless = await pairedRounds(children, pair);
+  const emulator = await pairedRounds(children, pair, { workloads: [emulatorWorkload], extra: ['--stateful'] });
+  return [...stateless.lines, ...emulator.lines];
 }
 
 /** The journal's and the coverage's work per answer, measured in this process, against the mock's time per request. */
