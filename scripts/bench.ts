@@ -21,7 +21,8 @@
  * With `--packages`: each package's tarball, and a real install of it into an empty project (time, packages, MiB).
  * With `--versus <checkout>`: our mock against the mock of another checkout, each started as its package.json's
  * `npm run mock` starts it, in rounds alternated as for the journal (req/s and CPU time per request): stateless, then
- * both `--stateful` under the emulator's load (each request a new account's Enable).
+ * both `--stateful` under the emulator's load (each request a new account's Enable); `--versus-flags='<flags>'` adds
+ * flags to our side.
  * Prints ratios; asserts nothing (targets are read off the ratios, see docs/performance.md).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -65,6 +66,7 @@ const flags = (() => {
         journal: { type: 'boolean', default: false },
         packages: { type: 'boolean', default: false },
         versus: { type: 'string' },
+        'versus-flags': { type: 'string' },
       },
       allowPositionals: false,
     }).values;
@@ -94,6 +96,12 @@ const packagesOnly = flags.packages;
 const versus = flags.versus;
 if (versus !== undefined && !existsSync(join(versus, 'package.json'))) {
   console.error(`bench: --versus ${versus}: no package.json there (give a checkout of this repository)`);
+  process.exit(2);
+}
+/** `--versus-flags='<flags>'`: flags for our side of `--versus` (`--journal-size 0`, say), split at spaces. */
+const versusFlags = flags['versus-flags']?.split(/\s+/).filter((w) => w !== '') ?? [];
+if (flags['versus-flags'] !== undefined && versus === undefined) {
+  console.error('bench: --versus-flags needs --versus <checkout>');
   process.exit(2);
 }
 const duration = quick ? 5 : 15;
@@ -743,7 +751,7 @@ async function versusOverhead(children: ChildProcess[], dir: string): Promise<st
     start: (extra = []) =>
       startChild(process.execPath, [...words.slice(1), '--port', '0', ...extra], `mock of ${dir}`, dir),
   };
-  const pair = [other, ourMock('mock')] as const;
+  const pair = [other, ourMock(['mock', ...versusFlags].join(' '), versusFlags)] as const;
   const stateless = await pairedRounds(children, pair);
   const emulator = await pairedRounds(children, pair, { workloads: [emulatorWorkload], extra: ['--stateful'] });
   return [...stateless.lines, ...emulator.lines];
