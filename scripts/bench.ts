@@ -708,11 +708,11 @@ async function pairedRounds(
   return { lines, aMedians: workloads.map((w) => median(per.get(w)!.a)) };
 }
 
-/** Our mock as `npm run mock` starts it, with `flags` (and the rounds' `extra`). */
-const ourMock = (name: string, flags: string[] = []): Contender => ({
+/** Our mock as `npm run mock` starts it, with its `own` flags (and the rounds' `extra`). */
+const ourMock = (name: string, own: string[] = []): Contender => ({
   name,
   start: (extra = []) =>
-    startChild(process.execPath, [...scriptNodeArgs('mock'), '--port', '0', ...flags, ...extra], name),
+    startChild(process.execPath, [...scriptNodeArgs('mock'), '--port', '0', ...own, ...extra], name),
 });
 
 /**
