@@ -1,5 +1,5 @@
-// scripts/bench.ts reads its flags strictly: an unknown flag, `--versus` without a checkout and `--versus-flags` without
-// `--versus` exit 2 naming what is wrong, before anything is started.
+// scripts/bench.ts reads its flags strictly: an unknown flag, `--versus` without a checkout and `--versus-flags`
+// without `--versus` exit 2 naming what is wrong, before anything is started.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
