@@ -25,6 +25,8 @@ export interface RpcRequest {
   readonly body: Buffer;
   /** When the request arrived (performance.now()), for its duration. */
   readonly startedAt: number;
+  /** The server's clock when the request arrived (ms since the epoch), if its server keeps one (the mock's). */
+  readonly receivedAt: number | undefined;
   /**
    * The AccessKeyId the request claims, kept by `claimedAccessKeyId` (packages/mock/src/frontend/auth.ts) the first
    * time it is asked: the signature step and the journal both ask, and an Authorization header takes ~0.3 µs to parse.
@@ -108,6 +110,7 @@ export function parseRequest(
   headers: IncomingHttpHeaders,
   body: Buffer,
   startedAt: number = performance.now(),
+  receivedAt?: number,
 ): RpcRequest {
   const query = urlencodedPairs(target.queryString);
   const form = body.length > 0 && isForm(headers) ? urlencodedPairs(body.toString('utf8')) : EMPTY_PAIRS;
@@ -115,7 +118,7 @@ export function parseRequest(
   for (const [k, v] of query) if (params[k] === undefined) params[k] = v;
   for (const [k, v] of form) if (params[k] === undefined) params[k] = v;
   const { path, queryString } = target;
-  return { method, path, queryString, query, form, params, headers, body, startedAt, claimed: undefined };
+  return { method, path, queryString, query, form, params, headers, body, startedAt, receivedAt, claimed: undefined };
 }
 
 /**

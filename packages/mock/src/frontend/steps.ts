@@ -32,6 +32,8 @@ export interface Steps<C, Routed, Valid> {
 export interface Serving {
   /** Largest request body accepted. */
   readonly maxBody: number;
+  /** The server's clock (ms since the epoch), read as a request arrives (`RpcRequest.receivedAt`). */
+  readonly clock?: () => number;
   /** The answer to a body over `maxBody`. */
   tooLarge(req: IncomingMessage): Answer;
   /** The answer when a step failed (threw, or its promise rejected). */
@@ -64,12 +66,13 @@ export function serveRpc<C, R, V>(
   target: { path: string; queryString: string },
 ): void {
   const startedAt = performance.now();
+  const receivedAt = serving.clock?.();
   readBody(serving.maxBody, req, true, (body) => {
     if (body === undefined) return serving.write(req, res, serving.tooLarge(req));
     let answer: Answer | PromiseLike<Answer>;
     let request: RpcRequest | undefined;
     try {
-      request = parseRequest(req.method ?? 'GET', target, req.headers, body, startedAt);
+      request = parseRequest(req.method ?? 'GET', target, req.headers, body, startedAt, receivedAt);
       answer = runSteps(steps, ctx, request);
     } catch (e) {
       answer = serving.failed(req, e);

@@ -269,7 +269,7 @@ function record(ctx: GatewayContext, request: RpcRequest, a: Answer): void {
   if (api !== undefined && action !== undefined) coverage.record(api, action, a.status, a.code);
   if (journal.capacity === 0) return;
   journal.record({
-    time: ctx.clock(),
+    time: request.receivedAt ?? ctx.clock(),
     durationMs: performance.now() - request.startedAt,
     api,
     // A routed request named its API's version and the action; only an answer before routing reads them again.
@@ -292,6 +292,7 @@ function record(ctx: GatewayContext, request: RpcRequest, a: Answer): void {
 export function createRequestListener(ctx: GatewayContext): (req: IncomingMessage, res: ServerResponse) => void {
   const serving: Serving = {
     maxBody: ctx.limits.maxBody,
+    clock: ctx.clock,
     tooLarge: (req) => tooLargeAnswer(ctx, req),
     failed: (_req, e) => internalErrorAnswer(ctx, { requestId: newRequestId(ctx), format: 'json' }, e),
     write: (req, res, a, request) => {

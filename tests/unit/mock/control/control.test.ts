@@ -243,12 +243,17 @@ describe('fault rules', () => {
     ]);
     const t0 = performance.now();
     expect((await call(m, 'GetResourceDirectory')).status).toBe(200);
+    const answeredAt = Date.now();
     expect(performance.now() - t0).toBeGreaterThanOrEqual(290);
     await expect(call(m, 'EnableResourceDirectory', { EnableMode: 'CurrentAccount' })).rejects.toThrow(/fetch failed/);
-    expect((await m.requests()).map((e) => [e.action, e.status, e.fault])).toEqual([
+    const entries = await m.requests();
+    expect(entries.map((e) => [e.action, e.status, e.fault])).toEqual([
       ['GetResourceDirectory', 200, 0],
       ['EnableResourceDirectory', 0, 1],
     ]);
+    // The entry's time is the mock's clock when the request arrived (docs/mock.md), before the 300 ms wait.
+    expect(answeredAt - Date.parse(entries[0]!.time)).toBeGreaterThanOrEqual(290);
+    expect(entries[0]!.durationMs).toBeGreaterThanOrEqual(290);
   });
 
   it(
