@@ -25,7 +25,10 @@ export interface RpcRequest {
   readonly body: Buffer;
   /** When the request arrived (performance.now()), for its duration. */
   readonly startedAt: number;
-  /** The server's clock when the request arrived (ms since the epoch), if its server keeps one (the mock's). */
+  /**
+   * The server's clock when the request arrived (ms since the epoch), if its server reads one (the mock does when its
+   * journal keeps entries).
+   */
   readonly receivedAt: number | undefined;
   /**
    * The AccessKeyId the request claims, kept by `claimedAccessKeyId` (packages/mock/src/frontend/auth.ts) the first

@@ -32,7 +32,7 @@ export interface Steps<C, Routed, Valid> {
 export interface Serving {
   /** Largest request body accepted. */
   readonly maxBody: number;
-  /** The server's clock (ms since the epoch), read as a request arrives (`RpcRequest.receivedAt`). */
+  /** The server's clock (ms since the epoch), if given read as a request arrives (`RpcRequest.receivedAt`). */
   readonly clock?: () => number;
   /** The answer to a body over `maxBody`. */
   tooLarge(req: IncomingMessage): Answer;
